@@ -1,0 +1,190 @@
+/**
+ * Typed errors are the workflow's API: a Task Lambda throws one of these, Lambda reports its `name`
+ * as the `errorType`, and the ASL matches that string in `Retry` / `Catch` `ErrorEquals`.
+ *
+ * Every class sets `name` to a string literal. It is never derived from the constructor at run time,
+ * because minified bundles rename classes (we also bundle with `keepNames`, as a second line of defence).
+ * Messages never contain a secret: callers pass host:port and statement kinds, never passwords or URLs.
+ */
+
+/** Base class of every error the scheduler raises on purpose. */
+export class BackupSchedulerError extends Error {
+  override readonly name: string = 'BackupSchedulerError';
+  /** True when the same call may succeed if retried later (the ASL retries these with backoff). */
+  readonly retryable: boolean = false;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The configuration file or a CLI argument is invalid; the message names the field path. */
+export class ConfigError extends BackupSchedulerError {
+  override readonly name = 'ConfigError';
+  /** Every problem found, each as `path: message`. */
+  readonly issues: readonly string[];
+
+  constructor(message: string, issues: readonly string[] = [message]) {
+    super(message);
+    this.issues = issues;
+  }
+}
+
+/** A database, table, repository or label name that cannot be sent safely to StarRocks. */
+export class InvalidIdentifierError extends BackupSchedulerError {
+  override readonly name = 'InvalidIdentifierError';
+}
+
+/** The per-database lock is held by someone else whose lease is still live. */
+export class LockHeldError extends BackupSchedulerError {
+  override readonly name = 'LockHeldError';
+  override readonly retryable = true;
+  readonly holder: string;
+  readonly leaseExpiresAt: number;
+
+  constructor(message: string, holder: string, leaseExpiresAt: number) {
+    super(message);
+    this.holder = holder;
+    this.leaseExpiresAt = leaseExpiresAt;
+  }
+}
+
+/** Every backup slot of the cluster is taken by a live holder. */
+export class SlotUnavailableError extends BackupSchedulerError {
+  override readonly name = 'SlotUnavailableError';
+  override readonly retryable = true;
+}
+
+/** Our fencing token is no longer current: another holder took the lock or slot over. */
+export class LeaseLostError extends BackupSchedulerError {
+  override readonly name = 'LeaseLostError';
+}
+
+/** StarRocks refused the BACKUP because the database already runs a backup or restore job. */
+export class BackupAlreadyRunningError extends BackupSchedulerError {
+  override readonly name = 'BackupAlreadyRunningError';
+  override readonly retryable = true;
+}
+
+/** Another job is being submitted on the FE right now (`Another backup or restore job is being submitted`). */
+export class BackupSubmitBusyError extends BackupSchedulerError {
+  override readonly name = 'BackupSubmitBusyError';
+  override readonly retryable = true;
+}
+
+/** A snapshot with this label already exists in the repository. */
+export class SnapshotLabelExistsError extends BackupSchedulerError {
+  override readonly name = 'SnapshotLabelExistsError';
+}
+
+/** StarRocks does not know the database. */
+export class UnknownDatabaseError extends BackupSchedulerError {
+  override readonly name = 'UnknownDatabaseError';
+}
+
+/** StarRocks refuses to back up a database that has no tables. */
+export class EmptyDatabaseError extends BackupSchedulerError {
+  override readonly name = 'EmptyDatabaseError';
+}
+
+/** The backup names an object StarRocks cannot back up (a view or external table on ≤ 3.3, temp partitions). */
+export class UnsupportedObjectError extends BackupSchedulerError {
+  override readonly name = 'UnsupportedObjectError';
+}
+
+/** The repository does not exist on the FE (or is read only). */
+export class UnknownRepositoryError extends BackupSchedulerError {
+  override readonly name = 'UnknownRepositoryError';
+}
+
+/** The user lacks a privilege (REPOSITORY on SYSTEM, EXPORT on tables). */
+export class StarRocksAccessDeniedError extends BackupSchedulerError {
+  override readonly name = 'StarRocksAccessDeniedError';
+}
+
+/** The FE refused the login (wrong user or password). */
+export class StarRocksAuthError extends BackupSchedulerError {
+  override readonly name = 'StarRocksAuthError';
+}
+
+/** The FE could not be reached, or the connection was lost mid-conversation. */
+export class StarRocksUnavailableError extends BackupSchedulerError {
+  override readonly name = 'StarRocksUnavailableError';
+  override readonly retryable = true;
+}
+
+/** A statement did not answer within its timeout. */
+export class StarRocksTimeoutError extends BackupSchedulerError {
+  override readonly name = 'StarRocksTimeoutError';
+  override readonly retryable = true;
+}
+
+/** Any other SQL error StarRocks returned. */
+export class StarRocksSqlError extends BackupSchedulerError {
+  override readonly name = 'StarRocksSqlError';
+  readonly errno: number | undefined;
+  readonly sqlState: string | undefined;
+
+  constructor(message: string, details: { errno?: number; sqlState?: string; cause?: unknown } = {}) {
+    super(message, { cause: details.cause });
+    this.errno = details.errno;
+    this.sqlState = details.sqlState;
+  }
+}
+
+/** The cluster cannot be backed up by this tool (for example a shared-data cluster). */
+export class UnsupportedClusterError extends BackupSchedulerError {
+  override readonly name = 'UnsupportedClusterError';
+}
+
+/** StarRocks ended the backup job as CANCELLED, or the snapshot failed verification. */
+export class BackupFailedError extends BackupSchedulerError {
+  override readonly name = 'BackupFailedError';
+}
+
+/** The backup ran past our deadline (or StarRocks' own timeout). */
+export class BackupTimedOutError extends BackupSchedulerError {
+  override readonly name = 'BackupTimedOutError';
+}
+
+/** A secret could not be read, or has no usable value. The message names the secret's ARN, never its value. */
+export class SecretUnavailableError extends BackupSchedulerError {
+  override readonly name = 'SecretUnavailableError';
+  override readonly retryable = true;
+}
+
+/** Every error class the ASL may match, by name. Tests check the ASL against this list. */
+export const ERROR_CLASSES = [
+  BackupSchedulerError,
+  ConfigError,
+  InvalidIdentifierError,
+  LockHeldError,
+  SlotUnavailableError,
+  LeaseLostError,
+  BackupAlreadyRunningError,
+  BackupSubmitBusyError,
+  SnapshotLabelExistsError,
+  UnknownDatabaseError,
+  EmptyDatabaseError,
+  UnsupportedObjectError,
+  UnknownRepositoryError,
+  StarRocksAccessDeniedError,
+  StarRocksAuthError,
+  StarRocksUnavailableError,
+  StarRocksTimeoutError,
+  StarRocksSqlError,
+  UnsupportedClusterError,
+  BackupFailedError,
+  BackupTimedOutError,
+  SecretUnavailableError,
+] as const;
+
+/** The set of error names, as the ASL spells them. */
+export const ERROR_NAMES: ReadonlySet<string> = new Set(
+  ERROR_CLASSES.map((ErrorClass) => new (ErrorClass as new (message: string) => Error)('probe').name),
+);
+
+/** True when `error` is one of ours and safe to retry. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof BackupSchedulerError && error.retryable;
+}

@@ -1,0 +1,10 @@
+import { Command } from 'commander';
+
+const program = new Command('sr-backup')
+  .description(
+    'StarRocks backup scheduler: run a nightly backup locally, inspect the snapshot catalog, or start the deployed workflow.',
+  )
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)');
+
+await program.parseAsync(process.argv);

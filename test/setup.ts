@@ -1,0 +1,1 @@
+import '../local/runtime/promise-with-resolvers.ts';
