@@ -153,6 +153,17 @@ export class SecretUnavailableError extends BackupSchedulerError {
   override readonly retryable = true;
 }
 
+/** An AWS dependency (DynamoDB, Step Functions, Secrets Manager) failed in a way worth retrying. */
+export class DependencyUnavailableError extends BackupSchedulerError {
+  override readonly name = 'DependencyUnavailableError';
+  override readonly retryable = true;
+}
+
+/** A Task received an event that does not match its input schema (a definition or caller bug). */
+export class InvalidInputError extends BackupSchedulerError {
+  override readonly name = 'InvalidInputError';
+}
+
 /** Every error class the ASL may match, by name. Tests check the ASL against this list. */
 export const ERROR_CLASSES = [
   BackupSchedulerError,
@@ -177,6 +188,8 @@ export const ERROR_CLASSES = [
   BackupFailedError,
   BackupTimedOutError,
   SecretUnavailableError,
+  DependencyUnavailableError,
+  InvalidInputError,
 ] as const;
 
 /** The set of error names, as the ASL spells them. */

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { TERMINAL_STATES } from '../shared/outcomes.ts';
+
+/** Version of the catalog item shape; bump it (and teach readers) when the shape changes incompatibly. */
+export const CATALOG_SCHEMA_VERSION = 1;
+
+/** Longest `reason` kept (characters); longer texts (StarRocks status dumps, stack-like messages) are cut. */
+export const REASON_MAX_CHARS = 2048;
+
+const isoUtc = z.iso.datetime();
+const name = z.string().min(1).max(1024);
+
+/**
+ * One backup attempt of one database, as stored in the catalog (kind `backup`; restore drills will add
+ * their own kind to the same table). Every field is bounded, so an item stays a few KB at most.
+ */
+export const BackupAttemptSchema = z.object({
+  schemaVersion: z.literal(CATALOG_SCHEMA_VERSION),
+  kind: z.literal('backup'),
+  cluster: name,
+  database: name,
+  label: name,
+  repository: name,
+  schedule: name,
+  /** The slot's scheduled time, ISO 8601 UTC (normalised to `toISOString()` form). */
+  scheduledTime: isoUtc,
+  /** Execution id of the nightly run (or of the manual start) this attempt belongs to. */
+  runId: name,
+  /** Execution id of the per-database execution. */
+  executionId: name,
+  /** Attempt number of this database in this slot (the child execution's attempt). */
+  attempt: z.number().int().min(0).max(9999),
+  state: z.enum(TERMINAL_STATES),
+  reason: z.string().max(REASON_MAX_CHARS).nullable(),
+  startedAt: isoUtc.nullable(),
+  finishedAt: isoUtc.nullable(),
+  durationSeconds: z.number().nonnegative().nullable(),
+  /** StarRocks' snapshot timestamp, verbatim (RESTORE needs it exactly). */
+  snapshotTimestamp: z.string().max(64).nullable(),
+  /** SHOW SNAPSHOT listed the label with status OK. */
+  verified: z.boolean(),
+  sizeBytes: z.number().int().nonnegative().nullable(),
+  tableCount: z.number().int().nonnegative().nullable(),
+  starRocksJobId: z.string().max(64).nullable(),
+  recordedAt: isoUtc,
+  /** Retention keeps pinned snapshots. */
+  pinned: z.boolean().optional(),
+  /** When retention dropped the snapshot from the repository. */
+  prunedAt: isoUtc.optional(),
+});
+
+/** One backup attempt as stored in the catalog. */
+export type BackupAttempt = z.infer<typeof BackupAttemptSchema>;
+
+/** What a caller records; the catalog adds `schemaVersion`, `kind` and `recordedAt`. */
+export type NewBackupAttempt = Omit<
+  BackupAttempt,
+  'schemaVersion' | 'kind' | 'recordedAt' | 'pinned' | 'prunedAt'
+>;
+
+/** Cuts a reason text to REASON_MAX_CHARS, marking the cut. */
+export function truncateReason(reason: string | null): string | null {
+  if (reason === null || reason.length <= REASON_MAX_CHARS) return reason;
+  return `${reason.slice(0, REASON_MAX_CHARS - 1)}…`;
+}
+
+/** A snapshot RESTORE may rely on: StarRocks finished it and SHOW SNAPSHOT confirmed it. */
+export function isGoodSnapshot(attempt: Pick<BackupAttempt, 'state' | 'verified'>): boolean {
+  return attempt.state === 'FINISHED' && attempt.verified;
+}
+
+/**
+ * Precedence of terminal states for the same attempt: a write only replaces a stored state of lower rank.
+ * FINISHED is a proven fact (SHOW SNAPSHOT saw it) and beats an earlier failure verdict; a failure never
+ * overwrites a success; equal ranks keep the first write.
+ */
+export function stateRank(state: BackupAttempt['state']): number {
+  switch (state) {
+    case 'SKIPPED':
+      return 0;
+    case 'FAILED':
+    case 'TIMED_OUT':
+      return 1;
+    case 'FINISHED':
+      return 2;
+  }
+}

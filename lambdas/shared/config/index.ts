@@ -1,0 +1,43 @@
+/** Configuration: schema, loading, cron evaluation, database selection. */
+export { backupTimeoutPropertySeconds, MIN_BACKUP_TIMEOUT_SECONDS } from './backup-timeout.ts';
+export { analyzeCron, type CronAnalysis, type CronExpression, parseCron } from './cron.ts';
+export {
+  type DatabaseFilters,
+  type DatabaseSelection,
+  type ExcludedDatabase,
+  type ExclusionReason,
+  SYSTEM_DATABASES,
+  selectDatabases,
+} from './database-selection.ts';
+export { formatPath } from './issues.ts';
+export {
+  effectiveDatabaseFilters,
+  loadConfigFile,
+  loadConfigFileSync,
+  parseClusterSettings,
+  parseConfig,
+  toClusterSettings,
+} from './load.ts';
+export { nextSlots, previousSlot, type ScheduleTiming } from './schedule-slots.ts';
+export {
+  type BackupConfig,
+  type BackupConfigInput,
+  backupConfigSchema,
+  type ClusterConfig,
+  type ClusterSettings,
+  clusterSchema,
+  clusterSettingsSchema,
+  DEFAULTS,
+  LIMITS,
+  type LockConfig,
+  lockSchema,
+  NAME_PATTERN,
+  type PollConfig,
+  pollSchema,
+  type ScheduleConfig,
+  SECRET_ARN_PATTERN,
+  scheduleSchema,
+  slackSchema,
+  type TlsConfig,
+} from './schema.ts';
+export { timeZoneProblem } from './time-zone.ts';

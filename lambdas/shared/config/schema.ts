@@ -1,0 +1,276 @@
+/**
+ * The configuration file's schema (zod 4, strict: an unknown key is an error with its path, never ignored).
+ * The field names are a contract with users; docs/configuration.md documents every one.
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { analyzeCron } from './cron.ts';
+import { timeZoneProblem } from './time-zone.ts';
+
+/**
+ * Cluster and schedule names: they become parts of EventBridge Scheduler schedule names (`[0-9A-Za-z_.-]`, ≤ 64),
+ * Step Functions execution names, DynamoDB keys (`cluster#database`, hence no `#`), environment variable suffixes
+ * and, sanitised, StarRocks labels (which must start with a letter).
+ */
+export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/** `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>` (full or partial ARN). */
+export const SECRET_ARN_PATTERN =
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+
+/** StarRocks' common-name rule for a repository: a letter or `_`, then letters, digits and `_` (≤ 64). */
+export const REPOSITORY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** Hard limits that come from AWS rather than from taste. */
+export const LIMITS = {
+  /** An inline Map state runs at most 40 iterations at once. */
+  maxConcurrentBackups: 40,
+  /** A Standard execution may not run longer than one year. */
+  timeoutSeconds: 365 * 86_400,
+  /** A Lambda invocation lasts at most 15 minutes; one SQL statement or connect must fit in one. */
+  statementTimeoutSeconds: 900,
+} as const;
+
+/** Defaults applied when a field is left out. */
+export const DEFAULTS = {
+  port: 9030,
+  user: 'root',
+  include: ['*'],
+  exclude: [],
+  maxConcurrentBackups: 1,
+  timeoutSeconds: 86_400,
+  tls: false,
+  connectTimeoutSeconds: 10,
+  statementTimeoutSeconds: 60,
+  backupType: 'FULL',
+  timezone: 'UTC',
+  enabled: true,
+  poll: { minSeconds: 30, maxSeconds: 3600 },
+  lock: { leaseSeconds: 900 },
+} as const;
+
+const nameSchema = z.string().regex(NAME_PATTERN, {
+  error: 'must start with a letter and hold only letters, digits, _ and - (at most 64 characters)',
+});
+
+const secretArnSchema = z.string().regex(SECRET_ARN_PATTERN, {
+  error:
+    'must be a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>), not the secret itself',
+});
+
+function hostProblem(host: string): string | undefined {
+  if (host === '') return 'must not be empty';
+  if (/\s/.test(host)) return 'must not contain spaces';
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(host)) return 'must be a host name or IP address, not a URL';
+  if (isIP(host) !== 0) return undefined;
+  if (host.startsWith('[') && host.endsWith(']')) return 'write an IPv6 address without brackets';
+  if (/^[^:]+:\d+$/.test(host)) return 'must not include a port (use the port field)';
+  if (/^[\d.]+$/.test(host)) return 'is not a valid IPv4 address';
+  if (host.length > 253) return 'must be at most 253 characters long';
+  const labels = host.split('.');
+  // Underscores are not RFC 1123, but container and internal DNS names use them and resolvers accept them.
+  if (labels.some((label) => !/^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(label))) {
+    return 'must be a host name (letters, digits, - and _ in dot-separated labels) or an IP address';
+  }
+  return undefined;
+}
+
+const hostSchema = z.string().superRefine((host, ctx) => {
+  const problem = hostProblem(host);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const patternSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((pattern) => !pattern.startsWith('!'), {
+    error: 'must not start with ! (negation is not supported here; list the pattern under exclude instead)',
+  });
+
+const includeSchema = z
+  .array(patternSchema)
+  .min(1, { error: 'must list at least one pattern (use ["*"] for all)' });
+const excludeSchema = z.array(patternSchema);
+
+const cronSchema = z
+  .string()
+  .superRefine((cron, ctx) => {
+    const analysis = analyzeCron(cron);
+    if (!analysis.ok)
+      for (const problem of analysis.problems) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform((cron) => cron.trim().split(/\s+/).join(' ').toUpperCase());
+
+const timeZoneSchema = z.string().superRefine((timeZone, ctx) => {
+  const problem = timeZoneProblem(timeZone);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const secondsSchema = z.number().positive();
+
+const tlsSchema = z.union(
+  [
+    z.boolean(),
+    z.strictObject({
+      rejectUnauthorized: z.boolean().default(true),
+      ca: z.string().min(1).optional(),
+    }),
+  ],
+  { error: 'must be true, false, or a mapping with rejectUnauthorized and/or ca (PEM text)' },
+);
+
+/** One schedule of a cluster: an EventBridge Scheduler cron in an IANA time zone. */
+export const scheduleSchema = z.strictObject({
+  name: nameSchema,
+  cron: cronSchema,
+  timezone: timeZoneSchema.default(DEFAULTS.timezone),
+  enabled: z.boolean().default(DEFAULTS.enabled),
+  /** Overrides the cluster's include patterns for this schedule. */
+  include: includeSchema.optional(),
+  /** Overrides the cluster's exclude patterns for this schedule. */
+  exclude: excludeSchema.optional(),
+});
+
+/** Poll policy bounds for the Wait between two status checks, in whole seconds. */
+export const pollSchema = z
+  .strictObject({
+    minSeconds: z.number().int().min(1).max(86_400).default(DEFAULTS.poll.minSeconds),
+    maxSeconds: z.number().int().min(1).max(86_400).default(DEFAULTS.poll.maxSeconds),
+  })
+  .superRefine((poll, ctx) => {
+    if (poll.minSeconds > poll.maxSeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxSeconds'],
+        message: `must be at least poll.minSeconds (${poll.minSeconds}); it is ${poll.maxSeconds}`,
+      });
+    }
+  });
+
+/** Lock and slot leases. */
+export const lockSchema = z.strictObject({
+  leaseSeconds: z.number().int().min(60).max(86_400).default(DEFAULTS.lock.leaseSeconds),
+});
+
+/** Slack alerts; without `webhookSecretArn` (and locally without SLACK_WEBHOOK_URL) alerts are only logged. */
+export const slackSchema = z.strictObject({
+  webhookSecretArn: secretArnSchema.optional(),
+});
+
+/** Connection and backup settings of one cluster: everything but its schedules. */
+const clusterFields = {
+  name: nameSchema,
+  host: hostSchema,
+  port: z.number().int().min(1).max(65_535).default(DEFAULTS.port),
+  user: z.string().min(1).max(128).default(DEFAULTS.user),
+  passwordSecretArn: secretArnSchema.optional(),
+  repository: z.string().regex(REPOSITORY_PATTERN, {
+    error:
+      'must be a StarRocks repository name (a letter or _, then letters, digits and _; at most 64 characters)',
+  }),
+  include: includeSchema.default(() => [...DEFAULTS.include]),
+  exclude: excludeSchema.default(() => [...DEFAULTS.exclude]),
+  maxConcurrentBackups: z
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.maxConcurrentBackups)
+    .default(DEFAULTS.maxConcurrentBackups),
+  timeoutSeconds: secondsSchema.max(LIMITS.timeoutSeconds).default(DEFAULTS.timeoutSeconds),
+  tls: tlsSchema.default(DEFAULTS.tls),
+  connectTimeoutSeconds: secondsSchema
+    .max(LIMITS.statementTimeoutSeconds)
+    .default(DEFAULTS.connectTimeoutSeconds),
+  statementTimeoutSeconds: secondsSchema
+    .max(LIMITS.statementTimeoutSeconds)
+    .default(DEFAULTS.statementTimeoutSeconds),
+  backupType: z.literal('FULL').default(DEFAULTS.backupType),
+};
+
+/** Names compare equal when they differ only in case or in `-` versus `_`: they would collide in env names. */
+export function foldName(name: string): string {
+  return name.toUpperCase().replaceAll('-', '_');
+}
+
+function reportDuplicates(
+  names: readonly string[],
+  ctx: z.core.$RefinementCtx,
+  pathOf: (index: number) => PropertyKey[],
+  what: string,
+): void {
+  const firstIndex = new Map<string, number>();
+  names.forEach((name, index) => {
+    const folded = foldName(name);
+    const earlier = firstIndex.get(folded);
+    if (earlier === undefined) {
+      firstIndex.set(folded, index);
+      return;
+    }
+    ctx.addIssue({
+      code: 'custom',
+      path: pathOf(index),
+      message: `duplicate ${what} "${name}" (same as "${names[earlier]}" at index ${earlier}; names must differ beyond case and -/_)`,
+    });
+  });
+}
+
+/** One cluster: its FE, its repository, what to back up, and its schedules. */
+export const clusterSchema = z
+  .strictObject({
+    ...clusterFields,
+    schedules: z.array(scheduleSchema).default(() => []),
+  })
+  .superRefine((cluster, ctx) => {
+    reportDuplicates(
+      cluster.schedules.map((schedule) => schedule.name),
+      ctx,
+      (index) => ['schedules', index, 'name'],
+      'schedule name',
+    );
+  });
+
+/** The whole configuration file. */
+export const backupConfigSchema = z
+  .strictObject({
+    clusters: z.array(clusterSchema).min(1, { error: 'must list at least one cluster' }),
+    poll: pollSchema.default(() => ({ ...DEFAULTS.poll })),
+    lock: lockSchema.default(() => ({ ...DEFAULTS.lock })),
+    slack: slackSchema.default(() => ({})),
+  })
+  .superRefine((config, ctx) => {
+    reportDuplicates(
+      config.clusters.map((cluster) => cluster.name),
+      ctx,
+      (index) => ['clusters', index, 'name'],
+      'cluster name',
+    );
+  });
+
+/**
+ * The cluster settings that travel in an execution's input (EventBridge Scheduler → NightlyBackup → each
+ * BackupDatabase): the cluster minus its schedules, plus the poll and lock settings. Secret ARNs, never values.
+ * Lambdas validate their input with it.
+ */
+export const clusterSettingsSchema = z.strictObject({
+  ...clusterFields,
+  poll: pollSchema,
+  lock: lockSchema,
+});
+
+/** The validated configuration, defaults filled in. */
+export type BackupConfig = z.output<typeof backupConfigSchema>;
+/** The configuration as a user may write it (defaults optional). */
+export type BackupConfigInput = z.input<typeof backupConfigSchema>;
+/** One validated cluster. */
+export type ClusterConfig = z.output<typeof clusterSchema>;
+/** One validated schedule (cron normalised to single spaces and upper case). */
+export type ScheduleConfig = z.output<typeof scheduleSchema>;
+/** The cluster settings carried in execution input. */
+export type ClusterSettings = z.output<typeof clusterSettingsSchema>;
+/** TLS settings of a cluster. */
+export type TlsConfig = ClusterConfig['tls'];
+/** Poll bounds. */
+export type PollConfig = z.output<typeof pollSchema>;
+/** Lease settings. */
+export type LockConfig = z.output<typeof lockSchema>;

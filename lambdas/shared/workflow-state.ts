@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { clusterSettingsSchema } from './config/index.ts';
+import { TERMINAL_STATES } from './outcomes.ts';
+
+/**
+ * The JSON state that flows through the BackupDatabase state machine. Each Task receives the whole state
+ * (its `$`) and returns one field of it (its ResultPath); these schemas are the contract between the ASL
+ * and the Lambda cores. Objects are loose: Step Functions adds fields (for example the parent execution id)
+ * that a core need not know.
+ */
+
+/** `$.execution`: the child execution's identity, from the context object. */
+export const executionRefSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  startTime: z.string().optional(),
+});
+
+/** `$.slot`: the cluster slot this execution holds. */
+export const slotLeaseSchema = z.looseObject({
+  slot: z.number().int().nonnegative(),
+  token: z.number().int().positive(),
+  leaseExpiresAt: z.number(),
+});
+
+/** `$.lock`: the database lock this execution holds. */
+export const lockLeaseSchema = z.looseObject({
+  token: z.number().int().positive(),
+  leaseExpiresAt: z.number(),
+});
+
+/** A decided terminal outcome, before it is written to the catalog. */
+export const outcomeSchema = z.looseObject({
+  state: z.enum(TERMINAL_STATES),
+  reason: z.string().nullable().optional(),
+});
+
+/** The phases CheckBackup reports to the RouteJob Choice state. */
+export const JOB_PHASES = ['running', 'finished', 'cancelled', 'deadline'] as const;
+
+/** `$.job`: our StarRocks backup job as the workflow tracks it. */
+export const jobSchema = z.looseObject({
+  /** The label actually submitted (the planned label, or it with an attempt suffix). */
+  label: z.string().min(1),
+  labelAttempt: z.number().int().positive(),
+  phase: z.enum(JOB_PHASES),
+  /** How we came to track this job: submitted now, or adopted from an earlier attempt of the same slot. */
+  origin: z.enum(['submitted', 'adopted-job', 'adopted-snapshot']),
+  /** Our clock (epoch ms) when the job was submitted or adopted: elapsed time and the deadline count from it. */
+  submittedAt: z.number(),
+  deadlineAt: z.number(),
+  /** StarRocks' State column, verbatim (null until seen). */
+  starRocksState: z.string().nullable(),
+  starRocksJobId: z.string().nullable(),
+  progress: z.object({ done: z.number(), total: z.number() }).nullable(),
+  /** Whole seconds until the next CheckBackup (Wait's SecondsPath rejects fractions). */
+  nextWaitSeconds: z.number().int().nonnegative(),
+  polls: z.number().int().nonnegative(),
+  /** Set when StarRocks ended the job itself (phase `cancelled`). */
+  outcome: outcomeSchema.optional(),
+});
+
+/** `$.verification`: what VerifySnapshot established. */
+export const verificationSchema = z.looseObject({
+  verified: z.boolean(),
+  snapshotTimestamp: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  tableCount: z.number().nullable(),
+});
+
+/** A caught error as Step Functions places it at a Catch's ResultPath. */
+export const caughtErrorSchema = z.looseObject({
+  Error: z.string(),
+  Cause: z.string().optional(),
+});
+
+/** The whole BackupDatabase state, as every Task of that machine receives it. */
+export const backupDatabaseStateSchema = z.looseObject({
+  runId: z.string().min(1),
+  cluster: clusterSettingsSchema,
+  schedule: z.string().min(1),
+  scheduledTime: z.iso.datetime(),
+  database: z.string().min(1),
+  /** The label planned by ResolveDatabases for this slot. */
+  label: z.string().min(1),
+  execution: executionRefSchema,
+  slot: slotLeaseSchema.optional(),
+  lock: lockLeaseSchema.optional(),
+  job: jobSchema.optional(),
+  verification: verificationSchema.optional(),
+  outcome: outcomeSchema.optional(),
+  error: caughtErrorSchema.optional(),
+  record: z.looseObject({ state: z.enum(TERMINAL_STATES), reason: z.string().nullable() }).optional(),
+  recordError: caughtErrorSchema.optional(),
+});
+
+/** The BackupDatabase state as the cores see it. */
+export type BackupDatabaseState = z.output<typeof backupDatabaseStateSchema>;
+/** `$.job`. */
+export type TrackedJob = z.output<typeof jobSchema>;
+/** `$.verification`. */
+export type Verification = z.output<typeof verificationSchema>;
+/** A decided outcome. */
+export type Outcome = z.output<typeof outcomeSchema>;
+/** A caught error. */
+export type CaughtError = z.output<typeof caughtErrorSchema>;
+
+/**
+ * The message of a caught error. Lambda's Cause is JSON (`errorType`, `errorMessage`, `trace`); a Fail state's
+ * or an intrinsic's Cause may be plain text.
+ */
+export function causeMessage(error: CaughtError): string {
+  const cause = error.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not JSON: the cause is the message itself.
+  }
+  return cause || error.Error;
+}

@@ -1,0 +1,349 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ExecutionAbortedError,
+  ExecutionError,
+  ExecutionTimeoutError,
+  type RunOptions,
+  StateMachine,
+  type StateMachineDefinition,
+} from 'aws-local-stepfunctions';
+import '../runtime/promise-with-resolvers.ts';
+import {
+  readDefinitionText,
+  type StateMachineName,
+  substitute,
+  TASK_FUNCTIONS,
+  type TaskFunctionName,
+} from '../../statemachines/definitions.ts';
+import {
+  DataLimitExceededError,
+  EXECUTION_NAME_PATTERN,
+  lambdaFunctionError,
+  MAX_PAYLOAD_BYTES,
+  payloadBytes,
+  StatesTaskError,
+  stepFunctionsApiError,
+} from './aws-errors.ts';
+import { findExecution, type LocalExecutionRecord, registerExecution } from './execution-registry.ts';
+
+type JsonValue = Parameters<StateMachine['run']>[0];
+
+/** One entry of the interpreter's event log (the library does not export the type by name). */
+export type EventLog =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+/** Calls one Lambda handler in process with the event Step Functions would send it. */
+export type InvokeFunction = (name: TaskFunctionName, event: unknown) => Promise<unknown>;
+
+/** A state-level event of one local execution, for progress displays and benchmarks. */
+export interface WorkflowEvent {
+  readonly executionArn: string;
+  readonly executionName: string;
+  readonly stateMachine: StateMachineName;
+  readonly event: EventLog;
+}
+
+/** How the local runner behaves where tests and benchmarks need control. */
+export interface LocalWorkflowOptions {
+  readonly invokeFunction: InvokeFunction;
+  /** Milliseconds every Wait state lasts instead of its real duration (real when undefined). */
+  readonly waitOverrideMs?: number;
+  /** Milliseconds every Retry interval lasts instead of its backoff (real when undefined). */
+  readonly retryOverrideMs?: number;
+  /** Called for every state event of every execution (parent and children). */
+  readonly onEvent?: (event: WorkflowEvent) => void;
+  /** Called before each Lambda Task runs (benchmarks advance a virtual clock here). */
+  readonly beforeTask?: (task: { stateName: string; functionName: TaskFunctionName; input: unknown }) => void;
+  readonly region?: string;
+  readonly accountId?: string;
+}
+
+/** How one execution ended. */
+export type ExecutionOutcome =
+  | { readonly status: 'SUCCEEDED'; readonly executionArn: string; readonly output: unknown }
+  | {
+      readonly status: 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+      readonly executionArn: string;
+      readonly error: string;
+      readonly cause: string;
+    };
+
+const SYNC_CHILD_RESOURCE = /:states:::states:startExecution\.sync:2$/;
+const LAMBDA_ARN = /^arn:aws:lambda:[^:]+:\d{12}:function:sr-backup-([A-Za-z]+)$/;
+const DEFAULT_REGION = 'us-east-1';
+const DEFAULT_ACCOUNT = '000000000000';
+
+/** Runs the project's real ASL files in aws-local-stepfunctions, behaving as AWS does where it matters. */
+export class LocalWorkflow {
+  private readonly region: string;
+  private readonly accountId: string;
+  private readonly definitions: Record<StateMachineName, StateMachineDefinition>;
+
+  constructor(private readonly options: LocalWorkflowOptions) {
+    this.region = options.region ?? DEFAULT_REGION;
+    this.accountId = options.accountId ?? DEFAULT_ACCOUNT;
+    const substitutions: Record<string, string> = {
+      Partition: 'aws',
+      BackupDatabaseStateMachineArn: this.stateMachineArn('backupDatabase'),
+    };
+    for (const name of Object.keys(TASK_FUNCTIONS) as TaskFunctionName[]) {
+      substitutions[`${name}FunctionArn`] =
+        `arn:aws:lambda:${this.region}:${this.accountId}:function:sr-backup-${name}`;
+    }
+    this.definitions = {
+      nightlyBackup: withAwsTaskTimeouts(
+        JSON.parse(substitute(readDefinitionText('nightlyBackup'), substitutions)),
+      ),
+      backupDatabase: withAwsTaskTimeouts(
+        JSON.parse(substitute(readDefinitionText('backupDatabase'), substitutions)),
+      ),
+    };
+  }
+
+  /** The ARN a state machine has in this local "account". */
+  stateMachineArn(name: StateMachineName): string {
+    return `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}`;
+  }
+
+  /** Starts an execution and waits for it to close, as StartExecution + DescribeExecution would. */
+  async execute(
+    machine: StateMachineName,
+    input: unknown,
+    name: string = randomUUID(),
+  ): Promise<ExecutionOutcome> {
+    const record = this.startExecution(machine, input, name);
+    return (await record.done) as ExecutionOutcome;
+  }
+
+  private startExecution(machine: StateMachineName, input: unknown, name: string): LocalExecutionRecord {
+    if (!EXECUTION_NAME_PATTERN.test(name)) {
+      throw stepFunctionsApiError(
+        'InvalidNameException',
+        `Invalid Name: '${name}' (1-80 characters of A-Z, a-z, 0-9, - and _)`,
+      );
+    }
+    const stateMachineArn = this.stateMachineArn(machine);
+    const executionArn = `arn:aws:states:${this.region}:${this.accountId}:execution:${machine}:${name}`;
+    const inputJson = JSON.stringify(input ?? {});
+    const existing = findExecution(executionArn);
+    if (existing) {
+      // StartExecution is idempotent for a running Standard execution with the same name and input.
+      if (existing.status === 'RUNNING' && existing.inputJson === inputJson) return existing;
+      throw stepFunctionsApiError(
+        'ExecutionAlreadyExistsException',
+        `Execution Already Exists: '${executionArn}'`,
+      );
+    }
+    if (Buffer.byteLength(inputJson, 'utf8') > MAX_PAYLOAD_BYTES) {
+      throw stepFunctionsApiError(
+        'InvalidExecutionInputException',
+        'The execution input exceeds 262144 bytes',
+      );
+    }
+    const record: LocalExecutionRecord = {
+      executionArn,
+      stateMachineArn,
+      name,
+      inputJson,
+      status: 'RUNNING',
+      done: Promise.resolve(undefined),
+    };
+    (record as { done: Promise<unknown> }).done = this.run(machine, record, JSON.parse(inputJson));
+    registerExecution(record);
+    return record;
+  }
+
+  private async run(
+    machine: StateMachineName,
+    record: LocalExecutionRecord,
+    input: JsonValue,
+  ): Promise<ExecutionOutcome> {
+    const definition = this.definitions[machine];
+    const stateMachine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+    const startTime = new Date().toISOString();
+    const execution = stateMachine.run(input, {
+      overrides: this.overridesFor(definition),
+      context: {
+        Execution: { Id: record.executionArn, Name: record.name, Input: input, StartTime: startTime },
+        StateMachine: { Id: record.stateMachineArn, Name: machine },
+      },
+    } satisfies RunOptions);
+
+    let limitError: DataLimitExceededError | undefined;
+    const drained = (async () => {
+      for await (const event of execution.eventLogs) {
+        if (event.type === 'StateExited' && event.state.output !== undefined && !limitError) {
+          const bytes = payloadBytes(event.state.output);
+          if (bytes > MAX_PAYLOAD_BYTES) {
+            limitError = new DataLimitExceededError(event.state.name, bytes);
+            execution.abort();
+          }
+        }
+        this.options.onEvent?.({
+          executionArn: record.executionArn,
+          executionName: record.name,
+          stateMachine: machine,
+          event,
+        });
+      }
+    })();
+
+    let outcome: ExecutionOutcome;
+    try {
+      const output = await execution.result;
+      outcome = { status: 'SUCCEEDED', executionArn: record.executionArn, output };
+    } catch (error) {
+      outcome = this.failureOutcome(record.executionArn, error, limitError);
+    }
+    await drained.catch(() => undefined);
+    record.status = outcome.status;
+    return outcome;
+  }
+
+  private failureOutcome(
+    executionArn: string,
+    error: unknown,
+    limitError: DataLimitExceededError | undefined,
+  ): ExecutionOutcome {
+    if (limitError) {
+      return { status: 'FAILED', executionArn, error: limitError.name, cause: limitError.message };
+    }
+    if (error instanceof ExecutionError) {
+      const cause = error.cause as Error | undefined;
+      return {
+        status: 'FAILED',
+        executionArn,
+        error: cause?.name ?? 'States.Runtime',
+        cause: cause?.message ?? '',
+      };
+    }
+    if (error instanceof ExecutionTimeoutError) {
+      return { status: 'TIMED_OUT', executionArn, error: 'States.Timeout', cause: 'Execution timed out' };
+    }
+    if (error instanceof ExecutionAbortedError) {
+      return { status: 'ABORTED', executionArn, error: 'States.Aborted', cause: 'Execution aborted' };
+    }
+    const unexpected = error instanceof Error ? error : new Error(String(error));
+    return { status: 'FAILED', executionArn, error: unexpected.name, cause: unexpected.message };
+  }
+
+  private overridesFor(definition: StateMachineDefinition): NonNullable<RunOptions['overrides']> {
+    const taskResourceLocalHandlers: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
+    const waitTimeOverrides: Record<string, number> = {};
+    const retryIntervalOverrides: Record<string, number> = {};
+    for (const [stateName, state] of allStates(definition)) {
+      if (state.Type === 'Wait' && this.options.waitOverrideMs !== undefined) {
+        waitTimeOverrides[stateName] = this.options.waitOverrideMs;
+      }
+      if ('Retry' in state && state.Retry && this.options.retryOverrideMs !== undefined) {
+        retryIntervalOverrides[stateName] = this.options.retryOverrideMs;
+      }
+      if (state.Type !== 'Task') continue;
+      taskResourceLocalHandlers[stateName] = this.taskHandler(stateName, state.Resource);
+    }
+    return { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides };
+  }
+
+  private taskHandler(stateName: string, resource: string): (input: JsonValue) => Promise<JsonValue> {
+    if (SYNC_CHILD_RESOURCE.test(resource)) {
+      return (input) => this.startChildSync(input as unknown as StartExecutionInput);
+    }
+    const functionName = LAMBDA_ARN.exec(resource)?.[1] as TaskFunctionName | undefined;
+    if (!functionName || !(functionName in TASK_FUNCTIONS)) {
+      // Never let the interpreter fall through to calling real AWS.
+      throw new Error(`local runner has no handler for Task '${stateName}' (${resource})`);
+    }
+    return async (input) => {
+      this.options.beforeTask?.({ stateName, functionName, input });
+      const inputBytes = payloadBytes(input);
+      if (inputBytes > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(stateName, inputBytes);
+      let result: unknown;
+      try {
+        result = await this.options.invokeFunction(functionName, input);
+      } catch (error) {
+        throw lambdaFunctionError(error);
+      }
+      return (result ?? null) as JsonValue;
+    };
+  }
+
+  /**
+   * `states:startExecution.sync:2`: starts the child and returns DescribeExecution's shape with Input and
+   * Output as JSON (not strings); a failed child raises States.TaskFailed whose Cause is that JSON document.
+   */
+  private async startChildSync(input: StartExecutionInput): Promise<JsonValue> {
+    const machine = this.machineForArn(input.StateMachineArn);
+    const name = input.Name ?? randomUUID();
+    const startDate = Date.now();
+    const record = this.startExecution(machine, input.Input ?? {}, name);
+    const outcome = (await record.done) as ExecutionOutcome;
+    const describe = {
+      ExecutionArn: record.executionArn,
+      StateMachineArn: record.stateMachineArn,
+      Name: record.name,
+      Status: outcome.status,
+      StartDate: startDate,
+      StopDate: Date.now(),
+      Input: JSON.parse(record.inputJson),
+      InputDetails: { Included: true },
+    };
+    if (outcome.status === 'SUCCEEDED') {
+      return { ...describe, Output: outcome.output, OutputDetails: { Included: true } } as JsonValue;
+    }
+    throw new StatesTaskError(
+      'States.TaskFailed',
+      JSON.stringify({ ...describe, Error: outcome.error, Cause: outcome.cause }),
+    );
+  }
+
+  private machineForArn(arn: string): StateMachineName {
+    for (const machine of Object.keys(this.definitions) as StateMachineName[]) {
+      if (this.stateMachineArn(machine) === arn) return machine;
+    }
+    throw stepFunctionsApiError(
+      'StateMachineDoesNotExistException',
+      `State Machine Does Not Exist: '${arn}'`,
+    );
+  }
+}
+
+interface StartExecutionInput {
+  readonly StateMachineArn: string;
+  readonly Name?: string;
+  readonly Input?: unknown;
+}
+
+type AnyState = StateMachineDefinition['States'][string];
+
+/**
+ * AWS gives a Task without TimeoutSeconds no timeout (99999999 s); the interpreter follows the States
+ * Language spec's 60 s, which would kill a long `.sync` child locally. Mirror AWS, within what
+ * Node's setTimeout can hold (about 24.8 days).
+ */
+const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = 2_000_000;
+
+function withAwsTaskTimeouts(definition: StateMachineDefinition): StateMachineDefinition {
+  for (const [, state] of allStates(definition)) {
+    if (
+      state.Type === 'Task' &&
+      state.TimeoutSeconds === undefined &&
+      state.TimeoutSecondsPath === undefined
+    ) {
+      state.TimeoutSeconds = AWS_DEFAULT_TASK_TIMEOUT_SECONDS;
+    }
+  }
+  return definition;
+}
+
+function* allStates(definition: Pick<StateMachineDefinition, 'States'>): Generator<[string, AnyState]> {
+  for (const [name, state] of Object.entries(definition.States)) {
+    yield [name, state];
+    if (state.Type === 'Map') {
+      const processor = state.ItemProcessor ?? state.Iterator;
+      if (processor) yield* allStates(processor);
+    }
+    if (state.Type === 'Parallel') {
+      for (const branch of state.Branches) yield* allStates(branch);
+    }
+  }
+}

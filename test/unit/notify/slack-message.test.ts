@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseRetryAfter, redactWebhookUrl } from '../../../lambdas/notify/slack-delivery.ts';
+import { boundedList, codeBlock, inlineCode, truncateText } from '../../../lambdas/notify/slack-message.ts';
+
+describe('boundedList', () => {
+  it('keeps every line when they fit', () => {
+    expect(boundedList(['a', 'b'], 100)).toBe('a\nb');
+  });
+
+  it('never passes the limit and accounts for every line it leaves out', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string({ minLength: 1, maxLength: 80 }).map((line) => line.replaceAll('\n', ' ')),
+          {
+            maxLength: 300,
+          },
+        ),
+        fc.integer({ min: 40, max: 3000 }),
+        (lines, maxLength) => {
+          const text = boundedList(lines, maxLength);
+          expect(text.length).toBeLessThanOrEqual(maxLength);
+          const more = /…and (\d+) more$/.exec(text);
+          const kept = more ? text.split('\n').length - 1 : lines.length;
+          expect(kept + Number(more?.[1] ?? 0)).toBe(lines.length);
+        },
+      ),
+    );
+  });
+});
+
+describe('text helpers', () => {
+  it('marks a cut with an ellipsis', () => {
+    expect(truncateText('abcdef', 4)).toBe('abc…');
+    expect(truncateText('abc', 4)).toBe('abc');
+  });
+
+  it('keeps names inside their code span', () => {
+    expect(inlineCode('we`ird <db>')).toBe('`weird &lt;db&gt;`');
+  });
+
+  it('shows an empty status as such', () => {
+    expect(codeBlock('  ', 500)).toBe('```(empty)```');
+  });
+});
+
+describe('redactWebhookUrl', () => {
+  const url = 'https://hooks.slack.com/services/T_TEST/B_TEST/abcdefSECRET';
+
+  it('removes the URL, its path, and anything shaped like a Slack hook', () => {
+    expect(redactWebhookUrl(`Failed to parse URL from ${url}`, url)).not.toContain('SECRET');
+    expect(redactWebhookUrl('POST /services/T_TEST/B_TEST/abcdefSECRET failed', url)).not.toContain('SECRET');
+    expect(redactWebhookUrl('see https://hooks.slack.com/services/T_x/B_y/other')).not.toContain('other');
+  });
+
+  it('leaves other text alone', () => {
+    expect(redactWebhookUrl('connect ECONNREFUSED 10.0.0.1:443', url)).toBe(
+      'connect ECONNREFUSED 10.0.0.1:443',
+    );
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    const now = Date.parse('2026-11-24T18:00:00Z');
+    expect(parseRetryAfter('3', now)).toBe(3000);
+    expect(parseRetryAfter('Tue, 24 Nov 2026 18:00:10 GMT', now)).toBe(10_000);
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+});
