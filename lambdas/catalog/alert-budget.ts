@@ -16,19 +16,21 @@ export interface AlertBudgetDeps {
 
 /** How much of a run's alert budget was used. */
 export interface AlertBudgetUsage {
-  /** Per-database alerts sent (claims that returned true). */
+  /** Per-database alerts sent (distinct claimants granted). */
   readonly claimed: number;
-  /** Claims refused because the budget was spent: alerts the run summary must mention. */
+  /** Distinct claimants refused because the budget was spent: alerts the run summary must mention. */
   readonly heldBack: number;
 }
 
 /** The per-run limit on per-database Slack alerts. */
 export interface AlertBudget {
   /**
-   * Claims one alert of the run: true for the first `limit` claims, false after that (and the refusal is
-   * counted as held back). Atomic across concurrent executions: one conditional ADD on one item.
+   * Claims one alert of the run for `claimant` (the database): true for the first `limit` distinct claimants,
+   * false after that (and the refusal is counted as held back). Idempotent per claimant, so a retried alert
+   * step neither spends a second slot nor counts twice. Atomic across concurrent executions: one conditional
+   * update of one item.
    */
-  claimAlertSlot(request: { runId: string; limit: number }): Promise<boolean>;
+  claimAlertSlot(request: { runId: string; claimant: string; limit: number }): Promise<boolean>;
   /** The counters of a run (zeros when nothing was claimed). */
   readAlertBudget(runId: string): Promise<AlertBudgetUsage>;
 }
@@ -38,21 +40,35 @@ export function createAlertBudget(deps: AlertBudgetDeps): AlertBudget {
   const { client, tableName, clock } = deps;
   const expiresAt = () => Math.floor(clock.now() / 1000) + ALERT_BUDGET_RETENTION_DAYS * 86_400;
 
-  async function countHeldBack(runId: string): Promise<void> {
+  async function readItem(runId: string) {
+    const out = await client.send(
+      new GetCommand({ TableName: tableName, Key: alertBudgetKey(runId), ConsistentRead: true }),
+    );
+    return {
+      granted: new Set<string>((out.Item?.granted as Set<string> | undefined) ?? []),
+      refused: new Set<string>((out.Item?.refused as Set<string> | undefined) ?? []),
+    };
+  }
+
+  async function countHeldBack(runId: string, claimant: string): Promise<void> {
     await client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: alertBudgetKey(runId),
-        UpdateExpression: 'ADD heldBack :one SET runId = :runId, expiresAtEpochSeconds = :expires',
-        ExpressionAttributeValues: { ':one': 1, ':runId': runId, ':expires': expiresAt() },
+        UpdateExpression: 'ADD refused :claimant SET runId = :runId, expiresAtEpochSeconds = :expires',
+        ExpressionAttributeValues: {
+          ':claimant': new Set([claimant]),
+          ':runId': runId,
+          ':expires': expiresAt(),
+        },
       }),
     );
   }
 
   return {
-    async claimAlertSlot({ runId, limit }) {
+    async claimAlertSlot({ runId, claimant, limit }) {
       if (!Number.isInteger(limit) || limit < 1) {
-        await countHeldBack(runId);
+        await countHeldBack(runId, claimant);
         return false;
       }
       try {
@@ -60,9 +76,13 @@ export function createAlertBudget(deps: AlertBudgetDeps): AlertBudget {
           new UpdateCommand({
             TableName: tableName,
             Key: alertBudgetKey(runId),
-            UpdateExpression: 'ADD claimed :one SET runId = :runId, expiresAtEpochSeconds = :expires',
-            ConditionExpression: 'attribute_not_exists(claimed) OR claimed < :limit',
+            UpdateExpression:
+              'ADD granted :claimant, claimed :one SET runId = :runId, expiresAtEpochSeconds = :expires',
+            ConditionExpression:
+              '(attribute_not_exists(claimed) OR claimed < :limit) AND NOT contains(granted, :name)',
             ExpressionAttributeValues: {
+              ':claimant': new Set([claimant]),
+              ':name': claimant,
               ':one': 1,
               ':limit': limit,
               ':runId': runId,
@@ -73,16 +93,15 @@ export function createAlertBudget(deps: AlertBudgetDeps): AlertBudget {
         return true;
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        await countHeldBack(runId);
+        if ((await readItem(runId)).granted.has(claimant)) return true;
+        await countHeldBack(runId, claimant);
         return false;
       }
     },
 
     async readAlertBudget(runId) {
-      const out = await client.send(
-        new GetCommand({ TableName: tableName, Key: alertBudgetKey(runId), ConsistentRead: true }),
-      );
-      return { claimed: Number(out.Item?.claimed ?? 0), heldBack: Number(out.Item?.heldBack ?? 0) };
+      const { granted, refused } = await readItem(runId);
+      return { claimed: granted.size, heldBack: refused.size };
     },
   };
 }

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Clock } from '../shared/clock.ts';
-import { CATALOG_BY_CLUSTER_TIME_INDEX, CATALOG_BY_RUN_INDEX } from '../shared/tables.ts';
+import { CATALOG_BY_CLUSTER_TIME_INDEX } from '../shared/tables.ts';
 import { isConditionFailure } from './conditions.ts';
 import {
   attemptKeys,
@@ -21,7 +21,8 @@ import {
   KEY_ATTRIBUTES,
   latestGoodKey,
   latestGoodPartitionKey,
-  runIndexKey,
+  runEntryKey,
+  runPartitionKey,
   slotSortKeyPrefix,
 } from './keys.ts';
 import {
@@ -92,7 +93,10 @@ export interface CatalogStore {
    * name. Reads one pointer item per database, never the history.
    */
   latestGoodSnapshots(cluster: string): Promise<BackupAttempt[]>;
-  /** Every attempt of one run (by cluster, database, time). Read from an index: eventually consistent on AWS. */
+  /**
+   * Every attempt one run made or adopted (by cluster, database, time), as that run recorded it: a slot run
+   * twice lists the adopted snapshot in both runs. Strongly consistent (base table, not an index).
+   */
   listRun(request: { runId: string; limit?: number; cursor?: string | null }): Promise<Page<BackupAttempt>>;
   /** Attempts of the cluster whose scheduled time is strictly before `before`, oldest first (for retention). */
   listOlderThan(request: {
@@ -131,6 +135,23 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
   async function readAttempt(key: { pk: string; sk: string }): Promise<BackupAttempt | undefined> {
     const out = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
     return out.Item === undefined ? undefined : toAttempt(out.Item);
+  }
+
+  async function putRunEntry(entry: BackupAttempt, keys: Record<string, string>): Promise<void> {
+    const rank = stateRank(entry.state);
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...runEntryKey(entry.runId, entry), ...entry, stateRank: rank, attemptSortKey: keys.sk },
+          // A retried write of the same run never downgrades what the run already recorded.
+          ConditionExpression: 'attribute_not_exists(pk) OR stateRank <= :rank',
+          ExpressionAttributeValues: { ':rank': rank },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async function pointLatestGood(attempt: BackupAttempt): Promise<void> {
@@ -184,6 +205,10 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
         stored = existing;
       }
       if (isGoodSnapshot(stored)) await pointLatestGood(stored);
+      await putRunEntry(
+        stateRank(stored.state) > rank ? { ...item, state: stored.state, reason: stored.reason } : item,
+        keys,
+      );
       return { item: stored, written };
     },
 
@@ -251,9 +276,9 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
     listRun({ runId, limit, cursor }) {
       return queryPage(
         {
-          IndexName: CATALOG_BY_RUN_INDEX,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': runIndexKey(runId) },
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': runPartitionKey(runId) },
+          ConsistentRead: true,
           Limit: pageSize(limit),
         },
         cursor,

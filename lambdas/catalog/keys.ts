@@ -3,11 +3,15 @@ import { ConfigError } from '../shared/errors.ts';
 /**
  * Keys of the catalog table (see CATALOG_TABLE):
  *
- * | item | pk | sk | gsi1 (byRun) | gsi2 (byClusterTime) |
- * |---|---|---|---|---|
- * | backup attempt | `DB#<cluster>#<database>` | `BACKUP#<scheduledTime>#<label>#<attempt>` | `RUN#<runId>` / `<cluster>#<database>#<sk>` | `BACKUP#<cluster>` / `<scheduledTime>#<database>#<label>#<attempt>` |
- * | latest good pointer | `LATEST#<cluster>` | `DB#<database>` | — | — |
- * | alert budget | `ALERTS#<runId>` | `budget` | — | — |
+ * | item | pk | sk | gsi2 (byClusterTime) |
+ * |---|---|---|---|
+ * | backup attempt | `DB#<cluster>#<database>` | `BACKUP#<scheduledTime>#<label>#<attempt>` | `BACKUP#<cluster>` / `<scheduledTime>#<database>#<label>#<attempt>` |
+ * | run entry | `RUN#<runId>` | `<cluster>#<database>#<attempt sk>` | — |
+ * | latest good pointer | `LATEST#<cluster>` | `DB#<database>` | — |
+ * | alert budget | `ALERTS#<runId>` | `budget` | — |
+ *
+ * A run entry is what one run made of one attempt, even when another run wrote the attempt item first
+ * (a slot run twice adopts the first run's snapshot): the run reads its own entries, strongly consistent.
  *
  * Times are `toISOString()` strings, which sort lexicographically in time order; attempts are zero-padded.
  * Names are escaped so that a `#` inside a name can never be read as a separator.
@@ -47,21 +51,27 @@ export function slotSortKeyPrefix(scheduledTime: string): string {
 }
 
 /** Every key attribute of an attempt item (table and both indexes). */
-export function attemptKeys(id: AttemptIdentity & { readonly runId: string }): Record<string, string> {
+export function attemptKeys(id: AttemptIdentity): Record<string, string> {
   const sk = attemptSortKey(id);
   return {
     pk: databasePartitionKey(id.cluster, id.database),
     sk,
-    gsi1pk: runIndexKey(id.runId),
-    gsi1sk: `${keySegment(id.cluster)}#${keySegment(id.database)}#${sk}`,
     gsi2pk: clusterTimeIndexKey(id.cluster),
     gsi2sk: `${id.scheduledTime}#${keySegment(id.database)}#${keySegment(id.label)}#${padAttempt(id.attempt)}`,
   };
 }
 
-/** byRun partition of one run. */
-export function runIndexKey(runId: string): string {
-  return `RUN#${runId}`;
+/** Partition of one run's entries. */
+export function runPartitionKey(runId: string): string {
+  return `RUN#${keySegment(runId)}`;
+}
+
+/** Key of one run entry: the run, then the attempt it made or adopted. */
+export function runEntryKey(runId: string, id: AttemptIdentity): { pk: string; sk: string } {
+  return {
+    pk: runPartitionKey(runId),
+    sk: `${keySegment(id.cluster)}#${keySegment(id.database)}#${attemptSortKey(id)}`,
+  };
 }
 
 /** byClusterTime partition of one cluster's backup attempts. */
@@ -85,16 +95,7 @@ export function alertBudgetKey(runId: string): { pk: string; sk: string } {
 }
 
 /** The attributes that exist only to key the item; stripped before an item is handed out. */
-export const KEY_ATTRIBUTES = [
-  'pk',
-  'sk',
-  'gsi1pk',
-  'gsi1sk',
-  'gsi2pk',
-  'gsi2sk',
-  'stateRank',
-  'attemptSortKey',
-] as const;
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi2pk', 'gsi2sk', 'stateRank', 'attemptSortKey'] as const;
 
 function padAttempt(attempt: number): string {
   return String(attempt).padStart(4, '0');

@@ -51,26 +51,19 @@ export const LOCKS_TABLE: TableDefinition = {
   globalSecondaryIndexes: [],
 };
 
-/** Catalog index listing every attempt of one nightly run (sparse: only attempt items set `gsi1pk`). */
-export const CATALOG_BY_RUN_INDEX = 'byRun';
 /** Catalog index listing a cluster's attempts by scheduled time, for retention (sparse). */
 export const CATALOG_BY_CLUSTER_TIME_INDEX = 'byClusterTime';
 
 /**
  * Snapshot catalog table: one item per backup attempt (`pk` = database, `sk` = time-sortable attempt key),
- * a "latest good snapshot" pointer per database, and a per-run alert budget item.
+ * one run entry per attempt a run made or adopted (`pk` = run), a "latest good snapshot" pointer per
+ * database, and a per-run alert budget item.
  */
 export const CATALOG_TABLE: TableDefinition = {
   logicalName: 'Catalog',
   partitionKey: stringKey('pk'),
   sortKey: stringKey('sk'),
   globalSecondaryIndexes: [
-    {
-      indexName: CATALOG_BY_RUN_INDEX,
-      partitionKey: stringKey('gsi1pk'),
-      sortKey: stringKey('gsi1sk'),
-      projectionType: 'ALL',
-    },
     {
       indexName: CATALOG_BY_CLUSTER_TIME_INDEX,
       partitionKey: stringKey('gsi2pk'),

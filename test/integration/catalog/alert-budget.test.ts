@@ -26,7 +26,9 @@ describe('per-run alert budget', () => {
 
     // Act
     const claims = await Promise.all(
-      Array.from({ length: 10 }, () => alerts.claimAlertSlot({ runId: 'run-a', limit: 3 })),
+      Array.from({ length: 10 }, (_, i) =>
+        alerts.claimAlertSlot({ runId: 'run-a', claimant: `db${i}`, limit: 3 }),
+      ),
     );
 
     // Assess
@@ -37,11 +39,11 @@ describe('per-run alert budget', () => {
   it('keeps the budgets of different runs apart', async () => {
     // Prepare
     const alerts = budget();
-    await alerts.claimAlertSlot({ runId: 'run-b', limit: 1 });
+    await alerts.claimAlertSlot({ runId: 'run-b', claimant: 'sales', limit: 1 });
 
     // Act
-    const otherRun = await alerts.claimAlertSlot({ runId: 'run-c', limit: 1 });
-    const sameRun = await alerts.claimAlertSlot({ runId: 'run-b', limit: 1 });
+    const otherRun = await alerts.claimAlertSlot({ runId: 'run-c', claimant: 'orders', limit: 1 });
+    const sameRun = await alerts.claimAlertSlot({ runId: 'run-b', claimant: 'orders', limit: 1 });
 
     // Assess
     expect(otherRun).toBe(true);
@@ -51,7 +53,28 @@ describe('per-run alert budget', () => {
 
   it('grants nothing when the limit is zero', async () => {
     const alerts = budget();
-    expect(await alerts.claimAlertSlot({ runId: 'run-d', limit: 0 })).toBe(false);
+    expect(await alerts.claimAlertSlot({ runId: 'run-d', claimant: 'sales', limit: 0 })).toBe(false);
     expect(await alerts.readAlertBudget('run-d')).toEqual({ claimed: 0, heldBack: 1 });
+  });
+
+  it('grants a retried claim of the same database again without spending another slot', async () => {
+    // Prepare
+    const alerts = budget();
+    await alerts.claimAlertSlot({ runId: 'run-e', claimant: 'sales', limit: 2 });
+
+    // Act
+    const retried = await Promise.all([
+      alerts.claimAlertSlot({ runId: 'run-e', claimant: 'sales', limit: 2 }),
+      alerts.claimAlertSlot({ runId: 'run-e', claimant: 'sales', limit: 2 }),
+    ]);
+    const other = await alerts.claimAlertSlot({ runId: 'run-e', claimant: 'orders', limit: 2 });
+    const late = await alerts.claimAlertSlot({ runId: 'run-e', claimant: 'events', limit: 2 });
+    await alerts.claimAlertSlot({ runId: 'run-e', claimant: 'events', limit: 2 });
+
+    // Assess
+    expect(retried).toEqual([true, true]);
+    expect(other).toBe(true);
+    expect(late).toBe(false);
+    expect(await alerts.readAlertBudget('run-e')).toEqual({ claimed: 2, heldBack: 1 });
   });
 });

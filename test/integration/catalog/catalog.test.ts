@@ -220,6 +220,44 @@ describe('snapshot catalog', () => {
     expect(all.every((i) => i.runId === `${cluster}-run-24`)).toBe(true);
   });
 
+  it('lists an attempt adopted by a second run of the same slot in both runs, each with its own reason', async () => {
+    // Prepare
+    await catalog.recordAttempt(attempt('sales', 24));
+
+    // Act
+    const adopted = await catalog.recordAttempt(
+      attempt('sales', 24, { runId: `${cluster}-rerun`, executionId: 'exec-rerun', reason: 'adopted' }),
+    );
+    const firstRun = await catalog.listRun({ runId: `${cluster}-run-24` });
+    const secondRun = await catalog.listRun({ runId: `${cluster}-rerun` });
+
+    // Assess
+    expect(adopted.written).toBe(false);
+    expect(firstRun.items.map((i) => [i.database, i.state, i.reason])).toEqual([['sales', 'FINISHED', null]]);
+    expect(secondRun.items.map((i) => [i.database, i.state, i.reason, i.executionId])).toEqual([
+      ['sales', 'FINISHED', 'adopted', 'exec-rerun'],
+    ]);
+  });
+
+  it('records in the run what the catalog already holds when an earlier write of the attempt ranks higher', async () => {
+    // Prepare
+    await catalog.recordAttempt(attempt('sales', 24));
+
+    // Act
+    await catalog.recordAttempt(
+      attempt('sales', 24, {
+        runId: `${cluster}-late`,
+        state: 'FAILED',
+        reason: 'connection lost',
+        verified: false,
+      }),
+    );
+    const lateRun = await catalog.listRun({ runId: `${cluster}-late` });
+
+    // Assess
+    expect(lateRun.items.map((i) => [i.state, i.reason])).toEqual([['FINISHED', null]]);
+  });
+
   it('lists the attempts scheduled strictly before an instant, oldest first, for retention', async () => {
     // Prepare
     for (const day of [20, 23, 21, 22]) await catalog.recordAttempt(attempt('sales', day));

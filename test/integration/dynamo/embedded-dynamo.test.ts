@@ -160,7 +160,7 @@ describe('embedded dynamo', () => {
 
     // Assess
     await expect(ensured).rejects.toBeInstanceOf(TableSchemaMismatchError);
-    await expect(ensured).rejects.toThrow(/index byRun is missing/);
+    await expect(ensured).rejects.toThrow(/index byClusterTime is missing/);
     client.destroy();
   });
 });
