@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerEmulatorCommand } from './commands/emulator.ts';
 
 const program = new Command('sr-backup')
   .description(
@@ -6,5 +7,7 @@ const program = new Command('sr-backup')
   )
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
+
+registerEmulatorCommand(program);
 
 await program.parseAsync(process.argv);

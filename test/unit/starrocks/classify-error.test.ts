@@ -91,6 +91,13 @@ describe('classifyStarRocksError', () => {
     expect(error.message).toContain('fe.internal:9030');
   });
 
+  it('treats a database-level denial after login as missing privileges, not a bad password', () => {
+    const denied = serverError("Access denied for user 'backup'@'%' to database 'sales'", 1044, '42000');
+    expect(classifyStarRocksError(denied, { ...context, statementKind: 'USE' })).toBeInstanceOf(
+      StarRocksAccessDeniedError,
+    );
+  });
+
   it('keeps the newer coded access-denied error apart from a login failure', () => {
     const denied = serverError(
       'Access denied; you need (at least one of) the EXPORT privilege(s) on TABLE t',

@@ -11,7 +11,8 @@ describe('parseDataSize', () => {
     expect(parseDataSize('1024.000 GB')).toBe(1024 ** 4);
   });
 
-  it('reads zero, which StarRocks writes without a unit', () => {
+  it('reads zero with or without its unit', () => {
+    expect(parseDataSize('0.000 B')).toBe(0);
     expect(parseDataSize('0.000 ')).toBe(0);
   });
 
@@ -64,7 +65,7 @@ describe('parseShowData', () => {
     const result = parseShowData({
       columns: COLUMNS,
       rows: [
-        ['Total', '0.000 ', '0'],
+        ['Total', '0.000 B', '0'],
         ['Quota', '1024.000 TB', ''],
         ['Left', '1024.000 TB', ''],
       ],

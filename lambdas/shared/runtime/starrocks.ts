@@ -1,0 +1,44 @@
+import {
+  type StarRocksClient,
+  type StarRocksSettings,
+  type StarRocksTlsSettings,
+  withStarRocksClientSession,
+} from '../../starrocks/index.ts';
+import type { ClusterSettings } from '../config/index.ts';
+import { StarRocksAuthError } from '../errors.ts';
+import { secrets } from './secrets.ts';
+
+/** The connection settings of a cluster, with its password resolved. */
+async function settingsFor(cluster: ClusterSettings): Promise<StarRocksSettings> {
+  return {
+    host: cluster.host,
+    port: cluster.port,
+    user: cluster.user,
+    password: await secrets().starRocksPassword(cluster),
+    connectTimeoutMs: Math.round(cluster.connectTimeoutSeconds * 1000),
+    statementTimeoutMs: Math.round(cluster.statementTimeoutSeconds * 1000),
+    tls: tlsSettings(cluster.tls),
+  };
+}
+
+function tlsSettings(tls: ClusterSettings['tls']): StarRocksTlsSettings {
+  if (typeof tls === 'boolean') return tls;
+  return { rejectUnauthorized: tls.rejectUnauthorized, ...(tls.ca === undefined ? {} : { ca: tls.ca }) };
+}
+
+/**
+ * Runs `work` over one connection to the cluster's FE. A refused login re-reads the password once
+ * (the secret may have been rotated since this cold start cached it) and tries again.
+ */
+export async function withStarRocks<T>(
+  cluster: ClusterSettings,
+  work: (client: StarRocksClient) => Promise<T>,
+): Promise<T> {
+  try {
+    return await withStarRocksClientSession(await settingsFor(cluster), work);
+  } catch (error) {
+    if (!(error instanceof StarRocksAuthError) || cluster.passwordSecretArn === undefined) throw error;
+    secrets().invalidate(cluster.passwordSecretArn);
+    return withStarRocksClientSession(await settingsFor(cluster), work);
+  }
+}

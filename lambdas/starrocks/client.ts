@@ -1,0 +1,258 @@
+/**
+ * The StarRocks operations the Lambdas call, over one FE.
+ *
+ * {@link createStarRocksClient}: every method opens its own connection, runs its statements and closes it — the
+ * default, because Lambda invocations are short and a connection must never outlive its invocation.
+ * {@link withStarRocksClientSession}: every call made inside `work` shares one connection (for a core that sends
+ * several statements in a row, such as SubmitBackup's adopt-or-submit); it is closed when `work` settles.
+ * Cores receive a {@link StarRocksClient} and cannot tell the two apart; tests inject fakes of the same interface.
+ */
+import { StarRocksSqlError } from '../shared/errors.ts';
+import {
+  openStarRocksSession,
+  type StarRocksConnectionSettings,
+  type StarRocksSession,
+  withStarRocksSession,
+} from './connection.ts';
+import { type BackupJob, parseBackupJobs } from './parse-backup-job.ts';
+import {
+  parseDatabases,
+  parseRepositories,
+  parseTables,
+  type RepositoryInfo,
+  type TableInfo,
+} from './parse-listings.ts';
+import { type DatabaseDataSize, parseShowData } from './parse-show-data.ts';
+import {
+  parseSnapshotDetails,
+  parseSnapshotInfos,
+  type SnapshotDetail,
+  type SnapshotInfo,
+} from './parse-snapshot.ts';
+import { readSingleCell, StarRocksResultShapeError } from './result-table.ts';
+import {
+  assertBackupInput,
+  type BackupTableRef,
+  type BackupType,
+  buildBackupStatement,
+  buildCancelBackupStatement,
+  buildCurrentVersionStatement,
+  buildListTablesStatement,
+  buildShowBackupStatement,
+  buildShowDatabasesStatement,
+  buildShowDataStatement,
+  buildShowRepositoriesStatement,
+  buildShowSnapshotDetailStatement,
+  buildShowSnapshotStatement,
+  buildUseDatabaseStatement,
+} from './statements.ts';
+import { parseStarRocksVersion, type StarRocksVersion } from './version.ts';
+
+/** Settings of one FE; see {@link StarRocksConnectionSettings}. */
+export type StarRocksSettings = StarRocksConnectionSettings;
+
+/** What to back up. */
+export interface SubmitBackupRequest {
+  readonly database: string;
+  readonly label: string;
+  readonly repository: string;
+  /** Only these tables (the ≤ 3.3 way around views and external tables); omitted = the whole database. */
+  readonly tables?: readonly (string | BackupTableRef)[];
+  /** StarRocks' own timeout, whole seconds ≥ 600 (see backupTimeoutSeconds). */
+  readonly timeoutSeconds: number;
+  readonly type?: BackupType;
+  /** The FE's version, when already known; otherwise it is read on the same connection first. */
+  readonly version?: StarRocksVersion;
+}
+
+/** The FE accepted the BACKUP (the job starts in PENDING). */
+export interface SubmittedBackup {
+  /** The version whose grammar was used. */
+  readonly version: StarRocksVersion;
+}
+
+/** What CANCEL BACKUP did. None of these is an error: the caller wanted the database's slot free of our job. */
+export type CancelBackupResult =
+  /** A running job was cancelled; it now shows CANCELLED `[COMMON_ERROR, msg: user cancelled]`. */
+  | { readonly outcome: 'cancelled' }
+  /** The database's slot holds no running backup (`No backup job is currently running`). */
+  | { readonly outcome: 'no-running-job'; readonly message: string }
+  /** The slot's job had already ended (`... can not be cancelled. state: FINISHED`). */
+  | {
+      readonly outcome: 'already-ended';
+      readonly state: 'FINISHED' | 'CANCELLED';
+      readonly label: string | null;
+      readonly message: string;
+    };
+
+/** The StarRocks operations the Lambda cores use. */
+export interface StarRocksClient {
+  /** `SELECT current_version()`, parsed. */
+  currentVersion(): Promise<StarRocksVersion>;
+  /** Every database name, system databases included (callers filter). */
+  showDatabases(): Promise<string[]>;
+  /** The database's tables and views with their kind (OLAP, VIEW, EXTERNAL, …). */
+  listTables(database: string): Promise<TableInfo[]>;
+  /** SHOW DATA of the database: sizes per table and in total. */
+  showData(database: string): Promise<DatabaseDataSize>;
+  showRepositories(): Promise<RepositoryInfo[]>;
+  /** Sends BACKUP; resolves when the FE accepted it. Refusals are thrown typed (BackupAlreadyRunningError, …). */
+  submitBackup(request: SubmitBackupRequest): Promise<SubmittedBackup>;
+  /** The database's latest backup job (SHOW BACKUP FROM), or null when its slot holds none. */
+  showBackup(database: string): Promise<BackupJob | null>;
+  /** CANCEL BACKUP FROM the database; "nothing to cancel" answers are results, not errors. */
+  cancelBackup(database: string): Promise<CancelBackupResult>;
+  /** The repository's row for the label, or null when SHOW SNAPSHOT lists none. */
+  showSnapshot(repository: string, label: string): Promise<SnapshotInfo | null>;
+  /** The detail row (naming the database) for the label at one of its timestamps, or null. */
+  showSnapshotDetail(repository: string, label: string, timestamp: string): Promise<SnapshotDetail | null>;
+}
+
+type SessionRunner = <T>(work: (session: StarRocksSession) => Promise<T>) => Promise<T>;
+
+const NO_RUNNING_JOB = 'No backup job is currently running';
+const CANNOT_CANCEL = /Job with label (\S*) can not be cancelled\. state: (FINISHED|CANCELLED)/;
+
+async function readVersion(session: StarRocksSession): Promise<StarRocksVersion> {
+  const statement = buildCurrentVersionStatement();
+  const text = readSingleCell(await session.query(statement), statement.kind);
+  try {
+    return parseStarRocksVersion(text);
+  } catch (error) {
+    throw new StarRocksResultShapeError(`${statement.kind} answered ${JSON.stringify(text)}, not a version`, {
+      cause: error,
+    });
+  }
+}
+
+function latestJobOf(jobs: readonly BackupJob[], database: string): BackupJob | null {
+  // With FROM the FE answers for that database only; match the name anyway (exactly, then ignoring case).
+  const exact = jobs.filter((job) => job.dbName === database);
+  const candidates =
+    exact.length > 0 ? exact : jobs.filter((job) => job.dbName.toLowerCase() === database.toLowerCase());
+  return candidates.at(-1) ?? null;
+}
+
+function cancelAnswer(error: unknown): CancelBackupResult | null {
+  if (!(error instanceof StarRocksSqlError)) {
+    return null;
+  }
+  if (error.message.includes(NO_RUNNING_JOB)) {
+    return { outcome: 'no-running-job', message: error.message };
+  }
+  const match = CANNOT_CANCEL.exec(error.message);
+  if (match) {
+    return {
+      outcome: 'already-ended',
+      state: match[2] as 'FINISHED' | 'CANCELLED',
+      label: match[1] || null,
+      message: error.message,
+    };
+  }
+  return null;
+}
+
+function buildClient(run: SessionRunner): StarRocksClient {
+  return {
+    currentVersion: () => run(readVersion),
+
+    showDatabases: () =>
+      run(async (session) => parseDatabases(await session.query(buildShowDatabasesStatement()))),
+
+    listTables: async (database) => {
+      const statement = buildListTablesStatement(database);
+      return run(async (session) => parseTables(await session.query(statement)));
+    },
+
+    showData: async (database) => {
+      const use = buildUseDatabaseStatement(database);
+      return run(async (session) => {
+        await session.query(use);
+        return parseShowData(await session.query(buildShowDataStatement()));
+      });
+    },
+
+    showRepositories: () =>
+      run(async (session) => parseRepositories(await session.query(buildShowRepositoriesStatement()))),
+
+    submitBackup: async (request) => {
+      // Refuse a bad request before connecting: a refused name sends nothing at all.
+      assertBackupInput(request);
+      return run(async (session) => {
+        const version = request.version ?? (await readVersion(session));
+        await session.query(buildBackupStatement({ ...request, version }));
+        return { version };
+      });
+    },
+
+    showBackup: async (database) => {
+      const statement = buildShowBackupStatement(database);
+      return run(async (session) => latestJobOf(parseBackupJobs(await session.query(statement)), database));
+    },
+
+    cancelBackup: async (database) => {
+      const statement = buildCancelBackupStatement(database);
+      return run(async (session) => {
+        try {
+          await session.query(statement);
+          return { outcome: 'cancelled' } as const;
+        } catch (error) {
+          const answer = cancelAnswer(error);
+          if (answer === null) {
+            throw error;
+          }
+          return answer;
+        }
+      });
+    },
+
+    showSnapshot: async (repository, label) => {
+      const statement = buildShowSnapshotStatement(repository, label);
+      return run(async (session) => {
+        const rows = parseSnapshotInfos(await session.query(statement));
+        return rows.find((row) => row.snapshot === label) ?? null;
+      });
+    },
+
+    showSnapshotDetail: async (repository, label, timestamp) => {
+      const statement = buildShowSnapshotDetailStatement(repository, label, timestamp);
+      return run(async (session) => {
+        const rows = parseSnapshotDetails(await session.query(statement));
+        return rows.find((row) => row.snapshot === label) ?? null;
+      });
+    },
+  };
+}
+
+/**
+ * A client whose every call opens a connection, runs and closes it. Statements are built (and names validated)
+ * before connecting, so a refused name never opens a connection.
+ */
+export function createStarRocksClient(settings: StarRocksSettings): StarRocksClient {
+  return buildClient((work) => withStarRocksSession(settings, work));
+}
+
+/**
+ * Runs `work` with a client whose calls all share one connection, closed when `work` settles (on error too).
+ * The connection opens lazily, at the first call that needs it.
+ */
+export async function withStarRocksClientSession<T>(
+  settings: StarRocksSettings,
+  work: (client: StarRocksClient) => Promise<T>,
+): Promise<T> {
+  let opening: Promise<StarRocksSession> | undefined;
+  const client = buildClient(async (use) => {
+    opening ??= openStarRocksSession(settings);
+    return use(await opening);
+  });
+  try {
+    return await work(client);
+  } finally {
+    if (opening !== undefined) {
+      await opening.then(
+        (session) => session.close(),
+        () => undefined,
+      );
+    }
+  }
+}

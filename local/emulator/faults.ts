@@ -1,0 +1,178 @@
+import type { BackupOutcome } from './scenario.ts';
+
+/** Selects statements by their text: a substring (case-insensitive), a RegExp, or a predicate. */
+export type StatementMatcher = string | RegExp | ((sql: string) => boolean);
+
+/** Why injected BACKUP rejections fail. */
+export type BackupRejection = 'already-running' | 'being-submitted';
+
+interface Counted {
+  remaining: number;
+}
+
+interface ConnectionDrop extends Counted {
+  matches: (sql: string) => boolean;
+  when: 'before' | 'after';
+}
+
+interface ReplyDelay extends Counted {
+  matches: (sql: string) => boolean;
+  delayMs: number;
+}
+
+interface Rejection extends Counted {
+  reason: BackupRejection;
+  wrapUnexpectedException: boolean;
+}
+
+function toPredicate(matcher: StatementMatcher): (sql: string) => boolean {
+  if (typeof matcher === 'function') return matcher;
+  if (matcher instanceof RegExp) return (sql) => matcher.test(sql);
+  const needle = matcher.toLowerCase();
+  return (sql) => sql.toLowerCase().includes(needle);
+}
+
+/** The fault-injection surface of {@link EmulatorHandle.faults}. */
+export interface EmulatorFaults {
+  /** The next BACKUP of `database` ends CANCELLED with this Status text, e.g. `[COMMON_ERROR, msg: …]`. */
+  cancelNextBackup(
+    database: string,
+    status: string,
+    atState?: 'SNAPSHOTING' | 'UPLOADING' | 'UPLOAD_INFO',
+  ): void;
+  /** The next BACKUP of `database` never finishes (until its timeout property or CANCEL BACKUP). */
+  hangNextBackup(database: string): void;
+  /** Every later BACKUP of `database` ends this way and takes `durationMs` (if given). */
+  setBackupOutcome(database: string, outcome: BackupOutcome, durationMs?: number): void;
+  /**
+   * The next `count` BACKUPs of `database` are refused with `Can only run one backup or restore job of a database
+   * at same time` (or `Another backup or restore job is being submitted. Please wait and try again`), optionally
+   * as `Unexpected exception: <text>`.
+   */
+  rejectBackups(
+    database: string,
+    count: number,
+    options?: { reason?: BackupRejection; wrapUnexpectedException?: boolean },
+  ): void;
+  /** Destroys the socket on a matching statement, before executing it or after executing it without replying. */
+  dropConnectionOn(matcher: StatementMatcher, options?: { times?: number; when?: 'before' | 'after' }): void;
+  /** Delays the reply to matching statements by `delayMs` of real time. */
+  delayReplies(matcher: StatementMatcher, delayMs: number, options?: { times?: number }): void;
+  /** Refuses the next `times` logins (default: all) with 1045 access denied, even with the right password. */
+  refuseLogins(options?: { times?: number }): void;
+  /**
+   * A job someone else submitted replaces `database`'s latest SHOW BACKUP row. A still-running job of ours is
+   * completed first, so its snapshot stays in the repository. `state: 'RUNNING'` keeps the foreign job busy.
+   */
+  replaceLatestJob(
+    database: string,
+    job: { label: string; state?: 'FINISHED' | 'RUNNING' | 'CANCELLED' },
+  ): void;
+  /**
+   * The repository is dropped (DROP REPOSITORY by someone else) while the next BACKUP naming it runs: the
+   * BACKUP passes the analyzer and fails in BackupHandler with `Repository <repo> does not exist`.
+   */
+  dropRepositoryDuringNextBackup(repository: string): void;
+  /** Removes every pending fault. */
+  clear(): void;
+}
+
+/** Internal registry the server and the FE consult. */
+export class FaultRegistry {
+  private readonly nextOutcomes = new Map<string, { outcome: BackupOutcome; durationMs?: number }[]>();
+  private readonly persistentOutcomes = new Map<string, { outcome: BackupOutcome; durationMs?: number }>();
+  private readonly rejections = new Map<string, Rejection[]>();
+  private drops: ConnectionDrop[] = [];
+  private delays: ReplyDelay[] = [];
+  private loginRefusals: Counted | undefined;
+  private readonly repositoryDrops = new Set<string>();
+
+  queueOutcome(database: string, outcome: BackupOutcome, durationMs?: number): void {
+    const queue = this.nextOutcomes.get(database) ?? [];
+    queue.push(durationMs === undefined ? { outcome } : { outcome, durationMs });
+    this.nextOutcomes.set(database, queue);
+  }
+
+  setOutcome(database: string, outcome: BackupOutcome, durationMs?: number): void {
+    this.persistentOutcomes.set(database, durationMs === undefined ? { outcome } : { outcome, durationMs });
+  }
+
+  /** Consumes the outcome override for the next BACKUP of `database`, if any. */
+  takeOutcome(database: string): { outcome: BackupOutcome; durationMs?: number } | undefined {
+    const queue = this.nextOutcomes.get(database);
+    if (queue && queue.length > 0) return queue.shift();
+    return this.persistentOutcomes.get(database);
+  }
+
+  addRejections(database: string, rejection: Rejection): void {
+    const list = this.rejections.get(database) ?? [];
+    list.push(rejection);
+    this.rejections.set(database, list);
+  }
+
+  /** Consumes one injected rejection for a BACKUP of `database`, if any. */
+  takeRejection(database: string): Rejection | undefined {
+    const list = this.rejections.get(database);
+    const first = list?.[0];
+    if (!list || !first) return undefined;
+    first.remaining--;
+    if (first.remaining <= 0) list.shift();
+    return first;
+  }
+
+  addDrop(matcher: StatementMatcher, times: number, when: 'before' | 'after'): void {
+    this.drops.push({ matches: toPredicate(matcher), remaining: times, when });
+  }
+
+  /** Consumes a connection drop for `sql`, if one matches. */
+  takeDrop(sql: string): 'before' | 'after' | undefined {
+    const drop = this.drops.find((candidate) => candidate.remaining > 0 && candidate.matches(sql));
+    if (!drop) return undefined;
+    drop.remaining--;
+    this.drops = this.drops.filter((candidate) => candidate.remaining > 0);
+    return drop.when;
+  }
+
+  addDelay(matcher: StatementMatcher, delayMs: number, times: number): void {
+    this.delays.push({ matches: toPredicate(matcher), delayMs, remaining: times });
+  }
+
+  /** Consumes a reply delay for `sql`; 0 when none matches. */
+  takeDelay(sql: string): number {
+    const delay = this.delays.find((candidate) => candidate.remaining > 0 && candidate.matches(sql));
+    if (!delay) return 0;
+    delay.remaining--;
+    this.delays = this.delays.filter((candidate) => candidate.remaining > 0);
+    return delay.delayMs;
+  }
+
+  refuseLogins(times: number): void {
+    this.loginRefusals = { remaining: times };
+  }
+
+  /** Consumes a login refusal, if any is pending. */
+  takeLoginRefusal(): boolean {
+    if (!this.loginRefusals || this.loginRefusals.remaining <= 0) return false;
+    this.loginRefusals.remaining--;
+    return true;
+  }
+
+  dropRepositoryLater(repository: string): void {
+    this.repositoryDrops.add(repository);
+  }
+
+  /** Consumes a pending repository drop for a BACKUP naming `repository`. */
+  takeRepositoryDrop(repository: string): boolean {
+    return this.repositoryDrops.delete(repository);
+  }
+
+  clear(): void {
+    this.repositoryDrops.clear();
+    this.nextOutcomes.clear();
+    this.persistentOutcomes.clear();
+    this.rejections.clear();
+    this.drops = [];
+    this.delays = [];
+    this.loginRefusals = undefined;
+  }
+}

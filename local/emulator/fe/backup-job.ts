@@ -1,0 +1,250 @@
+import type { BackupOutcome } from '../scenario.ts';
+import type { CatalogTable } from './catalog.ts';
+
+/** backup/BackupJob.java BackupJobState. */
+export type BackupJobState =
+  | 'PENDING'
+  | 'SNAPSHOTING'
+  | 'UPLOAD_SNAPSHOT'
+  | 'UPLOADING'
+  | 'SAVE_META'
+  | 'UPLOAD_INFO'
+  | 'FINISHED'
+  | 'CANCELLED';
+
+/** The scheduler's tick (BackupHandler runs every 3 s); the first tick gives the job its id. */
+const SCHEDULER_TICK_MS = 3000;
+/** Phase shares of the time after the first tick. UPLOADING dominates, as on a real cluster. */
+const SHARES = {
+  SNAPSHOTING: 0.15,
+  UPLOAD_SNAPSHOT: 0.05,
+  UPLOADING: 0.6,
+  SAVE_META: 0.05,
+  UPLOAD_INFO: 0.15,
+};
+/** Where a hanging job stalls: 40 % through UPLOADING. */
+const HANG_FRACTION = 0.4;
+const BACKEND_IDS = [10_002, 10_003, 10_004];
+
+/** A BACKUP job as submitted; everything about its progress is derived from the clock on every read. */
+export interface BackupJobRecord {
+  /** The id the job gets at the first scheduler tick (SHOW BACKUP shows -1 before). */
+  readonly jobId: number;
+  readonly label: string;
+  readonly database: string;
+  readonly repository: string;
+  /** Backed-up objects, sorted as StarRocks' TreeMap sorts them (case-insensitive). */
+  readonly tables: readonly CatalogTable[];
+  /** The BackupObjs cells, e.g. `db.tbl` (SHOW BACKUP wraps each in brackets). */
+  readonly backupObjects: readonly string[];
+  readonly createdAt: number;
+  readonly timeoutMs: number;
+  readonly durationMs: number;
+  readonly outcome: BackupOutcome;
+  /** A job someone else submitted (fault injection); it behaves the same. */
+  readonly foreign: boolean;
+  /** Set by CANCEL BACKUP. */
+  cancelledAt?: number;
+  /** Set when a fault completes the job early. */
+  forcedFinishAt?: number;
+}
+
+/** The job as SHOW BACKUP would show it at one instant, plus what the repository holds. */
+export interface BackupJobView {
+  readonly state: BackupJobState;
+  readonly done: boolean;
+  /** `-1` before the first scheduler tick. */
+  readonly shownJobId: number;
+  readonly snapshotFinishedAt: number | undefined;
+  readonly uploadFinishedAt: number | undefined;
+  readonly finishedAt: number | undefined;
+  readonly unfinishedTasks: string;
+  readonly progress: string;
+  readonly status: string;
+  /** When the `__ss_<label>` directory appeared (the upload started), if it has. */
+  readonly snapshotDirSince: number | undefined;
+  /** When the `__info_` file was written (the job finished), if it was. */
+  readonly infoWrittenAt: number | undefined;
+}
+
+interface Timeline {
+  firstTick: number;
+  snapshotEnd: number;
+  uploadSnapshotEnd: number;
+  uploadingEnd: number;
+  saveMetaEnd: number;
+  finish: number;
+}
+
+function timeline(job: BackupJobRecord): Timeline {
+  const pending = Math.min(SCHEDULER_TICK_MS, job.durationMs * 0.05);
+  const rest = job.durationMs - pending;
+  const firstTick = job.createdAt + pending;
+  const snapshotEnd = firstTick + rest * SHARES.SNAPSHOTING;
+  const uploadSnapshotEnd = snapshotEnd + rest * SHARES.UPLOAD_SNAPSHOT;
+  const uploadingEnd = uploadSnapshotEnd + rest * SHARES.UPLOADING;
+  const saveMetaEnd = uploadingEnd + rest * SHARES.SAVE_META;
+  return {
+    firstTick,
+    snapshotEnd,
+    uploadSnapshotEnd,
+    uploadingEnd,
+    saveMetaEnd,
+    finish: job.createdAt + job.durationMs,
+  };
+}
+
+function naturalState(t: Timeline, at: number): Exclude<BackupJobState, 'FINISHED' | 'CANCELLED'> {
+  if (at < t.firstTick) return 'PENDING';
+  if (at < t.snapshotEnd) return 'SNAPSHOTING';
+  if (at < t.uploadSnapshotEnd) return 'UPLOAD_SNAPSHOT';
+  if (at < t.uploadingEnd) return 'UPLOADING';
+  if (at < t.saveMetaEnd) return 'SAVE_META';
+  return 'UPLOAD_INFO';
+}
+
+interface Ending {
+  at: number;
+  state: 'FINISHED' | 'CANCELLED';
+  status: string;
+}
+
+/** The first event that ends the job, if any will. */
+function ending(job: BackupJobRecord, t: Timeline): Ending | undefined {
+  const candidates: Ending[] = [];
+  const outcome = job.outcome;
+  if (outcome === 'finish') candidates.push({ at: t.finish, state: 'FINISHED', status: '[OK]' });
+  else if (typeof outcome === 'object') {
+    const at = { SNAPSHOTING: t.snapshotEnd, UPLOADING: t.uploadingEnd, UPLOAD_INFO: t.finish }[
+      outcome.atState ?? 'UPLOADING'
+    ];
+    candidates.push({ at, state: 'CANCELLED', status: outcome.cancelWithStatus });
+  }
+  // BackupJob.run: `now - createTime > timeoutMs` on a scheduler tick, status [TIMEOUT, msg: ] (empty message).
+  candidates.push({ at: job.createdAt + job.timeoutMs + 1, state: 'CANCELLED', status: '[TIMEOUT, msg: ]' });
+  if (job.cancelledAt !== undefined) {
+    candidates.push({
+      at: job.cancelledAt,
+      state: 'CANCELLED',
+      status: '[COMMON_ERROR, msg: user cancelled]',
+    });
+  }
+  if (job.forcedFinishAt !== undefined)
+    candidates.push({ at: job.forcedFinishAt, state: 'FINISHED', status: '[OK]' });
+  return candidates.reduce<Ending | undefined>(
+    (first, candidate) => (first === undefined || candidate.at < first.at ? candidate : first),
+    undefined,
+  );
+}
+
+interface Tablet {
+  id: number;
+  backendId: number;
+  files: number;
+}
+
+function tabletsOf(job: BackupJobRecord): Tablet[] {
+  const tablets: Tablet[] = [];
+  job.tables.forEach((table, tableIndex) => {
+    if (table.type !== 'OLAP' && table.type !== 'MATERIALIZED_VIEW') return;
+    const count = Math.max(1, Math.min(4, Math.round(table.replicaCount / 3)));
+    const filesPerTablet = 4 + Math.min(60, Math.floor(table.sizeBytes / (64 * 1024 * 1024) / count));
+    for (let index = 0; index < count; index++) {
+      const id = job.jobId + 100 + tableIndex * 10 + index;
+      tablets.push({
+        id,
+        backendId: BACKEND_IDS[tablets.length % BACKEND_IDS.length] as number,
+        files: filesPerTablet,
+      });
+    }
+  });
+  return tablets;
+}
+
+interface UploadTask {
+  id: number;
+  backendId: number;
+  total: number;
+}
+
+function uploadTasksOf(job: BackupJobRecord, tablets: readonly Tablet[]): UploadTask[] {
+  return BACKEND_IDS.flatMap((backendId, index) => {
+    const total = tablets
+      .filter((tablet) => tablet.backendId === backendId)
+      .reduce((sum, tablet) => sum + tablet.files, 0);
+    return total === 0 ? [] : [{ id: job.jobId + 1 + index, backendId, total }];
+  });
+}
+
+function fraction(from: number, to: number, at: number): number {
+  if (to <= from) return 1;
+  return Math.min(1, Math.max(0, (at - from) / (to - from)));
+}
+
+/**
+ * Derives the job's state at `now` from its record alone (no timers), so a virtual clock can jump ahead.
+ * @param progressFormat `compact` `[id: done/total]` or `verbose` (newer BackupJob.getInfo)
+ */
+export function viewBackupJob(
+  job: BackupJobRecord,
+  now: number,
+  progressFormat: 'compact' | 'verbose',
+): BackupJobView {
+  const t = timeline(job);
+  const next = ending(job, t);
+  // The ending that has already happened, if any; a done job shows the instant it ended.
+  const ended = next !== undefined && next.at <= now ? next : undefined;
+  const at = ended?.at ?? now;
+  const hangAt = t.uploadSnapshotEnd + (t.uploadingEnd - t.uploadSnapshotEnd) * HANG_FRACTION;
+  const progressAt = job.outcome === 'hang' ? Math.min(at, hangAt) : at;
+  const natural = naturalState(t, progressAt);
+  const finished = ended?.state === 'FINISHED';
+  const forced = finished && job.forcedFinishAt === ended?.at;
+
+  const tablets = tabletsOf(job);
+  const tasks = uploadTasksOf(job, tablets);
+  const reached = (boundary: number): boolean => progressAt >= boundary || forced;
+
+  let unfinishedTasks = '';
+  let progress = '';
+  if (natural === 'SNAPSHOTING' && !forced) {
+    const remaining = Math.ceil(tablets.length * (1 - fraction(t.firstTick, t.snapshotEnd, progressAt)));
+    unfinishedTasks = tablets
+      .slice(tablets.length - remaining)
+      .map((tablet) => `${tablet.id}=${tablet.backendId}`)
+      .join(', ');
+  }
+  if (reached(t.uploadSnapshotEnd)) {
+    const uploaded = forced ? 1 : fraction(t.uploadSnapshotEnd, t.uploadingEnd, progressAt);
+    const entries = tasks.map((task) => ({ task, done: Math.floor(task.total * uploaded) }));
+    progress = entries
+      .map(({ task, done }) =>
+        progressFormat === 'compact'
+          ? `[${task.id}: ${done}/${task.total}]`
+          : `[ task id: ${task.id} -> finished part:${done}/ total number of subtasks:${task.total}]`,
+      )
+      .join(', ');
+    if (natural === 'UPLOADING' && !forced) {
+      unfinishedTasks = entries
+        .filter(({ task, done }) => done < task.total)
+        .map(({ task }) => `${task.id}=${task.backendId}`)
+        .join(', ');
+    }
+  }
+  // A cancelled job keeps its unfinished task list (BackupJob.cancelInternal does not clear it).
+  if (finished) unfinishedTasks = '';
+
+  return {
+    state: ended?.state ?? natural,
+    done: ended !== undefined,
+    shownJobId: at >= t.firstTick || forced ? job.jobId : -1,
+    snapshotFinishedAt: reached(t.snapshotEnd) ? Math.min(t.snapshotEnd, at) : undefined,
+    uploadFinishedAt: reached(t.uploadingEnd) ? Math.min(t.uploadingEnd, at) : undefined,
+    finishedAt: ended?.at,
+    unfinishedTasks,
+    progress,
+    status: ended?.status ?? '[OK]',
+    snapshotDirSince: reached(t.uploadSnapshotEnd) ? Math.min(t.uploadSnapshotEnd, at) : undefined,
+    infoWrittenAt: finished ? ended?.at : undefined,
+  };
+}

@@ -1,0 +1,115 @@
+import type { VersionProfile } from '../profiles.ts';
+import type { ScenarioDatabase, TableType } from '../scenario.ts';
+
+/** A table as the FE's catalog holds it. `SYSTEM_VIEW` is a schema table of information_schema / sys. */
+export interface CatalogTable {
+  readonly name: string;
+  readonly type: TableType | 'SYSTEM_VIEW';
+  readonly sizeBytes: number;
+  readonly rows: number;
+  readonly replicaCount: number;
+}
+
+/** A database with its FE id. */
+export interface CatalogDatabase {
+  readonly id: number;
+  readonly name: string;
+  readonly system: boolean;
+  readonly tables: readonly CatalogTable[];
+  /** Per-database BACKUP behaviour from the scenario. */
+  readonly backup: ScenarioDatabase['backup'];
+}
+
+const schemaTable = (name: string): CatalogTable => ({
+  name,
+  type: 'SYSTEM_VIEW',
+  sizeBytes: 0,
+  rows: 0,
+  replicaCount: 0,
+});
+const statisticsTable = (name: string): CatalogTable => ({
+  name,
+  type: 'OLAP',
+  sizeBytes: 0,
+  rows: 0,
+  replicaCount: 3,
+});
+
+/** information_schema tables the emulator lists (a subset; all are schema tables). */
+const INFORMATION_SCHEMA_TABLES = ['columns', 'schemata', 'tables', 'tables_config', 'views'];
+/** sys views (3.1+); UNVERIFIED beyond being non-OLAP. */
+const SYS_TABLES = ['grants_to_roles', 'grants_to_users', 'object_dependencies', 'role_edges'];
+/** `_statistics_` is an auto-created OLAP database. */
+const STATISTICS_TABLES = [
+  'column_statistics',
+  'external_column_statistics',
+  'histogram_statistics',
+  'table_statistic_v1',
+];
+
+/** The FE's databases: the system ones of the profile plus the scenario's. */
+export class Catalog {
+  private readonly databases = new Map<string, CatalogDatabase>();
+  private nextDatabaseId = 10_001;
+
+  constructor(profile: VersionProfile, scenarioDatabases: readonly ScenarioDatabase[]) {
+    this.addSystem('information_schema', INFORMATION_SCHEMA_TABLES.map(schemaTable));
+    if (profile.hasSysDatabase) this.addSystem('sys', SYS_TABLES.map(schemaTable));
+    this.addSystem('_statistics_', STATISTICS_TABLES.map(statisticsTable));
+    for (const database of scenarioDatabases) this.add(database);
+  }
+
+  private addSystem(name: string, tables: CatalogTable[]): void {
+    this.databases.set(name, { id: this.nextDatabaseId++, name, system: true, tables, backup: undefined });
+  }
+
+  /** Adds (or replaces) a database from a scenario description. */
+  add(database: ScenarioDatabase): CatalogDatabase {
+    const existing = this.databases.get(database.name);
+    const entry: CatalogDatabase = {
+      id: existing?.id ?? this.nextDatabaseId++,
+      name: database.name,
+      system: false,
+      tables: database.tables.map((table) => ({
+        name: table.name,
+        type: table.type ?? 'OLAP',
+        sizeBytes: table.type === 'VIEW' || table.type === 'EXTERNAL' ? 0 : (table.sizeBytes ?? 0),
+        rows: table.rows ?? 0,
+        replicaCount: table.type === 'VIEW' || table.type === 'EXTERNAL' ? 0 : (table.replicaCount ?? 3),
+      })),
+      backup: database.backup,
+    };
+    this.databases.set(database.name, entry);
+    return entry;
+  }
+
+  /** Looks a database up; `information_schema` matches in any letter case, as in StarRocks. */
+  get(name: string): CatalogDatabase | undefined {
+    if (name.toLowerCase() === 'information_schema') return this.databases.get('information_schema');
+    return this.databases.get(name);
+  }
+
+  /** Every database, in creation (id) order. */
+  all(): CatalogDatabase[] {
+    return [...this.databases.values()].sort((a, b) => a.id - b.id);
+  }
+}
+
+/** What `SHOW FULL TABLES` shows in Table_type: views and MVs are VIEW, OLAP and external tables BASE TABLE. */
+export function showTablesType(table: CatalogTable): string {
+  if (table.type === 'SYSTEM_VIEW') return 'SYSTEM VIEW';
+  return table.type === 'VIEW' || table.type === 'MATERIALIZED_VIEW' ? 'VIEW' : 'BASE TABLE';
+}
+
+/** ENGINE in information_schema.tables: OLAP (and MVs, UNVERIFIED) `StarRocks`, views empty. */
+export function engineOf(table: CatalogTable): string {
+  switch (table.type) {
+    case 'OLAP':
+    case 'MATERIALIZED_VIEW':
+      return 'StarRocks';
+    case 'EXTERNAL':
+      return 'MySQL'; // UNVERIFIED: depends on the external table's kind.
+    default:
+      return '';
+  }
+}

@@ -1,0 +1,115 @@
+import type { CatalogTable } from './catalog.ts';
+
+/** One `__info_<timestamp>.<md5>` file: a complete snapshot written by a job of `database`. */
+export interface SnapshotInfoFile {
+  /** `yyyy-MM-dd-HH-mm-ss-SSS` in the FE zone (the job's CreateTime). */
+  readonly timestamp: string;
+  readonly database: string;
+  readonly createdAt: number;
+  readonly tables: readonly CatalogTable[];
+}
+
+/** One `__ss_<name>/` directory of a repository, as an S3 listing shows it. */
+export interface SnapshotDirectory {
+  readonly name: string;
+  readonly infoFiles: readonly SnapshotInfoFile[];
+  /** Database of the directory's first writer (for inspection only; StarRocks reads it from the info file). */
+  readonly database: string;
+}
+
+/** A snapshot directory that existed before the emulator started. */
+export interface SeededSnapshot {
+  readonly name: string;
+  readonly database: string;
+  readonly createdAt: number;
+  readonly timestamp: string;
+  readonly complete: boolean;
+  readonly tables: readonly CatalogTable[];
+}
+
+/** A contribution of a BACKUP job to its repository: the dir once the upload started, the info file once done. */
+export interface JobContribution {
+  readonly name: string;
+  readonly database: string;
+  readonly dirSince: number;
+  readonly info: SnapshotInfoFile | undefined;
+  readonly infoWrittenAt: number | undefined;
+}
+
+/** A repository (`__starrocks_repository_<name>/` under its location). */
+export class RepositoryState {
+  private readonly seeded = new Map<string, SeededSnapshot>();
+  /** Name → last time its directory was deleted by hand (the only way to delete before 4.2). */
+  private readonly deletedAt = new Map<string, number>();
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly location: string,
+    readonly readOnly: boolean,
+    readonly createdAt: number,
+  ) {}
+
+  /** Registers a snapshot that exists at start. */
+  seed(snapshot: SeededSnapshot): void {
+    this.seeded.set(snapshot.name, snapshot);
+  }
+
+  /** Deletes every object under `__ss_<name>/` at `now`. */
+  deleteSnapshot(name: string, now: number): void {
+    this.seeded.delete(name);
+    this.deletedAt.set(name, now);
+  }
+
+  /** `<location>/__starrocks_repository_<repo>` as Repository.java joins it. */
+  rootPath(): string {
+    return `${this.location}/__starrocks_repository_${this.name}`;
+  }
+
+  /**
+   * The snapshot directories now, in S3 listing order (UTF-8 byte order of the key).
+   * @param contributions what this repository's BACKUP jobs have written so far
+   */
+  directories(contributions: readonly JobContribution[]): SnapshotDirectory[] {
+    const byName = new Map<string, { database: string; infoFiles: SnapshotInfoFile[] }>();
+    const entry = (name: string, database: string) => {
+      let found = byName.get(name);
+      if (!found) {
+        found = { database, infoFiles: [] };
+        byName.set(name, found);
+      }
+      return found;
+    };
+    for (const snapshot of this.seeded.values()) {
+      const dir = entry(snapshot.name, snapshot.database);
+      if (snapshot.complete) {
+        dir.infoFiles.push({
+          timestamp: snapshot.timestamp,
+          database: snapshot.database,
+          createdAt: snapshot.createdAt,
+          tables: snapshot.tables,
+        });
+      }
+    }
+    for (const contribution of contributions) {
+      const deleted = this.deletedAt.get(contribution.name) ?? Number.NEGATIVE_INFINITY;
+      if (
+        contribution.dirSince <= deleted &&
+        (contribution.infoWrittenAt ?? Number.NEGATIVE_INFINITY) <= deleted
+      )
+        continue;
+      const dir = entry(contribution.name, contribution.database);
+      if (contribution.info && (contribution.infoWrittenAt as number) > deleted)
+        dir.infoFiles.push(contribution.info);
+    }
+    return [...byName.entries()]
+      .sort(([a], [b]) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')))
+      .map(([name, dir]) => ({
+        name,
+        database: dir.database,
+        infoFiles: [...dir.infoFiles].sort((a, b) =>
+          a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0,
+        ),
+      }));
+  }
+}

@@ -1,0 +1,385 @@
+import type { Expr, SelectStatement } from '../../sql/ast.ts';
+import { engineOf } from '../catalog.ts';
+import { analyzerError } from '../errors.ts';
+import type { Frontend, Session } from '../frontend.ts';
+import type { Cell, ColumnType, Reply, ResultColumn } from '../result.ts';
+
+type Value = string | number | boolean | null;
+type Row = ReadonlyMap<string, Value>;
+
+/** information_schema.tables columns, in MySQL's order (the ones StarRocks fills are listed in the docs). */
+const TABLES_COLUMNS: readonly { name: string; type: ColumnType }[] = [
+  { name: 'TABLE_CATALOG', type: 'varchar' },
+  { name: 'TABLE_SCHEMA', type: 'varchar' },
+  { name: 'TABLE_NAME', type: 'varchar' },
+  { name: 'TABLE_TYPE', type: 'varchar' },
+  { name: 'ENGINE', type: 'varchar' },
+  { name: 'VERSION', type: 'bigint' },
+  { name: 'ROW_FORMAT', type: 'varchar' },
+  { name: 'TABLE_ROWS', type: 'bigint' },
+  { name: 'AVG_ROW_LENGTH', type: 'bigint' },
+  { name: 'DATA_LENGTH', type: 'bigint' },
+  { name: 'MAX_DATA_LENGTH', type: 'bigint' },
+  { name: 'INDEX_LENGTH', type: 'bigint' },
+  { name: 'DATA_FREE', type: 'bigint' },
+  { name: 'AUTO_INCREMENT', type: 'bigint' },
+  { name: 'CREATE_TIME', type: 'varchar' },
+  { name: 'UPDATE_TIME', type: 'varchar' },
+  { name: 'CHECK_TIME', type: 'varchar' },
+  { name: 'TABLE_COLLATION', type: 'varchar' },
+  { name: 'CHECKSUM', type: 'bigint' },
+  { name: 'CREATE_OPTIONS', type: 'varchar' },
+  { name: 'TABLE_COMMENT', type: 'varchar' },
+];
+
+/** Session/global variables a client may read with `SELECT @@x`. */
+function systemVariables(fe: Frontend): Record<string, Value> {
+  return {
+    // UNVERIFIED beyond the reference's `StarRocks version <version>`.
+    version_comment: `StarRocks version ${fe.profile.version}`,
+    version: fe.profile.mysqlServerVersion,
+    autocommit: 1,
+    auto_increment_increment: 1,
+    character_set_client: 'utf8',
+    character_set_connection: 'utf8',
+    character_set_results: 'utf8',
+    collation_connection: 'utf8_general_ci',
+    interactive_timeout: 3600,
+    lower_case_table_names: 0,
+    max_allowed_packet: 33_554_432,
+    net_write_timeout: 60,
+    query_timeout: 300,
+    sql_mode: 'ONLY_FULL_GROUP_BY',
+    system_time_zone: fe.zone.id,
+    time_zone: fe.zone.id,
+    transaction_isolation: 'REPEATABLE-READ',
+    tx_isolation: 'REPEATABLE-READ',
+    transaction_read_only: 0,
+    tx_read_only: 0,
+    wait_timeout: 28_800,
+  };
+}
+
+interface EvaluationContext {
+  readonly fe: Frontend;
+  readonly session: Session;
+  readonly row: Row | undefined;
+}
+
+function columnName(expr: Extract<Expr, { type: 'column' }>): string {
+  return expr.parts[expr.parts.length - 1] as string;
+}
+
+function truthy(value: Value): boolean {
+  return value !== null && value !== false && value !== 0 && value !== '0';
+}
+
+function compare(left: Value, right: Value): number | null {
+  if (left === null || right === null) return null;
+  if (typeof left === 'number' || typeof right === 'number') {
+    const a = Number(left);
+    const b = Number(right);
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  const a = String(left);
+  const b = String(right);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function likeToRegExp(pattern: string): RegExp {
+  let source = '';
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index] as string;
+    if (char === '\\' && index + 1 < pattern.length)
+      source += (pattern[++index] as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (char === '%') source += '.*';
+    else if (char === '_') source += '.';
+    else source += char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 's');
+}
+
+function callFunction(name: string, args: readonly Value[], context: EvaluationContext): Value {
+  const { fe, session } = context;
+  switch (name.toLowerCase()) {
+    case 'current_version':
+      return `${fe.profile.version} ${fe.profile.commit}`;
+    case 'version':
+      return fe.profile.mysqlServerVersion;
+    case 'database':
+    case 'schema':
+      return session.database ?? null;
+    case 'user':
+      return `'${session.user}'@'127.0.0.1'`;
+    case 'current_user':
+      return `'${session.user}'@'%'`;
+    case 'connection_id':
+      return session.connectionId;
+    case 'now':
+    case 'current_timestamp':
+      return fe.zone.dateTime(fe.now());
+    case 'lower':
+      return args[0] === null || args[0] === undefined ? null : String(args[0]).toLowerCase();
+    case 'upper':
+      return args[0] === null || args[0] === undefined ? null : String(args[0]).toUpperCase();
+    default:
+      // UNVERIFIED: the analyzer's text for an unknown function.
+      throw analyzerError(`No matching function with signature: ${name}()`);
+  }
+}
+
+function evaluate(expr: Expr, context: EvaluationContext): Value {
+  switch (expr.type) {
+    case 'string':
+      return expr.value;
+    case 'number':
+      return Number(expr.value);
+    case 'null':
+      return null;
+    case 'boolean':
+      return expr.value;
+    case 'column': {
+      const name = columnName(expr);
+      const value = context.row?.get(name.toUpperCase());
+      // UNVERIFIED: the analyzer's text for an unknown column.
+      if (value === undefined) throw analyzerError(`Column '${name}' cannot be resolved`);
+      return value;
+    }
+    case 'variable': {
+      const name = expr.name.replace(/^@@(global\.|session\.|local\.)?/i, '').toLowerCase();
+      const variables = systemVariables(context.fe);
+      if (!(name in variables))
+        throw analyzerError(`Unknown system variable '${name}'`, 'ERR_UNKNOWN_SYSTEM_VARIABLE');
+      return variables[name] as Value;
+    }
+    case 'function':
+      if (expr.star || expr.name.toLowerCase() === 'count') {
+        throw analyzerError(
+          `'${expr.name}(*)' is only supported over information_schema.tables by the emulator`,
+        );
+      }
+      return callFunction(
+        expr.name,
+        expr.args.map((arg) => evaluate(arg, context)),
+        context,
+      );
+    case 'comparison': {
+      const left = evaluate(expr.left, context);
+      const right = evaluate(expr.right, context);
+      if (expr.op === '<=>') return (left === null && right === null) || compare(left, right) === 0;
+      const order = compare(left, right);
+      if (order === null) return null;
+      switch (expr.op) {
+        case '=':
+          return order === 0;
+        case '!=':
+        case '<>':
+          return order !== 0;
+        case '<':
+          return order < 0;
+        case '>':
+          return order > 0;
+        case '<=':
+          return order <= 0;
+        default:
+          return order >= 0;
+      }
+    }
+    case 'in': {
+      const value = evaluate(expr.value, context);
+      if (value === null) return null;
+      const found = expr.list.some((item) => compare(value, evaluate(item, context)) === 0);
+      return expr.not ? !found : found;
+    }
+    case 'like': {
+      const value = evaluate(expr.value, context);
+      const pattern = evaluate(expr.pattern, context);
+      if (value === null || pattern === null) return null;
+      const matched = likeToRegExp(String(pattern)).test(String(value));
+      return expr.not ? !matched : matched;
+    }
+    case 'is-null': {
+      const isNull = evaluate(expr.value, context) === null;
+      return expr.not ? !isNull : isNull;
+    }
+    case 'and': {
+      const left = evaluate(expr.left, context);
+      if (left !== null && !truthy(left)) return false;
+      const right = evaluate(expr.right, context);
+      if (right !== null && !truthy(right)) return false;
+      return left === null || right === null ? null : true;
+    }
+    case 'or': {
+      const left = evaluate(expr.left, context);
+      if (left !== null && truthy(left)) return true;
+      const right = evaluate(expr.right, context);
+      if (right !== null && truthy(right)) return true;
+      return left === null || right === null ? null : false;
+    }
+    case 'not': {
+      const value = evaluate(expr.value, context);
+      return value === null ? null : !truthy(value);
+    }
+  }
+}
+
+function toCell(value: Value): Cell {
+  if (value === null) return null;
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  return String(value);
+}
+
+function typeOf(expr: Expr, value: Value): ColumnType {
+  if (typeof value === 'boolean') return 'tinyint';
+  if (typeof value !== 'number') return 'varchar';
+  if (expr.type === 'number' && Number.isInteger(value) && value >= -128 && value <= 127) return 'tinyint';
+  return 'bigint';
+}
+
+function informationSchemaRows(fe: Frontend): Row[] {
+  const rows: Row[] = [];
+  for (const database of fe.catalog.all()) {
+    for (const table of database.tables) {
+      let tableType =
+        table.type === 'SYSTEM_VIEW' ? 'SYSTEM VIEW' : table.type === 'VIEW' ? 'VIEW' : 'BASE TABLE';
+      if (table.type === 'MATERIALIZED_VIEW') tableType = 'VIEW';
+      if (tableType === 'BASE TABLE' && fe.profile.reportsTableTypeAsTable) tableType = 'TABLE';
+      const stored = table.type === 'OLAP' || table.type === 'MATERIALIZED_VIEW';
+      const values: Record<string, Value> = {
+        TABLE_CATALOG: 'def',
+        TABLE_SCHEMA: database.name,
+        TABLE_NAME: table.name,
+        TABLE_TYPE: tableType,
+        ENGINE: engineOf(table),
+        VERSION: null,
+        ROW_FORMAT: null,
+        TABLE_ROWS: stored ? table.rows : null,
+        AVG_ROW_LENGTH: stored && table.rows > 0 ? Math.floor(table.sizeBytes / table.rows) : null,
+        DATA_LENGTH: stored ? table.sizeBytes : null,
+        MAX_DATA_LENGTH: null,
+        INDEX_LENGTH: null,
+        DATA_FREE: null,
+        AUTO_INCREMENT: null,
+        CREATE_TIME: fe.zone.dateTime(fe.startedAt),
+        UPDATE_TIME: null,
+        CHECK_TIME: null,
+        TABLE_COLLATION: 'utf8_general_ci',
+        CHECKSUM: null,
+        CREATE_OPTIONS: null,
+        TABLE_COMMENT: '',
+      };
+      rows.push(new Map(Object.entries(values)));
+    }
+  }
+  return rows;
+}
+
+function isInformationSchemaTables(parts: readonly string[], session: Session): boolean {
+  const lower = parts.map((part) => part.toLowerCase());
+  if (lower.length === 2) return lower[0] === 'information_schema' && lower[1] === 'tables';
+  if (lower.length === 3) {
+    return lower[0] === 'default_catalog' && lower[1] === 'information_schema' && lower[2] === 'tables';
+  }
+  return lower[0] === 'tables' && session.database?.toLowerCase() === 'information_schema';
+}
+
+function rejectOtherTable(fe: Frontend, parts: readonly string[], session: Session): never {
+  const tableName = parts[parts.length - 1] as string;
+  const databaseName = parts.length > 1 ? (parts[parts.length - 2] as string) : session.database;
+  if (databaseName === undefined) throw analyzerError('No database selected', 'ERR_NO_DB_ERROR');
+  const database = fe.catalog.get(databaseName);
+  if (!database) throw analyzerError(`Unknown database '${databaseName}'`, 'ERR_BAD_DB_ERROR');
+  if (!database.tables.some((table) => table.name === tableName)) {
+    // UNVERIFIED: the analyzer's exact text for a missing table.
+    throw analyzerError(`Unknown table '${databaseName}.${tableName}'`, 'ERR_BAD_TABLE_ERROR');
+  }
+  throw analyzerError(
+    `The StarRocks emulator holds no table data; only information_schema.tables can be queried (${databaseName}.${tableName})`,
+  );
+}
+
+/** ORDER BY may name a select-list alias (it wins over a column of the same name, as in MySQL). */
+function resolveAlias(expr: Expr, statement: SelectStatement): Expr {
+  if (expr.type !== 'column' || expr.parts.length !== 1) return expr;
+  const name = columnName(expr).toLowerCase();
+  const item = statement.items.find((candidate) => !candidate.star && candidate.label.toLowerCase() === name);
+  return item && !item.star ? item.expr : expr;
+}
+
+function isCountStar(expr: Expr): boolean {
+  return expr.type === 'function' && expr.name.toLowerCase() === 'count';
+}
+
+/** `SELECT` of constants, functions and variables, or over information_schema.tables. */
+export function executeSelect(fe: Frontend, statement: SelectStatement, session: Session): Reply {
+  if (statement.from === undefined) {
+    const context: EvaluationContext = { fe, session, row: undefined };
+    const columns: ResultColumn[] = [];
+    const cells: Cell[] = [];
+    for (const item of statement.items) {
+      // UNVERIFIED: StarRocks' text for `SELECT *` without FROM.
+      if (item.star) throw analyzerError('No tables used');
+      const value = evaluate(item.expr, context);
+      columns.push({ name: item.label, type: typeOf(item.expr, value) });
+      cells.push(toCell(value));
+    }
+    const rows = statement.limit === 0 ? [] : [cells];
+    return { type: 'rows', columns, rows };
+  }
+
+  if (!isInformationSchemaTables(statement.from.parts, session))
+    rejectOtherTable(fe, statement.from.parts, session);
+
+  let rows = informationSchemaRows(fe);
+  if (statement.where) {
+    const where = statement.where;
+    rows = rows.filter((row) => truthy(evaluate(where, { fe, session, row })));
+  }
+  for (const order of [...(statement.orderBy ?? [])].reverse()) {
+    const expr = resolveAlias(order.expr, statement);
+    rows = [...rows].sort((a, b) => {
+      const result = compare(
+        evaluate(expr, { fe, session, row: a }),
+        evaluate(expr, { fe, session, row: b }),
+      );
+      const value = result ?? 0;
+      return order.descending ? -value : value;
+    });
+  }
+
+  const items = statement.items;
+  if (items.some((item) => !item.star && isCountStar(item.expr))) {
+    const columns: ResultColumn[] = [];
+    const cells: Cell[] = [];
+    for (const item of items) {
+      if (item.star || !isCountStar(item.expr))
+        throw analyzerError('The emulator supports COUNT(*) only on its own');
+      columns.push({ name: item.label, type: 'bigint' });
+      cells.push(String(rows.length));
+    }
+    return { type: 'rows', columns, rows: statement.limit === 0 ? [] : [cells] };
+  }
+
+  if (statement.limit !== undefined) rows = rows.slice(0, statement.limit);
+  const columns: ResultColumn[] = [];
+  const projections: ((row: Row) => Cell)[] = [];
+  for (const item of items) {
+    if (item.star) {
+      for (const column of TABLES_COLUMNS) {
+        columns.push(column);
+        projections.push((row) => toCell(row.get(column.name) ?? null));
+      }
+      continue;
+    }
+    const expr = item.expr;
+    const known =
+      expr.type === 'column'
+        ? TABLES_COLUMNS.find((column) => column.name === columnName(expr).toUpperCase())
+        : undefined;
+    if (expr.type === 'column' && !known)
+      throw analyzerError(`Column '${columnName(expr)}' cannot be resolved`);
+    columns.push({ name: item.label, type: known?.type ?? 'varchar' });
+    projections.push((row) => toCell(evaluate(expr, { fe, session, row })));
+  }
+  return { type: 'rows', columns, rows: rows.map((row) => projections.map((project) => project(row))) };
+}

@@ -1,0 +1,223 @@
+import { type Clock, systemClock } from '../../lambdas/shared/clock.ts';
+import { type EmulatorFaults, FaultRegistry } from './faults.ts';
+import type { BackupJobState } from './fe/backup-job.ts';
+import { Frontend } from './fe/frontend.ts';
+import { resolveProfile, type VersionProfile } from './profiles.ts';
+import { type StatementLogEntry, startProtocolServer } from './protocol/server.ts';
+import { demoScenario, type EmulatorScenario, type ScenarioDatabase, validateScenario } from './scenario.ts';
+
+export type { EmulatorFaults, StatementMatcher } from './faults.ts';
+export type { BackupJobState } from './fe/backup-job.ts';
+export type { ProfileId, VersionProfile } from './profiles.ts';
+export type { StatementLogEntry } from './protocol/server.ts';
+export type {
+  BackupOutcome,
+  EmulatorScenario,
+  ScenarioDatabase,
+  ScenarioRepository,
+  ScenarioSnapshot,
+  ScenarioTable,
+  TableType,
+} from './scenario.ts';
+export { demoScenario, loadScenarioFile, ScenarioError, validateScenario } from './scenario.ts';
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Default `0` (any free port). */
+  readonly port?: number;
+  /** Default {@link demoScenario}. */
+  readonly scenario?: EmulatorScenario;
+  /** Default the system clock; pass a manual clock to move time without sleeping. */
+  readonly clock?: Clock;
+  /** Called for every statement received (the CLI logs them). */
+  readonly onStatement?: (entry: StatementLogEntry) => void;
+}
+
+/** A BACKUP job as the emulator sees it now. */
+export interface EmulatorJob {
+  /** The FE id (SHOW BACKUP shows `-1` until the first scheduler tick). */
+  readonly jobId: number;
+  readonly label: string;
+  readonly database: string;
+  readonly repository: string;
+  readonly state: BackupJobState;
+  /** SHOW BACKUP's Status cell, e.g. `[OK]` or `[TIMEOUT, msg: ]`. */
+  readonly status: string;
+  readonly createdAt: number;
+  readonly finishedAt: number | undefined;
+  readonly foreign: boolean;
+}
+
+/** A snapshot directory of a repository now. */
+export interface EmulatorSnapshot {
+  readonly name: string;
+  /** Database of the job that wrote it. */
+  readonly database: string;
+  /** Info-file timestamps (`yyyy-MM-dd-HH-mm-ss-SSS`, FE zone); empty while uploading or after a failure. */
+  readonly timestamps: readonly string[];
+  readonly status: 'OK' | 'ERROR';
+}
+
+/** Inspection of the emulated FE (read at call time; job state is derived from the clock). */
+export interface EmulatorState {
+  /** The version profile in force. */
+  readonly profile: VersionProfile;
+  /** Every BACKUP job, oldest first, optionally of one database. */
+  jobs(database?: string): EmulatorJob[];
+  /** The job in the database's slot (what SHOW BACKUP FROM db shows), if any. */
+  latestJob(database: string): EmulatorJob | undefined;
+  /** The snapshot directories of a repository, in listing order. */
+  snapshots(repository: string): EmulatorSnapshot[];
+  /** Jobs unfinished now, across the whole FE. */
+  runningJobCount(): number;
+  /** The most jobs that were running at once, counted at each successful BACKUP. */
+  readonly maxConcurrentRunningJobs: number;
+  /** Adds (or replaces) a database at run time. */
+  addDatabase(database: ScenarioDatabase): void;
+  /** Deletes a snapshot directory by hand (before 4.2 the only way to delete a snapshot). */
+  deleteSnapshot(repository: string, name: string): void;
+}
+
+/** A running emulator. */
+export interface EmulatorHandle {
+  readonly host: string;
+  readonly port: number;
+  /** Every statement received, in order. */
+  readonly statements: readonly StatementLogEntry[];
+  readonly faults: EmulatorFaults;
+  readonly state: EmulatorState;
+  close(): Promise<void>;
+}
+
+/** A clock you move by hand: `clock.advance(60_000)` jumps a minute with no sleeping. */
+export interface ManualClock extends Clock {
+  advance(ms: number): void;
+  set(epochMs: number): void;
+}
+
+/** Creates a {@link ManualClock} starting at `startMs` (default 2026-11-25T02:00:00Z). */
+export function createManualClock(startMs = Date.UTC(2026, 10, 25, 2, 0, 0)): ManualClock {
+  let now = startMs;
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms;
+    },
+    set: (epochMs) => {
+      now = epochMs;
+    },
+  };
+}
+
+function faultsOf(registry: FaultRegistry, frontend: Frontend): EmulatorFaults {
+  return {
+    cancelNextBackup: (database, status, atState) =>
+      registry.queueOutcome(
+        database,
+        atState === undefined ? { cancelWithStatus: status } : { cancelWithStatus: status, atState },
+      ),
+    hangNextBackup: (database) => registry.queueOutcome(database, 'hang'),
+    setBackupOutcome: (database, outcome, durationMs) => registry.setOutcome(database, outcome, durationMs),
+    rejectBackups: (database, count, rejectOptions = {}) =>
+      registry.addRejections(database, {
+        remaining: count,
+        reason: rejectOptions.reason ?? 'already-running',
+        wrapUnexpectedException: rejectOptions.wrapUnexpectedException ?? false,
+      }),
+    dropConnectionOn: (matcher, dropOptions = {}) =>
+      registry.addDrop(matcher, dropOptions.times ?? 1, dropOptions.when ?? 'before'),
+    delayReplies: (matcher, delayMs, delayOptions = {}) =>
+      registry.addDelay(matcher, delayMs, delayOptions.times ?? Number.POSITIVE_INFINITY),
+    refuseLogins: (refuseOptions = {}) =>
+      registry.refuseLogins(refuseOptions.times ?? Number.POSITIVE_INFINITY),
+    replaceLatestJob: (database, job) => frontend.replaceLatestJob(database, job),
+    dropRepositoryDuringNextBackup: (repository) => registry.dropRepositoryLater(repository),
+    clear: () => registry.clear(),
+  };
+}
+
+function stateOf(frontend: Frontend): EmulatorState {
+  const describe = (job: Frontend['jobs'][number]): EmulatorJob => {
+    const view = frontend.view(job);
+    return {
+      jobId: job.jobId,
+      label: job.label,
+      database: job.database,
+      repository: job.repository,
+      state: view.state,
+      status: view.status,
+      createdAt: job.createdAt,
+      finishedAt: view.finishedAt,
+      foreign: job.foreign,
+    };
+  };
+  return {
+    profile: frontend.profile,
+    jobs: (database) =>
+      frontend.jobs.filter((job) => database === undefined || job.database === database).map(describe),
+    latestJob: (database) => {
+      const entry = frontend.catalog.get(database);
+      const job = entry ? frontend.slotJob(entry) : undefined;
+      return job ? describe(job) : undefined;
+    },
+    snapshots: (name) => {
+      const repository = frontend.repositories.get(name);
+      if (!repository) throw new Error(`no repository named '${name}'`);
+      return repository.directories(frontend.contributions(name)).map((directory) => ({
+        name: directory.name,
+        database: directory.database,
+        timestamps: directory.infoFiles.map((file) => file.timestamp),
+        status: directory.infoFiles.length > 0 ? 'OK' : 'ERROR',
+      }));
+    },
+    runningJobCount: () => frontend.runningJobCount(),
+    get maxConcurrentRunningJobs() {
+      return frontend.maxConcurrentRunningJobs;
+    },
+    addDatabase: (database) => frontend.addDatabase(database),
+    deleteSnapshot: (name, snapshot) => {
+      const repository = frontend.repositories.get(name);
+      if (!repository) throw new Error(`no repository named '${name}'`);
+      repository.deleteSnapshot(snapshot, frontend.now());
+    },
+  };
+}
+
+/**
+ * Starts an embedded StarRocks FE emulator: a MySQL-protocol server that answers the statements the backup
+ * scheduler uses (SHOW DATABASES/TABLES/DATA/BACKUP/SNAPSHOT, BACKUP, CANCEL BACKUP, …) as the scenario's
+ * StarRocks version would, with the same columns, states, errors and timing.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  const scenario = validateScenario(options.scenario ?? demoScenario);
+  const clock = options.clock ?? systemClock;
+  const profile = resolveProfile(scenario.version, {
+    ...(scenario.errors?.codes === undefined ? {} : { errorCodes: scenario.errors.codes }),
+    ...(scenario.progressFormat === undefined ? {} : { progressFormat: scenario.progressFormat }),
+  });
+  const registry = new FaultRegistry();
+  const frontend = new Frontend({ profile, scenario, clock, faults: registry });
+  const statements: StatementLogEntry[] = [];
+  const server = await startProtocolServer({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    frontend,
+    faults: registry,
+    clock,
+    users: scenario.users ?? [{ name: 'root', password: '' }],
+    onStatement: (entry) => {
+      statements.push(entry);
+      options.onStatement?.(entry);
+    },
+  });
+  return {
+    host: server.host,
+    port: server.port,
+    statements,
+    faults: faultsOf(registry, frontend),
+    state: stateOf(frontend),
+    close: () => server.close(),
+  };
+}

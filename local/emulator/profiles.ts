@@ -1,0 +1,99 @@
+import type { GrammarFeatures } from './sql/grammar.ts';
+
+/** The StarRocks release lines the emulator can imitate. */
+export type ProfileId = '3.3' | '3.4' | '3.5';
+
+/** Everything that differs between StarRocks versions, in one place, so a new line (4.2: DROP SNAPSHOT) is one entry. */
+export interface VersionProfile {
+  readonly id: ProfileId;
+  /** Full version as `current_version()` shows it, e.g. `3.3.9`. */
+  readonly version: string;
+  /** Short commit hash shown after the version. */
+  readonly commit: string;
+  /** What the handshake and `SELECT version()` report (MySQL compatibility version). UNVERIFIED for 3.4+. */
+  readonly mysqlServerVersion: string;
+  readonly grammar: GrammarFeatures;
+  /** The `sys` database exists (3.1/3.2+). */
+  readonly hasSysDatabase: boolean;
+  /** 3.4+: views (and async MVs) go into a whole-database backup; ≤ 3.3 fails with `is not a OLAP table`. */
+  readonly backupSupportsViews: boolean;
+  /** Some 3.4.x builds report TABLE_TYPE `TABLE` instead of `BASE TABLE` (StarRocks PR #59368). */
+  readonly reportsTableTypeAsTable: boolean;
+  /**
+   * `legacy`: every statement error is ERR 1064 / HY000 (2.5–3.x). `typed`: newer builds send ErrorCode's own
+   * code and SQLSTATE (BAD_DB 5501/3F000, …); whether ERR_COMMON_ERROR texts go out as 5064/42000 is UNVERIFIED.
+   */
+  readonly errorCodes: 'legacy' | 'typed';
+  /**
+   * `compact`: `[taskId: done/total]` (BackupJob.getInfo up to 3.x). `verbose`:
+   * `[ task id: <id> -> finished part:<done>/ total number of subtasks:<total>]` (newer BackupJob.getInfo;
+   * the first release carrying it is UNVERIFIED).
+   */
+  readonly progressFormat: 'compact' | 'verbose';
+  /** 4.2+: `DROP SNAPSHOT`. No profile enables it yet; the flag marks where it plugs in. */
+  readonly dropSnapshot: boolean;
+}
+
+const PROFILES: Readonly<Record<ProfileId, VersionProfile>> = {
+  '3.3': {
+    id: '3.3',
+    version: '3.3.9',
+    commit: 'a1b2c3d',
+    mysqlServerVersion: '5.1.0',
+    grammar: { backupDatabaseClause: false, showBackupWhere: false },
+    hasSysDatabase: true,
+    backupSupportsViews: false,
+    reportsTableTypeAsTable: false,
+    errorCodes: 'legacy',
+    progressFormat: 'compact',
+    dropSnapshot: false,
+  },
+  '3.4': {
+    id: '3.4',
+    version: '3.4.3',
+    commit: 'b2c3d4e',
+    mysqlServerVersion: '8.0.33',
+    grammar: { backupDatabaseClause: true, showBackupWhere: false },
+    hasSysDatabase: true,
+    backupSupportsViews: true,
+    reportsTableTypeAsTable: true,
+    errorCodes: 'legacy',
+    progressFormat: 'compact',
+    dropSnapshot: false,
+  },
+  '3.5': {
+    id: '3.5',
+    version: '3.5.2',
+    commit: 'c3d4e5f',
+    mysqlServerVersion: '8.0.33',
+    grammar: { backupDatabaseClause: true, showBackupWhere: false },
+    hasSysDatabase: true,
+    backupSupportsViews: true,
+    reportsTableTypeAsTable: false,
+    errorCodes: 'typed',
+    progressFormat: 'verbose',
+    dropSnapshot: false,
+  },
+};
+
+/** The profile ids the emulator knows, newest last. */
+export const PROFILE_IDS: readonly ProfileId[] = Object.keys(PROFILES) as ProfileId[];
+
+/**
+ * Resolves a scenario's `version` (`3.3`, or a full `3.3.11`) to a profile; a full version replaces the
+ * profile's default version string.
+ */
+export function resolveProfile(
+  version: string,
+  overrides: Partial<Pick<VersionProfile, 'errorCodes' | 'progressFormat' | 'commit'>> = {},
+): VersionProfile {
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(version.trim());
+  const id = match ? `${match[1]}.${match[2]}` : '';
+  const base = PROFILES[id as ProfileId];
+  if (!match || !base) {
+    throw new Error(
+      `unsupported StarRocks version '${version}': known profiles are ${PROFILE_IDS.join(', ')}`,
+    );
+  }
+  return { ...base, ...(match[3] === undefined ? {} : { version: version.trim() }), ...overrides };
+}
