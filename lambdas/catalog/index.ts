@@ -15,6 +15,7 @@ export {
   RECENT_DURATIONS_LOOKBACK,
   type RecordOutcome,
 } from './catalog-store.ts';
+export { runOutcomes } from './run-outcomes.ts';
 export {
   type BackupAttempt,
   BackupAttemptSchema,

@@ -56,6 +56,8 @@ export const jobSchema = z.looseObject({
   /** Whole seconds until the next CheckBackup (Wait's SecondsPath rejects fractions). */
   nextWaitSeconds: z.number().int().nonnegative(),
   polls: z.number().int().nonnegative(),
+  /** Durations (s) of this database's earlier FINISHED backups, newest first, read once at submit (≤ 7). */
+  historySeconds: z.array(z.number()).max(20),
   /** Set when StarRocks ended the job itself (phase `cancelled`). */
   outcome: outcomeSchema.optional(),
 });

@@ -28,12 +28,34 @@ export function findExecution(executionArn: string): LocalExecutionRecord | unde
   return executions.get(executionArn);
 }
 
+/** The region local executions carry: it names the process that runs them, so others can tell if it died. */
+export function localRegion(pid: number = process.pid): string {
+  return `local-${pid}`;
+}
+
+const LOCAL_REGION_IN_ARN = /^arn:aws:states:local-(\d+):/;
+
 /**
- * Liveness as DescribeExecution would answer it for lock takeover: an execution this process knows
- * is alive only while RUNNING. An id this process never started (another local process, a deployed
- * execution) is assumed alive, so only its lease expiry can free the lock.
+ * Liveness as DescribeExecution would answer it for lock takeover. An execution of this process is alive only
+ * while RUNNING; one of another local process (a `sr-backup run` sharing a --state-dir or endpoint) is alive
+ * while that process exists, so a run killed with Ctrl-C does not block the next one until its lease ends.
+ * Any other id (a deployed execution) is assumed alive: only its lease expiry frees the lock.
  */
 export async function isExecutionAlive(executionArn: string): Promise<boolean> {
   const record = executions.get(executionArn);
-  return record === undefined ? true : record.status === 'RUNNING';
+  if (record) return record.status === 'RUNNING';
+  const pid = Number(LOCAL_REGION_IN_ARN.exec(executionArn)?.[1] ?? Number.NaN);
+  if (Number.isNaN(pid)) return true;
+  if (pid === process.pid) return false;
+  return processExists(pid);
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

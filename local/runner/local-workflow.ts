@@ -24,7 +24,12 @@ import {
   StatesTaskError,
   stepFunctionsApiError,
 } from './aws-errors.ts';
-import { findExecution, type LocalExecutionRecord, registerExecution } from './execution-registry.ts';
+import {
+  findExecution,
+  type LocalExecutionRecord,
+  localRegion,
+  registerExecution,
+} from './execution-registry.ts';
 
 type JsonValue = Parameters<StateMachine['run']>[0];
 
@@ -70,7 +75,6 @@ export type ExecutionOutcome =
 
 const SYNC_CHILD_RESOURCE = /:states:::states:startExecution\.sync:2$/;
 const LAMBDA_ARN = /^arn:aws:lambda:[^:]+:\d{12}:function:sr-backup-([A-Za-z]+)$/;
-const DEFAULT_REGION = 'us-east-1';
 const DEFAULT_ACCOUNT = '000000000000';
 
 /** Runs the project's real ASL files in aws-local-stepfunctions, behaving as AWS does where it matters. */
@@ -80,7 +84,7 @@ export class LocalWorkflow {
   private readonly definitions: Record<StateMachineName, StateMachineDefinition>;
 
   constructor(private readonly options: LocalWorkflowOptions) {
-    this.region = options.region ?? DEFAULT_REGION;
+    this.region = options.region ?? localRegion();
     this.accountId = options.accountId ?? DEFAULT_ACCOUNT;
     const substitutions: Record<string, string> = {
       Partition: 'aws',

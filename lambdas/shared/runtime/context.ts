@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../clock.ts';
-import { parseEnv, type RuntimeEnv } from '../env.ts';
+import { type EnvironmentVariables, parseEnv, type RuntimeEnv } from '../env.ts';
 
 /** A built Slack message, as the local runner may want to show it. */
 export interface ObservedAlert {
@@ -18,6 +18,8 @@ export interface RuntimeOverrides {
   readonly env?: RuntimeEnv;
   readonly isHolderAlive?: (holder: string) => Promise<boolean>;
   readonly observeAlert?: (alert: ObservedAlert) => void;
+  /** Where local secrets (STARROCKS_PASSWORD…, SLACK_WEBHOOK_URL) are read from; process.env by default. */
+  readonly secretEnv?: EnvironmentVariables;
 }
 
 let overrides: RuntimeOverrides = {};

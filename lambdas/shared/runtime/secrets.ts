@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createSecretResolver, type SecretResolver } from '../secrets.ts';
-import { onRuntimeReset, runtimeEnv } from './context.ts';
+import { onRuntimeReset, runtimeEnv, runtimeOverrides } from './context.ts';
 
 let resolver: SecretResolver | undefined;
 
@@ -13,6 +13,6 @@ export function secrets(): SecretResolver {
   resolver ??=
     runtimeEnv().secretsMode === 'aws'
       ? createSecretResolver({ mode: 'aws', client: new SecretsManagerClient({}) })
-      : createSecretResolver({ mode: 'env' });
+      : createSecretResolver({ mode: 'env', env: runtimeOverrides().secretEnv ?? process.env });
   return resolver;
 }

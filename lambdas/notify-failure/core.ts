@@ -1,0 +1,72 @@
+import type { AlertBudget } from '../catalog/index.ts';
+import { PER_DATABASE_ALERT_LIMIT } from '../notify/alert-policy.ts';
+import { type BackupFailureDetails, buildBackupFailureMessage } from '../notify/backup-failure-message.ts';
+import { renderMessageAsText } from '../notify/render-text.ts';
+import type { SlackDeliveryResult } from '../notify/slack-delivery.ts';
+import type { SlackNotifier } from '../notify/slack-notifier.ts';
+import { decideOutcome } from '../record-result/decide-outcome.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { ObservedAlert } from '../shared/runtime/context.ts';
+import type { BackupDatabaseState } from '../shared/workflow-state.ts';
+
+/** What NotifyFailure needs. */
+export interface NotifyFailureDeps {
+  readonly slack: Pick<SlackNotifier, 'postBackupFailure'>;
+  readonly alerts: Pick<AlertBudget, 'claimAlertSlot'>;
+  readonly clock: Clock;
+  /** Locally, shows the alert on the terminal (and in tests) whether or not a webhook delivered it. */
+  readonly observe?: ((alert: ObservedAlert) => void) | undefined;
+}
+
+/** `$.notification`: what became of the alert (never the webhook URL). */
+export type NotificationResult =
+  | { readonly posted: false; readonly skipped: 'lease-lost' | 'not-a-failure' }
+  | { readonly posted: boolean; readonly delivery: SlackDeliveryResult };
+
+/**
+ * One Slack message for this failed or timed-out database, from its own execution, within the run's budget of
+ * PER_DATABASE_ALERT_LIMIT (the run summary lists the rest). Never throws because Slack is down.
+ */
+export async function notifyFailure(
+  state: BackupDatabaseState,
+  deps: NotifyFailureDeps,
+): Promise<NotificationResult> {
+  // The execution that took our lease over owns this database's outcome and its alert.
+  if (state.recordError?.Error === 'LeaseLostError') return { posted: false, skipped: 'lease-lost' };
+  const outcome = state.record ?? decideOutcome(state);
+  if (outcome.state !== 'FAILED' && outcome.state !== 'TIMED_OUT')
+    return { posted: false, skipped: 'not-a-failure' };
+
+  const details: BackupFailureDetails = {
+    cluster: state.cluster.name,
+    database: state.database,
+    label: state.job?.label ?? state.label,
+    state: outcome.state,
+    reason: outcome.reason ?? 'unknown',
+    errorName: state.error?.Error,
+    schedule: state.schedule,
+    repository: state.cluster.repository,
+    user: state.cluster.user,
+    startedAt: state.job?.submittedAt ?? state.execution.startTime,
+    finishedAt: deps.clock.now(),
+    timeoutSeconds: state.cluster.timeoutSeconds,
+    executionArn: state.execution.id,
+  };
+  const delivery = await deps.slack.postBackupFailure(details, {
+    claimAlertSlot: () =>
+      deps.alerts.claimAlertSlot({
+        runId: state.runId,
+        claimant: state.database,
+        limit: PER_DATABASE_ALERT_LIMIT,
+      }),
+  });
+  if (deps.observe && !('skipped' in delivery && delivery.skipped === 'alert-limit')) {
+    const message = buildBackupFailureMessage(details, { now: deps.clock.now() });
+    deps.observe({
+      kind: 'backup-failure',
+      text: renderMessageAsText(message),
+      delivered: delivery.delivered,
+    });
+  }
+  return { posted: delivery.delivered, delivery };
+}

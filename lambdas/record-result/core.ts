@@ -1,0 +1,62 @@
+import type { CatalogStore } from '../catalog/index.ts';
+import type { LockStore } from '../lock/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import { heldLock } from '../shared/leases.ts';
+import type { BackupOutcomeState } from '../shared/outcomes.ts';
+import type { BackupDatabaseState } from '../shared/workflow-state.ts';
+import { decideOutcome } from './decide-outcome.ts';
+
+/** What RecordResult needs. */
+export interface RecordResultDeps {
+  readonly catalog: Pick<CatalogStore, 'recordAttempt'>;
+  readonly locks: Pick<LockStore, 'assertLockCurrent'>;
+  readonly clock: Clock;
+}
+
+/** `$.record`: what the catalog now holds for this attempt. */
+export interface RecordedResult {
+  readonly state: BackupOutcomeState;
+  readonly reason: string | null;
+  readonly label: string;
+}
+
+/**
+ * Writes this attempt's one terminal catalog item (idempotent: a retried write leaves one item). Fenced by the
+ * lock token: an execution that lost its lease records nothing, because the new holder owns the outcome.
+ */
+export async function recordResult(
+  state: BackupDatabaseState,
+  deps: RecordResultDeps,
+): Promise<RecordedResult> {
+  const outcome = decideOutcome(state);
+  const lock = heldLock(state);
+  if (lock && outcome.state !== 'SKIPPED') await deps.locks.assertLockCurrent(lock);
+
+  const now = deps.clock.now();
+  const job = state.job;
+  const startedAt = job ? job.submittedAt : undefined;
+  const measured = outcome.state === 'FINISHED' && job?.origin === 'submitted' && startedAt !== undefined;
+  const { item } = await deps.catalog.recordAttempt({
+    cluster: state.cluster.name,
+    database: state.database,
+    label: job?.label ?? state.label,
+    repository: state.cluster.repository,
+    schedule: state.schedule,
+    scheduledTime: state.scheduledTime,
+    runId: state.runId,
+    executionId: state.execution.id,
+    attempt: job?.labelAttempt ?? 1,
+    state: outcome.state,
+    reason: outcome.reason,
+    startedAt: startedAt === undefined ? null : new Date(startedAt).toISOString(),
+    finishedAt: new Date(now).toISOString(),
+    // Only a job we submitted and watched has a duration worth feeding the poll policy's history.
+    durationSeconds: measured ? Math.round((now - startedAt) / 1000) : null,
+    snapshotTimestamp: state.verification?.snapshotTimestamp ?? null,
+    verified: outcome.state === 'FINISHED' && state.verification?.verified === true,
+    sizeBytes: state.verification?.sizeBytes ?? null,
+    tableCount: state.verification?.tableCount ?? null,
+    starRocksJobId: job?.starRocksJobId ?? null,
+  });
+  return { state: item.state, reason: item.reason, label: item.label };
+}

@@ -1,0 +1,22 @@
+import { createLogger } from '../shared/logger.ts';
+import { taskHandler } from '../shared/middleware.ts';
+import { resolveInputSchema } from '../shared/run-state.ts';
+import { runtimeClock } from '../shared/runtime/context.ts';
+import { catalog } from '../shared/runtime/dynamo.ts';
+import { withStarRocks } from '../shared/runtime/starrocks.ts';
+import { resolveDatabases } from './core.ts';
+
+const logger = createLogger('resolve-databases');
+
+/** ResolveDatabases Task of NightlyBackup. */
+export const handler = taskHandler({
+  logger,
+  input: resolveInputSchema,
+  run: (input) =>
+    resolveDatabases(input, {
+      starRocks: (work) => withStarRocks(input.cluster, work),
+      catalog: catalog(),
+      clock: runtimeClock(),
+      logger,
+    }),
+});

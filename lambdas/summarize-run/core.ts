@@ -1,0 +1,123 @@
+import { type AlertBudget, type CatalogStore, runOutcomes } from '../catalog/index.ts';
+import { PER_DATABASE_ALERT_LIMIT, shouldPostSummary } from '../notify/alert-policy.ts';
+import { renderMessageAsText } from '../notify/render-text.ts';
+import {
+  buildRunSummaryMessage,
+  type RunDatabaseResult,
+  type RunSummary,
+} from '../notify/run-summary-message.ts';
+import type { SlackNotifier } from '../notify/slack-notifier.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { AppLogger } from '../shared/logger.ts';
+import type { SummarizeInput } from '../shared/run-state.ts';
+import type { ObservedAlert } from '../shared/runtime/context.ts';
+import { causeMessage } from '../shared/workflow-state.ts';
+
+/** What SummarizeRun needs. */
+export interface SummarizeRunDeps {
+  readonly catalog: Pick<CatalogStore, 'listRun'>;
+  readonly alerts: Pick<AlertBudget, 'readAlertBudget'>;
+  readonly slack: Pick<SlackNotifier, 'postRunSummary'>;
+  readonly clock: Clock;
+  readonly logger: AppLogger;
+  readonly observe?: ((alert: ObservedAlert) => void) | undefined;
+}
+
+/** `$.summary`: the run's counts; `failures` (FAILED + TIMED_OUT) decides whether the run fails. */
+export interface RunCounts {
+  readonly total: number;
+  readonly finished: number;
+  readonly failed: number;
+  readonly timedOut: number;
+  readonly skipped: number;
+  readonly failures: number;
+  readonly runFailed: boolean;
+  readonly summaryPosted: boolean;
+}
+
+/**
+ * Reads the run's outcomes from the catalog (not from the Map output, which is trimmed and may be partial),
+ * counts them, and posts one Slack summary only when per-database alerts were held back or the run failed
+ * as a whole. A planned database with no catalog record counts as FAILED: something ended it unrecorded.
+ */
+export async function summarizeRun(input: SummarizeInput, deps: SummarizeRunDeps): Promise<RunCounts> {
+  const scheduledTime =
+    input.plan?.scheduledTime ?? input.input?.scheduledTime ?? new Date(deps.clock.now()).toISOString();
+  const base = {
+    cluster: input.cluster.name,
+    schedule: input.schedule.name,
+    scheduledTime,
+    executionArn: input.run.id,
+  };
+
+  if (input.error) {
+    const runError = { name: input.error.Error, message: causeMessage(input.error) };
+    const summaryPosted = await post({ ...base, results: [], runError }, deps);
+    return {
+      total: 0,
+      finished: 0,
+      failed: 0,
+      timedOut: 0,
+      skipped: 0,
+      failures: 1,
+      runFailed: true,
+      summaryPosted,
+    };
+  }
+
+  const results = await runResults(input, deps);
+  const count = (state: RunDatabaseResult['state']) =>
+    results.filter((result) => result.state === state).length;
+  const failures = count('FAILED') + count('TIMED_OUT');
+  const budget = await deps.alerts.readAlertBudget(input.run.id);
+  const postSummary = shouldPostSummary({
+    failures,
+    perDatabaseLimit: PER_DATABASE_ALERT_LIMIT,
+    runFailedAsWhole: false,
+  });
+  const summaryPosted = postSummary
+    ? await post({ ...base, results, alertsPosted: budget.claimed }, deps)
+    : false;
+  deps.logger.info('run summarized', { total: results.length, failures, summaryPosted });
+  return {
+    total: results.length,
+    finished: count('FINISHED'),
+    failed: count('FAILED'),
+    timedOut: count('TIMED_OUT'),
+    skipped: count('SKIPPED'),
+    failures,
+    runFailed: false,
+    summaryPosted,
+  };
+}
+
+/** One result per database: the best the run recorded (a database may have several attempts in one run). */
+async function runResults(input: SummarizeInput, deps: SummarizeRunDeps): Promise<RunDatabaseResult[]> {
+  const recorded = await runOutcomes(deps.catalog, input.run.id);
+  const seen = new Set(recorded.map((attempt) => attempt.database));
+  const results: RunDatabaseResult[] = recorded.map((attempt) => ({
+    database: attempt.database,
+    state: attempt.state,
+    reason: attempt.reason ?? undefined,
+    label: attempt.label,
+  }));
+  for (const planned of input.plan?.databases ?? []) {
+    if (seen.has(planned.database)) continue;
+    results.push({
+      database: planned.database,
+      state: 'FAILED',
+      reason: 'no catalog record: the backup execution ended without recording an outcome (see its history)',
+      label: planned.label,
+    });
+  }
+  return results.sort((a, b) => a.database.localeCompare(b.database));
+}
+
+async function post(summary: RunSummary, deps: SummarizeRunDeps): Promise<boolean> {
+  const delivery = await deps.slack.postRunSummary(summary);
+  if (deps.observe) {
+    const message = buildRunSummaryMessage(summary, { now: deps.clock.now() });
+    deps.observe({ kind: 'run-summary', text: renderMessageAsText(message), delivered: delivery.delivered });
+  }
+  return delivery.delivered;
+}

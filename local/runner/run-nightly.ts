@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import type { BackupAttempt } from '../../lambdas/catalog/index.ts';
+import { createCatalogStore, runOutcomes } from '../../lambdas/catalog/index.ts';
+import type { Clock } from '../../lambdas/shared/clock.ts';
+import { systemClock } from '../../lambdas/shared/clock.ts';
+import type { BackupConfig, ScheduleConfig } from '../../lambdas/shared/config/index.ts';
+import { toClusterSettings } from '../../lambdas/shared/config/index.ts';
+import type { EnvironmentVariables } from '../../lambdas/shared/env.ts';
+import type { BackupOutcomeState } from '../../lambdas/shared/outcomes.ts';
+import type { NightlyInput } from '../../lambdas/shared/run-state.ts';
+import { configureRuntime, type ObservedAlert } from '../../lambdas/shared/runtime/context.ts';
+import { causeMessage } from '../../lambdas/shared/workflow-state.ts';
+import { createDocumentClient } from '../dynamo/index.ts';
+import { isExecutionAlive } from './execution-registry.ts';
+import { invokeTaskHandler } from './handlers.ts';
+import { LocalWorkflow, type LocalWorkflowOptions, type WorkflowEvent } from './local-workflow.ts';
+
+/** Where the local run keeps its locks and catalog. */
+export interface LocalTables {
+  readonly endpoint: string;
+  readonly locksTableName: string;
+  readonly catalogTableName: string;
+}
+
+/** One local nightly run. */
+export interface LocalRunOptions {
+  readonly config: BackupConfig;
+  readonly cluster: string;
+  readonly schedule: ScheduleConfig;
+  /** The slot; the schedule's latest slot at or before now when omitted. */
+  readonly scheduledTime?: Date | undefined;
+  /** Only these databases (must exist on the FE). */
+  readonly databases?: readonly string[] | undefined;
+  readonly tables: LocalTables;
+  readonly clock?: Clock | undefined;
+  /** STARROCKS_PASSWORD…, SLACK_WEBHOOK_URL; process.env by default. */
+  readonly secretEnv?: EnvironmentVariables | undefined;
+  readonly waitOverrideMs?: number | undefined;
+  readonly retryOverrideMs?: number | undefined;
+  readonly onEvent?: ((event: WorkflowEvent) => void) | undefined;
+  readonly onAlert?: ((alert: ObservedAlert) => void) | undefined;
+  readonly beforeTask?: LocalWorkflowOptions['beforeTask'];
+}
+
+/** One database's outcome, in the CLI's `--json` vocabulary. */
+export interface DatabaseResult {
+  readonly database: string;
+  readonly snapshot: string;
+  readonly state: BackupOutcomeState;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly error: string | null;
+}
+
+/** How a local run ended. */
+export interface LocalRunResult {
+  readonly cluster: string;
+  readonly schedule: string;
+  /** The slot, ISO UTC (from the run's plan, else as asked). */
+  readonly scheduledTime: string | null;
+  readonly executionArn: string;
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+  /** Set when the run failed before reaching any database (FE unreachable, login refused, unknown database). */
+  readonly runError: { readonly name: string; readonly message: string } | null;
+  readonly results: readonly DatabaseResult[];
+}
+
+/**
+ * Runs the NightlyBackup state machine locally, exactly as deployed: the same ASL in aws-local-stepfunctions,
+ * the same Lambda handlers in process, DynamoDB at `tables.endpoint`, and the cluster's real (or emulated) FE.
+ * Results are read back from the catalog, as the deployed SummarizeRun reads them.
+ */
+export async function runNightlyLocally(options: LocalRunOptions): Promise<LocalRunResult> {
+  const clock = options.clock ?? systemClock;
+  configureRuntime({
+    clock,
+    env: {
+      locksTableName: options.tables.locksTableName,
+      catalogTableName: options.tables.catalogTableName,
+      secretsMode: 'env',
+      dynamodbEndpoint: options.tables.endpoint,
+    },
+    isHolderAlive: isExecutionAlive,
+    ...(options.onAlert ? { observeAlert: options.onAlert } : {}),
+    ...(options.secretEnv ? { secretEnv: options.secretEnv } : {}),
+  });
+
+  const workflow = new LocalWorkflow({
+    invokeFunction: invokeTaskHandler,
+    ...(options.waitOverrideMs === undefined ? {} : { waitOverrideMs: options.waitOverrideMs }),
+    ...(options.retryOverrideMs === undefined ? {} : { retryOverrideMs: options.retryOverrideMs }),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.beforeTask ? { beforeTask: options.beforeTask } : {}),
+  });
+  const input: NightlyInput = {
+    cluster: toClusterSettings(options.config, options.cluster),
+    schedule: options.schedule,
+    ...(options.scheduledTime ? { scheduledTime: options.scheduledTime.toISOString() } : {}),
+    ...(options.databases ? { databases: [...options.databases] } : {}),
+  };
+  const outcome = await workflow.execute('nightlyBackup', input, runName(options));
+  const attempts = await readRun(options.tables, outcome.executionArn, clock);
+  const runError =
+    outcome.status !== 'SUCCEEDED' && attempts.length === 0
+      ? describeRunError(outcome.error, outcome.cause)
+      : null;
+  return {
+    cluster: options.cluster,
+    schedule: options.schedule.name,
+    scheduledTime: attempts[0]?.scheduledTime ?? options.scheduledTime?.toISOString() ?? null,
+    executionArn: outcome.executionArn,
+    status: outcome.status,
+    runError,
+    results: attempts.map(toDatabaseResult),
+  };
+}
+
+/** A readable, unique name for the nightly execution (traces only; the catalog decides what ran). */
+function runName(options: LocalRunOptions): string {
+  const stamp = (options.scheduledTime ?? new Date()).toISOString().replace(/[-:]/g, '').slice(0, 13);
+  return `${options.cluster}-${options.schedule.name}-${stamp}-${randomBytes(3).toString('hex')}`.slice(
+    0,
+    80,
+  );
+}
+
+async function readRun(tables: LocalTables, runId: string, clock: Clock): Promise<BackupAttempt[]> {
+  const client = createDocumentClient(tables.endpoint);
+  try {
+    return await runOutcomes(
+      createCatalogStore({ client, tableName: tables.catalogTableName, clock }),
+      runId,
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+function toDatabaseResult(attempt: BackupAttempt): DatabaseResult {
+  return {
+    database: attempt.database,
+    snapshot: attempt.label,
+    state: attempt.state,
+    startedAt: attempt.startedAt,
+    finishedAt: attempt.finishedAt,
+    error: attempt.state === 'FINISHED' ? null : attempt.reason,
+  };
+}
+
+function describeRunError(error: string, cause: string): { name: string; message: string } {
+  return { name: error, message: causeMessage({ Error: error, Cause: cause }) };
+}
