@@ -11,6 +11,10 @@ export interface RecordResultDeps {
   readonly catalog: Pick<CatalogStore, 'recordAttempt'>;
   readonly locks: Pick<LockStore, 'assertLockCurrent'>;
   readonly clock: Clock;
+  /** Publishes the outcome as CloudWatch metrics (deployed); absent locally. */
+  readonly emitOutcome?:
+    | ((outcome: { cluster: string; state: BackupOutcomeState; durationSeconds: number | null }) => void)
+    | undefined;
 }
 
 /** `$.record`: what the catalog now holds for this attempt. */
@@ -57,6 +61,11 @@ export async function recordResult(
     sizeBytes: state.verification?.sizeBytes ?? null,
     tableCount: state.verification?.tableCount ?? null,
     starRocksJobId: job?.starRocksJobId ?? null,
+  });
+  deps.emitOutcome?.({
+    cluster: state.cluster.name,
+    state: item.state,
+    durationSeconds: item.durationSeconds,
   });
   return { state: item.state, reason: item.reason, label: item.label };
 }

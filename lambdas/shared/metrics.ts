@@ -1,0 +1,33 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { BackupOutcomeState } from './outcomes.ts';
+
+/** The CloudWatch namespace of every metric the scheduler's code emits (EMF, through Powertools Metrics). */
+export const METRICS_NAMESPACE = 'StarRocksBackupScheduler';
+
+/** The dimension every backup metric carries. */
+export const CLUSTER_DIMENSION = 'Cluster';
+
+/** One count per terminal outcome, so dashboards and alarms can read each state on its own. */
+export const OUTCOME_METRICS: Readonly<Record<BackupOutcomeState, string>> = {
+  FINISHED: 'BackupsFinished',
+  FAILED: 'BackupsFailed',
+  TIMED_OUT: 'BackupsTimedOut',
+  SKIPPED: 'BackupsSkipped',
+};
+
+/** Seconds from submit to verified snapshot of a FINISHED backup we watched. */
+export const DURATION_METRIC = 'BackupDurationSeconds';
+
+/** Emits the outcome of one recorded backup attempt (one EMF document on stdout; Lambda ships it). */
+export function emitBackupOutcome(outcome: {
+  cluster: string;
+  state: BackupOutcomeState;
+  durationSeconds: number | null;
+}): void {
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'starrocks-backup-scheduler' });
+  metrics.addDimension(CLUSTER_DIMENSION, outcome.cluster);
+  metrics.addMetric(OUTCOME_METRICS[outcome.state], MetricUnit.Count, 1);
+  if (outcome.durationSeconds !== null)
+    metrics.addMetric(DURATION_METRIC, MetricUnit.Seconds, outcome.durationSeconds);
+  metrics.publishStoredMetrics();
+}
