@@ -35,6 +35,7 @@ export async function checkBackup(state: BackupDatabaseState, deps: CheckBackupD
   const job: TrackedJob = {
     ...tracked,
     polls: tracked.polls + 1,
+    checkedAt: now,
     starRocksState: observation.job?.state ?? tracked.starRocksState,
     starRocksJobId: observation.job?.jobId ?? tracked.starRocksJobId,
     progress: observation.job?.progress ?? tracked.progress,

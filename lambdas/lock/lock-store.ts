@@ -307,7 +307,7 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
       const heldBy = outcome.heldBy.holder ?? 'unknown';
       const until = outcome.heldBy.leaseExpiresAt ?? 0;
       throw new LockHeldError(
-        `lock ${cluster}/${database} is held by ${heldBy} until ${new Date(until).toISOString()}`,
+        `lock-held by ${heldBy} (lock ${cluster}/${database}, lease until ${new Date(until).toISOString()})`,
         heldBy,
         until,
       );

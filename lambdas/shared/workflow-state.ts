@@ -49,6 +49,8 @@ export const jobSchema = z.looseObject({
   /** Our clock (epoch ms) when the job was submitted or adopted: elapsed time and the deadline count from it. */
   submittedAt: z.number(),
   deadlineAt: z.number(),
+  /** Our clock (epoch ms) at the last SubmitBackup or CheckBackup: the next check is due nextWaitSeconds later. */
+  checkedAt: z.number(),
   /** StarRocks' State column, verbatim (null until seen). */
   starRocksState: z.string().nullable(),
   starRocksJobId: z.string().nullable(),

@@ -70,6 +70,7 @@ export async function submitBackup(state: BackupDatabaseState, deps: SubmitBacku
     // An adopted job's own start is unknown to our clock; the deadline counts from when we adopted it.
     submittedAt: now,
     deadlineAt: now + state.cluster.timeoutSeconds * 1000,
+    checkedAt: now,
     starRocksState: adoptedJob?.state ?? null,
     starRocksJobId: adoptedJob?.jobId ?? null,
     progress: adoptedJob?.progress ?? null,

@@ -26,9 +26,18 @@ let overrides: RuntimeOverrides = {};
 let cachedEnv: RuntimeEnv | undefined;
 const resetHooks = new Set<() => void>();
 
-/** Installs local overrides and drops every cached client, so the next invocation rebuilds them. */
+/**
+ * Installs local overrides. Cached clients are dropped (and rebuilt at the next invocation) only when what
+ * they were built from changed, so two local runs sharing one setup can overlap in one process.
+ */
 export function configureRuntime(next: RuntimeOverrides): void {
+  const rebuild =
+    next.clock !== overrides.clock ||
+    next.isHolderAlive !== overrides.isHolderAlive ||
+    JSON.stringify(next.env) !== JSON.stringify(overrides.env) ||
+    JSON.stringify(next.secretEnv) !== JSON.stringify(overrides.secretEnv);
   overrides = next;
+  if (!rebuild) return;
   cachedEnv = undefined;
   for (const reset of resetHooks) reset();
 }

@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import aslValidator from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import { ERROR_NAMES } from '../../../lambdas/shared/errors.ts';
+import {
+  placeholdersIn,
+  readDefinitionText,
+  type StateMachineName,
+  substitute,
+  TASK_FUNCTIONS,
+} from '../../../statemachines/definitions.ts';
+
+type State = {
+  Type: string;
+  Next?: string;
+  Default?: string;
+  End?: boolean;
+  Resource?: string;
+  Retry?: { ErrorEquals: string[] }[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+  Choices?: { Next: string }[];
+  ItemProcessor?: Machine;
+};
+type Machine = { StartAt: string; States: Record<string, State> };
+
+const MACHINES: StateMachineName[] = ['nightlyBackup', 'backupDatabase'];
+const KNOWN_PLACEHOLDERS = new Set([
+  ...Object.keys(TASK_FUNCTIONS).map((stem) => `${stem}FunctionArn`),
+  'BackupDatabaseStateMachineArn',
+  'Partition',
+]);
+/** Names AWS itself raises: a Retry or Catch may match these without a class of ours. */
+const AWS_ERROR_PREFIXES = ['States.', 'Lambda.', 'StepFunctions.'];
+
+function substituted(name: StateMachineName): Machine {
+  const values = Object.fromEntries(
+    [...KNOWN_PLACEHOLDERS].map((key) => [
+      key,
+      key === 'Partition' ? 'aws' : `arn:aws:lambda:us-east-1:123456789012:function:${key}`,
+    ]),
+  );
+  values.BackupDatabaseStateMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:backupDatabase';
+  return JSON.parse(substitute(readDefinitionText(name), values)) as Machine;
+}
+
+function* scopes(machine: Machine): Generator<Machine> {
+  yield machine;
+  for (const state of Object.values(machine.States))
+    if (state.ItemProcessor) yield* scopes(state.ItemProcessor);
+}
+
+function* states(machine: Machine): Generator<[string, State, Machine]> {
+  for (const scope of scopes(machine))
+    for (const [name, state] of Object.entries(scope.States)) yield [name, state, scope];
+}
+
+function targets(state: State): string[] {
+  return [
+    ...(state.Next ? [state.Next] : []),
+    ...(state.Default ? [state.Default] : []),
+    ...(state.Choices ?? []).map((choice) => choice.Next),
+    ...(state.Catch ?? []).map((catcher) => catcher.Next),
+  ];
+}
+
+describe.each(MACHINES)('the %s definition', (name) => {
+  const machine = substituted(name);
+
+  it('passes asl-validator once its placeholders are substituted', () => {
+    const result = aslValidator(machine);
+    expect(result.errorsText()).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('uses only placeholders the CDK stack and the local runner substitute', () => {
+    const unknown = placeholdersIn(readDefinitionText(name)).filter((key) => !KNOWN_PLACEHOLDERS.has(key));
+    expect(unknown).toEqual([]);
+  });
+
+  it('sends every Next, Default and Catch to a state of the same scope, and reaches every state', () => {
+    for (const scope of scopes(machine)) {
+      const reached = new Set([scope.StartAt]);
+      for (const [stateName, state] of Object.entries(scope.States)) {
+        for (const target of targets(state)) {
+          expect(scope.States, `${stateName} → ${target}`).toHaveProperty([target]);
+          reached.add(target);
+        }
+      }
+      expect([...reached].sort()).toEqual(Object.keys(scope.States).sort());
+    }
+  });
+
+  it('matches only error names that exist as error classes (or that AWS raises)', () => {
+    for (const [, state] of states(machine)) {
+      for (const rule of [...(state.Retry ?? []), ...(state.Catch ?? [])]) {
+        for (const errorName of rule.ErrorEquals) {
+          const fromAws = AWS_ERROR_PREFIXES.some((prefix) => errorName.startsWith(prefix));
+          expect(fromAws || ERROR_NAMES.has(errorName), errorName).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('gives every Task a Retry and a Catch, so no failure can skip the cleanup', () => {
+    for (const [stateName, state] of states(machine)) {
+      if (state.Type !== 'Task') continue;
+      expect(state.Retry?.length, `${stateName} Retry`).toBeGreaterThan(0);
+      expect(state.Catch?.length, `${stateName} Catch`).toBeGreaterThan(0);
+    }
+  });
+
+  it('points every Lambda Task at a handler that exists', () => {
+    for (const [stem, folder] of Object.entries(TASK_FUNCTIONS)) {
+      const handler = fileURLToPath(new URL(`../../../lambdas/${folder}/handler.ts`, import.meta.url));
+      expect(existsSync(handler), `${stem} → ${folder}`).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,9 @@
+declare module 'asl-validator' {
+  interface AslValidationResult {
+    isValid: boolean;
+    errors: unknown[];
+    errorsText: (separator?: string) => string;
+  }
+  const validator: (definition: unknown) => AslValidationResult;
+  export default validator;
+}
