@@ -134,8 +134,9 @@ describe('the local runner behaves as Step Functions does', () => {
         e.event.type === 'StateExited' &&
         (e.event as { state: { name: string } }).state.name === 'ChildFailed',
     );
-    const input = (childFailed[0]?.event as unknown as { state: { input: { error: { Error: string; Cause: string } } } })
-      .state.input;
+    type CaughtInput = { state: { input: { error: { Error: string; Cause: string } } } };
+    const input = (childFailed[0]?.event as unknown as CaughtInput | undefined)?.state.input;
+    if (!input) throw new Error('ChildFailed was never reached');
     expect(input.error.Error).toBe('States.TaskFailed');
     const describe = JSON.parse(input.error.Cause) as { Status: string; Error: string; Name: string };
     expect(describe).toMatchObject({ Status: 'FAILED', Error: 'BackupFailedError', Name: 'b_slot-1' });
