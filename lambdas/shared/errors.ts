@@ -77,6 +77,36 @@ export class SnapshotLabelExistsError extends BackupSchedulerError {
   override readonly name = 'SnapshotLabelExistsError';
 }
 
+/**
+ * A snapshot, the backup timestamp a RESTORE names, or a table a RESTORE asks for is not in the repository
+ * (`Failed to get info of snapshot …`, `Table <t> does not exist in snapshot <l>`,
+ * `Snapshot does not exist in repository <r>: <l>`).
+ */
+export class SnapshotNotFoundError extends BackupSchedulerError {
+  override readonly name = 'SnapshotNotFoundError';
+}
+
+/** DROP SNAPSHOT refused: a BACKUP is writing the snapshot or a RESTORE is reading it (free again later). */
+export class SnapshotInUseError extends BackupSchedulerError {
+  override readonly name = 'SnapshotInUseError';
+  override readonly retryable = true;
+}
+
+/** DROP SNAPSHOT refused a snapshot another cluster wrote (or one that records no owner) without FORCE. */
+export class SnapshotNotOwnedError extends BackupSchedulerError {
+  override readonly name = 'SnapshotNotOwnedError';
+}
+
+/** StarRocks ended a RESTORE job as CANCELLED (a restore drill failed). */
+export class RestoreFailedError extends BackupSchedulerError {
+  override readonly name = 'RestoreFailedError';
+}
+
+/** The FE's StarRocks version lacks a statement the call needs (DROP SNAPSHOT before 4.2); nothing was sent. */
+export class UnsupportedVersionError extends BackupSchedulerError {
+  override readonly name = 'UnsupportedVersionError';
+}
+
 /** StarRocks does not know the database. */
 export class UnknownDatabaseError extends BackupSchedulerError {
   override readonly name = 'UnknownDatabaseError';
@@ -117,6 +147,14 @@ export class StarRocksUnavailableError extends BackupSchedulerError {
 export class StarRocksTimeoutError extends BackupSchedulerError {
   override readonly name = 'StarRocksTimeoutError';
   override readonly retryable = true;
+}
+
+/**
+ * A StarRocks result set lacks a column we need, or holds a value we cannot read: the FE answered in a shape this
+ * version of the scheduler does not know. Not retryable; the message names the statement and the problem.
+ */
+export class StarRocksResultShapeError extends BackupSchedulerError {
+  override readonly name = 'StarRocksResultShapeError';
 }
 
 /** Any other SQL error StarRocks returned. */
@@ -175,6 +213,11 @@ export const ERROR_CLASSES = [
   BackupAlreadyRunningError,
   BackupSubmitBusyError,
   SnapshotLabelExistsError,
+  SnapshotNotFoundError,
+  SnapshotInUseError,
+  SnapshotNotOwnedError,
+  RestoreFailedError,
+  UnsupportedVersionError,
   UnknownDatabaseError,
   EmptyDatabaseError,
   UnsupportedObjectError,
@@ -183,6 +226,7 @@ export const ERROR_CLASSES = [
   StarRocksAuthError,
   StarRocksUnavailableError,
   StarRocksTimeoutError,
+  StarRocksResultShapeError,
   StarRocksSqlError,
   UnsupportedClusterError,
   BackupFailedError,

@@ -12,7 +12,10 @@ import {
   BackupSchedulerError,
   BackupSubmitBusyError,
   EmptyDatabaseError,
+  SnapshotInUseError,
   SnapshotLabelExistsError,
+  SnapshotNotFoundError,
+  SnapshotNotOwnedError,
   StarRocksAccessDeniedError,
   StarRocksAuthError,
   StarRocksSqlError,
@@ -79,7 +82,7 @@ function includesAny(text: string, cores: readonly string[]): boolean {
 }
 
 /**
- * Core texts (reference §1, §3, §11), most specific first. A name inside a message (a table called
+ * Core texts (reference §1, §3, §7, §9, §11), most specific first. A name inside a message (a table called
  * "Unknown database") can at worst move an error to another typed class, never hide it.
  */
 const TEXT_RULES: readonly { readonly matches: (text: string) => boolean; readonly make: ErrorFactory }[] = [
@@ -96,6 +99,29 @@ const TEXT_RULES: readonly { readonly matches: (text: string) => boolean; readon
     // `Snapshot with name '<label>' already exist in repository`
     matches: (text) => text.includes('already exist in repository'),
     make: (message, options) => new SnapshotLabelExistsError(message, options),
+  },
+  {
+    // RESTORE: `Failed to get info of snapshot '<l>' because: <err>. Maybe specified wrong backup timestamp`,
+    // `Table <t> does not exist in snapshot <l>`; DROP SNAPSHOT: `Snapshot does not exist in repository <r>: <l>`.
+    matches: (text) =>
+      includesAny(text, [
+        'Maybe specified wrong backup timestamp',
+        'does not exist in snapshot',
+        'Snapshot does not exist in repository',
+      ]),
+    make: (message, options) => new SnapshotNotFoundError(message, options),
+  },
+  {
+    // DROP SNAPSHOT: `Can not drop snapshot <l>: a backup is writing it` / `: a restore is reading it`.
+    matches: (text) =>
+      text.includes('Can not drop snapshot') &&
+      includesAny(text, ['a backup is writing it', 'a restore is reading it']),
+    make: (message, options) => new SnapshotInUseError(message, options),
+  },
+  {
+    // DROP SNAPSHOT without FORCE of another cluster's snapshot (or one that records no owner).
+    matches: (text) => text.includes('Use DROP SNAPSHOT ... FORCE to drop it anyway'),
+    make: (message, options) => new SnapshotNotOwnedError(message, options),
   },
   {
     matches: (text) =>

@@ -5,9 +5,10 @@
  * default, because Lambda invocations are short and a connection must never outlive its invocation.
  * {@link withStarRocksClientSession}: every call made inside `work` shares one connection (for a core that sends
  * several statements in a row, such as SubmitBackup's adopt-or-submit); it is closed when `work` settles.
- * Cores receive a {@link StarRocksClient} and cannot tell the two apart; tests inject fakes of the same interface.
+ * Cores receive a {@link StarRocksClient} (and, for restores and pruning, a {@link StarRocksMaintenanceClient})
+ * and cannot tell the two apart; tests inject fakes of the same interfaces.
  */
-import { StarRocksSqlError } from '../shared/errors.ts';
+import { StarRocksResultShapeError, StarRocksSqlError, UnsupportedVersionError } from '../shared/errors.ts';
 import {
   openStarRocksSession,
   type StarRocksConnectionSettings,
@@ -22,6 +23,8 @@ import {
   type RepositoryInfo,
   type TableInfo,
 } from './parse-listings.ts';
+import { parseRestoreJobs, type RestoreJob } from './parse-restore-job.ts';
+import { parseRunMode, type RunMode } from './parse-run-mode.ts';
 import { type DatabaseDataSize, parseShowData } from './parse-show-data.ts';
 import {
   parseSnapshotDetails,
@@ -29,24 +32,35 @@ import {
   type SnapshotDetail,
   type SnapshotInfo,
 } from './parse-snapshot.ts';
-import { readSingleCell, StarRocksResultShapeError } from './result-table.ts';
+import { readSingleCell } from './result-table.ts';
 import {
   assertBackupInput,
+  assertRestoreInput,
   type BackupTableRef,
   type BackupType,
   buildBackupStatement,
   buildCancelBackupStatement,
+  buildCancelRestoreStatement,
+  buildCountRowsStatement,
+  buildCreateDatabaseStatement,
   buildCurrentVersionStatement,
+  buildDropDatabaseStatement,
+  buildDropSnapshotStatement,
   buildListTablesStatement,
+  buildRestoreStatement,
+  buildRunModeStatement,
   buildShowBackupStatement,
   buildShowDatabasesStatement,
   buildShowDataStatement,
   buildShowRepositoriesStatement,
+  buildShowRestoreStatement,
   buildShowSnapshotDetailStatement,
   buildShowSnapshotStatement,
   buildUseDatabaseStatement,
+  type RestoreTableRef,
+  type Statement,
 } from './statements.ts';
-import { parseStarRocksVersion, type StarRocksVersion } from './version.ts';
+import { capabilitiesOf, formatVersion, parseStarRocksVersion, type StarRocksVersion } from './version.ts';
 
 /** Settings of one FE; see {@link StarRocksConnectionSettings}. */
 export type StarRocksSettings = StarRocksConnectionSettings;
@@ -58,7 +72,7 @@ export interface SubmitBackupRequest {
   readonly repository: string;
   /** Only these tables (the ≤ 3.3 way around views and external tables); omitted = the whole database. */
   readonly tables?: readonly (string | BackupTableRef)[];
-  /** StarRocks' own timeout, whole seconds ≥ 600 (see backupTimeoutSeconds). */
+  /** StarRocks' own timeout, whole seconds ≥ 600 (see backupTimeoutPropertySeconds in shared/config). */
   readonly timeoutSeconds: number;
   readonly type?: BackupType;
   /** The FE's version, when already known; otherwise it is read on the same connection first. */
@@ -78,6 +92,45 @@ export type CancelBackupResult =
   /** The database's slot holds no running backup (`No backup job is currently running`). */
   | { readonly outcome: 'no-running-job'; readonly message: string }
   /** The slot's job had already ended (`... can not be cancelled. state: FINISHED`). */
+  | {
+      readonly outcome: 'already-ended';
+      readonly state: 'FINISHED' | 'CANCELLED';
+      readonly label: string | null;
+      readonly message: string;
+    };
+
+/** What to restore, and where. */
+export interface SubmitRestoreRequest {
+  /** The database the snapshot was taken of. */
+  readonly database: string;
+  readonly label: string;
+  readonly repository: string;
+  /** SHOW SNAPSHOT's Timestamp of the snapshot, verbatim. */
+  readonly snapshotTimestamp: string;
+  /** Restore into this database (a drill's scratch database) instead of `database`; see RestoreStatementInput. */
+  readonly asDatabase?: string;
+  /** Only these tables (optionally renamed with `alias`); omitted = every table of the snapshot. */
+  readonly tables?: readonly (string | RestoreTableRef)[];
+  /** StarRocks' own timeout, whole seconds ≥ 600. */
+  readonly timeoutSeconds: number;
+  readonly replicationNum?: number;
+  /** The FE's version, when already known; otherwise it is read on the same connection first. */
+  readonly version?: StarRocksVersion;
+}
+
+/** The FE accepted the RESTORE (the job starts in PENDING). */
+export interface SubmittedRestore {
+  /** The version whose grammar was used. */
+  readonly version: StarRocksVersion;
+}
+
+/** What CANCEL RESTORE did; like {@link CancelBackupResult}, "nothing to cancel" is an answer, not an error. */
+export type CancelRestoreResult =
+  /** A running restore was cancelled; it now shows CANCELLED `[COMMON_ERROR, msg: user cancelled, current state: <S>]`. */
+  | { readonly outcome: 'cancelled' }
+  /** The database's slot holds no restore (`No restore is currently running`). */
+  | { readonly outcome: 'no-running-job'; readonly message: string }
+  /** The slot's restore had already ended. */
   | {
       readonly outcome: 'already-ended';
       readonly state: 'FINISHED' | 'CANCELLED';
@@ -108,9 +161,45 @@ export interface StarRocksClient {
   showSnapshotDetail(repository: string, label: string, timestamp: string): Promise<SnapshotDetail | null>;
 }
 
+/** Restores, restore drills, snapshot pruning and cluster awareness (added beside {@link StarRocksClient}). */
+export interface StarRocksMaintenanceClient {
+  /**
+   * Sends RESTORE; resolves when the FE accepted it. Refusals are thrown typed: SnapshotNotFoundError (wrong
+   * timestamp, table not in the snapshot), BackupAlreadyRunningError (the database's one job slot is busy), …
+   */
+  submitRestore(request: SubmitRestoreRequest): Promise<SubmittedRestore>;
+  /** The database's latest restore job (SHOW RESTORE FROM), or null when its slot holds none. */
+  showRestore(database: string): Promise<RestoreJob | null>;
+  /** CANCEL RESTORE FROM the database; "nothing to cancel" answers are results, not errors. */
+  cancelRestore(database: string): Promise<CancelRestoreResult>;
+  /**
+   * `DROP SNAPSHOT label ON repo [FORCE]`. StarRocks has it from 4.2 only: on older FEs this throws
+   * UnsupportedVersionError after reading the version and sends nothing else. Refusals: SnapshotNotFoundError,
+   * SnapshotInUseError (a job is using it; retry later), SnapshotNotOwnedError (another cluster's; needs force),
+   * UnknownRepositoryError (missing or read-only repository).
+   */
+  dropSnapshot(
+    repository: string,
+    label: string,
+    options?: { readonly force?: boolean; readonly version?: StarRocksVersion },
+  ): Promise<void>;
+  /** `CREATE DATABASE [IF NOT EXISTS]`; without ifNotExists an existing database is a StarRocksSqlError. */
+  createDatabase(database: string, options?: { readonly ifNotExists?: boolean }): Promise<void>;
+  /** `DROP DATABASE IF EXISTS` (force: skip the recycle bin); dropping a missing database succeeds. */
+  dropDatabase(database: string, options?: { readonly force?: boolean }): Promise<void>;
+  /** `SELECT COUNT(*)` of one table. */
+  countRows(database: string, table: string): Promise<number>;
+  /** The FE's run_mode (needs the OPERATE privilege; StarRocksAccessDeniedError otherwise). */
+  runMode(): Promise<RunMode>;
+}
+
+/** Every operation: what {@link createStarRocksClient} and {@link withStarRocksClientSession} hand out. */
+export type FullStarRocksClient = StarRocksClient & StarRocksMaintenanceClient;
+
 type SessionRunner = <T>(work: (session: StarRocksSession) => Promise<T>) => Promise<T>;
 
-const NO_RUNNING_JOB = 'No backup job is currently running';
+const NO_RUNNING_BACKUP = 'No backup job is currently running';
+const NO_RUNNING_RESTORE = 'No restore is currently running';
 const CANNOT_CANCEL = /Job with label (\S*) can not be cancelled\. state: (FINISHED|CANCELLED)/;
 
 async function readVersion(session: StarRocksSession): Promise<StarRocksVersion> {
@@ -125,7 +214,10 @@ async function readVersion(session: StarRocksSession): Promise<StarRocksVersion>
   }
 }
 
-function latestJobOf(jobs: readonly BackupJob[], database: string): BackupJob | null {
+function latestJobOf<Job extends { readonly dbName: string }>(
+  jobs: readonly Job[],
+  database: string,
+): Job | null {
   // With FROM the FE answers for that database only; match the name anyway (exactly, then ignoring case).
   const exact = jobs.filter((job) => job.dbName === database);
   const candidates =
@@ -133,11 +225,11 @@ function latestJobOf(jobs: readonly BackupJob[], database: string): BackupJob | 
   return candidates.at(-1) ?? null;
 }
 
-function cancelAnswer(error: unknown): CancelBackupResult | null {
+function cancelAnswer(error: unknown, noRunningJob: string): CancelBackupResult | null {
   if (!(error instanceof StarRocksSqlError)) {
     return null;
   }
-  if (error.message.includes(NO_RUNNING_JOB)) {
+  if (error.message.includes(noRunningJob)) {
     return { outcome: 'no-running-job', message: error.message };
   }
   const match = CANNOT_CANCEL.exec(error.message);
@@ -152,7 +244,34 @@ function cancelAnswer(error: unknown): CancelBackupResult | null {
   return null;
 }
 
-function buildClient(run: SessionRunner): StarRocksClient {
+async function cancel(
+  session: StarRocksSession,
+  statement: Statement,
+  noRunningJob: string,
+): Promise<CancelBackupResult> {
+  try {
+    await session.query(statement);
+    return { outcome: 'cancelled' };
+  } catch (error) {
+    const answer = cancelAnswer(error, noRunningJob);
+    if (answer === null) {
+      throw error;
+    }
+    return answer;
+  }
+}
+
+async function readCount(session: StarRocksSession, statement: Statement): Promise<number> {
+  const text = readSingleCell(await session.query(statement), statement.kind).trim();
+  if (!/^\d+$/.test(text)) {
+    throw new StarRocksResultShapeError(
+      `${statement.kind} answered ${JSON.stringify(text)}, not a row count`,
+    );
+  }
+  return Number(text);
+}
+
+function buildClient(run: SessionRunner): FullStarRocksClient {
   return {
     currentVersion: () => run(readVersion),
 
@@ -192,18 +311,7 @@ function buildClient(run: SessionRunner): StarRocksClient {
 
     cancelBackup: async (database) => {
       const statement = buildCancelBackupStatement(database);
-      return run(async (session) => {
-        try {
-          await session.query(statement);
-          return { outcome: 'cancelled' } as const;
-        } catch (error) {
-          const answer = cancelAnswer(error);
-          if (answer === null) {
-            throw error;
-          }
-          return answer;
-        }
-      });
+      return run((session) => cancel(session, statement, NO_RUNNING_BACKUP));
     },
 
     showSnapshot: async (repository, label) => {
@@ -221,6 +329,66 @@ function buildClient(run: SessionRunner): StarRocksClient {
         return rows.find((row) => row.snapshot === label) ?? null;
       });
     },
+
+    submitRestore: async (request) => {
+      assertRestoreInput(request);
+      return run(async (session) => {
+        const version = request.version ?? (await readVersion(session));
+        await session.query(buildRestoreStatement({ ...request, version }));
+        return { version };
+      });
+    },
+
+    showRestore: async (database) => {
+      const statement = buildShowRestoreStatement(database);
+      return run(async (session) => latestJobOf(parseRestoreJobs(await session.query(statement)), database));
+    },
+
+    cancelRestore: async (database) => {
+      const statement = buildCancelRestoreStatement(database);
+      return run((session) => cancel(session, statement, NO_RUNNING_RESTORE));
+    },
+
+    dropSnapshot: async (repository, label, options = {}) => {
+      const statement = buildDropSnapshotStatement(
+        repository,
+        label,
+        options.force === undefined ? {} : { force: options.force },
+      );
+      return run(async (session) => {
+        const version = options.version ?? (await readVersion(session));
+        if (!capabilitiesOf(version).dropSnapshot) {
+          throw new UnsupportedVersionError(
+            `DROP SNAPSHOT needs StarRocks 4.2 or later; the FE runs ${formatVersion(version)}. Delete the snapshot's ` +
+              'objects in the repository storage instead.',
+          );
+        }
+        await session.query(statement);
+      });
+    },
+
+    createDatabase: async (database, options = {}) => {
+      const statement = buildCreateDatabaseStatement(
+        database,
+        options.ifNotExists === undefined ? {} : { ifNotExists: options.ifNotExists },
+      );
+      await run((session) => session.query(statement));
+    },
+
+    dropDatabase: async (database, options = {}) => {
+      const statement = buildDropDatabaseStatement(
+        database,
+        options.force === undefined ? {} : { force: options.force },
+      );
+      await run((session) => session.query(statement));
+    },
+
+    countRows: async (database, table) => {
+      const statement = buildCountRowsStatement(database, table);
+      return run((session) => readCount(session, statement));
+    },
+
+    runMode: () => run(async (session) => parseRunMode(await session.query(buildRunModeStatement()))),
   };
 }
 
@@ -228,7 +396,7 @@ function buildClient(run: SessionRunner): StarRocksClient {
  * A client whose every call opens a connection, runs and closes it. Statements are built (and names validated)
  * before connecting, so a refused name never opens a connection.
  */
-export function createStarRocksClient(settings: StarRocksSettings): StarRocksClient {
+export function createStarRocksClient(settings: StarRocksSettings): FullStarRocksClient {
   return buildClient((work) => withStarRocksSession(settings, work));
 }
 
@@ -238,7 +406,7 @@ export function createStarRocksClient(settings: StarRocksSettings): StarRocksCli
  */
 export async function withStarRocksClientSession<T>(
   settings: StarRocksSettings,
-  work: (client: StarRocksClient) => Promise<T>,
+  work: (client: FullStarRocksClient) => Promise<T>,
 ): Promise<T> {
   let opening: Promise<StarRocksSession> | undefined;
   const client = buildClient(async (use) => {

@@ -1,16 +1,24 @@
 /**
- * The only code that speaks SQL to StarRocks. Lambda cores depend on {@link StarRocksClient}; the builders,
- * parsers and label helpers are exported for the cores, the CLI and tests.
+ * The only code that speaks SQL to StarRocks. Lambda cores depend on {@link StarRocksClient} (backups) and
+ * {@link StarRocksMaintenanceClient} (restores, drills, pruning, run mode); {@link createStarRocksClient} hands out
+ * both as a {@link FullStarRocksClient}. The builders, parsers and label helpers are exported for the cores, the
+ * CLI and tests.
  */
-export { backupTimeoutSeconds, DEFAULT_BACKUP_TIMEOUT_MARGIN_SECONDS } from './backup-timeout.ts';
+
+export { StarRocksResultShapeError } from '../shared/errors.ts';
 export { classifyStarRocksError, type ErrorContext } from './classify-error.ts';
 export {
   type CancelBackupResult,
+  type CancelRestoreResult,
   createStarRocksClient,
+  type FullStarRocksClient,
   type StarRocksClient,
+  type StarRocksMaintenanceClient,
   type StarRocksSettings,
   type SubmitBackupRequest,
+  type SubmitRestoreRequest,
   type SubmittedBackup,
+  type SubmittedRestore,
   withStarRocksClientSession,
 } from './client.ts';
 export {
@@ -51,6 +59,15 @@ export {
   type TableKind,
 } from './parse-listings.ts';
 export {
+  isTerminalRestoreState,
+  parseRestoreJobs,
+  RESTORE_JOB_STATES,
+  type RestoreJob,
+  type RestoreJobState,
+  TERMINAL_RESTORE_JOB_STATES,
+} from './parse-restore-job.ts';
+export { parseRunMode, type RunMode } from './parse-run-mode.ts';
+export {
   type DatabaseDataSize,
   parseDataSize,
   parseShowData,
@@ -62,7 +79,7 @@ export {
   type SnapshotDetail,
   type SnapshotInfo,
 } from './parse-snapshot.ts';
-export { EMPTY_RESULT, type ResultTable, StarRocksResultShapeError } from './result-table.ts';
+export { EMPTY_RESULT, type ResultTable } from './result-table.ts';
 export {
   type BackupSlot,
   buildSnapshotLabel,
@@ -73,21 +90,32 @@ export {
 } from './snapshot-label.ts';
 export {
   assertBackupInput,
+  assertRestoreInput,
   type BackupStatementInput,
   type BackupTableRef,
   type BackupType,
   buildBackupStatement,
   buildCancelBackupStatement,
+  buildCancelRestoreStatement,
+  buildCountRowsStatement,
+  buildCreateDatabaseStatement,
   buildCurrentVersionStatement,
+  buildDropDatabaseStatement,
+  buildDropSnapshotStatement,
   buildListTablesStatement,
+  buildRestoreStatement,
+  buildRunModeStatement,
   buildShowBackupStatement,
   buildShowDatabasesStatement,
   buildShowDataStatement,
   buildShowRepositoriesStatement,
+  buildShowRestoreStatement,
   buildShowSnapshotDetailStatement,
   buildShowSnapshotStatement,
   buildUseDatabaseStatement,
   MIN_BACKUP_TIMEOUT_SECONDS,
+  type RestoreStatementInput,
+  type RestoreTableRef,
   type Statement,
   type StatementKind,
 } from './statements.ts';

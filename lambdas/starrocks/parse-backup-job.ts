@@ -2,7 +2,8 @@
  * SHOW BACKUP rows (reference §4: 14 VARCHAR columns, sql/ast/ShowBackupStmt.java) as typed {@link BackupJob}s.
  * FE times are kept verbatim: they carry no zone and follow the FE host's zone.
  */
-import { type ResultTable, readRows, StarRocksResultShapeError } from './result-table.ts';
+import { StarRocksResultShapeError } from '../shared/errors.ts';
+import { type ResultTable, readRows } from './result-table.ts';
 
 /** Every state of backup/BackupJob.java, in the order a job goes through them (CANCELLED from any unfinished one). */
 export const BACKUP_JOB_STATES = [

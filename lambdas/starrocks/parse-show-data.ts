@@ -2,7 +2,8 @@
  * SHOW DATA (current database; reference §15): `TableName, Size, ReplicaCount`, one row per table, then summary
  * rows `Total`, `Quota`, `Left`. Sizes are human-readable text (`1.400 KB`) counting every replica.
  */
-import { type ResultTable, readRows, StarRocksResultShapeError } from './result-table.ts';
+import { StarRocksResultShapeError } from '../shared/errors.ts';
+import { type ResultTable, readRows } from './result-table.ts';
 
 /** One table's line of SHOW DATA. */
 export interface TableDataSize {

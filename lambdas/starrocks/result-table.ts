@@ -2,7 +2,7 @@
  * Result sets as we keep them: column labels plus rows of text cells, read by column name.
  * Parsers are tolerant of extra columns (newer versions add some) and strict about missing ones.
  */
-import { BackupSchedulerError } from '../shared/errors.ts';
+import { StarRocksResultShapeError } from '../shared/errors.ts';
 import type { StatementKind } from './statements.ts';
 
 /** One result set: the column labels in order and each row's cells as text (SQL NULL is `null`). */
@@ -13,14 +13,6 @@ export interface ResultTable {
 
 /** An empty result, as a statement answered with an OK packet (BACKUP, CANCEL BACKUP, USE) gives. */
 export const EMPTY_RESULT: ResultTable = { columns: [], rows: [] };
-
-/**
- * A result set lacks a column we need, or holds a value we cannot read: StarRocks answered in a shape this
- * version of the scheduler does not know. Not retryable; the message names the statement and the problem.
- */
-export class StarRocksResultShapeError extends BackupSchedulerError {
-  override readonly name = 'StarRocksResultShapeError';
-}
 
 /** Reads the cells of one row by column name. */
 export interface RowReader {

@@ -4,6 +4,7 @@
  * Names are validated and quoted by identifiers.ts, so a builder throws InvalidIdentifierError before any SQL
  * exists for a name that cannot be valid.
  */
+import { MIN_BACKUP_TIMEOUT_SECONDS } from '../shared/config/backup-timeout.ts';
 import { assertValidIdentifier, quoteIdentifier, quoteStringLiteral } from './identifiers.ts';
 import { capabilitiesOf, type StarRocksVersion } from './version.ts';
 
@@ -18,7 +19,15 @@ export type StatementKind =
   | 'USE'
   | 'SHOW DATA'
   | 'SHOW REPOSITORIES'
-  | 'CURRENT VERSION';
+  | 'CURRENT VERSION'
+  | 'RESTORE'
+  | 'SHOW RESTORE'
+  | 'CANCEL RESTORE'
+  | 'DROP SNAPSHOT'
+  | 'CREATE DATABASE'
+  | 'DROP DATABASE'
+  | 'COUNT ROWS'
+  | 'SHOW FRONTEND CONFIG';
 
 /** One statement ready to send with `query()`. */
 export interface Statement {
@@ -42,15 +51,15 @@ export interface BackupStatementInput {
   readonly repository: string;
   /** Tables to back up; omitted means the whole database. An empty list is refused (it would back up nothing). */
   readonly tables?: readonly (string | BackupTableRef)[];
-  /** StarRocks' own timeout in whole seconds (≥ 600); see backup-timeout.ts. */
+  /** StarRocks' own timeout in whole seconds (≥ 600); see backupTimeoutPropertySeconds in shared/config. */
   readonly timeoutSeconds: number;
   readonly type?: BackupType;
   /** Chooses the grammar: 3.4+ names the database with `DATABASE db`, older versions with `db.label`. */
   readonly version: Pick<StarRocksVersion, 'major' | 'minor'>;
 }
 
-/** StarRocks refuses a smaller BACKUP timeout (`timeout must be at least 10 min`). */
-export const MIN_BACKUP_TIMEOUT_SECONDS = 600;
+/** StarRocks refuses a smaller BACKUP or RESTORE timeout (`timeout must be at least 10 min`); one rule for both. */
+export { MIN_BACKUP_TIMEOUT_SECONDS };
 
 function tableClause(table: string | BackupTableRef, typedObjects: boolean): string {
   const ref: BackupTableRef = typeof table === 'string' ? { name: table } : table;
@@ -202,4 +211,175 @@ export function buildShowRepositoriesStatement(): Statement {
 /** `SELECT current_version()`: `<version> <commit>`, never `version()` (the MySQL-compatibility version). */
 export function buildCurrentVersionStatement(): Statement {
   return { kind: 'CURRENT VERSION', sql: 'SELECT current_version()' };
+}
+
+/** A table to restore: optionally only some partitions, optionally under another name (`AS alias`). */
+export interface RestoreTableRef {
+  readonly name: string;
+  readonly partitions?: readonly string[];
+  /** The name the table gets in the target database. */
+  readonly alias?: string;
+}
+
+/** Everything a RESTORE statement says. */
+export interface RestoreStatementInput {
+  /** The database the snapshot was taken of. */
+  readonly database: string;
+  readonly label: string;
+  readonly repository: string;
+  /** SHOW SNAPSHOT's Timestamp, verbatim (`yyyy-MM-dd-HH-mm-ss-SSS`; older FEs wrote seconds only). */
+  readonly snapshotTimestamp: string;
+  /**
+   * Restore into this database instead of `database` (a drill's scratch database). Up to 3.3 the target must exist
+   * (UNVERIFIED; create it first); from 3.4 StarRocks creates it.
+   */
+  readonly asDatabase?: string;
+  /** Only these tables; omitted means every table of the snapshot. An empty list is refused. */
+  readonly tables?: readonly (string | RestoreTableRef)[];
+  /** StarRocks' own timeout in whole seconds (≥ 600). */
+  readonly timeoutSeconds: number;
+  /** Replicas of the restored tables (StarRocks' default: 3 shared-nothing, 1 shared-data). */
+  readonly replicationNum?: number;
+  /** Chooses the grammar: 3.4+ names the databases with `DATABASE src [AS dst]`, older versions with `dst.label`. */
+  readonly version: Pick<StarRocksVersion, 'major' | 'minor'>;
+}
+
+/** A SHOW SNAPSHOT timestamp: `2026-11-24-18-00-04-143`, or seconds only as older FEs wrote it. */
+const SNAPSHOT_TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}(?:-\d{3})?$/;
+
+function restoreTableClause(table: string | RestoreTableRef, typedObjects: boolean): string {
+  const ref: RestoreTableRef = typeof table === 'string' ? { name: table } : table;
+  const base = tableClause(
+    ref.partitions === undefined ? { name: ref.name } : { name: ref.name, partitions: ref.partitions },
+    typedObjects,
+  );
+  return ref.alias === undefined ? base : `${base} AS ${quoteIdentifier('table', ref.alias)}`;
+}
+
+/**
+ * Checks everything a RESTORE statement says except the version: names (InvalidIdentifierError), the timestamp,
+ * the timeout, the replica count and the table list (RangeError). Lets a caller refuse before connecting.
+ */
+export function assertRestoreInput(input: Omit<RestoreStatementInput, 'version'>): void {
+  assertValidIdentifier('database', input.database);
+  assertValidIdentifier('label', input.label);
+  assertValidIdentifier('repository', input.repository);
+  if (input.asDatabase !== undefined) assertValidIdentifier('database', input.asDatabase);
+  if (!SNAPSHOT_TIMESTAMP_PATTERN.test(input.snapshotTimestamp)) {
+    throw new RangeError(
+      `RESTORE needs the snapshot timestamp SHOW SNAPSHOT reports (yyyy-MM-dd-HH-mm-ss-SSS), got ${JSON.stringify(input.snapshotTimestamp)}`,
+    );
+  }
+  if (!Number.isInteger(input.timeoutSeconds) || input.timeoutSeconds < MIN_BACKUP_TIMEOUT_SECONDS) {
+    throw new RangeError(
+      `RESTORE timeout must be a whole number of seconds ≥ ${MIN_BACKUP_TIMEOUT_SECONDS}, got ${input.timeoutSeconds}`,
+    );
+  }
+  if (
+    input.replicationNum !== undefined &&
+    (!Number.isInteger(input.replicationNum) || input.replicationNum < 1 || input.replicationNum > 32_767)
+  ) {
+    throw new RangeError(`RESTORE replicationNum must be a whole number from 1, got ${input.replicationNum}`);
+  }
+  if (input.tables !== undefined) {
+    if (input.tables.length === 0) {
+      throw new RangeError(
+        'RESTORE with an empty table list would restore nothing; omit tables for all of them',
+      );
+    }
+    for (const table of input.tables) restoreTableClause(table, false);
+  }
+}
+
+/**
+ * `RESTORE SNAPSHOT` of a whole snapshot, or of some tables with `ON (...)`, into `asDatabase ?? database`.
+ *
+ * - 3.0–3.3: ``RESTORE SNAPSHOT `target`.`label` FROM `repo` [ON (`t` [PARTITION (..)] [AS `alias`], ..)] PROPERTIES (..)``
+ * - 3.4+: ``RESTORE SNAPSHOT `label` FROM `repo` DATABASE `source` [AS `target`] [ON (TABLE `t` .., ..)] PROPERTIES (..)``
+ *
+ * Properties: `backup_timestamp` (the snapshot's Timestamp, as a quoted literal), `timeout`, `replication_num`.
+ */
+export function buildRestoreStatement(input: RestoreStatementInput): Statement {
+  const { newBackupSyntax } = capabilitiesOf(input.version);
+  assertRestoreInput(input);
+  const label = quoteIdentifier('label', input.label);
+  const repository = quoteIdentifier('repository', input.repository);
+  const source = quoteIdentifier('database', input.database);
+  const target = input.asDatabase === undefined ? undefined : quoteIdentifier('database', input.asDatabase);
+
+  const head = newBackupSyntax
+    ? `RESTORE SNAPSHOT ${label} FROM ${repository} DATABASE ${source}${target === undefined ? '' : ` AS ${target}`}`
+    : `RESTORE SNAPSHOT ${target ?? source}.${label} FROM ${repository}`;
+  const on =
+    input.tables === undefined
+      ? ''
+      : ` ON (${input.tables.map((table) => restoreTableClause(table, newBackupSyntax)).join(', ')})`;
+  const properties = [
+    `"backup_timestamp" = ${quoteStringLiteral(input.snapshotTimestamp)}`,
+    `"timeout" = "${input.timeoutSeconds}"`,
+    ...(input.replicationNum === undefined ? [] : [`"replication_num" = "${input.replicationNum}"`]),
+  ];
+  return { kind: 'RESTORE', sql: `${head}${on} PROPERTIES (${properties.join(', ')})` };
+}
+
+/** ``SHOW RESTORE FROM `db` ``: the database's latest restore job (at most one row). */
+export function buildShowRestoreStatement(database: string): Statement {
+  return { kind: 'SHOW RESTORE', sql: `SHOW RESTORE FROM ${quoteIdentifier('database', database)}` };
+}
+
+/** ``CANCEL RESTORE FROM `db` ``. */
+export function buildCancelRestoreStatement(database: string): Statement {
+  return { kind: 'CANCEL RESTORE', sql: `CANCEL RESTORE FROM ${quoteIdentifier('database', database)}` };
+}
+
+/** ``DROP SNAPSHOT `label` ON `repo` [FORCE]`` (StarRocks 4.2+; check the version first). */
+export function buildDropSnapshotStatement(
+  repository: string,
+  label: string,
+  options: { readonly force?: boolean } = {},
+): Statement {
+  const sql =
+    `DROP SNAPSHOT ${quoteIdentifier('label', label)} ON ${quoteIdentifier('repository', repository)}` +
+    (options.force === true ? ' FORCE' : '');
+  return { kind: 'DROP SNAPSHOT', sql };
+}
+
+/** ``CREATE DATABASE [IF NOT EXISTS] `db` ``. */
+export function buildCreateDatabaseStatement(
+  database: string,
+  options: { readonly ifNotExists?: boolean } = {},
+): Statement {
+  const ifNotExists = options.ifNotExists === true ? 'IF NOT EXISTS ' : '';
+  return {
+    kind: 'CREATE DATABASE',
+    sql: `CREATE DATABASE ${ifNotExists}${quoteIdentifier('database', database)}`,
+  };
+}
+
+/**
+ * ``DROP DATABASE IF EXISTS `db` [FORCE]``: always IF EXISTS, so dropping what is already gone succeeds.
+ * FORCE skips the recycle bin.
+ */
+export function buildDropDatabaseStatement(
+  database: string,
+  options: { readonly force?: boolean } = {},
+): Statement {
+  const sql = `DROP DATABASE IF EXISTS ${quoteIdentifier('database', database)}${options.force === true ? ' FORCE' : ''}`;
+  return { kind: 'DROP DATABASE', sql };
+}
+
+/** ``SELECT COUNT(*) AS row_count FROM `db`.`tbl` ``. */
+export function buildCountRowsStatement(database: string, table: string): Statement {
+  return {
+    kind: 'COUNT ROWS',
+    sql: `SELECT COUNT(*) AS row_count FROM ${quoteIdentifier('database', database)}.${quoteIdentifier('table', table)}`,
+  };
+}
+
+/**
+ * `ADMIN SHOW FRONTEND CONFIG LIKE 'run_mode'`: columns Key, AliasNames, Value, Type, IsMutable, Comment; Value
+ * is `shared_nothing` or `shared_data` (server/RunMode.java). Needs the OPERATE privilege.
+ */
+export function buildRunModeStatement(): Statement {
+  return { kind: 'SHOW FRONTEND CONFIG', sql: "ADMIN SHOW FRONTEND CONFIG LIKE 'run_mode'" };
 }

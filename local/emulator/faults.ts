@@ -1,4 +1,4 @@
-import type { BackupOutcome } from './scenario.ts';
+import type { BackupOutcome, RestoreOutcome } from './scenario.ts';
 
 /** Selects statements by their text: a substring (case-insensitive), a RegExp, or a predicate. */
 export type StatementMatcher = string | RegExp | ((sql: string) => boolean);
@@ -73,6 +73,19 @@ export interface EmulatorFaults {
    * BACKUP passes the analyzer and fails in BackupHandler with `Repository <repo> does not exist`.
    */
   dropRepositoryDuringNextBackup(repository: string): void;
+  /**
+   * The next RESTORE into `database` ends CANCELLED with this Status text at the end of `atState` (default
+   * DOWNLOADING), e.g. `[COMMON_ERROR, msg: Failed to read backup meta from file]`.
+   */
+  cancelNextRestore(
+    database: string,
+    status: string,
+    atState?: 'SNAPSHOTING' | 'DOWNLOADING' | 'COMMITTING',
+  ): void;
+  /** The next RESTORE into `database` stalls 40 % through DOWNLOADING until its timeout or CANCEL RESTORE. */
+  hangNextRestore(database: string): void;
+  /** Every later RESTORE into `database` ends this way and takes `durationMs` (if given). */
+  setRestoreOutcome(database: string, outcome: RestoreOutcome, durationMs?: number): void;
   /** Removes every pending fault. */
   clear(): void;
 }
@@ -86,6 +99,34 @@ export class FaultRegistry {
   private delays: ReplyDelay[] = [];
   private loginRefusals: Counted | undefined;
   private readonly repositoryDrops = new Set<string>();
+  private readonly nextRestoreOutcomes = new Map<
+    string,
+    { outcome: RestoreOutcome; durationMs?: number }[]
+  >();
+  private readonly persistentRestoreOutcomes = new Map<
+    string,
+    { outcome: RestoreOutcome; durationMs?: number }
+  >();
+
+  queueRestoreOutcome(database: string, outcome: RestoreOutcome): void {
+    const queue = this.nextRestoreOutcomes.get(database) ?? [];
+    queue.push({ outcome });
+    this.nextRestoreOutcomes.set(database, queue);
+  }
+
+  setRestoreOutcome(database: string, outcome: RestoreOutcome, durationMs?: number): void {
+    this.persistentRestoreOutcomes.set(
+      database,
+      durationMs === undefined ? { outcome } : { outcome, durationMs },
+    );
+  }
+
+  /** Consumes the outcome override for the next RESTORE into `database`, if any. */
+  takeRestoreOutcome(database: string): { outcome: RestoreOutcome; durationMs?: number } | undefined {
+    const queue = this.nextRestoreOutcomes.get(database);
+    if (queue && queue.length > 0) return queue.shift();
+    return this.persistentRestoreOutcomes.get(database);
+  }
 
   queueOutcome(database: string, outcome: BackupOutcome, durationMs?: number): void {
     const queue = this.nextOutcomes.get(database) ?? [];
@@ -168,6 +209,8 @@ export class FaultRegistry {
 
   clear(): void {
     this.repositoryDrops.clear();
+    this.nextRestoreOutcomes.clear();
+    this.persistentRestoreOutcomes.clear();
     this.nextOutcomes.clear();
     this.persistentOutcomes.clear();
     this.rejections.clear();

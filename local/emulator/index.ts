@@ -2,22 +2,27 @@ import { type Clock, systemClock } from '../../lambdas/shared/clock.ts';
 import { type EmulatorFaults, FaultRegistry } from './faults.ts';
 import type { BackupJobState } from './fe/backup-job.ts';
 import { Frontend } from './fe/frontend.ts';
+import type { RestoreJobState } from './fe/restore-job.ts';
 import { resolveProfile, type VersionProfile } from './profiles.ts';
 import { type StatementLogEntry, startProtocolServer } from './protocol/server.ts';
 import { demoScenario, type EmulatorScenario, type ScenarioDatabase, validateScenario } from './scenario.ts';
 
 export type { EmulatorFaults, StatementMatcher } from './faults.ts';
 export type { BackupJobState } from './fe/backup-job.ts';
+export type { RestoreJobState } from './fe/restore-job.ts';
 export type { ProfileId, VersionProfile } from './profiles.ts';
 export type { StatementLogEntry } from './protocol/server.ts';
 export type {
   BackupOutcome,
   EmulatorScenario,
+  RestoreOutcome,
   ScenarioDatabase,
   ScenarioRepository,
   ScenarioSnapshot,
   ScenarioTable,
+  ScenarioUser,
   TableType,
+  UserPrivileges,
 } from './scenario.ts';
 export { demoScenario, loadScenarioFile, ScenarioError, validateScenario } from './scenario.ts';
 
@@ -50,6 +55,30 @@ export interface EmulatorJob {
   readonly foreign: boolean;
 }
 
+/** A RESTORE job as the emulator sees it now. */
+export interface EmulatorRestoreJob {
+  readonly jobId: number;
+  readonly label: string;
+  /** The `backup_timestamp` it restores. */
+  readonly backupTimestamp: string;
+  /** The database it restores into. */
+  readonly database: string;
+  readonly repository: string;
+  readonly state: RestoreJobState;
+  /** SHOW RESTORE's Status cell. */
+  readonly status: string;
+  readonly createdAt: number;
+  readonly finishedAt: number | undefined;
+}
+
+/** A table of a database now (restored tables carry the snapshot's row count). */
+export interface EmulatorTable {
+  readonly name: string;
+  readonly type: string;
+  readonly rows: number;
+  readonly sizeBytes: number;
+}
+
 /** A snapshot directory of a repository now. */
 export interface EmulatorSnapshot {
   readonly name: string;
@@ -66,15 +95,21 @@ export interface EmulatorState {
   readonly profile: VersionProfile;
   /** Every BACKUP job, oldest first, optionally of one database. */
   jobs(database?: string): EmulatorJob[];
-  /** The job in the database's slot (what SHOW BACKUP FROM db shows), if any. */
+  /** The BACKUP job in the database's slot (what SHOW BACKUP FROM db shows), if any. */
   latestJob(database: string): EmulatorJob | undefined;
+  /** Every RESTORE job, oldest first, optionally of one target database. */
+  restoreJobs(database?: string): EmulatorRestoreJob[];
+  /** The RESTORE job in the database's slot (what SHOW RESTORE FROM db shows), if any. */
+  latestRestoreJob(database: string): EmulatorRestoreJob | undefined;
+  /** The database's tables now, or undefined when it does not exist. */
+  tables(database: string): EmulatorTable[] | undefined;
   /** The snapshot directories of a repository, in listing order. */
   snapshots(repository: string): EmulatorSnapshot[];
   /** Jobs unfinished now, across the whole FE. */
   runningJobCount(): number;
   /** The most jobs that were running at once, counted at each successful BACKUP. */
   readonly maxConcurrentRunningJobs: number;
-  /** Adds (or replaces) a database at run time. */
+  /** Adds (or replaces) a database at run time. @throws Error for a name StarRocks could not have created */
   addDatabase(database: ScenarioDatabase): void;
   /** Deletes a snapshot directory by hand (before 4.2 the only way to delete a snapshot). */
   deleteSnapshot(repository: string, name: string): void;
@@ -134,6 +169,14 @@ function faultsOf(registry: FaultRegistry, frontend: Frontend): EmulatorFaults {
       registry.refuseLogins(refuseOptions.times ?? Number.POSITIVE_INFINITY),
     replaceLatestJob: (database, job) => frontend.replaceLatestJob(database, job),
     dropRepositoryDuringNextBackup: (repository) => registry.dropRepositoryLater(repository),
+    cancelNextRestore: (database, status, atState) =>
+      registry.queueRestoreOutcome(
+        database,
+        atState === undefined ? { cancelWithStatus: status } : { cancelWithStatus: status, atState },
+      ),
+    hangNextRestore: (database) => registry.queueRestoreOutcome(database, 'hang'),
+    setRestoreOutcome: (database, outcome, durationMs) =>
+      registry.setRestoreOutcome(database, outcome, durationMs),
     clear: () => registry.clear(),
   };
 }
@@ -153,14 +196,49 @@ function stateOf(frontend: Frontend): EmulatorState {
       foreign: job.foreign,
     };
   };
+  const describeRestore = (job: Frontend['restoreJobs'][number]): EmulatorRestoreJob => {
+    const view = frontend.restoreView(job);
+    return {
+      jobId: job.jobId,
+      label: job.label,
+      backupTimestamp: job.backupTimestamp,
+      database: job.database,
+      repository: job.repository,
+      state: view.state,
+      status: view.status,
+      createdAt: job.createdAt,
+      finishedAt: view.finishedAt,
+    };
+  };
+  const slotJob = (database: string) => {
+    frontend.settle();
+    const entry = frontend.catalog.get(database);
+    return entry ? frontend.slotJob(entry) : undefined;
+  };
   return {
     profile: frontend.profile,
     jobs: (database) =>
       frontend.jobs.filter((job) => database === undefined || job.database === database).map(describe),
     latestJob: (database) => {
-      const entry = frontend.catalog.get(database);
-      const job = entry ? frontend.slotJob(entry) : undefined;
-      return job ? describe(job) : undefined;
+      const job = slotJob(database);
+      return job?.kind === 'BACKUP' ? describe(job) : undefined;
+    },
+    restoreJobs: (database) =>
+      frontend.restoreJobs
+        .filter((job) => database === undefined || job.database === database)
+        .map(describeRestore),
+    latestRestoreJob: (database) => {
+      const job = slotJob(database);
+      return job?.kind === 'RESTORE' ? describeRestore(job) : undefined;
+    },
+    tables: (database) => {
+      frontend.settle();
+      return frontend.catalog.get(database)?.tables.map((table) => ({
+        name: table.name,
+        type: table.type,
+        rows: table.rows,
+        sizeBytes: table.sizeBytes,
+      }));
     },
     snapshots: (name) => {
       const repository = frontend.repositories.get(name);
@@ -172,11 +250,17 @@ function stateOf(frontend: Frontend): EmulatorState {
         status: directory.infoFiles.length > 0 ? 'OK' : 'ERROR',
       }));
     },
-    runningJobCount: () => frontend.runningJobCount(),
+    runningJobCount: () => {
+      frontend.settle();
+      return frontend.runningJobCount();
+    },
     get maxConcurrentRunningJobs() {
       return frontend.maxConcurrentRunningJobs;
     },
-    addDatabase: (database) => frontend.addDatabase(database),
+    addDatabase: (database) => {
+      frontend.settle();
+      frontend.addDatabase(database);
+    },
     deleteSnapshot: (name, snapshot) => {
       const repository = frontend.repositories.get(name);
       if (!repository) throw new Error(`no repository named '${name}'`);
@@ -187,8 +271,9 @@ function stateOf(frontend: Frontend): EmulatorState {
 
 /**
  * Starts an embedded StarRocks FE emulator: a MySQL-protocol server that answers the statements the backup
- * scheduler uses (SHOW DATABASES/TABLES/DATA/BACKUP/SNAPSHOT, BACKUP, CANCEL BACKUP, …) as the scenario's
- * StarRocks version would, with the same columns, states, errors and timing.
+ * scheduler uses (SHOW DATABASES/TABLES/DATA/BACKUP/RESTORE/SNAPSHOT, BACKUP, RESTORE, CANCEL BACKUP/RESTORE,
+ * DROP SNAPSHOT on 4.2, CREATE/DROP DATABASE, COUNT(*), ADMIN SHOW FRONTEND CONFIG, …) as the scenario's StarRocks
+ * version would, with the same columns, states, errors, privileges and timing.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const scenario = validateScenario(options.scenario ?? demoScenario);

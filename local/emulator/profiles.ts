@@ -1,7 +1,7 @@
 import type { GrammarFeatures } from './sql/grammar.ts';
 
 /** The StarRocks release lines the emulator can imitate. */
-export type ProfileId = '3.3' | '3.4' | '3.5';
+export type ProfileId = '3.3' | '3.4' | '3.5' | '4.2';
 
 /** Everything that differs between StarRocks versions, in one place, so a new line (4.2: DROP SNAPSHOT) is one entry. */
 export interface VersionProfile {
@@ -30,8 +30,21 @@ export interface VersionProfile {
    * the first release carrying it is UNVERIFIED).
    */
   readonly progressFormat: 'compact' | 'verbose';
-  /** 4.2+: `DROP SNAPSHOT`. No profile enables it yet; the flag marks where it plugs in. */
+  /** 4.2+: `DROP SNAPSHOT`, ownership recorded in the snapshot info file, BACKUP's `ttl` property. */
   readonly dropSnapshot: boolean;
+  /**
+   * How a missing privilege reads (reference §10). `checker-v2`: PrivilegeCheckerV2 (3.0) texts such as
+   * `Access denied; you need (at least one of) the REPOSITORY privilege(s) for this operation` and
+   * `EXPORT command denied to user 'u'@'ip' for table 't'`. `access-denied-exception`: AccessDeniedException's
+   * `… the REPOSITORY privilege(s) on SYSTEM for this operation. Please ask the admin …` form. Which release
+   * switched is UNVERIFIED; the 3.3 profile keeps the older form.
+   */
+  readonly accessDenied: 'checker-v2' | 'access-denied-exception';
+  /**
+   * RESTORE into a database that does not exist: 3.4+ (BackupHandler.process on main) creates it at submission;
+   * older BackupHandler answers `Unknown database '<db>'`. The release that changed it is UNVERIFIED.
+   */
+  readonly restoreCreatesDatabase: boolean;
 }
 
 const PROFILES: Readonly<Record<ProfileId, VersionProfile>> = {
@@ -47,32 +60,59 @@ const PROFILES: Readonly<Record<ProfileId, VersionProfile>> = {
     errorCodes: 'legacy',
     progressFormat: 'compact',
     dropSnapshot: false,
+    accessDenied: 'checker-v2',
+    restoreCreatesDatabase: false,
   },
   '3.4': {
     id: '3.4',
     version: '3.4.3',
     commit: 'b2c3d4e',
     mysqlServerVersion: '8.0.33',
-    grammar: { backupDatabaseClause: true, showBackupWhere: false },
+    grammar: { backupDatabaseClause: true, showBackupWhere: false, restoreDatabaseClause: true },
     hasSysDatabase: true,
     backupSupportsViews: true,
     reportsTableTypeAsTable: true,
     errorCodes: 'legacy',
     progressFormat: 'compact',
     dropSnapshot: false,
+    accessDenied: 'access-denied-exception',
+    restoreCreatesDatabase: true,
   },
   '3.5': {
     id: '3.5',
     version: '3.5.2',
     commit: 'c3d4e5f',
     mysqlServerVersion: '8.0.33',
-    grammar: { backupDatabaseClause: true, showBackupWhere: false },
+    grammar: { backupDatabaseClause: true, showBackupWhere: false, restoreDatabaseClause: true },
     hasSysDatabase: true,
     backupSupportsViews: true,
     reportsTableTypeAsTable: false,
     errorCodes: 'typed',
     progressFormat: 'verbose',
     dropSnapshot: false,
+    accessDenied: 'access-denied-exception',
+    restoreCreatesDatabase: true,
+  },
+  '4.2': {
+    id: '4.2',
+    // UNVERIFIED: 4.2 is StarRocks main at the time of writing; its first release number and commit are made up.
+    version: '4.2.0',
+    commit: 'd4e5f6a',
+    mysqlServerVersion: '8.0.33',
+    grammar: {
+      backupDatabaseClause: true,
+      showBackupWhere: true,
+      restoreDatabaseClause: true,
+      dropSnapshot: true,
+    },
+    hasSysDatabase: true,
+    backupSupportsViews: true,
+    reportsTableTypeAsTable: false,
+    errorCodes: 'typed',
+    progressFormat: 'verbose',
+    dropSnapshot: true,
+    accessDenied: 'access-denied-exception',
+    restoreCreatesDatabase: true,
   },
 };
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { isValidDatabaseName } from './fe/names.ts';
 import { createFeTimeZone } from './fe/time-zone.ts';
 import { resolveProfile } from './profiles.ts';
 
@@ -17,6 +18,45 @@ export type BackupOutcome =
       readonly atState?: 'SNAPSHOTING' | 'UPLOADING' | 'UPLOAD_INFO';
     };
 
+/** How a database's RESTORE jobs end (the database the restore writes into). */
+export type RestoreOutcome =
+  | 'finish'
+  | 'hang'
+  | {
+      /** StarRocks Status text, e.g. `[COMMON_ERROR, msg: Failed to read backup meta from file]`. */
+      readonly cancelWithStatus: string;
+      /** The state whose end the job dies at (default DOWNLOADING). */
+      readonly atState?: 'SNAPSHOTING' | 'DOWNLOADING' | 'COMMITTING';
+    };
+
+/**
+ * What a non-root user may do (reference §10). Given at all, every field defaults to "no"; a user without
+ * `privileges` (and root always) may do everything.
+ */
+export interface UserPrivileges {
+  /** `GRANT REPOSITORY ON SYSTEM`: BACKUP, RESTORE, SHOW/CANCEL BACKUP and RESTORE, SHOW SNAPSHOT, DROP SNAPSHOT. */
+  readonly repository?: boolean;
+  /**
+   * `GRANT EXPORT`: `'all'` (ALL TABLES IN ALL DATABASES), or entries `db` (ALL TABLES IN DATABASE db) and
+   * `db.table` (one table; database names hold no `.`, so the first `.` splits).
+   */
+  readonly export?: 'all' | readonly string[];
+  /**
+   * The other privileges a restore drill needs, lumped together: CREATE DATABASE on the catalog, CREATE TABLE,
+   * INSERT, SELECT and DROP on databases and tables, OPERATE on SYSTEM (ADMIN SHOW FRONTEND CONFIG).
+   */
+  readonly admin?: boolean;
+}
+
+/** A login of the emulated FE (mysql_native_password). */
+export interface ScenarioUser {
+  readonly name: string;
+  readonly password: string;
+  /** Active roles, shown in AccessDeniedException texts as `Current role(s): [r1, r2]` (default NONE). */
+  readonly roles?: readonly string[];
+  readonly privileges?: UserPrivileges;
+}
+
 /** A table of a scenario database. */
 export interface ScenarioTable {
   readonly name: string;
@@ -33,6 +73,8 @@ export interface ScenarioDatabase {
   readonly name: string;
   readonly tables: readonly ScenarioTable[];
   readonly backup?: { readonly durationMs?: number; readonly outcome?: BackupOutcome };
+  /** How RESTOREs into this database behave. */
+  readonly restore?: { readonly durationMs?: number; readonly outcome?: RestoreOutcome };
 }
 
 /** A repository (`CREATE REPOSITORY`), already created. */
@@ -51,6 +93,10 @@ export interface ScenarioSnapshot {
   readonly createdAt?: string;
   /** `ERROR`: a `__ss_` directory without an info file (an interrupted upload). */
   readonly status?: 'OK' | 'ERROR';
+  /** The tables the snapshot holds (default: the database's OLAP tables in the scenario), for RESTORE. */
+  readonly tables?: readonly ScenarioTable[];
+  /** 4.2+: the cluster id its info file records (DROP SNAPSHOT refuses another cluster's without FORCE). */
+  readonly clusterId?: number;
 }
 
 /** Everything that describes one emulated StarRocks cluster. */
@@ -60,12 +106,18 @@ export interface EmulatorScenario {
   /** IANA zone or `+08:00`; default `UTC`. FE times carry no zone. */
   readonly feTimeZone?: string;
   /** Default `[{ name: 'root', password: '' }]`. */
-  readonly users?: readonly { readonly name: string; readonly password: string }[];
+  readonly users?: readonly ScenarioUser[];
+  /** `run_mode` of the FE (ADMIN SHOW FRONTEND CONFIG); shared-data clusters cannot back up. Default shared_nothing. */
+  readonly runMode?: 'shared_nothing' | 'shared_data';
+  /** The FE's cluster id (4.2 snapshot ownership). Default 1234567890. */
+  readonly clusterId?: number;
   readonly repositories: readonly ScenarioRepository[];
   readonly databases: readonly ScenarioDatabase[];
   readonly snapshots?: readonly ScenarioSnapshot[];
   /** Default 3000 ms. */
   readonly defaultBackupDurationMs?: number;
+  /** RESTORE duration when a database sets none; default 3000 ms. */
+  readonly defaultRestoreDurationMs?: number;
   /** Wire format of errors; defaults follow the profile (codes) and raw texts (no wrappers). */
   readonly errors?: {
     readonly codes?: 'legacy' | 'typed';
@@ -89,6 +141,33 @@ export class ScenarioError extends Error {
 
 const identifier = z.string().min(1, 'must not be empty');
 const nonNegative = z.number().int().nonnegative();
+const databaseName = identifier.refine(isValidDatabaseName, {
+  message:
+    'not a database name StarRocks accepts: a letter (or "_" and a letter or digit), then letters, digits, "_" or -~!@#$%^&<>=+, at most 256 characters',
+});
+
+const restoreOutcomeSchema = z.union([
+  z.literal('finish'),
+  z.literal('hang'),
+  z.strictObject({
+    cancelWithStatus: z.string().min(1),
+    atState: z.enum(['SNAPSHOTING', 'DOWNLOADING', 'COMMITTING']).optional(),
+  }),
+]);
+
+const tableSchema = z.strictObject({
+  name: identifier,
+  type: z.enum(['OLAP', 'VIEW', 'MATERIALIZED_VIEW', 'EXTERNAL']).optional(),
+  sizeBytes: nonNegative.optional(),
+  rows: nonNegative.optional(),
+  replicaCount: nonNegative.optional(),
+});
+
+const privilegesSchema = z.strictObject({
+  repository: z.boolean().optional(),
+  export: z.union([z.literal('all'), z.array(identifier)]).optional(),
+  admin: z.boolean().optional(),
+});
 
 const outcomeSchema = z.union([
   z.literal('finish'),
@@ -110,7 +189,7 @@ const scenarioSchema = z
           return false;
         }
       },
-      { message: 'unknown StarRocks version: use 3.3, 3.4 or 3.5 (optionally with a patch number)' },
+      { message: 'unknown StarRocks version: use 3.3, 3.4, 3.5 or 4.2 (optionally with a patch number)' },
     ),
     feTimeZone: z
       .string()
@@ -127,28 +206,35 @@ const scenarioSchema = z
       )
       .optional(),
     users: z
-      .array(z.strictObject({ name: identifier, password: z.string() }))
+      .array(
+        z.strictObject({
+          name: identifier,
+          password: z.string(),
+          roles: z.array(identifier).optional(),
+          privileges: privilegesSchema.optional(),
+        }),
+      )
       .min(1)
       .optional(),
+    runMode: z.enum(['shared_nothing', 'shared_data']).optional(),
+    clusterId: z.number().int().positive().optional(),
     repositories: z.array(
       z.strictObject({ name: identifier, location: identifier, readOnly: z.boolean().optional() }),
     ),
     databases: z.array(
       z.strictObject({
-        name: identifier,
-        tables: z.array(
-          z.strictObject({
-            name: identifier,
-            type: z.enum(['OLAP', 'VIEW', 'MATERIALIZED_VIEW', 'EXTERNAL']).optional(),
-            sizeBytes: nonNegative.optional(),
-            rows: nonNegative.optional(),
-            replicaCount: nonNegative.optional(),
-          }),
-        ),
+        name: databaseName,
+        tables: z.array(tableSchema),
         backup: z
           .strictObject({
             durationMs: z.number().int().positive().optional(),
             outcome: outcomeSchema.optional(),
+          })
+          .optional(),
+        restore: z
+          .strictObject({
+            durationMs: z.number().int().positive().optional(),
+            outcome: restoreOutcomeSchema.optional(),
           })
           .optional(),
       }),
@@ -161,10 +247,13 @@ const scenarioSchema = z
           database: identifier,
           createdAt: z.iso.datetime({ offset: true }).optional(),
           status: z.enum(['OK', 'ERROR']).optional(),
+          tables: z.array(tableSchema).optional(),
+          clusterId: z.number().int().positive().optional(),
         }),
       )
       .optional(),
     defaultBackupDurationMs: z.number().int().positive().optional(),
+    defaultRestoreDurationMs: z.number().int().positive().optional(),
     errors: z
       .strictObject({
         codes: z.enum(['legacy', 'typed']).optional(),

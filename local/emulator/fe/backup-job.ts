@@ -13,7 +13,7 @@ export type BackupJobState =
   | 'CANCELLED';
 
 /** The scheduler's tick (BackupHandler runs every 3 s); the first tick gives the job its id. */
-const SCHEDULER_TICK_MS = 3000;
+export const SCHEDULER_TICK_MS = 3000;
 /** Phase shares of the time after the first tick. UPLOADING dominates, as on a real cluster. */
 const SHARES = {
   SNAPSHOTING: 0.15,
@@ -23,11 +23,13 @@ const SHARES = {
   UPLOAD_INFO: 0.15,
 };
 /** Where a hanging job stalls: 40 % through UPLOADING. */
-const HANG_FRACTION = 0.4;
-const BACKEND_IDS = [10_002, 10_003, 10_004];
+export const HANG_FRACTION = 0.4;
+/** The emulated BEs; tablets and per-BE tasks are spread over them. */
+export const BACKEND_IDS = [10_002, 10_003, 10_004];
 
 /** A BACKUP job as submitted; everything about its progress is derived from the clock on every read. */
 export interface BackupJobRecord {
+  readonly kind: 'BACKUP';
   /** The id the job gets at the first scheduler tick (SHOW BACKUP shows -1 before). */
   readonly jobId: number;
   readonly label: string;
@@ -137,20 +139,22 @@ function ending(job: BackupJobRecord, t: Timeline): Ending | undefined {
   );
 }
 
-interface Tablet {
-  id: number;
-  backendId: number;
-  files: number;
+/** A tablet of a job's tables, with the BE holding it and how many files it has. */
+export interface Tablet {
+  readonly id: number;
+  readonly backendId: number;
+  readonly files: number;
 }
 
-function tabletsOf(job: BackupJobRecord): Tablet[] {
+/** The tablets of a job's stored tables (views have none): 1–4 per table, ids derived from the job id. */
+export function tabletsOf(jobId: number, tables: readonly CatalogTable[]): Tablet[] {
   const tablets: Tablet[] = [];
-  job.tables.forEach((table, tableIndex) => {
+  tables.forEach((table, tableIndex) => {
     if (table.type !== 'OLAP' && table.type !== 'MATERIALIZED_VIEW') return;
     const count = Math.max(1, Math.min(4, Math.round(table.replicaCount / 3)));
     const filesPerTablet = 4 + Math.min(60, Math.floor(table.sizeBytes / (64 * 1024 * 1024) / count));
     for (let index = 0; index < count; index++) {
-      const id = job.jobId + 100 + tableIndex * 10 + index;
+      const id = jobId + 100 + tableIndex * 10 + index;
       tablets.push({
         id,
         backendId: BACKEND_IDS[tablets.length % BACKEND_IDS.length] as number,
@@ -161,22 +165,25 @@ function tabletsOf(job: BackupJobRecord): Tablet[] {
   return tablets;
 }
 
-interface UploadTask {
-  id: number;
-  backendId: number;
-  total: number;
+/** One task per BE (upload or download) over the files of its tablets. */
+export interface BackendTask {
+  readonly id: number;
+  readonly backendId: number;
+  readonly total: number;
 }
 
-function uploadTasksOf(job: BackupJobRecord, tablets: readonly Tablet[]): UploadTask[] {
+/** The per-BE upload (BACKUP) or download (RESTORE) tasks of a job's tablets. */
+export function backendTasksOf(jobId: number, tablets: readonly Tablet[]): BackendTask[] {
   return BACKEND_IDS.flatMap((backendId, index) => {
     const total = tablets
       .filter((tablet) => tablet.backendId === backendId)
       .reduce((sum, tablet) => sum + tablet.files, 0);
-    return total === 0 ? [] : [{ id: job.jobId + 1 + index, backendId, total }];
+    return total === 0 ? [] : [{ id: jobId + 1 + index, backendId, total }];
   });
 }
 
-function fraction(from: number, to: number, at: number): number {
+/** How far `at` is between `from` and `to`, clamped to 0–1. */
+export function fraction(from: number, to: number, at: number): number {
   if (to <= from) return 1;
   return Math.min(1, Math.max(0, (at - from) / (to - from)));
 }
@@ -201,8 +208,8 @@ export function viewBackupJob(
   const finished = ended?.state === 'FINISHED';
   const forced = finished && job.forcedFinishAt === ended?.at;
 
-  const tablets = tabletsOf(job);
-  const tasks = uploadTasksOf(job, tablets);
+  const tablets = tabletsOf(job.jobId, job.tables);
+  const tasks = backendTasksOf(job.jobId, tablets);
   const reached = (boundary: number): boolean => progressAt >= boundary || forced;
 
   let unfinishedTasks = '';

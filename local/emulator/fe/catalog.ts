@@ -1,5 +1,6 @@
 import type { VersionProfile } from '../profiles.ts';
-import type { ScenarioDatabase, TableType } from '../scenario.ts';
+import type { ScenarioDatabase, ScenarioTable, TableType } from '../scenario.ts';
+import { isValidDatabaseName } from './names.ts';
 
 /** A table as the FE's catalog holds it. `SYSTEM_VIEW` is a schema table of information_schema / sys. */
 export interface CatalogTable {
@@ -18,6 +19,20 @@ export interface CatalogDatabase {
   readonly tables: readonly CatalogTable[];
   /** Per-database BACKUP behaviour from the scenario. */
   readonly backup: ScenarioDatabase['backup'];
+  /** Per-database RESTORE behaviour (for restores into this database). */
+  readonly restore: ScenarioDatabase['restore'];
+}
+
+/** A scenario table as the catalog holds it (views and external tables store nothing). */
+export function toCatalogTable(table: ScenarioTable): CatalogTable {
+  const stores = table.type !== 'VIEW' && table.type !== 'EXTERNAL';
+  return {
+    name: table.name,
+    type: table.type ?? 'OLAP',
+    sizeBytes: stores ? (table.sizeBytes ?? 0) : 0,
+    rows: table.rows ?? 0,
+    replicaCount: stores ? (table.replicaCount ?? 3) : 0,
+  };
 }
 
 const schemaTable = (name: string): CatalogTable => ({
@@ -60,27 +75,56 @@ export class Catalog {
   }
 
   private addSystem(name: string, tables: CatalogTable[]): void {
-    this.databases.set(name, { id: this.nextDatabaseId++, name, system: true, tables, backup: undefined });
+    this.databases.set(name, {
+      id: this.nextDatabaseId++,
+      name,
+      system: true,
+      tables,
+      backup: undefined,
+      restore: undefined,
+    });
   }
 
-  /** Adds (or replaces) a database from a scenario description. */
+  /**
+   * Adds (or replaces) a database from a scenario description.
+   * @throws Error when the name breaks FeNameFormat's database rule (CREATE DATABASE would have refused it)
+   */
   add(database: ScenarioDatabase): CatalogDatabase {
+    if (!isValidDatabaseName(database.name)) {
+      throw new Error(`database name '${database.name}' breaks FeNameFormat's rule`);
+    }
     const existing = this.databases.get(database.name);
     const entry: CatalogDatabase = {
       id: existing?.id ?? this.nextDatabaseId++,
       name: database.name,
       system: false,
-      tables: database.tables.map((table) => ({
-        name: table.name,
-        type: table.type ?? 'OLAP',
-        sizeBytes: table.type === 'VIEW' || table.type === 'EXTERNAL' ? 0 : (table.sizeBytes ?? 0),
-        rows: table.rows ?? 0,
-        replicaCount: table.type === 'VIEW' || table.type === 'EXTERNAL' ? 0 : (table.replicaCount ?? 3),
-      })),
+      tables: database.tables.map(toCatalogTable),
       backup: database.backup,
+      restore: database.restore,
     };
     this.databases.set(database.name, entry);
     return entry;
+  }
+
+  /** CREATE DATABASE: a new, empty database (the caller checked the name and that it is free). */
+  create(name: string): CatalogDatabase {
+    return this.add({ name, tables: [] });
+  }
+
+  /** DROP DATABASE. */
+  drop(name: string): void {
+    this.databases.delete(name);
+  }
+
+  /** Puts tables into a database, replacing tables of the same name (a RESTORE taking effect). */
+  putTables(name: string, tables: readonly CatalogTable[]): void {
+    const database = this.databases.get(name);
+    if (!database) return;
+    const replaced = new Set(tables.map((table) => table.name));
+    this.databases.set(name, {
+      ...database,
+      tables: [...database.tables.filter((table) => !replaced.has(table.name)), ...tables],
+    });
   }
 
   /** Looks a database up; `information_schema` matches in any letter case, as in StarRocks. */

@@ -6,10 +6,16 @@ import type { VersionProfile } from '../profiles.ts';
  * (mysql/MysqlErrPacket.java defaults) whatever the ErrorCode.
  */
 export const ERROR_CODES = {
+  ERR_DB_CREATE_EXISTS: { code: 1007, sqlState: 'HY000' },
+  ERR_DB_DROP_EXISTS: { code: 1008, sqlState: 'HY000' },
+  ERR_DB_ACCESS_DENIED: { code: 1044, sqlState: '42000' },
   ERR_NO_DB_ERROR: { code: 1046, sqlState: '3D000' },
   ERR_WRONG_DB_NAME: { code: 1102, sqlState: '42000' },
   ERR_WRONG_TABLE_NAME: { code: 1104, sqlState: '42000' },
+  ERR_TABLEACCESS_DENIED_ERROR: { code: 1142, sqlState: '42000' },
   ERR_UNKNOWN_SYSTEM_VARIABLE: { code: 1193, sqlState: 'HY000' },
+  ERR_SPECIFIC_ACCESS_DENIED_ERROR: { code: 1227, sqlState: '42000' },
+  ERR_ACCESS_DENIED: { code: 5203, sqlState: '42000' },
   // UNVERIFIED: whether ERR_COMMON_ERROR texts really go out as 5064 / 42000 on typed builds.
   ERR_COMMON_ERROR: { code: 5064, sqlState: '42000' },
   ERR_WRONG_LABEL_NAME: { code: 5082, sqlState: '42000' },
@@ -23,10 +29,11 @@ export type ErrorCodeName = keyof typeof ERROR_CODES;
 
 /**
  * Where StarRocks raised the error; it decides which wrapper some builds add:
- * analyzer/authorizer errors may read `Getting analyzing error. Detail message: <text>.` (SemanticException),
- * execution errors may read `Unexpected exception: <text>` (qe/StmtExecutor.java, #38209).
+ * analyzer errors may read `Getting analyzing error. Detail message: <text>.` (SemanticException),
+ * execution errors may read `Unexpected exception: <text>` (qe/StmtExecutor.java, #38209); `authorizer` is an
+ * AccessDeniedException report (ErrorReportException), which no wrapper touches (UNVERIFIED).
  */
-export type ErrorPhase = 'analyzer' | 'execution' | 'session';
+export type ErrorPhase = 'analyzer' | 'authorizer' | 'execution' | 'session';
 
 /** An error the FE answers a statement with. `detail` is StarRocks' core message text. */
 export class FeError extends Error {

@@ -4,11 +4,17 @@ import type { VersionProfile } from '../profiles.ts';
 import type { EmulatorScenario, ScenarioDatabase } from '../scenario.ts';
 import type { Statement } from '../sql/ast.ts';
 import { type BackupJobRecord, type BackupJobView, viewBackupJob } from './backup-job.ts';
-import { Catalog, type CatalogDatabase } from './catalog.ts';
+import { Catalog, type CatalogDatabase, toCatalogTable } from './catalog.ts';
 import { type ErrorWrapping, FeError } from './errors.ts';
+import { AccessControl } from './privileges.ts';
 import { type JobContribution, RepositoryState } from './repository.ts';
+import { type RestoreJobRecord, type RestoreJobView, viewRestoreJob } from './restore-job.ts';
 import { OK, type Reply } from './result.ts';
+import { adminShowConfig } from './statements/admin.ts';
 import { executeBackup } from './statements/backup.ts';
+import { createDatabase, dropDatabase } from './statements/database.ts';
+import { dropSnapshot } from './statements/drop-snapshot.ts';
+import { cancelRestore, executeRestore, showRestore } from './statements/restore.ts';
 import { executeSelect } from './statements/select.ts';
 import { showData, showDatabases, showRepositories, showTables } from './statements/show.ts';
 import { cancelBackup, showBackup } from './statements/show-backup.ts';
@@ -19,14 +25,21 @@ import { createFeTimeZone, type FeTimeZone } from './time-zone.ts';
 export interface Session {
   readonly connectionId: number;
   user: string;
+  /** The client's address as the FE sees it (PrivilegeCheckerV2 texts name it). */
+  remoteIp: string;
   database: string | undefined;
 }
+
+/** A job in a database's backup/restore slot. */
+export type SlotJob = BackupJobRecord | RestoreJobRecord;
 
 /** history_job_keep_max_second: a finished job's SHOW BACKUP row lives this long... */
 const HISTORY_JOB_KEEP_MS = 604_800_000;
 /** ...and is removed by the label cleaner, which runs every label_clean_interval_second. */
 const LABEL_CLEAN_INTERVAL_MS = 14_400_000;
 const DAY_MS = 86_400_000;
+/** A made-up FE cluster id (4.2 snapshot ownership) when the scenario gives none. */
+const DEFAULT_CLUSTER_ID = 1_234_567_890;
 
 /** Construction options of {@link Frontend}. */
 export interface FrontendOptions {
@@ -37,8 +50,9 @@ export interface FrontendOptions {
 }
 
 /**
- * The emulated FE: catalog, repositories and the BACKUP job table. It answers parsed statements; the protocol
- * layer turns replies and {@link FeError}s into packets. Job state is derived from the clock on every read.
+ * The emulated FE: catalog, repositories and the BACKUP/RESTORE job table. It answers parsed statements; the
+ * protocol layer turns replies and {@link FeError}s into packets. Job state is derived from the clock on every
+ * read, and the effects of finished restores are applied to the catalog before each statement runs.
  */
 export class Frontend {
   readonly profile: VersionProfile;
@@ -46,14 +60,20 @@ export class Frontend {
   readonly catalog: Catalog;
   readonly repositories = new Map<string, RepositoryState>();
   readonly faults: FaultRegistry;
+  readonly access: AccessControl;
   readonly startedAt: number;
   readonly defaultBackupDurationMs: number;
+  readonly defaultRestoreDurationMs: number;
   readonly errorWrapping: ErrorWrapping;
-  /** Every job ever submitted, oldest first. */
+  readonly runMode: 'shared_nothing' | 'shared_data';
+  readonly clusterId: number;
+  /** Every BACKUP job ever submitted, oldest first. */
   readonly jobs: BackupJobRecord[] = [];
+  /** Every RESTORE job ever submitted, oldest first. */
+  readonly restoreJobs: RestoreJobRecord[] = [];
   private readonly clock: Clock;
   /** dbId → the job in that database's backup/restore slot (the latest one). */
-  private readonly slots = new Map<number, BackupJobRecord>();
+  private readonly slots = new Map<number, SlotJob>();
   private nextId = 11_000;
   private highWaterMark = 0;
 
@@ -65,6 +85,10 @@ export class Frontend {
     this.zone = createFeTimeZone(scenario.feTimeZone ?? 'UTC');
     this.startedAt = clock.now();
     this.defaultBackupDurationMs = scenario.defaultBackupDurationMs ?? 3000;
+    this.defaultRestoreDurationMs = scenario.defaultRestoreDurationMs ?? 3000;
+    this.runMode = scenario.runMode ?? 'shared_nothing';
+    this.clusterId = scenario.clusterId ?? DEFAULT_CLUSTER_ID;
+    this.access = new AccessControl(scenario.users ?? [], profile);
     this.errorWrapping = {
       analyzerPrefix: scenario.errors?.analyzerPrefix ?? false,
       unexpectedExceptionPrefix: scenario.errors?.unexpectedExceptionPrefix ?? false,
@@ -86,7 +110,9 @@ export class Frontend {
       const createdAt =
         snapshot.createdAt === undefined ? this.startedAt - DAY_MS : Date.parse(snapshot.createdAt);
       const tables =
-        this.catalog.get(snapshot.database)?.tables.filter((table) => table.type === 'OLAP') ?? [];
+        snapshot.tables?.map(toCatalogTable) ??
+        this.catalog.get(snapshot.database)?.tables.filter((table) => table.type === 'OLAP') ??
+        [];
       this.repositories.get(snapshot.repository)?.seed({
         name: snapshot.name,
         database: snapshot.database,
@@ -94,6 +120,7 @@ export class Frontend {
         timestamp: this.zone.snapshotTimestamp(createdAt),
         complete: (snapshot.status ?? 'OK') === 'OK',
         tables,
+        clusterId: snapshot.clusterId,
       });
     }
   }
@@ -105,6 +132,7 @@ export class Frontend {
 
   /** Answers one parsed statement. @throws FeError */
   execute(statement: Statement, session: Session): Reply {
+    this.settle();
     switch (statement.kind) {
       case 'SELECT':
         return executeSelect(this, statement, session);
@@ -122,18 +150,33 @@ export class Frontend {
       case 'SHOW_REPOSITORIES':
         return showRepositories(this);
       case 'SHOW_BACKUP':
-        return showBackup(this, statement);
+        return showBackup(this, statement, session);
       case 'SHOW_SNAPSHOT':
-        return showSnapshot(this, statement);
+        return showSnapshot(this, statement, session);
       case 'CANCEL_BACKUP':
         return cancelBackup(this, statement, session);
       case 'BACKUP':
         return executeBackup(this, statement, session);
+      case 'RESTORE':
+        return executeRestore(this, statement, session);
+      case 'SHOW_RESTORE':
+        return showRestore(this, statement, session);
+      case 'CANCEL_RESTORE':
+        return cancelRestore(this, statement, session);
+      case 'DROP_SNAPSHOT':
+        return dropSnapshot(this, statement, session);
+      case 'CREATE_DATABASE':
+        return createDatabase(this, statement, session);
+      case 'DROP_DATABASE':
+        return dropDatabase(this, statement, session);
+      case 'ADMIN_SHOW_CONFIG':
+        return adminShowConfig(this, statement, session);
     }
   }
 
   /** `USE db` / COM_INIT_DB / the handshake database. @throws FeError `Unknown database '<db>'` */
   useDatabase(session: Session, name: string): void {
+    this.settle();
     const database = this.catalog.get(name);
     if (!database) {
       throw new FeError(`Unknown database '${name}'`, { phase: 'session', errorCode: 'ERR_BAD_DB_ERROR' });
@@ -141,18 +184,28 @@ export class Frontend {
     session.database = database.name;
   }
 
-  /** A job's state now. */
+  /** A backup job's state now. */
   view(job: BackupJobRecord): BackupJobView {
     return viewBackupJob(job, this.now(), this.profile.progressFormat);
   }
 
+  /** A restore job's state now. */
+  restoreView(job: RestoreJobRecord): RestoreJobView {
+    return viewRestoreJob(job, this.now());
+  }
+
+  /** Whether a slot job (backup or restore) has ended, and when. */
+  jobEnd(job: SlotJob): { readonly done: boolean; readonly finishedAt: number | undefined } {
+    return job.kind === 'BACKUP' ? this.view(job) : this.restoreView(job);
+  }
+
   /** The job in a database's slot, unless the label cleaner has removed it (7 days after it ended). */
-  slotJob(database: CatalogDatabase): BackupJobRecord | undefined {
+  slotJob(database: CatalogDatabase): SlotJob | undefined {
     const job = this.slots.get(database.id);
     if (!job) return undefined;
-    const view = this.view(job);
-    if (view.finishedAt !== undefined) {
-      const expiresAfter = view.finishedAt + HISTORY_JOB_KEEP_MS;
+    const { finishedAt } = this.jobEnd(job);
+    if (finishedAt !== undefined) {
+      const expiresAfter = finishedAt + HISTORY_JOB_KEEP_MS;
       // The cleaner drops the row at its first run with `now - finishedTime > keep`.
       const firstCleanAfter =
         this.startedAt +
@@ -162,11 +215,11 @@ export class Frontend {
     return job;
   }
 
-  /** Jobs (ours and foreign) unfinished now. */
+  /** Jobs (backups and restores, ours and foreign) unfinished now. */
   runningJobCount(): number {
     return this.catalog.all().filter((database) => {
       const job = this.slots.get(database.id);
-      return job !== undefined && !this.view(job).done;
+      return job !== undefined && !this.jobEnd(job).done;
     }).length;
   }
 
@@ -175,17 +228,50 @@ export class Frontend {
     return this.highWaterMark;
   }
 
-  /** Registers a new job in its database's slot. */
+  /** Registers a new BACKUP job in its database's slot. */
   submit(job: Omit<BackupJobRecord, 'jobId'>, database: CatalogDatabase): BackupJobRecord {
-    const record: BackupJobRecord = { ...job, jobId: this.nextId };
-    this.nextId += 1000;
+    const record: BackupJobRecord = { ...job, jobId: this.takeId() };
     this.jobs.push(record);
-    this.slots.set(database.id, record);
-    this.highWaterMark = Math.max(this.highWaterMark, this.runningJobCount());
+    this.occupy(database, record);
     return record;
   }
 
-  /** What the jobs writing into `repository` have put there by now. */
+  /** Registers a new RESTORE job in its target database's slot. */
+  submitRestore(job: Omit<RestoreJobRecord, 'jobId'>, database: CatalogDatabase): RestoreJobRecord {
+    const record: RestoreJobRecord = { ...job, jobId: this.takeId() };
+    this.restoreJobs.push(record);
+    this.occupy(database, record);
+    return record;
+  }
+
+  private takeId(): number {
+    const id = this.nextId;
+    this.nextId += 1000;
+    return id;
+  }
+
+  private occupy(database: CatalogDatabase, job: SlotJob): void {
+    this.slots.set(database.id, job);
+    this.highWaterMark = Math.max(this.highWaterMark, this.runningJobCount());
+  }
+
+  /**
+   * Applies what finished restores did: their tables (with the snapshot's row counts) appear in the target
+   * database once the job is FINISHED. Called before every statement, so reads never see a half-applied state.
+   */
+  settle(): void {
+    for (const job of this.restoreJobs) {
+      if (job.applied || this.restoreView(job).state !== 'FINISHED') continue;
+      job.applied = true;
+      if (!this.catalog.get(job.database)) this.catalog.create(job.database);
+      this.catalog.putTables(
+        job.database,
+        job.tables.map(({ source, target }) => ({ ...source, name: target })),
+      );
+    }
+  }
+
+  /** What the BACKUP jobs writing into `repository` have put there by now. */
   contributions(repository: string): JobContribution[] {
     return this.jobs
       .filter((job) => job.repository === repository)
@@ -205,6 +291,7 @@ export class Frontend {
                     database: job.database,
                     createdAt: job.createdAt,
                     tables: job.tables,
+                    clusterId: this.profile.dropSnapshot ? this.clusterId : undefined,
                   },
             infoWrittenAt: view.infoWrittenAt,
           },
@@ -226,11 +313,12 @@ export class Frontend {
     if (!database) throw new Error(`no database named '${name}'`);
     const now = this.now();
     const current = this.slots.get(database.id);
-    if (current && !this.view(current).done) current.forcedFinishAt = now;
+    if (current?.kind === 'BACKUP' && !this.view(current).done) current.forcedFinishAt = now;
     const repository = current?.repository ?? [...this.repositories.keys()][0] ?? '';
     const state = foreign.state ?? 'FINISHED';
     const record = this.submit(
       {
+        kind: 'BACKUP',
         label: foreign.label,
         database: database.name,
         repository,

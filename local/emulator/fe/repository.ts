@@ -6,7 +6,10 @@ export interface SnapshotInfoFile {
   readonly timestamp: string;
   readonly database: string;
   readonly createdAt: number;
+  /** The tables (with their row counts at backup time) the snapshot holds: what a RESTORE recreates. */
   readonly tables: readonly CatalogTable[];
+  /** 4.2+: the cluster that wrote it (its job info records it); `undefined` for older snapshots. */
+  readonly clusterId: number | undefined;
 }
 
 /** One `__ss_<name>/` directory of a repository, as an S3 listing shows it. */
@@ -25,6 +28,7 @@ export interface SeededSnapshot {
   readonly timestamp: string;
   readonly complete: boolean;
   readonly tables: readonly CatalogTable[];
+  readonly clusterId: number | undefined;
 }
 
 /** A contribution of a BACKUP job to its repository: the dir once the upload started, the info file once done. */
@@ -61,6 +65,26 @@ export class RepositoryState {
     this.deletedAt.set(name, now);
   }
 
+  /**
+   * Repository.getSnapshotInfoFile / download: lists `__ss_<name>/__info_<timestamp>*` and reads the one file
+   * found. The error texts are Status messages (SHOW SNAPSHOT prefixes them with `Failed to get info: `,
+   * RESTORE wraps them in `Failed to get info of snapshot …`).
+   */
+  readInfo(
+    directory: SnapshotDirectory | undefined,
+    name: string,
+    timestamp: string,
+  ): { readonly file: SnapshotInfoFile } | { readonly error: string } {
+    const remotePath = `${this.rootPath()}/__ss_${name}/__info_${timestamp}`;
+    const matching = (directory?.infoFiles ?? []).filter((file) => file.timestamp.startsWith(timestamp));
+    if (matching.length !== 1) {
+      return { error: `Expected one file with path: ${remotePath}. get: ${matching.length}` };
+    }
+    const file = matching[0] as SnapshotInfoFile;
+    if (file.timestamp !== timestamp) return { error: `File does not exist: ${remotePath}` };
+    return { file };
+  }
+
   /** `<location>/__starrocks_repository_<repo>` as Repository.java joins it. */
   rootPath(): string {
     return `${this.location}/__starrocks_repository_${this.name}`;
@@ -88,6 +112,7 @@ export class RepositoryState {
           database: snapshot.database,
           createdAt: snapshot.createdAt,
           tables: snapshot.tables,
+          clusterId: snapshot.clusterId,
         });
       }
     }

@@ -113,7 +113,14 @@ export function startProtocolServer(options: ProtocolServerOptions): Promise<Pro
 
   server.on('connection', (connection: ServerConnection) => {
     const connectionId = nextConnectionId++;
-    const session: Session = { connectionId, user: '', database: undefined };
+    const remoteAddress = connection.stream.remoteAddress ?? '127.0.0.1';
+    const session: Session = {
+      connectionId,
+      user: '',
+      // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d; the FE prints the IPv4 form.
+      remoteIp: remoteAddress.replace(/^::ffff:/, ''),
+      database: undefined,
+    };
     const pendingPrepares: { binary: boolean }[] = [];
     let queue: Promise<void> = Promise.resolve();
     sockets.add(connection.stream);

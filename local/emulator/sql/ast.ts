@@ -58,13 +58,35 @@ export interface BackupStatement {
   readonly label: string;
   readonly repository: string;
   readonly on?: readonly BackupObject[];
-  readonly properties: Readonly<Record<string, string>>;
+  /** In the order written; a repeated key keeps its last value. */
+  readonly properties: ReadonlyMap<string, string>;
+}
+
+/**
+ * `RESTORE SNAPSHOT [db.]label FROM repo [DATABASE src [AS dst]] [ON (…)] [PROPERTIES (…)]`
+ * (the DATABASE clause and typed ON objects from 3.4), identifiers decoded.
+ */
+export interface RestoreStatement {
+  readonly kind: 'RESTORE';
+  /** The `db.` qualifier of the label. */
+  readonly database?: string;
+  readonly label: string;
+  readonly repository: string;
+  /** `DATABASE src`: the database the snapshot was taken of (3.4+). */
+  readonly sourceDatabase?: string;
+  /** `AS dst`: the database to restore into (3.4+). */
+  readonly targetDatabase?: string;
+  /** Tables to restore, with `AS alias` for a new name; absent means every table of the snapshot. */
+  readonly on?: readonly BackupObject[];
+  /** In the order written; a repeated key keeps its last value. */
+  readonly properties: ReadonlyMap<string, string>;
 }
 
 /** Every statement {@link parseStatements} returns. */
 export type Statement =
   | SelectStatement
   | BackupStatement
+  | RestoreStatement
   | { readonly kind: 'USE'; readonly database: string }
   | { readonly kind: 'SET' }
   | { readonly kind: 'SHOW_DATABASES' }
@@ -73,4 +95,20 @@ export type Statement =
   | { readonly kind: 'SHOW_REPOSITORIES' }
   | { readonly kind: 'SHOW_BACKUP'; readonly database?: string }
   | { readonly kind: 'SHOW_SNAPSHOT'; readonly repository: string; readonly where?: Expr }
-  | { readonly kind: 'CANCEL_BACKUP'; readonly database?: string };
+  | { readonly kind: 'CANCEL_BACKUP'; readonly database?: string }
+  | { readonly kind: 'SHOW_RESTORE'; readonly database?: string }
+  | { readonly kind: 'CANCEL_RESTORE'; readonly database?: string }
+  | {
+      readonly kind: 'DROP_SNAPSHOT';
+      readonly label: string;
+      readonly repository: string;
+      readonly force: boolean;
+    }
+  | { readonly kind: 'CREATE_DATABASE'; readonly database: string; readonly ifNotExists: boolean }
+  | {
+      readonly kind: 'DROP_DATABASE';
+      readonly database: string;
+      readonly ifExists: boolean;
+      readonly force: boolean;
+    }
+  | { readonly kind: 'ADMIN_SHOW_CONFIG'; readonly pattern?: string };

@@ -8,7 +8,16 @@ export interface GrammarFeatures {
   readonly backupDatabaseClause: boolean;
   /** main/4.x: `SHOW BACKUP … WHERE …`; on 2.5–3.x a WHERE is a syntax error. Semantics UNVERIFIED. */
   readonly showBackupWhere: boolean;
+  /** 3.4+: `RESTORE SNAPSHOT snap FROM repo DATABASE src [AS dst] …` and typed ON objects. */
+  readonly restoreDatabaseClause?: boolean;
+  /** 4.2+: `DROP SNAPSHOT <name> ON <repo> [FORCE]`; older grammars have no such statement. */
+  readonly dropSnapshot?: boolean;
 }
 
 /** The most permissive grammar the emulator knows (used when no profile is given). */
-export const LATEST_GRAMMAR: GrammarFeatures = { backupDatabaseClause: true, showBackupWhere: false };
+export const LATEST_GRAMMAR: GrammarFeatures = {
+  backupDatabaseClause: true,
+  showBackupWhere: false,
+  restoreDatabaseClause: true,
+  dropSnapshot: true,
+};

@@ -69,6 +69,25 @@ describe('BACKUP errors, in StarRocks order (reference §1, 3.3 profile)', () =>
     expect(error).toEqual(legacyError("Unknown database 'nowhere'"));
   });
 
+  it.each([
+    ['a#b', "Unknown database 'a#b'"],
+    ['_1-~!@#$%^&<>=+', "Unknown database '_1-~!@#$%^&<>=+'"],
+    [`d${'x'.repeat(255)}`, `Unknown database 'd${'x'.repeat(255)}'`],
+    ['a b', "Incorrect database name 'a b'"],
+    ['a.b', "Incorrect database name 'a.b'"],
+    ['_', "Incorrect database name '_'"],
+    ['__x', "Incorrect database name '__x'"],
+    ['1db', "Incorrect database name '1db'"],
+    ['dé', "Incorrect database name 'dé'"],
+    [`d${'x'.repeat(256)}`, `Incorrect database name 'd${'x'.repeat(256)}'`],
+  ])('checks the database name %j with FeNameFormat before looking it up', async (name, message) => {
+    // Act
+    const error = await sqlError(connection, `BACKUP SNAPSHOT \`${name}\`.s1 TO repo`);
+
+    // Assess
+    expect(error).toEqual(legacyError(message));
+  });
+
   it('uses the session database when the label has no qualifier', async () => {
     // Act
     const error = await sqlError(connection, 'BACKUP SNAPSHOT s1 TO repo');

@@ -117,7 +117,10 @@ describe('sr-backup emulator command and scenario files', () => {
         databases: [
           { name: 'a', tables: [] },
           { name: 'a', tables: [], backup: { outcome: 'explode' } },
+          { name: 'sales 2026', tables: [] },
         ],
+        users: [{ name: 'u', password: '', privileges: { export: 'some' } }],
+        runMode: 'hybrid',
         snapshots: [{ repository: 'nope', name: 's', database: 'a' }],
         surprise: true,
       }),
@@ -132,6 +135,9 @@ describe('sr-backup emulator command and scenario files', () => {
       expect.arrayContaining([
         expect.stringMatching(/^version: unknown StarRocks version/),
         expect.stringMatching(/^databases\.1\.backup\.outcome: /),
+        expect.stringMatching(/^databases\.2\.name: not a database name StarRocks accepts/),
+        expect.stringMatching(/^users\.0\.privileges\.export: /),
+        expect.stringMatching(/^runMode: /),
         expect.stringMatching(/^\(root\): Unrecognized key/),
       ]),
     );

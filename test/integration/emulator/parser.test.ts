@@ -27,7 +27,13 @@ describe('parseStatements', () => {
     );
 
     // Assess
-    expect(statement).toEqual({ kind: 'BACKUP', database, label, repository: 'repo`1', properties: {} });
+    expect(statement).toEqual({
+      kind: 'BACKUP',
+      database,
+      label,
+      repository: 'repo`1',
+      properties: new Map(),
+    });
   });
 
   it('round-trips any backquoted identifier and any quoted property value', () => {
@@ -53,7 +59,7 @@ describe('parseStatements', () => {
           label,
           repository,
           on: [{ type: 'TABLE', all: false, name: label }],
-          properties: { [value]: value },
+          properties: new Map([[value, value]]),
         });
       }),
       { numRuns: 300 },
@@ -75,18 +81,77 @@ describe('parseStatements', () => {
         { type: 'TABLE', all: false, name: 't1' },
         { type: 'TABLE', all: false, name: 't 2', partitions: ['p1', 'p2'] },
       ],
-      properties: { timeout: '3600', type: "it's \\ x" },
+      properties: new Map([
+        ['timeout', '3600'],
+        ['type', "it's \\ x"],
+      ]),
     });
   });
 
-  it('ignores --, # and /* */ comments between tokens', () => {
+  it('ignores -- and /* */ comments between tokens, and a -- needs no space after it', () => {
     // Act
     const statements = parseStatements(
-      '-- leading\nSHOW /* inline; */ BACKUP # trailing ; not a statement\nFROM sales',
+      '-- leading\nSHOW /* inline; */ BACKUP --trailing ; not a statement\nFROM sales',
     );
 
     // Assess
     expect(statements).toEqual([{ kind: 'SHOW_BACKUP', database: 'sales' }]);
+  });
+
+  it('drops a # as a character no StarRocksLex token accepts, so the text after it is parsed (no # comments)', () => {
+    // Act
+    const error = syntaxError('SHOW BACKUP # trailing\nFROM sales');
+    const [select] = parseStatements('SELECT 1 # label');
+
+    // Assess: ANTLR's lexer reports the character and skips it; the parser then meets `trailing`
+    expect(error.message).toBe(
+      "Getting syntax error at line 1, column 14. Detail message: Unexpected input 'trailing', the most similar input is {'IN', 'FROM', <EOF>, ';'}.",
+    );
+    expect(select).toMatchObject({ kind: 'SELECT', items: [{ star: false, label: 'label' }] });
+  });
+
+  it('lets $ start and continue an unquoted identifier, as LETTER in StarRocksLex.g4 does', () => {
+    // Act
+    const [statement] = parseStatements('BACKUP SNAPSHOT $db.snap$1 TO $repo');
+
+    // Assess
+    expect(statement).toEqual({
+      kind: 'BACKUP',
+      database: '$db',
+      label: 'snap$1',
+      repository: '$repo',
+      properties: new Map(),
+    });
+  });
+
+  it('reads digit-led names, a digit-led name after a dot, and numbers by the longest match', () => {
+    // Act
+    const statements = parseStatements('SHOW DATA FROM 2024_sales.7days; SELECT 1e3 AS a, .5 AS b, 12 AS c');
+
+    // Assess
+    expect(statements[0]).toEqual({ kind: 'SHOW_DATA', database: '2024_sales', table: '7days' });
+    expect(statements[1]).toMatchObject({
+      items: [
+        { label: 'a', expr: { type: 'number', value: '1e3' } },
+        { label: 'b', expr: { type: 'number', value: '.5' } },
+        { label: 'c', expr: { type: 'number', value: '12' } },
+      ],
+    });
+  });
+
+  it('keeps every property key, __proto__ and constructor included, in the order written', () => {
+    // Act
+    const [statement] = parseStatements(
+      "BACKUP SNAPSHOT d.s TO r PROPERTIES ('__proto__' = 'a', 'constructor' = 'b', 'toString' = 'c', '' = 'd')",
+    );
+
+    // Assess
+    expect(statement?.kind === 'BACKUP' ? [...statement.properties] : []).toEqual([
+      ['__proto__', 'a'],
+      ['constructor', 'b'],
+      ['toString', 'c'],
+      ['', 'd'],
+    ]);
   });
 
   it('splits statements at semicolons outside quotes and skips empty ones', () => {
@@ -113,7 +178,7 @@ describe('parseStatements', () => {
         { type: 'TABLE', all: true },
         { type: 'VIEW', all: false, name: 'v1' },
       ],
-      properties: {},
+      properties: new Map(),
     });
     expect(error.message).toBe(
       "Getting syntax error at line 1, column 7. Detail message: Unexpected input 'DATABASE', the most similar input is {'SNAPSHOT'}.",

@@ -120,6 +120,6 @@ describe('version profiles', () => {
     );
 
     // Assess
-    expect(String(error)).toContain('version: unknown StarRocks version: use 3.3, 3.4 or 3.5');
+    expect(String(error)).toContain('version: unknown StarRocks version: use 3.3, 3.4, 3.5 or 4.2');
   });
 });

@@ -52,6 +52,23 @@ describe('emulator statements over TCP (3.3 profile)', () => {
     expect(one).toEqual({ '1': 1 });
   });
 
+  it('knows no system variable named like an Object.prototype member', async () => {
+    // Act
+    const errors = await Promise.all(
+      ['@@constructor', '@@__proto__', '@@toString', '@@hasOwnProperty'].map((variable) =>
+        sqlError(connection, `SELECT ${variable}`),
+      ),
+    );
+
+    // Assess
+    expect(errors.map((error) => error.message)).toEqual([
+      "Unknown system variable 'constructor'",
+      "Unknown system variable '__proto__'",
+      "Unknown system variable 'tostring'",
+      "Unknown system variable 'hasownproperty'",
+    ]);
+  });
+
   it('shows views as VIEW and external tables as BASE TABLE in SHOW FULL TABLES', async () => {
     // Act
     const result = await rows(connection, 'SHOW FULL TABLES FROM mixed');
@@ -212,19 +229,31 @@ describe('emulator statements over TCP (3.3 profile)', () => {
     expect(backups).toEqual([]);
   });
 
-  it('handles quoted unicode identifiers with backquotes and semicolons end to end', async () => {
-    // Prepare
-    const name = 'données;`x';
-    emulator.state.addDatabase({ name, tables: [{ name: 'tâble', sizeBytes: 10 }] });
-    const quoted = `\`${name.replaceAll('`', '``')}\``;
+  it('handles quoted identifiers with specials, unicode, backquotes and semicolons end to end', async () => {
+    // Prepare: database names allow only FeNameFormat's specials; table names allow anything but NUL
+    const database = 'sales#2026-q1~$';
+    const table = 'tâble;`x';
+    emulator.state.addDatabase({ name: database, tables: [{ name: table, sizeBytes: 10 }] });
+    const quote = (name: string) => `\`${name.replaceAll('`', '``')}\``;
 
     // Act
-    await connection.query(`BACKUP SNAPSHOT ${quoted}.\`snap;1\` TO repo`);
-    const [row] = await rows(connection, `SHOW BACKUP FROM ${quoted}`);
-    await connection.query(`CANCEL BACKUP FROM ${quoted}`);
+    await connection.query(`BACKUP SNAPSHOT ${quote(database)}.\`snap;1\` TO repo`);
+    const [row] = await rows(connection, `SHOW BACKUP FROM ${quote(database)}`);
+    await connection.query(`CANCEL BACKUP FROM ${quote(database)}`);
 
     // Assess
-    expect(row).toMatchObject({ SnapshotName: 'snap;1', DbName: name, BackupObjs: `[${name}.tâble]` });
+    expect(row).toMatchObject({
+      SnapshotName: 'snap;1',
+      DbName: database,
+      BackupObjs: `[${database}.${table}]`,
+    });
+  });
+
+  it('refuses to add a database StarRocks could not have created', () => {
+    // Act / Assess
+    expect(() => emulator.state.addDatabase({ name: 'données', tables: [] })).toThrow(
+      "database name 'données' breaks FeNameFormat's rule",
+    );
   });
 
   it('logs every statement with its connection, user and arrival time', async () => {

@@ -4,7 +4,10 @@ import {
   BackupSubmitBusyError,
   EmptyDatabaseError,
   InvalidIdentifierError,
+  SnapshotInUseError,
   SnapshotLabelExistsError,
+  SnapshotNotFoundError,
+  SnapshotNotOwnedError,
   StarRocksAccessDeniedError,
   StarRocksAuthError,
   StarRocksSqlError,
@@ -58,6 +61,19 @@ const TEXT_CASES: [string, new (...args: never[]) => Error][] = [
     StarRocksAccessDeniedError,
   ],
   ["EXPORT command denied to user 'backup'@'%' for table 'orders'", StarRocksAccessDeniedError],
+  [
+    "Failed to get info of snapshot 'snap1' because: Expected one file with path: s3a://b/__starrocks_repository_repo/__ss_snap1/__info_2026-11-20-00-00-01-000. get: 0. Maybe specified wrong backup timestamp",
+    SnapshotNotFoundError,
+  ],
+  ['Table orders does not exist in snapshot snap1', SnapshotNotFoundError],
+  ['Snapshot does not exist in repository s3_repo: snap1', SnapshotNotFoundError],
+  ['Repository does not exist: s3_repo', UnknownRepositoryError],
+  ['Can not drop snapshot snap1: a backup is writing it', SnapshotInUseError],
+  ['Can not drop snapshot snap1: a restore is reading it', SnapshotInUseError],
+  [
+    'Snapshot snap1 in repository Repository_main was created by cluster 42, and this cluster is 7. Use DROP SNAPSHOT ... FORCE to drop it anyway',
+    SnapshotNotOwnedError,
+  ],
 ];
 
 describe('classifyStarRocksError', () => {
@@ -71,6 +87,15 @@ describe('classifyStarRocksError', () => {
       }
     });
   }
+
+  it('retries a snapshot in use but not a missing or foreign one', () => {
+    const inUse = classifyStarRocksError(
+      serverError('Can not drop snapshot s: a backup is writing it'),
+      context,
+    );
+    const missing = classifyStarRocksError(serverError('Table t does not exist in snapshot s'), context);
+    expect([inUse.retryable, missing.retryable]).toEqual([true, false]);
+  });
 
   it('names the statement kind in the message', () => {
     const error = classifyStarRocksError(serverError("Unknown database 'x'"), {

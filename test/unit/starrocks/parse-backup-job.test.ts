@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { StarRocksResultShapeError } from '../../../lambdas/shared/errors.ts';
 import {
   isTerminalBackupState,
   parseBackupJobs,
   parseBackupProgress,
   parseBackupStatus,
 } from '../../../lambdas/starrocks/parse-backup-job.ts';
-import { StarRocksResultShapeError } from '../../../lambdas/starrocks/result-table.ts';
 
 const COLUMNS = [
   'JobId',

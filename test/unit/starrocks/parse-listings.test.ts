@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { StarRocksResultShapeError } from '../../../lambdas/shared/errors.ts';
 import {
   classifyTable,
   parseDatabases,
   parseRepositories,
   parseTables,
 } from '../../../lambdas/starrocks/parse-listings.ts';
-import { StarRocksResultShapeError } from '../../../lambdas/starrocks/result-table.ts';
 
 describe('classifyTable', () => {
   it('tells OLAP tables from external ones although both are BASE TABLE', () => {

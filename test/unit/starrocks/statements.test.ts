@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidIdentifierError } from '../../../lambdas/shared/errors.ts';
-import { backupTimeoutSeconds } from '../../../lambdas/starrocks/backup-timeout.ts';
 import {
   buildBackupStatement,
   buildCancelBackupStatement,
+  buildCancelRestoreStatement,
+  buildCountRowsStatement,
+  buildCreateDatabaseStatement,
   buildCurrentVersionStatement,
+  buildDropDatabaseStatement,
+  buildDropSnapshotStatement,
   buildListTablesStatement,
+  buildRestoreStatement,
+  buildRunModeStatement,
   buildShowBackupStatement,
   buildShowDatabasesStatement,
   buildShowDataStatement,
   buildShowRepositoriesStatement,
+  buildShowRestoreStatement,
   buildShowSnapshotDetailStatement,
   buildShowSnapshotStatement,
   buildUseDatabaseStatement,
@@ -109,24 +116,106 @@ describe('other statements', () => {
   });
 });
 
-describe('backupTimeoutSeconds', () => {
-  it('adds the margin to our deadline', () => {
-    expect(backupTimeoutSeconds({ deadlineSeconds: 86400, marginSeconds: 1800 })).toBe(88200);
+describe('buildRestoreStatement', () => {
+  const restore = {
+    database: 'sales',
+    label: 'nightly_sales_x',
+    repository: 's3_repo',
+    snapshotTimestamp: '2026-11-24-18-00-04-143',
+    timeoutSeconds: 3600,
+  };
+
+  it('names the target database as db.label on 3.3, with the timestamp as a quoted literal', () => {
+    expect(buildRestoreStatement({ ...restore, asDatabase: 'drill_sales', version: v33 })).toEqual({
+      kind: 'RESTORE',
+      sql:
+        'RESTORE SNAPSHOT `drill_sales`.`nightly_sales_x` FROM `s3_repo` ' +
+        'PROPERTIES ("backup_timestamp" = \'2026-11-24-18-00-04-143\', "timeout" = "3600")',
+    });
   });
 
-  it('never goes below StarRocks’ 600 s minimum', () => {
-    expect(backupTimeoutSeconds({ deadlineSeconds: 60, marginSeconds: 0 })).toBe(600);
+  it('uses DATABASE source AS target from 3.4, with typed ON objects, aliases and replicas', () => {
+    const sql = buildRestoreStatement({
+      ...restore,
+      asDatabase: 'drill_sales',
+      tables: ['orders', { name: 'odd`name', partitions: ['p1'], alias: 'copy' }],
+      replicationNum: 1,
+      version: v34,
+    }).sql;
+    expect(sql).toBe(
+      'RESTORE SNAPSHOT `nightly_sales_x` FROM `s3_repo` DATABASE `sales` AS `drill_sales` ' +
+        'ON (TABLE `orders`, TABLE `odd``name` PARTITION (`p1`) AS `copy`) ' +
+        'PROPERTIES ("backup_timestamp" = \'2026-11-24-18-00-04-143\', "timeout" = "3600", "replication_num" = "1")',
+    );
   });
 
-  it('rounds up to whole seconds', () => {
-    expect(backupTimeoutSeconds({ deadlineSeconds: 3600.2, marginSeconds: 0 })).toBe(3601);
+  it('restores into the snapshot database when no target is given', () => {
+    expect(buildRestoreStatement({ ...restore, version: v33 }).sql).toMatch(
+      /^RESTORE SNAPSHOT `sales`\.`nightly_sales_x` FROM `s3_repo` PROPERTIES/,
+    );
+    expect(buildRestoreStatement({ ...restore, version: v34 }).sql).toMatch(
+      /^RESTORE SNAPSHOT `nightly_sales_x` FROM `s3_repo` DATABASE `sales` PROPERTIES/,
+    );
   });
 
-  it('uses a default margin when none is given', () => {
-    expect(backupTimeoutSeconds({ deadlineSeconds: 3600 })).toBeGreaterThan(3600);
+  it.each([
+    [{ snapshotTimestamp: "2026-11-24' OR '1" }, RangeError],
+    [{ snapshotTimestamp: '' }, RangeError],
+    [{ timeoutSeconds: 599 }, RangeError],
+    [{ replicationNum: 0 }, RangeError],
+    [{ tables: [] }, RangeError],
+    [{ asDatabase: 'drill sales' }, InvalidIdentifierError],
+    [{ repository: 'repo-1' }, InvalidIdentifierError],
+  ])('refuses %j before building any SQL', (change, ErrorClass) => {
+    expect(() => buildRestoreStatement({ ...restore, ...change, version: v34 })).toThrow(ErrorClass);
   });
 
-  it('refuses a deadline that is not positive', () => {
-    expect(() => backupTimeoutSeconds({ deadlineSeconds: 0 })).toThrow(RangeError);
+  it('accepts the seconds-only timestamps older FEs wrote', () => {
+    expect(
+      buildRestoreStatement({ ...restore, snapshotTimestamp: '2018-05-04-16-45-08', version: v33 }).sql,
+    ).toContain("'2018-05-04-16-45-08'");
+  });
+});
+
+describe('restore, pruning and drill statements', () => {
+  it('builds SHOW RESTORE and CANCEL RESTORE FROM the quoted database', () => {
+    expect(buildShowRestoreStatement('sa#les')).toEqual({
+      kind: 'SHOW RESTORE',
+      sql: 'SHOW RESTORE FROM `sa#les`',
+    });
+    expect(buildCancelRestoreStatement('sales')).toEqual({
+      kind: 'CANCEL RESTORE',
+      sql: 'CANCEL RESTORE FROM `sales`',
+    });
+  });
+
+  it('builds DROP SNAPSHOT with and without FORCE', () => {
+    expect(buildDropSnapshotStatement('s3_repo', 'snap;1').sql).toBe('DROP SNAPSHOT `snap;1` ON `s3_repo`');
+    expect(buildDropSnapshotStatement('s3_repo', 'snap', { force: true }).sql).toBe(
+      'DROP SNAPSHOT `snap` ON `s3_repo` FORCE',
+    );
+  });
+
+  it('builds CREATE DATABASE, and DROP DATABASE always with IF EXISTS', () => {
+    expect(buildCreateDatabaseStatement('drill_1').sql).toBe('CREATE DATABASE `drill_1`');
+    expect(buildCreateDatabaseStatement('drill_1', { ifNotExists: true }).sql).toBe(
+      'CREATE DATABASE IF NOT EXISTS `drill_1`',
+    );
+    expect(buildDropDatabaseStatement('drill_1').sql).toBe('DROP DATABASE IF EXISTS `drill_1`');
+    expect(buildDropDatabaseStatement('drill_1', { force: true }).sql).toBe(
+      'DROP DATABASE IF EXISTS `drill_1` FORCE',
+    );
+    expect(() => buildDropDatabaseStatement('drill 1')).toThrow(InvalidIdentifierError);
+  });
+
+  it('counts the rows of a quoted table and asks for run_mode', () => {
+    expect(buildCountRowsStatement('sales', 'order`s')).toEqual({
+      kind: 'COUNT ROWS',
+      sql: 'SELECT COUNT(*) AS row_count FROM `sales`.`order``s`',
+    });
+    expect(buildRunModeStatement()).toEqual({
+      kind: 'SHOW FRONTEND CONFIG',
+      sql: "ADMIN SHOW FRONTEND CONFIG LIKE 'run_mode'",
+    });
   });
 });

@@ -3,11 +3,13 @@ import type { CatalogDatabase, CatalogTable } from '../catalog.ts';
 import { analyzerError, executionError, FeError } from '../errors.ts';
 import type { Frontend, Session } from '../frontend.ts';
 import { javaHashMapOrder } from '../java-compat.ts';
+import { isValidDatabaseName } from '../names.ts';
 import { OK, type Reply } from '../result.ts';
 
 const MIN_TIMEOUT_MS = 600_000;
 const DEFAULT_TIMEOUT_MS = 86_400_000; // Config.backup_job_default_timeout_ms
-const ALREADY_RUNNING = 'Can only run one backup or restore job of a database at same time';
+/** BackupHandler.process: the database's slot holds an unfinished BACKUP or RESTORE. */
+export const ALREADY_RUNNING = 'Can only run one backup or restore job of a database at same time';
 const BEING_SUBMITTED = 'Another backup or restore job is being submitted. Please wait and try again';
 
 interface TableRef {
@@ -16,19 +18,15 @@ interface TableRef {
   readonly temporaryPartitions: boolean;
 }
 
-/**
- * FeNameFormat.checkDbName. The exact regex differs between versions (UNVERIFIED); names that exist in the
- * scenario always pass so any scenario database can be named explicitly.
- */
-function checkDatabaseName(fe: Frontend, name: string): void {
-  if (fe.catalog.get(name)) return;
-  if (!/^[A-Za-z_][A-Za-z0-9_-]{0,255}$/.test(name)) {
+/** BackupRestoreAnalyzer.getDbName → FeNameFormat.checkDbName: `Incorrect database name '<db>'` (ERR_WRONG_DB_NAME). */
+export function checkDatabaseName(name: string): void {
+  if (!isValidDatabaseName(name)) {
     throw analyzerError(`Incorrect database name '${name}'`, 'ERR_WRONG_DB_NAME');
   }
 }
 
 /** Long.parseLong: optional sign, decimal digits, within the 64-bit range. */
-function parseJavaLong(value: string): number | undefined {
+export function parseJavaLong(value: string): number | undefined {
   if (!/^[+-]?\d+$/.test(value)) return undefined;
   const big = BigInt(value);
   if (big > 9_223_372_036_854_775_807n || big < -9_223_372_036_854_775_808n) return undefined;
@@ -91,16 +89,25 @@ function resolveObjects(database: CatalogDatabase, objects: readonly BackupObjec
   return refs;
 }
 
-/** The analyzer's property loop, in the HashMap order StarRocks iterates it. Returns timeout and type. */
-function analyzeProperties(properties: Readonly<Record<string, string>>): {
+/** 4.2's `ttl`: a whole number of days or hours (UNVERIFIED beyond the error text's examples), or empty. */
+const TTL_PATTERN = /^\s*(?:\d+\s+(?:DAY|HOUR)S?\s*)?$/i;
+
+/**
+ * The analyzer's property loop, in the HashMap order StarRocks iterates it. Returns timeout and type.
+ * @param acceptsTtl 4.2+: `ttl` is a known property (the emulator checks it but does not delete expired snapshots)
+ */
+function analyzeProperties(
+  properties: ReadonlyMap<string, string>,
+  acceptsTtl: boolean,
+): {
   timeoutMs: number;
   incremental: boolean;
 } {
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   let incremental = false;
   const unknown: string[] = [];
-  for (const key of javaHashMapOrder(Object.keys(properties))) {
-    const value = properties[key] as string;
+  for (const key of javaHashMapOrder([...properties.keys()])) {
+    const value = properties.get(key) as string;
     if (key === 'timeout') {
       const seconds = parseJavaLong(value);
       if (seconds === undefined) throw analyzerError(`Invalid timeout format: ${value}`, 'ERR_COMMON_ERROR');
@@ -113,6 +120,13 @@ function analyzeProperties(properties: Readonly<Record<string, string>>): {
         throw analyzerError(`Invalid backup job type: ${value}`, 'ERR_COMMON_ERROR');
       }
       incremental = type === 'INCREMENTAL';
+    } else if (key === 'ttl' && acceptsTtl) {
+      if (!TTL_PATTERN.test(value)) {
+        throw analyzerError(
+          `Invalid ttl: '${value}'. Expected a duration such as '7 DAY' or '12 HOUR', or an empty value to keep the snapshot forever`,
+          'ERR_COMMON_ERROR',
+        );
+      }
     } else {
       unknown.push(key);
     }
@@ -141,8 +155,28 @@ function tableTypeName(table: CatalogTable): string {
   }[table.type];
 }
 
+/**
+ * A shared-data cluster's tables are cloud-native (LakeTable): up to 3.3 BackupHandler refuses any table that is
+ * not OLAP, newer builds ask Table.isSupportBackupRestore. Both texts for this case are UNVERIFIED (the docs only
+ * say shared-data clusters do not support BACKUP).
+ */
+function refuseSharedData(fe: Frontend, refs: readonly TableRef[]): void {
+  if (fe.runMode !== 'shared_data') return;
+  const first = refs.find(
+    (ref) =>
+      !fe.profile.backupSupportsViews || ref.table.type === 'OLAP' || ref.table.type === 'MATERIALIZED_VIEW',
+  );
+  if (first === undefined) return;
+  if (!fe.profile.backupSupportsViews) {
+    throw executionError(`Table '${first.table.name}' is not a OLAP table`, 'ERR_NOT_OLAP_TABLE');
+  }
+  const type = first.table.type === 'MATERIALIZED_VIEW' ? 'CLOUD_NATIVE_MATERIALIZED_VIEW' : 'CLOUD_NATIVE';
+  throw executionError(`Table: ${first.table.name} can not support backup restore, type: ${type}`);
+}
+
 /** BackupHandler.backup's table pre-check. */
 function checkBackupable(fe: Frontend, refs: readonly TableRef[]): void {
+  refuseSharedData(fe, refs);
   for (const ref of refs) {
     const { table } = ref;
     const supported =
@@ -176,7 +210,7 @@ export function executeBackup(fe: Frontend, statement: BackupStatement, session:
   // ---- analyzer (sql/analyzer/BackupRestoreAnalyzer.java)
   let databaseName = statement.database;
   if (databaseName === undefined || databaseName === '') databaseName = session.database ?? '';
-  else checkDatabaseName(fe, databaseName);
+  else checkDatabaseName(databaseName);
   const database = fe.catalog.get(databaseName);
   if (!database) throw analyzerError(`Unknown database '${databaseName}'`, 'ERR_BAD_DB_ERROR');
   if (statement.label === '')
@@ -186,10 +220,15 @@ export function executeBackup(fe: Frontend, statement: BackupStatement, session:
     throw analyzerError(`Repository [${statement.repository}] does not exist`, 'ERR_COMMON_ERROR');
   }
   const refs = resolveObjects(database, statement.on);
-  const { timeoutMs, incremental } = analyzeProperties(statement.properties);
+  const { timeoutMs, incremental } = analyzeProperties(statement.properties, fe.profile.dropSnapshot);
 
-  // ---- authorizer (sql/analyzer/AuthorizerStmtVisitor.java): the REPOSITORY privilege (root has it), then:
+  // ---- authorizer (sql/analyzer/AuthorizerStmtVisitor.java): REPOSITORY, an empty database, EXPORT per table
+  fe.access.require(session, 'REPOSITORY', { type: 'SYSTEM' });
   if (refs.length === 0) throw analyzerError(`Database: ${database.name} is empty`);
+  const sorted = sortedLikeTreeMap(refs);
+  for (const ref of sorted) {
+    fe.access.require(session, 'EXPORT', { type: 'TABLE', database: database.name, name: ref.table.name });
+  }
 
   // ---- execution (backup/BackupHandler.java process + backup)
   if (fe.faults.takeRepositoryDrop(statement.repository)) fe.repositories.delete(statement.repository);
@@ -208,10 +247,9 @@ export function executeBackup(fe: Frontend, statement: BackupStatement, session:
     });
   }
   const current = fe.slotJob(database);
-  if (current && !fe.view(current).done) throw executionError(ALREADY_RUNNING, 'ERR_COMMON_ERROR');
+  if (current && !fe.jobEnd(current).done) throw executionError(ALREADY_RUNNING, 'ERR_COMMON_ERROR');
   if (repository.readOnly)
     throw executionError(`Repository ${repository.name} is read only`, 'ERR_COMMON_ERROR');
-  const sorted = sortedLikeTreeMap(refs);
   checkBackupable(fe, sorted);
   const existing = repository
     .directories(fe.contributions(repository.name))
@@ -228,6 +266,7 @@ export function executeBackup(fe: Frontend, statement: BackupStatement, session:
   const override = fe.faults.takeOutcome(database.name);
   fe.submit(
     {
+      kind: 'BACKUP',
       label: statement.label,
       database: database.name,
       repository: repository.name,

@@ -3,6 +3,7 @@ import { engineOf } from '../catalog.ts';
 import { analyzerError } from '../errors.ts';
 import type { Frontend, Session } from '../frontend.ts';
 import type { Cell, ColumnType, Reply, ResultColumn } from '../result.ts';
+import { likeToRegExp } from './like.ts';
 
 type Value = string | number | boolean | null;
 type Row = ReadonlyMap<string, Value>;
@@ -32,32 +33,34 @@ const TABLES_COLUMNS: readonly { name: string; type: ColumnType }[] = [
   { name: 'TABLE_COMMENT', type: 'varchar' },
 ];
 
-/** Session/global variables a client may read with `SELECT @@x`. */
-function systemVariables(fe: Frontend): Record<string, Value> {
-  return {
-    // UNVERIFIED beyond the reference's `StarRocks version <version>`.
-    version_comment: `StarRocks version ${fe.profile.version}`,
-    version: fe.profile.mysqlServerVersion,
-    autocommit: 1,
-    auto_increment_increment: 1,
-    character_set_client: 'utf8',
-    character_set_connection: 'utf8',
-    character_set_results: 'utf8',
-    collation_connection: 'utf8_general_ci',
-    interactive_timeout: 3600,
-    lower_case_table_names: 0,
-    max_allowed_packet: 33_554_432,
-    net_write_timeout: 60,
-    query_timeout: 300,
-    sql_mode: 'ONLY_FULL_GROUP_BY',
-    system_time_zone: fe.zone.id,
-    time_zone: fe.zone.id,
-    transaction_isolation: 'REPEATABLE-READ',
-    tx_isolation: 'REPEATABLE-READ',
-    transaction_read_only: 0,
-    tx_read_only: 0,
-    wait_timeout: 28_800,
-  };
+/** Session/global variables a client may read with `SELECT @@x` (a Map: the name comes from the client). */
+function systemVariables(fe: Frontend): ReadonlyMap<string, Value> {
+  return new Map<string, Value>(
+    Object.entries({
+      // UNVERIFIED beyond the reference's `StarRocks version <version>`.
+      version_comment: `StarRocks version ${fe.profile.version}`,
+      version: fe.profile.mysqlServerVersion,
+      autocommit: 1,
+      auto_increment_increment: 1,
+      character_set_client: 'utf8',
+      character_set_connection: 'utf8',
+      character_set_results: 'utf8',
+      collation_connection: 'utf8_general_ci',
+      interactive_timeout: 3600,
+      lower_case_table_names: 0,
+      max_allowed_packet: 33_554_432,
+      net_write_timeout: 60,
+      query_timeout: 300,
+      sql_mode: 'ONLY_FULL_GROUP_BY',
+      system_time_zone: fe.zone.id,
+      time_zone: fe.zone.id,
+      transaction_isolation: 'REPEATABLE-READ',
+      tx_isolation: 'REPEATABLE-READ',
+      transaction_read_only: 0,
+      tx_read_only: 0,
+      wait_timeout: 28_800,
+    }),
+  );
 }
 
 interface EvaluationContext {
@@ -84,19 +87,6 @@ function compare(left: Value, right: Value): number | null {
   const a = String(left);
   const b = String(right);
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function likeToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern[index] as string;
-    if (char === '\\' && index + 1 < pattern.length)
-      source += (pattern[++index] as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else if (char === '%') source += '.*';
-    else if (char === '_') source += '.';
-    else source += char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 's');
 }
 
 function callFunction(name: string, args: readonly Value[], context: EvaluationContext): Value {
@@ -147,10 +137,10 @@ function evaluate(expr: Expr, context: EvaluationContext): Value {
     }
     case 'variable': {
       const name = expr.name.replace(/^@@(global\.|session\.|local\.)?/i, '').toLowerCase();
-      const variables = systemVariables(context.fe);
-      if (!(name in variables))
+      const value = systemVariables(context.fe).get(name);
+      if (value === undefined)
         throw analyzerError(`Unknown system variable '${name}'`, 'ERR_UNKNOWN_SYSTEM_VARIABLE');
-      return variables[name] as Value;
+      return value;
     }
     case 'function':
       if (expr.star || expr.name.toLowerCase() === 'count') {
@@ -283,18 +273,41 @@ function isInformationSchemaTables(parts: readonly string[], session: Session): 
   return lower[0] === 'tables' && session.database?.toLowerCase() === 'information_schema';
 }
 
-function rejectOtherTable(fe: Frontend, parts: readonly string[], session: Session): never {
+/**
+ * `SELECT COUNT(*) FROM [db.]tbl` answers the table's row count (the restore drill checks restored tables have
+ * rows); any other query of table data is refused, since the emulator holds none. The SELECT privilege is
+ * checked after the table is resolved.
+ */
+function selectFromTable(
+  fe: Frontend,
+  statement: SelectStatement,
+  parts: readonly string[],
+  session: Session,
+): Reply {
   const tableName = parts[parts.length - 1] as string;
   const databaseName = parts.length > 1 ? (parts[parts.length - 2] as string) : session.database;
   if (databaseName === undefined) throw analyzerError('No database selected', 'ERR_NO_DB_ERROR');
   const database = fe.catalog.get(databaseName);
   if (!database) throw analyzerError(`Unknown database '${databaseName}'`, 'ERR_BAD_DB_ERROR');
-  if (!database.tables.some((table) => table.name === tableName)) {
+  const table = database.tables.find((candidate) => candidate.name === tableName);
+  if (!table) {
     // UNVERIFIED: the analyzer's exact text for a missing table.
     throw analyzerError(`Unknown table '${databaseName}.${tableName}'`, 'ERR_BAD_TABLE_ERROR');
   }
+  fe.access.require(session, 'SELECT', { type: 'TABLE', database: database.name, name: table.name });
+  const counts = statement.items.flatMap((item) =>
+    !item.star && item.expr.type === 'function' && item.expr.star && isCountStar(item.expr)
+      ? [item.label]
+      : [],
+  );
+  const stored = table.type === 'OLAP' || table.type === 'MATERIALIZED_VIEW';
+  if (stored && statement.where === undefined && counts.length === statement.items.length) {
+    const columns: ResultColumn[] = counts.map((name) => ({ name, type: 'bigint' }));
+    const cells = counts.map(() => String(table.rows));
+    return { type: 'rows', columns, rows: statement.limit === 0 ? [] : [cells] };
+  }
   throw analyzerError(
-    `The StarRocks emulator holds no table data; only information_schema.tables can be queried (${databaseName}.${tableName})`,
+    `The StarRocks emulator holds no table data; only COUNT(*) of a table and information_schema.tables can be queried (${databaseName}.${tableName})`,
   );
 }
 
@@ -327,8 +340,9 @@ export function executeSelect(fe: Frontend, statement: SelectStatement, session:
     return { type: 'rows', columns, rows };
   }
 
-  if (!isInformationSchemaTables(statement.from.parts, session))
-    rejectOtherTable(fe, statement.from.parts, session);
+  if (!isInformationSchemaTables(statement.from.parts, session)) {
+    return selectFromTable(fe, statement, statement.from.parts, session);
+  }
 
   let rows = informationSchemaRows(fe);
   if (statement.where) {

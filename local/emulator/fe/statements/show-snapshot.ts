@@ -1,6 +1,6 @@
 import type { Expr, Statement } from '../../sql/ast.ts';
 import { analyzerError } from '../errors.ts';
-import type { Frontend } from '../frontend.ts';
+import type { Frontend, Session } from '../frontend.ts';
 import { jsonObject, orgJsonToString } from '../java-compat.ts';
 import type { RepositoryState, SnapshotDirectory, SnapshotInfoFile } from '../repository.ts';
 import { type Cell, type Reply, varcharResult } from '../result.ts';
@@ -99,22 +99,25 @@ function detailRow(
   timestamp: string,
   directory: SnapshotDirectory | undefined,
 ): Cell[] {
-  const remotePath = `${repository.rootPath()}/__ss_${name}/__info_${timestamp}`;
-  const matching = (directory?.infoFiles ?? []).filter((file) => file.timestamp.startsWith(timestamp));
-  const failed = (reason: string): Cell[] => [name, timestamp, null, null, `Failed to get info: ${reason}`];
-  if (matching.length !== 1)
-    return failed(`Expected one file with path: ${remotePath}. get: ${matching.length}`);
-  const file = matching[0] as SnapshotInfoFile;
-  if (file.timestamp !== timestamp) return failed(`File does not exist: ${remotePath}`);
-  return [name, timestamp, file.database, briefJson(name, file), 'OK'];
+  const info = repository.readInfo(directory, name, timestamp);
+  if ('error' in info) return [name, timestamp, null, null, `Failed to get info: ${info.error}`];
+  return [name, timestamp, info.file.database, briefJson(name, info.file), 'OK'];
 }
 
-/** `SHOW SNAPSHOT ON repo [WHERE …]`: `Snapshot, Timestamp, Status`, or with name and timestamp the detail form. */
-export function showSnapshot(fe: Frontend, statement: Extract<Statement, { kind: 'SHOW_SNAPSHOT' }>): Reply {
+/**
+ * `SHOW SNAPSHOT ON repo [WHERE …]`: `Snapshot, Timestamp, Status`, or with name and timestamp the detail form.
+ * Analyzer (repository, WHERE), then the REPOSITORY privilege (AuthorizerStmtVisitor).
+ */
+export function showSnapshot(
+  fe: Frontend,
+  statement: Extract<Statement, { kind: 'SHOW_SNAPSHOT' }>,
+  session: Session,
+): Reply {
   const repository = fe.repositories.get(statement.repository);
   if (!repository)
     throw analyzerError(`Repository [${statement.repository}] does not exist`, 'ERR_COMMON_ERROR');
   const filter = analyzeWhere(statement.where);
+  fe.access.require(session, 'REPOSITORY', { type: 'SYSTEM' });
   const directories = repository.directories(fe.contributions(repository.name));
   const find = (name: string) => directories.find((directory) => directory.name === name);
 
