@@ -1,13 +1,31 @@
-import { Command } from 'commander';
-import { registerEmulatorCommand } from './commands/emulator.ts';
+/**
+ * Entry point of `sr-backup` (bin/sr-backup.js sets the log stream and level, then imports this).
+ * Exit statuses: 0 success, 1 failure of the work, 2 usage or configuration error.
+ */
+import { CommanderError } from 'commander';
+import { createColors, shouldUseColor } from './format/color.ts';
+import { createProgram } from './program.ts';
+import { EXIT } from './support/cli-error.ts';
+import { explainError } from './support/explain-error.ts';
+import { drain } from './support/io.ts';
+import { reportError } from './support/report.ts';
 
-const program = new Command('sr-backup')
-  .description(
-    'StarRocks backup scheduler: run a nightly backup locally, inspect the snapshot catalog, or start the deployed workflow.',
-  )
-  .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)');
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await createProgram().parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    reportError(explainError(error), {
+      stderr: process.stderr,
+      colors: createColors(shouldUseColor(process.stderr, process.env)),
+      verbose: argv.includes('--verbose') || argv.includes('-v'),
+    });
+    return EXIT.failed;
+  }
+}
 
-registerEmulatorCommand(program);
-
-await program.parseAsync(process.argv);
+const code = await main(process.argv);
+await Promise.all([drain(process.stdout), drain(process.stderr)]);
+// Exit explicitly: SDK keep-alive sockets or a workflow's timers must not keep a finished command alive.
+process.exit(code);

@@ -1,0 +1,148 @@
+import type { TaskFunctionName } from '../../statemachines/definitions.ts';
+
+/** A DynamoDB data-plane action as IAM names it. */
+export type DynamoAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query';
+
+/** What one Task function touches: the source of every grant and of its network placement. */
+export interface FunctionAccess {
+  /** What the function does, for its description. */
+  readonly purpose: string;
+  /** Talks to the StarRocks FE over MySQL: runs in the configured VPC and reads the FE password secrets. */
+  readonly reachesFrontEnd: boolean;
+  /** Actions on the locks table (lock and slot items; never DeleteItem or Scan). */
+  readonly locks: readonly DynamoAction[];
+  /** Actions on the catalog table (base table only: no function queries an index yet). */
+  readonly catalog: readonly DynamoAction[];
+  /** Reads the Slack webhook secret. */
+  readonly slackWebhook: boolean;
+  /** Calls states:DescribeExecution on BackupDatabase executions (is a lock or slot holder still alive?). */
+  readonly describesBackupExecutions: boolean;
+  /**
+   * Throws typed errors as control flow (a busy slot, a held lock, a job already running) that the ASL
+   * retries by design: its Lambda Errors metric is not a failure signal, so it gets no Errors alarm.
+   */
+  readonly throwsForControlFlow: boolean;
+}
+
+const GET = 'dynamodb:GetItem';
+const PUT = 'dynamodb:PutItem';
+const UPDATE = 'dynamodb:UpdateItem';
+const QUERY = 'dynamodb:Query';
+
+/**
+ * Each Task function's needs, read from the code (lambdas/lock, lambdas/catalog and each core):
+ * - lock store: acquire = Query (slots) + UpdateItem + GetItem (current holder); renew, release and the fencing
+ *   check (`assert…Current`, a conditional write) = UpdateItem;
+ * - catalog store: recordAttempt = PutItem (+ GetItem after a lost condition); listAttemptsAt, recentDurations
+ *   and listRun = Query; the alert budget = UpdateItem + GetItem.
+ */
+export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>> = {
+  ResolveDatabases: {
+    purpose: 'Lists the databases to back up and records empty ones as SKIPPED',
+    reachesFrontEnd: true,
+    locks: [],
+    catalog: [PUT, GET],
+    slackWebhook: false,
+    describesBackupExecutions: false,
+    throwsForControlFlow: false,
+  },
+  AcquireSlot: {
+    purpose: "Takes one of the cluster's backup slots",
+    reachesFrontEnd: false,
+    locks: [QUERY, UPDATE, GET],
+    catalog: [],
+    slackWebhook: false,
+    describesBackupExecutions: true,
+    throwsForControlFlow: true,
+  },
+  AcquireLock: {
+    purpose: 'Takes the per-database lock',
+    reachesFrontEnd: false,
+    locks: [UPDATE, GET],
+    catalog: [],
+    slackWebhook: false,
+    describesBackupExecutions: true,
+    throwsForControlFlow: true,
+  },
+  SubmitBackup: {
+    purpose: 'Submits BACKUP SNAPSHOT or adopts an earlier attempt of the same slot',
+    reachesFrontEnd: true,
+    locks: [UPDATE],
+    catalog: [QUERY],
+    slackWebhook: false,
+    describesBackupExecutions: false,
+    throwsForControlFlow: true,
+  },
+  CheckBackup: {
+    purpose: 'Polls SHOW BACKUP and renews the leases',
+    reachesFrontEnd: true,
+    locks: [UPDATE],
+    catalog: [],
+    slackWebhook: false,
+    describesBackupExecutions: false,
+    throwsForControlFlow: false,
+  },
+  CancelBackup: {
+    purpose: 'Cancels a backup past its deadline',
+    reachesFrontEnd: true,
+    locks: [UPDATE],
+    catalog: [],
+    slackWebhook: false,
+    describesBackupExecutions: false,
+    throwsForControlFlow: false,
+  },
+  CancelIfOurs: {
+    purpose: 'Cancels our StarRocks job after an error, only if it is still ours',
+    reachesFrontEnd: true,
+    locks: [UPDATE],
+    catalog: [],
+    slackWebhook: false,
+    describesBackupExecutions: false,
+    throwsForControlFlow: false,
+  },
+  VerifySnapshot: {
+    purpose: 'Checks that SHOW SNAPSHOT lists the finished snapshot',
+    reachesFrontEnd: true,
+    locks: [],
+    catalog: [],
+    slackWebhook: false,
+    describesBackupExecutions: false,
+    throwsForControlFlow: false,
+  },
+  RecordResult: {
+    purpose: 'Writes the outcome of a backup attempt to the catalog',
+    reachesFrontEnd: false,
+    locks: [UPDATE],
+    catalog: [PUT, GET],
+    slackWebhook: false,
+    describesBackupExecutions: false,
+    throwsForControlFlow: false,
+  },
+  ReleaseLeases: {
+    purpose: 'Frees the lock and the slot',
+    reachesFrontEnd: false,
+    locks: [UPDATE],
+    catalog: [],
+    slackWebhook: false,
+    describesBackupExecutions: false,
+    throwsForControlFlow: false,
+  },
+  NotifyFailure: {
+    purpose: 'Posts the Slack alert of a failed backup',
+    reachesFrontEnd: false,
+    locks: [],
+    catalog: [UPDATE, GET],
+    slackWebhook: true,
+    describesBackupExecutions: false,
+    throwsForControlFlow: false,
+  },
+  SummarizeRun: {
+    purpose: 'Summarizes a nightly run from the catalog',
+    reachesFrontEnd: false,
+    locks: [],
+    catalog: [QUERY, GET],
+    slackWebhook: true,
+    describesBackupExecutions: false,
+    throwsForControlFlow: false,
+  },
+};

@@ -1,0 +1,152 @@
+import { ArnFormat, type CfnResource, type Duration, Names, type RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import {
+  functionPlaceholder,
+  placeholdersIn,
+  readDefinitionText,
+  type StateMachineName,
+  TASK_FUNCTIONS,
+  type TaskFunctionName,
+} from '../../statemachines/definitions.ts';
+import { acknowledgeNag, nagText } from './nag.ts';
+
+/** Properties of a state machine loaded from one of the project's ASL files. */
+export interface StateMachineFromFileProps {
+  /** Which ASL file (see statemachines/definitions.ts). */
+  readonly definition: StateMachineName;
+  /** Every Task function by placeholder stem; the machine is granted only those its definition names. */
+  readonly functions: Readonly<Record<TaskFunctionName, lambda.IFunction>>;
+  /** Substitutions for the placeholders that are not function ARNs (e.g. `Partition`). */
+  readonly substitutions?: Readonly<Record<string, string>>;
+  /** Written into the definition as its top-level `TimeoutSeconds`. */
+  readonly timeout: Duration;
+  /** @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+/**
+ * A Standard state machine whose definition is an ASL file of this project, loaded with
+ * `DefinitionBody.fromString` and CloudFormation `DefinitionSubstitutions`, with its execution timeout set,
+ * logging ALL (with execution data: inputs carry no secrets) to its own log group, X-Ray tracing, and
+ * `lambda:InvokeFunction` on exactly the functions its definition references.
+ */
+export class StateMachineFromFile extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly logGroup: logs.LogGroup;
+  /** The Task functions the definition references, by stem. */
+  readonly invokedFunctions: readonly TaskFunctionName[];
+
+  constructor(scope: Construct, id: string, props: StateMachineFromFileProps) {
+    super(scope, id);
+
+    const text = readDefinitionText(props.definition);
+    const placeholders = placeholdersIn(text);
+    const stems = Object.keys(TASK_FUNCTIONS) as TaskFunctionName[];
+    this.invokedFunctions = stems.filter((stem) => placeholders.includes(functionPlaceholder(stem)));
+
+    const substitutions: Record<string, string> = { ...props.substitutions };
+    for (const stem of this.invokedFunctions) {
+      substitutions[functionPlaceholder(stem)] = props.functions[stem].functionArn;
+    }
+    const missing = placeholders.filter((name) => substitutions[name] === undefined);
+    if (missing.length > 0) {
+      throw new Error(
+        `${props.definition}: no substitution for ${missing.map((name) => `\${${name}}`).join(', ')}`,
+      );
+    }
+    const unused = Object.keys(substitutions).filter((name) => !placeholders.includes(name));
+    if (unused.length > 0) {
+      throw new Error(`${props.definition}: substitutions not used by the definition: ${unused.join(', ')}`);
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      // The vended-logs prefix keeps Step Functions from growing the account's CloudWatch Logs resource policy.
+      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 400, separator: '-' })}`,
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: props.logRemovalPolicy,
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromString(withTimeout(text, props.timeout)),
+      definitionSubstitutions: substitutions,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+
+    acknowledgeNag(
+      this.stateMachine.role.node.findChild('DefaultPolicy'),
+      'IAM5[Resource::*]',
+      'Step Functions logging and tracing: the CloudWatch Logs delivery actions (logs:CreateLogDelivery, logs:PutResourcePolicy, …) and the X-Ray actions support no resource-level permissions.',
+    );
+
+    if (this.invokedFunctions.length > 0) {
+      // Unqualified ARNs only: the definition names functions, never versions or aliases.
+      this.stateMachine.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: this.invokedFunctions.map((stem) => props.functions[stem].functionArn),
+        }),
+      );
+    }
+  }
+
+  /** Tells cfn-lint to skip these checks on this state machine's resource (say why where you call it). */
+  ignoreCfnLintChecks(checks: readonly string[]): void {
+    (this.stateMachine.node.defaultChild as CfnResource).addMetadata('cfn-lint', {
+      config: { ignore_checks: [...checks] },
+    });
+  }
+
+  /** Lets this machine run `child` with `states:startExecution.sync` (start, describe, stop, and the managed rule). */
+  allowSyncStartOf(child: sfn.StateMachine): void {
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [child.stateMachineArn] }),
+    );
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: [executionArnPattern(child)],
+      }),
+    );
+    acknowledgeNag(
+      this.stateMachine.role.node.findChild('DefaultPolicy'),
+      `IAM5[Resource::${nagText(this, executionArnPattern(child))}]`,
+      'Child executions are named at run time (one per database); the pattern is limited to executions of the BackupDatabase state machine.',
+    );
+    // `.sync` waits on an EventBridge rule Step Functions manages in the account; without these every run fails.
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+        resources: [
+          this.stateMachine.stack.formatArn({
+            service: 'events',
+            resource: 'rule',
+            resourceName: 'StepFunctionsGetEventsForStepFunctionsExecutionRule',
+          }),
+        ],
+      }),
+    );
+  }
+}
+
+/** `arn:<partition>:states:<region>:<account>:execution:<machine name>:*`: every execution of `machine`. */
+export function executionArnPattern(machine: sfn.StateMachine): string {
+  return machine.stack.formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${machine.stateMachineName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+/** The definition text with its top-level `TimeoutSeconds` set (whole seconds). */
+export function withTimeout(definitionText: string, timeout: Duration): string {
+  const document = JSON.parse(definitionText) as Record<string, unknown>;
+  return JSON.stringify({ ...document, TimeoutSeconds: timeout.toSeconds({ integral: true }) });
+}

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import type { StatusCommandOptions } from '../inspect/status-command.ts';
+import { parseDurationSeconds, parseInstant } from '../support/option-parsers.ts';
+import { configOption, runAction, storeOptions, verboseOption } from './common.ts';
+
+const HELP = `
+For each database with a good snapshot in the local catalog (and, with --resolve, each database of the FE that a
+schedule selects): its latest good snapshot, the snapshot's age, and a verdict against the schedules:
+  fresh  the latest good snapshot is from the most recent expected slot or later
+  late   an expected slot's grace period passed and the latest good snapshot is older than that slot
+  never  no good snapshot at all
+A slot is expected once its grace period is over; the grace defaults to the cluster's timeoutSeconds (the
+deadline of one backup: before it, the slot's backup may still be running).
+
+Examples:
+  $ sr-backup status --config backup.yaml
+  $ sr-backup status --config backup.yaml --cluster prod --resolve --grace 2h
+  $ sr-backup status --config backup.yaml --json | jq '.databases[] | select(.state != "fresh")'`;
+
+/** Adds `sr-backup status`. */
+export function registerStatusCommand(program: Command): void {
+  const command = configOption(
+    program
+      .command('status')
+      .description('Latest good snapshot per database and its age: fresh / late / never'),
+  )
+    .option('--cluster <name>', 'only this cluster (default: every cluster of the config)')
+    .option('--schedule <name>', 'judge against this schedule only (default: every enabled schedule)')
+    .option('--resolve', 'also list the databases of the FE that a schedule selects (connects to the FE)')
+    .option(
+      '--grace <duration>',
+      'grace period after a slot, e.g. 3600, 90m, 2h (default: timeoutSeconds)',
+      parseDurationSeconds,
+    )
+    .option('--at <ISO-8601>', 'judge as of this time instead of now', parseInstant)
+    .option('--json', 'print {evaluatedAt, clusters, databases: [...]} as JSON on stdout');
+  storeOptions(command);
+  verboseOption(command);
+  command.addHelpText('after', HELP).action(async (options: StatusCommandOptions) => {
+    const { runStatusCommand } = await import('../inspect/status-command.ts');
+    await runAction((io) => runStatusCommand(options, io));
+  });
+}

@@ -1,0 +1,45 @@
+/** Reading the snapshot catalog for the `snapshots` and `status` commands. */
+import type { BackupAttempt, CatalogStore } from '../../../lambdas/catalog/index.ts';
+
+/** Far enough ahead that every recorded slot is before it. */
+const END_OF_TIME = new Date(Date.UTC(9999, 0, 1));
+
+/**
+ * The newest `limit` attempts of one database, or of a whole cluster when `database` is undefined, newest slot
+ * first (then newest record first).
+ */
+export async function newestAttempts(
+  catalog: Pick<CatalogStore, 'listSnapshots' | 'listOlderThan'>,
+  request: { readonly cluster: string; readonly database?: string | undefined; readonly limit: number },
+): Promise<BackupAttempt[]> {
+  const attempts: BackupAttempt[] = [];
+  let cursor: string | null = null;
+  if (request.database !== undefined) {
+    const database = request.database;
+    do {
+      const page = await catalog.listSnapshots({ cluster: request.cluster, database, cursor, limit: 100 });
+      attempts.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null && attempts.length < request.limit);
+  } else {
+    // The cluster/time index reads oldest first; a local catalog is small enough to read whole.
+    do {
+      const page = await catalog.listOlderThan({
+        cluster: request.cluster,
+        before: END_OF_TIME,
+        cursor,
+        limit: 500,
+      });
+      attempts.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+  }
+  return attempts
+    .sort(
+      (a, b) =>
+        b.scheduledTime.localeCompare(a.scheduledTime) ||
+        b.recordedAt.localeCompare(a.recordedAt) ||
+        a.database.localeCompare(b.database),
+    )
+    .slice(0, request.limit);
+}

@@ -1,0 +1,267 @@
+/** `sr-backup plan`: the next slots of every schedule with their labels; with --resolve, what they would back up. */
+import {
+  type ClusterConfig,
+  loadConfigFile,
+  nextSlots,
+  type ScheduleConfig,
+} from '../../../lambdas/shared/config/index.ts';
+import { buildSnapshotLabel, formatSlotTimeUtc, sanitiseNamePart } from '../../../lambdas/starrocks/index.ts';
+import type { Colors } from '../format/color.ts';
+import { formatTable } from '../format/table.ts';
+import { formatInZone, formatUtc } from '../format/time.ts';
+import { EXIT, type ExitCode } from '../support/cli-error.ts';
+import { type ErrorContext, explainError } from '../support/explain-error.ts';
+import { type CommandIo, colorsFor } from '../support/io.ts';
+import { reportError } from '../support/report.ts';
+import { schedulesNamed, selectClusters } from '../support/selection.ts';
+import { withLocalStarRocks } from '../support/starrocks.ts';
+import {
+  type DatabaseResolution,
+  describeReason,
+  readFe,
+  resolveScheduleDatabases,
+} from './resolve-databases.ts';
+
+/** Options of `sr-backup plan`. */
+export interface PlanCommandOptions {
+  readonly config: string;
+  readonly cluster?: string;
+  readonly schedule?: string;
+  readonly resolve?: boolean;
+  readonly database?: string[];
+  readonly count: number;
+  readonly from?: Date;
+  readonly json?: boolean;
+  readonly verbose?: boolean;
+}
+
+/** One upcoming slot. */
+export interface PlannedSlot {
+  readonly utc: string;
+  /** Wall-clock time in the schedule's zone, with its offset. */
+  readonly local: string;
+  /** The label with `{database}` and `{hash}` placeholders. */
+  readonly labelPattern: string;
+  /** With --resolve: the label of every database that would be backed up. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** One schedule's plan. */
+export interface SchedulePlan {
+  readonly schedule: string;
+  readonly cron: string;
+  readonly timezone: string;
+  readonly enabled: boolean;
+  readonly slots: readonly PlannedSlot[];
+  readonly databases?: DatabaseResolution;
+}
+
+/** One cluster's plan. */
+export interface ClusterPlan {
+  readonly cluster: string;
+  readonly host: string;
+  readonly port: number;
+  readonly repository: string;
+  readonly maxConcurrentBackups: number;
+  readonly schedules: readonly SchedulePlan[];
+}
+
+/** The label a slot gives `{database}`, with the per-database hash left as `{hash}`. */
+export function labelPattern(schedule: string, slot: Date): string {
+  const schedulePart = sanitiseNamePart(schedule) || 'schedule';
+  return `${/^[A-Za-z]/.test(schedulePart) ? schedulePart : `s${schedulePart}`}_{database}_${formatSlotTimeUtc(slot)}_{hash}`;
+}
+
+/**
+ * Plans one schedule (no I/O). Labels are listed for the databases the FE resolution includes, or else for the
+ * databases named explicitly (`--database`).
+ */
+export function planSchedule(
+  cluster: ClusterConfig,
+  schedule: ScheduleConfig,
+  options: {
+    readonly from: Date;
+    readonly count: number;
+    readonly resolution?: DatabaseResolution;
+    readonly databases?: readonly string[];
+  },
+): SchedulePlan {
+  const slots = schedule.enabled ? nextSlots(schedule, options.from, options.count) : [];
+  const resolution = options.resolution;
+  const labelled = resolution
+    ? resolution.included.map((entry) => entry.database)
+    : (options.databases ?? []);
+  return {
+    schedule: schedule.name,
+    cron: schedule.cron,
+    timezone: schedule.timezone,
+    enabled: schedule.enabled,
+    slots: slots.map((slot) => ({
+      utc: slot.toISOString(),
+      local: formatInZone(slot, schedule.timezone),
+      labelPattern: labelPattern(schedule.name, slot),
+      ...(resolution || labelled.length > 0
+        ? {
+            labels: Object.fromEntries(
+              labelled.map((database) => [
+                database,
+                buildSnapshotLabel({
+                  cluster: cluster.name,
+                  schedule: schedule.name,
+                  database,
+                  scheduledTime: slot,
+                }),
+              ]),
+            ),
+          }
+        : {}),
+    })),
+    ...(resolution ? { databases: resolution } : {}),
+  };
+}
+
+function formatSchedulePlan(plan: SchedulePlan, colors: Colors): string[] {
+  const lines = [
+    `  ${colors.bold(`schedule ${plan.schedule}`)}: cron ${plan.cron} in ${plan.timezone}${plan.enabled ? '' : colors.yellow(' (disabled: it never fires)')}`,
+  ];
+  if (plan.slots.length > 0) {
+    lines.push(
+      formatTable(
+        [
+          { header: '#', align: 'right' },
+          { header: `LOCAL (${plan.timezone})` },
+          { header: 'UTC' },
+          { header: 'LABEL' },
+        ],
+        // Without the FE, named databases (--database) get their exact labels; otherwise the pattern is shown.
+        plan.slots.flatMap((slot, index) => {
+          const labels = plan.databases === undefined ? Object.values(slot.labels ?? {}) : [];
+          return (labels.length > 0 ? labels : [slot.labelPattern]).map((label) => [
+            String(index + 1),
+            slot.local,
+            formatUtc(slot.utc),
+            label,
+          ]);
+        }),
+        { indent: '    ', styleHeader: colors.bold },
+      ),
+    );
+  } else if (plan.enabled) {
+    lines.push('    no future slot (the cron year field has run out)');
+  }
+  const resolution = plan.databases;
+  if (resolution) {
+    const next = plan.slots[0];
+    lines.push(`    StarRocks ${resolution.version}: ${resolution.included.length} to back up`);
+    if (resolution.included.length > 0) {
+      lines.push(
+        formatTable(
+          [
+            { header: 'DATABASE' },
+            { header: 'TABLES', align: 'right' },
+            { header: 'LABEL AT THE NEXT SLOT' },
+            { header: 'NOTE' },
+          ],
+          resolution.included.map((entry) => [
+            entry.database,
+            String(entry.tables),
+            next?.labels?.[entry.database] ?? '-',
+            entry.leftOutObjects.length > 0 ? `left out: ${entry.leftOutObjects.join(', ')}` : '',
+          ]),
+          { indent: '      ', styleHeader: colors.bold },
+        ),
+      );
+    }
+    lines.push(`    left out: ${resolution.excluded.length}`);
+    if (resolution.excluded.length > 0) {
+      lines.push(
+        formatTable(
+          [{ header: 'DATABASE' }, { header: 'WHY' }],
+          resolution.excluded.map((entry) => [entry.database, describeReason(entry)]),
+          { indent: '      ', styleHeader: colors.bold },
+        ),
+      );
+    }
+  }
+  return lines;
+}
+
+async function planCluster(
+  cluster: ClusterConfig,
+  schedules: readonly ScheduleConfig[],
+  options: PlanCommandOptions,
+  io: CommandIo,
+): Promise<ClusterPlan> {
+  const from = options.from ?? new Date(io.clock.now());
+  const base = {
+    cluster: cluster.name,
+    host: cluster.host,
+    port: cluster.port,
+    repository: cluster.repository,
+    maxConcurrentBackups: cluster.maxConcurrentBackups,
+  };
+  if (!options.resolve) {
+    return {
+      ...base,
+      schedules: schedules.map((schedule) =>
+        planSchedule(cluster, schedule, {
+          from,
+          count: options.count,
+          ...(options.database ? { databases: options.database } : {}),
+        }),
+      ),
+    };
+  }
+  return withLocalStarRocks(cluster, io.env, async (client) => {
+    const fe = await readFe(client);
+    const plans: SchedulePlan[] = [];
+    for (const schedule of schedules) {
+      const resolution = await resolveScheduleDatabases(fe, cluster, schedule);
+      plans.push(planSchedule(cluster, schedule, { from, count: options.count, resolution }));
+    }
+    return { ...base, schedules: plans };
+  });
+}
+
+/** Runs the command; resolves with the exit status. */
+export async function runPlanCommand(options: PlanCommandOptions, io: CommandIo): Promise<ExitCode> {
+  const colors = colorsFor(io);
+  const context: { -readonly [K in keyof ErrorContext]: ErrorContext[K] } = { configPath: options.config };
+  try {
+    const config = await loadConfigFile(options.config);
+    const clusters = selectClusters(config, options.cluster, options.config);
+    const plans: ClusterPlan[] = [];
+    for (const { selected, schedules } of schedulesNamed(clusters, options.schedule)) {
+      const { cluster } = selected;
+      context.cluster = {
+        name: cluster.name,
+        host: cluster.host,
+        port: cluster.port,
+        user: cluster.user,
+        index: selected.index,
+      };
+      plans.push(await planCluster(cluster, schedules, options, io));
+    }
+    if (options.json) {
+      io.stdout.write(`${JSON.stringify({ clusters: plans }, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    const { out } = colors;
+    const lines: string[] = [];
+    for (const plan of plans) {
+      lines.push(
+        `${out.bold(`cluster ${plan.cluster}`)}: FE ${plan.host}:${plan.port}, repository ${plan.repository}, at most ${plan.maxConcurrentBackups} backup${plan.maxConcurrentBackups === 1 ? '' : 's'} at once`,
+      );
+      if (plan.schedules.length === 0) lines.push('  no schedules');
+      for (const schedule of plan.schedules) lines.push(...formatSchedulePlan(schedule, out));
+    }
+    if (!options.resolve)
+      lines.push(out.dim('(add --resolve to see which databases each schedule would back up)'));
+    io.stdout.write(`${lines.join('\n')}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    const explained = explainError(error, context);
+    reportError(explained, { stderr: io.stderr, colors: colors.err, verbose: options.verbose === true });
+    return explained.exitCode;
+  }
+}

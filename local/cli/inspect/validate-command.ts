@@ -1,0 +1,96 @@
+/** `sr-backup validate`: checks the configuration file and says what it describes. */
+import { type BackupConfig, loadConfigFile, nextSlots } from '../../../lambdas/shared/config/index.ts';
+import { ConfigError } from '../../../lambdas/shared/errors.ts';
+import { formatUtc } from '../format/time.ts';
+import { EXIT, type ExitCode } from '../support/cli-error.ts';
+import { explainError } from '../support/explain-error.ts';
+import { type CommandIo, colorsFor } from '../support/io.ts';
+import { reportError } from '../support/report.ts';
+
+/** Options of `sr-backup validate`. */
+export interface ValidateCommandOptions {
+  readonly config: string;
+  readonly json?: boolean;
+  readonly verbose?: boolean;
+}
+
+/** A remark about a valid configuration that may not be what the user meant. */
+function notesOf(config: BackupConfig): string[] {
+  const notes: string[] = [];
+  config.clusters.forEach((cluster, index) => {
+    if (cluster.schedules.length === 0)
+      notes.push(`clusters[${index}] (${cluster.name}) has no schedules: nothing will run it on its own`);
+    cluster.schedules.forEach((schedule, scheduleIndex) => {
+      if (!schedule.enabled)
+        notes.push(`clusters[${index}].schedules[${scheduleIndex}] (${schedule.name}) is disabled`);
+    });
+    if (cluster.passwordSecretArn === undefined)
+      notes.push(
+        `clusters[${index}] (${cluster.name}) names no passwordSecretArn: deployed, it logs in with an empty password`,
+      );
+  });
+  return notes;
+}
+
+/** Runs the command; resolves with the exit status. */
+export async function runValidateCommand(options: ValidateCommandOptions, io: CommandIo): Promise<ExitCode> {
+  const colors = colorsFor(io);
+  let config: BackupConfig;
+  try {
+    config = await loadConfigFile(options.config);
+  } catch (error) {
+    const explained = explainError(error, { configPath: options.config, validating: true });
+    if (options.json) {
+      const issues = error instanceof ConfigError ? error.issues : [explained.message];
+      io.stdout.write(`${JSON.stringify({ config: options.config, valid: false, issues }, null, 2)}\n`);
+    }
+    reportError(explained, { stderr: io.stderr, colors: colors.err, verbose: options.verbose === true });
+    return explained.exitCode;
+  }
+  const now = new Date(io.clock.now());
+  const notes = notesOf(config);
+  if (options.json) {
+    const document = {
+      config: options.config,
+      valid: true,
+      issues: [],
+      notes,
+      clusters: config.clusters.map((cluster) => ({
+        name: cluster.name,
+        host: cluster.host,
+        port: cluster.port,
+        repository: cluster.repository,
+        schedules: cluster.schedules.map((schedule) => ({
+          name: schedule.name,
+          cron: schedule.cron,
+          timezone: schedule.timezone,
+          enabled: schedule.enabled,
+          nextSlot: schedule.enabled ? (nextSlots(schedule, now, 1)[0]?.toISOString() ?? null) : null,
+        })),
+      })),
+    };
+    io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const { out } = colors;
+  const scheduleCount = config.clusters.reduce((sum, cluster) => sum + cluster.schedules.length, 0);
+  const lines = [
+    `${out.green('✔')} ${options.config} is valid: ${config.clusters.length} cluster${config.clusters.length === 1 ? '' : 's'}, ${scheduleCount} schedule${scheduleCount === 1 ? '' : 's'}`,
+  ];
+  for (const cluster of config.clusters) {
+    lines.push(
+      `  ${out.bold(cluster.name)}: ${cluster.host}:${cluster.port}, repository ${cluster.repository}, include ${cluster.include.join(' ')}${cluster.exclude.length > 0 ? `, exclude ${cluster.exclude.join(' ')}` : ''}, at most ${cluster.maxConcurrentBackups} at once`,
+    );
+    for (const schedule of cluster.schedules) {
+      const next = schedule.enabled ? nextSlots(schedule, now, 1)[0] : undefined;
+      lines.push(
+        `    ${schedule.name}: cron ${schedule.cron} in ${schedule.timezone}${
+          schedule.enabled ? (next ? `, next ${formatUtc(next)}` : ', no future slot') : ' (disabled)'
+        }`,
+      );
+    }
+  }
+  for (const note of notes) lines.push(out.yellow(`  note: ${note}`));
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return EXIT.ok;
+}

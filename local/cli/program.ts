@@ -1,0 +1,46 @@
+/** The `sr-backup` command line: every command of the CLI contract (docs/cli.md). */
+import { Command } from 'commander';
+import { registerDemoCommand } from './commands/demo.ts';
+import { registerEmulatorCommand } from './commands/emulator.ts';
+import { registerPlanCommand } from './commands/plan.ts';
+import { registerRunCommand } from './commands/run.ts';
+import { registerSnapshotsCommand } from './commands/snapshots.ts';
+import { registerStartCommand } from './commands/start.ts';
+import { registerStatusCommand } from './commands/status.ts';
+import { registerValidateCommand } from './commands/validate.ts';
+
+const EXAMPLES = `
+Examples:
+  $ npm start                                         # demo: a whole nightly backup on the embedded emulator
+  $ sr-backup validate --config backup.yaml
+  $ sr-backup plan --config backup.yaml --resolve
+  $ sr-backup run --config backup.yaml
+  $ sr-backup snapshots --config backup.yaml --database sales
+  $ sr-backup status --config backup.yaml
+  $ sr-backup start --config backup.yaml --cluster prod --state-machine-arn arn:aws:states:…
+
+Run \`sr-backup <command> --help\` for each command's options. Documentation: docs/cli.md`;
+
+/**
+ * Builds the program. Usage errors throw commander's CommanderError (exitOverride) so main can map them to
+ * exit status 2; help and version exit 0.
+ */
+export function createProgram(): Command {
+  const program = new Command('sr-backup')
+    .description(
+      'StarRocks backup scheduler: run a nightly backup locally, inspect the snapshot catalog, or start the deployed workflow.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .addHelpText('after', EXAMPLES);
+  registerRunCommand(program);
+  registerSnapshotsCommand(program);
+  registerStatusCommand(program);
+  registerValidateCommand(program);
+  registerPlanCommand(program);
+  registerStartCommand(program);
+  registerDemoCommand(program);
+  registerEmulatorCommand(program);
+  return program;
+}

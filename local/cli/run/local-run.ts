@@ -1,0 +1,76 @@
+/**
+ * One local nightly run as the CLI shows it: the real workflow (runNightlyLocally), its progress on a terminal
+ * task list, as plain lines, or not at all, and the Slack alerts it produced.
+ */
+import type { Clock } from '../../../lambdas/shared/clock.ts';
+import type { BackupConfig, ScheduleConfig } from '../../../lambdas/shared/config/index.ts';
+import type { EnvironmentVariables } from '../../../lambdas/shared/env.ts';
+import type { ObservedAlert } from '../../../lambdas/shared/runtime/context.ts';
+import { type LocalRunResult, type LocalTables, runNightlyLocally } from '../../runner/run-nightly.ts';
+import type { Colors } from '../format/color.ts';
+import { attachLineProgress } from '../progress/line-progress.ts';
+import { RunProgress } from '../progress/run-progress.ts';
+import { showTaskList } from '../progress/task-list-progress.ts';
+
+/** How progress is shown. */
+export type ProgressDisplay =
+  | { readonly kind: 'task-list'; readonly title: string; readonly output: NodeJS.WritableStream }
+  | { readonly kind: 'lines'; readonly stream: NodeJS.WritableStream }
+  | { readonly kind: 'none' };
+
+/** One run to execute. */
+export interface LocalRunRequest {
+  readonly config: BackupConfig;
+  readonly cluster: string;
+  readonly schedule: ScheduleConfig;
+  readonly scheduledTime: Date;
+  readonly databases?: readonly string[] | undefined;
+  readonly tables: LocalTables;
+  /** STARROCKS_PASSWORD…, SLACK_WEBHOOK_URL. */
+  readonly secretEnv: EnvironmentVariables;
+  readonly display: ProgressDisplay;
+  readonly colors: Colors;
+  readonly clock: Clock;
+  /** Every Slack message the run built, delivered or not. */
+  readonly onAlert: (alert: ObservedAlert) => void;
+}
+
+/** Runs the nightly workflow locally while showing its progress; resolves with the runner's result. */
+export async function executeLocalRun(request: LocalRunRequest): Promise<LocalRunResult> {
+  const progress = new RunProgress();
+  const detach =
+    request.display.kind === 'lines'
+      ? attachLineProgress(progress, request.display.stream, request.colors)
+      : undefined;
+  const work = runNightlyLocally({
+    config: request.config,
+    cluster: request.cluster,
+    schedule: request.schedule,
+    scheduledTime: request.scheduledTime,
+    databases: request.databases,
+    tables: request.tables,
+    clock: request.clock,
+    secretEnv: request.secretEnv,
+    onEvent: (event) => {
+      try {
+        progress.apply(event);
+      } catch {
+        // A display problem must never disturb the backup itself.
+      }
+    },
+    onAlert: request.onAlert,
+  });
+  try {
+    if (request.display.kind === 'task-list') {
+      await showTaskList(progress, work, {
+        title: request.display.title,
+        clock: request.clock,
+        colors: request.colors,
+        output: request.display.output,
+      });
+    }
+    return await work;
+  } finally {
+    detach?.();
+  }
+}

@@ -1,0 +1,60 @@
+/** Talking to a cluster's FE from the CLI, with the password from the local environment. */
+import type { ClusterConfig } from '../../../lambdas/shared/config/index.ts';
+import type { EnvironmentVariables } from '../../../lambdas/shared/env.ts';
+import { createSecretResolver } from '../../../lambdas/shared/secrets.ts';
+import {
+  type StarRocksClient,
+  type StarRocksSettings,
+  type StarRocksTlsSettings,
+  type StarRocksVersion,
+  withStarRocksClientSession,
+} from '../../../lambdas/starrocks/index.ts';
+
+type ClusterConnection = Pick<
+  ClusterConfig,
+  'name' | 'host' | 'port' | 'user' | 'tls' | 'connectTimeoutSeconds' | 'statementTimeoutSeconds'
+>;
+
+function tlsSettings(tls: ClusterConfig['tls']): StarRocksTlsSettings {
+  if (typeof tls === 'boolean') return tls;
+  return { rejectUnauthorized: tls.rejectUnauthorized, ...(tls.ca === undefined ? {} : { ca: tls.ca }) };
+}
+
+/**
+ * Connection settings of a cluster; the password comes from `STARROCKS_PASSWORD_<CLUSTER>`, else
+ * `STARROCKS_PASSWORD`, else it is empty (StarRocks' default root).
+ */
+export async function localStarRocksSettings(
+  cluster: ClusterConnection,
+  env: EnvironmentVariables,
+): Promise<StarRocksSettings> {
+  return {
+    host: cluster.host,
+    port: cluster.port,
+    user: cluster.user,
+    password: await createSecretResolver({ mode: 'env', env }).starRocksPassword(cluster),
+    connectTimeoutMs: Math.round(cluster.connectTimeoutSeconds * 1000),
+    statementTimeoutMs: Math.round(cluster.statementTimeoutSeconds * 1000),
+    tls: tlsSettings(cluster.tls),
+  };
+}
+
+/** Runs `work` over one connection to the cluster's FE (typed errors: unreachable, login refused, …). */
+export async function withLocalStarRocks<T>(
+  cluster: ClusterConnection,
+  env: EnvironmentVariables,
+  work: (client: StarRocksClient) => Promise<T>,
+): Promise<T> {
+  return withStarRocksClientSession(await localStarRocksSettings(cluster, env), work);
+}
+
+/**
+ * Logs in and reads the version: a dead FE or a wrong password fails here within the connect timeout, instead of
+ * after the workflow's retries with backoff (which are right for a deployed run, and slow for a person waiting).
+ */
+export function checkStarRocks(
+  cluster: ClusterConnection,
+  env: EnvironmentVariables,
+): Promise<StarRocksVersion> {
+  return withLocalStarRocks(cluster, env, (client) => client.currentVersion());
+}

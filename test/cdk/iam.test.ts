@@ -1,0 +1,315 @@
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { describe, expect, it } from 'vitest';
+import { FUNCTION_ACCESS } from '../../cdk/constructs/function-access.ts';
+import { TASK_FUNCTIONS, type TaskFunctionName } from '../../statemachines/definitions.ts';
+import {
+  configFrom,
+  exampleConfig,
+  logicalIdByPath,
+  resourcesOfType,
+  synthConstruct,
+  synthStack,
+  type TemplateResource,
+} from './support.ts';
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+const config = exampleConfig();
+const { template } = synthStack({ config });
+const policies = resourcesOfType(template, 'AWS::IAM::Policy');
+const roles = resourcesOfType(template, 'AWS::IAM::Role');
+
+const actionsOf = (statement: Statement): string[] =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+/** The statements of every policy attached to a role (its default policy and shared ones), and inline ones. */
+function statementsOfRole(roleId: string): Statement[] {
+  const attached = Object.values(policies).filter((policy) =>
+    (policy.Properties.Roles as Array<{ Ref: string }>).some((ref) => ref.Ref === roleId),
+  );
+  const inline = (roles[roleId]?.Properties.Policies ?? []) as Array<{
+    PolicyDocument: { Statement: Statement[] };
+  }>;
+  return [
+    ...attached.flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    ),
+    ...inline.flatMap((policy) => policy.PolicyDocument.Statement),
+  ];
+}
+
+const functionRole = (stem: TaskFunctionName) =>
+  logicalIdByPath(template, `/Scheduler/${stem}/Role/Resource`);
+const functionStatements = (stem: TaskFunctionName) => statementsOfRole(functionRole(stem));
+const tableActions = (stem: TaskFunctionName, table: 'LocksTable' | 'CatalogTable') =>
+  functionStatements(stem)
+    .filter((statement) => JSON.stringify(statement.Resource).includes(`Scheduler${table}`))
+    .flatMap(actionsOf)
+    .sort();
+const stateMachineStatements = (name: 'NightlyBackup' | 'BackupDatabase') =>
+  statementsOfRole(logicalIdByPath(template, `/${name}/StateMachine/Role/Resource`));
+const functionArn = (stem: TaskFunctionName) => ({
+  'Fn::GetAtt': [logicalIdByPath(template, `/Scheduler/${stem}/Function/Resource`), 'Arn'],
+});
+const stems = Object.keys(TASK_FUNCTIONS) as TaskFunctionName[];
+
+describe('Task function roles', () => {
+  it.each(stems)('%s acts on the locks table exactly as FUNCTION_ACCESS declares', (stem) => {
+    expect(tableActions(stem, 'LocksTable')).toEqual([...FUNCTION_ACCESS[stem].locks].sort());
+  });
+
+  it.each(stems)('%s acts on the catalog table exactly as FUNCTION_ACCESS declares', (stem) => {
+    expect(tableActions(stem, 'CatalogTable')).toEqual([...FUNCTION_ACCESS[stem].catalog].sort());
+  });
+
+  it('grants no function DeleteItem, Scan or a wildcard DynamoDB action', () => {
+    const dynamoActions = stems.flatMap((stem) =>
+      functionStatements(stem)
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('dynamodb:')),
+    );
+    expect(
+      dynamoActions.filter(
+        (action) => ['dynamodb:DeleteItem', 'dynamodb:Scan'].includes(action) || action.includes('*'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('grants no function access to a table index', () => {
+    const resources = stems.flatMap((stem) =>
+      functionStatements(stem).map((s) => JSON.stringify(s.Resource)),
+    );
+    expect(resources.filter((resource) => resource.includes('/index/'))).toEqual([]);
+  });
+
+  it('lets no function invoke anything', () => {
+    const invokes = stems.flatMap((stem) =>
+      functionStatements(stem)
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('lambda:') || action.startsWith('states:Start')),
+    );
+    expect(invokes).toEqual([]);
+  });
+
+  it('attaches no AWS managed policy to any role', () => {
+    expect(Object.values(roles).filter((role) => role.Properties.ManagedPolicyArns !== undefined)).toEqual(
+      [],
+    );
+  });
+
+  it('gives the FE-facing functions the cluster password secrets and no one else', () => {
+    const secret = config.clusters[0]?.passwordSecretArn as string;
+    const holders = stems.filter((stem) =>
+      functionStatements(stem).some((statement) =>
+        JSON.stringify(statement.Resource).includes(`"${secret}"`),
+      ),
+    );
+    expect(holders.sort()).toEqual(stems.filter((stem) => FUNCTION_ACCESS[stem].reachesFrontEnd).sort());
+  });
+
+  it('gives only NotifyFailure and SummarizeRun the Slack webhook secret', () => {
+    const webhook = config.slack.webhookSecretArn as string;
+    const holders = stems.filter((stem) =>
+      functionStatements(stem).some((statement) =>
+        JSON.stringify(statement.Resource).includes(`"${webhook}"`),
+      ),
+    );
+    expect(holders.sort()).toEqual(['NotifyFailure', 'SummarizeRun']);
+  });
+
+  it('reads a secret given without its random suffix through the -?????? wildcard, and only GetSecretValue', () => {
+    const secret = config.clusters[0]?.passwordSecretArn as string;
+    expect(
+      functionStatements('SubmitBackup').filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
+      ),
+    ).toEqual([
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: [secret, `${secret}-??????`] },
+    ]);
+  });
+
+  it('lets AcquireSlot and AcquireLock describe only BackupDatabase executions', () => {
+    const describers = stems.filter((stem) =>
+      functionStatements(stem).some((statement) => actionsOf(statement).includes('states:DescribeExecution')),
+    );
+    expect(describers.sort()).toEqual(['AcquireLock', 'AcquireSlot']);
+  });
+
+  it('scopes the holder liveness check to executions of the BackupDatabase state machine', () => {
+    const [statement] = functionStatements('AcquireLock').filter((s) =>
+      actionsOf(s).includes('states:DescribeExecution'),
+    );
+    expect(JSON.stringify(statement?.Resource)).toContain(
+      `":execution:",{"Fn::GetAtt":["${logicalIdByPath(template, '/BackupDatabase/StateMachine/Resource')}","Name"]},":*"`,
+    );
+  });
+
+  it('lets each function write only to its own log group', () => {
+    const stem = 'CheckBackup';
+    const logStatements = functionStatements(stem).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('logs:')),
+    );
+    expect(logStatements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logicalIdByPath(template, `/Scheduler/${stem}/Logs/Resource`), 'Arn'] },
+      },
+    ]);
+  });
+
+  it('uses a * resource in function roles only for X-Ray', () => {
+    const starActions = stems.flatMap((stem) =>
+      functionStatements(stem)
+        .filter((statement) => statement.Resource === '*')
+        .flatMap(actionsOf),
+    );
+    expect(new Set(starActions)).toEqual(new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']));
+  });
+});
+
+describe('state machine roles', () => {
+  it('lets BackupDatabase invoke exactly the functions its definition names', () => {
+    const invoke = stateMachineStatements('BackupDatabase').filter((s) =>
+      actionsOf(s).includes('lambda:InvokeFunction'),
+    );
+    const expected = stems
+      .filter((stem) => !['ResolveDatabases', 'SummarizeRun'].includes(stem))
+      .map(functionArn);
+    expect(invoke).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: expected }]);
+  });
+
+  it('lets NightlyBackup invoke only ResolveDatabases and SummarizeRun', () => {
+    const invoke = stateMachineStatements('NightlyBackup').filter((s) =>
+      actionsOf(s).includes('lambda:InvokeFunction'),
+    );
+    expect(invoke).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: [functionArn('ResolveDatabases'), functionArn('SummarizeRun')],
+      },
+    ]);
+  });
+
+  it('lets NightlyBackup start only BackupDatabase', () => {
+    const start = stateMachineStatements('NightlyBackup').filter((s) =>
+      actionsOf(s).includes('states:StartExecution'),
+    );
+    expect(start).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'states:StartExecution',
+        Resource: { Ref: logicalIdByPath(template, '/BackupDatabase/StateMachine/Resource') },
+      },
+    ]);
+  });
+
+  it('lets NightlyBackup describe and stop only BackupDatabase executions (.sync)', () => {
+    const [statement] = stateMachineStatements('NightlyBackup').filter((s) =>
+      actionsOf(s).includes('states:StopExecution'),
+    );
+    expect({ actions: statement?.Action, resource: JSON.stringify(statement?.Resource) }).toEqual({
+      actions: ['states:DescribeExecution', 'states:StopExecution'],
+      resource: expect.stringContaining(
+        `":execution:",{"Fn::GetAtt":["${logicalIdByPath(template, '/BackupDatabase/StateMachine/Resource')}","Name"]},":*"`,
+      ),
+    });
+  });
+
+  it('lets NightlyBackup manage the EventBridge rule that .sync needs, and no other rule', () => {
+    const [statement] = stateMachineStatements('NightlyBackup').filter((s) =>
+      actionsOf(s).includes('events:PutRule'),
+    );
+    expect({ actions: statement?.Action, resource: JSON.stringify(statement?.Resource) }).toEqual({
+      actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+      resource: expect.stringMatching(/:rule\/StepFunctionsGetEventsForStepFunctionsExecutionRule"\]\]\}$/),
+    });
+  });
+
+  it('lets BackupDatabase start no execution', () => {
+    expect(
+      stateMachineStatements('BackupDatabase')
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('states:')),
+    ).toEqual([]);
+  });
+});
+
+describe('scheduler role', () => {
+  const roleId = logicalIdByPath(template, '/Schedules/Role/Resource');
+
+  it('may only start the nightly state machine and write to its dead-letter queue', () => {
+    expect(statementsOfRole(roleId)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'states:StartExecution',
+        Resource: { Ref: logicalIdByPath(template, '/NightlyBackup/StateMachine/Resource') },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [logicalIdByPath(template, '/Schedules/DeadLetterQueue/Resource'), 'Arn'] },
+      },
+    ]);
+  });
+
+  it('can be assumed only by Scheduler on behalf of our schedule group in our account', () => {
+    const trust = (roles[roleId] as TemplateResource).Properties.AssumeRolePolicyDocument as {
+      Statement: Statement[];
+    };
+    expect(trust.Statement).toEqual([
+      expect.objectContaining({
+        Condition: {
+          StringEquals: {
+            'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+            'aws:SourceArn': {
+              'Fn::GetAtt': [logicalIdByPath(template, '/Schedules/Group/Resource'), 'Arn'],
+            },
+          },
+        },
+      }),
+    ]);
+  });
+});
+
+describe('secrets encrypted with a customer key', () => {
+  const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/0f4c4a6e-1111-2222-3333-444455556666';
+  const { template: withKey } = synthConstruct((stack) => ({
+    config: configFrom({
+      clusters: [
+        {
+          name: 'prod',
+          host: 'fe.internal',
+          repository: 'repo',
+          passwordSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod-pw',
+        },
+      ],
+    }),
+    secretsEncryptionKeys: [kms.Key.fromKeyArn(stack, 'SecretsKey', keyArn)],
+  }));
+
+  it('grants kms:Decrypt on the key only through Secrets Manager', () => {
+    const statements = Object.values(resourcesOfType(withKey, 'AWS::IAM::Policy')).flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    const decrypt = statements.filter((statement) => actionsOf(statement).includes('kms:Decrypt'));
+    expect(decrypt[0]).toEqual({
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: keyArn,
+      Condition: {
+        StringEquals: {
+          'kms:ViaService': {
+            'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+          },
+        },
+      },
+    });
+  });
+});
