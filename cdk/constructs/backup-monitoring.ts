@@ -10,6 +10,7 @@ import {
   CLUSTER_DIMENSION,
   DURATION_METRIC,
   METRICS_NAMESPACE,
+  METRICS_SERVICE_NAME,
   OUTCOME_METRICS,
 } from '../../lambdas/shared/metrics.ts';
 import type { TaskFunctionName } from '../../statemachines/definitions.ts';
@@ -21,7 +22,7 @@ import type { NodeFunction } from './node-function.ts';
  * (lambdas/shared/metrics.ts builds its Metrics with this service name). CloudWatch stores a metric per
  * dimension set, so an alarm must name both dimensions to find it; a test checks this against real output.
  */
-export const EMF_SERVICE_DIMENSION = { service: 'starrocks-backup-scheduler' } as const;
+export const EMF_SERVICE_DIMENSION = { service: METRICS_SERVICE_NAME } as const;
 
 /** Properties of the alarms and the dashboard. */
 export interface BackupMonitoringProps {

@@ -4,6 +4,9 @@ import type { BackupOutcomeState } from './outcomes.ts';
 /** The CloudWatch namespace of every metric the scheduler's code emits (EMF, through Powertools Metrics). */
 export const METRICS_NAMESPACE = 'StarRocksBackupScheduler';
 
+/** Powertools adds the service as a dimension of every metric, so alarms must name it too. */
+export const METRICS_SERVICE_NAME = 'starrocks-backup-scheduler';
+
 /** The dimension every backup metric carries. */
 export const CLUSTER_DIMENSION = 'Cluster';
 
@@ -24,7 +27,7 @@ export function emitBackupOutcome(outcome: {
   state: BackupOutcomeState;
   durationSeconds: number | null;
 }): void {
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'starrocks-backup-scheduler' });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE_NAME });
   metrics.addDimension(CLUSTER_DIMENSION, outcome.cluster);
   metrics.addMetric(OUTCOME_METRICS[outcome.state], MetricUnit.Count, 1);
   if (outcome.durationSeconds !== null)

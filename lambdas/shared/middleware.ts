@@ -53,7 +53,9 @@ function reportErrors(logger: Logger): MiddlewareObj<unknown, unknown, Error, Co
     onError: (request) => {
       const error = asTaskError(request.error);
       request.error = error;
-      const level = error instanceof BackupSchedulerError && error.retryable ? 'warn' : 'error';
+      // Our typed errors are expected outcomes the workflow handles (a held lock, a cancelled job): warn.
+      // Anything else is a bug or an unclassified failure: error.
+      const level = error instanceof BackupSchedulerError ? 'warn' : 'error';
       logger[level]('task failed', { errorType: error.name, errorMessage: error.message });
     },
   };
