@@ -148,15 +148,103 @@ export const pollSchema = z
     }
   });
 
+/** When a database counts as late: its expected slot plus this grace passed without a good snapshot. */
+export const freshnessSchema = z.strictObject({
+  /** Minutes after a slot before a missing snapshot is late; default: the cluster's timeoutSeconds. */
+  graceMinutes: z
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .optional(),
+});
+
+/**
+ * Size anomalies: a database whose size at backup time (SHOW DATA) falls below `(100 - dropPercent)%` or rises
+ * above `(100 + growthPercent)%` of the median of its recent FINISHED backups raises a warning.
+ */
+export const sizeAnomalySchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    dropPercent: z.number().gt(0).lt(100).default(50),
+    growthPercent: z.number().positive().max(100_000).default(200),
+    /** How many earlier sizes are needed before anything is judged. */
+    minHistory: z.number().int().min(1).max(50).default(3),
+  })
+  .default({ enabled: true, dropPercent: 50, growthPercent: 200, minHistory: 3 });
+
+/** Where snapshot files live, for removing a pruned snapshot's objects (StarRocks before 4.2 has no DROP SNAPSHOT). */
+export const retentionS3Schema = z.strictObject({
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' }),
+  /** The repository's LOCATION path inside the bucket (`s3a://bucket/<prefix>`), without the bucket. */
+  prefix: z.string().max(1024).default(''),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as eu-west-1' })
+    .optional(),
+});
+
+/**
+ * Retention: which verified snapshots to keep. Pinned snapshots, the newest `keepLast`, the only verified one of a
+ * database and any a restore or drill is using are never removed.
+ */
+export const retentionSchema = z
+  .strictObject({
+    keepLast: z.number().int().min(1).max(10_000).default(7),
+    maxAgeDays: z.number().positive().max(36_500).optional(),
+    daily: z.number().int().min(0).max(10_000).optional(),
+    weekly: z.number().int().min(0).max(10_000).optional(),
+    monthly: z.number().int().min(0).max(10_000).optional(),
+    /** How a snapshot is removed: `auto` uses DROP SNAPSHOT where StarRocks has it (4.2+), else S3 when configured. */
+    remove: z.enum(['auto', 'drop-snapshot', 's3', 'none']).default('auto'),
+    s3: retentionS3Schema.optional(),
+  })
+  .superRefine((retention, ctx) => {
+    if (retention.remove === 's3' && retention.s3 === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['s3'], message: 'is required when remove is "s3"' });
+    }
+  });
+
+/** A scheduled restore drill: restore the latest verified snapshot of `database` into a scratch database. */
+export const drillSchema = z.strictObject({
+  database: z.string().min(1).max(256),
+  cron: cronSchema,
+  timezone: timeZoneSchema.default(DEFAULTS.timezone),
+  enabled: z.boolean().default(true),
+  /** The scratch database is `<prefix><database>_<yyyyMMddHHmm>`; dropped after the check. */
+  scratchPrefix: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, { error: 'must start with a letter; letters, digits and _' })
+    .default('drill_'),
+  timeoutSeconds: secondsSchema.max(LIMITS.timeoutSeconds).default(6 * 3600),
+});
+
 /** Lock and slot leases. */
 export const lockSchema = z.strictObject({
   leaseSeconds: z.number().int().min(60).max(86_400).default(DEFAULTS.lock.leaseSeconds),
 });
 
-/** Slack alerts; without `webhookSecretArn` (and locally without SLACK_WEBHOOK_URL) alerts are only logged. */
-export const slackSchema = z.strictObject({
-  webhookSecretArn: secretArnSchema.optional(),
-});
+/**
+ * Slack alerts; without `webhookSecretArn` (and locally without SLACK_WEBHOOK_URL) alerts are only logged.
+ * With a bot token (Web API) and a channel, a "recovered" message answers in the incident's thread.
+ */
+export const slackSchema = z
+  .strictObject({
+    webhookSecretArn: secretArnSchema.optional(),
+    botTokenSecretArn: secretArnSchema.optional(),
+    channel: z
+      .string()
+      .regex(/^[#A-Za-z0-9_-]{1,80}$/, { error: 'must be a channel id or #name' })
+      .optional(),
+  })
+  .superRefine((slack, ctx) => {
+    if ((slack.botTokenSecretArn === undefined) !== (slack.channel === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [slack.channel === undefined ? 'channel' : 'botTokenSecretArn'],
+        message: 'botTokenSecretArn and channel go together (the Web API posts to a channel)',
+      });
+    }
+  });
 
 /** Connection and backup settings of one cluster: everything but its schedules. */
 const clusterFields = {
@@ -186,6 +274,10 @@ const clusterFields = {
     .max(LIMITS.statementTimeoutSeconds)
     .default(DEFAULTS.statementTimeoutSeconds),
   backupType: z.literal('FULL').default(DEFAULTS.backupType),
+  freshness: freshnessSchema.default(() => ({})),
+  sizeAnomaly: sizeAnomalySchema,
+  retention: retentionSchema.optional(),
+  drill: drillSchema.optional(),
 };
 
 /** Names compare equal when they differ only in case or in `-` versus `_`: they would collide in env names. */

@@ -45,6 +45,8 @@ describe('parseConfig', () => {
           connectTimeoutSeconds: 10,
           statementTimeoutSeconds: 60,
           backupType: 'FULL',
+          freshness: {},
+          sizeAnomaly: { enabled: true, dropPercent: 50, growthPercent: 200, minHistory: 3 },
           schedules: [{ name: 'nightly', cron: '0 2 * * ? *', timezone: 'UTC', enabled: true }],
         },
       ],
@@ -52,6 +54,15 @@ describe('parseConfig', () => {
       lock: { leaseSeconds: 900 },
       slack: {},
     });
+  });
+
+  it('refuses remove "s3" without the bucket, and a bot token without its channel', () => {
+    expect(() => parseConfig({ clusters: [minimalCluster({ retention: { remove: 's3' } })] })).toThrow(
+      /clusters\[0\]\.retention\.s3: is required when remove is "s3"/,
+    );
+    expect(() => parseConfig({ clusters: [minimalCluster()], slack: { botTokenSecretArn: ARN } })).toThrow(
+      /slack\.channel: botTokenSecretArn and channel go together/,
+    );
   });
 
   it('gives every parse its own default lists', () => {
