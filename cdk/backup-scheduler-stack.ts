@@ -80,11 +80,26 @@ export class BackupSchedulerStack extends Stack {
       scheduler.backupDatabase.stateMachineArn,
       'One execution per database backup',
     );
+    output(
+      'RestoreDrillStateMachineArn',
+      scheduler.restoreDrill.stateMachine.stateMachineArn,
+      'Restore drills (scheduled per cluster with a drill)',
+    );
+    output(
+      'FreshnessCheckStateMachineArn',
+      scheduler.freshnessChecker.stateMachine.stateMachineArn,
+      'Hourly freshness check',
+    );
     output('LocksTableName', scheduler.locksTable.tableName, 'Locks and slots (DynamoDB)');
     output('CatalogTableName', scheduler.catalogTable.tableName, 'Snapshot catalog (DynamoDB, retained)');
     output('AlarmTopicArn', scheduler.alarmTopic.topicArn, 'Alarm notifications (SNS)');
     output('DashboardName', scheduler.monitoring.dashboard.dashboardName, 'CloudWatch dashboard');
     output('ScheduleGroupName', scheduler.schedules.group.scheduleGroupName, 'EventBridge Scheduler group');
+    output(
+      'PauseOperatorPolicyArn',
+      scheduler.retention.pauseOperatorPolicy.managedPolicyArn,
+      'Attach to the people or roles who run sr-backup pause/resume against this deployment',
+    );
     const group = scheduler.frontEndNetwork?.createdSecurityGroup;
     if (group !== undefined) {
       output(

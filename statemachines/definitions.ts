@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The two workflow definitions, by the name the CDK stack and the local runner use. */
+/** The workflow definitions, by the name the CDK stack and the local runner use. */
 export const STATE_MACHINE_FILES = {
   nightlyBackup: fileURLToPath(new URL('./nightly-backup.asl.json', import.meta.url)),
   backupDatabase: fileURLToPath(new URL('./backup-database.asl.json', import.meta.url)),
+  restoreDrill: fileURLToPath(new URL('./restore-drill.asl.json', import.meta.url)),
+  freshnessCheck: fileURLToPath(new URL('./freshness-check.asl.json', import.meta.url)),
 } as const;
 
 /** A state machine known to this project. */
@@ -27,6 +29,18 @@ export const TASK_FUNCTIONS = {
   ReleaseLeases: 'release-leases',
   NotifyFailure: 'notify-failure',
   SummarizeRun: 'summarize-run',
+  PlanDrill: 'drill-plan',
+  SubmitRestore: 'submit-restore',
+  CheckRestore: 'check-restore',
+  CancelRestore: 'cancel-restore',
+  VerifyRestore: 'verify-restore',
+  DropScratch: 'drill-cleanup',
+  RecordDrill: 'drill-record',
+  NotifyDrill: 'drill-notify',
+  PruneSnapshots: 'prune',
+  NotifyPruneFailure: 'prune-failure',
+  CheckFreshness: 'check-freshness',
+  NotifyIncidents: 'incidents',
 } as const;
 
 /** The stem of a Lambda placeholder, e.g. `SubmitBackup` for `${SubmitBackupFunctionArn}`. */

@@ -25,10 +25,13 @@ import {
   nightlyExecutionTimeoutSeconds,
   taskTimeoutSeconds,
 } from './execution-timeouts.ts';
+import { FreshnessChecker } from './freshness-checker.ts';
 import { type AwsServiceNeed, FrontEndNetwork } from './front-end-network.ts';
 import { type DynamoAction, FUNCTION_ACCESS } from './function-access.ts';
 import { acknowledgeNag, nagText } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
+import { RestoreDrill } from './restore-drill.ts';
+import { SnapshotRetention } from './retention.ts';
 import { executionArnPattern, StateMachineFromFile } from './state-machine-from-file.ts';
 
 /** Properties of the StarRocks backup scheduler. */
@@ -81,6 +84,12 @@ export class StarRocksBackupScheduler extends Construct {
   readonly schedules: BackupSchedules;
   readonly alarmTopic: sns.ITopic;
   readonly monitoring: BackupMonitoring;
+  /** The RestoreDrill state machine, its schedules (clusters with `drill`) and alarms. */
+  readonly restoreDrill: RestoreDrill;
+  /** The hourly FreshnessCheck state machine, its schedules (one per cluster), alarms and dashboard row. */
+  readonly freshnessChecker: FreshnessChecker;
+  /** Snapshot retention (S3 pruning permissions when configured) and the pause operator policy. */
+  readonly retention: SnapshotRetention;
   /** The network of the FE-facing functions, when they run in a VPC. */
   readonly frontEndNetwork?: FrontEndNetwork;
   /** How the BackupDatabase execution timeout was computed. */
@@ -116,6 +125,8 @@ export class StarRocksBackupScheduler extends Construct {
     const definitions = {
       nightlyBackup: JSON.parse(readDefinitionText('nightlyBackup')) as object,
       backupDatabase: JSON.parse(readDefinitionText('backupDatabase')) as object,
+      restoreDrill: JSON.parse(readDefinitionText('restoreDrill')) as object,
+      freshnessCheck: JSON.parse(readDefinitionText('freshnessCheck')) as object,
     };
     this.backupExecutionBudget = backupExecutionBudget(definitions.backupDatabase, {
       maxDeadlineSeconds: Math.max(...config.clusters.map((cluster) => cluster.timeoutSeconds)),
@@ -131,6 +142,14 @@ export class StarRocksBackupScheduler extends Construct {
       functions[stem] = this.taskFunction(stem, timeoutSeconds, props, network, removalPolicy);
     }
     this.functions = functions;
+    this.retention = new SnapshotRetention(this, 'Retention', {
+      config,
+      catalogTable: this.catalogTable,
+      pruneFunction: functions.PruneSnapshots,
+      network,
+      createVpcEndpoints: props.createVpcEndpoints ?? false,
+      awsServicesReachable: props.awsServicesReachable ?? false,
+    });
     warnAboutStatementTimeouts(
       this,
       config,
@@ -186,6 +205,26 @@ export class StarRocksBackupScheduler extends Construct {
       deadLetterQueue: this.schedules.deadLetterQueue,
       scheduleGroup: this.schedules.group,
       clusters: config.clusters.map((cluster) => cluster.name),
+    });
+
+    this.restoreDrill = new RestoreDrill(this, 'RestoreDrill', {
+      config,
+      functions,
+      deadLetterQueue: this.schedules.deadLetterQueue,
+      alarmTopic: this.alarmTopic,
+      removalPolicy,
+      ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+    });
+
+    this.freshnessChecker = new FreshnessChecker(this, 'FreshnessCheck', {
+      config,
+      functions,
+      deadLetterQueue: this.schedules.deadLetterQueue,
+      alarmTopic: this.alarmTopic,
+      dashboard: this.monitoring.dashboard,
+      secretsEncryptionKeys: props.secretsEncryptionKeys ?? [],
+      removalPolicy,
+      ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
     });
   }
 

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Clock } from '../shared/clock.ts';
 import { CATALOG_BY_CLUSTER_TIME_INDEX } from '../shared/tables.ts';
 import { isConditionFailure } from './conditions.ts';
+import { createDrillCatalog, type DrillCatalog } from './drills.ts';
 import {
   attemptKeys,
   attemptSortKey,
@@ -34,6 +35,7 @@ import {
   stateRank,
   truncateReason,
 } from './schema.ts';
+import { createSnapshotMarks, type SnapshotMarks } from './snapshot-marks.ts';
 
 /** What the catalog needs from its environment. */
 export interface CatalogStoreDeps {
@@ -58,8 +60,11 @@ export interface RecordOutcome {
   readonly written: boolean;
 }
 
-/** The snapshot catalog: one item per backup attempt, plus a latest-good pointer per database. */
-export interface CatalogStore {
+/**
+ * The snapshot catalog: one item per backup attempt, plus a latest-good pointer per database; pins and prune
+ * marks on snapshots (SnapshotMarks) and restore drills (DrillCatalog) live in the same table.
+ */
+export interface CatalogStore extends SnapshotMarks, DrillCatalog {
   /**
    * Records one attempt idempotently (key: cluster#database + scheduledTime#label#attempt). A second write of the
    * same attempt replaces the stored one only when its state ranks higher (FINISHED > FAILED = TIMED_OUT >
@@ -172,6 +177,9 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
   }
 
   return {
+    ...createSnapshotMarks(deps),
+    ...createDrillCatalog(deps),
+
     async recordAttempt(input) {
       const item = BackupAttemptSchema.parse({
         ...input,

@@ -1,4 +1,4 @@
-/** The snapshot catalog (one item per backup attempt) and the per-run alert budget. */
+/** The snapshot catalog (backup attempts, pins, prune marks, restore drills) and the per-run alert budget. */
 export {
   type AlertBudget,
   type AlertBudgetDeps,
@@ -15,6 +15,13 @@ export {
   RECENT_DURATIONS_LOOKBACK,
   type RecordOutcome,
 } from './catalog-store.ts';
+export {
+  DRILL_TABLE_NAMES_MAX,
+  type DrillRecord,
+  DrillRecordSchema,
+  type NewDrillRecord,
+} from './drill-schema.ts';
+export { DEFAULT_DRILL_LIMIT, type DrillCatalog, MAX_DRILL_LIMIT } from './drills.ts';
 export { runOutcomes } from './run-outcomes.ts';
 export {
   type BackupAttempt,
@@ -26,3 +33,4 @@ export {
   stateRank,
   truncateReason,
 } from './schema.ts';
+export type { SnapshotMarks, SnapshotRef } from './snapshot-marks.ts';

@@ -9,6 +9,8 @@ import { ConfigError } from '../shared/errors.ts';
  * | run entry | `RUN#<runId>` | `<cluster>#<database>#<attempt sk>` | — |
  * | latest good pointer | `LATEST#<cluster>` | `DB#<database>` | — |
  * | alert budget | `ALERTS#<runId>` | `budget` | — |
+ * | restore drill | `DB#<cluster>#<database>` | `DRILL#<startedAt>#<runId>` | `DRILL#<cluster>` / `<startedAt>#<database>#<runId>` |
+ * | pause (lambdas/pause) | `PAUSE#<cluster>` | `CLUSTER` or `SCHEDULE#<schedule>` | — |
  *
  * A run entry is what one run made of one attempt, even when another run wrote the attempt item first
  * (a slot run twice adopts the first run's snapshot): the run reads its own entries, strongly consistent.
@@ -22,8 +24,35 @@ export function keySegment(value: string): string {
   return value.replaceAll('%', '%25').replaceAll('#', '%23');
 }
 
-/** Sort key prefix of backup attempts (a restore drill kind would use its own prefix). */
+/** Sort key prefix of backup attempts. */
 export const BACKUP_SORT_KEY_PREFIX = 'BACKUP#';
+
+/** Sort key prefix of restore drills (same database partition as the backups, their own prefix). */
+export const DRILL_SORT_KEY_PREFIX = 'DRILL#';
+
+/** Identifies one drill: the idempotency key of its catalog write. */
+export interface DrillIdentity {
+  readonly cluster: string;
+  readonly database: string;
+  /** ISO 8601 UTC, already normalised. */
+  readonly startedAt: string;
+  readonly runId: string;
+}
+
+/** Every key attribute of a drill item (table and the byClusterTime index). */
+export function drillKeys(id: DrillIdentity): Record<string, string> {
+  return {
+    pk: databasePartitionKey(id.cluster, id.database),
+    sk: `${DRILL_SORT_KEY_PREFIX}${id.startedAt}#${keySegment(id.runId)}`,
+    gsi2pk: clusterDrillIndexKey(id.cluster),
+    gsi2sk: `${id.startedAt}#${keySegment(id.database)}#${keySegment(id.runId)}`,
+  };
+}
+
+/** byClusterTime partition of one cluster's drills. */
+export function clusterDrillIndexKey(cluster: string): string {
+  return `DRILL#${keySegment(cluster)}`;
+}
 
 /** Identifies one backup attempt: the idempotency key of a catalog write. */
 export interface AttemptIdentity {

@@ -1,10 +1,12 @@
 /**
- * The notifier the workflow's Lambdas (NotifyFailure, SummarizeRun) and the local CLI use: it resolves the
- * webhook, applies the per-run alert budget, builds the message and delivers it. It never throws.
+ * The notifier the workflow's Lambdas (NotifyFailure, SummarizeRun, and every generic `postAlert`: incidents,
+ * size anomalies, drills, prune failures) and the local CLI use: it resolves the webhook (and, for `postAlert`, the
+ * Web API's bot token), applies the per-run alert budget, builds the message and delivers it. It never throws.
  */
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { BackupSchedulerError } from '../shared/errors.ts';
 import type { AppLogger } from '../shared/logger.ts';
+import { type AlertDetails, buildAlertMessage } from './alert-message.ts';
 import { type BackupFailureDetails, buildBackupFailureMessage } from './backup-failure-message.ts';
 import { buildRunSummaryMessage, type RunSummary } from './run-summary-message.ts';
 import {
@@ -14,6 +16,7 @@ import {
   type SlackDeliveryResult,
 } from './slack-delivery.ts';
 import type { SlackMessage } from './slack-message.ts';
+import { postWebApiMessage, redactSlackToken } from './slack-web-api.ts';
 
 /** Dependencies and delivery settings of {@link createSlackNotifier}. */
 export interface SlackNotifierOptions extends Omit<SlackDeliveryOptions, 'clock'> {
@@ -24,7 +27,36 @@ export interface SlackNotifierOptions extends Omit<SlackDeliveryOptions, 'clock'
   webhookUrl: () => Promise<string | undefined>;
   logger: AppLogger;
   clock?: Clock | undefined;
+  /**
+   * Slack's Web API with a bot token, for {@link SlackNotifier.postAlert}: its messages have a `ts`, so a later
+   * alert can answer in their thread. Without it (or without a token), alerts go to the webhook.
+   */
+  webApi?: SlackWebApiSource | undefined;
 }
+
+/** Where the Web API token and channel come from. */
+export interface SlackWebApiSource {
+  /** The bot token (deployed: `slack.botTokenSecretArn`; locally: SLACK_BOT_TOKEN), or `undefined` for none. */
+  token: () => Promise<string | undefined>;
+  /** Channel id or `#name` (`slack.channel`). */
+  channel: string;
+  /** Default https://slack.com/api/ (tests and local runs may point elsewhere). */
+  baseUrl?: string | undefined;
+}
+
+/** Options of one generic alert. */
+export interface AlertPostOptions {
+  /**
+   * Answer in this message's thread (its `ts`, as an earlier {@link AlertDeliveryResult.thread} gave it). Only the
+   * Web API can; through a webhook the alert is posted as a message of its own.
+   */
+  threadTs?: string | undefined;
+}
+
+/** The outcome of {@link SlackNotifier.postAlert}: `thread` is set when the Web API posted it (reply with its ts). */
+export type AlertDeliveryResult = SlackDeliveryResult & {
+  readonly thread?: { readonly ts: string; readonly channel: string };
+};
 
 /** Options of one per-database alert. */
 export interface BackupFailureAlertOptions {
@@ -44,6 +76,13 @@ export interface SlackNotifier {
   ): Promise<SlackDeliveryResult>;
   /** Posts a run summary. Whether to post one at all is the caller's call (`shouldPostSummary`, alert-policy.ts). */
   postRunSummary(summary: RunSummary): Promise<SlackDeliveryResult>;
+  /**
+   * Posts a generic alert ({@link AlertDetails}: title, severity, fields, text) for anything that is not one
+   * failed backup or a run summary: freshness incidents, recoveries, drift, size anomalies, drills, prune failures.
+   * Through the Web API when a bot token is configured (the result then carries the message's `thread`), else,
+   * or when the Web API refuses, through the webhook. Never throws.
+   */
+  postAlert(alert: AlertDetails, options?: AlertPostOptions): Promise<AlertDeliveryResult>;
 }
 
 type ResolvedWebhook = { url: string } | { result: SlackDeliveryResult };
@@ -113,14 +152,14 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
   }
 
   /** Turns anything unexpected (a bug in a builder, a throwing claim) into a result, never a throw. */
-  async function neverThrow(
+  async function neverThrow<Result extends SlackDeliveryResult>(
     what: Record<string, unknown>,
-    post: () => Promise<SlackDeliveryResult>,
-  ): Promise<SlackDeliveryResult> {
+    post: () => Promise<Result>,
+  ): Promise<Result | SlackDeliveryResult> {
     try {
       return await post();
     } catch (error) {
-      const reason = describeError(error);
+      const reason = redactSlackToken(describeError(error));
       logger.error('Slack notification failed unexpectedly', { ...what, error: reason });
       return { delivered: false, error: `could not post to Slack: ${reason}`, attempts: 0 };
     }
@@ -141,6 +180,18 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
       });
     },
 
+    postAlert(alert, alertOptions = {}) {
+      const what = { message: 'alert', severity: alert.severity, title: alert.title.slice(0, 120) };
+      return neverThrow(what, async (): Promise<AlertDeliveryResult> => {
+        const message = buildAlertMessage(alert);
+        const viaWebApi = await postThroughWebApi(message, alertOptions.threadTs, what);
+        if (viaWebApi?.delivered) return viaWebApi;
+        const webhook = await resolveWebhook();
+        if ('result' in webhook) return viaWebApi ?? webhook.result;
+        return deliver(webhook.url, message, what);
+      });
+    },
+
     postRunSummary(summary) {
       const what = { message: 'run-summary', cluster: summary.cluster, schedule: summary.schedule };
       return neverThrow(what, async () => {
@@ -150,6 +201,34 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
       });
     },
   };
+
+  /** The Web API post, or undefined when no Web API (or no token) is configured. */
+  async function postThroughWebApi(
+    message: SlackMessage,
+    threadTs: string | undefined,
+    what: Record<string, unknown>,
+  ): Promise<AlertDeliveryResult | undefined> {
+    const webApi = options.webApi;
+    if (webApi === undefined) return undefined;
+    let token: string | undefined;
+    try {
+      token = (await webApi.token())?.trim();
+    } catch (error) {
+      const reason = redactSlackToken(describeResolverError(error));
+      logger.error('Could not read the Slack bot token; trying the webhook', { ...what, error: reason });
+      return { delivered: false, error: `could not read the Slack bot token: ${reason}`, attempts: 0 };
+    }
+    if (token === undefined || token === '') return undefined;
+    const target = { token, channel: webApi.channel, baseUrl: webApi.baseUrl };
+    const result = await postWebApiMessage(target, message, { threadTs }, logger, delivery);
+    if (!result.delivered) return result;
+    logger.info('Slack message posted (Web API)', { ...what, attempts: result.attempts });
+    return {
+      delivered: true,
+      attempts: result.attempts,
+      thread: { ts: result.ts, channel: result.channel || webApi.channel },
+    };
+  }
 
   async function claimOrPostAnyway(claimAlertSlot: () => Promise<boolean>): Promise<boolean> {
     try {

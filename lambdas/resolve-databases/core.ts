@@ -1,40 +1,67 @@
 import type { CatalogStore } from '../catalog/index.ts';
+import type { Pause, PauseStore } from '../pause/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { effectiveDatabaseFilters, previousSlot, selectDatabases } from '../shared/config/index.ts';
 import { ConfigError, UnknownDatabaseError } from '../shared/errors.ts';
 import type { AppLogger } from '../shared/logger.ts';
 import type { PlannedDatabase, ResolveInput, RunPlan } from '../shared/run-state.ts';
-import {
-  buildSnapshotLabel,
-  executionNameFor,
-  formatVersion,
-  isSupportedVersion,
-  type StarRocksClient,
-} from '../starrocks/index.ts';
+import { buildSnapshotLabel, executionNameFor, type StarRocksClient } from '../starrocks/index.ts';
+import { type ClusterProbe, type FrontEndFacts, inspectCluster } from './cluster-awareness.ts';
+
+/** The FE calls ResolveDatabases makes. */
+export type ResolveClient = Pick<StarRocksClient, 'showDatabases' | 'listTables'> & ClusterProbe;
 
 /** What ResolveDatabases needs. */
 export interface ResolveDatabasesDeps {
-  readonly starRocks: <T>(work: (client: StarRocksClient) => Promise<T>) => Promise<T>;
+  readonly starRocks: <T>(work: (client: ResolveClient) => Promise<T>) => Promise<T>;
   readonly catalog: Pick<CatalogStore, 'recordAttempt'>;
+  readonly pauses: Pick<PauseStore, 'activePause'>;
   readonly clock: Clock;
   readonly logger: AppLogger;
 }
 
 /**
+ * `$.plan`: the run plan, plus what the run learned. A paused run carries `paused` and plans no database (the
+ * workflow ends at once, successfully and without an alert); otherwise `frontEnd` says what the FE runs.
+ */
+export type ResolvedPlan = RunPlan & {
+  readonly paused?: Pause;
+  readonly frontEnd?: FrontEndFacts;
+};
+
+/**
  * Plans one run: the slot (the scheduled time, or the schedule's latest slot at or before now), the databases
  * (SHOW DATABASES minus system databases, through the include/exclude globs, or the explicit selection), and
  * each one's deterministic label and child execution name. A database without tables is recorded SKIPPED
- * (`empty`) here and not planned. Fails the run as a whole on an unknown explicit database or a dead FE.
+ * (`empty`) here and not planned.
+ *
+ * First of all it checks the pause store: a paused cluster or schedule gets an empty plan with `paused`, before
+ * the FE is even contacted (a cluster paused for maintenance may well be down), and nothing is recorded.
+ * Then it reads the FE's version and run mode and refuses a shared-data cluster (UnsupportedClusterError).
+ * Fails the run as a whole on an unknown explicit database or a dead FE.
  */
-export async function resolveDatabases(input: ResolveInput, deps: ResolveDatabasesDeps): Promise<RunPlan> {
+export async function resolveDatabases(
+  input: ResolveInput,
+  deps: ResolveDatabasesDeps,
+): Promise<ResolvedPlan> {
   const scheduledTime = slotOf(input, deps.clock);
-  const { selected, excludedCount, empty } = await deps.starRocks(async (client) => {
-    const version = await client.currentVersion();
-    if (!isSupportedVersion(version)) {
-      deps.logger.warn('StarRocks version outside the tested range (3.0–3.5); continuing', {
-        version: formatVersion(version),
-      });
-    }
+  const paused = await deps.pauses.activePause({
+    cluster: input.cluster.name,
+    schedule: input.schedule.name,
+  });
+  if (paused !== null) {
+    deps.logger.info('run skipped: paused', {
+      scheduledTime,
+      reason: paused.reason,
+      pausedSchedule: paused.schedule,
+      since: paused.since,
+      until: paused.until,
+    });
+    return { scheduledTime, databases: [], skippedEmpty: 0, excluded: 0, paused };
+  }
+
+  const { selected, excludedCount, empty, frontEnd } = await deps.starRocks(async (client) => {
+    const frontEnd = await inspectCluster(client, input.cluster, deps.logger);
     const available = await client.showDatabases();
     const chosen = chooseDatabases(input, available);
     const emptyNames: string[] = [];
@@ -44,7 +71,7 @@ export async function resolveDatabases(input: ResolveInput, deps: ResolveDatabas
       const tables = await client.listTables(database);
       (tables.length === 0 ? emptyNames : withTables).push(database);
     }
-    return { selected: withTables, excludedCount: chosen.excludedCount, empty: emptyNames };
+    return { selected: withTables, excludedCount: chosen.excludedCount, empty: emptyNames, frontEnd };
   });
 
   const slotDate = new Date(scheduledTime);
@@ -64,12 +91,15 @@ export async function resolveDatabases(input: ResolveInput, deps: ResolveDatabas
     databases: selected.length,
     skippedEmpty: empty.length,
     excluded: excludedCount,
+    version: frontEnd.version,
+    runMode: frontEnd.runMode,
   });
   return {
     scheduledTime,
     databases: selected.map(plan),
     skippedEmpty: empty.length,
     excluded: excludedCount,
+    frontEnd,
   };
 }
 

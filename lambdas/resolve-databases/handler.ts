@@ -1,3 +1,4 @@
+import { pauses } from '../pause/runtime.ts';
 import { createLogger } from '../shared/logger.ts';
 import { taskHandler } from '../shared/middleware.ts';
 import { resolveInputSchema } from '../shared/run-state.ts';
@@ -14,8 +15,11 @@ export const handler = taskHandler({
   input: resolveInputSchema,
   run: (input) =>
     resolveDatabases(input, {
+      // withStarRocks hands out the full client (backup and maintenance calls over one session); its signature
+      // names only the backup half, and run-mode detection needs the other.
       starRocks: (work) => withStarRocks(input.cluster, work),
       catalog: catalog(),
+      pauses: pauses(),
       clock: runtimeClock(),
       logger,
     }),

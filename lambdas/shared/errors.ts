@@ -202,6 +202,19 @@ export class InvalidInputError extends BackupSchedulerError {
   override readonly name = 'InvalidInputError';
 }
 
+/** A RESTORE ran past our deadline (we sent CANCEL RESTORE) or StarRocks' own timeout ended it. */
+export class RestoreTimedOutError extends BackupSchedulerError {
+  override readonly name = 'RestoreTimedOutError';
+}
+
+/**
+ * A restore FINISHED but its result failed the check: a table of the snapshot is missing from the restored
+ * database, or a restored table is empty while the same table of the source database has rows.
+ */
+export class RestoreCheckFailedError extends BackupSchedulerError {
+  override readonly name = 'RestoreCheckFailedError';
+}
+
 /** Every error class the ASL may match, by name. Tests check the ASL against this list. */
 export const ERROR_CLASSES = [
   BackupSchedulerError,
@@ -234,6 +247,8 @@ export const ERROR_CLASSES = [
   SecretUnavailableError,
   DependencyUnavailableError,
   InvalidInputError,
+  RestoreTimedOutError,
+  RestoreCheckFailedError,
 ] as const;
 
 /** The set of error names, as the ASL spells them. */

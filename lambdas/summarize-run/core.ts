@@ -1,4 +1,4 @@
-import { type AlertBudget, type CatalogStore, runOutcomes } from '../catalog/index.ts';
+import { type AlertBudget, type BackupAttempt, type CatalogStore, runOutcomes } from '../catalog/index.ts';
 import { PER_DATABASE_ALERT_LIMIT, shouldPostSummary } from '../notify/alert-policy.ts';
 import { renderMessageAsText } from '../notify/render-text.ts';
 import {
@@ -12,6 +12,7 @@ import type { AppLogger } from '../shared/logger.ts';
 import type { SummarizeInput } from '../shared/run-state.ts';
 import type { ObservedAlert } from '../shared/runtime/context.ts';
 import { causeMessage } from '../shared/workflow-state.ts';
+import type { SizeAnomaly } from '../size-anomaly/check-sizes.ts';
 
 /** What SummarizeRun needs. */
 export interface SummarizeRunDeps {
@@ -21,6 +22,11 @@ export interface SummarizeRunDeps {
   readonly clock: Clock;
   readonly logger: AppLogger;
   readonly observe?: ((alert: ObservedAlert) => void) | undefined;
+  /**
+   * Judges the sizes of the run's good snapshots and warns about anomalies (lambdas/size-anomaly). Runs after the
+   * counts are made; whatever it finds or fails at, the run's outcome stays the same.
+   */
+  readonly checkSizes?: ((attempts: readonly BackupAttempt[]) => Promise<readonly SizeAnomaly[]>) | undefined;
 }
 
 /** `$.summary`: the run's counts; `failures` (FAILED + TIMED_OUT) decides whether the run fails. */
@@ -33,6 +39,8 @@ export interface RunCounts {
   readonly failures: number;
   readonly runFailed: boolean;
   readonly summaryPosted: boolean;
+  /** Snapshots whose size was far from their database's usual size (a warning each; not a failure). */
+  readonly sizeAnomalies?: readonly { readonly database: string; readonly kind: 'drop' | 'growth' }[];
 }
 
 /**
@@ -65,7 +73,8 @@ export async function summarizeRun(input: SummarizeInput, deps: SummarizeRunDeps
     };
   }
 
-  const results = await runResults(input, deps);
+  const recorded = await runOutcomes(deps.catalog, input.run.id);
+  const results = runResults(input, recorded);
   const count = (state: RunDatabaseResult['state']) =>
     results.filter((result) => result.state === state).length;
   const failures = count('FAILED') + count('TIMED_OUT');
@@ -78,6 +87,7 @@ export async function summarizeRun(input: SummarizeInput, deps: SummarizeRunDeps
   const summaryPosted = postSummary
     ? await post({ ...base, results, alertsPosted: budget.claimed }, deps)
     : false;
+  const sizeAnomalies = await checkSizes(recorded, deps);
   deps.logger.info('run summarized', { total: results.length, failures, summaryPosted });
   return {
     total: results.length,
@@ -88,12 +98,29 @@ export async function summarizeRun(input: SummarizeInput, deps: SummarizeRunDeps
     failures,
     runFailed: false,
     summaryPosted,
+    ...(sizeAnomalies.length === 0 ? {} : { sizeAnomalies }),
   };
 }
 
+/** The size check, which may warn but never changes (or fails) the run. */
+async function checkSizes(
+  recorded: readonly BackupAttempt[],
+  deps: SummarizeRunDeps,
+): Promise<{ database: string; kind: 'drop' | 'growth' }[]> {
+  if (deps.checkSizes === undefined) return [];
+  try {
+    const anomalies = await deps.checkSizes(recorded);
+    return anomalies.map((anomaly) => ({ database: anomaly.database, kind: anomaly.kind }));
+  } catch (error) {
+    deps.logger.error('the size check failed; the run is not affected', {
+      error: error instanceof Error ? error.name : String(error),
+    });
+    return [];
+  }
+}
+
 /** One result per database: the best the run recorded (a database may have several attempts in one run). */
-async function runResults(input: SummarizeInput, deps: SummarizeRunDeps): Promise<RunDatabaseResult[]> {
-  const recorded = await runOutcomes(deps.catalog, input.run.id);
+function runResults(input: SummarizeInput, recorded: readonly BackupAttempt[]): RunDatabaseResult[] {
   const seen = new Set(recorded.map((attempt) => attempt.database));
   const results: RunDatabaseResult[] = recorded.map((attempt) => ({
     database: attempt.database,

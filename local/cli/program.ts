@@ -1,12 +1,19 @@
 /** The `sr-backup` command line: every command of the CLI contract (docs/cli.md). */
 import { Command } from 'commander';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerDrillCommand } from './commands/drill.ts';
 import { registerEmulatorCommand } from './commands/emulator.ts';
+import { registerPauseCommand } from './commands/pause.ts';
+import { registerPinCommand } from './commands/pin.ts';
 import { registerPlanCommand } from './commands/plan.ts';
+import { registerPruneCommand } from './commands/prune.ts';
+import { registerRestoreCommand } from './commands/restore.ts';
+import { registerResumeCommand } from './commands/resume.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerSnapshotsCommand } from './commands/snapshots.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerStatusCommand } from './commands/status.ts';
+import { registerUnpinCommand } from './commands/unpin.ts';
 import { registerValidateCommand } from './commands/validate.ts';
 
 const EXAMPLES = `
@@ -18,6 +25,10 @@ Examples:
   $ sr-backup snapshots --config backup.yaml --database sales
   $ sr-backup status --config backup.yaml
   $ sr-backup start --config backup.yaml --cluster prod --state-machine-arn arn:aws:states:…
+  $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute
+  $ sr-backup drill --config backup.yaml --cluster prod
+  $ sr-backup prune --config backup.yaml --cluster prod            # dry run; --apply removes
+  $ sr-backup pause --config backup.yaml --cluster prod --reason "FE upgrade"
 
 Run \`sr-backup <command> --help\` for each command's options. Documentation: docs/cli.md`;
 
@@ -40,6 +51,13 @@ export function createProgram(): Command {
   registerValidateCommand(program);
   registerPlanCommand(program);
   registerStartCommand(program);
+  registerRestoreCommand(program);
+  registerDrillCommand(program);
+  registerPruneCommand(program);
+  registerPinCommand(program);
+  registerUnpinCommand(program);
+  registerPauseCommand(program);
+  registerResumeCommand(program);
   registerDemoCommand(program);
   registerEmulatorCommand(program);
   return program;

@@ -10,6 +10,7 @@ import {
 import '../runtime/promise-with-resolvers.ts';
 import {
   readDefinitionText,
+  STATE_MACHINE_FILES,
   type StateMachineName,
   substitute,
   TASK_FUNCTIONS,
@@ -94,14 +95,13 @@ export class LocalWorkflow {
       substitutions[`${name}FunctionArn`] =
         `arn:aws:lambda:${this.region}:${this.accountId}:function:sr-backup-${name}`;
     }
-    this.definitions = {
-      nightlyBackup: withAwsTaskTimeouts(
-        JSON.parse(substitute(readDefinitionText('nightlyBackup'), substitutions)),
-      ),
-      backupDatabase: withAwsTaskTimeouts(
-        JSON.parse(substitute(readDefinitionText('backupDatabase'), substitutions)),
-      ),
-    };
+    const machines = Object.keys(STATE_MACHINE_FILES) as StateMachineName[];
+    this.definitions = Object.fromEntries(
+      machines.map((machine) => [
+        machine,
+        withAwsTaskTimeouts(JSON.parse(substitute(readDefinitionText(machine), substitutions))),
+      ]),
+    ) as Record<StateMachineName, StateMachineDefinition>;
   }
 
   /** The ARN a state machine has in this local "account". */

@@ -13,7 +13,12 @@ import { causeMessage } from '../../lambdas/shared/workflow-state.ts';
 import { createDocumentClient } from '../dynamo/index.ts';
 import { isExecutionAlive } from './execution-registry.ts';
 import { invokeTaskHandler } from './handlers.ts';
-import { LocalWorkflow, type LocalWorkflowOptions, type WorkflowEvent } from './local-workflow.ts';
+import {
+  type ExecutionOutcome,
+  LocalWorkflow,
+  type LocalWorkflowOptions,
+  type WorkflowEvent,
+} from './local-workflow.ts';
 
 /** Where the local run keeps its locks and catalog. */
 export interface LocalTables {
@@ -62,6 +67,8 @@ export interface LocalRunResult {
   readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
   /** Set when the run failed before reaching any database (FE unreachable, login refused, unknown database). */
   readonly runError: { readonly name: string; readonly message: string } | null;
+  /** Set when `sr-backup pause` stopped the run before it started (it succeeded and backed up nothing). */
+  readonly paused: { readonly reason: string; readonly since: string; readonly until: string | null } | null;
   readonly results: readonly DatabaseResult[];
 }
 
@@ -111,6 +118,7 @@ export async function runNightlyLocally(options: LocalRunOptions): Promise<Local
     executionArn: outcome.executionArn,
     status: outcome.status,
     runError,
+    paused: pauseOf(outcome),
     results: attempts.map(toDatabaseResult),
   };
 }
@@ -145,6 +153,14 @@ function toDatabaseResult(attempt: BackupAttempt): DatabaseResult {
     finishedAt: attempt.finishedAt,
     error: attempt.state === 'FINISHED' ? null : attempt.reason,
   };
+}
+
+function pauseOf(outcome: ExecutionOutcome): LocalRunResult['paused'] {
+  if (outcome.status !== 'SUCCEEDED') return null;
+  const paused = (
+    outcome.output as { paused?: { reason: string; since: string; until: string | null } } | null
+  )?.paused;
+  return paused ? { reason: paused.reason, since: paused.since, until: paused.until } : null;
 }
 
 function describeRunError(error: string, cause: string): { name: string; message: string } {

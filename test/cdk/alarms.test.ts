@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { emitFreshnessMetrics } from '../../lambdas/check-freshness/metrics.ts';
 import { emitBackupOutcome } from '../../lambdas/shared/metrics.ts';
 import { TERMINAL_STATES } from '../../lambdas/shared/outcomes.ts';
 import {
@@ -57,6 +58,7 @@ function capturedEmf(): Array<{
     return true;
   });
   for (const state of TERMINAL_STATES) emitBackupOutcome({ cluster: 'cluster1', state, durationSeconds: 42 });
+  emitFreshnessMetrics({ cluster: 'cluster1', oldestAgeSeconds: 3600, late: 1, uncovered: 0 });
   vi.restoreAllMocks();
   return lines
     .flatMap((chunk) => chunk.split('\n'))

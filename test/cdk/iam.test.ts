@@ -1,7 +1,13 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_ACCESS } from '../../cdk/constructs/function-access.ts';
-import { TASK_FUNCTIONS, type TaskFunctionName } from '../../statemachines/definitions.ts';
+import {
+  placeholdersIn,
+  readDefinitionText,
+  type StateMachineName,
+  TASK_FUNCTIONS,
+  type TaskFunctionName,
+} from '../../statemachines/definitions.ts';
 import {
   configFrom,
   exampleConfig,
@@ -58,6 +64,12 @@ const functionArn = (stem: TaskFunctionName) => ({
 });
 const stems = Object.keys(TASK_FUNCTIONS) as TaskFunctionName[];
 
+/** The functions a definition's `${<Stem>FunctionArn}` placeholders name, in TASK_FUNCTIONS order. */
+function namedFunctions(machine: StateMachineName) {
+  const named = new Set(placeholdersIn(readDefinitionText(machine)));
+  return stems.filter((stem) => named.has(`${stem}FunctionArn`)).map(functionArn);
+}
+
 describe('Task function roles', () => {
   it.each(stems)('%s acts on the locks table exactly as FUNCTION_ACCESS declares', (stem) => {
     expect(tableActions(stem, 'LocksTable')).toEqual([...FUNCTION_ACCESS[stem].locks].sort());
@@ -112,14 +124,20 @@ describe('Task function roles', () => {
     expect(holders.sort()).toEqual(stems.filter((stem) => FUNCTION_ACCESS[stem].reachesFrontEnd).sort());
   });
 
-  it('gives only NotifyFailure and SummarizeRun the Slack webhook secret', () => {
+  it('gives only the functions that post to Slack the Slack webhook secret', () => {
     const webhook = config.slack.webhookSecretArn as string;
     const holders = stems.filter((stem) =>
       functionStatements(stem).some((statement) =>
         JSON.stringify(statement.Resource).includes(`"${webhook}"`),
       ),
     );
-    expect(holders.sort()).toEqual(['NotifyFailure', 'SummarizeRun']);
+    expect(holders.sort()).toEqual([
+      'NotifyDrill',
+      'NotifyFailure',
+      'NotifyIncidents',
+      'NotifyPruneFailure',
+      'SummarizeRun',
+    ]);
   });
 
   it('reads a secret given without its random suffix through the -?????? wildcard, and only GetSecretValue', () => {
@@ -178,22 +196,17 @@ describe('state machine roles', () => {
     const invoke = stateMachineStatements('BackupDatabase').filter((s) =>
       actionsOf(s).includes('lambda:InvokeFunction'),
     );
-    const expected = stems
-      .filter((stem) => !['ResolveDatabases', 'SummarizeRun'].includes(stem))
-      .map(functionArn);
-    expect(invoke).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: expected }]);
+    expect(invoke).toEqual([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: namedFunctions('backupDatabase') },
+    ]);
   });
 
-  it('lets NightlyBackup invoke only ResolveDatabases and SummarizeRun', () => {
+  it('lets NightlyBackup invoke exactly the functions its definition names', () => {
     const invoke = stateMachineStatements('NightlyBackup').filter((s) =>
       actionsOf(s).includes('lambda:InvokeFunction'),
     );
     expect(invoke).toEqual([
-      {
-        Effect: 'Allow',
-        Action: 'lambda:InvokeFunction',
-        Resource: [functionArn('ResolveDatabases'), functionArn('SummarizeRun')],
-      },
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: namedFunctions('nightlyBackup') },
     ]);
   });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { scheduleInput, scheduleName } from '../../cdk/constructs/backup-schedules.ts';
 import { nightlyInputSchema } from '../../lambdas/shared/run-state.ts';
 import { CATALOG_TABLE } from '../../lambdas/shared/tables.ts';
+import { STATE_MACHINE_FILES, TASK_FUNCTIONS } from '../../statemachines/definitions.ts';
 import {
   configFrom,
   countByType,
@@ -106,7 +107,7 @@ describe('Lambda functions', () => {
   const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
 
   it('creates one function per Task of the ASL files', () => {
-    expect(functions).toHaveLength(12);
+    expect(functions).toHaveLength(Object.keys(TASK_FUNCTIONS).length);
   });
 
   it('runs every function on ARM64', () => {
@@ -163,8 +164,10 @@ describe('Lambda functions', () => {
     });
   });
 
-  it('lets a function run as long as its Task state waits for it', () => {
-    expect(new Set(functions.map((fn) => fn.Properties.Timeout))).toEqual(new Set([120]));
+  it('lets a function run as long as its Task state waits for it, and never past Lambda’s 15 minutes', () => {
+    const timeouts = functions.map((fn) => fn.Properties.Timeout as number);
+    expect(timeouts.every((seconds) => seconds >= 60 && seconds <= 900)).toBe(true);
+    expect(new Set(timeouts)).toContain(120);
   });
 
   it('enables source maps in stack traces', () => {
@@ -179,12 +182,11 @@ describe('Lambda functions', () => {
 });
 
 describe('state machines', () => {
-  it('creates both state machines as Standard', () => {
-    expect(
-      Object.values(resourcesOfType(template, 'AWS::StepFunctions::StateMachine')).map(
-        (machine) => machine.Properties.StateMachineType,
-      ),
-    ).toEqual(['STANDARD', 'STANDARD']);
+  it('creates every state machine of statemachines/ as Standard', () => {
+    const types = Object.values(resourcesOfType(template, 'AWS::StepFunctions::StateMachine')).map(
+      (machine) => machine.Properties.StateMachineType,
+    );
+    expect(types).toEqual(Object.keys(STATE_MACHINE_FILES).map(() => 'STANDARD'));
   });
 
   it('logs ALL events with execution data', () => {
@@ -431,7 +433,8 @@ function grown(): Record<string, [number, number]> {
 describe('template size', () => {
   it('grows only by one schedule per schedule entry and one alarm per cluster (1×1 → 20×3)', () => {
     expect(grown()).toEqual({
-      'AWS::Scheduler::Schedule': [1, 60],
+      // One backup schedule per entry, one hourly freshness check per cluster with schedules.
+      'AWS::Scheduler::Schedule': [2, 80],
       'AWS::CloudWatch::Alarm': [
         small['AWS::CloudWatch::Alarm'],
         (small['AWS::CloudWatch::Alarm'] ?? 0) + 19,
@@ -440,7 +443,7 @@ describe('template size', () => {
   });
 
   it('stays far below CloudFormation’s 500 resources at 20 clusters × 3 schedules', () => {
-    expect(totalOf(large)).toBeLessThan(250);
+    expect(totalOf(large)).toBeLessThan(350);
   });
 
   it('keeps every role under IAM’s 10,240-character limit for its policies at 20 clusters', () => {

@@ -3,7 +3,7 @@ import { type EnvironmentVariables, parseEnv, type RuntimeEnv } from '../env.ts'
 
 /** A built Slack message, as the local runner may want to show it. */
 export interface ObservedAlert {
-  readonly kind: 'backup-failure' | 'run-summary';
+  readonly kind: 'backup-failure' | 'run-summary' | 'alert';
   readonly text: string;
   readonly delivered: boolean;
 }

@@ -1,6 +1,8 @@
+import { buildAlertMessage } from '../../notify/alert-message.ts';
+import { renderMessageAsText } from '../../notify/render-text.ts';
 import { createSlackNotifier, type SlackNotifier } from '../../notify/slack-notifier.ts';
 import type { AppLogger } from '../logger.ts';
-import { onRuntimeReset, runtimeClock, runtimeEnv } from './context.ts';
+import { onRuntimeReset, runtimeClock, runtimeEnv, runtimeOverrides } from './context.ts';
 import { secrets } from './secrets.ts';
 
 let notifier: SlackNotifier | undefined;
@@ -11,13 +13,33 @@ onRuntimeReset(() => {
 
 /** The Slack notifier; the webhook URL is read from its secret (or SLACK_WEBHOOK_URL locally) when first needed. */
 export function slack(logger: AppLogger): SlackNotifier {
-  notifier ??= createSlackNotifier({
-    webhookUrl: () => {
-      const webhookSecretArn = runtimeEnv().slackWebhookSecretArn;
-      return secrets().slackWebhookUrl(webhookSecretArn === undefined ? {} : { webhookSecretArn });
-    },
-    logger,
-    clock: runtimeClock(),
-  });
+  notifier ??= observedLocally(
+    createSlackNotifier({
+      webhookUrl: () => {
+        const webhookSecretArn = runtimeEnv().slackWebhookSecretArn;
+        return secrets().slackWebhookUrl(webhookSecretArn === undefined ? {} : { webhookSecretArn });
+      },
+      logger,
+      clock: runtimeClock(),
+    }),
+  );
   return notifier;
+}
+
+/** Locally, generic alerts (size warnings, prune failures) are also shown on the terminal, delivered or not. */
+function observedLocally(base: SlackNotifier): SlackNotifier {
+  const observe = runtimeOverrides().observeAlert;
+  if (!observe) return base;
+  return {
+    ...base,
+    async postAlert(alert, options) {
+      const delivery = await base.postAlert(alert, options);
+      observe({
+        kind: 'alert',
+        text: renderMessageAsText(buildAlertMessage(alert)),
+        delivered: delivery.delivered,
+      });
+      return delivery;
+    },
+  };
 }

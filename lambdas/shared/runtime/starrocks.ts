@@ -1,5 +1,5 @@
 import {
-  type StarRocksClient,
+  type FullStarRocksClient,
   type StarRocksSettings,
   type StarRocksTlsSettings,
   withStarRocksClientSession,
@@ -27,12 +27,12 @@ function tlsSettings(tls: ClusterSettings['tls']): StarRocksTlsSettings {
 }
 
 /**
- * Runs `work` over one connection to the cluster's FE. A refused login re-reads the password once
+ * Runs `work` over one connection to the cluster's FE, with every client operation (backups and restores). A refused login re-reads the password once
  * (the secret may have been rotated since this cold start cached it) and tries again.
  */
 export async function withStarRocks<T>(
   cluster: ClusterSettings,
-  work: (client: StarRocksClient) => Promise<T>,
+  work: (client: FullStarRocksClient) => Promise<T>,
 ): Promise<T> {
   try {
     return await withStarRocksClientSession(await settingsFor(cluster), work);

@@ -12,10 +12,17 @@ schedule selects): its latest good snapshot, the snapshot's age, and a verdict a
 A slot is expected once its grace period is over; the grace defaults to the cluster's timeoutSeconds (the
 deadline of one backup: before it, the slot's backup may still be running).
 
+With --notify it runs the deployed hourly freshness check once, here: it reads the FE, counts stuck runs, skipped
+databases and paused schedules as late, reports databases no schedule covers (drift), keeps incidents in the local
+DynamoDB (--state-dir) so each alerts once, and posts the alerts and "recovered" notices to Slack (SLACK_WEBHOOK_URL,
+or the Web API with SLACK_BOT_TOKEN and slack.channel or SLACK_CHANNEL), or prints them. Run it from cron to alert
+locally.
+
 Examples:
   $ sr-backup status --config backup.yaml
   $ sr-backup status --config backup.yaml --cluster prod --resolve --grace 2h
-  $ sr-backup status --config backup.yaml --json | jq '.databases[] | select(.state != "fresh")'`;
+  $ sr-backup status --config backup.yaml --json | jq '.databases[] | select(.state != "fresh")'
+  $ SLACK_WEBHOOK_URL=https://hooks.slack.com/services/… sr-backup status --config backup.yaml --notify`;
 
 /** Adds `sr-backup status`. */
 export function registerStatusCommand(program: Command): void {
@@ -33,11 +40,22 @@ export function registerStatusCommand(program: Command): void {
       parseDurationSeconds,
     )
     .option('--at <ISO-8601>', 'judge as of this time instead of now', parseInstant)
+    .option(
+      '--notify',
+      'run the freshness check as deployed: incidents in the local DynamoDB, alerts to Slack (connects to the FE)',
+    )
     .option('--json', 'print {evaluatedAt, clusters, databases: [...]} as JSON on stdout');
   storeOptions(command);
   verboseOption(command);
-  command.addHelpText('after', HELP).action(async (options: StatusCommandOptions) => {
-    const { runStatusCommand } = await import('../inspect/status-command.ts');
-    await runAction((io) => runStatusCommand(options, io));
-  });
+  command
+    .addHelpText('after', HELP)
+    .action(async (options: StatusCommandOptions & { readonly notify?: boolean }) => {
+      if (options.notify) {
+        const { runStatusNotify } = await import('./status-notify.ts');
+        await runAction((io) => runStatusNotify(options, io));
+        return;
+      }
+      const { runStatusCommand } = await import('../inspect/status-command.ts');
+      await runAction((io) => runStatusCommand(options, io));
+    });
 }

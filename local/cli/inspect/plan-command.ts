@@ -1,4 +1,5 @@
 /** `sr-backup plan`: the next slots of every schedule with their labels; with --resolve, what they would back up. */
+import { assessCoverage } from '../../../lambdas/check-freshness/coverage.ts';
 import {
   type ClusterConfig,
   loadConfigFile,
@@ -64,6 +65,11 @@ export interface ClusterPlan {
   readonly repository: string;
   readonly maxConcurrentBackups: number;
   readonly schedules: readonly SchedulePlan[];
+  /**
+   * With --resolve: databases of the FE that no schedule covers and no exclude pattern names (coverage drift,
+   * lambdas/check-freshness/coverage.ts), judged against all of the cluster's schedules.
+   */
+  readonly uncovered?: readonly string[];
 }
 
 /** The label a slot gives `{database}`, with the per-database hash left as `{hash}`. */
@@ -219,7 +225,7 @@ async function planCluster(
       const resolution = await resolveScheduleDatabases(fe, cluster, schedule);
       plans.push(planSchedule(cluster, schedule, { from, count: options.count, resolution }));
     }
-    return { ...base, schedules: plans };
+    return { ...base, schedules: plans, uncovered: [...assessCoverage(cluster, fe.databases).uncovered] };
   });
 }
 
@@ -254,6 +260,13 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CommandIo)
       );
       if (plan.schedules.length === 0) lines.push('  no schedules');
       for (const schedule of plan.schedules) lines.push(...formatSchedulePlan(schedule, out));
+      if (plan.uncovered !== undefined && plan.uncovered.length > 0) {
+        lines.push(
+          out.yellow(
+            `  not covered by any schedule (drift): ${plan.uncovered.join(', ')}; add them to a schedule's include, or to exclude if they need no backup`,
+          ),
+        );
+      }
     }
     if (!options.resolve)
       lines.push(out.dim('(add --resolve to see which databases each schedule would back up)'));

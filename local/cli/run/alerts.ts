@@ -11,7 +11,9 @@ export function formatAlert(
   alert: ObservedAlert,
   options: { readonly webhookSet: boolean; readonly colors: Colors },
 ): string {
-  const kind = alert.kind === 'backup-failure' ? 'backup failure' : 'run summary';
+  const kind = { 'backup-failure': 'backup failure', 'run-summary': 'run summary', alert: 'warning' }[
+    alert.kind
+  ];
   const header = alert.delivered
     ? `Slack alert sent (${kind})`
     : options.webhookSet

@@ -47,6 +47,8 @@ export interface RunJsonDocument {
   readonly status: LocalRunResult['status'] | 'ERROR';
   readonly runId: string | null;
   readonly error: { readonly name: string; readonly message: string; readonly hint?: string } | null;
+  /** Set when a pause (`sr-backup pause`) stopped the run: it succeeded and backed up nothing. */
+  readonly paused?: LocalRunResult['paused'];
 }
 
 function errorJson(error: CliError): NonNullable<RunJsonDocument['error']> {
@@ -133,7 +135,13 @@ function writeHumanReport(
   const verdict = report.failed ? colors.red('FAILED') : colors.green('OK');
   if (report.runError === null) out.write(`Run ${verdict}: ${summarizeResults(result.results)}.\n`);
   else out.write(`Run ${verdict} before reaching any database.\n`);
-  if (result.results.length === 0 && report.runError === null) {
+  if (result.paused) {
+    out.write(
+      colors.yellow(
+        `Paused since ${result.paused.since}${result.paused.until ? ` until ${result.paused.until}` : ''}: ${result.paused.reason}. Nothing was backed up; \`sr-backup resume --config ${report.configPath} --cluster ${result.cluster}\` lifts the pause.\n`,
+      ),
+    );
+  } else if (result.results.length === 0 && report.runError === null) {
     out.write(
       colors.dim(
         `No database matched the include/exclude patterns: \`sr-backup plan --config ${report.configPath} --resolve\` shows why.\n`,
@@ -229,6 +237,7 @@ export async function runRunCommand(options: RunCommandOptions, io: CommandIo): 
         status: result.status,
         runId: result.executionArn,
         error: runError ? { name: result.runError?.name ?? 'Error', message: runError.message } : null,
+        ...(result.paused ? { paused: result.paused } : {}),
       };
       io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     } else {

@@ -10,6 +10,8 @@ const HINTS: Record<string, string> = {
   StarRocksTimeoutError: 'the FE did not answer in time; check its health, then run again',
   StarRocksAccessDeniedError:
     'the backup user needs the REPOSITORY privilege on SYSTEM and EXPORT on the tables (see docs/cli.md)',
+  UnsupportedClusterError:
+    'StarRocks cannot BACKUP this cluster (a shared-data cluster keeps its data in object storage): use its own data protection, and exclude it here',
 };
 
 /** `the run stopped before reaching any database: <message>`, with a hint by error name. */

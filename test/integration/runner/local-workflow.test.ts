@@ -27,6 +27,26 @@ function workflow(stubs: Partial<Record<TaskFunctionName, Stub>>, events: Workfl
     ReleaseLeases: () => ({}),
     NotifyFailure: () => ({ posted: false }),
     SummarizeRun: () => ({ failures: 0 }),
+    PlanDrill: () => ({
+      sourceDatabase: 'sales',
+      targetDatabase: 'drill_sales_202611250200',
+      snapshot: { label: 'nightly_sales_x' },
+      scheduledTime: '2026-11-25T02:00:00.000Z',
+    }),
+    SubmitRestore: () => ({ phase: 'running', nextWaitSeconds: 0 }),
+    CheckRestore: () => ({ phase: 'finished', nextWaitSeconds: 0 }),
+    CancelRestore: () => ({ cancelled: false, why: 'not-running' }),
+    VerifyRestore: () => ({ passed: true, problem: null }),
+    DropScratch: () => ({ dropped: true, why: 'dropped' }),
+    RecordDrill: (event) => ({
+      state: (event.outcome as { state?: string } | undefined)?.state ?? 'FINISHED',
+      reason: null,
+    }),
+    NotifyDrill: () => ({ posted: false, skipped: 'passed' }),
+    PruneSnapshots: () => ({ method: null, kept: 0, removed: 0, deferred: 0 }),
+    NotifyPruneFailure: () => ({ posted: false }),
+    CheckFreshness: () => ({ cluster: 'prod' }),
+    NotifyIncidents: () => ({ cluster: 'prod', posted: [] }),
   };
   const all = { ...defaults, ...stubs };
   return new LocalWorkflow({

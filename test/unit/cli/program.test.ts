@@ -11,7 +11,23 @@ import {
 } from '../../../local/cli/support/option-parsers.ts';
 import { selectCluster, selectClusters, selectSchedule } from '../../../local/cli/support/selection.ts';
 
-const CONTRACT_COMMANDS = ['run', 'snapshots', 'status', 'validate', 'plan', 'emulator', 'start', 'demo'];
+const CONTRACT_COMMANDS = [
+  'run',
+  'snapshots',
+  'status',
+  'validate',
+  'plan',
+  'emulator',
+  'start',
+  'demo',
+  'restore',
+  'drill',
+  'prune',
+  'pin',
+  'unpin',
+  'pause',
+  'resume',
+];
 
 function helpOf(args: readonly string[]): { text: string; code: number | undefined } {
   const program = createProgram();

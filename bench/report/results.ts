@@ -1,0 +1,41 @@
+/** The shape of bench/results/latest.json. */
+import type { BundlesBenchResult } from '../bundles/bundles-bench.ts';
+import type { PollingBenchResult } from '../polling/polling-bench.ts';
+import type { LockBenchResult } from '../scale/lock-contention.ts';
+import type { NightlyScaleResult } from '../scale/nightly-run.ts';
+import type { SynthScaleResult } from '../scale/synth.ts';
+import type { MachineInfo } from '../support/machine.ts';
+
+/** Bumped when the file's shape changes incompatibly. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+/** One benchmark's data, with when and where it was measured (`--only` re-measures one section). */
+export interface Section<T> {
+  readonly measuredAt: string;
+  readonly machine: MachineInfo;
+  readonly quick: boolean;
+  readonly data: T;
+}
+
+/** §3's three parts; synthesis may be missing when cdk/ could not synthesize. */
+export interface ScaleResult {
+  readonly synth: SynthScaleResult | { readonly error: string };
+  readonly nightly: NightlyScaleResult | { readonly error: string };
+  readonly locks: LockBenchResult;
+  /** The nightly run shared the machine with §1 (both are virtual-time; only its wall time is affected). */
+  readonly nightlyRanBesidePolling: boolean;
+}
+
+/** bench/results/latest.json. */
+export interface BenchResults {
+  readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  readonly command: string;
+  readonly polling?: Section<PollingBenchResult>;
+  readonly bundles?: Section<BundlesBenchResult>;
+  readonly scale?: Section<ScaleResult>;
+}
+
+/** Narrows a part that may have failed. */
+export function succeeded<T extends object>(part: T | { readonly error: string }): part is T {
+  return !('error' in part);
+}

@@ -1,0 +1,39 @@
+import type { LockStore } from '../lock/index.ts';
+import { type DrillState, drillTiming, requireDrillLeases } from '../restore/drill-state.ts';
+import { checkRestoreJob, type RestoreClient, type TrackedRestore } from '../restore/restore-job.ts';
+import type { Clock } from '../shared/clock.ts';
+import { InvalidInputError } from '../shared/errors.ts';
+import type { AppLogger } from '../shared/logger.ts';
+
+/** What CheckRestore needs. */
+export interface CheckRestoreDeps {
+  readonly starRocks: <T>(work: (client: Pick<RestoreClient, 'showRestore'>) => Promise<T>) => Promise<T>;
+  readonly locks: Pick<LockStore, 'renewLock' | 'renewSlot'>;
+  readonly clock: Clock;
+  readonly logger: AppLogger;
+}
+
+/**
+ * One poll of the drill's RESTORE: SHOW RESTORE FROM the scratch database, the phase (running, finished,
+ * cancelled by StarRocks, past the drill's deadline), the next Wait from the poll policy, and both leases renewed
+ * to cover it. The deadline counts from our submit time on our clock.
+ */
+export async function checkDrillRestore(state: DrillState, deps: CheckRestoreDeps): Promise<TrackedRestore> {
+  const tracked = state.restore;
+  if (!tracked) throw new InvalidInputError('CheckRestore needs $.restore (set by SubmitRestore)');
+  const { lock, slot } = requireDrillLeases(state);
+  const job = await deps.starRocks((client) =>
+    checkRestoreJob(client, tracked, drillTiming(state), () => deps.clock.now()),
+  );
+  const extendSeconds = job.nextWaitSeconds + state.cluster.lock.leaseSeconds;
+  await deps.locks.renewLock({ ...lock, extendSeconds });
+  await deps.locks.renewSlot({ ...slot, extendSeconds });
+  deps.logger.info('restore checked', {
+    label: job.label,
+    phase: job.phase,
+    starRocksState: job.starRocksState,
+    progress: job.progress,
+    nextWaitSeconds: job.nextWaitSeconds,
+  });
+  return job;
+}

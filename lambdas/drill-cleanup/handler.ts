@@ -1,0 +1,20 @@
+import { drillStateSchema } from '../restore/drill-state.ts';
+import { createLogger } from '../shared/logger.ts';
+import { taskHandler } from '../shared/middleware.ts';
+import { locks } from '../shared/runtime/dynamo.ts';
+import { withStarRocks } from '../shared/runtime/starrocks.ts';
+import { dropScratchDatabase } from './core.ts';
+
+const logger = createLogger('drill-cleanup');
+
+/** DropScratch Task of RestoreDrill. */
+export const handler = taskHandler({
+  logger,
+  input: drillStateSchema,
+  run: (state) =>
+    dropScratchDatabase(state, {
+      starRocks: (work) => withStarRocks(state.cluster, work),
+      locks: locks(),
+      logger,
+    }),
+});

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { clusterSettingsSchema, scheduleSchema } from '../shared/config/index.ts';
+import { caughtErrorSchema, executionRefSchema } from '../shared/workflow-state.ts';
+
+/** The PruneSnapshots / NotifyPruneFailure Tasks' input (see nightly-backup.asl.json). */
+export const pruneTaskInputSchema = z.looseObject({
+  run: executionRefSchema,
+  cluster: clusterSettingsSchema,
+  schedule: scheduleSchema,
+  /** NotifyPruneFailure: what stopped the prune. */
+  pruneError: caughtErrorSchema.optional(),
+});
+
+/** The prune Tasks' input. */
+export type PruneTaskInput = z.output<typeof pruneTaskInputSchema>;

@@ -1,0 +1,47 @@
+import type { LockStore } from '../lock/index.ts';
+import { type DrillState, requireDrillLeases, requirePlan } from '../restore/drill-state.ts';
+import {
+  type CheckClient,
+  checkRestoredDatabase,
+  parseRestoreObjects,
+  type RestoreCheck,
+} from '../restore/restore-check.ts';
+import { InvalidInputError } from '../shared/errors.ts';
+import type { AppLogger } from '../shared/logger.ts';
+
+/** What VerifyRestore needs. */
+export interface VerifyRestoreDeps {
+  readonly starRocks: <T>(work: (client: CheckClient) => Promise<T>) => Promise<T>;
+  readonly locks: Pick<LockStore, 'renewLock' | 'renewSlot'>;
+  readonly logger: AppLogger;
+}
+
+/**
+ * Checks the restored scratch database: every object of the snapshot (SHOW RESTORE's RestoreObjs, else the
+ * catalog's table count) is there, and no restored table is empty while its source table has rows. Returns the
+ * result either way; the ASL routes a failed check to the failure path.
+ */
+export async function verifyDrillRestore(state: DrillState, deps: VerifyRestoreDeps): Promise<RestoreCheck> {
+  const plan = requirePlan(state);
+  const job = state.restore;
+  if (job?.phase !== 'finished') throw new InvalidInputError('VerifyRestore needs a finished $.restore');
+  const { lock, slot } = requireDrillLeases(state);
+  // Counting rows of a large database takes a while: the leases must not lapse meanwhile.
+  await deps.locks.renewLock({ ...lock, extendSeconds: state.cluster.lock.leaseSeconds });
+  await deps.locks.renewSlot({ ...slot, extendSeconds: state.cluster.lock.leaseSeconds });
+  const check = await deps.starRocks((client) =>
+    checkRestoredDatabase(client, {
+      targetDatabase: plan.targetDatabase,
+      sourceDatabase: plan.sourceDatabase,
+      expectedTables: parseRestoreObjects(job.restoreObjects, job.restoreObjectsTruncated),
+      expectedTableCount: plan.snapshot.tableCount,
+    }),
+  );
+  deps.logger.info('restored database checked', {
+    target: plan.targetDatabase,
+    passed: check.passed,
+    tableCount: check.tableCount,
+    rowCount: check.rowCount,
+  });
+  return check;
+}

@@ -1,0 +1,92 @@
+/**
+ * The FreshnessCheck state machine on this machine, exactly as deployed: the same ASL file in the local runner
+ * (aws-local-stepfunctions), the real CheckFreshness and NotifyIncidents handlers in process, DynamoDB at
+ * `tables.endpoint`, the cluster's real (or emulated) FE, and Slack from the environment. Used by
+ * `sr-backup status --notify` and by the integration scenarios.
+ */
+import { randomBytes } from 'node:crypto';
+import { freshnessCheckInputFor } from '../../../lambdas/check-freshness/input.ts';
+import type { FreshnessCheckSummary } from '../../../lambdas/check-freshness/summary.ts';
+import type { NotifyIncidentsResult } from '../../../lambdas/incidents/core.ts';
+import type { Clock } from '../../../lambdas/shared/clock.ts';
+import type { BackupConfig } from '../../../lambdas/shared/config/index.ts';
+import type { EnvironmentVariables } from '../../../lambdas/shared/env.ts';
+import { configureRuntime } from '../../../lambdas/shared/runtime/context.ts';
+import { causeMessage } from '../../../lambdas/shared/workflow-state.ts';
+import { isExecutionAlive } from '../../runner/execution-registry.ts';
+import { invokeTaskHandler } from '../../runner/handlers.ts';
+import { LocalWorkflow } from '../../runner/local-workflow.ts';
+import type { LocalTables } from '../../runner/run-nightly.ts';
+
+/** One local check of one cluster. */
+export interface LocalFreshnessCheckOptions {
+  readonly config: BackupConfig;
+  readonly cluster: string;
+  readonly tables: LocalTables;
+  readonly clock?: Clock | undefined;
+  /** STARROCKS_PASSWORD…, SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN, SLACK_CHANNEL, SLACK_API_URL; process.env by default. */
+  readonly secretEnv?: EnvironmentVariables | undefined;
+  /** Real milliseconds every Retry interval lasts (default: as the ASL says). */
+  readonly retryOverrideMs?: number | undefined;
+}
+
+/** How one local check ended. */
+export interface LocalFreshnessCheckResult {
+  readonly executionArn: string;
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+  /** CheckFreshness' summary (null when the execution failed before it). */
+  readonly check: FreshnessCheckSummary | null;
+  /** What NotifyIncidents posted (null when the execution failed before it). */
+  readonly notified: NotifyIncidentsResult | null;
+  readonly error: { readonly name: string; readonly message: string } | null;
+}
+
+function executionName(cluster: string, now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').slice(0, 13);
+  return `freshness-${cluster}-${stamp}-${randomBytes(3).toString('hex')}`.slice(0, 80);
+}
+
+/** Runs FreshnessCheck once for `cluster`. */
+export async function runFreshnessCheckLocally(
+  options: LocalFreshnessCheckOptions,
+): Promise<LocalFreshnessCheckResult> {
+  configureRuntime({
+    ...(options.clock ? { clock: options.clock } : {}),
+    env: {
+      locksTableName: options.tables.locksTableName,
+      catalogTableName: options.tables.catalogTableName,
+      secretsMode: 'env',
+      dynamodbEndpoint: options.tables.endpoint,
+    },
+    isHolderAlive: isExecutionAlive,
+    ...(options.secretEnv ? { secretEnv: options.secretEnv } : {}),
+  });
+  const workflow = new LocalWorkflow({
+    invokeFunction: invokeTaskHandler,
+    ...(options.retryOverrideMs === undefined ? {} : { retryOverrideMs: options.retryOverrideMs }),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const input = freshnessCheckInputFor(options.config, options.cluster);
+  const outcome = await workflow.execute(
+    'freshnessCheck',
+    input,
+    executionName(options.cluster, options.clock?.now() ?? Date.now()),
+  );
+  if (outcome.status !== 'SUCCEEDED') {
+    return {
+      executionArn: outcome.executionArn,
+      status: outcome.status,
+      check: null,
+      notified: null,
+      error: { name: outcome.error, message: causeMessage({ Error: outcome.error, Cause: outcome.cause }) },
+    };
+  }
+  const output = outcome.output as { check: FreshnessCheckSummary; notified: NotifyIncidentsResult };
+  return {
+    executionArn: outcome.executionArn,
+    status: 'SUCCEEDED',
+    check: output.check,
+    notified: output.notified,
+    error: null,
+  };
+}

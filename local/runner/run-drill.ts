@@ -1,0 +1,157 @@
+/**
+ * One restore drill on this machine (`sr-backup drill`): the RestoreDrill state machine, exactly as deployed —
+ * the same ASL in aws-local-stepfunctions, the same Lambda handlers in process, DynamoDB at the local endpoint,
+ * the cluster's real (or emulated) FE — with the drill's catalog record read back afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import { createCatalogStore, type DrillRecord } from '../../lambdas/catalog/index.ts';
+import { type Clock, systemClock } from '../../lambdas/shared/clock.ts';
+import { type BackupConfig, toClusterSettings } from '../../lambdas/shared/config/index.ts';
+import type { EnvironmentVariables } from '../../lambdas/shared/env.ts';
+import { ConfigError } from '../../lambdas/shared/errors.ts';
+import { configureRuntime } from '../../lambdas/shared/runtime/context.ts';
+import { causeMessage } from '../../lambdas/shared/workflow-state.ts';
+import { createDocumentClient } from '../dynamo/index.ts';
+import { isExecutionAlive } from './execution-registry.ts';
+import { invokeTaskHandler } from './handlers.ts';
+import {
+  type EventLog,
+  LocalWorkflow,
+  type LocalWorkflowOptions,
+  type WorkflowEvent,
+} from './local-workflow.ts';
+import type { LocalTables } from './run-nightly.ts';
+
+/** One local drill. */
+export interface LocalDrillOptions {
+  readonly config: BackupConfig;
+  readonly cluster: string;
+  /** The drill's slot (names the scratch database); the execution's start when omitted, as on a manual start. */
+  readonly scheduledTime?: Date | undefined;
+  readonly tables: LocalTables;
+  readonly clock?: Clock | undefined;
+  /** STARROCKS_PASSWORD…, SLACK_WEBHOOK_URL; process.env by default. */
+  readonly secretEnv?: EnvironmentVariables | undefined;
+  readonly waitOverrideMs?: number | undefined;
+  readonly retryOverrideMs?: number | undefined;
+  readonly onEvent?: ((event: WorkflowEvent) => void) | undefined;
+  readonly beforeTask?: LocalWorkflowOptions['beforeTask'];
+}
+
+/** The Slack alert the drill built (delivered or not), as NotifyDrill left it in the execution's state. */
+export interface DrillAlertSeen {
+  readonly posted: boolean;
+  readonly severity: string;
+  readonly title: string;
+  readonly text: string;
+}
+
+/** How a local drill ended. */
+export interface LocalDrillResult {
+  readonly cluster: string;
+  readonly database: string;
+  readonly executionArn: string;
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+  /** The execution's error when it did not succeed (`RestoreFailedError`, `RestoreTimedOutError`, …). */
+  readonly error: { readonly name: string; readonly message: string } | null;
+  /** What the drill recorded in the catalog; null when it could not record. */
+  readonly drill: DrillRecord | null;
+  readonly alert: DrillAlertSeen | null;
+}
+
+/**
+ * Runs the RestoreDrill state machine for `cluster` (which must configure `drill`; ConfigError otherwise) and
+ * reads its record back from the catalog.
+ */
+export async function runDrillLocally(options: LocalDrillOptions): Promise<LocalDrillResult> {
+  const clock = options.clock ?? systemClock;
+  const settings = toClusterSettings(options.config, options.cluster);
+  if (settings.drill === undefined) {
+    const message = `cluster "${options.cluster}" has no restore drill configured`;
+    throw new ConfigError(message, [`clusters: ${message} (add clusters[].drill)`]);
+  }
+  configureRuntime({
+    clock,
+    env: {
+      locksTableName: options.tables.locksTableName,
+      catalogTableName: options.tables.catalogTableName,
+      secretsMode: 'env',
+      dynamodbEndpoint: options.tables.endpoint,
+    },
+    isHolderAlive: isExecutionAlive,
+    ...(options.secretEnv ? { secretEnv: options.secretEnv } : {}),
+  });
+
+  let alert: DrillAlertSeen | null = null;
+  const workflow = new LocalWorkflow({
+    invokeFunction: invokeTaskHandler,
+    ...(options.waitOverrideMs === undefined ? {} : { waitOverrideMs: options.waitOverrideMs }),
+    ...(options.retryOverrideMs === undefined ? {} : { retryOverrideMs: options.retryOverrideMs }),
+    ...(options.beforeTask ? { beforeTask: options.beforeTask } : {}),
+    onEvent: (event) => {
+      alert = alertIn(event.event) ?? alert;
+      options.onEvent?.(event);
+    },
+  });
+  const input = {
+    cluster: settings,
+    ...(options.scheduledTime ? { scheduledTime: options.scheduledTime.toISOString() } : {}),
+  };
+  const outcome = await workflow.execute('restoreDrill', input, drillName(options, clock));
+  const drill = await readDrill(
+    options.tables,
+    settings.name,
+    settings.drill.database,
+    outcome.executionArn,
+    clock,
+  );
+  return {
+    cluster: settings.name,
+    database: settings.drill.database,
+    executionArn: outcome.executionArn,
+    status: outcome.status,
+    error:
+      outcome.status === 'SUCCEEDED'
+        ? null
+        : { name: outcome.error, message: causeMessage({ Error: outcome.error, Cause: outcome.cause }) },
+    drill,
+    alert,
+  };
+}
+
+/** `drill-<cluster>-<yyyyMMddTHHmm>-<6 hex>` (≤ 80 characters); names only trace, the catalog keys by ARN. */
+function drillName(options: LocalDrillOptions, clock: Clock): string {
+  const at = options.scheduledTime ?? new Date(clock.now());
+  const stamp = at.toISOString().replace(/[-:]/g, '').slice(0, 13);
+  return `drill-${options.cluster}-${stamp}-${randomBytes(3).toString('hex')}`.slice(0, 80);
+}
+
+function alertIn(event: EventLog): DrillAlertSeen | null {
+  if (event.type !== 'StateExited' || event.state.name !== 'NotifyDrill') return null;
+  const notification = (event.state.output as { notification?: Partial<DrillAlertSeen> } | undefined)
+    ?.notification;
+  if (notification?.text === undefined) return null;
+  return {
+    posted: notification.posted === true,
+    severity: String(notification.severity),
+    title: String(notification.title),
+    text: notification.text,
+  };
+}
+
+async function readDrill(
+  tables: LocalTables,
+  cluster: string,
+  database: string,
+  runId: string,
+  clock: Clock,
+): Promise<DrillRecord | null> {
+  const client = createDocumentClient(tables.endpoint);
+  try {
+    const store = createCatalogStore({ client, tableName: tables.catalogTableName, clock });
+    const drills = await store.listDrills({ cluster, database, limit: 50 });
+    return drills.find((drill) => drill.runId === runId) ?? null;
+  } finally {
+    client.destroy();
+  }
+}

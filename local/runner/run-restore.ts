@@ -1,0 +1,191 @@
+/**
+ * An on-demand restore on this machine (`sr-backup restore`): the snapshot chosen from the local catalog, the
+ * statement as the FE's version writes it, and — with `--execute` — the restore itself, taking the same slot and
+ * lock as the deployed workflows and polling with the same policy. The Lambdas' own runtime wiring is used
+ * (DynamoDB at the local endpoint, the FE password from the environment), so nothing here talks to StarRocks or
+ * DynamoDB differently from a deployed drill.
+ */
+import { randomBytes } from 'node:crypto';
+import { restoreRequestOf } from '../../lambdas/restore/restore-job.ts';
+import type { RestorePlan } from '../../lambdas/restore/restore-plan.ts';
+import { chooseSnapshot } from '../../lambdas/restore/restore-plan.ts';
+import {
+  type RestoreProgress,
+  type RestoreRunResult,
+  runRestore,
+} from '../../lambdas/restore/run-restore.ts';
+import { type Clock, systemClock } from '../../lambdas/shared/clock.ts';
+import {
+  type BackupConfig,
+  type ClusterSettings,
+  toClusterSettings,
+} from '../../lambdas/shared/config/index.ts';
+import type { EnvironmentVariables } from '../../lambdas/shared/env.ts';
+import { configureRuntime } from '../../lambdas/shared/runtime/context.ts';
+import { catalog, locks } from '../../lambdas/shared/runtime/dynamo.ts';
+import { withStarRocks } from '../../lambdas/shared/runtime/starrocks.ts';
+import { buildRestoreStatement, type StarRocksVersion } from '../../lambdas/starrocks/index.ts';
+import { isExecutionAlive, registerLocalHolder } from './execution-registry.ts';
+import type { LocalTables } from './run-nightly.ts';
+
+/** Where and with what a local restore runs. */
+export interface LocalRestoreContext {
+  readonly config: BackupConfig;
+  readonly cluster: string;
+  readonly tables: LocalTables;
+  readonly clock?: Clock | undefined;
+  /** STARROCKS_PASSWORD…; process.env by default. */
+  readonly secretEnv?: EnvironmentVariables | undefined;
+}
+
+/** What to restore. */
+export interface LocalRestoreRequest {
+  readonly database: string;
+  /** A snapshot label of that database; default the latest verified one. */
+  readonly snapshot?: string | undefined;
+  /** Restore into this database instead of `database`. */
+  readonly as?: string | undefined;
+  /** Our deadline in seconds; default the cluster's `timeoutSeconds`. */
+  readonly deadlineSeconds?: number | undefined;
+}
+
+/** A planned restore as the FE would run it. */
+export interface PreparedRestore {
+  readonly plan: RestorePlan;
+  readonly settings: ClusterSettings;
+  readonly deadlineSeconds: number;
+  readonly version: StarRocksVersion;
+  /** The exact statement `--execute` sends (the grammar follows the FE's version). */
+  readonly statement: string;
+  /** The target database exists already: `--execute` refuses it. */
+  readonly targetExists: boolean;
+  /** Measured durations of this database's earlier drills, newest first (the poll policy aims with them). */
+  readonly historySeconds: readonly number[];
+}
+
+/** Points the Lambdas' runtime at the local tables, clock and environment. */
+function useLocalRuntime(context: LocalRestoreContext): void {
+  configureRuntime({
+    clock: context.clock ?? systemClock,
+    env: {
+      locksTableName: context.tables.locksTableName,
+      catalogTableName: context.tables.catalogTableName,
+      secretsMode: 'env',
+      dynamodbEndpoint: context.tables.endpoint,
+    },
+    isHolderAlive: isExecutionAlive,
+    ...(context.secretEnv ? { secretEnv: context.secretEnv } : {}),
+  });
+}
+
+/**
+ * Chooses the snapshot (SnapshotNotFoundError when the catalog has no verified one, or `snapshot` is not one),
+ * reads the FE's version and whether the target exists, and writes the statement. Reads only.
+ */
+export async function prepareLocalRestore(
+  context: LocalRestoreContext,
+  request: LocalRestoreRequest,
+): Promise<PreparedRestore> {
+  useLocalRuntime(context);
+  const settings = toClusterSettings(context.config, context.cluster);
+  const snapshot = await chooseSnapshot(catalog(), {
+    cluster: settings.name,
+    database: request.database,
+    label: request.snapshot,
+  });
+  const plan: RestorePlan = {
+    cluster: settings.name,
+    sourceDatabase: request.database,
+    targetDatabase: request.as ?? request.database,
+    snapshot,
+  };
+  const deadlineSeconds = request.deadlineSeconds ?? settings.timeoutSeconds;
+  const { version, targetExists } = await withStarRocks(settings, async (client) => ({
+    version: await client.currentVersion(),
+    targetExists: (await client.showDatabases()).includes(plan.targetDatabase),
+  }));
+  const statement = buildRestoreStatement({ ...restoreRequestOf(plan, deadlineSeconds), version }).sql;
+  const earlier = await catalog().listDrills({
+    cluster: settings.name,
+    database: request.database,
+    limit: 7,
+  });
+  const historySeconds = earlier.flatMap((drill) =>
+    drill.state === 'FINISHED' && drill.durationSeconds !== null ? [drill.durationSeconds] : [],
+  );
+  return { plan, settings, deadlineSeconds, version, statement, targetExists, historySeconds };
+}
+
+/** How the restore loop waits: real time by default. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** A real-time sleep that an abort ends early (with the abort's reason). */
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/**
+ * Runs a prepared restore to its end (see runRestore in lambdas/restore): slot, lock on the target labelled with
+ * the snapshot, RESTORE, SHOW RESTORE at the poll policy's intervals, the check, release. The holder is a local
+ * execution id, so other local runs see it alive while this process runs.
+ */
+export async function executeLocalRestore(
+  context: LocalRestoreContext,
+  prepared: PreparedRestore,
+  options: {
+    readonly sleep?: Sleep | undefined;
+    readonly signal?: AbortSignal | undefined;
+    readonly onProgress?: ((event: RestoreProgress) => void) | undefined;
+    /** How long to wait for a free slot and for the target's lock (default: the lease length). */
+    readonly waitSeconds?: number | undefined;
+  } = {},
+): Promise<RestoreRunResult> {
+  useLocalRuntime(context);
+  const clock = context.clock ?? systemClock;
+  const { settings, plan } = prepared;
+  const stamp = new Date(clock.now()).toISOString().replace(/[-:]/g, '').slice(0, 13);
+  const holder = registerLocalHolder(
+    'restore',
+    `${settings.name}-${stamp}-${randomBytes(3).toString('hex')}`.slice(0, 80),
+  );
+  try {
+    return await runRestore(
+      {
+        plan,
+        holder: holder.arn,
+        capacity: settings.maxConcurrentBackups,
+        leaseSeconds: settings.lock.leaseSeconds,
+        timing: {
+          minSeconds: settings.poll.minSeconds,
+          maxSeconds: settings.poll.maxSeconds,
+          deadlineSeconds: prepared.deadlineSeconds,
+        },
+        historySeconds: prepared.historySeconds,
+        waitSeconds: options.waitSeconds ?? settings.lock.leaseSeconds,
+        signal: options.signal,
+      },
+      {
+        locks: locks(),
+        starRocks: (work) => withStarRocks(settings, work),
+        clock,
+        sleep: options.sleep ?? realSleep,
+        onProgress: options.onProgress,
+      },
+    );
+  } finally {
+    holder.end();
+  }
+}

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAYLOAD_LIMIT_BYTES } from '../../../bench/report/goals.ts';
+import { runLockBench } from '../../../bench/scale/lock-contention.ts';
+import { runNightlyScale } from '../../../bench/scale/nightly-run.ts';
+import { runSynthScale, scaledConfig } from '../../../bench/scale/synth.ts';
+import { type BenchTables, startBenchTables } from '../../../bench/support/local-tables.ts';
+
+describe('nightly run at scale (smoke size: 2 clusters × 5 databases, 2 at once)', () => {
+  it('backs up every database without ever running more jobs on one FE than its cap', async () => {
+    // Act
+    const result = await runNightlyScale({ clusters: 2, databasesPerCluster: 5, maxConcurrentBackups: 2 });
+
+    // Assess
+    expect(result.databases).toBe(10);
+    expect(result.finished).toBe(10);
+    expect(result.runStatuses).toEqual({ SUCCEEDED: 2 });
+    expect(result.capExceeded).toBe(false);
+    expect(result.maxRunningJobsOnAnyCluster).toBeGreaterThan(0);
+    expect(result.maxRunningJobsOnAnyCluster).toBeLessThanOrEqual(2);
+    expect(result.parentHistoryEventsMax).toBeGreaterThan(0);
+    expect(result.largestPayload.parent.bytes).toBeGreaterThan(0);
+    expect(result.largestPayload.parent.bytes).toBeLessThan(PAYLOAD_LIMIT_BYTES);
+    expect(result.executions).toBe(12);
+  }, 60_000);
+});
+
+describe('lock contention (smoke size)', () => {
+  let tables: BenchTables;
+
+  beforeAll(async () => {
+    tables = await startBenchTables();
+  });
+
+  afterAll(async () => {
+    await tables?.close();
+  });
+
+  it('lets exactly one of ten racing acquirers take a lock, and exactly capacity take the slots', async () => {
+    // Act
+    const result = await runLockBench(tables, {
+      contenders: 10,
+      rounds: 2,
+      keys: 20,
+      concurrency: 4,
+      slotCapacity: 3,
+    });
+
+    // Assess
+    expect(result.lockRaces.map((race) => [race.winners, race.heldErrors, race.otherErrors])).toEqual([
+      [1, 9, 0],
+      [1, 9, 0],
+    ]);
+    expect(result.exactlyOneWinnerEveryRound).toBe(true);
+    expect(result.slotRaces.map((race) => race.winners)).toEqual([3, 3]);
+    expect(result.throughput.released).toBe(20);
+    expect(result.throughput.acquirePerSecond).toBeGreaterThan(0);
+  });
+});
+
+describe('synthesis at scale (smoke size: one timed synth of each configuration)', () => {
+  it('builds a schedule for each of the 20 clusters × 3 schedules, well below the stack limit', () => {
+    // Prepare
+    const config = scaledConfig(20, 3);
+
+    // Act
+    const result = runSynthScale(1, { warmUp: false });
+
+    // Assess
+    expect(config.clusters).toHaveLength(20);
+    // One per cluster × schedule at least (the stack may add per-cluster schedules of its own).
+    expect(result.small.resourcesByType['AWS::Scheduler::Schedule']).toBeGreaterThanOrEqual(1);
+    expect(result.large.resourcesByType['AWS::Scheduler::Schedule']).toBeGreaterThanOrEqual(60);
+    expect(result.large.resources).toBeGreaterThan(result.small.resources);
+    expect(result.large.resources).toBeLessThan(500);
+    expect(result.timeRatio).toBeGreaterThan(0);
+  }, 60_000);
+});

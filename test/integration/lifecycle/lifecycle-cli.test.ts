@@ -1,0 +1,335 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createCatalogStore } from '../../../lambdas/catalog/index.ts';
+import { runPauseCommand } from '../../../local/cli/commands/pause.ts';
+import { runPinCommand } from '../../../local/cli/commands/pin.ts';
+import { runPruneCommand } from '../../../local/cli/commands/prune.ts';
+import { runResumeCommand } from '../../../local/cli/commands/resume.ts';
+import type { CommandIo } from '../../../local/cli/support/io.ts';
+import { ensureTables } from '../../../local/dynamo/index.ts';
+import { createManualClock, type EmulatorHandle, startEmulator } from '../../../local/emulator/index.ts';
+import { startTestDynamo } from '../../support/dynalite.ts';
+import { backupStatements, clusterConfig, runCli, writeConfig } from '../cli/cli-harness.ts';
+import { S3RVER_CREDENTIALS, type S3rverProcess, startS3rver } from './support/s3rver-process.ts';
+import {
+  BUCKET,
+  bucketKeys,
+  CLUSTER,
+  DATABASE,
+  EXPECTED_REMOVED_DAYS,
+  emulatorScenario,
+  LOCATION_PREFIX,
+  labelOf,
+  NOW,
+  putObjects,
+  REPOSITORY,
+  RETENTION,
+  seedCatalog,
+} from './support/thirty-snapshots.ts';
+
+function capture(): { stream: NodeJS.WriteStream; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return {
+    stream: stream as unknown as NodeJS.WriteStream,
+    text: () => Buffer.concat(chunks).toString('utf8'),
+  };
+}
+
+/** The CLI's core with its output captured and the clock at the scenario's "now". */
+function cliIo(env: Record<string, string> = {}) {
+  const stdout = capture();
+  const stderr = capture();
+  const io: CommandIo = {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    env: { NO_COLOR: '1', ...env },
+    clock: { now: () => NOW },
+  };
+  return { io, stdout: stdout.text, stderr: stderr.text };
+}
+
+let dir: string;
+let scenarioCounter = 0;
+const cleanups: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lifecycle-cli-'));
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A fresh dynalite (the CLI uses fixed local table names) seeded with the 30 snapshots: a --dynamodb-endpoint. */
+async function seededEndpoint(): Promise<string> {
+  const own = await startTestDynamo();
+  cleanups.push(() => own.close());
+  await ensureTables({
+    client: own.client,
+    catalogTableName: 'sr-backup-catalog',
+    locksTableName: 'sr-backup-locks',
+  });
+  await seedCatalog(
+    createCatalogStore({ client: own.client, tableName: 'sr-backup-catalog', clock: { now: () => NOW } }),
+  );
+  return own.endpoint;
+}
+describe('sr-backup prune, pin and unpin (DROP SNAPSHOT, StarRocks 4.2)', () => {
+  let emulator: EmulatorHandle;
+  let config: string;
+  let endpoint: string;
+
+  beforeEach(async () => {
+    emulator = await startEmulator({ scenario: emulatorScenario('4.2'), clock: createManualClock(NOW) });
+    cleanups.push(() => emulator.close());
+    config = await writeConfig(dir, `prune-${++scenarioCounter}.yaml`, {
+      clusters: [
+        {
+          ...(clusterConfig(emulator.port).clusters as object[])[0],
+          name: CLUSTER,
+          exclude: [],
+          retention: { ...RETENTION },
+        },
+      ],
+    });
+    endpoint = await seededEndpoint();
+  });
+
+  it('prints every snapshot with its decision and reason on a dry run, and changes nothing', async () => {
+    // Prepare
+    const { io, stdout, stderr } = cliIo();
+
+    // Act
+    const code = await runPruneCommand({ config, dynamodbEndpoint: endpoint }, io);
+
+    // Assess
+    expect(code, stderr()).toBe(0);
+    const out = stdout();
+    expect(out).toContain(
+      'Cluster prod — retention keepLast 5, maxAgeDays 14 · removal: DROP SNAPSHOT (StarRocks 4.2.0) · dry run',
+    );
+    expect(out.match(/ REMOVE /g)).toHaveLength(14);
+    expect(out).toMatch(new RegExp(`${labelOf(3)} .* keep +pinned`));
+    expect(out).toMatch(new RegExp(`${labelOf(30)} .* keep +one of the newest 5, younger than 14 d`));
+    expect(out).toMatch(new RegExp(`${labelOf(1)} .* REMOVE +older than 14 d`));
+    expect(out).toContain('14 of 30 verified snapshot(s) would go.');
+    expect(emulator.statements.filter((s) => s.sql.startsWith('DROP SNAPSHOT'))).toEqual([]);
+    expect(emulator.state.snapshots(REPOSITORY)).toHaveLength(31);
+  });
+
+  it('removes exactly the due snapshots with --apply and reports them as JSON', async () => {
+    // Prepare
+    const { io, stdout, stderr } = cliIo();
+
+    // Act
+    const code = await runPruneCommand({ config, dynamodbEndpoint: endpoint, apply: true, json: true }, io);
+
+    // Assess
+    expect(code, stderr()).toBe(0);
+    const report = JSON.parse(stdout()) as {
+      clusters: Array<{ removals: Array<{ label: string; outcome: string }> }>;
+    };
+    const removals = report.clusters[0]?.removals ?? [];
+    expect(removals.map((r) => r.label).sort()).toEqual(EXPECTED_REMOVED_DAYS.map(labelOf).sort());
+    expect(removals.every((r) => r.outcome === 'removed')).toBe(true);
+    expect(emulator.state.snapshots(REPOSITORY)).toHaveLength(31 - 14);
+  });
+
+  it('keeps a pinned snapshot, lets it go again once unpinned, and refuses to pin what the catalog does not know', async () => {
+    // Prepare
+    const pin = { config, dynamodbEndpoint: endpoint, database: DATABASE, snapshot: labelOf(12) };
+    const pinned = cliIo();
+    const dryPinned = cliIo();
+    const unpinned = cliIo();
+    const dryUnpinned = cliIo();
+    const unknown = cliIo();
+
+    // Act
+    const pinCode = await runPinCommand(pin, pinned.io, true);
+    await runPruneCommand({ config, dynamodbEndpoint: endpoint, json: true }, dryPinned.io);
+    const unpinCode = await runPinCommand(pin, unpinned.io, false);
+    await runPruneCommand({ config, dynamodbEndpoint: endpoint, json: true }, dryUnpinned.io);
+    const unknownCode = await runPinCommand({ ...pin, snapshot: 'nightly_sales_never' }, unknown.io, true);
+
+    // Assess
+    const due = (text: string) =>
+      (
+        JSON.parse(text) as { clusters: Array<{ removals: Array<{ label: string }> }> }
+      ).clusters[0]?.removals.map((r) => r.label);
+    expect(pinCode, pinned.stderr()).toBe(0);
+    expect(pinned.stdout()).toContain(`Pinned sales/${labelOf(12)} (cluster prod)`);
+    expect(due(dryPinned.stdout())).toHaveLength(13);
+    expect(due(dryPinned.stdout())).not.toContain(labelOf(12));
+    expect(unpinCode).toBe(0);
+    expect(due(dryUnpinned.stdout())).toContain(labelOf(12));
+    expect(unknownCode).toBe(1);
+    expect(unknown.stderr()).toContain(
+      'error: the catalog has no snapshot nightly_sales_never of database sales on cluster prod',
+    );
+  });
+});
+
+describe('sr-backup prune with S3 removal (StarRocks 3.3, s3rver)', () => {
+  let emulator: EmulatorHandle;
+  let s3: S3rverProcess;
+
+  beforeAll(async () => {
+    [emulator, s3] = await Promise.all([
+      startEmulator({ scenario: emulatorScenario('3.3'), clock: createManualClock(NOW) }),
+      startS3rver([BUCKET]),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([emulator.close(), s3.close()]);
+  });
+
+  it("deletes the due snapshots' objects through --s3-endpoint and leaves the rest of the bucket alone", async () => {
+    // Prepare
+    const keys = bucketKeys();
+    await putObjects(s3.client, [...[...keys.snapshots.values()].flat(), ...keys.decoys]);
+    const config = await writeConfig(dir, 's3.yaml', {
+      clusters: [
+        {
+          ...(clusterConfig(emulator.port).clusters as object[])[0],
+          name: CLUSTER,
+          retention: { ...RETENTION, s3: { bucket: BUCKET, prefix: LOCATION_PREFIX } },
+        },
+      ],
+    });
+    const endpoint = await seededEndpoint();
+    const { io, stdout, stderr } = cliIo({
+      SR_BACKUP_S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      SR_BACKUP_S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    });
+
+    // Act
+    const code = await runPruneCommand(
+      { config, dynamodbEndpoint: endpoint, apply: true, s3Endpoint: s3.endpoint },
+      io,
+    );
+
+    // Assess
+    expect(code, stderr()).toBe(0);
+    expect(stdout()).toContain(
+      `removal: delete the snapshot's objects under s3://${BUCKET}/${LOCATION_PREFIX}`,
+    );
+    expect(stdout()).toContain('14 removed of 14 due; 16 kept.');
+    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const left = await s3.client.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    expect(left.KeyCount).toBe(16 * 3 + keys.decoys.length);
+  });
+});
+
+describe('sr-backup pause and resume', () => {
+  it('pauses with a reason, lists it, refuses a pause without a reason, and resumes', async () => {
+    // Prepare
+    const config = await writeConfig(dir, 'pause.yaml', clusterConfig(9030));
+    const own = await startTestDynamo();
+    cleanups.push(() => own.close());
+    const endpoint = own.endpoint;
+    const paused = cliIo({ USER: 'alice' });
+    const listed = cliIo();
+    const noReason = cliIo();
+    const resumed = cliIo();
+    const again = cliIo();
+
+    // Act
+    const pauseCode = await runPauseCommand(
+      { config, dynamodbEndpoint: endpoint, reason: 'FE upgrade to 3.4', until: new Date(NOW + 86_400_000) },
+      paused.io,
+    );
+    const listCode = await runPauseCommand(
+      { config, dynamodbEndpoint: endpoint, list: true, json: true },
+      listed.io,
+    );
+    const noReasonCode = await runPauseCommand({ config, dynamodbEndpoint: endpoint }, noReason.io);
+    const resumeCode = await runResumeCommand({ config, dynamodbEndpoint: endpoint }, resumed.io);
+    const againCode = await runResumeCommand({ config, dynamodbEndpoint: endpoint }, again.io);
+
+    // Assess
+    expect(pauseCode, paused.stderr()).toBe(0);
+    expect(paused.stdout()).toContain(
+      'Paused cluster local (every schedule): "FE upgrade to 3.4" (since 2026-12-01 06:00:00Z, until 2026-12-02 06:00:00Z, by alice).',
+    );
+    expect(listCode).toBe(0);
+    expect(JSON.parse(listed.stdout())).toEqual({
+      pauses: [
+        {
+          cluster: 'local',
+          schedule: null,
+          reason: 'FE upgrade to 3.4',
+          since: '2026-12-01T06:00:00.000Z',
+          until: '2026-12-02T06:00:00.000Z',
+          by: 'alice',
+        },
+      ],
+    });
+    expect(noReasonCode).toBe(2);
+    expect(noReason.stderr()).toContain('error: --reason is required');
+    expect(resumeCode).toBe(0);
+    expect(resumed.stdout()).toBe('Resumed cluster local (every schedule).\n');
+    expect(againCode).toBe(0);
+    expect(again.stdout()).toBe('cluster local (every schedule) was not paused.\n');
+  });
+});
+
+describe('sr-backup run on a paused or unsupported cluster (child process)', () => {
+  let emulator: EmulatorHandle;
+  let sharedData: EmulatorHandle;
+
+  beforeAll(async () => {
+    [emulator, sharedData] = await Promise.all([
+      startEmulator({ scenario: emulatorScenario('3.3') }),
+      startEmulator({ scenario: { ...emulatorScenario('3.4'), runMode: 'shared_data' } }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([emulator.close(), sharedData.close()]);
+  });
+
+  it('backs nothing up while the cluster is paused, and exits 0', async () => {
+    // Prepare
+    const config = await writeConfig(dir, 'paused-run.yaml', clusterConfig(emulator.port));
+    const stateDir = join(dir, 'state-paused');
+    const pause = await runCli([
+      'pause',
+      '--config',
+      config,
+      '--state-dir',
+      stateDir,
+      '--reason',
+      'maintenance',
+    ]);
+
+    // Act
+    const run = await runCli(['run', '--config', config, '--state-dir', stateDir]);
+
+    // Assess
+    expect(pause.code, pause.stderr).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
+    expect(backupStatements(emulator.statements)).toEqual([]);
+  });
+
+  it('refuses a shared-data cluster with a clear error and exits 1', async () => {
+    // Prepare
+    const config = await writeConfig(dir, 'shared-data.yaml', clusterConfig(sharedData.port));
+
+    // Act
+    const run = await runCli(['run', '--config', config, '--state-dir', join(dir, 'state-shared')]);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^error: the run stopped before reaching any database: cluster local \(127\.0\.0\.1:\d+\) is a shared-data cluster \(run_mode = shared_data, StarRocks 3\.4\.3\): StarRocks does not support BACKUP or RESTORE on shared-data clusters/m,
+    );
+    expect(backupStatements(sharedData.statements)).toEqual([]);
+  });
+});

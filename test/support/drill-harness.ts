@@ -1,0 +1,138 @@
+/**
+ * Restores and drills on the workflow harness's parts (real emulator, dynalite, Slack sink, one virtual clock):
+ * verified snapshots come from a real nightly backup or are seeded into the catalog from a snapshot the emulator
+ * holds, and drills run the RestoreDrill state machine through the local runner, the clock moving to each
+ * CheckRestore's due time so that a restore of minutes takes a few polls and no real waiting.
+ */
+import type { BackupAttempt } from '../../lambdas/catalog/index.ts';
+import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
+import { createStarRocksClient } from '../../lambdas/starrocks/index.ts';
+import type { WorkflowEvent } from '../../local/runner/local-workflow.ts';
+import { type LocalDrillResult, runDrillLocally } from '../../local/runner/run-drill.ts';
+import type { LocalRestoreContext } from '../../local/runner/run-restore.ts';
+import { type ClusterOverrides, SLOT, type WorkflowHarness } from './workflow-harness.ts';
+
+/** The drill slot most tests use; its scratch database for `sales` is `drill_sales_202611250300`. */
+export const DRILL_SLOT = new Date('2026-11-25T03:00:00.000Z');
+
+/** Drill settings for `database`, with a short deadline unless told otherwise. */
+export function drillSettings(database: string, overrides: Record<string, unknown> = {}) {
+  return { drill: { database, cron: '0 3 * * ? *', timezone: 'UTC', timeoutSeconds: 3600, ...overrides } };
+}
+
+/** One drill as a test sees it. */
+export interface HarnessDrill extends LocalDrillResult {
+  readonly events: readonly WorkflowEvent[];
+}
+
+/** Runs one drill of the harness's cluster. */
+export async function runDrill(
+  harness: WorkflowHarness,
+  options: { cluster?: ClusterOverrides; scheduledTime?: Date; retryMs?: number } = {},
+): Promise<HarnessDrill> {
+  const events: WorkflowEvent[] = [];
+  const result = await runDrillLocally({
+    config: harness.config(options.cluster),
+    cluster: harness.clusterName,
+    scheduledTime: options.scheduledTime ?? DRILL_SLOT,
+    tables: tablesOf(harness),
+    clock: harness.clock,
+    secretEnv: { SLACK_WEBHOOK_URL: harness.slack.url, STARROCKS_PASSWORD: '' },
+    waitOverrideMs: 0,
+    retryOverrideMs: options.retryMs ?? 1,
+    onEvent: (event) => events.push(event),
+    beforeTask: ({ stateName, input }) => {
+      if (stateName !== 'CheckRestore') return;
+      const { restore } = input as { restore: { checkedAt: number; nextWaitSeconds: number } };
+      harness.clock.set(Math.max(harness.clock.now(), restore.checkedAt + restore.nextWaitSeconds * 1000));
+    },
+  });
+  return { ...result, events };
+}
+
+/** Where the harness keeps its tables, as the local runners take them. */
+export function tablesOf(harness: WorkflowHarness) {
+  return {
+    endpoint: harness.dynamo.endpoint,
+    locksTableName: harness.dynamo.locksTableName,
+    catalogTableName: harness.dynamo.catalogTableName,
+  };
+}
+
+/** The context of a local restore on the harness. */
+export function restoreContext(harness: WorkflowHarness, config: BackupConfig): LocalRestoreContext {
+  return {
+    config,
+    cluster: harness.clusterName,
+    tables: tablesOf(harness),
+    clock: harness.clock,
+    secretEnv: { STARROCKS_PASSWORD: '' },
+  };
+}
+
+/** Backs `database` up with the real nightly workflow and returns its verified catalog item. */
+export async function backUp(harness: WorkflowHarness, database: string): Promise<BackupAttempt> {
+  const run = await harness.run({ databases: [database] });
+  const attempt = run.results.find((result) => result.database === database);
+  if (attempt?.state !== 'FINISHED')
+    throw new Error(`the backup of ${database} did not finish: ${attempt?.error}`);
+  const [item] = await harness.catalog.findSnapshot({
+    cluster: harness.clusterName,
+    database,
+    label: attempt.snapshot,
+  });
+  if (!item) throw new Error(`the catalog has no item for ${attempt.snapshot}`);
+  return item;
+}
+
+/**
+ * Records a verified catalog item for a snapshot the emulator's repository already holds (a scenario snapshot),
+ * with the timestamp SHOW SNAPSHOT reports, as VerifySnapshot would have.
+ */
+export async function seedVerifiedSnapshot(
+  harness: WorkflowHarness,
+  snapshot: { database: string; label: string; scheduledTime?: Date; tableCount?: number | null },
+): Promise<BackupAttempt> {
+  const repository = harness.config().clusters[0]?.repository ?? 's3_repo';
+  const client = createStarRocksClient({
+    host: harness.emulator.host,
+    port: harness.emulator.port,
+    user: 'root',
+    password: '',
+    connectTimeoutMs: 2000,
+    statementTimeoutMs: 5000,
+  });
+  const info = await client.showSnapshot(repository, snapshot.label);
+  const timestamp = info?.timestamps.at(-1);
+  if (!timestamp) throw new Error(`the emulator's ${repository} has no snapshot ${snapshot.label}`);
+  const scheduledTime = (snapshot.scheduledTime ?? SLOT).toISOString();
+  const { item } = await harness.catalog.recordAttempt({
+    cluster: harness.clusterName,
+    database: snapshot.database,
+    label: snapshot.label,
+    repository,
+    schedule: 'nightly',
+    scheduledTime,
+    runId: `seed-${snapshot.label}`,
+    executionId: `seed-${snapshot.label}`,
+    attempt: 1,
+    state: 'FINISHED',
+    reason: null,
+    startedAt: scheduledTime,
+    finishedAt: scheduledTime,
+    durationSeconds: 60,
+    snapshotTimestamp: timestamp,
+    verified: true,
+    sizeBytes: 1024,
+    tableCount: snapshot.tableCount ?? null,
+    starRocksJobId: null,
+  });
+  return item;
+}
+
+/** The statements the FE received whose text starts with `verb` (case-insensitive). */
+export function statementsStartingWith(harness: WorkflowHarness, verb: string): string[] {
+  return harness.emulator.statements
+    .map((entry) => entry.sql)
+    .filter((sql) => sql.trim().toUpperCase().startsWith(verb.toUpperCase()));
+}
