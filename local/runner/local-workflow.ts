@@ -163,7 +163,7 @@ export class LocalWorkflow {
     input: JsonValue,
   ): Promise<ExecutionOutcome> {
     const definition = this.definitions[machine];
-    const stateMachine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+    const stateMachine = validatedStateMachine(definition);
     const startTime = new Date().toISOString();
     const execution = stateMachine.run(input, {
       overrides: this.overridesFor(definition),
@@ -318,6 +318,22 @@ interface StartExecutionInput {
 }
 
 type AnyState = StateMachineDefinition['States'][string];
+
+const validated = new Map<string, StateMachine>();
+
+/**
+ * The interpreter validates a definition (asl-validator) each time a StateMachine is built, about 0.1 s; an
+ * execution only reads its machine, so one validated machine per distinct definition serves every execution.
+ */
+function validatedStateMachine(definition: StateMachineDefinition): StateMachine {
+  const key = JSON.stringify(definition);
+  let machine = validated.get(key);
+  if (!machine) {
+    machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+    validated.set(key, machine);
+  }
+  return machine;
+}
 
 /**
  * AWS gives a Task without TimeoutSeconds no timeout (99999999 s); the interpreter follows the States
