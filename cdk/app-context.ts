@@ -3,7 +3,8 @@
  * the key. Only the configuration file is required; the rest is deployment wiring the config file does not hold.
  */
 import { resolve } from 'node:path';
-import { type BackupConfig, loadConfigFileSync } from '../lambdas/shared/config/index.ts';
+import type { BackupConfig } from '../lambdas/shared/config/index.ts';
+import { loadConfigFileSync } from '../lambdas/shared/config/load.ts';
 import { ConfigError } from '../lambdas/shared/errors.ts';
 
 /** The stack name when `-c stackName=…` is not given. */

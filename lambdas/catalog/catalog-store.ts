@@ -6,9 +6,9 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import type { Clock } from '../shared/clock.ts';
 import { CATALOG_BY_CLUSTER_TIME_INDEX } from '../shared/tables.ts';
+import { z } from '../shared/zod.ts';
 import { isConditionFailure } from './conditions.ts';
 import { createDrillCatalog, type DrillCatalog } from './drills.ts';
 import {

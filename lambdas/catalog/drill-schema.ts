@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { TERMINAL_STATES } from '../shared/outcomes.ts';
+import { z } from '../shared/zod.ts';
 import { CATALOG_SCHEMA_VERSION, REASON_MAX_CHARS } from './schema.ts';
 
 const isoUtc = z.iso.datetime();

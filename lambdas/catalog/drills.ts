@@ -4,9 +4,9 @@ import {
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import type { Clock } from '../shared/clock.ts';
 import { CATALOG_BY_CLUSTER_TIME_INDEX } from '../shared/tables.ts';
+import { z } from '../shared/zod.ts';
 import { type DrillRecord, DrillRecordSchema, type NewDrillRecord } from './drill-schema.ts';
 import {
   clusterDrillIndexKey,

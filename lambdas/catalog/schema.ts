@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { TERMINAL_STATES } from '../shared/outcomes.ts';
+import { z } from '../shared/zod.ts';
 
 /** Version of the catalog item shape; bump it (and teach readers) when the shape changes incompatibly. */
 export const CATALOG_SCHEMA_VERSION = 1;

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   type BackupConfig,
   clusterSettingsSchema,
@@ -6,6 +5,7 @@ import {
   slackSchema,
   toClusterSettings,
 } from '../shared/config/index.ts';
+import { z } from '../shared/zod.ts';
 
 /**
  * What EventBridge Scheduler sends the freshness checker, once per cluster and hour: the cluster's settings (as the

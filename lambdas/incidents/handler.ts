@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { createSlackNotifier } from '../notify/slack-notifier.ts';
 import { slackSchema } from '../shared/config/index.ts';
 import { createLogger } from '../shared/logger.ts';
@@ -6,6 +5,7 @@ import { taskHandler } from '../shared/middleware.ts';
 import { runtimeClock, runtimeEnv, runtimeOverrides } from '../shared/runtime/context.ts';
 import { dynamoDocumentClient } from '../shared/runtime/dynamo.ts';
 import { secrets } from '../shared/runtime/secrets.ts';
+import { z } from '../shared/zod.ts';
 import { notifyIncidents } from './core.ts';
 import { createIncidentStore } from './incident-store.ts';
 import { webApiSource } from './slack-routing.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/zod.ts';
 
 /** Version of the incident item shape. */
 export const INCIDENT_SCHEMA_VERSION = 1;

@@ -5,10 +5,10 @@ import {
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { keySegment } from '../catalog/keys.ts';
 import type { Clock } from '../shared/clock.ts';
 import { ConfigError } from '../shared/errors.ts';
+import { z } from '../shared/zod.ts';
 
 /**
  * A pause of backups, with the reason someone gave. It lives in the catalog table, not in the schedule:

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { clusterSettingsSchema, scheduleSchema } from '../shared/config/index.ts';
 import { caughtErrorSchema, executionRefSchema } from '../shared/workflow-state.ts';
+import { z } from '../shared/zod.ts';
 
 /** The PruneSnapshots / NotifyPruneFailure Tasks' input (see nightly-backup.asl.json). */
 export const pruneTaskInputSchema = z.looseObject({

@@ -7,7 +7,7 @@
  * unchanged: `database` is the scratch database (the restore's target, whose lock the drill holds) and `label` the
  * snapshot being read (retention keeps every label a live lock names).
  */
-import { z } from 'zod';
+
 import type { HeldLock, HeldSlot } from '../lock/index.ts';
 import { clusterSettingsSchema } from '../shared/config/index.ts';
 import { ConfigError, InvalidInputError } from '../shared/errors.ts';
@@ -21,6 +21,7 @@ import {
   outcomeSchema,
   slotLeaseSchema,
 } from '../shared/workflow-state.ts';
+import { z } from '../shared/zod.ts';
 import { restoreCheckSchema } from './restore-check.ts';
 import { type RestoreTiming, trackedRestoreSchema } from './restore-job.ts';
 import { restorePlanSchema } from './restore-plan.ts';

@@ -3,8 +3,9 @@
  * must not be empty when the same table of the source database has rows. A table empty in both is fine (some
  * tables are always empty); a restore that produced empty copies of tables that hold data is not.
  */
-import { z } from 'zod';
+
 import { isRetryable } from '../shared/errors.ts';
+import { z } from '../shared/zod.ts';
 import type { FullStarRocksClient, TableInfo } from '../starrocks/index.ts';
 
 /** Table names kept per list of a check result (the catalog item and the state payload stay small). */

@@ -4,16 +4,16 @@
  * own deadline passes. The functions here only talk to StarRocks; leases and the catalog belong to the callers
  * (the drill's Task Lambdas and the CLI's restore loop).
  */
-import { z } from 'zod';
+
 import { nextPollSeconds } from '../poll/poll-policy.ts';
 import { backupTimeoutPropertySeconds } from '../shared/config/index.ts';
 import { type Outcome, outcomeSchema } from '../shared/workflow-state.ts';
-import {
-  capabilitiesOf,
-  type FullStarRocksClient,
-  isTerminalRestoreState,
-  type RestoreJob,
-} from '../starrocks/index.ts';
+import { z } from '../shared/zod.ts';
+// Value imports come from the modules themselves, not the barrel: the barrel pulls in mysql2, which the drill's
+// non-FE functions (plan, record, notify) must not carry.
+import type { FullStarRocksClient, RestoreJob } from '../starrocks/index.ts';
+import { isTerminalRestoreState } from '../starrocks/parse-restore-job.ts';
+import { capabilitiesOf } from '../starrocks/version.ts';
 import type { RestorePlan } from './restore-plan.ts';
 
 /** What a poll of the restore decided. */

@@ -3,11 +3,12 @@
  * because only a catalog item that StarRocks FINISHED and SHOW SNAPSHOT confirmed carries the verbatim timestamp
  * RESTORE needs, and only the catalog knows which snapshots retention has pruned.
  */
-import { z } from 'zod';
+
 import type { BackupAttempt, CatalogStore } from '../catalog/index.ts';
 import { isGoodSnapshot } from '../catalog/index.ts';
 import { SnapshotNotFoundError } from '../shared/errors.ts';
-import { assertValidIdentifier } from '../starrocks/index.ts';
+import { z } from '../shared/zod.ts';
+import { assertValidIdentifier } from '../starrocks/identifiers.ts';
 
 /** The snapshot a restore reads, as the catalog recorded it. */
 export const restoreSnapshotSchema = z.object({

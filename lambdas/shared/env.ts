@@ -3,10 +3,11 @@
  * call `parseEnv()` from the handler's module scope. The config itself never comes from here (4 KB limit):
  * it travels in the execution input.
  */
-import { z } from 'zod';
+
 import { configErrorMap, flattenIssues, formatIssue } from './config/issues.ts';
 import { SECRET_ARN_PATTERN } from './config/schema.ts';
 import { ConfigError } from './errors.ts';
+import { z } from './zod.ts';
 
 /** Environment variables, as `process.env` holds them. */
 export type EnvironmentVariables = Readonly<Record<string, string | undefined>>;

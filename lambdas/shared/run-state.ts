@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { clusterSettingsSchema, scheduleSchema } from './config/index.ts';
 import { caughtErrorSchema, executionRefSchema } from './workflow-state.ts';
+import { z } from './zod.ts';
 
 /**
  * The NightlyBackup state: what EventBridge Scheduler (or `sr-backup start`) sends, plus what the run adds.

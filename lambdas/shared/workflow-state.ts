@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { clusterSettingsSchema } from './config/index.ts';
 import { TERMINAL_STATES } from './outcomes.ts';
+import { z } from './zod.ts';
 
 /**
  * The JSON state that flows through the BackupDatabase state machine. Each Task receives the whole state

@@ -10,12 +10,8 @@ import {
   StarRocksBackupScheduler,
   type StarRocksBackupSchedulerProps,
 } from '../../cdk/constructs/starrocks-backup-scheduler.ts';
-import {
-  type BackupConfig,
-  type BackupConfigInput,
-  loadConfigFileSync,
-  parseConfig,
-} from '../../lambdas/shared/config/index.ts';
+import { type BackupConfig, type BackupConfigInput, parseConfig } from '../../lambdas/shared/config/index.ts';
+import { loadConfigFileSync } from '../../lambdas/shared/config/load.ts';
 
 /** The committed example configuration, as `cdk deploy -c config=backup.config.example.yaml` reads it. */
 export const EXAMPLE_CONFIG_PATH = join(import.meta.dirname, '../../backup.config.example.yaml');

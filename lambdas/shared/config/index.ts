@@ -1,4 +1,4 @@
-/** Configuration: schema, loading, cron evaluation, database selection. */
+/** Configuration: schema, validation, cron evaluation, database selection (file loading: ./load.ts). */
 export { backupTimeoutPropertySeconds, MIN_BACKUP_TIMEOUT_SECONDS } from './backup-timeout.ts';
 export { analyzeCron, type CronAnalysis, type CronExpression, parseCron } from './cron.ts';
 export {
@@ -10,14 +10,8 @@ export {
   selectDatabases,
 } from './database-selection.ts';
 export { formatPath } from './issues.ts';
-export {
-  effectiveDatabaseFilters,
-  loadConfigFile,
-  loadConfigFileSync,
-  parseClusterSettings,
-  parseConfig,
-  toClusterSettings,
-} from './load.ts';
+// The file loaders (YAML) live in ./load.ts and are imported from there: Lambda bundles must not carry a YAML parser.
+export { effectiveDatabaseFilters, parseClusterSettings, parseConfig, toClusterSettings } from './parse.ts';
 export { nextSlots, previousSlot, type ScheduleTiming } from './schedule-slots.ts';
 export {
   type BackupConfig,

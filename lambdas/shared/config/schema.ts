@@ -3,7 +3,8 @@
  * The field names are a contract with users; docs/configuration.md documents every one.
  */
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import type { core } from 'zod';
+import { z } from '../zod.ts';
 import { analyzeCron } from './cron.ts';
 import { timeZoneProblem } from './time-zone.ts';
 
@@ -287,7 +288,7 @@ export function foldName(name: string): string {
 
 function reportDuplicates(
   names: readonly string[],
-  ctx: z.core.$RefinementCtx,
+  ctx: core.$RefinementCtx,
   pathOf: (index: number) => PropertyKey[],
   what: string,
 ): void {

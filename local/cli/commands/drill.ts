@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { DrillRecord } from '../../../lambdas/catalog/index.ts';
 import type { TrackedRestore } from '../../../lambdas/restore/restore-job.ts';
-import { loadConfigFile } from '../../../lambdas/shared/config/index.ts';
+import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
 import type { WorkflowEvent } from '../../runner/local-workflow.ts';
 import { type LocalDrillResult, runDrillLocally } from '../../runner/run-drill.ts';
 import type { Colors } from '../format/color.ts';

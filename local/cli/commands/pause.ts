@@ -225,7 +225,7 @@ export async function runPauseCommand(options: PauseCommandOptions, io: CommandI
   let tables: LifecycleTables | undefined;
   try {
     const [{ loadConfigFile }, { createPauseStore }] = await Promise.all([
-      import('../../../lambdas/shared/config/index.ts'),
+      import('../../../lambdas/shared/config/load.ts'),
       import('../../../lambdas/pause/index.ts'),
     ]);
     const config = await loadConfigFile(options.config);

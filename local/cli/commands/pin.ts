@@ -34,7 +34,7 @@ export async function runPinCommand(
   let tables: LifecycleTables | undefined;
   try {
     const [{ loadConfigFile }, { createCatalogStore }] = await Promise.all([
-      import('../../../lambdas/shared/config/index.ts'),
+      import('../../../lambdas/shared/config/load.ts'),
       import('../../../lambdas/catalog/index.ts'),
     ]);
     const config = await loadConfigFile(options.config);

@@ -178,7 +178,7 @@ export async function runPruneCommand(options: PruneCommandOptions, io: CommandI
       { silentLogger },
       { withLocalStarRocks },
     ] = await Promise.all([
-      import('../../../lambdas/shared/config/index.ts'),
+      import('../../../lambdas/shared/config/load.ts'),
       import('../../../lambdas/catalog/index.ts'),
       import('../../../lambdas/lock/index.ts'),
       import('../../../lambdas/prune/prune-core.ts'),

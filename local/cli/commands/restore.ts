@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { RestoreInterruptedError, RestoreTargetExistsError } from '../../../lambdas/restore/errors.ts';
 import type { RestoreProgress, RestoreRunResult } from '../../../lambdas/restore/run-restore.ts';
-import { loadConfigFile } from '../../../lambdas/shared/config/index.ts';
+import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
 import { InvalidIdentifierError, SnapshotNotFoundError } from '../../../lambdas/shared/errors.ts';
 import { assertValidIdentifier } from '../../../lambdas/starrocks/index.ts';
 import {

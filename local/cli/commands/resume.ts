@@ -30,7 +30,7 @@ export async function runResumeCommand(options: ResumeCommandOptions, io: Comman
   let tables: LifecycleTables | undefined;
   try {
     const [{ loadConfigFile }, { createPauseStore }] = await Promise.all([
-      import('../../../lambdas/shared/config/index.ts'),
+      import('../../../lambdas/shared/config/load.ts'),
       import('../../../lambdas/pause/index.ts'),
     ]);
     const config = await loadConfigFile(options.config);

@@ -1,11 +1,7 @@
 /** `sr-backup plan`: the next slots of every schedule with their labels; with --resolve, what they would back up. */
 import { assessCoverage } from '../../../lambdas/check-freshness/coverage.ts';
-import {
-  type ClusterConfig,
-  loadConfigFile,
-  nextSlots,
-  type ScheduleConfig,
-} from '../../../lambdas/shared/config/index.ts';
+import { type ClusterConfig, nextSlots, type ScheduleConfig } from '../../../lambdas/shared/config/index.ts';
+import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
 import { buildSnapshotLabel, formatSlotTimeUtc, sanitiseNamePart } from '../../../lambdas/starrocks/index.ts';
 import type { Colors } from '../format/color.ts';
 import { formatTable } from '../format/table.ts';

@@ -1,7 +1,7 @@
 /** `sr-backup snapshots`: the snapshot catalog, newest first. */
 import type { BackupAttempt } from '../../../lambdas/catalog/index.ts';
 import { createCatalogStore } from '../../../lambdas/catalog/index.ts';
-import { loadConfigFile } from '../../../lambdas/shared/config/index.ts';
+import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
 import type { Colors } from '../format/color.ts';
 import { colorState } from '../format/results.ts';
 import { formatTable } from '../format/table.ts';

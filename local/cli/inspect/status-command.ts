@@ -6,11 +6,8 @@ import {
   defaultGraceSeconds,
   type FreshnessReport,
 } from '../../../lambdas/freshness/index.ts';
-import {
-  effectiveDatabaseFilters,
-  loadConfigFile,
-  selectDatabases,
-} from '../../../lambdas/shared/config/index.ts';
+import { effectiveDatabaseFilters, selectDatabases } from '../../../lambdas/shared/config/index.ts';
+import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
 import type { Colors } from '../format/color.ts';
 import { formatTable } from '../format/table.ts';
 import { formatDuration, formatUtc } from '../format/time.ts';

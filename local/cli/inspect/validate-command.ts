@@ -1,5 +1,6 @@
 /** `sr-backup validate`: checks the configuration file and says what it describes. */
-import { type BackupConfig, loadConfigFile, nextSlots } from '../../../lambdas/shared/config/index.ts';
+import { type BackupConfig, nextSlots } from '../../../lambdas/shared/config/index.ts';
+import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
 import { ConfigError } from '../../../lambdas/shared/errors.ts';
 import { formatUtc } from '../format/time.ts';
 import { EXIT, type ExitCode } from '../support/cli-error.ts';

@@ -2,11 +2,11 @@
 import {
   type BackupConfig,
   type ClusterConfig,
-  loadConfigFile,
   previousSlot,
   type ScheduleConfig,
   SYSTEM_DATABASES,
 } from '../../../lambdas/shared/config/index.ts';
+import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
 import type { ObservedAlert } from '../../../lambdas/shared/runtime/context.ts';
 import { createSecretResolver } from '../../../lambdas/shared/secrets.ts';
 import type { LocalRunResult } from '../../runner/run-nightly.ts';

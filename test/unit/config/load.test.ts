@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfigFile, loadConfigFileSync, nextSlots } from '../../../lambdas/shared/config/index.ts';
+import { nextSlots } from '../../../lambdas/shared/config/index.ts';
+import { loadConfigFile, loadConfigFileSync } from '../../../lambdas/shared/config/load.ts';
 import { ConfigError } from '../../../lambdas/shared/errors.ts';
 
 const EXAMPLE = join(import.meta.dirname, '../../../backup.config.example.yaml');
