@@ -1,8 +1,8 @@
 /** Options and plumbing every command shares. */
 import { type Command, Option } from 'commander';
 import type { ExitCode } from '../support/cli-error.ts';
+import { DEFAULT_STATE_DIR } from '../support/defaults.ts';
 import { type CommandIo, processIo } from '../support/io.ts';
-import { DEFAULT_STATE_DIR } from '../support/local-store.ts';
 import { parseHttpUrl } from '../support/option-parsers.ts';
 
 /** `--config <file>` (required). */

@@ -20,7 +20,9 @@ export const LOCAL_TABLE_NAMES = {
 } as const;
 
 /** The default `--state-dir`. */
-export const DEFAULT_STATE_DIR = '.sr-backup';
+export { DEFAULT_STATE_DIR } from './defaults.ts';
+
+import { DEFAULT_STATE_DIR } from './defaults.ts';
 
 /** Where the local DynamoDB is. */
 export type StoreLocation =

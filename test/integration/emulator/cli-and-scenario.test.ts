@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redactSecrets, runEmulatorCommand } from '../../../local/cli/commands/emulator.ts';
+import { redactSecrets, runEmulatorCommand } from '../../../local/cli/emulator/emulator-command.ts';
 import { loadScenarioFile, ScenarioError } from '../../../local/emulator/index.ts';
 
 function capture(): { stream: PassThrough; text: () => string } {

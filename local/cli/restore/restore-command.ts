@@ -1,0 +1,279 @@
+/**
+ * `sr-backup restore`: prints the exact RESTORE statement for a verified snapshot of the catalog, and with
+ * `--execute` runs it against the FE, taking the same per-cluster slot and per-database lock as the backups.
+ */
+import { RestoreInterruptedError, RestoreTargetExistsError } from '../../../lambdas/restore/errors.ts';
+import type { RestoreProgress, RestoreRunResult } from '../../../lambdas/restore/run-restore.ts';
+import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
+import { InvalidIdentifierError, SnapshotNotFoundError } from '../../../lambdas/shared/errors.ts';
+import { assertValidIdentifier } from '../../../lambdas/starrocks/index.ts';
+import {
+  executeLocalRestore,
+  type LocalRestoreContext,
+  type PreparedRestore,
+  prepareLocalRestore,
+} from '../../runner/run-restore.ts';
+import type { RestoreCommandOptions } from '../commands/restore.ts';
+import type { Colors } from '../format/color.ts';
+import { formatDuration, formatTimestamp, formatUtc } from '../format/time.ts';
+import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
+import { type CliError, EXIT, type ExitCode, failure, usageError } from '../support/cli-error.ts';
+import { type ErrorContext, explainError } from '../support/explain-error.ts';
+import { type CommandIo, colorsFor } from '../support/io.ts';
+import { type LocalStore, openLocalStore, storeIsAbsent, storeLocation } from '../support/local-store.ts';
+import { reportError } from '../support/report.ts';
+import { selectCluster } from '../support/selection.ts';
+
+/** The `--json` document. */
+export interface RestoreJsonDocument {
+  readonly cluster: string | null;
+  readonly database: string;
+  readonly target: string;
+  readonly snapshot: {
+    readonly label: string;
+    readonly snapshotTimestamp: string;
+    readonly scheduledTime: string;
+    readonly repository: string;
+  } | null;
+  readonly statement: string | null;
+  readonly executed: boolean;
+  /** `PLANNED` without --execute; the outcome with it; `ERROR` when the command stopped before. */
+  readonly state: 'PLANNED' | 'FINISHED' | 'FAILED' | 'TIMED_OUT' | 'ERROR';
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  /** Measured restore time (submit → FINISHED seen). */
+  readonly durationSeconds: number | null;
+  readonly tableCount: number | null;
+  readonly rowCount: number | null;
+  readonly error: { readonly name: string; readonly message: string; readonly hint?: string } | null;
+}
+
+function iso(epochMs: number | null | undefined): string | null {
+  return epochMs === null || epochMs === undefined ? null : new Date(epochMs).toISOString();
+}
+
+function checkName(option: string, name: string | undefined): void {
+  if (name === undefined) return;
+  try {
+    assertValidIdentifier('database', name);
+  } catch (error) {
+    if (error instanceof InvalidIdentifierError) throw usageError(`${option}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The plan as people read it. */
+function describePlan(prepared: PreparedRestore, colors: Colors): string {
+  const { plan } = prepared;
+  const snapshot = plan.snapshot;
+  const lines = [
+    `Restore of ${colors.bold(plan.sourceDatabase)} (cluster ${plan.cluster}) from snapshot ${colors.bold(snapshot.label)}`,
+    `  taken for slot   ${formatUtc(snapshot.scheduledTime)}${snapshot.finishedAt ? ` (finished ${formatUtc(snapshot.finishedAt)})` : ''}`,
+    `  snapshot time    ${snapshot.snapshotTimestamp}  (StarRocks' backup_timestamp, verbatim)`,
+    `  repository       ${snapshot.repository}`,
+    `  into             ${plan.targetDatabase}${prepared.targetExists ? colors.yellow(' (exists!)') : ' (new database)'}`,
+    '',
+    prepared.statement,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function progressLine(event: RestoreProgress, now: number, colors: Colors): string {
+  const stamp = colors.dim(formatTimestamp(now));
+  switch (event.kind) {
+    case 'waiting':
+      return `${stamp}  waiting for the ${event.for} (${event.detail}); retry in ${event.retryInSeconds} s`;
+    case 'submitted':
+      return `${stamp}  RESTORE ${event.job.origin} into ${event.job.targetDatabase}; next check in ${event.job.nextWaitSeconds} s`;
+    case 'polled': {
+      const progress =
+        event.job.progress && event.job.starRocksState === 'DOWNLOADING'
+          ? ` ${event.job.progress.done}/${event.job.progress.total} tasks`
+          : '';
+      const state = event.job.starRocksState ?? 'unknown';
+      return event.job.phase === 'running'
+        ? `${stamp}  ${state}${progress}; next check in ${event.job.nextWaitSeconds} s`
+        : `${stamp}  ${state}${event.job.phase === 'deadline' ? ' past our deadline' : ''}`;
+    }
+    case 'checking':
+      return `${stamp}  checking the restored tables of ${event.job.targetDatabase}`;
+    case 'cancelling':
+      return `${stamp}  cancelling our RESTORE job (${event.reason})`;
+  }
+}
+
+function describeResult(result: RestoreRunResult, target: string, colors: Colors): string {
+  const time =
+    result.durationSeconds === null ? '' : ` (restore time ${formatDuration(result.durationSeconds)})`;
+  if (result.state === 'FINISHED') {
+    const check = result.check;
+    const tables = check ? `${check.tableCount} tables, ${check.rowCount} rows` : 'its tables';
+    return `Restore ${colors.green('FINISHED')}: ${target} holds ${tables}${time}.`;
+  }
+  const lines = [`Restore ${colors.red(result.state)}: ${result.reason ?? 'unknown reason'}${time}.`];
+  if (result.droppedEmptyTarget)
+    lines.push(colors.dim(`The empty database ${target} it left was dropped again.`));
+  else if (result.check === null)
+    lines.push(colors.dim(`Check ${target}: StarRocks may have left it partly restored.`));
+  return lines.join('\n');
+}
+
+function errorJson(error: CliError): NonNullable<RestoreJsonDocument['error']> {
+  const name =
+    error.cause instanceof Error ? error.cause.name : error.exitCode === 2 ? 'UsageError' : 'Error';
+  return { name, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
+}
+
+/** Explains the restore's own refusals; everything else goes to the shared explanations. */
+function explainRestoreError(
+  error: unknown,
+  options: RestoreCommandOptions,
+  context: ErrorContext,
+): CliError {
+  const where = `--config ${options.config}${options.cluster ? ` --cluster ${options.cluster}` : ''}`;
+  if (error instanceof SnapshotNotFoundError) {
+    const hint = `\`sr-backup snapshots ${where} --database ${options.database}\` lists what the catalog holds`;
+    return options.snapshot === undefined
+      ? failure(error.message, { hint: `back the database up first; ${hint}`, cause: error })
+      : usageError(`--snapshot: ${error.message}`, { hint, cause: error });
+  }
+  if (error instanceof RestoreTargetExistsError) {
+    return usageError(error.message, {
+      hint: `restore under a new name with --as ${error.database}_restored, or drop ${error.database} first if it is really meant to be replaced`,
+      cause: error,
+    });
+  }
+  if (error instanceof RestoreInterruptedError) return failure(error.message, { cause: error });
+  return explainError(error, context);
+}
+
+/** Runs the command; resolves with the exit status (0, 1 or 2). */
+export async function runRestoreCommand(options: RestoreCommandOptions, io: CommandIo): Promise<ExitCode> {
+  const colors = colorsFor(io);
+  const json = options.json === true;
+  const human = json ? io.stderr : io.stdout;
+  const humanColors = json ? colors.err : colors.out;
+  const context: { -readonly [K in keyof ErrorContext]: ErrorContext[K] } = {
+    configPath: options.config,
+    dynamodbEndpoint: options.dynamodbEndpoint,
+  };
+  const document: { -readonly [K in keyof RestoreJsonDocument]: RestoreJsonDocument[K] } = {
+    cluster: options.cluster ?? null,
+    database: options.database,
+    target: options.as ?? options.database,
+    snapshot: null,
+    statement: null,
+    executed: false,
+    state: 'ERROR',
+    startedAt: null,
+    finishedAt: null,
+    durationSeconds: null,
+    tableCount: null,
+    rowCount: null,
+    error: null,
+  };
+  const abort = new AbortController();
+  const onInterrupt = (): void => {
+    human.write('\ninterrupted: cancelling our RESTORE job and releasing the lock…\n');
+    abort.abort(new RestoreInterruptedError('interrupted'));
+  };
+  let store: LocalStore | undefined;
+  try {
+    const config = await loadConfigFile(options.config);
+    const selected = selectCluster(config, options.cluster, options.config);
+    const { cluster } = selected;
+    document.cluster = cluster.name;
+    context.cluster = {
+      name: cluster.name,
+      host: cluster.host,
+      port: cluster.port,
+      user: cluster.user,
+      index: selected.index,
+    };
+    checkName('--database', options.database);
+    checkName('--as', options.as);
+    if (options.timeout !== undefined && options.timeout < 1) {
+      throw usageError('--timeout must be at least one second');
+    }
+    const location = storeLocation(options);
+    if (storeIsAbsent(location)) {
+      throw failure(
+        `there is no catalog yet in ${options.stateDir ?? '.sr-backup'}/: nothing to restore from`,
+        {
+          hint: 'back the database up first (`sr-backup run`), or point --state-dir / --dynamodb-endpoint at the catalog',
+        },
+      );
+    }
+    isolateFromAwsSettings(io.env);
+    store = await openLocalStore(location);
+    const restoreContext: LocalRestoreContext = {
+      config,
+      cluster: cluster.name,
+      tables: store.tables,
+      clock: io.clock,
+      secretEnv: io.env,
+    };
+    const prepared = await prepareLocalRestore(restoreContext, {
+      database: options.database,
+      snapshot: options.snapshot,
+      as: options.as,
+      deadlineSeconds: options.timeout,
+    });
+    const { plan } = prepared;
+    document.snapshot = {
+      label: plan.snapshot.label,
+      snapshotTimestamp: plan.snapshot.snapshotTimestamp,
+      scheduledTime: plan.snapshot.scheduledTime,
+      repository: plan.snapshot.repository,
+    };
+    document.statement = prepared.statement;
+    human.write(describePlan(prepared, humanColors));
+
+    if (options.execute !== true) {
+      document.state = 'PLANNED';
+      if (prepared.targetExists) {
+        human.write(
+          `${humanColors.yellow(`Database ${plan.targetDatabase} exists: --execute would refuse it.`)} Choose a new name with --as.\n`,
+        );
+      } else {
+        human.write(humanColors.dim('Nothing was changed. Add --execute to run it.\n'));
+      }
+      if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    if (prepared.targetExists) throw new RestoreTargetExistsError(plan.targetDatabase);
+
+    process.once('SIGINT', onInterrupt);
+    document.executed = true;
+    const result = await executeLocalRestore(restoreContext, prepared, {
+      signal: abort.signal,
+      onProgress: (event) => human.write(`${progressLine(event, io.clock.now(), humanColors)}\n`),
+    });
+    human.write(`\n${describeResult(result, plan.targetDatabase, humanColors)}\n`);
+    document.state = result.state;
+    document.startedAt = iso(result.startedAt);
+    document.finishedAt = iso(result.finishedAt);
+    document.durationSeconds = result.durationSeconds;
+    document.tableCount = result.check?.tableCount ?? null;
+    document.rowCount = result.check?.rowCount ?? null;
+    if (result.state !== 'FINISHED') {
+      document.error = {
+        name: result.state === 'TIMED_OUT' ? 'RestoreTimedOutError' : 'RestoreFailedError',
+        message: result.reason ?? result.state,
+      };
+    }
+    if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    return result.state === 'FINISHED' ? EXIT.ok : EXIT.failed;
+  } catch (error) {
+    const explained = explainRestoreError(error, options, context);
+    document.state = 'ERROR';
+    document.error = errorJson(explained);
+    if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    reportError(explained, { stderr: io.stderr, colors: colors.err, verbose: options.verbose === true });
+    return explained.exitCode;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    await store?.close();
+  }
+}
