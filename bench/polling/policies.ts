@@ -22,7 +22,7 @@ export interface PolicySpec {
   readonly poll: { readonly minSeconds: number; readonly maxSeconds: number };
   /** Earlier FINISHED durations of the database are in the catalog when the backup is submitted. */
   readonly history: boolean;
-  /** SHOW BACKUP's Progress column lists upload tasks (else the database's objects have no tablets). */
+  /** SHOW BACKUP's Progress column lists upload tasks (else the emulator keeps it empty: `backup.progress: false`). */
   readonly progress: boolean;
   /** A fixed-interval baseline. */
   readonly baseline: boolean;

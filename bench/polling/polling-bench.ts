@@ -2,7 +2,15 @@
  * §1 Polling cost and detection lag: backups of 1 min … 24 h under every policy (the grid), the history
  * policies with a wrong estimate (the sweep), and a job that stalls and resumes (the stall rows).
  */
-import { linearUploadProgress, simulatePolling } from '../../lambdas/poll/simulate.ts';
+import { simulatePolling } from '../../lambdas/poll/simulate.ts';
+import {
+  buildPollTable,
+  EMULATOR_SHAPED,
+  type JobShape,
+  jobModel,
+  type PollTableRow,
+  UPLOAD_DOMINATED,
+} from '../poll-table.ts';
 import { type ExecutionAccount, stepFunctionsCostUsd } from '../support/aws-history.ts';
 import type { BenchTables } from '../support/local-tables.ts';
 import { POLICIES, type PolicyId, type PolicySpec, policy } from './policies.ts';
@@ -36,7 +44,8 @@ export interface PollingMeasurement {
   readonly pollsByState: Readonly<Record<string, number>>;
   /**
    * What the poll policy's own pure model (lambdas/poll/simulate.ts, as bench/poll-table.ts prints it) predicts
-   * for this cell: polls and worst-case lag. Its progress model is linear upload from 2 % to 99 % of the job.
+   * for this cell: polls and worst-case lag, for a job with the emulator's phases (states always seen, Progress
+   * only for the progress policies).
    */
   readonly model: { readonly polls: number; readonly worstCaseLagSeconds: number };
 }
@@ -58,6 +67,12 @@ export interface PollingBenchResult {
     readonly stallFraction: number;
     readonly measurements: readonly PollingMeasurement[];
   };
+  /** The pure model's table (bench/poll-table.ts) for two shapes of job, computed in the same run. */
+  readonly modelTables: readonly {
+    readonly shape: JobShape['id'];
+    readonly description: string;
+    readonly rows: readonly PollTableRow[];
+  }[];
   readonly wallSeconds: number;
 }
 
@@ -116,15 +131,17 @@ export function historyAround(seconds: number): number[] {
   return [0.97, 1.02, 1, 1.04, 0.99, 0.96, 1.01].map((factor) => Math.round(seconds * factor));
 }
 
-/** The pure model's prediction for a cell (no stall: the model has none). */
+/** The pure model's prediction for a cell (no stall: the model has none), on the emulator's timeline. */
 function modelOf(cell: PollingCellSpec): PollingMeasurement['model'] {
   const { policy: spec, durationSeconds } = cell;
+  const job = jobModel(EMULATOR_SHAPED, durationSeconds);
   const simulated = simulatePolling({
     durationSeconds,
     minSeconds: spec.poll.minSeconds,
     maxSeconds: spec.poll.maxSeconds,
     ...(spec.history ? { historySeconds: cell.historySeconds } : {}),
-    ...(spec.progress && !spec.baseline ? linearUploadProgress({ durationSeconds }) : {}),
+    ...(spec.baseline ? {} : { stateAt: job.stateAt }),
+    ...(spec.progress && !spec.baseline ? { progressAt: job.progressAt } : {}),
   });
   return { polls: simulated.polls, worstCaseLagSeconds: simulated.worstLagSeconds };
 }
@@ -220,6 +237,11 @@ export async function runPollingBench(
     grid,
     sweep: { errors: sizes.sweepErrors, measurements: sweep },
     stall: { atFraction: STALL_AT, stallFraction: STALL_FRACTION, measurements: stalled },
+    modelTables: [UPLOAD_DOMINATED, EMULATOR_SHAPED].map((shape) => ({
+      shape: shape.id,
+      description: shape.description,
+      rows: buildPollTable(shape),
+    })),
     wallSeconds: (performance.now() - started) / 1000,
   };
 }

@@ -6,23 +6,11 @@
  */
 import { createCatalogStore } from '../../lambdas/catalog/index.ts';
 import { parseConfig } from '../../lambdas/shared/config/index.ts';
-import {
-  createManualClock,
-  type EmulatorScenario,
-  type ScenarioTable,
-  startEmulator,
-} from '../../local/emulator/index.ts';
+import { createManualClock, type EmulatorScenario, startEmulator } from '../../local/emulator/index.ts';
 import { runNightlyLocally } from '../../local/runner/run-nightly.ts';
 import { accountEvent, type ExecutionAccount, emptyAccount } from '../support/aws-history.ts';
 import type { BenchTables } from '../support/local-tables.ts';
-import {
-  advanceClockBeforeChecks,
-  BENCH_SLOT,
-  BENCH_START_MS,
-  type Stall,
-  stalledClock,
-  workflowTimeOf,
-} from '../support/virtual-time.ts';
+import { advanceClockBeforeChecks, BENCH_SLOT, BENCH_START_MS } from '../support/virtual-time.ts';
 import type { PolicySpec } from './policies.ts';
 
 /** The database every cell backs up. */
@@ -76,20 +64,6 @@ interface ObservedJob {
   readonly starRocksState?: string | null;
 }
 
-function tablesFor(progress: boolean): ScenarioTable[] {
-  // A database of views has no tablets, hence no upload tasks: SHOW BACKUP's Progress column stays empty
-  // and the policy must do without it (StarRocks 3.4+ backs views up as metadata).
-  return progress
-    ? [
-        { name: 'orders', sizeBytes: 40 * 1024 ** 3, rows: 600_000_000 },
-        { name: 'customers', sizeBytes: 2 * 1024 ** 3, rows: 9_000_000 },
-      ]
-    : [
-        { name: 'v_orders', type: 'VIEW' },
-        { name: 'v_customers', type: 'VIEW' },
-      ];
-}
-
 function scenarioFor(spec: PollingCellSpec): EmulatorScenario {
   return {
     version: '3.4',
@@ -97,8 +71,13 @@ function scenarioFor(spec: PollingCellSpec): EmulatorScenario {
     databases: [
       {
         name: DATABASE,
-        tables: tablesFor(spec.policy.progress),
-        backup: { durationMs: spec.durationSeconds * 1000 },
+        tables: [
+          { name: 'orders', sizeBytes: 40 * 1024 ** 3, rows: 600_000_000 },
+          { name: 'customers', sizeBytes: 2 * 1024 ** 3, rows: 9_000_000 },
+        ],
+        // The same tables for every policy; without progress, SHOW BACKUP's Progress column stays empty
+        // (a build that reports no upload progress) and the policy must do without it.
+        backup: { durationMs: spec.durationSeconds * 1000, progress: spec.policy.progress },
       },
     ],
   };
@@ -141,15 +120,14 @@ async function recordHistory(spec: PollingCellSpec, tables: BenchTables): Promis
 /** Runs one cell; `tables` is shared by all cells (each uses its own cluster name). */
 export async function runPollingCell(spec: PollingCellSpec, tables: BenchTables): Promise<PollingCellResult> {
   const clock = createManualClock(BENCH_START_MS);
-  const stall: Stall | undefined = spec.stall && {
-    startMs: BENCH_START_MS + spec.stall.atFraction * spec.durationSeconds * 1000,
-    durationMs: spec.stall.seconds * 1000,
-  };
-  const emulator = await startEmulator({
-    scenario: scenarioFor(spec),
-    clock: stall ? stalledClock(clock, stall) : clock,
-  });
+  const emulator = await startEmulator({ scenario: scenarioFor(spec), clock });
   try {
+    if (spec.stall) {
+      emulator.faults.stallBackup(DATABASE, {
+        atFraction: spec.stall.atFraction,
+        forMs: spec.stall.seconds * 1000,
+      });
+    }
     await recordHistory(spec, tables);
     const config = parseConfig({
       clusters: [
@@ -211,7 +189,7 @@ export async function runPollingCell(spec: PollingCellSpec, tables: BenchTables)
 
     const feJob = emulator.state.jobs(DATABASE).at(-1);
     if (!feJob?.finishedAt) throw new Error(`cell ${spec.cluster}: the emulator job did not finish`);
-    const finishedAt = workflowTimeOf(feJob.finishedAt, stall);
+    const finishedAt = feJob.finishedAt;
     if (seenFinishedAt === undefined) throw new Error(`cell ${spec.cluster}: no CheckBackup saw the end`);
     return {
       status: run.status,

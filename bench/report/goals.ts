@@ -82,7 +82,7 @@ function ratioGoals(
       goal: `With ${name}, ${label} backup: ≥ 30× fewer transitions than fixed 60 s${Number.isFinite(pollBound) ? ` and ≤ ${pollBound} polls` : ''}${scaleNote}`,
       measured: `${m.stateTransitions} vs ${fixed60.stateTransitions} transitions = ${formatRatio(r)}, ${m.polls} polls`,
       met,
-      ...(met ? {} : missedEstimateGoal(m, longest)),
+      ...(met ? {} : missedEstimateGoal(m, result)),
     });
   }
   return goals;
@@ -167,7 +167,7 @@ function lagAndHistoryGoals(result: PollingBenchResult): GoalCheck[] {
             )
             .join('; '),
           close:
-            'Widen the dense window (windowError) or lower denseFraction / denseFloorSeconds in lambdas/poll/poll-policy.ts.',
+            'Lower denseFraction / denseFloorSeconds, or widen the dense window (windowError), in lambdas/poll/poll-policy.ts; for a progress run, check where its polls went (the table by state) and the model tables.',
         }),
   });
 
@@ -191,28 +191,37 @@ function lagAndHistoryGoals(result: PollingBenchResult): GoalCheck[] {
   return goals;
 }
 
+/** The model's polls for the longest duration on an upload-dominated job, for one column of the model table. */
+function modelPolls(
+  result: PollingBenchResult,
+  column: 'progressOnly' | 'history10' | 'statesOnly',
+): number | undefined {
+  const table = result.modelTables.find((candidate) => candidate.shape === 'upload-dominated');
+  const longest = Math.max(...result.durationsSeconds);
+  const row = table?.rows.find((candidate) => candidate.durationSeconds === longest);
+  return row?.[column].polls;
+}
+
 /** Why an estimate policy polled more than the goal allows, from where its polls went. */
-function missedEstimateGoal(m: PollingMeasurement, durationSeconds: number): { why: string; close: string } {
+function missedEstimateGoal(
+  m: PollingMeasurement,
+  result: PollingBenchResult,
+): { why: string; close: string } {
   const byState = m.pollsByState;
   const before = (byState.PENDING ?? 0) + (byState.SNAPSHOTING ?? 0) + (byState.UPLOAD_SNAPSHOT ?? 0);
   const uploading = byState.UPLOADING ?? 0;
   const finishing = (byState.SAVE_META ?? 0) + (byState.UPLOAD_INFO ?? 0);
-  if (m.policy === 'adaptive-progress') {
-    return {
-      why:
-        `of ${m.polls} polls, ${before} came before the upload started (PENDING/SNAPSHOTING/UPLOAD_SNAPSHOT, the first ~20 % of the job, ` +
-        `where the Progress column is empty and the policy falls back to 5 % growth from 30 s), ${uploading} during UPLOADING, and ` +
-        `${finishing} in SAVE_META/UPLOAD_INFO (the last ~20 %), which the estimate treats as "imminent" and polls at the dense 2 % rate. ` +
-        `Progress (done/total upload tasks) covers only the UPLOADING phase, so elapsed/fraction is not the job's total duration.`,
-      close:
-        'In lambdas/poll (poll-policy owner): extrapolate progress from the time UPLOADING began (CheckBackup would keep that instant in $.job) ' +
-        'plus a tail for SAVE_META/UPLOAD_INFO, and treat the pre-upload states as far from the end (the job cannot finish before its upload). ' +
-        `Or combine with history: with both, this ${formatDuration(durationSeconds)} backup is polled as in the "adaptive + history + progress" column.`,
-    };
-  }
+  const where = `of ${m.polls} polls, ${before} came before the upload (PENDING/SNAPSHOTING/UPLOAD_SNAPSHOT), ${uploading} during UPLOADING and ${finishing} in SAVE_META/UPLOAD_INFO`;
+  const model = modelPolls(result, m.policy === 'adaptive-progress' ? 'progressOnly' : 'history10');
+  const shapeNote =
+    'The emulator spends 20 % of every job before its upload (the policy may check at 50 % of the elapsed time there, from 30 s) and 20 % after it (where the end can come at any check, so it checks at 2 %); on a real cluster both are short' +
+    (model === undefined
+      ? '.'
+      : `, and the policy's model predicts ${model} polls for an upload-dominated job of this length.`);
   return {
-    why: `${m.polls} polls (${before} before the upload, ${uploading} uploading, ${finishing} finishing)`,
-    close: 'Widen the far zone (degradeError) or lower growthFraction in lambdas/poll/poll-policy.ts.',
+    why: `${where}. ${shapeNote}`,
+    close:
+      "Fewer checks far from the end need a larger poll.maxSeconds (the far zone is capped by it); fewer checks around the end need a wider lag bound (denseFraction) or a narrower error window (windowError). Check the model tables before tuning to the emulator's phase shares.",
   };
 }
 

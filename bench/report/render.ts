@@ -2,7 +2,10 @@
  * Turns measured results into tables (the console output) and into docs/benchmarks.md. Every number printed
  * comes from bench/results/latest.json; nothing here is measured or hard-coded.
  */
+
+import { DEFAULT_POLL_TUNING } from '../../lambdas/poll/poll-policy.ts';
 import { BUNDLE_GOALS, type BundlesBenchResult } from '../bundles/bundles-bench.ts';
+import { POLL_TABLE_HEADER, POLL_TABLE_LEGEND, pollTableCells } from '../poll-table.ts';
 import { POLICIES, type PolicyId } from '../polling/policies.ts';
 import type { PollingBenchResult, PollingMeasurement } from '../polling/polling-bench.ts';
 import type { LockBenchResult } from '../scale/lock-contention.ts';
@@ -182,6 +185,69 @@ export function modelTable(result: PollingBenchResult): string {
   return markdownTable(['backup', ...policies.map(label)], rows, [L, ...policies.map(() => R)]);
 }
 
+const pct = (fraction: number): string => `${Math.round(fraction * 1000) / 10} %`;
+
+/** How the shipped policy polls, with its constants (lambdas/poll/poll-policy.ts DEFAULT_POLL_TUNING). */
+function policySummary(): string[] {
+  const t = DEFAULT_POLL_TUNING;
+  const ratio = t.postUploadToPreUploadRatio;
+  return [
+    `How the adaptive policy polls (lambdas/poll/poll-policy.ts): a lag budget of ${pct(t.growthFraction)} of the elapsed time without`,
+    `an estimate; with one, ${pct(t.farFraction)} far before it, ${pct(t.growthFraction)} approaching it and max(${t.denseFloorSeconds} s, ${pct(t.denseFraction)}) within`,
+    `±${pct(t.windowError)} of it. The estimate is the history's median, or the upload's end extrapolated from the Progress`,
+    'readings since the first one seen while UPLOADING (or since the previous check, if that promises an earlier end; none',
+    `while Progress stands still), or the history moved later by progress. A job still before its upload cannot end before`,
+    `${1 + ratio}× its elapsed time (the one assumption: what follows the snapshots lasts at least ${ratio}× as long as they did), so`,
+    `until then only a failure can end it and the budget is ${pct(t.failureOnlyFraction)}. After the upload (SAVE_META, UPLOAD_INFO) the end`,
+    `can come at any check: the budget is the tighter of ${pct(t.growthFraction)} and max(${t.denseFloorSeconds} s, ${pct(t.denseFraction)}), unless history places the end later.`,
+  ];
+}
+
+/** The StarRocks states a check saw, grouped as the policy groups them. */
+const STATE_GROUPS = [
+  {
+    name: 'before the upload (PENDING, SNAPSHOTING, UPLOAD_SNAPSHOT)',
+    states: ['PENDING', 'SNAPSHOTING', 'UPLOAD_SNAPSHOT'],
+  },
+  { name: 'UPLOADING', states: ['UPLOADING'] },
+  { name: 'after the upload (SAVE_META, UPLOAD_INFO)', states: ['SAVE_META', 'UPLOAD_INFO'] },
+  { name: 'FINISHED', states: ['FINISHED'] },
+] as const;
+
+/** A measurement's checks by state group, in {@link STATE_GROUPS} order. */
+export function pollsByGroup(m: PollingMeasurement): number[] {
+  return STATE_GROUPS.map((group) =>
+    group.states.reduce((sum, state) => sum + (m.pollsByState[state] ?? 0), 0),
+  );
+}
+
+/** Where the adaptive policies' checks of the longest backup went, by the StarRocks state each saw. */
+export function pollsByStateTable(result: PollingBenchResult): string {
+  const longest = Math.max(...result.durationsSeconds);
+  const rows = result.grid
+    .filter((m) => m.durationSeconds === longest && !m.policy.startsWith('fixed'))
+    .map((m) => [label(m.policy), ...pollsByGroup(m).map(String), String(m.polls)]);
+  return markdownTable(
+    [`${formatDuration(longest)} backup`, ...STATE_GROUPS.map((group) => group.name), 'polls'],
+    rows,
+    [L, R, R, R, R, R],
+  );
+}
+
+/** The pure model's table for each shape of job (bench/poll-table.ts), computed in the same run. */
+export function modelShapeTables(result: PollingBenchResult): string[] {
+  return result.modelTables.flatMap((table) => [
+    `Jobs shaped as ${table.description}:`,
+    '',
+    markdownTable(
+      [...POLL_TABLE_HEADER],
+      table.rows.map((row) => pollTableCells(row)),
+      [L, ...POLL_TABLE_HEADER.slice(1).map(() => R)],
+    ),
+    '',
+  ]);
+}
+
 /** The history events AWS records per state type (the accounting behind the "history events" column). */
 export function historyEventTable(): string {
   return markdownTable(
@@ -288,9 +354,14 @@ export function nightlyTable(result: NightlyScaleResult): string {
         `virtual time ${formatDuration(result.virtualSeconds)}`,
       ],
       [
-        `of which the runner re-validating the ASL for each of ${formatCount(result.executions)} executions`,
-        `≈ ${((result.aslValidationMsPerExecution * result.executions) / 1000).toFixed(0)} s (${formatMs(result.aslValidationMsPerExecution)} each)`,
-        `${((100 * result.aslValidationMsPerExecution * result.executions) / 1000 / result.wallSeconds).toFixed(0)} % of the wall time`,
+        `wall time per execution (${formatCount(result.executions)} executions)`,
+        formatMs((1000 * result.wallSeconds) / result.executions),
+        '',
+      ],
+      [
+        'of which validating the ASL (once per definition and process)',
+        `≈ ${formatMs(result.aslValidationMs * result.definitionsValidated)} (${result.definitionsValidated} × ${formatMs(result.aslValidationMs)})`,
+        `${((100 * result.aslValidationMs * result.definitionsValidated) / 1000 / result.wallSeconds).toFixed(1)} % of the wall time`,
       ],
     ],
     [L, R, R],
@@ -405,7 +476,7 @@ export function findings(results: BenchResults): string[] {
     found.push(
       `The parent's largest state (${n.largestPayload.parent.state}) is ${formatBytes(n.largestPayload.parent.bytes)} for ${perRun} databases, at most ${Math.round(bytesPerDatabase)} bytes per database: one run reaches 256 KB at no fewer than ~${formatCount(PAYLOAD_LIMIT_BYTES / bytesPerDatabase)} databases.`,
       `The parent records ${formatCount(n.parentHistoryEventsMax)} history events for ${perRun} databases (≤ ${eventsPerDatabase.toFixed(1)} per database): one run reaches 25,000 at no fewer than ~${formatCount(HISTORY_EVENT_QUOTA / eventsPerDatabase)} databases.`,
-      `The local runner spent about ${formatMs(n.aslValidationMsPerExecution)} per execution re-validating the ASL (it builds a new interpreter StateMachine, which runs asl-validator, for each of the ${formatCount(n.executions)} executions): roughly ${((100 * n.aslValidationMsPerExecution * n.executions) / 1000 / n.wallSeconds).toFixed(0)} % of the nightly run's wall time. Building each StateMachine once in LocalWorkflow would remove it.`,
+      `The local runner validates each definition once per process: ${n.definitionsValidated} validations of about ${formatMs(n.aslValidationMs)} each, ${((100 * n.aslValidationMs * n.definitionsValidated) / 1000 / n.wallSeconds).toFixed(1)} % of the nightly run's ${n.wallSeconds.toFixed(0)} s wall time (${formatMs((1000 * n.wallSeconds) / n.executions)} per execution).`,
     );
   }
   if (scale && succeeded(scale.synth)) {
@@ -445,6 +516,7 @@ export function renderBenchmarksDoc(results: BenchResults, goals: readonly GoalC
 
   if (results.polling) {
     const polling = results.polling.data;
+    const longestLabel = formatDuration(Math.max(...polling.durationsSeconds));
     lines.push(
       '## §1 Polling cost and detection lag',
       '',
@@ -456,13 +528,18 @@ export function renderBenchmarksDoc(results: BenchResults, goals: readonly GoalC
       '(`checkedAt + nextWaitSeconds`), so a 24-hour backup takes seconds and the workflow sees exactly the times it would see',
       "deployed. The job ends when the emulator says (`backup.durationMs`); its phases follow the emulator's job timeline",
       '(PENDING, SNAPSHOTING 15 %, UPLOAD_SNAPSHOT 5 %, UPLOADING 60 % with a linearly growing Progress column, SAVE_META 5 %,',
-      'UPLOAD_INFO 15 %; docs/emulator.md).',
+      "UPLOAD_INFO 15 %; docs/emulator.md). Those shares are the emulator's, not StarRocks': on a real cluster snapshots are",
+      'hard links and the metadata is two small files, so the upload is nearly all of a long job. The policy assumes none of',
+      'the shares (lambdas/poll/finish-estimate.ts states its one assumption); the model tables below show both shapes.',
       '',
       'Policies: **adaptive** is the shipped poll policy (`poll: {minSeconds: 30, maxSeconds: 3600}`) with neither history nor',
-      'progress: the database holds only views, which StarRocks 3.4+ backs up as metadata, so the job has no tablets and',
-      "SHOW BACKUP's Progress column stays empty. **+ history** writes seven earlier FINISHED attempts (median = the true",
-      'duration, scattered ±4 %) to the catalog first, which SubmitBackup reads. **+ progress** backs up OLAP tables, so',
-      'Progress lists upload tasks. **fixed 30 s / 60 s** are the baselines: `poll: {minSeconds: N, maxSeconds: N}`.',
+      "progress: the emulator keeps SHOW BACKUP's Progress column empty for the database (`backup.progress: false`, as a",
+      'build that reports no upload progress), so the policy has only the states. **+ history** writes seven earlier',
+      'FINISHED attempts (median = the true duration, scattered ±4 %) to the catalog first, which SubmitBackup reads.',
+      '**+ progress** leaves the Progress column on. Every policy backs up the same two OLAP tables. **fixed 30 s / 60 s**',
+      'are the baselines: `poll: {minSeconds: N, maxSeconds: N}`.',
+      '',
+      ...policySummary(),
       '',
       'Columns: **polls** = CheckBackup invocations; **transitions** = states entered plus retries (what Step Functions',
       'bills, [pricing](https://aws.amazon.com/step-functions/pricing/)); **history events** = what AWS would record for the',
@@ -475,6 +552,10 @@ export function renderBenchmarksDoc(results: BenchResults, goals: readonly GoalC
       '',
       pollingGridTable(polling),
       '',
+      `Where the checks of the ${longestLabel} backup went, by the StarRocks state each one saw:`,
+      '',
+      pollsByStateTable(polling),
+      '',
       '### When the history is wrong',
       '',
       'The catalog history median is set to the true duration × (1 + error): −30 % means the history says the job is 30 %',
@@ -486,22 +567,26 @@ export function renderBenchmarksDoc(results: BenchResults, goals: readonly GoalC
       '',
       `The job stops making progress ${Math.round(polling.stall.atFraction * 100)} % into its normal duration (40 % through UPLOADING) for`,
       `${Math.round(polling.stall.stallFraction * 100)} % of that duration, then resumes where it stopped; the history (where used) still says the`,
-      'normal duration. The emulator cannot stall a job and resume it, so the benchmark gives the emulator a clock that stands',
-      "still during the stall and then runs on behind the workflow's clock: every SHOW BACKUP (state, Progress) freezes and",
-      "resumes exactly as a stalled FE's would, while our deadline and elapsed time run on. Fixed 30 s is left out (twice fixed",
-      "60 s's polls, lag ≤ 30 s).",
+      "normal duration. The emulator's `faults.stallBackup(db, {atFraction, forMs})` does it: SHOW BACKUP's state, times and",
+      'Progress freeze and the job ends that much later, while our deadline and elapsed time run on. Fixed 30 s is left out',
+      "(twice fixed 60 s's polls, lag ≤ 30 s).",
       '',
       pollingStallTable(polling),
       '',
       "### The real workflow against the policy's own model",
       '',
       "Polls measured through the workflow / polls predicted by the poll policy's pure simulation (lambdas/poll/simulate.ts,",
-      "the arithmetic bench/poll-table.ts prints) for the same duration and history. The model's progress is a linear upload",
-      "from 2 % to 99 % of the job; the emulator's upload runs from 20 % to 80 % (docs/emulator.md), which is where the two",
-      'part for the progress policies.',
+      "the arithmetic bench/poll-table.ts prints) for the same duration and history, on the emulator's timeline (the",
+      'adaptive policies see the states; the progress ones also a steadily growing Progress). The emulator counts 100',
+      'files in Progress, the model 1,000 tasks; the workflow also waits its first 30 s before anything is known.',
       '',
       modelTable(polling),
       '',
+      "The same model for all the policy's inputs and two shapes of job (`node --import tsx bench/poll-table.ts`):",
+      '',
+      ...POLL_TABLE_LEGEND,
+      '',
+      ...modelShapeTables(polling),
       '### History events per state type',
       '',
       'The interpreter emits StateEntered/StateExited/StateRetried and Map iteration events; AWS records more. The benchmark',

@@ -7,7 +7,7 @@ import type { SynthScaleResult } from '../scale/synth.ts';
 import type { MachineInfo } from '../support/machine.ts';
 
 /** Bumped when the file's shape changes incompatibly. */
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
 
 /** One benchmark's data, with when and where it was measured (`--only` re-measures one section). */
 export interface Section<T> {

@@ -5,7 +5,6 @@
  * time the workflow "sees" is exactly what it would see deployed. (The idea of test/support/workflow-harness.ts,
  * copied here because benchmarks do not import from test/.)
  */
-import type { Clock } from '../../lambdas/shared/clock.ts';
 import type { ManualClock } from '../../local/emulator/index.ts';
 import type { LocalWorkflowOptions } from '../../local/runner/local-workflow.ts';
 
@@ -37,33 +36,4 @@ export function advanceClockBeforeChecks(
     clock.set(Math.max(clock.now(), checkedAt + wait * 1000));
     afterAdvance?.(state.database ?? '');
   };
-}
-
-/** A pause in a job's progress: from `startMs` (virtual epoch ms) for `durationMs`. */
-export interface Stall {
-  readonly startMs: number;
-  readonly durationMs: number;
-}
-
-/**
- * The clock a stalled FE lives by: it follows `clock` until the stall starts, stands still through it, then
- * runs on `durationMs` behind. Because the emulator derives every job's state from its clock, a job seen
- * through this clock freezes (state, Progress) and later resumes exactly where it stopped, finishing
- * `durationMs` late, while the workflow's own clock (deadlines, elapsed time) runs on.
- */
-export function stalledClock(clock: Clock, stall: Stall): Clock {
-  return {
-    now: () => {
-      const now = clock.now();
-      if (now < stall.startMs) return now;
-      if (now < stall.startMs + stall.durationMs) return stall.startMs;
-      return now - stall.durationMs;
-    },
-  };
-}
-
-/** The workflow-clock instant at which the stalled FE's clock reads `feMs` (the end of the stall for its start). */
-export function workflowTimeOf(feMs: number, stall: Stall | undefined): number {
-  if (!stall || feMs < stall.startMs) return feMs;
-  return feMs + stall.durationMs;
 }

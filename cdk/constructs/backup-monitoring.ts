@@ -55,6 +55,32 @@ export function clusterMetric(
 }
 
 /**
+ * An alarm that fires on one evaluation period in which `metric` reaches `threshold` (default 1), treats missing
+ * data as fine (no runs, no failures), and notifies `action`.
+ */
+export function atLeastOnceAlarm(
+  scope: Construct,
+  id: string,
+  options: {
+    readonly metric: cloudwatch.IMetric;
+    readonly description: string;
+    readonly action: cloudwatch.IAlarmAction;
+    readonly threshold?: number;
+  },
+): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, id, {
+    metric: options.metric,
+    threshold: options.threshold ?? 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    alarmDescription: options.description,
+  });
+  alarm.addAlarmAction(options.action);
+  return alarm;
+}
+
+/**
  * Alarms to one SNS topic, each on a metric that AWS or our code really emits, and a dashboard of backups
  * per cluster. Alarm count grows with clusters (one each), never with databases.
  */
@@ -71,18 +97,8 @@ export class BackupMonitoring extends Construct {
       metric: cloudwatch.IMetric,
       description: string,
       threshold = 1,
-    ): cloudwatch.Alarm => {
-      const alarm = new cloudwatch.Alarm(this, alarmId, {
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      alarm.addAlarmAction(action);
-      this.alarms.push(alarm);
-      return alarm;
+    ): void => {
+      this.alarms.push(atLeastOnceAlarm(this, alarmId, { metric, description, action, threshold }));
     };
 
     atLeastOnce(

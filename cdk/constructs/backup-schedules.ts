@@ -46,6 +46,28 @@ export function scheduleInput(config: BackupConfig, cluster: ClusterConfig, sche
   };
 }
 
+/**
+ * The role (construct id `Role`) EventBridge Scheduler assumes to start a state machine, trusted only for the
+ * schedules of `group` in this account (the confused-deputy conditions); the schedule targets grant it the start.
+ */
+export function schedulerRole(
+  scope: Construct,
+  group: scheduler.ScheduleGroup,
+  description: string,
+): iam.Role {
+  return new iam.Role(scope, 'Role', {
+    description,
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: {
+        StringEquals: {
+          'aws:SourceAccount': group.stack.account,
+          'aws:SourceArn': group.scheduleGroupArn,
+        },
+      },
+    }),
+  });
+}
+
 /** Properties of the schedules. */
 export interface BackupSchedulesProps {
   readonly config: BackupConfig;
@@ -82,17 +104,11 @@ export class BackupSchedules extends Construct {
       "This queue is EventBridge Scheduler's dead-letter queue (Scheduler's DeadLetterConfig, which cdk-nag cannot see); a dead-letter queue of its own would add nothing. An alarm fires on its first message.",
     );
 
-    this.role = new iam.Role(this, 'Role', {
-      description: 'EventBridge Scheduler: start the nightly backup state machine',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': this.group.stack.account,
-            'aws:SourceArn': this.group.scheduleGroupArn,
-          },
-        },
-      }),
-    });
+    this.role = schedulerRole(
+      this,
+      this.group,
+      'EventBridge Scheduler: start the nightly backup state machine',
+    );
 
     const schedules: scheduler.Schedule[] = [];
     for (const cluster of props.config.clusters) {

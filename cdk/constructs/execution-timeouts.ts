@@ -71,15 +71,15 @@ export function retryWaitBoundSeconds(definition: AslDocument, stateName: string
   return total;
 }
 
-/** How a BackupDatabase execution's timeout is made up, in seconds. */
-export interface BackupExecutionBudget {
-  /** The longest `timeoutSeconds` (our deadline) of any cluster. */
+/** How an execution timeout of a lease-holding state machine (BackupDatabase, RestoreDrill) is made up, in seconds. */
+export interface ExecutionBudget {
+  /** The longest deadline of our own (`timeoutSeconds`, or `drill.timeoutSeconds`) of any cluster. */
   readonly deadline: number;
   /** Waiting for a free cluster slot (AcquireSlot retrying SlotUnavailableError). */
   readonly slotWait: number;
   /** Waiting for the database lock (AcquireLock retrying LockHeldError). */
   readonly lockWait: number;
-  /** Waiting for a job of someone else on the database to end (SubmitBackup retrying BackupAlreadyRunningError). */
+  /** Waiting for a job of someone else on the database to end (the submit retrying BackupAlreadyRunningError). */
   readonly submitWait: number;
   /** The check that notices the deadline comes at most one longest poll after it. */
   readonly pollLag: number;
@@ -88,33 +88,57 @@ export interface BackupExecutionBudget {
   readonly total: number;
 }
 
+/** How a BackupDatabase execution's timeout is made up, in seconds. */
+export type BackupExecutionBudget = ExecutionBudget;
+
+/** What an execution budget is computed from, besides the ASL definition. */
+export interface ExecutionBudgetSettings {
+  /** The longest deadline of our own of any cluster. */
+  readonly maxDeadlineSeconds: number;
+  /** `poll.maxSeconds`. */
+  readonly maxPollSeconds: number;
+}
+
 /**
- * The BackupDatabase execution timeout: the longest deadline of any cluster plus every bounded wait the ASL
- * allows before and after it, so Step Functions only stops an execution that our own deadline could not.
+ * An execution timeout: the longest deadline plus every bounded wait the ASL allows before and after it (a free
+ * slot, the lock, another job on the database: the Retry of `submitState` on BackupAlreadyRunningError), one
+ * longest poll and `marginSeconds`, so Step Functions only stops an execution that our own deadline could not.
  */
-export function backupExecutionBudget(
+export function executionBudget(
   definition: AslDocument,
-  settings: { readonly maxDeadlineSeconds: number; readonly maxPollSeconds: number },
-): BackupExecutionBudget {
+  submitState: string,
+  settings: ExecutionBudgetSettings & { readonly marginSeconds: number },
+): ExecutionBudget {
   const slotWait = retryWaitBoundSeconds(definition, 'AcquireSlot', 'SlotUnavailableError');
   const lockWait = retryWaitBoundSeconds(definition, 'AcquireLock', 'LockHeldError');
-  const submitWait = retryWaitBoundSeconds(definition, 'SubmitBackup', 'BackupAlreadyRunningError');
+  const submitWait = retryWaitBoundSeconds(definition, submitState, 'BackupAlreadyRunningError');
   const sum =
     settings.maxDeadlineSeconds +
     slotWait +
     lockWait +
     submitWait +
     settings.maxPollSeconds +
-    BACKUP_EXECUTION_MARGIN_SECONDS;
+    settings.marginSeconds;
   return {
     deadline: settings.maxDeadlineSeconds,
     slotWait,
     lockWait,
     submitWait,
     pollLag: settings.maxPollSeconds,
-    margin: BACKUP_EXECUTION_MARGIN_SECONDS,
+    margin: settings.marginSeconds,
     total: Math.min(MAX_EXECUTION_SECONDS, Math.ceil(sum / 60) * 60),
   };
+}
+
+/** The BackupDatabase execution timeout (see {@link executionBudget}). */
+export function backupExecutionBudget(
+  definition: AslDocument,
+  settings: ExecutionBudgetSettings,
+): BackupExecutionBudget {
+  return executionBudget(definition, 'SubmitBackup', {
+    ...settings,
+    marginSeconds: BACKUP_EXECUTION_MARGIN_SECONDS,
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
-import { Aws, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -19,9 +19,10 @@ import {
 import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
 import { METRICS_NAMESPACE } from '../../lambdas/shared/metrics.ts';
 import type { TaskFunctionName } from '../../statemachines/definitions.ts';
-import { clusterMetric, EMF_SERVICE_DIMENSION } from './backup-monitoring.ts';
-import { scheduleName } from './backup-schedules.ts';
-import type { NodeFunction } from './node-function.ts';
+import { atLeastOnceAlarm, clusterMetric, EMF_SERVICE_DIMENSION } from './backup-monitoring.ts';
+import { scheduleName, schedulerRole } from './backup-schedules.ts';
+import { type NodeFunction, taskLambdas } from './node-function.ts';
+import { grantSecretsRead } from './secret-grants.ts';
 import { StateMachineFromFile } from './state-machine-from-file.ts';
 
 /** How often each cluster is checked. */
@@ -71,32 +72,30 @@ export class FreshnessChecker extends Construct {
 
     const machine = new StateMachineFromFile(this, 'StateMachine', {
       definition: 'freshnessCheck',
-      functions: Object.fromEntries(
-        Object.entries(props.functions).map(([stem, fn]) => [stem, (fn as NodeFunction).function]),
-      ) as Record<TaskFunctionName, NodeFunction['function']>,
+      functions: taskLambdas(props.functions),
       timeout: FRESHNESS_CHECK_TIMEOUT,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
       logRemovalPolicy: props.removalPolicy,
     });
     this.stateMachine = machine.stateMachine;
 
-    this.grantBotToken(props.functions.NotifyIncidents, config, props.secretsEncryptionKeys);
+    // NotifyIncidents reads the bot token (Slack Web API) when one is configured, and nothing else new.
+    const botToken = config.slack.botTokenSecretArn;
+    grantSecretsRead(
+      props.functions.NotifyIncidents.role,
+      botToken === undefined ? [] : [botToken],
+      props.secretsEncryptionKeys,
+    );
 
     const checked = config.clusters.filter((cluster) => cluster.schedules.length > 0);
     const schedules: scheduler.Schedule[] = [];
     if (checked.length > 0) {
       const group = new scheduler.ScheduleGroup(this, 'Group', { removalPolicy: props.removalPolicy });
-      const role = new iam.Role(this, 'Role', {
-        description: 'EventBridge Scheduler: start the freshness check state machine',
-        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-          conditions: {
-            StringEquals: {
-              'aws:SourceAccount': group.stack.account,
-              'aws:SourceArn': group.scheduleGroupArn,
-            },
-          },
-        }),
-      });
+      const role = schedulerRole(
+        this,
+        group,
+        'EventBridge Scheduler: start the freshness check state machine',
+      );
       for (const cluster of checked) {
         schedules.push(
           new scheduler.Schedule(this, `${cluster.name}.freshness`, {
@@ -125,40 +124,10 @@ export class FreshnessChecker extends Construct {
     props.dashboard.addWidgets(...dashboardRow(checked.map((cluster) => cluster.name)));
   }
 
-  /** NotifyIncidents reads the bot token (Slack Web API) when one is configured, and nothing else new. */
-  private grantBotToken(fn: NodeFunction, config: BackupConfig, keys: readonly kms.IKey[]): void {
-    const arn = config.slack.botTokenSecretArn;
-    if (arn === undefined) return;
-    fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [arn, `${arn}-??????`],
-      }),
-    );
-    if (keys.length === 0) return;
-    fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: keys.map((key) => key.keyArn),
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
-      }),
-    );
-  }
-
   private createAlarms(topic: sns.ITopic, clusters: readonly string[]): cloudwatch.Alarm[] {
     const action = new actions.SnsAction(topic);
-    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) => {
-      const created = new cloudwatch.Alarm(this, alarmId, {
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      created.addAlarmAction(action);
-      return created;
-    };
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) =>
+      atLeastOnceAlarm(this, alarmId, { metric, description, action });
     const alarms = [
       alarm(
         'BackupsLate',

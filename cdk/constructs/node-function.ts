@@ -169,3 +169,12 @@ function networkInterfacePolicy(): iam.PolicyDocument {
     ],
   });
 }
+
+/** The Lambda function of each NodeFunction, by the same keys (what a state machine's Task placeholders name). */
+export function taskLambdas<K extends string>(
+  functions: Readonly<Record<K, NodeFunction>>,
+): Record<K, NodejsFunction> {
+  return Object.fromEntries(
+    Object.entries<NodeFunction>(functions).map(([key, fn]) => [key, fn.function]),
+  ) as Record<K, NodejsFunction>;
+}

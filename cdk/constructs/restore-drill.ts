@@ -1,7 +1,7 @@
 import { Duration, type RemovalPolicy, TimeZone } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -15,11 +15,21 @@ import {
   toClusterSettings,
 } from '../../lambdas/shared/config/index.ts';
 import { readDefinitionText, type TaskFunctionName } from '../../statemachines/definitions.ts';
-import { SCHEDULE_MAX_EVENT_AGE, SCHEDULE_RETRY_ATTEMPTS, scheduleName } from './backup-schedules.ts';
-import { type AslDocument, MAX_EXECUTION_SECONDS, retryWaitBoundSeconds } from './execution-timeouts.ts';
-import { acknowledgeNag, nagText } from './nag.ts';
-import type { NodeFunction } from './node-function.ts';
-import { executionArnPattern, StateMachineFromFile } from './state-machine-from-file.ts';
+import { atLeastOnceAlarm } from './backup-monitoring.ts';
+import {
+  SCHEDULE_MAX_EVENT_AGE,
+  SCHEDULE_RETRY_ATTEMPTS,
+  scheduleName,
+  schedulerRole,
+} from './backup-schedules.ts';
+import {
+  type AslDocument,
+  type ExecutionBudget,
+  type ExecutionBudgetSettings,
+  executionBudget,
+} from './execution-timeouts.ts';
+import { type NodeFunction, taskLambdas } from './node-function.ts';
+import { grantHolderLiveness, StateMachineFromFile } from './state-machine-from-file.ts';
 
 /** The deadline a drill gets when no cluster sets one (the config's default `drill.timeoutSeconds`). */
 const DEFAULT_DRILL_DEADLINE_SECONDS = 6 * 3600;
@@ -27,18 +37,8 @@ const DEFAULT_DRILL_DEADLINE_SECONDS = 6 * 3600;
 /** Lambda runs, transient retries, the check, the drop, the record and the alert, beyond the computed waits. */
 export const DRILL_EXECUTION_MARGIN_SECONDS = 3_600;
 
-/** How a RestoreDrill execution's timeout is made up, in seconds. */
-export interface DrillExecutionBudget {
-  /** The longest `drill.timeoutSeconds` of any cluster with a drill. */
-  readonly deadline: number;
-  readonly slotWait: number;
-  readonly lockWait: number;
-  readonly submitWait: number;
-  readonly pollLag: number;
-  readonly margin: number;
-  /** The sum, rounded up to whole minutes and capped at one year. */
-  readonly total: number;
-}
+/** How a RestoreDrill execution's timeout is made up, in seconds (`deadline`: the longest `drill.timeoutSeconds`). */
+export type DrillExecutionBudget = ExecutionBudget;
 
 /**
  * The RestoreDrill execution timeout: the longest drill deadline plus every bounded wait the ASL allows (a free
@@ -47,27 +47,12 @@ export interface DrillExecutionBudget {
  */
 export function drillExecutionBudget(
   definition: AslDocument,
-  settings: { readonly maxDeadlineSeconds: number; readonly maxPollSeconds: number },
+  settings: ExecutionBudgetSettings,
 ): DrillExecutionBudget {
-  const slotWait = retryWaitBoundSeconds(definition, 'AcquireSlot', 'SlotUnavailableError');
-  const lockWait = retryWaitBoundSeconds(definition, 'AcquireLock', 'LockHeldError');
-  const submitWait = retryWaitBoundSeconds(definition, 'SubmitRestore', 'BackupAlreadyRunningError');
-  const sum =
-    settings.maxDeadlineSeconds +
-    slotWait +
-    lockWait +
-    submitWait +
-    settings.maxPollSeconds +
-    DRILL_EXECUTION_MARGIN_SECONDS;
-  return {
-    deadline: settings.maxDeadlineSeconds,
-    slotWait,
-    lockWait,
-    submitWait,
-    pollLag: settings.maxPollSeconds,
-    margin: DRILL_EXECUTION_MARGIN_SECONDS,
-    total: Math.min(MAX_EXECUTION_SECONDS, Math.ceil(sum / 60) * 60),
-  };
+  return executionBudget(definition, 'SubmitRestore', {
+    ...settings,
+    marginSeconds: DRILL_EXECUTION_MARGIN_SECONDS,
+  });
 }
 
 /**
@@ -126,9 +111,7 @@ export class RestoreDrill extends Construct {
 
     const machine = new StateMachineFromFile(this, 'StateMachine', {
       definition: 'restoreDrill',
-      functions: Object.fromEntries(
-        Object.entries(props.functions).map(([stem, fn]) => [stem, (fn as NodeFunction).function]),
-      ) as Record<TaskFunctionName, NodeFunction['function']>,
+      functions: taskLambdas(props.functions),
       timeout: Duration.seconds(this.budget.total),
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
       logRemovalPolicy: props.removalPolicy,
@@ -140,17 +123,7 @@ export class RestoreDrill extends Construct {
     const schedules: scheduler.Schedule[] = [];
     if (drilled.length > 0) {
       const group = new scheduler.ScheduleGroup(this, 'Group', { removalPolicy: props.removalPolicy });
-      const role = new iam.Role(this, 'Role', {
-        description: 'EventBridge Scheduler: start the restore drill state machine',
-        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-          conditions: {
-            StringEquals: {
-              'aws:SourceAccount': group.stack.account,
-              'aws:SourceArn': group.scheduleGroupArn,
-            },
-          },
-        }),
-      });
+      const role = schedulerRole(this, group, 'EventBridge Scheduler: start the restore drill state machine');
       for (const cluster of drilled) {
         const drill = cluster.drill as NonNullable<ClusterConfig['drill']>;
         schedules.push(
@@ -185,16 +158,10 @@ export class RestoreDrill extends Construct {
    * ask whether a drill execution still runs before they take its lease over.
    */
   private grantHolderLiveness(functions: Readonly<Record<TaskFunctionName, NodeFunction>>): void {
-    const pattern = executionArnPattern(this.stateMachine);
-    // A policy of its own: the functions' default policies would make the machine (which names the functions)
-    // and the functions (which would name the machine) depend on each other.
-    const policy = new iam.Policy(this, 'HolderLiveness', {
-      roles: [functions.AcquireSlot.role, functions.AcquireLock.role],
-      statements: [new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [pattern] })],
-    });
-    acknowledgeNag(
-      policy,
-      `IAM5[Resource::${nagText(this, pattern)}]`,
+    grantHolderLiveness(
+      this,
+      [functions.AcquireSlot.role, functions.AcquireLock.role],
+      this.stateMachine,
       'A lock or slot holder may be a RestoreDrill execution whose name is only known at run time; read-only, and limited to executions of that state machine.',
     );
   }
@@ -202,18 +169,8 @@ export class RestoreDrill extends Construct {
   private createAlarms(topic: sns.ITopic): cloudwatch.Alarm[] {
     const action = new actions.SnsAction(topic);
     const fiveMinutes = Duration.minutes(5);
-    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) => {
-      const created = new cloudwatch.Alarm(this, alarmId, {
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      created.addAlarmAction(action);
-      return created;
-    };
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) =>
+      atLeastOnceAlarm(this, alarmId, { metric, description, action });
     const alarms = [
       alarm(
         'DrillFailed',

@@ -28,11 +28,11 @@ import {
 import { FreshnessChecker } from './freshness-checker.ts';
 import { type AwsServiceNeed, FrontEndNetwork } from './front-end-network.ts';
 import { type DynamoAction, FUNCTION_ACCESS } from './function-access.ts';
-import { acknowledgeNag, nagText } from './nag.ts';
-import { NodeFunction } from './node-function.ts';
+import { NodeFunction, taskLambdas } from './node-function.ts';
 import { RestoreDrill } from './restore-drill.ts';
 import { SnapshotRetention } from './retention.ts';
-import { executionArnPattern, StateMachineFromFile } from './state-machine-from-file.ts';
+import { grantSecretsRead } from './secret-grants.ts';
+import { grantHolderLiveness, StateMachineFromFile } from './state-machine-from-file.ts';
 
 /** Properties of the StarRocks backup scheduler. */
 export interface StarRocksBackupSchedulerProps {
@@ -158,7 +158,7 @@ export class StarRocksBackupScheduler extends Construct {
 
     const backup = new StateMachineFromFile(this, 'BackupDatabase', {
       definition: 'backupDatabase',
-      functions: mapValues(functions, (fn) => fn.function),
+      functions: taskLambdas(functions),
       timeout: Duration.seconds(this.backupExecutionBudget.total),
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
       logRemovalPolicy: removalPolicy,
@@ -167,7 +167,7 @@ export class StarRocksBackupScheduler extends Construct {
 
     const nightly = new StateMachineFromFile(this, 'NightlyBackup', {
       definition: 'nightlyBackup',
-      functions: mapValues(functions, (fn) => fn.function),
+      functions: taskLambdas(functions),
       substitutions: {
         Partition: Aws.PARTITION,
         BackupDatabaseStateMachineArn: this.backupDatabase.stateMachineArn,
@@ -261,7 +261,7 @@ export class StarRocksBackupScheduler extends Construct {
       ...(access.reachesFrontEnd ? passwordSecretArns(props.config) : []),
       ...(access.slackWebhook && webhookSecretArn !== undefined ? [webhookSecretArn] : []),
     ];
-    grantSecrets(fn.role, secretArns, props.secretsEncryptionKeys ?? []);
+    grantSecretsRead(fn.role, secretArns, props.secretsEncryptionKeys ?? []);
     return fn;
   }
 
@@ -270,20 +270,10 @@ export class StarRocksBackupScheduler extends Construct {
     const roles = (Object.keys(FUNCTION_ACCESS) as TaskFunctionName[])
       .filter((stem) => FUNCTION_ACCESS[stem].describesBackupExecutions)
       .map((stem) => this.functions[stem].role);
-    // A separate policy: the functions' own default policies would make the state machine (which names the
-    // functions) and the functions (which would name the state machine) depend on each other.
-    const policy = new iam.Policy(this, 'HolderLiveness', {
+    grantHolderLiveness(
+      this,
       roles,
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['states:DescribeExecution'],
-          resources: [executionArnPattern(this.backupDatabase)],
-        }),
-      ],
-    });
-    acknowledgeNag(
-      policy,
-      `IAM5[Resource::${nagText(this, executionArnPattern(this.backupDatabase))}]`,
+      this.backupDatabase,
       'A lock or slot holder is a BackupDatabase execution whose name is only known at run time; read-only, and limited to executions of that state machine.',
     );
   }
@@ -389,37 +379,4 @@ function passwordSecretArns(config: BackupConfig): string[] {
       ),
     ),
   ];
-}
-
-/**
- * GetSecretValue on exactly the configured secrets. An ARN copied without Secrets Manager's random
- * `-XXXXXX` suffix matches the secret only with the `-??????` wildcard; a complete ARN matches itself.
- * Both forms are granted, because a name can end in six characters after a dash either way.
- */
-function grantSecrets(role: iam.IRole, arns: readonly string[], keys: readonly kms.IKey[]): void {
-  if (arns.length === 0) return;
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: ['secretsmanager:GetSecretValue'],
-      resources: arns.flatMap((arn) => [arn, `${arn}-??????`]),
-    }),
-  );
-  if (keys.length === 0) return;
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: ['kms:Decrypt'],
-      resources: keys.map((key) => key.keyArn),
-      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
-    }),
-  );
-}
-
-function mapValues<K extends string, V, W>(
-  record: Readonly<Record<K, V>>,
-  map: (value: V) => W,
-): Record<K, W> {
-  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value as V)])) as Record<
-    K,
-    W
-  >;
 }

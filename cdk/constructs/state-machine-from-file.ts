@@ -145,6 +145,27 @@ export function executionArnPattern(machine: sfn.StateMachine): string {
   });
 }
 
+/**
+ * Lets `roles` ask whether an execution of `machine` still runs (`states:DescribeExecution`): AcquireSlot and
+ * AcquireLock do before they take over a lease whose holder is such an execution. A policy of its own (construct
+ * id `HolderLiveness`): the functions' default policies would make the machine (which names the functions) and
+ * the functions (which would name the machine) depend on each other. `why` acknowledges the execution wildcard.
+ */
+export function grantHolderLiveness(
+  scope: Construct,
+  roles: readonly iam.IRole[],
+  machine: sfn.StateMachine,
+  why: string,
+): iam.Policy {
+  const pattern = executionArnPattern(machine);
+  const policy = new iam.Policy(scope, 'HolderLiveness', {
+    roles: [...roles],
+    statements: [new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [pattern] })],
+  });
+  acknowledgeNag(policy, `IAM5[Resource::${nagText(scope, pattern)}]`, why);
+  return policy;
+}
+
 /** The definition text with its top-level `TimeoutSeconds` set (whole seconds). */
 export function withTimeout(definitionText: string, timeout: Duration): string {
   const document = JSON.parse(definitionText) as Record<string, unknown>;

@@ -1,11 +1,7 @@
-import {
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  type QueryCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../shared/clock.ts';
 import { SnapshotNotFoundError } from '../shared/errors.ts';
+import { queryAllItems } from '../shared/query-all.ts';
 import { isConditionFailure } from './conditions.ts';
 import { BACKUP_SORT_KEY_PREFIX, databasePartitionKey, KEY_ATTRIBUTES, latestGoodKey } from './keys.ts';
 import { type BackupAttempt, BackupAttemptSchema } from './schema.ts';
@@ -44,43 +40,33 @@ export function createSnapshotMarks(deps: {
 }): SnapshotMarks {
   const { client, tableName, clock } = deps;
 
-  async function queryAll(
+  function queryAll(
     cluster: string,
     database: string,
     options: { label?: string; newestFirst: boolean },
   ): Promise<Array<Record<string, unknown>>> {
-    const items: Array<Record<string, unknown>> = [];
-    let startKey: QueryCommandOutput['LastEvaluatedKey'];
-    do {
-      const out: QueryCommandOutput = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ...(options.label === undefined
-            ? {
-                ExpressionAttributeValues: {
-                  ':pk': databasePartitionKey(cluster, database),
-                  ':prefix': BACKUP_SORT_KEY_PREFIX,
-                },
-              }
-            : {
-                FilterExpression: '#label = :label',
-                ExpressionAttributeNames: { '#label': 'label' },
-                ExpressionAttributeValues: {
-                  ':pk': databasePartitionKey(cluster, database),
-                  ':prefix': BACKUP_SORT_KEY_PREFIX,
-                  ':label': options.label,
-                },
-              }),
-          ConsistentRead: true,
-          ScanIndexForward: !options.newestFirst,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
+    return queryAllItems(client, {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ...(options.label === undefined
+        ? {
+            ExpressionAttributeValues: {
+              ':pk': databasePartitionKey(cluster, database),
+              ':prefix': BACKUP_SORT_KEY_PREFIX,
+            },
+          }
+        : {
+            FilterExpression: '#label = :label',
+            ExpressionAttributeNames: { '#label': 'label' },
+            ExpressionAttributeValues: {
+              ':pk': databasePartitionKey(cluster, database),
+              ':prefix': BACKUP_SORT_KEY_PREFIX,
+              ':label': options.label,
+            },
+          }),
+      ConsistentRead: true,
+      ScanIndexForward: !options.newestFirst,
+    });
   }
 
   async function updateEach(

@@ -1,5 +1,6 @@
 import type { LockStore } from '../lock/index.ts';
 import { nextCheckSeconds } from '../poll/next-check.ts';
+import { observeJob } from '../poll/observations.ts';
 import type { Clock } from '../shared/clock.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { extendLeases } from '../shared/leases.ts';
@@ -39,6 +40,7 @@ export async function checkBackup(state: BackupDatabaseState, deps: CheckBackupD
     starRocksState: observation.job?.state ?? tracked.starRocksState,
     starRocksJobId: observation.job?.jobId ?? tracked.starRocksJobId,
     progress: observation.job?.progress ?? tracked.progress,
+    observed: observeJob(tracked.observed, observation.job?.state, observation.job?.progress, now),
     nextWaitSeconds: 0,
   };
   if (observation.kind === 'cancelled') {

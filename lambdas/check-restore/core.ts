@@ -3,6 +3,7 @@ import { type DrillState, drillTiming, requireDrillLeases } from '../restore/dri
 import { checkRestoreJob, type RestoreClient, type TrackedRestore } from '../restore/restore-job.ts';
 import type { Clock } from '../shared/clock.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { renewLeases } from '../shared/leases.ts';
 import type { AppLogger } from '../shared/logger.ts';
 
 /** What CheckRestore needs. */
@@ -21,13 +22,11 @@ export interface CheckRestoreDeps {
 export async function checkDrillRestore(state: DrillState, deps: CheckRestoreDeps): Promise<TrackedRestore> {
   const tracked = state.restore;
   if (!tracked) throw new InvalidInputError('CheckRestore needs $.restore (set by SubmitRestore)');
-  const { lock, slot } = requireDrillLeases(state);
+  const leases = requireDrillLeases(state);
   const job = await deps.starRocks((client) =>
     checkRestoreJob(client, tracked, drillTiming(state), () => deps.clock.now()),
   );
-  const extendSeconds = job.nextWaitSeconds + state.cluster.lock.leaseSeconds;
-  await deps.locks.renewLock({ ...lock, extendSeconds });
-  await deps.locks.renewSlot({ ...slot, extendSeconds });
+  await renewLeases(deps.locks, leases, job.nextWaitSeconds + state.cluster.lock.leaseSeconds);
   deps.logger.info('restore checked', {
     label: job.label,
     phase: job.phase,

@@ -1,12 +1,7 @@
-import {
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '../catalog/conditions.ts';
 import type { Clock } from '../shared/clock.ts';
+import { queryAllItems } from '../shared/query-all.ts';
 import {
   INCIDENT_KEY_ATTRIBUTES,
   type IncidentType,
@@ -89,24 +84,13 @@ export function createIncidentStore(deps: IncidentStoreDeps): IncidentStore {
   const nowIso = () => new Date(clock.now()).toISOString();
   const expiresAt = () => Math.floor(clock.now() / 1000) + RESOLVED_RETENTION_DAYS * 86_400;
 
-  async function queryAll(pk: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: QueryCommandOutput['LastEvaluatedKey'];
-    do {
-      const out: QueryCommandOutput = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
-  }
+  const queryAll = (pk: string): Promise<Record<string, unknown>[]> =>
+    queryAllItems(client, {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    });
 
   const fieldsOf = (report: IncidentReport) =>
     report.fields

@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../shared/clock.ts';
 import { LeaseLostError, LockHeldError, SlotUnavailableError } from '../shared/errors.ts';
 import { type AppLogger, silentLogger } from '../shared/logger.ts';
+import { queryAllItems } from '../shared/query-all.ts';
 import {
   clusterPartitionKey,
   databaseLockKey,
@@ -249,26 +250,17 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
   }
 
   async function queryCluster(cluster: string, sortKeyPrefix?: string): Promise<LeaseItem[]> {
-    const items: LeaseItem[] = [];
-    let startKey: QueryCommandOutput['LastEvaluatedKey'];
-    do {
-      const page: QueryCommandOutput = await deps.client.send(
-        new QueryCommand({
-          TableName: deps.tableName,
-          KeyConditionExpression:
-            sortKeyPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': clusterPartitionKey(cluster),
-            ...(sortKeyPrefix === undefined ? {} : { ':prefix': sortKeyPrefix }),
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...((page.Items ?? []) as LeaseItem[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
+    const items = await queryAllItems(deps.client, {
+      TableName: deps.tableName,
+      KeyConditionExpression:
+        sortKeyPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': clusterPartitionKey(cluster),
+        ...(sortKeyPrefix === undefined ? {} : { ':prefix': sortKeyPrefix }),
+      },
+      ConsistentRead: true,
+    });
+    return items as LeaseItem[];
   }
 
   async function inspectLocks(cluster: string): Promise<ClusterLocks> {

@@ -6,9 +6,17 @@
  * line, an error or a result: every text that leaves this module goes through {@link redactWebhookUrl}.
  */
 import { type FetchFunction, IncomingWebhook } from '@slack/webhook';
-import { type Clock, systemClock } from '../shared/clock.ts';
 import type { AppLogger } from '../shared/logger.ts';
 import type { SlackMessage } from './slack-message.ts';
+import {
+  type AttemptResult,
+  type AttemptTools,
+  parseRetryAfter,
+  postWithRetries,
+  type SlackDeliveryOptions,
+} from './slack-retries.ts';
+
+export { DEFAULT_SLACK_DELIVERY, parseRetryAfter, type SlackDeliveryOptions } from './slack-retries.ts';
 
 /** The outcome of one post. It is never thrown. */
 export type SlackDeliveryResult =
@@ -16,35 +24,6 @@ export type SlackDeliveryResult =
   | { delivered: false; skipped: 'no-webhook' | 'alert-limit' }
   | { delivered: false; error: string; attempts: number };
 
-/** How hard delivery tries. Every field has a default. */
-export interface SlackDeliveryOptions {
-  /** Per-attempt timeout (default 5000 ms). */
-  timeoutMs?: number | undefined;
-  /** Attempts in all, the first included (default 3). */
-  maxAttempts?: number | undefined;
-  /** The whole delivery, attempts and waits together, ends within this (default 20,000 ms). */
-  totalTimeoutMs?: number | undefined;
-  /** A 429's Retry-After is honoured up to this; a longer one ends the delivery (default 10,000 ms). */
-  maxRetryAfterMs?: number | undefined;
-  /** First backoff after a 5xx or no answer, doubled per attempt, with ±25% jitter (default 500 ms). */
-  baseBackoffMs?: number | undefined;
-  /** Waits between attempts (injected so tests do not wait). */
-  sleep?: ((milliseconds: number) => Promise<void>) | undefined;
-  /** Jitter source in [0, 1) (default Math.random). */
-  random?: (() => number) | undefined;
-  clock?: Clock | undefined;
-}
-
-/** The defaults of {@link SlackDeliveryOptions}. */
-export const DEFAULT_SLACK_DELIVERY = {
-  timeoutMs: 5_000,
-  maxAttempts: 3,
-  totalTimeoutMs: 20_000,
-  maxRetryAfterMs: 10_000,
-  baseBackoffMs: 500,
-} as const;
-
-const BACKOFF_CAP_MS = 4_000;
 /** Grace for the library's own abort to win before our backstop timer declares the attempt lost. */
 const BACKSTOP_GRACE_MS = 250;
 const SLACK_HOOK_URL = /https?:\/\/hooks\.slack(?:-gov)?\.com\/[^\s"'<>`]*/gi;
@@ -71,15 +50,6 @@ function safePath(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The delay a Retry-After header asks for (delta-seconds or an HTTP date), in ms. */
-export function parseRetryAfter(value: string | null | undefined, nowMillis: number): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isFinite(date) ? Math.max(0, date - nowMillis) : undefined;
 }
 
 type AttemptOutcome =
@@ -147,10 +117,36 @@ async function attemptOnce(
   }
 }
 
-interface AttemptVerdict {
-  error: string;
-  /** Wait this long and try again; `undefined` = do not retry. */
-  retryInMs: number | undefined;
+/** What a failed attempt means: its error (the URL not yet redacted) and whether to try again. */
+function judge(
+  outcome: Exclude<AttemptOutcome, { kind: 'delivered' }>,
+  tools: AttemptTools,
+): { error: string; retryInMs: number | undefined } {
+  if (outcome.kind === 'no-answer') {
+    const error = outcome.timedOut
+      ? `no answer from Slack within ${tools.timeoutMs} ms`
+      : `could not reach Slack: ${outcome.detail}`;
+    return { error, retryInMs: tools.backoff() };
+  }
+  const body = outcome.body.trim().slice(0, 120);
+  const said = body === '' ? '' : ` (${body})`;
+  if (outcome.status === 429) {
+    const asked = parseRetryAfter(outcome.retryAfter, tools.clock.now());
+    if (asked !== undefined && asked > tools.maxRetryAfterMs) {
+      return {
+        error: `Slack rate-limited the webhook (HTTP 429, Retry-After ${Math.ceil(asked / 1000)} s is longer than the ${Math.ceil(tools.maxRetryAfterMs / 1000)} s we wait)`,
+        retryInMs: undefined,
+      };
+    }
+    return {
+      error: `Slack rate-limited the webhook (HTTP 429)${said}`,
+      retryInMs: asked ?? tools.backoff(),
+    };
+  }
+  if (outcome.status >= 500) {
+    return { error: `Slack answered HTTP ${outcome.status}${said}`, retryInMs: tools.backoff() };
+  }
+  return { error: `Slack refused the message: HTTP ${outcome.status}${said}`, retryInMs: undefined };
 }
 
 /**
@@ -164,80 +160,21 @@ export async function deliverSlackMessage(
   logger: AppLogger,
   options: SlackDeliveryOptions = {},
 ): Promise<SlackDeliveryResult> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_SLACK_DELIVERY.timeoutMs;
-  const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_SLACK_DELIVERY.maxAttempts));
-  const totalTimeoutMs = options.totalTimeoutMs ?? DEFAULT_SLACK_DELIVERY.totalTimeoutMs;
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_SLACK_DELIVERY.maxRetryAfterMs;
-  const baseBackoffMs = options.baseBackoffMs ?? DEFAULT_SLACK_DELIVERY.baseBackoffMs;
-  const sleep =
-    options.sleep ?? ((milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)));
-  const random = options.random ?? Math.random;
-  const clock = options.clock ?? systemClock;
-  const redact = (text: string): string => redactWebhookUrl(text, webhookUrl);
-
-  const backoff = (attempt: number): number => {
-    const exponential = Math.min(BACKOFF_CAP_MS, baseBackoffMs * 2 ** (attempt - 1));
-    return Math.round(exponential * (0.75 + 0.5 * random()));
-  };
-  const judge = (
-    outcome: Exclude<AttemptOutcome, { kind: 'delivered' }>,
-    attempt: number,
-    attemptTimeoutMs: number,
-  ): AttemptVerdict => {
-    if (outcome.kind === 'no-answer') {
-      const error = outcome.timedOut
-        ? `no answer from Slack within ${attemptTimeoutMs} ms`
-        : `could not reach Slack: ${outcome.detail}`;
-      return { error, retryInMs: backoff(attempt) };
-    }
-    const body = outcome.body.trim().slice(0, 120);
-    const said = body === '' ? '' : ` (${body})`;
-    if (outcome.status === 429) {
-      const asked = parseRetryAfter(outcome.retryAfter, clock.now());
-      if (asked !== undefined && asked > maxRetryAfterMs) {
-        return {
-          error: `Slack rate-limited the webhook (HTTP 429, Retry-After ${Math.ceil(asked / 1000)} s is longer than the ${Math.ceil(maxRetryAfterMs / 1000)} s we wait)`,
-          retryInMs: undefined,
-        };
-      }
-      return {
-        error: `Slack rate-limited the webhook (HTTP 429)${said}`,
-        retryInMs: asked ?? backoff(attempt),
-      };
-    }
-    if (outcome.status >= 500) {
-      return { error: `Slack answered HTTP ${outcome.status}${said}`, retryInMs: backoff(attempt) };
-    }
-    return { error: `Slack refused the message: HTTP ${outcome.status}${said}`, retryInMs: undefined };
-  };
-
-  const startedAt = clock.now();
-  let attempt = 0;
-  let lastError = 'the delivery had no time to start';
-  while (attempt < maxAttempts) {
-    const remainingMs = totalTimeoutMs - (clock.now() - startedAt);
-    if (remainingMs <= 0) break;
-    attempt += 1;
-    const attemptTimeoutMs = Math.min(timeoutMs, remainingMs);
-    const outcome = await attemptOnce(webhookUrl, message, attemptTimeoutMs);
-    if (outcome.kind === 'delivered') return { delivered: true, attempts: attempt };
-
-    const verdict = judge(outcome, attempt, attemptTimeoutMs);
-    lastError = redact(verdict.error);
-    if (verdict.retryInMs === undefined || attempt >= maxAttempts) break;
-    if (clock.now() - startedAt + verdict.retryInMs >= totalTimeoutMs) {
-      lastError = `${lastError}; no time left for another attempt`;
-      break;
-    }
-    logger.warn('Slack delivery attempt failed; retrying', {
-      attempt,
-      maxAttempts,
-      retryInMs: verdict.retryInMs,
-      error: lastError,
-    });
-    await sleep(verdict.retryInMs);
-  }
-  const error = `${lastError} (${attempt} attempt${attempt === 1 ? '' : 's'})`;
-  logger.error('Slack delivery failed; the message was not posted', { attempts: attempt, error });
-  return { delivered: false, error, attempts: attempt };
+  const posted = await postWithRetries(
+    async (tools): Promise<AttemptResult<true>> => {
+      const outcome = await attemptOnce(webhookUrl, message, tools.timeoutMs);
+      if (outcome.kind === 'delivered') return { done: true };
+      const verdict = judge(outcome, tools);
+      return { error: redactWebhookUrl(verdict.error, webhookUrl), retryInMs: verdict.retryInMs };
+    },
+    logger,
+    {
+      retrying: 'Slack delivery attempt failed; retrying',
+      failed: 'Slack delivery failed; the message was not posted',
+    },
+    options,
+  );
+  return posted.done
+    ? { delivered: true, attempts: posted.attempts }
+    : { delivered: false, error: posted.error, attempts: posted.attempts };
 }

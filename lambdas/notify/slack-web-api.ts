@@ -6,10 +6,15 @@
  * The bot token is a secret: it travels only in the Authorization header and never appears in a log line, an
  * error or a result (every text that leaves this module goes through {@link redactSlackToken}).
  */
-import { type Clock, systemClock } from '../shared/clock.ts';
 import type { AppLogger } from '../shared/logger.ts';
-import { DEFAULT_SLACK_DELIVERY, parseRetryAfter, type SlackDeliveryOptions } from './slack-delivery.ts';
 import type { SlackMessage } from './slack-message.ts';
+import {
+  type AttemptResult,
+  type AttemptTools,
+  parseRetryAfter,
+  postWithRetries,
+  type SlackDeliveryOptions,
+} from './slack-retries.ts';
 
 /** Slack's Web API root. */
 export const SLACK_API_BASE_URL = 'https://slack.com/api/';
@@ -38,7 +43,6 @@ const TRANSIENT_ERRORS = new Set([
   'request_timeout',
 ]);
 
-const BACKOFF_CAP_MS = 4_000;
 const TOKEN = /\bxox[a-z]-[A-Za-z0-9-]+/g;
 
 /** Removes anything shaped like a Slack token from `text`. */
@@ -116,19 +120,6 @@ export async function postWebApiMessage(
   logger: AppLogger,
   options: SlackDeliveryOptions = {},
 ): Promise<SlackWebApiResult> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_SLACK_DELIVERY.timeoutMs;
-  const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_SLACK_DELIVERY.maxAttempts));
-  const totalTimeoutMs = options.totalTimeoutMs ?? DEFAULT_SLACK_DELIVERY.totalTimeoutMs;
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_SLACK_DELIVERY.maxRetryAfterMs;
-  const baseBackoffMs = options.baseBackoffMs ?? DEFAULT_SLACK_DELIVERY.baseBackoffMs;
-  const sleep =
-    options.sleep ?? ((milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)));
-  const random = options.random ?? Math.random;
-  const clock: Clock = options.clock ?? systemClock;
-  const redact = (text: string) => redactSlackToken(text, target.token);
-  const backoff = (attempt: number) =>
-    Math.round(Math.min(BACKOFF_CAP_MS, baseBackoffMs * 2 ** (attempt - 1)) * (0.75 + 0.5 * random()));
-
   const body: Record<string, unknown> = {
     channel: target.channel,
     text: message.text,
@@ -137,46 +128,41 @@ export async function postWebApiMessage(
     unfurl_media: false,
     ...(request.threadTs === undefined ? {} : { thread_ts: request.threadTs }),
   };
-  const startedAt = clock.now();
-  let attempt = 0;
-  let lastError = 'the delivery had no time to start';
-  while (attempt < maxAttempts) {
-    const remainingMs = totalTimeoutMs - (clock.now() - startedAt);
-    if (remainingMs <= 0) break;
-    attempt += 1;
-    const outcome = await attemptOnce(target, body, Math.min(timeoutMs, remainingMs));
-    if (outcome.kind === 'ok')
-      return { delivered: true, attempts: attempt, ts: outcome.ts, channel: outcome.channel };
+  const posted = await postWithRetries(
+    async (tools): Promise<AttemptResult<{ ts: string; channel: string }>> => {
+      const outcome = await attemptOnce(target, body, tools.timeoutMs);
+      if (outcome.kind === 'ok') return { done: { ts: outcome.ts, channel: outcome.channel } };
+      return judge(outcome, tools, target.token);
+    },
+    logger,
+    {
+      retrying: 'Slack Web API attempt failed; retrying',
+      failed: 'Slack Web API delivery failed; the message was not posted',
+    },
+    options,
+  );
+  return posted.done
+    ? { delivered: true, attempts: posted.attempts, ts: posted.done.ts, channel: posted.done.channel }
+    : { delivered: false, error: posted.error, attempts: posted.attempts };
+}
 
-    let retryInMs: number | undefined;
-    if (outcome.kind === 'no-answer') {
-      lastError = redact(outcome.detail);
-      retryInMs = backoff(attempt);
-    } else {
-      lastError = redact(`Slack refused chat.postMessage: ${outcome.error}`);
-      if (outcome.transient) {
-        const asked = parseRetryAfter(outcome.retryAfter, clock.now());
-        if (asked !== undefined && asked > maxRetryAfterMs) {
-          lastError = `${lastError} (Retry-After ${Math.ceil(asked / 1000)} s is longer than we wait)`;
-        } else {
-          retryInMs = asked ?? backoff(attempt);
-        }
-      }
-    }
-    if (retryInMs === undefined || attempt >= maxAttempts) break;
-    if (clock.now() - startedAt + retryInMs >= totalTimeoutMs) {
-      lastError = `${lastError}; no time left for another attempt`;
-      break;
-    }
-    logger.warn('Slack Web API attempt failed; retrying', {
-      attempt,
-      maxAttempts,
-      retryInMs,
-      error: lastError,
-    });
-    await sleep(retryInMs);
+/** What a failed attempt means: its error (without the token) and whether to try again. */
+function judge(
+  outcome: Exclude<Attempt, { kind: 'ok' }>,
+  tools: AttemptTools,
+  token: string,
+): { error: string; retryInMs: number | undefined } {
+  if (outcome.kind === 'no-answer') {
+    return { error: redactSlackToken(outcome.detail, token), retryInMs: tools.backoff() };
   }
-  const error = `${lastError} (${attempt} attempt${attempt === 1 ? '' : 's'})`;
-  logger.error('Slack Web API delivery failed; the message was not posted', { attempts: attempt, error });
-  return { delivered: false, error, attempts: attempt };
+  const error = redactSlackToken(`Slack refused chat.postMessage: ${outcome.error}`, token);
+  if (!outcome.transient) return { error, retryInMs: undefined };
+  const asked = parseRetryAfter(outcome.retryAfter, tools.clock.now());
+  if (asked !== undefined && asked > tools.maxRetryAfterMs) {
+    return {
+      error: `${error} (Retry-After ${Math.ceil(asked / 1000)} s is longer than we wait)`,
+      retryInMs: undefined,
+    };
+  }
+  return { error, retryInMs: asked ?? tools.backoff() };
 }

@@ -1,13 +1,8 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keySegment } from '../catalog/keys.ts';
 import type { Clock } from '../shared/clock.ts';
 import { ConfigError } from '../shared/errors.ts';
+import { queryAllItems } from '../shared/query-all.ts';
 import { z } from '../shared/zod.ts';
 
 /**
@@ -109,22 +104,13 @@ export function createPauseStore(deps: PauseStoreDeps): PauseStore {
   const { client, tableName, clock } = deps;
 
   async function readAll(cluster: string): Promise<Pause[]> {
-    const pauses: Pause[] = [];
-    let startKey: QueryCommandOutput['LastEvaluatedKey'];
-    do {
-      const out: QueryCommandOutput = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pausePartitionKey(cluster) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) pauses.push(PauseItemSchema.parse(item));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return pauses.sort(byScope);
+    const items = await queryAllItems(client, {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pausePartitionKey(cluster) },
+      ConsistentRead: true,
+    });
+    return items.map((item): Pause => PauseItemSchema.parse(item)).sort(byScope);
   }
 
   return {

@@ -1,7 +1,11 @@
 /**
- * Estimates when a running backup will end, from the durations of earlier backups of the same database
- * and from StarRocks' upload progress. Pure arithmetic; the poll policy aims its checks at the result.
+ * What the policy can say about when a running backup will end: an estimate (from the durations of earlier
+ * backups of the same database and from StarRocks' upload progress) and a lower bound (from StarRocks' states).
+ * Pure arithmetic; the poll policy aims its checks at the estimate and polls sparsely before the lower bound.
+ *
+ * Times are seconds since we submitted the backup (our clock, never the FE's CreateTime).
  */
+import { FINISHING_STATES, isStateIn, PRE_UPLOAD_STATES } from './observations.ts';
 
 /** Done/total upload tasks, summed over SHOW BACKUP's `Progress` column (`[taskId: done/total], …`). */
 export interface UploadProgress {
@@ -9,34 +13,62 @@ export interface UploadProgress {
   total: number;
 }
 
+/** A Progress reading at an elapsed time. */
+export interface ProgressReading extends UploadProgress {
+  elapsedSeconds: number;
+}
+
+/** {@link JobObservations} in seconds since submission. */
+export interface ObservedSeconds {
+  /** The last check that saw the job in PENDING, SNAPSHOTING or UPLOAD_SNAPSHOT. */
+  preUploadSeenSeconds?: number | undefined;
+  /** The first UPLOADING check with a usable Progress column. */
+  uploadFirst?: ProgressReading | undefined;
+  /** The UPLOADING check with a usable Progress column before the current one. */
+  uploadPrevious?: ProgressReading | undefined;
+  /** The latest reading showed the same Progress as the one before it: the upload is stalled. */
+  uploadStalled?: boolean | undefined;
+  /** The fastest rate measured between two consecutive readings, as a fraction of the upload per second. */
+  uploadFastestPerSecond?: number | undefined;
+}
+
 /** What the estimate is built from. */
 export interface FinishEstimateInput {
-  /** Seconds since we submitted the backup (our clock, never the FE's CreateTime). */
+  /** Seconds since we submitted the backup. */
   elapsedSeconds: number;
   /** StarRocks' job state from SHOW BACKUP (PENDING, SNAPSHOTING, UPLOADING, SAVE_META, …), if known. */
   state?: string | undefined;
-  /** Upload progress; only read while the state is UPLOADING (or unknown). */
+  /** Upload progress from the last SHOW BACKUP; only read while the state is UPLOADING (or unknown). */
   progress?: UploadProgress | null | undefined;
   /** Durations in seconds of earlier FINISHED backups of the same database, newest first. */
   historySeconds?: readonly number[] | undefined;
+  /** What earlier checks saw (CheckBackup's `$.job.observed`). */
+  observed?: ObservedSeconds | undefined;
 }
 
-/** Knobs of the estimate. */
+/** Knobs of the estimate, and the assumption the lower bound rests on. */
 export interface FinishEstimateTuning {
   /** How many of the newest durations the median is taken over. */
   historySampleSize: number;
-  /** Below this done/total fraction the progress says too little to extrapolate from. */
+  /** How much of the upload (done/total) must have been watched before its rate is extrapolated. */
   minProgressFraction: number;
+  /**
+   * ASSUMPTION: the part of a backup after its pre-upload states (the upload, then the metadata) lasts at
+   * least this many times as long as the pre-upload part did. In StarRocks a snapshot is a set of hard
+   * links each BE makes for its tablets, while the upload copies the very same files to the repository, so
+   * the upload is the longer part on any real cluster; 0.5 asks only that it take half as long. A job seen
+   * in a pre-upload state at `t` therefore cannot end before `(1 + ratio)·t`. A job that breaks this
+   * assumption is noticed at most `ratio`·(its pre-upload time) late.
+   */
+  postUploadToPreUploadRatio: number;
 }
 
-/** Defaults: the median of the last 7 durations; progress is used from 1% done. */
+/** Defaults: the median of the last 7 durations; a rate once 1 % of the upload was watched; ratio 0.5. */
 export const DEFAULT_FINISH_ESTIMATE_TUNING: FinishEstimateTuning = {
   historySampleSize: 7,
   minProgressFraction: 0.01,
+  postUploadToPreUploadRatio: 0.5,
 };
-
-/** States after the upload: only small metadata files remain to be written. */
-const FINISHING_STATES: ReadonlySet<string> = new Set(['SAVE_META', 'UPLOAD_INFO']);
 
 /**
  * The median of the newest `sampleSize` usable durations (finite and positive), or `undefined` when
@@ -74,33 +106,124 @@ export function uploadFraction(
 }
 
 /**
+ * When the upload will end, extrapolating its rate: `now + (1 − q)·(now − t₀)/(q − q₀)` from an earlier
+ * reading `(t₀, q₀)`. Two readings are tried, and the earlier end wins: the first Progress seen while
+ * uploading (the average rate; measuring from it rather than from submission leaves the pre-upload states
+ * out, and the part of the upload done before we looked) and the previous check's (the recent rate, so a job
+ * that resumes after a stall is not judged by its stalled average), and the fastest rate any two consecutive
+ * readings showed (a stall that began or ended between two checks slows both others down without showing
+ * itself). A rate needs `minProgressFraction` of the upload between the readings.
+ *
+ * No estimate while the Progress has not moved since the previous check (a stalled upload says nothing about
+ * when it will resume), nor once the column stops being the same count: StarRocks lists the upload tasks a
+ * BE has reported on and drops each one as it finishes (BackupHandler.report,
+ * BackupJob.finishSnapshotUploadTask), so on clusters with one upload task per tablet the column shows the
+ * tasks in flight, not the whole upload, and its total moves. The total must stay what it was at the first
+ * reading and `done` must not go back.
+ *
+ * Returns the end and how much of the upload (since the first reading) was watched, or `undefined`.
+ */
+export function uploadEndFromProgress(
+  input: FinishEstimateInput,
+  tuning: FinishEstimateTuning = DEFAULT_FINISH_ESTIMATE_TUNING,
+): { seconds: number; watchedFraction: number } | undefined {
+  const first = input.observed?.uploadFirst;
+  const previous = input.observed?.uploadPrevious;
+  const progress = input.progress;
+  const fraction = uploadFraction(input.state, progress);
+  if (!first || !progress || fraction === undefined) return undefined;
+  const sameCount = (reading: ProgressReading) =>
+    reading.total === progress.total && reading.done <= progress.done;
+  if (!sameCount(first) || (previous !== undefined && !sameCount(previous))) return undefined;
+  if (fraction >= 1) return { seconds: input.elapsedSeconds, watchedFraction: 1 };
+  if (input.observed?.uploadStalled || (previous !== undefined && previous.done === progress.done))
+    return undefined;
+
+  const endFrom = (reading: ProgressReading): number | undefined => {
+    const watched = fraction - reading.done / reading.total;
+    const seconds = input.elapsedSeconds - reading.elapsedSeconds;
+    if (watched < tuning.minProgressFraction || !(seconds > 0)) return undefined;
+    return input.elapsedSeconds + ((1 - fraction) * seconds) / watched;
+  };
+  const fastest = input.observed?.uploadFastestPerSecond;
+  const endAtFastest =
+    fastest !== undefined && Number.isFinite(fastest) && fastest > 0
+      ? input.elapsedSeconds + (1 - fraction) / fastest
+      : undefined;
+  const ends = [endFrom(first), previous && endFrom(previous), endAtFastest].filter(
+    (end): end is number => end !== undefined,
+  );
+  if (ends.length === 0) return undefined;
+  const firstFraction = first.done / first.total;
+  return {
+    seconds: Math.min(...ends),
+    watchedFraction: firstFraction >= 1 ? 1 : (fraction - firstFraction) / (1 - firstFraction),
+  };
+}
+
+/**
  * The estimated total duration of the running backup in seconds (measured from submission), or
  * `undefined` when nothing is known.
  *
- * - SAVE_META / UPLOAD_INFO, or every upload task done: the end is imminent, the estimate is `elapsed`.
- * - Progress `q = done/total ≥ minProgressFraction` while UPLOADING: `elapsed / q` (linear extrapolation).
+ * - SAVE_META / UPLOAD_INFO, or every upload task done: only two small files remain, the job can end at
+ *   any check: the estimate is `elapsed` (the policy polls densely), or the history's duration if that is
+ *   later (it includes however long this database's metadata steps take).
+ * - UPLOADING with a usable rate (see {@link uploadEndFromProgress}): the upload's end. Progress says nothing
+ *   of the steps after it, which real StarRocks finishes within seconds; a longer tail is caught by the
+ *   finishing-state rule above.
  * - History: the median of the newest durations.
- * - Both: weighted by how far the upload is, `q·progressEstimate + (1−q)·historyEstimate`, so early, noisy
- *   progress leans on history and late progress trusts itself.
+ * - Both: history, moved later by progress when the upload alone will outlast it, weighted by how much of
+ *   the upload the rate was measured over. An upload ending before the history's duration does not mean
+ *   the job will: the metadata steps may fill the gap.
  */
 export function estimateFinishSeconds(
   input: FinishEstimateInput,
   tuning: FinishEstimateTuning = DEFAULT_FINISH_ESTIMATE_TUNING,
 ): number | undefined {
   const elapsed = Math.max(0, Number.isFinite(input.elapsedSeconds) ? input.elapsedSeconds : 0);
-  if (input.state !== undefined && FINISHING_STATES.has(input.state.toUpperCase())) return elapsed;
-
   const fromHistory = medianOfRecentDurations(input.historySeconds, tuning.historySampleSize);
-  const fraction = uploadFraction(input.state, input.progress);
-  if (fraction !== undefined && fraction >= 1) return elapsed;
-  const fromProgress =
-    fraction !== undefined && fraction >= tuning.minProgressFraction && elapsed > 0
-      ? elapsed / fraction
-      : undefined;
+  const uploadDone = (uploadFraction(input.state, input.progress) ?? 0) >= 1;
+  if (isStateIn(FINISHING_STATES, input.state) || uploadDone) return Math.max(elapsed, fromHistory ?? 0);
 
-  if (fromProgress !== undefined && fromHistory !== undefined) {
-    const weight = fraction as number;
-    return weight * fromProgress + (1 - weight) * fromHistory;
-  }
-  return fromProgress ?? fromHistory;
+  const upload = uploadEndFromProgress({ ...input, elapsedSeconds: elapsed }, tuning);
+  if (upload === undefined) return fromHistory;
+  if (fromHistory === undefined) return upload.seconds;
+  const weight = Math.min(1, Math.max(0, upload.watchedFraction));
+  return fromHistory + weight * Math.max(0, upload.seconds - fromHistory);
+}
+
+/**
+ * Whether the job can end at any check now: it is past its upload (SAVE_META, UPLOAD_INFO, or every upload
+ * task done) and no history places its end later. The policy then polls at least as densely as both the
+ * growth rule and the dense rule around an estimate.
+ */
+export function isEndImminent(
+  input: FinishEstimateInput,
+  tuning: FinishEstimateTuning = DEFAULT_FINISH_ESTIMATE_TUNING,
+): boolean {
+  const pastUpload =
+    isStateIn(FINISHING_STATES, input.state) || (uploadFraction(input.state, input.progress) ?? 0) >= 1;
+  if (!pastUpload) return false;
+  const fromHistory = medianOfRecentDurations(input.historySeconds, tuning.historySampleSize);
+  return !(fromHistory !== undefined && fromHistory > input.elapsedSeconds);
+}
+
+/**
+ * The earliest the job can end by StarRocks' states, under the assumption documented on
+ * {@link FinishEstimateTuning.postUploadToPreUploadRatio}: a job still before its upload at `t` (or last
+ * seen so at `t`) cannot end before `(1 + ratio)·t`. `0` when the states say nothing.
+ */
+export function earliestFinishSeconds(
+  input: FinishEstimateInput,
+  tuning: FinishEstimateTuning = DEFAULT_FINISH_ESTIMATE_TUNING,
+): number {
+  const ratio = Math.max(0, tuning.postUploadToPreUploadRatio);
+  const elapsed = Math.max(0, Number.isFinite(input.elapsedSeconds) ? input.elapsedSeconds : 0);
+  const seenBefore = input.observed?.preUploadSeenSeconds;
+  const lastPreUpload = isStateIn(PRE_UPLOAD_STATES, input.state)
+    ? elapsed
+    : seenBefore !== undefined && Number.isFinite(seenBefore)
+      ? Math.max(0, Math.min(seenBefore, elapsed))
+      : 0;
+  return (1 + ratio) * lastPreUpload;
 }

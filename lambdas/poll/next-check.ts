@@ -1,4 +1,5 @@
 import type { ClusterSettings } from '../shared/config/index.ts';
+import { type JobObservations, observedSeconds } from './observations.ts';
 import { nextPollSeconds } from './poll-policy.ts';
 
 /** What the poll policy needs to know about a tracked job. */
@@ -8,6 +9,8 @@ export interface PolledJob {
   readonly progress: { readonly done: number; readonly total: number } | null;
   /** Durations (seconds) of earlier FINISHED backups of this database, newest first; read once at submit. */
   readonly historySeconds?: readonly number[] | undefined;
+  /** What earlier checks saw ({@link observeJob} over every SHOW BACKUP), epoch ms. */
+  readonly observed?: Readonly<JobObservations> | undefined;
 }
 
 /** Whole seconds until the next CheckBackup, from the cluster's poll bounds and deadline. */
@@ -20,5 +23,6 @@ export function nextCheckSeconds(cluster: ClusterSettings, job: PolledJob, now: 
     state: job.starRocksState ?? undefined,
     progress: job.progress,
     historySeconds: job.historySeconds,
+    observed: observedSeconds(job.observed, job.submittedAt),
   });
 }

@@ -17,13 +17,24 @@
  *   estimate is within ±10% (the window is 11% wide so that an error of exactly 10% is inside it);
  * - after it: `growthFraction·τ` (5%): the job overran its estimate, or stalled.
  *
+ * Once the job is past its upload (SAVE_META, UPLOAD_INFO: two small files left) it can end at any check:
+ * unless history places the end later, the budget is the tighter of the growth rule and the dense rule,
+ * `min(growthFraction·τ, max(denseFloorSeconds, denseFraction·τ))`, so it never exceeds either guarantee.
+ *
+ * Before the earliest end StarRocks' states allow (a job still snapshotting has all its data to upload; see
+ * `earliestFinishSeconds`), only a failure can end the job, and the budget is at least
+ * `failureOnlyFraction·τ` (50%) whatever the zone.
+ *
  * Every budget is clamped to [minSeconds, maxSeconds]; the wait is an integer (Wait's SecondsPath
  * rejects fractions) and never carries the next check more than `minSeconds` past the deadline.
  */
 import {
   DEFAULT_FINISH_ESTIMATE_TUNING,
+  earliestFinishSeconds,
   estimateFinishSeconds,
   type FinishEstimateTuning,
+  isEndImminent,
+  type ObservedSeconds,
   type UploadProgress,
 } from './finish-estimate.ts';
 
@@ -43,6 +54,8 @@ export interface PollPolicyInput {
   progress?: UploadProgress | null | undefined;
   /** Durations in seconds of earlier FINISHED backups of the same database, newest first. */
   historySeconds?: readonly number[] | undefined;
+  /** What earlier checks saw: the last pre-upload sighting and the first Progress while uploading. */
+  observed?: ObservedSeconds | undefined;
 }
 
 /**
@@ -62,9 +75,14 @@ export interface PollTuning extends FinishEstimateTuning {
   windowError: number;
   /** Relative error of the estimate below which the policy is still no sparser than the growth rule. */
   degradeError: number;
+  /** Budget as a fraction of elapsed time while the states say the job cannot finish yet (only fail). */
+  failureOnlyFraction: number;
 }
 
-/** Defaults: 5% growth, 50% far, 2% (at least 120 s) within ±10% of the estimate, 5% within ±30%. */
+/**
+ * Defaults: 5% growth, 50% far, 2% (at least 120 s) within ±10% of the estimate, 5% within ±30%, 50% while
+ * the job cannot finish yet.
+ */
 export const DEFAULT_POLL_TUNING: PollTuning = {
   ...DEFAULT_FINISH_ESTIMATE_TUNING,
   growthFraction: 0.05,
@@ -73,6 +91,7 @@ export const DEFAULT_POLL_TUNING: PollTuning = {
   denseFloorSeconds: 120,
   windowError: 0.11,
   degradeError: 0.31,
+  failureOnlyFraction: 0.5,
 };
 
 /** One stretch of elapsed time and the lag budget that applies in it (non-decreasing within the zone). */
@@ -94,8 +113,13 @@ export function nextPollSeconds(input: PollPolicyInput, tuning: PollTuning = DEF
     Number.isFinite(input.elapsedSeconds) && input.elapsedSeconds > 0 ? input.elapsedSeconds : 0;
   const clamp = (seconds: number): number => Math.min(maxSeconds, Math.max(minSeconds, seconds));
 
-  const estimate = estimateFinishSeconds({ ...input, elapsedSeconds: elapsed }, tuning);
-  const zones = budgetZones(estimate, tuning, clamp);
+  const known = { ...input, elapsedSeconds: elapsed };
+  const estimate = estimateFinishSeconds(known, tuning);
+  const zones = withEarliestFinish(
+    isEndImminent(known, tuning) ? imminentZones(tuning, clamp) : budgetZones(estimate, tuning, clamp),
+    earliestFinishSeconds(known, tuning),
+    (tau) => clamp(tuning.failureOnlyFraction * tau),
+  );
   const wait = longestWaitWithinBudget(elapsed, zones);
   const whole = clamp(Math.floor(wait));
 
@@ -121,6 +145,42 @@ function budgetZones(
     },
     { startSeconds: estimateSeconds / (1 - tuning.windowError), budgetAt: growth },
   ];
+}
+
+/** The one zone of a job that can end at any check: never looser than the growth or the dense rule. */
+function imminentZones(tuning: PollTuning, clamp: (seconds: number) => number): BudgetZone[] {
+  const budgetAt = (tau: number): number =>
+    clamp(
+      Math.min(tuning.growthFraction * tau, Math.max(tuning.denseFloorSeconds, tuning.denseFraction * tau)),
+    );
+  return [{ startSeconds: 0, budgetAt }];
+}
+
+/**
+ * The zones with the failure-only budget laid under every zone before `earliestSeconds` (the larger of the
+ * two applies there). Each merged zone lies within one original zone, so its budget still never decreases.
+ */
+function withEarliestFinish(
+  zones: readonly BudgetZone[],
+  earliestSeconds: number,
+  failureOnly: (elapsedSeconds: number) => number,
+): BudgetZone[] {
+  if (!(earliestSeconds > 0)) return [...zones];
+  const starts = [...new Set([...zones.map((zone) => zone.startSeconds), earliestSeconds])].sort(
+    (a, b) => a - b,
+  );
+  return starts.map((startSeconds) => {
+    const zone = zoneAt(zones, startSeconds);
+    if (startSeconds >= earliestSeconds) return { startSeconds, budgetAt: zone.budgetAt };
+    return { startSeconds, budgetAt: (tau) => Math.max(zone.budgetAt(tau), failureOnly(tau)) };
+  });
+}
+
+/** The zone an instant falls in (zones are ordered by start; the first starts at 0). */
+function zoneAt(zones: readonly BudgetZone[], elapsedSeconds: number): BudgetZone {
+  let found = zones[0] as BudgetZone;
+  for (const zone of zones) if (zone.startSeconds <= elapsedSeconds) found = zone;
+  return found;
 }
 
 /**

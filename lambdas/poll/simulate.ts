@@ -3,6 +3,7 @@
  * and measure how late the end is noticed. Used by the property tests and by bench/poll-table.ts.
  */
 import type { UploadProgress } from './finish-estimate.ts';
+import { type JobObservations, observedSeconds, observeJob } from './observations.ts';
 import { nextPollSeconds, type PollPolicyInput } from './poll-policy.ts';
 
 /** A simulated backup and the policy's fixed inputs. */
@@ -45,7 +46,10 @@ export interface PollSimulationResult {
   endedBy: 'finished' | 'deadline';
 }
 
-/** Simulates the Wait → CheckBackup loop until a check at or after the job's end. */
+/**
+ * Simulates the Wait → CheckBackup loop until a check at or after the job's end. Each check records what it
+ * saw exactly as CheckBackup does ({@link observeJob}), so the policy is fed as in production.
+ */
 export function simulatePolling(input: PollSimulationInput): PollSimulationResult {
   const policy = input.policy ?? nextPollSeconds;
   const deadline = input.deadlineSeconds ?? Number.POSITIVE_INFINITY;
@@ -55,8 +59,13 @@ export function simulatePolling(input: PollSimulationInput): PollSimulationResul
   let elapsed = 0;
   let previous = 0;
   let maxWaitSeconds = 0;
-  // SubmitBackup is followed by a Wait before the first check, so the first wait is computed at 0.
-  let lastSeen = { state: input.stateAt?.(0), progress: input.progressAt?.(0) ?? null };
+  // SubmitBackup is followed by a Wait before the first check, so the first wait is computed at 0, before
+  // anything was observed.
+  let lastSeen: { state: string | undefined; progress: UploadProgress | null } = {
+    state: undefined,
+    progress: null,
+  };
+  let observed: JobObservations = {};
   while (pollTimesSeconds.length < maxPolls) {
     const wait = policy({
       elapsedSeconds: elapsed,
@@ -66,6 +75,7 @@ export function simulatePolling(input: PollSimulationInput): PollSimulationResul
       state: lastSeen.state,
       progress: lastSeen.progress,
       historySeconds: input.historySeconds,
+      observed: observedSeconds(observed, 0, 1),
     });
     previous = elapsed;
     elapsed += wait;
@@ -73,6 +83,7 @@ export function simulatePolling(input: PollSimulationInput): PollSimulationResul
     pollTimesSeconds.push(elapsed);
     if (elapsed >= endsAt) break;
     lastSeen = { state: input.stateAt?.(elapsed), progress: input.progressAt?.(elapsed) ?? null };
+    observed = observeJob(observed, lastSeen.state, lastSeen.progress, elapsed);
   }
   return {
     polls: pollTimesSeconds.length,

@@ -11,6 +11,7 @@
 import type { HeldLock, HeldSlot } from '../lock/index.ts';
 import { clusterSettingsSchema } from '../shared/config/index.ts';
 import { ConfigError, InvalidInputError } from '../shared/errors.ts';
+import { heldLockOn, heldSlot, requireBothLeases } from '../shared/leases.ts';
 import type { BackupOutcomeState } from '../shared/outcomes.ts';
 import {
   caughtErrorSchema,
@@ -117,33 +118,12 @@ export function requirePlan(state: DrillState): DrillPlan {
 
 /** The scratch database's lock this execution holds; undefined before AcquireLock. */
 export function drillLock(state: DrillState): HeldLock | undefined {
-  if (!state.lock || !state.plan) return undefined;
-  return {
-    cluster: state.cluster.name,
-    database: state.plan.targetDatabase,
-    holder: state.execution.id,
-    token: state.lock.token,
-  };
-}
-
-/** The cluster slot this execution holds; undefined before AcquireSlot. */
-export function drillSlot(state: DrillState): HeldSlot | undefined {
-  if (!state.slot) return undefined;
-  return {
-    cluster: state.cluster.name,
-    slot: state.slot.slot,
-    holder: state.execution.id,
-    token: state.slot.token,
-  };
+  return state.plan ? heldLockOn(state, state.plan.targetDatabase) : undefined;
 }
 
 /** Both leases, which every step between AcquireLock and the cleanup needs. */
 export function requireDrillLeases(state: DrillState): { lock: HeldLock; slot: HeldSlot } {
-  const lock = drillLock(state);
-  const slot = drillSlot(state);
-  if (!lock || !slot)
-    throw new InvalidInputError('this step needs both the slot and the lock; the state holds neither or one');
-  return { lock, slot };
+  return requireBothLeases(drillLock(state), heldSlot(state));
 }
 
 /** How the drill ended, in the outcome vocabulary. */

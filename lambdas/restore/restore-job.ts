@@ -5,9 +5,10 @@
  * (the drill's Task Lambdas and the CLI's restore loop).
  */
 
+import { observedSeconds, observeJob } from '../poll/observations.ts';
 import { nextPollSeconds } from '../poll/poll-policy.ts';
 import { backupTimeoutPropertySeconds } from '../shared/config/index.ts';
-import { type Outcome, outcomeSchema } from '../shared/workflow-state.ts';
+import { jobObservationsSchema, type Outcome, outcomeSchema } from '../shared/workflow-state.ts';
 import { z } from '../shared/zod.ts';
 // Value imports come from the modules themselves, not the barrel: the barrel pulls in mysql2, which the drill's
 // non-FE functions (plan, record, notify) must not carry.
@@ -50,6 +51,8 @@ export const trackedRestoreSchema = z.looseObject({
   polls: z.number().int().nonnegative(),
   /** Measured durations (s) of earlier restores of the same database, newest first: the poll policy aims with them. */
   historySeconds: z.array(z.number()).max(20),
+  /** What the poll policy keeps between checks (DOWNLOADING readings count as a backup's UPLOADING ones). */
+  observed: jobObservationsSchema.optional(),
   /** Set when StarRocks ended the job itself (phase `cancelled`), or when the job vanished. */
   outcome: outcomeSchema.optional(),
 });
@@ -90,6 +93,7 @@ export function nextRestoreCheckSeconds(timing: RestoreTiming, job: TrackedResto
     state: pollState(job.starRocksState),
     progress: job.progress,
     historySeconds: job.historySeconds,
+    observed: observedSeconds(job.observed, job.submittedAt),
   });
 }
 
@@ -196,6 +200,7 @@ export async function checkRestoreJob(
   job.starRocksState = ours.state;
   job.starRocksJobId = ours.jobId;
   job.progress = ours.progress ?? tracked.progress;
+  job.observed = observeJob(tracked.observed, pollState(ours.state), ours.progress, at);
   if (ours.state === 'FINISHED') {
     job.phase = 'finished';
     job.finishedAt = at;

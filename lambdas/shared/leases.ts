@@ -2,19 +2,35 @@ import type { HeldLock, HeldSlot, LockStore } from '../lock/index.ts';
 import { InvalidInputError } from './errors.ts';
 import type { BackupDatabaseState } from './workflow-state.ts';
 
-/** The database lock this execution holds, in the lock store's terms; undefined before AcquireLock. */
-export function heldLock(state: BackupDatabaseState): HeldLock | undefined {
+/**
+ * The fields of a workflow state that say which leases its execution holds: both the BackupDatabase and the
+ * RestoreDrill machines keep them at `$.slot` and `$.lock` (written by the shared AcquireSlot and AcquireLock).
+ */
+export interface LeaseHoldingState {
+  readonly cluster: { readonly name: string };
+  readonly execution: { readonly id: string };
+  readonly slot?: { readonly slot: number; readonly token: number } | undefined;
+  readonly lock?: { readonly token: number } | undefined;
+}
+
+/** The lock on `database` this execution holds, in the lock store's terms; undefined before AcquireLock. */
+export function heldLockOn(state: LeaseHoldingState, database: string): HeldLock | undefined {
   if (!state.lock) return undefined;
   return {
     cluster: state.cluster.name,
-    database: state.database,
+    database,
     holder: state.execution.id,
     token: state.lock.token,
   };
 }
 
+/** The database lock a BackupDatabase execution holds; undefined before AcquireLock. */
+export function heldLock(state: BackupDatabaseState): HeldLock | undefined {
+  return heldLockOn(state, state.database);
+}
+
 /** The cluster slot this execution holds; undefined before AcquireSlot. */
-export function heldSlot(state: BackupDatabaseState): HeldSlot | undefined {
+export function heldSlot(state: LeaseHoldingState): HeldSlot | undefined {
   if (!state.slot) return undefined;
   return {
     cluster: state.cluster.name,
@@ -24,26 +40,45 @@ export function heldSlot(state: BackupDatabaseState): HeldSlot | undefined {
   };
 }
 
-/** Both leases, which every step between AcquireLock and Release needs. */
-export function requireLeases(state: BackupDatabaseState): { lock: HeldLock; slot: HeldSlot } {
-  const lock = heldLock(state);
-  const slot = heldSlot(state);
+/**
+ * Both leases, which every step between AcquireLock and the release needs.
+ * @throws InvalidInputError when the state holds neither or only one.
+ */
+export function requireBothLeases(
+  lock: HeldLock | undefined,
+  slot: HeldSlot | undefined,
+): { lock: HeldLock; slot: HeldSlot } {
   if (!lock || !slot)
     throw new InvalidInputError('this step needs both the slot and the lock; the state holds neither or one');
   return { lock, slot };
 }
 
+/** Both leases of a BackupDatabase execution. @throws InvalidInputError before AcquireLock. */
+export function requireLeases(state: BackupDatabaseState): { lock: HeldLock; slot: HeldSlot } {
+  return requireBothLeases(heldLock(state), heldSlot(state));
+}
+
 /**
- * Extends both leases so they outlive the coming Wait plus the configured margin; a lost lease throws
- * LeaseLostError, which stops this execution from acting on StarRocks again.
+ * Renews the lock, then the slot, each to `extendSeconds` from now; a lost lease throws LeaseLostError, which stops
+ * the execution from acting on StarRocks again.
+ */
+export async function renewLeases(
+  locks: Pick<LockStore, 'renewLock' | 'renewSlot'>,
+  leases: { readonly lock: HeldLock; readonly slot: HeldSlot },
+  extendSeconds: number,
+): Promise<void> {
+  await locks.renewLock({ ...leases.lock, extendSeconds });
+  await locks.renewSlot({ ...leases.slot, extendSeconds });
+}
+
+/**
+ * Extends both leases of a BackupDatabase execution so they outlive the coming Wait plus the configured margin
+ * (`lock.leaseSeconds`); a lost lease throws LeaseLostError.
  */
 export async function extendLeases(
   locks: Pick<LockStore, 'renewLock' | 'renewSlot'>,
   state: BackupDatabaseState,
   waitSeconds: number,
 ): Promise<void> {
-  const { lock, slot } = requireLeases(state);
-  const extendSeconds = waitSeconds + state.cluster.lock.leaseSeconds;
-  await locks.renewLock({ ...lock, extendSeconds });
-  await locks.renewSlot({ ...slot, extendSeconds });
+  await renewLeases(locks, requireLeases(state), waitSeconds + state.cluster.lock.leaseSeconds);
 }

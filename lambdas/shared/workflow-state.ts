@@ -38,6 +38,24 @@ export const outcomeSchema = z.looseObject({
 /** The phases CheckBackup reports to the RouteJob Choice state. */
 export const JOB_PHASES = ['running', 'finished', 'cancelled', 'deadline'] as const;
 
+/** A Progress reading (done/total upload tasks) at an instant of our clock (epoch ms). */
+const progressMarkSchema = z.object({ at: z.number(), done: z.number(), total: z.number() });
+
+/** What the poll policy keeps between checks of a job (lambdas/poll/observations.ts `JobObservations`). */
+export const jobObservationsSchema = z.object({
+  preUploadSeenAt: z.number().optional(),
+  upload: z
+    .object({
+      first: progressMarkSchema,
+      previous: progressMarkSchema.optional(),
+      latest: progressMarkSchema,
+      stalled: z.boolean().optional(),
+      fastest: z.number().optional(),
+      pending: z.number().optional(),
+    })
+    .optional(),
+});
+
 /** `$.job`: our StarRocks backup job as the workflow tracks it. */
 export const jobSchema = z.looseObject({
   /** The label actually submitted (the planned label, or it with an attempt suffix). */
@@ -62,6 +80,11 @@ export const jobSchema = z.looseObject({
   historySeconds: z.array(z.number()).max(20),
   /** Set when StarRocks ended the job itself (phase `cancelled`). */
   outcome: outcomeSchema.optional(),
+  /**
+   * What the poll policy keeps between checks (lambdas/poll/observations.ts), epoch ms on our clock: the last
+   * check that saw the job before its upload, and the first and two latest Progress readings while UPLOADING.
+   */
+  observed: jobObservationsSchema.optional(),
 });
 
 /** `$.verification`: what VerifySnapshot established. */

@@ -85,11 +85,14 @@ export interface SubmittedBackup {
   readonly version: StarRocksVersion;
 }
 
-/** What CANCEL BACKUP did. None of these is an error: the caller wanted the database's slot free of our job. */
-export type CancelBackupResult =
-  /** A running job was cancelled; it now shows CANCELLED `[COMMON_ERROR, msg: user cancelled]`. */
+/**
+ * What CANCEL BACKUP or CANCEL RESTORE did. None of these is an error: the caller wanted the database's job slot
+ * free of our job.
+ */
+export type CancelJobResult =
+  /** A running job was cancelled; it now shows CANCELLED `[COMMON_ERROR, msg: user cancelled…]`. */
   | { readonly outcome: 'cancelled' }
-  /** The database's slot holds no running backup (`No backup job is currently running`). */
+  /** The database's slot holds no running job (`No backup job is currently running`, `No restore is …`). */
   | { readonly outcome: 'no-running-job'; readonly message: string }
   /** The slot's job had already ended (`... can not be cancelled. state: FINISHED`). */
   | {
@@ -98,6 +101,9 @@ export type CancelBackupResult =
       readonly label: string | null;
       readonly message: string;
     };
+
+/** What CANCEL BACKUP did (see {@link CancelJobResult}). */
+export type CancelBackupResult = CancelJobResult;
 
 /** What to restore, and where. */
 export interface SubmitRestoreRequest {
@@ -124,19 +130,8 @@ export interface SubmittedRestore {
   readonly version: StarRocksVersion;
 }
 
-/** What CANCEL RESTORE did; like {@link CancelBackupResult}, "nothing to cancel" is an answer, not an error. */
-export type CancelRestoreResult =
-  /** A running restore was cancelled; it now shows CANCELLED `[COMMON_ERROR, msg: user cancelled, current state: <S>]`. */
-  | { readonly outcome: 'cancelled' }
-  /** The database's slot holds no restore (`No restore is currently running`). */
-  | { readonly outcome: 'no-running-job'; readonly message: string }
-  /** The slot's restore had already ended. */
-  | {
-      readonly outcome: 'already-ended';
-      readonly state: 'FINISHED' | 'CANCELLED';
-      readonly label: string | null;
-      readonly message: string;
-    };
+/** What CANCEL RESTORE did (see {@link CancelJobResult}). */
+export type CancelRestoreResult = CancelJobResult;
 
 /** The StarRocks operations the Lambda cores use. */
 export interface StarRocksClient {
@@ -225,7 +220,7 @@ function latestJobOf<Job extends { readonly dbName: string }>(
   return candidates.at(-1) ?? null;
 }
 
-function cancelAnswer(error: unknown, noRunningJob: string): CancelBackupResult | null {
+function cancelAnswer(error: unknown, noRunningJob: string): CancelJobResult | null {
   if (!(error instanceof StarRocksSqlError)) {
     return null;
   }
@@ -248,7 +243,7 @@ async function cancel(
   session: StarRocksSession,
   statement: Statement,
   noRunningJob: string,
-): Promise<CancelBackupResult> {
+): Promise<CancelJobResult> {
   try {
     await session.query(statement);
     return { outcome: 'cancelled' };

@@ -115,10 +115,6 @@ export function parseBackupProgress(raw: string | null): BackupProgress | null {
   return entries === 0 ? null : { done, total };
 }
 
-function emptyToNull(value: string | null): string | null {
-  return value === null || value === '' ? null : value;
-}
-
 /** Parses every row of a SHOW BACKUP answer. */
 export function parseBackupJobs(table: ResultTable): BackupJob[] {
   return readRows(table, 'SHOW BACKUP', COLUMNS).map((row) => {
@@ -128,28 +124,21 @@ export function parseBackupJobs(table: ResultTable): BackupJob[] {
         `SHOW BACKUP reported an unknown job state ${JSON.stringify(state)}`,
       );
     }
-    const timeoutText = row.nullable('Timeout')?.trim() ?? '';
-    const timeoutSeconds = timeoutText === '' ? null : Number(timeoutText);
-    if (timeoutSeconds !== null && !Number.isFinite(timeoutSeconds)) {
-      throw new StarRocksResultShapeError(
-        `SHOW BACKUP reported a non-numeric Timeout ${JSON.stringify(timeoutText)}`,
-      );
-    }
     return {
       jobId: row.nullable('JobId') ?? '',
       snapshotName: row.text('SnapshotName'),
       dbName: row.nullable('DbName') ?? '',
       state: state as BackupJobState,
       backupObjs: row.nullable('BackupObjs') ?? '',
-      createTime: emptyToNull(row.nullable('CreateTime')),
-      snapshotFinishedTime: emptyToNull(row.nullable('SnapshotFinishedTime')),
-      uploadFinishedTime: emptyToNull(row.nullable('UploadFinishedTime')),
-      finishedTime: emptyToNull(row.nullable('FinishedTime')),
+      createTime: row.optional('CreateTime'),
+      snapshotFinishedTime: row.optional('SnapshotFinishedTime'),
+      uploadFinishedTime: row.optional('UploadFinishedTime'),
+      finishedTime: row.optional('FinishedTime'),
       unfinishedTasks: row.nullable('UnfinishedTasks') ?? '',
       progress: parseBackupProgress(row.nullable('Progress')),
       taskErrMsg: row.nullable('TaskErrMsg') ?? '',
       status: parseBackupStatus(row.nullable('Status') ?? ''),
-      timeoutSeconds,
+      timeoutSeconds: row.optionalNumber('Timeout'),
     };
   });
 }

@@ -82,22 +82,6 @@ const COLUMNS = [
 
 const STATES: ReadonlySet<string> = new Set(RESTORE_JOB_STATES);
 
-function emptyToNull(value: string | null): string | null {
-  return value === null || value === '' ? null : value;
-}
-
-function count(text: string | null, column: string): number | null {
-  const trimmed = text?.trim() ?? '';
-  if (trimmed === '') return null;
-  const value = Number(trimmed);
-  if (!Number.isFinite(value)) {
-    throw new StarRocksResultShapeError(
-      `SHOW RESTORE reported a non-numeric ${column} ${JSON.stringify(trimmed)}`,
-    );
-  }
-  return value;
-}
-
 /** Parses every row of a SHOW RESTORE answer. */
 export function parseRestoreJobs(table: ResultTable): RestoreJob[] {
   return readRows(table, 'SHOW RESTORE', COLUMNS).map((row) => {
@@ -115,18 +99,18 @@ export function parseRestoreJobs(table: ResultTable): RestoreJob[] {
       dbName: row.nullable('DbName') ?? '',
       state: state as RestoreJobState,
       allowLoad: allowLoad === 'true' ? true : allowLoad === 'false' ? false : null,
-      replicationNum: count(row.nullable('ReplicationNum'), 'ReplicationNum'),
+      replicationNum: row.optionalNumber('ReplicationNum'),
       restoreObjs: row.nullable('RestoreObjs') ?? '',
-      createTime: emptyToNull(row.nullable('CreateTime')),
-      metaPreparedTime: emptyToNull(row.nullable('MetaPreparedTime')),
-      snapshotFinishedTime: emptyToNull(row.nullable('SnapshotFinishedTime')),
-      downloadFinishedTime: emptyToNull(row.nullable('DownloadFinishedTime')),
-      finishedTime: emptyToNull(row.nullable('FinishedTime')),
+      createTime: row.optional('CreateTime'),
+      metaPreparedTime: row.optional('MetaPreparedTime'),
+      snapshotFinishedTime: row.optional('SnapshotFinishedTime'),
+      downloadFinishedTime: row.optional('DownloadFinishedTime'),
+      finishedTime: row.optional('FinishedTime'),
       unfinishedTasks: row.nullable('UnfinishedTasks') ?? '',
       progress: parseBackupProgress(row.nullable('Progress')),
       taskErrMsg: row.nullable('TaskErrMsg') ?? '',
       status: parseBackupStatus(row.nullable('Status') ?? ''),
-      timeoutSeconds: count(row.nullable('Timeout'), 'Timeout'),
+      timeoutSeconds: row.optionalNumber('Timeout'),
     };
   });
 }

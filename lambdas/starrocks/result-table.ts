@@ -20,6 +20,13 @@ export interface RowReader {
   nullable(column: string): string | null;
   /** The cell; SQL NULL is refused with {@link StarRocksResultShapeError}. */
   text(column: string): string;
+  /** The cell, `null` for SQL NULL and for an empty cell (an unset time, for example). */
+  optional(column: string): string | null;
+  /**
+   * The cell as a number, `null` for SQL NULL or a blank cell; anything else that is not a number is refused
+   * with {@link StarRocksResultShapeError}.
+   */
+  optionalNumber(column: string): number | null;
 }
 
 /**
@@ -56,6 +63,21 @@ export function readRows(table: ResultTable, kind: StatementKind, required: read
         const value = nullable(column);
         if (value === null) {
           throw new StarRocksResultShapeError(`${kind} row ${rowIndex + 1} has NULL in column ${column}`);
+        }
+        return value;
+      },
+      optional: (column) => {
+        const value = nullable(column);
+        return value === '' ? null : value;
+      },
+      optionalNumber: (column) => {
+        const text = nullable(column)?.trim() ?? '';
+        if (text === '') return null;
+        const value = Number(text);
+        if (!Number.isFinite(value)) {
+          throw new StarRocksResultShapeError(
+            `${kind} reported a non-numeric ${column} ${JSON.stringify(text)}`,
+          );
         }
         return value;
       },

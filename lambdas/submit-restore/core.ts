@@ -2,6 +2,7 @@ import type { LockStore } from '../lock/index.ts';
 import { type DrillState, drillTiming, requireDrillLeases, requirePlan } from '../restore/drill-state.ts';
 import { type RestoreClient, submitRestoreJob, type TrackedRestore } from '../restore/restore-job.ts';
 import type { Clock } from '../shared/clock.ts';
+import { renewLeases } from '../shared/leases.ts';
 import type { AppLogger } from '../shared/logger.ts';
 import { isTerminalRestoreState } from '../starrocks/index.ts';
 
@@ -27,8 +28,8 @@ export async function submitDrillRestore(
   deps: SubmitRestoreDeps,
 ): Promise<TrackedRestore> {
   const plan = requirePlan(state);
-  const { lock, slot } = requireDrillLeases(state);
-  await deps.locks.assertLockCurrent(lock);
+  const leases = requireDrillLeases(state);
+  await deps.locks.assertLockCurrent(leases.lock);
   const timing = drillTiming(state);
   const job = await deps.starRocks(async (client) => {
     if ((await client.showDatabases()).includes(plan.targetDatabase)) {
@@ -52,9 +53,7 @@ export async function submitDrillRestore(
       now: () => deps.clock.now(),
     });
   });
-  const extendSeconds = job.nextWaitSeconds + state.cluster.lock.leaseSeconds;
-  await deps.locks.renewLock({ ...lock, extendSeconds });
-  await deps.locks.renewSlot({ ...slot, extendSeconds });
+  await renewLeases(deps.locks, leases, job.nextWaitSeconds + state.cluster.lock.leaseSeconds);
   deps.logger.info('restore tracked', {
     label: job.label,
     target: job.targetDatabase,

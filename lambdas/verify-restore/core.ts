@@ -7,6 +7,7 @@ import {
   type RestoreCheck,
 } from '../restore/restore-check.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { renewLeases } from '../shared/leases.ts';
 import type { AppLogger } from '../shared/logger.ts';
 
 /** What VerifyRestore needs. */
@@ -25,10 +26,8 @@ export async function verifyDrillRestore(state: DrillState, deps: VerifyRestoreD
   const plan = requirePlan(state);
   const job = state.restore;
   if (job?.phase !== 'finished') throw new InvalidInputError('VerifyRestore needs a finished $.restore');
-  const { lock, slot } = requireDrillLeases(state);
   // Counting rows of a large database takes a while: the leases must not lapse meanwhile.
-  await deps.locks.renewLock({ ...lock, extendSeconds: state.cluster.lock.leaseSeconds });
-  await deps.locks.renewSlot({ ...slot, extendSeconds: state.cluster.lock.leaseSeconds });
+  await renewLeases(deps.locks, requireDrillLeases(state), state.cluster.lock.leaseSeconds);
   const check = await deps.starRocks((client) =>
     checkRestoredDatabase(client, {
       targetDatabase: plan.targetDatabase,

@@ -3,6 +3,14 @@ import type { BackupOutcome, RestoreOutcome } from './scenario.ts';
 /** Selects statements by their text: a substring (case-insensitive), a RegExp, or a predicate. */
 export type StatementMatcher = string | RegExp | ((sql: string) => boolean);
 
+/** Where a BACKUP stops advancing, and for how long (see {@link EmulatorFaults.stallBackup}). */
+export interface BackupStall {
+  /** How far into the job's duration it stops, 0 ≤ atFraction < 1 (0.44 is 40 % through UPLOADING). */
+  readonly atFraction: number;
+  /** How long it stands still before it resumes where it stopped, ms of the emulator clock. */
+  readonly forMs: number;
+}
+
 /** Why injected BACKUP rejections fail. */
 export type BackupRejection = 'already-running' | 'being-submitted';
 
@@ -42,6 +50,13 @@ export interface EmulatorFaults {
   ): void;
   /** The next BACKUP of `database` never finishes (until its timeout property or CANCEL BACKUP). */
   hangNextBackup(database: string): void;
+  /**
+   * The next BACKUP of `database` stops advancing at `atFraction` of its duration for `forMs`, then resumes
+   * where it stopped: SHOW BACKUP's state, times and Progress freeze, and the job ends `forMs` late. Its
+   * `timeout` property keeps counting from CreateTime through the stall.
+   * @throws RangeError unless 0 ≤ atFraction < 1 and forMs ≥ 0
+   */
+  stallBackup(database: string, stall: BackupStall): void;
   /** Every later BACKUP of `database` ends this way and takes `durationMs` (if given). */
   setBackupOutcome(database: string, outcome: BackupOutcome, durationMs?: number): void;
   /**
@@ -95,6 +110,7 @@ export class FaultRegistry {
   private readonly nextOutcomes = new Map<string, { outcome: BackupOutcome; durationMs?: number }[]>();
   private readonly persistentOutcomes = new Map<string, { outcome: BackupOutcome; durationMs?: number }>();
   private readonly rejections = new Map<string, Rejection[]>();
+  private readonly stalls = new Map<string, BackupStall[]>();
   private drops: ConnectionDrop[] = [];
   private delays: ReplyDelay[] = [];
   private loginRefusals: Counted | undefined;
@@ -143,6 +159,26 @@ export class FaultRegistry {
     const queue = this.nextOutcomes.get(database);
     if (queue && queue.length > 0) return queue.shift();
     return this.persistentOutcomes.get(database);
+  }
+
+  queueStall(database: string, stall: BackupStall): void {
+    if (
+      !(stall.atFraction >= 0 && stall.atFraction < 1) ||
+      !(stall.forMs >= 0) ||
+      !Number.isFinite(stall.forMs)
+    ) {
+      throw new RangeError(
+        `stallBackup needs 0 ≤ atFraction < 1 and a finite forMs ≥ 0, got ${JSON.stringify(stall)}`,
+      );
+    }
+    const queue = this.stalls.get(database) ?? [];
+    queue.push({ atFraction: stall.atFraction, forMs: stall.forMs });
+    this.stalls.set(database, queue);
+  }
+
+  /** Consumes the stall for the next BACKUP of `database`, if any. */
+  takeStall(database: string): BackupStall | undefined {
+    return this.stalls.get(database)?.shift();
   }
 
   addRejections(database: string, rejection: Rejection): void {
@@ -214,6 +250,7 @@ export class FaultRegistry {
     this.nextOutcomes.clear();
     this.persistentOutcomes.clear();
     this.rejections.clear();
+    this.stalls.clear();
     this.drops = [];
     this.delays = [];
     this.loginRefusals = undefined;

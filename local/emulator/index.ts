@@ -7,7 +7,7 @@ import { resolveProfile, type VersionProfile } from './profiles.ts';
 import { type StatementLogEntry, startProtocolServer } from './protocol/server.ts';
 import { demoScenario, type EmulatorScenario, type ScenarioDatabase, validateScenario } from './scenario.ts';
 
-export type { EmulatorFaults, StatementMatcher } from './faults.ts';
+export type { BackupStall, EmulatorFaults, StatementMatcher } from './faults.ts';
 export type { BackupJobState } from './fe/backup-job.ts';
 export type { RestoreJobState } from './fe/restore-job.ts';
 export type { ProfileId, VersionProfile } from './profiles.ts';
@@ -154,6 +154,7 @@ function faultsOf(registry: FaultRegistry, frontend: Frontend): EmulatorFaults {
         atState === undefined ? { cancelWithStatus: status } : { cancelWithStatus: status, atState },
       ),
     hangNextBackup: (database) => registry.queueOutcome(database, 'hang'),
+    stallBackup: (database, stall) => registry.queueStall(database, stall),
     setBackupOutcome: (database, outcome, durationMs) => registry.setOutcome(database, outcome, durationMs),
     rejectBackups: (database, count, rejectOptions = {}) =>
       registry.addRejections(database, {

@@ -72,7 +72,15 @@ export interface ScenarioTable {
 export interface ScenarioDatabase {
   readonly name: string;
   readonly tables: readonly ScenarioTable[];
-  readonly backup?: { readonly durationMs?: number; readonly outcome?: BackupOutcome };
+  readonly backup?: {
+    readonly durationMs?: number;
+    readonly outcome?: BackupOutcome;
+    /**
+     * `false`: SHOW BACKUP's Progress column stays empty for this database's jobs (as on a build that reports
+     * no upload progress, or a job with nothing to upload); state and times advance as usual. Default `true`.
+     */
+    readonly progress?: boolean;
+  };
   /** How RESTOREs into this database behave. */
   readonly restore?: { readonly durationMs?: number; readonly outcome?: RestoreOutcome };
 }
@@ -229,6 +237,7 @@ const scenarioSchema = z
           .strictObject({
             durationMs: z.number().int().positive().optional(),
             outcome: outcomeSchema.optional(),
+            progress: z.boolean().optional(),
           })
           .optional(),
         restore: z

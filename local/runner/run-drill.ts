@@ -3,24 +3,20 @@
  * the same ASL in aws-local-stepfunctions, the same Lambda handlers in process, DynamoDB at the local endpoint,
  * the cluster's real (or emulated) FE — with the drill's catalog record read back afterwards.
  */
-import { randomBytes } from 'node:crypto';
 import { createCatalogStore, type DrillRecord } from '../../lambdas/catalog/index.ts';
-import { type Clock, systemClock } from '../../lambdas/shared/clock.ts';
+import type { Clock } from '../../lambdas/shared/clock.ts';
 import { type BackupConfig, toClusterSettings } from '../../lambdas/shared/config/index.ts';
 import type { EnvironmentVariables } from '../../lambdas/shared/env.ts';
 import { ConfigError } from '../../lambdas/shared/errors.ts';
-import { configureRuntime } from '../../lambdas/shared/runtime/context.ts';
-import { causeMessage } from '../../lambdas/shared/workflow-state.ts';
 import { createDocumentClient } from '../dynamo/index.ts';
-import { isExecutionAlive } from './execution-registry.ts';
 import { invokeTaskHandler } from './handlers.ts';
+import { executionError, type LocalTables, localExecutionName, useLocalRuntime } from './local-runtime.ts';
 import {
   type EventLog,
   LocalWorkflow,
   type LocalWorkflowOptions,
   type WorkflowEvent,
 } from './local-workflow.ts';
-import type { LocalTables } from './run-nightly.ts';
 
 /** One local drill. */
 export interface LocalDrillOptions {
@@ -64,23 +60,12 @@ export interface LocalDrillResult {
  * reads its record back from the catalog.
  */
 export async function runDrillLocally(options: LocalDrillOptions): Promise<LocalDrillResult> {
-  const clock = options.clock ?? systemClock;
   const settings = toClusterSettings(options.config, options.cluster);
   if (settings.drill === undefined) {
     const message = `cluster "${options.cluster}" has no restore drill configured`;
     throw new ConfigError(message, [`clusters: ${message} (add clusters[].drill)`]);
   }
-  configureRuntime({
-    clock,
-    env: {
-      locksTableName: options.tables.locksTableName,
-      catalogTableName: options.tables.catalogTableName,
-      secretsMode: 'env',
-      dynamodbEndpoint: options.tables.endpoint,
-    },
-    isHolderAlive: isExecutionAlive,
-    ...(options.secretEnv ? { secretEnv: options.secretEnv } : {}),
-  });
+  const clock = useLocalRuntime(options.tables, { clock: options.clock, secretEnv: options.secretEnv });
 
   let alert: DrillAlertSeen | null = null;
   const workflow = new LocalWorkflow({
@@ -97,7 +82,12 @@ export async function runDrillLocally(options: LocalDrillOptions): Promise<Local
     cluster: settings,
     ...(options.scheduledTime ? { scheduledTime: options.scheduledTime.toISOString() } : {}),
   };
-  const outcome = await workflow.execute('restoreDrill', input, drillName(options, clock));
+  // `drill-<cluster>-…`: the catalog keys drills by execution ARN, the name only traces.
+  const outcome = await workflow.execute(
+    'restoreDrill',
+    input,
+    localExecutionName(`drill-${options.cluster}`, options.scheduledTime ?? new Date(clock.now())),
+  );
   const drill = await readDrill(
     options.tables,
     settings.name,
@@ -110,20 +100,10 @@ export async function runDrillLocally(options: LocalDrillOptions): Promise<Local
     database: settings.drill.database,
     executionArn: outcome.executionArn,
     status: outcome.status,
-    error:
-      outcome.status === 'SUCCEEDED'
-        ? null
-        : { name: outcome.error, message: causeMessage({ Error: outcome.error, Cause: outcome.cause }) },
+    error: outcome.status === 'SUCCEEDED' ? null : executionError(outcome),
     drill,
     alert,
   };
-}
-
-/** `drill-<cluster>-<yyyyMMddTHHmm>-<6 hex>` (≤ 80 characters); names only trace, the catalog keys by ARN. */
-function drillName(options: LocalDrillOptions, clock: Clock): string {
-  const at = options.scheduledTime ?? new Date(clock.now());
-  const stamp = at.toISOString().replace(/[-:]/g, '').slice(0, 13);
-  return `drill-${options.cluster}-${stamp}-${randomBytes(3).toString('hex')}`.slice(0, 80);
 }
 
 function alertIn(event: EventLog): DrillAlertSeen | null {

@@ -1,18 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import type { BackupAttempt } from '../../lambdas/catalog/index.ts';
 import { createCatalogStore, runOutcomes } from '../../lambdas/catalog/index.ts';
 import type { Clock } from '../../lambdas/shared/clock.ts';
-import { systemClock } from '../../lambdas/shared/clock.ts';
 import type { BackupConfig, ScheduleConfig } from '../../lambdas/shared/config/index.ts';
 import { toClusterSettings } from '../../lambdas/shared/config/index.ts';
 import type { EnvironmentVariables } from '../../lambdas/shared/env.ts';
 import type { BackupOutcomeState } from '../../lambdas/shared/outcomes.ts';
 import type { NightlyInput } from '../../lambdas/shared/run-state.ts';
-import { configureRuntime, type ObservedAlert } from '../../lambdas/shared/runtime/context.ts';
-import { causeMessage } from '../../lambdas/shared/workflow-state.ts';
+import type { ObservedAlert } from '../../lambdas/shared/runtime/context.ts';
 import { createDocumentClient } from '../dynamo/index.ts';
-import { isExecutionAlive } from './execution-registry.ts';
 import { invokeTaskHandler } from './handlers.ts';
+import { executionError, type LocalTables, localExecutionName, useLocalRuntime } from './local-runtime.ts';
 import {
   type ExecutionOutcome,
   LocalWorkflow,
@@ -20,12 +17,7 @@ import {
   type WorkflowEvent,
 } from './local-workflow.ts';
 
-/** Where the local run keeps its locks and catalog. */
-export interface LocalTables {
-  readonly endpoint: string;
-  readonly locksTableName: string;
-  readonly catalogTableName: string;
-}
+export type { LocalTables } from './local-runtime.ts';
 
 /** One local nightly run. */
 export interface LocalRunOptions {
@@ -78,19 +70,7 @@ export interface LocalRunResult {
  * Results are read back from the catalog, as the deployed SummarizeRun reads them.
  */
 export async function runNightlyLocally(options: LocalRunOptions): Promise<LocalRunResult> {
-  const clock = options.clock ?? systemClock;
-  configureRuntime({
-    clock,
-    env: {
-      locksTableName: options.tables.locksTableName,
-      catalogTableName: options.tables.catalogTableName,
-      secretsMode: 'env',
-      dynamodbEndpoint: options.tables.endpoint,
-    },
-    isHolderAlive: isExecutionAlive,
-    ...(options.onAlert ? { observeAlert: options.onAlert } : {}),
-    ...(options.secretEnv ? { secretEnv: options.secretEnv } : {}),
-  });
+  const clock = useLocalRuntime(options.tables, options);
 
   const workflow = new LocalWorkflow({
     invokeFunction: invokeTaskHandler,
@@ -105,12 +85,16 @@ export async function runNightlyLocally(options: LocalRunOptions): Promise<Local
     ...(options.scheduledTime ? { scheduledTime: options.scheduledTime.toISOString() } : {}),
     ...(options.databases ? { databases: [...options.databases] } : {}),
   };
-  const outcome = await workflow.execute('nightlyBackup', input, runName(options));
+  const outcome = await workflow.execute(
+    'nightlyBackup',
+    input,
+    localExecutionName(
+      `${options.cluster}-${options.schedule.name}`,
+      options.scheduledTime ?? new Date(clock.now()),
+    ),
+  );
   const attempts = await readRun(options.tables, outcome.executionArn, clock);
-  const runError =
-    outcome.status !== 'SUCCEEDED' && attempts.length === 0
-      ? describeRunError(outcome.error, outcome.cause)
-      : null;
+  const runError = outcome.status !== 'SUCCEEDED' && attempts.length === 0 ? executionError(outcome) : null;
   return {
     cluster: options.cluster,
     schedule: options.schedule.name,
@@ -121,15 +105,6 @@ export async function runNightlyLocally(options: LocalRunOptions): Promise<Local
     paused: pauseOf(outcome),
     results: attempts.map(toDatabaseResult),
   };
-}
-
-/** A readable, unique name for the nightly execution (traces only; the catalog decides what ran). */
-function runName(options: LocalRunOptions): string {
-  const stamp = (options.scheduledTime ?? new Date()).toISOString().replace(/[-:]/g, '').slice(0, 13);
-  return `${options.cluster}-${options.schedule.name}-${stamp}-${randomBytes(3).toString('hex')}`.slice(
-    0,
-    80,
-  );
 }
 
 async function readRun(tables: LocalTables, runId: string, clock: Clock): Promise<BackupAttempt[]> {
@@ -161,8 +136,4 @@ function pauseOf(outcome: ExecutionOutcome): LocalRunResult['paused'] {
     outcome.output as { paused?: { reason: string; since: string; until: string | null } } | null
   )?.paused;
   return paused ? { reason: paused.reason, since: paused.since, until: paused.until } : null;
-}
-
-function describeRunError(error: string, cause: string): { name: string; message: string } {
-  return { name: error, message: causeMessage({ Error: error, Cause: cause }) };
 }

@@ -5,7 +5,6 @@
  * (DynamoDB at the local endpoint, the FE password from the environment), so nothing here talks to StarRocks or
  * DynamoDB differently from a deployed drill.
  */
-import { randomBytes } from 'node:crypto';
 import { restoreRequestOf } from '../../lambdas/restore/restore-job.ts';
 import type { RestorePlan } from '../../lambdas/restore/restore-plan.ts';
 import { chooseSnapshot } from '../../lambdas/restore/restore-plan.ts';
@@ -14,19 +13,18 @@ import {
   type RestoreRunResult,
   runRestore,
 } from '../../lambdas/restore/run-restore.ts';
-import { type Clock, systemClock } from '../../lambdas/shared/clock.ts';
+import type { Clock } from '../../lambdas/shared/clock.ts';
 import {
   type BackupConfig,
   type ClusterSettings,
   toClusterSettings,
 } from '../../lambdas/shared/config/index.ts';
 import type { EnvironmentVariables } from '../../lambdas/shared/env.ts';
-import { configureRuntime } from '../../lambdas/shared/runtime/context.ts';
 import { catalog, locks } from '../../lambdas/shared/runtime/dynamo.ts';
 import { withStarRocks } from '../../lambdas/shared/runtime/starrocks.ts';
 import { buildRestoreStatement, type StarRocksVersion } from '../../lambdas/starrocks/index.ts';
-import { isExecutionAlive, registerLocalHolder } from './execution-registry.ts';
-import type { LocalTables } from './run-nightly.ts';
+import { registerLocalHolder } from './execution-registry.ts';
+import { type LocalTables, localExecutionName, useLocalRuntime } from './local-runtime.ts';
 
 /** Where and with what a local restore runs. */
 export interface LocalRestoreContext {
@@ -63,21 +61,6 @@ export interface PreparedRestore {
   readonly historySeconds: readonly number[];
 }
 
-/** Points the Lambdas' runtime at the local tables, clock and environment. */
-function useLocalRuntime(context: LocalRestoreContext): void {
-  configureRuntime({
-    clock: context.clock ?? systemClock,
-    env: {
-      locksTableName: context.tables.locksTableName,
-      catalogTableName: context.tables.catalogTableName,
-      secretsMode: 'env',
-      dynamodbEndpoint: context.tables.endpoint,
-    },
-    isHolderAlive: isExecutionAlive,
-    ...(context.secretEnv ? { secretEnv: context.secretEnv } : {}),
-  });
-}
-
 /**
  * Chooses the snapshot (SnapshotNotFoundError when the catalog has no verified one, or `snapshot` is not one),
  * reads the FE's version and whether the target exists, and writes the statement. Reads only.
@@ -86,7 +69,7 @@ export async function prepareLocalRestore(
   context: LocalRestoreContext,
   request: LocalRestoreRequest,
 ): Promise<PreparedRestore> {
-  useLocalRuntime(context);
+  useLocalRuntime(context.tables, context);
   const settings = toClusterSettings(context.config, context.cluster);
   const snapshot = await chooseSnapshot(catalog(), {
     cluster: settings.name,
@@ -153,14 +136,9 @@ export async function executeLocalRestore(
     readonly waitSeconds?: number | undefined;
   } = {},
 ): Promise<RestoreRunResult> {
-  useLocalRuntime(context);
-  const clock = context.clock ?? systemClock;
+  const clock = useLocalRuntime(context.tables, context);
   const { settings, plan } = prepared;
-  const stamp = new Date(clock.now()).toISOString().replace(/[-:]/g, '').slice(0, 13);
-  const holder = registerLocalHolder(
-    'restore',
-    `${settings.name}-${stamp}-${randomBytes(3).toString('hex')}`.slice(0, 80),
-  );
+  const holder = registerLocalHolder('restore', localExecutionName(settings.name, new Date(clock.now())));
   try {
     return await runRestore(
       {

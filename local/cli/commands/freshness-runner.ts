@@ -4,19 +4,20 @@
  * `tables.endpoint`, the cluster's real (or emulated) FE, and Slack from the environment. Used by
  * `sr-backup status --notify` and by the integration scenarios.
  */
-import { randomBytes } from 'node:crypto';
 import { freshnessCheckInputFor } from '../../../lambdas/check-freshness/input.ts';
 import type { FreshnessCheckSummary } from '../../../lambdas/check-freshness/summary.ts';
 import type { NotifyIncidentsResult } from '../../../lambdas/incidents/core.ts';
 import type { Clock } from '../../../lambdas/shared/clock.ts';
 import type { BackupConfig } from '../../../lambdas/shared/config/index.ts';
 import type { EnvironmentVariables } from '../../../lambdas/shared/env.ts';
-import { configureRuntime } from '../../../lambdas/shared/runtime/context.ts';
-import { causeMessage } from '../../../lambdas/shared/workflow-state.ts';
-import { isExecutionAlive } from '../../runner/execution-registry.ts';
 import { invokeTaskHandler } from '../../runner/handlers.ts';
+import {
+  executionError,
+  type LocalTables,
+  localExecutionName,
+  useLocalRuntime,
+} from '../../runner/local-runtime.ts';
 import { LocalWorkflow } from '../../runner/local-workflow.ts';
-import type { LocalTables } from '../../runner/run-nightly.ts';
 
 /** One local check of one cluster. */
 export interface LocalFreshnessCheckOptions {
@@ -41,36 +42,20 @@ export interface LocalFreshnessCheckResult {
   readonly error: { readonly name: string; readonly message: string } | null;
 }
 
-function executionName(cluster: string, now: number): string {
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').slice(0, 13);
-  return `freshness-${cluster}-${stamp}-${randomBytes(3).toString('hex')}`.slice(0, 80);
-}
-
 /** Runs FreshnessCheck once for `cluster`. */
 export async function runFreshnessCheckLocally(
   options: LocalFreshnessCheckOptions,
 ): Promise<LocalFreshnessCheckResult> {
-  configureRuntime({
-    ...(options.clock ? { clock: options.clock } : {}),
-    env: {
-      locksTableName: options.tables.locksTableName,
-      catalogTableName: options.tables.catalogTableName,
-      secretsMode: 'env',
-      dynamodbEndpoint: options.tables.endpoint,
-    },
-    isHolderAlive: isExecutionAlive,
-    ...(options.secretEnv ? { secretEnv: options.secretEnv } : {}),
-  });
+  const clock = useLocalRuntime(options.tables, { clock: options.clock, secretEnv: options.secretEnv });
   const workflow = new LocalWorkflow({
     invokeFunction: invokeTaskHandler,
     ...(options.retryOverrideMs === undefined ? {} : { retryOverrideMs: options.retryOverrideMs }),
-    ...(options.clock ? { clock: options.clock } : {}),
   });
   const input = freshnessCheckInputFor(options.config, options.cluster);
   const outcome = await workflow.execute(
     'freshnessCheck',
     input,
-    executionName(options.cluster, options.clock?.now() ?? Date.now()),
+    localExecutionName(`freshness-${options.cluster}`, new Date(clock.now())),
   );
   if (outcome.status !== 'SUCCEEDED') {
     return {
@@ -78,7 +63,7 @@ export async function runFreshnessCheckLocally(
       status: outcome.status,
       check: null,
       notified: null,
-      error: { name: outcome.error, message: causeMessage({ Error: outcome.error, Cause: outcome.cause }) },
+      error: executionError(outcome),
     };
   }
   const output = outcome.output as { check: FreshnessCheckSummary; notified: NotifyIncidentsResult };

@@ -2,17 +2,15 @@
 import type { Command } from 'commander';
 import { formatUtc } from '../format/time.ts';
 import { EXIT, type ExitCode, failure } from '../support/cli-error.ts';
-import { type CommandIo, colorsFor } from '../support/io.ts';
+import type { CommandIo } from '../support/io.ts';
 import { selectCluster } from '../support/selection.ts';
 import { configOption, runAction, verboseOption } from './common.ts';
 import {
   CATALOG_TABLE_VARIABLE,
   type LifecycleStoreOptions,
-  type LifecycleTables,
   lifecycleStoreOptions,
-  openLifecycleTables,
-  reportLifecycleError,
-} from './pause.ts';
+  runLifecycleCommand,
+} from './lifecycle-tables.ts';
 
 /** Options of `sr-backup pin` and `unpin`. */
 export interface PinCommandOptions extends LifecycleStoreOptions {
@@ -25,21 +23,15 @@ export interface PinCommandOptions extends LifecycleStoreOptions {
 }
 
 /** Sets (`pinned`) or clears the pin of one catalog snapshot; resolves with the exit status. */
-export async function runPinCommand(
-  options: PinCommandOptions,
-  io: CommandIo,
-  pinned: boolean,
-): Promise<ExitCode> {
-  const colors = colorsFor(io);
-  let tables: LifecycleTables | undefined;
-  try {
+export function runPinCommand(options: PinCommandOptions, io: CommandIo, pinned: boolean): Promise<ExitCode> {
+  return runLifecycleCommand(options, io, async ({ colors, open }) => {
     const [{ loadConfigFile }, { createCatalogStore }] = await Promise.all([
       import('../../../lambdas/shared/config/load.ts'),
       import('../../../lambdas/catalog/index.ts'),
     ]);
     const config = await loadConfigFile(options.config);
     const cluster = selectCluster(config, options.cluster, options.config).cluster.name;
-    tables = await openLifecycleTables(options, io, { locks: false });
+    const tables = await open({ locks: false });
     const catalog = createCatalogStore({
       client: tables.client,
       tableName: tables.catalogTableName,
@@ -79,16 +71,7 @@ export async function runPinCommand(
       );
     }
     return EXIT.ok;
-  } catch (error) {
-    return reportLifecycleError(error, {
-      io,
-      colors: colors.err,
-      options,
-      catalogTable: tables?.catalogTableName,
-    });
-  } finally {
-    await tables?.close();
-  }
+  });
 }
 
 /** Adds the options `pin` and `unpin` share. */

@@ -8,19 +8,17 @@ import type { Colors } from '../format/color.ts';
 import { formatTable } from '../format/table.ts';
 import { formatUtc } from '../format/time.ts';
 import { EXIT, type ExitCode } from '../support/cli-error.ts';
-import { type CommandIo, colorsFor } from '../support/io.ts';
+import type { CommandIo } from '../support/io.ts';
 import { collectNames, parseHttpUrl } from '../support/option-parsers.ts';
 import { selectClusters } from '../support/selection.ts';
 import { configOption, runAction, verboseOption } from './common.ts';
 import {
   CATALOG_TABLE_VARIABLE,
   type LifecycleStoreOptions,
-  type LifecycleTables,
   LOCKS_TABLE_VARIABLE,
   lifecycleStoreOptions,
-  openLifecycleTables,
-  reportLifecycleError,
-} from './pause.ts';
+  runLifecycleCommand,
+} from './lifecycle-tables.ts';
 
 /** Local only: an S3-compatible endpoint for `retention.s3` (lambdas/prune/runtime.ts reads it). */
 const S3_ENDPOINT_VARIABLE = 'SR_BACKUP_S3_ENDPOINT';
@@ -164,11 +162,9 @@ function printReport(
 }
 
 /** Runs `sr-backup prune`; resolves with the exit status (1 when a removal failed or cannot work). */
-export async function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Promise<ExitCode> {
-  const colors = colorsFor(io);
-  let tables: LifecycleTables | undefined;
-  let current: { name: string; host: string; port: number; user: string; index: number } | undefined;
-  try {
+export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Promise<ExitCode> {
+  return runLifecycleCommand(options, io, async (session) => {
+    const { colors } = session;
     const [
       { loadConfigFile },
       { createCatalogStore },
@@ -177,6 +173,7 @@ export async function runPruneCommand(options: PruneCommandOptions, io: CommandI
       { snapshotObjects },
       { silentLogger },
       { withLocalStarRocks },
+      { clusterContext },
     ] = await Promise.all([
       import('../../../lambdas/shared/config/load.ts'),
       import('../../../lambdas/catalog/index.ts'),
@@ -185,6 +182,7 @@ export async function runPruneCommand(options: PruneCommandOptions, io: CommandI
       import('../../../lambdas/prune/runtime.ts'),
       import('../../../lambdas/shared/logger.ts'),
       import('../support/starrocks.ts'),
+      import('../support/explain-error.ts'),
     ]);
     const config = await loadConfigFile(options.config);
     const clusters = selectClusters(config, options.cluster, options.config);
@@ -192,7 +190,7 @@ export async function runPruneCommand(options: PruneCommandOptions, io: CommandI
       ...io.env,
       ...(options.s3Endpoint === undefined ? {} : { [S3_ENDPOINT_VARIABLE]: options.s3Endpoint }),
     };
-    tables = await openLifecycleTables(options, io, { locks: true });
+    const tables = await session.open({ locks: true });
     const catalog = createCatalogStore({
       client: tables.client,
       tableName: tables.catalogTableName,
@@ -207,8 +205,9 @@ export async function runPruneCommand(options: PruneCommandOptions, io: CommandI
     });
     const reports: Array<{ report: PruneReport; retention: RetentionSettings }> = [];
     const unconfigured: string[] = [];
-    for (const { cluster, index } of clusters) {
-      current = { name: cluster.name, host: cluster.host, port: cluster.port, user: cluster.user, index };
+    for (const selected of clusters) {
+      const { cluster } = selected;
+      session.frontEnd = clusterContext(selected);
       if (cluster.retention === undefined) {
         unconfigured.push(cluster.name);
         continue;
@@ -227,7 +226,7 @@ export async function runPruneCommand(options: PruneCommandOptions, io: CommandI
       );
       reports.push({ report, retention: cluster.retention });
     }
-    current = undefined;
+    session.frontEnd = undefined;
     if (options.json) {
       io.stdout.write(
         `${JSON.stringify({ clusters: reports.map((r) => r.report), withoutRetention: unconfigured }, null, 2)}\n`,
@@ -243,17 +242,7 @@ export async function runPruneCommand(options: PruneCommandOptions, io: CommandI
       ({ report }) => report.apply && (report.counts.failed > 0 || report.problem !== null),
     );
     return failed ? EXIT.failed : EXIT.ok;
-  } catch (error) {
-    return reportLifecycleError(error, {
-      io,
-      colors: colors.err,
-      options,
-      catalogTable: tables?.catalogTableName,
-      cluster: current,
-    });
-  } finally {
-    await tables?.close();
-  }
+  });
 }
 
 const HELP = `

@@ -1,19 +1,16 @@
 /** `sr-backup resume`: lifts a pause set with `sr-backup pause`. */
 import type { Command } from 'commander';
 import { EXIT, type ExitCode } from '../support/cli-error.ts';
-import { type CommandIo, colorsFor } from '../support/io.ts';
+import type { CommandIo } from '../support/io.ts';
 import { selectCluster, selectSchedule } from '../support/selection.ts';
 import { configOption, runAction, verboseOption } from './common.ts';
 import {
   CATALOG_TABLE_VARIABLE,
-  describeScope,
-  formatPause,
   type LifecycleStoreOptions,
-  type LifecycleTables,
   lifecycleStoreOptions,
-  openLifecycleTables,
-  reportLifecycleError,
-} from './pause.ts';
+  runLifecycleCommand,
+} from './lifecycle-tables.ts';
+import { describeScope, formatPause, openPauseStore } from './pause.ts';
 
 /** Options of `sr-backup resume`. */
 export interface ResumeCommandOptions extends LifecycleStoreOptions {
@@ -25,24 +22,14 @@ export interface ResumeCommandOptions extends LifecycleStoreOptions {
 }
 
 /** Runs `sr-backup resume`; resolves with the exit status. */
-export async function runResumeCommand(options: ResumeCommandOptions, io: CommandIo): Promise<ExitCode> {
-  const colors = colorsFor(io);
-  let tables: LifecycleTables | undefined;
-  try {
-    const [{ loadConfigFile }, { createPauseStore }] = await Promise.all([
-      import('../../../lambdas/shared/config/load.ts'),
-      import('../../../lambdas/pause/index.ts'),
-    ]);
+export function runResumeCommand(options: ResumeCommandOptions, io: CommandIo): Promise<ExitCode> {
+  return runLifecycleCommand(options, io, async ({ colors, open }) => {
+    const { loadConfigFile } = await import('../../../lambdas/shared/config/load.ts');
     const config = await loadConfigFile(options.config);
     const selected = selectCluster(config, options.cluster, options.config);
     const schedule =
       options.schedule === undefined ? undefined : selectSchedule(selected, options.schedule).name;
-    tables = await openLifecycleTables(options, io, { locks: false });
-    const store = createPauseStore({
-      client: tables.client,
-      tableName: tables.catalogTableName,
-      clock: io.clock,
-    });
+    const store = await openPauseStore(await open({ locks: false }), io);
     const cluster = selected.cluster.name;
     const resumed = await store.resume({ cluster, schedule });
     const stillPaused = await store.listPauses(cluster);
@@ -54,16 +41,7 @@ export async function runResumeCommand(options: ResumeCommandOptions, io: Comman
       for (const pause of stillPaused) io.stdout.write(`still paused: ${formatPause(pause)}\n`);
     }
     return EXIT.ok;
-  } catch (error) {
-    return reportLifecycleError(error, {
-      io,
-      colors: colors.err,
-      options,
-      catalogTable: tables?.catalogTableName,
-    });
-  } finally {
-    await tables?.close();
-  }
+  });
 }
 
 const HELP = `

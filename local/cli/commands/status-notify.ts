@@ -11,7 +11,7 @@ import { formatDuration, formatUtc } from '../format/time.ts';
 import type { StatusCommandOptions } from '../inspect/status-command.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
 import { EXIT, type ExitCode, usageError } from '../support/cli-error.ts';
-import { type ErrorContext, explainError } from '../support/explain-error.ts';
+import { clusterContext, type ErrorContext, explainError } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
 import { type LocalStore, openLocalStore, storeLocation } from '../support/local-store.ts';
 import { reportError } from '../support/report.ts';
@@ -111,14 +111,9 @@ export async function runStatusNotify(options: StatusCommandOptions, io: Command
     isolateFromAwsSettings(io.env);
     store = await openLocalStore(storeLocation(options));
     const results: Array<{ cluster: string; result: LocalFreshnessCheckResult }> = [];
-    for (const { cluster, index } of clusters) {
-      context.cluster = {
-        name: cluster.name,
-        host: cluster.host,
-        port: cluster.port,
-        user: cluster.user,
-        index,
-      };
+    for (const selected of clusters) {
+      const { cluster } = selected;
+      context.cluster = clusterContext(selected);
       const result = await runFreshnessCheckLocally({
         config,
         cluster: cluster.name,

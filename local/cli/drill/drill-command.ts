@@ -12,8 +12,8 @@ import type { Colors } from '../format/color.ts';
 import { formatDuration, formatTimestamp } from '../format/time.ts';
 import { webhookConfigured } from '../run/alerts.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
-import { type CliError, EXIT, type ExitCode, usageError } from '../support/cli-error.ts';
-import { type ErrorContext, explainError } from '../support/explain-error.ts';
+import { cliErrorJson, EXIT, type ExitCode, usageError } from '../support/cli-error.ts';
+import { clusterContext, type ErrorContext, explainError } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
 import { type LocalStore, openLocalStore, storeLocation } from '../support/local-store.ts';
 import { reportError } from '../support/report.ts';
@@ -102,12 +102,6 @@ function describeResult(result: LocalDrillResult, colors: Colors): string {
   return lines.join('\n');
 }
 
-function errorJson(error: CliError): NonNullable<DrillJsonDocument['error']> {
-  const name =
-    error.cause instanceof Error ? error.cause.name : error.exitCode === 2 ? 'UsageError' : 'Error';
-  return { name, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
-}
-
 /** Runs the command; resolves with the exit status (0, 1 or 2). */
 export async function runDrillCommand(options: DrillCommandOptions, io: CommandIo): Promise<ExitCode> {
   const colors = colorsFor(io);
@@ -133,13 +127,7 @@ export async function runDrillCommand(options: DrillCommandOptions, io: CommandI
     const selected = selectCluster(config, options.cluster, options.config);
     const { cluster } = selected;
     document.cluster = cluster.name;
-    context.cluster = {
-      name: cluster.name,
-      host: cluster.host,
-      port: cluster.port,
-      user: cluster.user,
-      index: selected.index,
-    };
+    context.cluster = clusterContext(selected);
     if (cluster.drill === undefined) {
       throw usageError(`cluster "${cluster.name}" has no restore drill configured`, {
         hint: `add clusters[${selected.index}].drill, e.g. {database: sales, cron: "0 3 ? * SUN *", timezone: UTC} (docs/configuration.md)`,
@@ -190,7 +178,7 @@ export async function runDrillCommand(options: DrillCommandOptions, io: CommandI
     return result.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
   } catch (error) {
     const explained = explainError(error, context);
-    document.error = errorJson(explained);
+    document.error = cliErrorJson(explained);
     if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     reportError(explained, { stderr: io.stderr, colors: colors.err, verbose: options.verbose === true });
     return explained.exitCode;

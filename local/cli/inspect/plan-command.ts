@@ -7,7 +7,7 @@ import type { Colors } from '../format/color.ts';
 import { formatTable } from '../format/table.ts';
 import { formatInZone, formatUtc } from '../format/time.ts';
 import { EXIT, type ExitCode } from '../support/cli-error.ts';
-import { type ErrorContext, explainError } from '../support/explain-error.ts';
+import { clusterContext, type ErrorContext, explainError } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
 import { reportError } from '../support/report.ts';
 import { schedulesNamed, selectClusters } from '../support/selection.ts';
@@ -234,15 +234,8 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CommandIo)
     const clusters = selectClusters(config, options.cluster, options.config);
     const plans: ClusterPlan[] = [];
     for (const { selected, schedules } of schedulesNamed(clusters, options.schedule)) {
-      const { cluster } = selected;
-      context.cluster = {
-        name: cluster.name,
-        host: cluster.host,
-        port: cluster.port,
-        user: cluster.user,
-        index: selected.index,
-      };
-      plans.push(await planCluster(cluster, schedules, options, io));
+      context.cluster = clusterContext(selected);
+      plans.push(await planCluster(selected.cluster, schedules, options, io));
     }
     if (options.json) {
       io.stdout.write(`${JSON.stringify({ clusters: plans }, null, 2)}\n`);

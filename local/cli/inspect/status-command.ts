@@ -13,7 +13,7 @@ import { formatTable } from '../format/table.ts';
 import { formatDuration, formatUtc } from '../format/time.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
 import { EXIT, type ExitCode } from '../support/cli-error.ts';
-import { type ErrorContext, explainError } from '../support/explain-error.ts';
+import { clusterContext, type ErrorContext, explainError } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
 import { type LocalStore, openLocalStore, storeIsAbsent, storeLocation } from '../support/local-store.ts';
 import { reportError } from '../support/report.ts';
@@ -120,13 +120,7 @@ export async function runStatusCommand(options: StatusCommandOptions, io: Comman
     const reports: FreshnessReport[] = [];
     for (const selected of judged) {
       const { cluster } = selected;
-      context.cluster = {
-        name: cluster.name,
-        host: cluster.host,
-        port: cluster.port,
-        user: cluster.user,
-        index: selected.index,
-      };
+      context.cluster = clusterContext(selected);
       const latestGood = catalog ? await catalog.latestGoodSnapshots(cluster.name) : [];
       const knownDatabases = options.resolve ? await databasesOnFe(selected, options.schedule, io.env) : [];
       reports.push(

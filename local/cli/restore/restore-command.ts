@@ -17,8 +17,15 @@ import type { RestoreCommandOptions } from '../commands/restore.ts';
 import type { Colors } from '../format/color.ts';
 import { formatDuration, formatTimestamp, formatUtc } from '../format/time.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
-import { type CliError, EXIT, type ExitCode, failure, usageError } from '../support/cli-error.ts';
-import { type ErrorContext, explainError } from '../support/explain-error.ts';
+import {
+  type CliError,
+  cliErrorJson,
+  EXIT,
+  type ExitCode,
+  failure,
+  usageError,
+} from '../support/cli-error.ts';
+import { clusterContext, type ErrorContext, explainError } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
 import { type LocalStore, openLocalStore, storeIsAbsent, storeLocation } from '../support/local-store.ts';
 import { reportError } from '../support/report.ts';
@@ -119,12 +126,6 @@ function describeResult(result: RestoreRunResult, target: string, colors: Colors
   return lines.join('\n');
 }
 
-function errorJson(error: CliError): NonNullable<RestoreJsonDocument['error']> {
-  const name =
-    error.cause instanceof Error ? error.cause.name : error.exitCode === 2 ? 'UsageError' : 'Error';
-  return { name, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
-}
-
 /** Explains the restore's own refusals; everything else goes to the shared explanations. */
 function explainRestoreError(
   error: unknown,
@@ -184,13 +185,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, io: Comm
     const selected = selectCluster(config, options.cluster, options.config);
     const { cluster } = selected;
     document.cluster = cluster.name;
-    context.cluster = {
-      name: cluster.name,
-      host: cluster.host,
-      port: cluster.port,
-      user: cluster.user,
-      index: selected.index,
-    };
+    context.cluster = clusterContext(selected);
     checkName('--database', options.database);
     checkName('--as', options.as);
     if (options.timeout !== undefined && options.timeout < 1) {
@@ -268,7 +263,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, io: Comm
   } catch (error) {
     const explained = explainRestoreError(error, options, context);
     document.state = 'ERROR';
-    document.error = errorJson(explained);
+    document.error = cliErrorJson(explained);
     if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     reportError(explained, { stderr: io.stderr, colors: colors.err, verbose: options.verbose === true });
     return explained.exitCode;

@@ -14,8 +14,8 @@ import type { Colors } from '../format/color.ts';
 import { formatResultsTable, hasFailures, summarizeResults } from '../format/results.ts';
 import { formatUtc } from '../format/time.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
-import { type CliError, EXIT, type ExitCode, usageError } from '../support/cli-error.ts';
-import { type ErrorContext, explainError } from '../support/explain-error.ts';
+import { type CliError, cliErrorJson, EXIT, type ExitCode, usageError } from '../support/cli-error.ts';
+import { clusterContext, type ErrorContext, explainError } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
 import { type LocalStore, openLocalStore, storeLocation } from '../support/local-store.ts';
 import { reportError } from '../support/report.ts';
@@ -49,12 +49,6 @@ export interface RunJsonDocument {
   readonly error: { readonly name: string; readonly message: string; readonly hint?: string } | null;
   /** Set when a pause (`sr-backup pause`) stopped the run: it succeeded and backed up nothing. */
   readonly paused?: LocalRunResult['paused'];
-}
-
-function errorJson(error: CliError): NonNullable<RunJsonDocument['error']> {
-  const name =
-    error.cause instanceof Error ? error.cause.name : error.exitCode === 2 ? 'UsageError' : 'Error';
-  return { name, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
 }
 
 function checkDatabases(databases: readonly string[] | undefined): void {
@@ -103,13 +97,7 @@ async function resolveTarget(options: RunCommandOptions, io: CommandIo): Promise
     cluster,
     schedule,
     scheduledTime,
-    errorCluster: {
-      name: cluster.name,
-      host: cluster.host,
-      port: cluster.port,
-      user: cluster.user,
-      index: selected.index,
-    },
+    errorCluster: clusterContext(selected),
   };
 }
 
@@ -264,7 +252,7 @@ export async function runRunCommand(options: RunCommandOptions, io: CommandIo): 
         schedule: scheduleName,
         status: 'ERROR',
         runId: null,
-        error: errorJson(explained),
+        error: cliErrorJson(explained),
       };
       io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     }

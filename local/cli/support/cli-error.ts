@@ -50,3 +50,10 @@ export function failure(
 ): CliError {
   return new CliError(EXIT.failed, message, options);
 }
+
+/** An error as the `--json` documents report it: the underlying error's name (`UsageError` or `Error` without one). */
+export function cliErrorJson(error: CliError): { name: string; message: string; hint?: string } {
+  const name =
+    error.cause instanceof Error ? error.cause.name : error.exitCode === EXIT.usage ? 'UsageError' : 'Error';
+  return { name, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
+}

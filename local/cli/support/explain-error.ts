@@ -15,6 +15,7 @@ import {
 import { starRocksPasswordVariable } from '../../../lambdas/shared/secrets.ts';
 import { StateDirBusyError, TableSchemaMismatchError } from '../../dynamo/index.ts';
 import { CliError, failure, usageError } from './cli-error.ts';
+import type { SelectedCluster } from './selection.ts';
 
 /** What the command was doing, so the sentence and hint can be specific. */
 export interface ErrorContext {
@@ -32,6 +33,12 @@ export interface ErrorContext {
   readonly dynamodbEndpoint?: string | undefined;
   /** The command is `validate` itself (do not suggest running it). */
   readonly validating?: boolean | undefined;
+}
+
+/** The cluster as an {@link ErrorContext} names it: where its FE is, and its place in the file. */
+export function clusterContext(selected: SelectedCluster): NonNullable<ErrorContext['cluster']> {
+  const { cluster, index } = selected;
+  return { name: cluster.name, host: cluster.host, port: cluster.port, user: cluster.user, index };
 }
 
 const NETWORK_REASONS: Record<string, string> = {

@@ -11,7 +11,7 @@ import {
   ensureTables,
   startEmbeddedDynamo,
 } from '../../dynamo/index.ts';
-import type { LocalTables } from '../../runner/run-nightly.ts';
+import type { LocalTables } from '../../runner/local-runtime.ts';
 
 /** Table names in local mode. */
 export const LOCAL_TABLE_NAMES = {

@@ -15,7 +15,7 @@ export type BackupJobState =
 /** The scheduler's tick (BackupHandler runs every 3 s); the first tick gives the job its id. */
 export const SCHEDULER_TICK_MS = 3000;
 /** Phase shares of the time after the first tick. UPLOADING dominates, as on a real cluster. */
-const SHARES = {
+export const BACKUP_PHASE_SHARES = {
   SNAPSHOTING: 0.15,
   UPLOAD_SNAPSHOT: 0.05,
   UPLOADING: 0.6,
@@ -49,6 +49,10 @@ export interface BackupJobRecord {
   cancelledAt?: number;
   /** Set when a fault completes the job early. */
   forcedFinishAt?: number;
+  /** `false`: the Progress column stays empty (scenario `backup.progress: false`). */
+  readonly progressColumn?: boolean;
+  /** The job stands still from `startMs` for `forMs`, then resumes (fault `stallBackup`). */
+  readonly stall?: { readonly startMs: number; readonly forMs: number };
 }
 
 /** The job as SHOW BACKUP would show it at one instant, plus what the repository holds. */
@@ -82,10 +86,10 @@ function timeline(job: BackupJobRecord): Timeline {
   const pending = Math.min(SCHEDULER_TICK_MS, job.durationMs * 0.05);
   const rest = job.durationMs - pending;
   const firstTick = job.createdAt + pending;
-  const snapshotEnd = firstTick + rest * SHARES.SNAPSHOTING;
-  const uploadSnapshotEnd = snapshotEnd + rest * SHARES.UPLOAD_SNAPSHOT;
-  const uploadingEnd = uploadSnapshotEnd + rest * SHARES.UPLOADING;
-  const saveMetaEnd = uploadingEnd + rest * SHARES.SAVE_META;
+  const snapshotEnd = firstTick + rest * BACKUP_PHASE_SHARES.SNAPSHOTING;
+  const uploadSnapshotEnd = snapshotEnd + rest * BACKUP_PHASE_SHARES.UPLOAD_SNAPSHOT;
+  const uploadingEnd = uploadSnapshotEnd + rest * BACKUP_PHASE_SHARES.UPLOADING;
+  const saveMetaEnd = uploadingEnd + rest * BACKUP_PHASE_SHARES.SAVE_META;
   return {
     firstTick,
     snapshotEnd,
@@ -105,22 +109,43 @@ function naturalState(t: Timeline, at: number): Exclude<BackupJobState, 'FINISHE
   return 'UPLOAD_INFO';
 }
 
+/**
+ * A stall as two clock mappings. Job time is the clock the job advances by: the timeline is laid out on it
+ * as if nothing stalled. `toJob` reads a wall instant as job time (standing still through the stall);
+ * `toWall` places a job-time boundary on the wall clock (later by `forMs` once past the stall's start).
+ */
+interface StallClock {
+  toJob(at: number): number;
+  toWall(boundary: number): number;
+}
+
+function stallClock(job: BackupJobRecord): StallClock {
+  const stall = job.stall;
+  if (!stall) return { toJob: (at) => at, toWall: (boundary) => boundary };
+  return {
+    toJob: (at) =>
+      at <= stall.startMs ? at : at < stall.startMs + stall.forMs ? stall.startMs : at - stall.forMs,
+    toWall: (boundary) => (boundary > stall.startMs ? boundary + stall.forMs : boundary),
+  };
+}
+
 interface Ending {
   at: number;
   state: 'FINISHED' | 'CANCELLED';
   status: string;
 }
 
-/** The first event that ends the job, if any will. */
-function ending(job: BackupJobRecord, t: Timeline): Ending | undefined {
+/** The first event that ends the job, if any will (wall-clock instants). */
+function ending(job: BackupJobRecord, t: Timeline, clock: StallClock): Ending | undefined {
   const candidates: Ending[] = [];
   const outcome = job.outcome;
-  if (outcome === 'finish') candidates.push({ at: t.finish, state: 'FINISHED', status: '[OK]' });
+  if (outcome === 'finish')
+    candidates.push({ at: clock.toWall(t.finish), state: 'FINISHED', status: '[OK]' });
   else if (typeof outcome === 'object') {
     const at = { SNAPSHOTING: t.snapshotEnd, UPLOADING: t.uploadingEnd, UPLOAD_INFO: t.finish }[
       outcome.atState ?? 'UPLOADING'
     ];
-    candidates.push({ at, state: 'CANCELLED', status: outcome.cancelWithStatus });
+    candidates.push({ at: clock.toWall(at), state: 'CANCELLED', status: outcome.cancelWithStatus });
   }
   // BackupJob.run: `now - createTime > timeoutMs` on a scheduler tick, status [TIMEOUT, msg: ] (empty message).
   candidates.push({ at: job.createdAt + job.timeoutMs + 1, state: 'CANCELLED', status: '[TIMEOUT, msg: ]' });
@@ -198,12 +223,15 @@ export function viewBackupJob(
   progressFormat: 'compact' | 'verbose',
 ): BackupJobView {
   const t = timeline(job);
-  const next = ending(job, t);
+  const clock = stallClock(job);
+  const next = ending(job, t, clock);
   // The ending that has already happened, if any; a done job shows the instant it ended.
   const ended = next !== undefined && next.at <= now ? next : undefined;
   const at = ended?.at ?? now;
   const hangAt = t.uploadSnapshotEnd + (t.uploadingEnd - t.uploadSnapshotEnd) * HANG_FRACTION;
-  const progressAt = job.outcome === 'hang' ? Math.min(at, hangAt) : at;
+  // How far the job itself has come (job time): a stall or a hang holds it back, the wall clock runs on.
+  const jobAt = clock.toJob(at);
+  const progressAt = job.outcome === 'hang' ? Math.min(jobAt, hangAt) : jobAt;
   const natural = naturalState(t, progressAt);
   const finished = ended?.state === 'FINISHED';
   const forced = finished && job.forcedFinishAt === ended?.at;
@@ -224,7 +252,7 @@ export function viewBackupJob(
   if (reached(t.uploadSnapshotEnd)) {
     const uploaded = forced ? 1 : fraction(t.uploadSnapshotEnd, t.uploadingEnd, progressAt);
     const entries = tasks.map((task) => ({ task, done: Math.floor(task.total * uploaded) }));
-    progress = entries
+    progress = (job.progressColumn === false ? [] : entries)
       .map(({ task, done }) =>
         progressFormat === 'compact'
           ? `[${task.id}: ${done}/${task.total}]`
@@ -244,14 +272,16 @@ export function viewBackupJob(
   return {
     state: ended?.state ?? natural,
     done: ended !== undefined,
-    shownJobId: at >= t.firstTick || forced ? job.jobId : -1,
-    snapshotFinishedAt: reached(t.snapshotEnd) ? Math.min(t.snapshotEnd, at) : undefined,
-    uploadFinishedAt: reached(t.uploadingEnd) ? Math.min(t.uploadingEnd, at) : undefined,
+    shownJobId: jobAt >= t.firstTick || forced ? job.jobId : -1,
+    snapshotFinishedAt: reached(t.snapshotEnd) ? Math.min(clock.toWall(t.snapshotEnd), at) : undefined,
+    uploadFinishedAt: reached(t.uploadingEnd) ? Math.min(clock.toWall(t.uploadingEnd), at) : undefined,
     finishedAt: ended?.at,
     unfinishedTasks,
     progress,
     status: ended?.status ?? '[OK]',
-    snapshotDirSince: reached(t.uploadSnapshotEnd) ? Math.min(t.uploadSnapshotEnd, at) : undefined,
+    snapshotDirSince: reached(t.uploadSnapshotEnd)
+      ? Math.min(clock.toWall(t.uploadSnapshotEnd), at)
+      : undefined,
     infoWrittenAt: finished ? ended?.at : undefined,
   };
 }

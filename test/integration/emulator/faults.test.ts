@@ -57,6 +57,51 @@ describe('emulator fault injection', () => {
     expect(cancelled).toMatchObject({ State: 'CANCELLED', Status: '[COMMON_ERROR, msg: user cancelled]' });
   });
 
+  it('stands a stalled backup still for the stall, Progress included, then lets it run on', async () => {
+    // Prepare: a 10-s job is UPLOADING from 2 s to 8 s; the stall begins at 5 s and lasts 60 s.
+    emulator.faults.stallBackup('sales', { atFraction: 0.5, forMs: 60_000 });
+    await connection.query('BACKUP SNAPSHOT sales.s1 TO repo');
+
+    // Act
+    clock.advance(5_000);
+    const stalledEarly = await backupRow(connection, 'sales');
+    clock.advance(50_000);
+    const stalledLate = await backupRow(connection, 'sales');
+    clock.advance(12_000);
+    const resumed = await backupRow(connection, 'sales');
+    clock.advance(10_000);
+    const finished = await backupRow(connection, 'sales');
+
+    // Assess
+    expect(stalledEarly.State).toBe('UPLOADING');
+    expect(stalledEarly.Progress).not.toBe('');
+    expect(stalledLate).toMatchObject({ State: 'UPLOADING', Progress: stalledEarly.Progress });
+    expect(resumed.State).toBe('UPLOADING');
+    expect(resumed.Progress).not.toBe(stalledEarly.Progress);
+    expect(finished.State).toBe('FINISHED');
+  });
+
+  it('keeps the Progress column empty for a database whose scenario says backup.progress: false', async () => {
+    // Prepare
+    await emulator.close();
+    emulator = await startEmulator({
+      clock,
+      scenario: testScenario({
+        databases: [{ name: 'quiet', tables: [{ name: 't' }], backup: { progress: false } }],
+      }),
+    });
+    await connection.end();
+    connection = await connect(emulator);
+    await connection.query('BACKUP SNAPSHOT quiet.s1 TO repo');
+
+    // Act
+    clock.advance(5_000);
+    const uploading = await backupRow(connection, 'quiet');
+
+    // Assess
+    expect(uploading).toMatchObject({ State: 'UPLOADING', Progress: '' });
+  });
+
   it('rejects the first N backups of a database with the already-running error, optionally wrapped', async () => {
     // Prepare
     emulator.faults.rejectBackups('sales', 1);

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { UploadProgress } from '../../../lambdas/poll/finish-estimate.ts';
+import {
+  DEFAULT_FINISH_ESTIMATE_TUNING,
+  type ProgressReading,
+  type UploadProgress,
+} from '../../../lambdas/poll/finish-estimate.ts';
+import { PRE_UPLOAD_STATES } from '../../../lambdas/poll/observations.ts';
 import { nextPollSeconds, type PollPolicyInput } from '../../../lambdas/poll/poll-policy.ts';
 import { linearUploadProgress, simulatePolling } from '../../../lambdas/poll/simulate.ts';
 
@@ -12,6 +17,17 @@ const progressArbitrary: fc.Arbitrary<UploadProgress | null> = fc.option(
     .integer({ min: 1, max: 100_000 })
     .chain((total) => fc.record({ done: fc.integer({ min: 0, max: total }), total: fc.constant(total) })),
   { nil: null },
+);
+
+const readingArbitrary: fc.Arbitrary<ProgressReading | undefined> = fc.option(
+  fc.integer({ min: 1, max: 100_000 }).chain((total) =>
+    fc.record({
+      elapsedSeconds: fc.double({ min: 0, max: 300_000, noNaN: true }),
+      done: fc.integer({ min: 0, max: total }),
+      total: fc.constant(total),
+    }),
+  ),
+  { nil: undefined },
 );
 
 const policyInputArbitrary: fc.Arbitrary<PollPolicyInput> = fc
@@ -27,8 +43,39 @@ const policyInputArbitrary: fc.Arbitrary<PollPolicyInput> = fc
     historySeconds: fc.option(fc.array(fc.double({ min: 1, max: 300_000, noNaN: true }), { maxLength: 10 }), {
       nil: undefined,
     }),
+    observed: fc.record({
+      preUploadSeenSeconds: fc.option(fc.double({ min: 0, max: 300_000, noNaN: true }), { nil: undefined }),
+      uploadFirst: readingArbitrary,
+      uploadPrevious: readingArbitrary,
+    }),
   })
   .map(({ extraMaxSeconds, ...input }) => ({ ...input, maxSeconds: input.minSeconds + extraMaxSeconds }));
+
+/**
+ * A job of 60 s to 48 h shaped as StarRocks runs it: pre-upload states for `preUpload` of its duration, then
+ * UPLOADING with steady progress for `upload`, then UPLOAD_INFO for the rest. `preUpload` stays within the
+ * policy's assumption (what follows lasts at least `postUploadToPreUploadRatio` times as long).
+ */
+const phasedJob = (limits: { maxPreUpload?: number; minUpload?: number; maxSeconds?: number } = {}) => {
+  const ratio = DEFAULT_FINISH_ESTIMATE_TUNING.postUploadToPreUploadRatio;
+  const maxPreUpload = Math.min(limits.maxPreUpload ?? 1, 1 / (1 + ratio));
+  const minUpload = limits.minUpload ?? 0;
+  return fc
+    .record({
+      durationSeconds: fc.integer({ min: 60, max: limits.maxSeconds ?? HOURS_48 }),
+      preUpload: fc.double({ min: 0, max: maxPreUpload, noNaN: true }),
+      uploadShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    })
+    .map(({ durationSeconds, preUpload, uploadShare }) => {
+      const upload = minUpload + Math.max(0, 1 - preUpload - minUpload) * uploadShare;
+      const model = linearUploadProgress({
+        durationSeconds,
+        uploadStartFraction: preUpload,
+        uploadEndFraction: Math.min(1, preUpload + upload),
+      });
+      return { durationSeconds, preUpload, upload, ...model };
+    });
+};
 
 /** A job of 60 s to 48 h and an estimate of it that is off by at most `maxError` (relative). */
 const jobWithEstimate = (maxError: number) =>
@@ -60,6 +107,24 @@ describe('nextPollSeconds properties', () => {
     );
   });
 
+  it('never checks a job that still has to upload later than the earliest end the states allow', () => {
+    const ratio = DEFAULT_FINISH_ESTIMATE_TUNING.postUploadToPreUploadRatio;
+    fc.assert(
+      fc.property(
+        policyInputArbitrary,
+        fc.constantFrom(...PRE_UPLOAD_STATES),
+        fc.constant(Number.POSITIVE_INFINITY),
+        (input, state, deadlineSeconds) => {
+          const elapsed = input.elapsedSeconds;
+          const wait = nextPollSeconds({ ...input, state, deadlineSeconds });
+          expect(elapsed + wait).toBeLessThanOrEqual(
+            Math.max((1 + ratio) * elapsed, elapsed + input.minSeconds) + 1,
+          );
+        },
+      ),
+    );
+  });
+
   it('grows (never shrinks) with elapsed time when there is no estimate', () => {
     fc.assert(
       fc.property(
@@ -84,6 +149,16 @@ describe('simulated detection lag and poll counts', () => {
         const result = simulatePolling({ ...DEFAULT_BOUNDS, durationSeconds });
         expect(result.worstLagSeconds).toBeLessThanOrEqual(Math.max(30, 0.05 * durationSeconds));
       }),
+    );
+  });
+
+  it("notices the end within max(min, 5% of the duration) from StarRocks' states alone", () => {
+    fc.assert(
+      fc.property(phasedJob(), ({ durationSeconds, stateAt }) => {
+        const result = simulatePolling({ ...DEFAULT_BOUNDS, durationSeconds, stateAt });
+        expect(result.worstLagSeconds).toBeLessThanOrEqual(Math.max(30, 0.05 * durationSeconds));
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -151,12 +226,91 @@ describe('simulated detection lag and poll counts', () => {
   });
 
   it('notices the end within max(2 min, 2% of the duration) from steady upload progress alone', () => {
+    // The rate needs two readings: an upload of at least 10% of the job, begun within its first half.
     fc.assert(
-      fc.property(fc.integer({ min: 60, max: HOURS_48 }), (durationSeconds) => {
-        const upload = linearUploadProgress({ durationSeconds });
-        const result = simulatePolling({ ...DEFAULT_BOUNDS, durationSeconds, ...upload });
-        expect(result.worstLagSeconds).toBeLessThanOrEqual(Math.max(120, 0.02 * durationSeconds));
-      }),
+      fc.property(
+        phasedJob({ maxPreUpload: 0.5, minUpload: 0.1 }),
+        ({ durationSeconds, stateAt, progressAt }) => {
+          const result = simulatePolling({ ...DEFAULT_BOUNDS, durationSeconds, stateAt, progressAt });
+          expect(result.worstLagSeconds).toBeLessThanOrEqual(Math.max(120, 0.02 * durationSeconds));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps that bound with progress and a history within ±10%, whatever the phases', () => {
+    fc.assert(
+      fc.property(
+        phasedJob(),
+        fc.double({ min: -0.1, max: 0.1, noNaN: true }),
+        ({ durationSeconds, stateAt, progressAt }, error) => {
+          const historySeconds = [durationSeconds * (1 + error)];
+          const result = simulatePolling({
+            ...DEFAULT_BOUNDS,
+            durationSeconds,
+            stateAt,
+            progressAt,
+            historySeconds,
+          });
+          expect(result.worstLagSeconds).toBeLessThanOrEqual(Math.max(120, 0.02 * durationSeconds));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('notices the end of an upload that stalls and resumes within max(2 min, 5% of its actual duration)', () => {
+    // Jobs up to 6 h: longer ones have their waits capped by maxSeconds, which only makes the bound easier.
+    // The bound holds for a stall the checks see (two checks inside it: the second shows no movement). A stall
+    // that begins and ends between two checks only looks like a slower upload, and can cost up to one wait.
+    fc.assert(
+      fc.property(
+        phasedJob({ maxPreUpload: 0.5, minUpload: 0.1, maxSeconds: 6 * 3600 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 2, noNaN: true }),
+        ({ durationSeconds, preUpload, stateAt, progressAt }, where, length) => {
+          // The stall begins after the pre-upload states (one there would break the policy's assumption).
+          const stallAt = (preUpload + (1 - preUpload) * where) * durationSeconds;
+          const stallSeconds = length * durationSeconds;
+          const jobTime = (elapsed: number) =>
+            elapsed <= stallAt ? elapsed : Math.max(stallAt, elapsed - stallSeconds);
+          const actualSeconds = durationSeconds + stallSeconds;
+          const result = simulatePolling({
+            ...DEFAULT_BOUNDS,
+            durationSeconds: actualSeconds,
+            stateAt: (elapsed) => stateAt(jobTime(elapsed)),
+            progressAt: (elapsed) => progressAt(jobTime(elapsed)),
+          });
+          const checksInStall = result.pollTimesSeconds.filter(
+            (at) => at > stallAt && at < stallAt + stallSeconds,
+          ).length;
+          fc.pre(checksInStall >= 2);
+          expect(result.worstLagSeconds).toBeLessThanOrEqual(Math.max(120, 0.05 * actualSeconds));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('checks a 24 h backup at most 48 times from progress alone when it snapshots for ≥ 5% and finishes in ≤ 15%', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.05, max: 0.3, noNaN: true }),
+        fc.double({ min: 0, max: 0.15, noNaN: true }),
+        (preUpload, finishing) => {
+          const durationSeconds = 24 * 3600;
+          const model = linearUploadProgress({
+            durationSeconds,
+            uploadStartFraction: preUpload,
+            uploadEndFraction: 1 - finishing,
+          });
+          expect(simulatePolling({ ...DEFAULT_BOUNDS, durationSeconds, ...model }).polls).toBeLessThanOrEqual(
+            48,
+          );
+        },
+      ),
+      { numRuns: 50 },
     );
   });
 

@@ -137,27 +137,96 @@ describe('nextPollSeconds aimed at an estimate', () => {
     expect(withOutlier).toBe(700);
   });
 
-  it('extrapolates the end from upload progress', () => {
-    // 70% of tasks after 35,000 s: the end is estimated at 50,000 s, so 35,000 s is still far before it.
-    const progress = { done: 700, total: 1000 };
-    const wait = nextPollSeconds({ ...base, elapsedSeconds: 35_000, state: 'UPLOADING', progress });
-    const windowStart = 50_000 / (1 + DEFAULT_POLL_TUNING.degradeError);
-    expect(35_000 + wait).toBeLessThanOrEqual(Math.ceil(windowStart));
-    expect(wait).toBeGreaterThan(nextPollSeconds({ ...base, elapsedSeconds: 35_000 }));
-  });
-
   it('checks soon once every upload task is done', () => {
     const progress = { done: 1000, total: 1000 };
     expect(nextPollSeconds({ ...base, elapsedSeconds: 40_000, state: 'UPLOADING', progress })).toBe(800);
   });
 
-  it('treats SAVE_META and UPLOAD_INFO as the end being near', () => {
-    expect(nextPollSeconds({ ...base, elapsedSeconds: 40_000, state: 'UPLOAD_INFO' })).toBe(800);
-    expect(nextPollSeconds({ ...base, elapsedSeconds: 40_000, state: 'save_meta' })).toBe(800);
+  it('aims at the history rather than "now" when the job is past its upload but history says later', () => {
+    const elapsedSeconds = 4000;
+    expect(nextPollSeconds({ ...base, elapsedSeconds, state: 'UPLOAD_INFO', historySeconds: history })).toBe(
+      2000,
+    );
+  });
+});
+
+describe('nextPollSeconds from upload progress', () => {
+  // First read at 10 % of the upload 10,000 s in; now at 60 % 25,000 s later: 40 % more takes 20,000 s.
+  const observed = {
+    uploadFirst: { elapsedSeconds: 10_000, done: 100, total: 1000 },
+    uploadPrevious: { elapsedSeconds: 30_000, done: 500, total: 1000 },
+  };
+  const uploading = {
+    ...base,
+    maxSeconds: 20_000,
+    deadlineSeconds: 200_000,
+    elapsedSeconds: 35_000,
+    state: 'UPLOADING',
+    progress: { done: 600, total: 1000 },
+    observed,
+  };
+
+  it("aims at the upload's end, extrapolated from the rate since the first reading", () => {
+    // Act
+    const wait = nextPollSeconds(uploading);
+
+    // Assess: 35,000 s is far before 55,000 s; the sparse wait stops where the closer zone begins.
+    const closerZoneStart = 55_000 / (1 + DEFAULT_POLL_TUNING.degradeError);
+    expect(wait).toBe(Math.floor(closerZoneStart - 35_000));
+    expect(wait).toBeGreaterThan(nextPollSeconds({ ...base, elapsedSeconds: 35_000 }));
+  });
+
+  it('polls densely around that end', () => {
+    expect(
+      nextPollSeconds({ ...uploading, elapsedSeconds: 52_000, progress: { done: 940, total: 1000 } }),
+    ).toBe(1040);
+  });
+
+  it('falls back to the growth rule while the Progress has not moved since the previous check', () => {
+    const stalled = { ...uploading, progress: { done: 500, total: 1000 } };
+    expect(nextPollSeconds(stalled)).toBe(1750);
+  });
+
+  it('falls back to the growth rule when the Progress column stops being the same count', () => {
+    const otherTasks = { ...uploading, progress: { done: 600, total: 1200 } };
+    expect(nextPollSeconds(otherTasks)).toBe(1750);
+  });
+
+  it('does not extrapolate from submission when there is no first reading', () => {
+    expect(nextPollSeconds({ ...uploading, observed: {} })).toBe(1750);
+  });
+});
+
+describe("nextPollSeconds from StarRocks' states", () => {
+  it('polls sparsely while the job has still to upload everything', () => {
+    const snapshotting = nextPollSeconds({ ...base, elapsedSeconds: 4000, state: 'SNAPSHOTING' });
+    expect(snapshotting).toBe(2000);
+    expect(snapshotting).toBeGreaterThan(nextPollSeconds({ ...base, elapsedSeconds: 4000 }));
   });
 
   it('ignores progress outside the UPLOADING state', () => {
     const progress = { done: 999, total: 1000 };
-    expect(nextPollSeconds({ ...base, elapsedSeconds: 40_000, state: 'SNAPSHOTING', progress })).toBe(2000);
+    expect(nextPollSeconds({ ...base, elapsedSeconds: 4000, state: 'PENDING', progress })).toBe(2000);
+  });
+
+  it('keeps the sparse budget after the upload starts until the earliest end the states allow', () => {
+    // Last seen snapshotting at 10,000 s: the job cannot end before 15,000 s.
+    const wait = nextPollSeconds({
+      ...base,
+      elapsedSeconds: 12_000,
+      state: 'UPLOADING',
+      observed: { preUploadSeenSeconds: 10_000 },
+    });
+    expect(wait).toBe(3000);
+  });
+
+  it('follows the 5% growth rule for a short job past its upload (never the 2-minute floor)', () => {
+    expect(nextPollSeconds({ ...base, elapsedSeconds: 1000, state: 'UPLOAD_INFO' })).toBe(50);
+  });
+
+  it('polls at 2% (at least 2 minutes) once that is tighter, in SAVE_META and UPLOAD_INFO alike', () => {
+    expect(nextPollSeconds({ ...base, elapsedSeconds: 4000, state: 'SAVE_META' })).toBe(120);
+    expect(nextPollSeconds({ ...base, elapsedSeconds: 40_000, state: 'UPLOAD_INFO' })).toBe(800);
+    expect(nextPollSeconds({ ...base, elapsedSeconds: 40_000, state: 'save_meta' })).toBe(800);
   });
 });

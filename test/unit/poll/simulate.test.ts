@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { PollPolicyInput } from '../../../lambdas/poll/poll-policy.ts';
 import { linearUploadProgress, simulatePolling } from '../../../lambdas/poll/simulate.ts';
 
 describe('simulatePolling', () => {
@@ -51,7 +52,7 @@ describe('simulatePolling', () => {
     expect(result.detectedAtSeconds).toBe(7200);
   });
 
-  it('hands the policy what SHOW BACKUP said at the previous check', () => {
+  it('hands the policy what SHOW BACKUP said at the previous check (nothing before the first)', () => {
     const seen: Array<string | undefined> = [];
     simulatePolling({
       durationSeconds: 200,
@@ -63,7 +64,42 @@ describe('simulatePolling', () => {
         return 60;
       },
     });
-    expect(seen).toEqual(['SNAPSHOTING', 'SNAPSHOTING', 'UPLOADING', 'UPLOADING']);
+    expect(seen).toEqual([undefined, 'SNAPSHOTING', 'UPLOADING', 'UPLOADING']);
+  });
+
+  it('records what each check saw, as CheckBackup does, and hands it to the policy', () => {
+    // Prepare
+    const observed: PollPolicyInput['observed'][] = [];
+    const model = linearUploadProgress({
+      durationSeconds: 400,
+      totalTasks: 100,
+      uploadStartFraction: 0.25,
+      uploadEndFraction: 0.75,
+    });
+
+    // Act
+    simulatePolling({
+      durationSeconds: 400,
+      minSeconds: 30,
+      maxSeconds: 3600,
+      ...model,
+      policy: (input) => {
+        observed.push(input.observed);
+        return 60;
+      },
+    });
+
+    // Assess: checks at 60 (SNAPSHOTING), 120, 180, 240 (UPLOADING from 100 s to 300 s: 10, 40, 70 of 100 tasks).
+    expect(observed[1]?.preUploadSeenSeconds).toBe(60);
+    expect(observed[2]?.uploadFirst).toEqual({ elapsedSeconds: 120, done: 10, total: 100 });
+    expect(observed[4]).toEqual({
+      preUploadSeenSeconds: 60,
+      uploadFirst: { elapsedSeconds: 120, done: 10, total: 100 },
+      uploadPrevious: { elapsedSeconds: 180, done: 40, total: 100 },
+      uploadStalled: false,
+      // 120→180 s counted once 240 s moved too: 30 of 100 tasks in 60 s.
+      uploadFastestPerSecond: 0.005,
+    });
   });
 
   it('stops a policy that never reaches the end', () => {

@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { drillAlert } from '../../../lambdas/drill-notify/core.ts';
 import { type DrillState, decideDrillOutcome } from '../../../lambdas/restore/drill-state.ts';
 import { parseRestoreObjects } from '../../../lambdas/restore/restore-check.ts';
-import { nextRestoreCheckSeconds, type TrackedRestore } from '../../../lambdas/restore/restore-job.ts';
+import {
+  checkRestoreJob,
+  nextRestoreCheckSeconds,
+  type TrackedRestore,
+} from '../../../lambdas/restore/restore-job.ts';
 import { scratchDatabaseName } from '../../../lambdas/restore/restore-plan.ts';
 import { parseConfig, toClusterSettings } from '../../../lambdas/shared/config/index.ts';
 import { InvalidIdentifierError } from '../../../lambdas/shared/errors.ts';
+import type { RestoreJob } from '../../../lambdas/starrocks/index.ts';
 
 const cluster = toClusterSettings(
   parseConfig({
@@ -202,7 +207,10 @@ describe('nextRestoreCheckSeconds', () => {
     nextWaitSeconds: 0,
     polls: 0,
     historySeconds: [],
+    // One earlier DOWNLOADING check at 1 h saw 10 %: with the current 50 % at 2 h the rate is measurable.
+    observed: { upload: { first: firstReading, latest: firstReading } },
   });
+  const firstReading = { at: 3600 * 1000, done: 10, total: 100 };
   const timing = { minSeconds: 30, maxSeconds: 3600, deadlineSeconds: 86_400 };
 
   it('aims with the download progress while DOWNLOADING, as the backups do while UPLOADING', () => {
@@ -211,5 +219,33 @@ describe('nextRestoreCheckSeconds', () => {
     const committing = nextRestoreCheckSeconds(timing, job('COMMITTING', { done: 50, total: 100 }), now);
     expect(downloading).not.toBe(committing);
     expect(Number.isInteger(downloading)).toBe(true);
+  });
+
+  it('folds each SHOW RESTORE while DOWNLOADING into the observations the policy aims with', async () => {
+    const tracked = job('DOWNLOADING', { done: 10, total: 100 });
+    const { observed: _ignored, ...unobserved } = tracked;
+    const row: RestoreJob = {
+      jobId: '7',
+      label: 'l',
+      timestamp: 't',
+      dbName: 't',
+      state: 'DOWNLOADING',
+      allowLoad: false,
+      replicationNum: 1,
+      restoreObjs: '',
+      createTime: null,
+      metaPreparedTime: null,
+      snapshotFinishedTime: null,
+      downloadFinishedTime: null,
+      finishedTime: null,
+      unfinishedTasks: '',
+      progress: { done: 40, total: 100 },
+      taskErrMsg: '',
+      status: { raw: '[OK]', code: 'OK', msg: '' },
+      timeoutSeconds: 86_400,
+    };
+    const client = { showRestore: async () => row };
+    const checked = await checkRestoreJob(client, unobserved, timing, () => 7_200_000);
+    expect(checked.observed?.upload?.first).toEqual({ at: 7_200_000, done: 40, total: 100 });
   });
 });

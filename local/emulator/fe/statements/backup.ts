@@ -264,6 +264,9 @@ export function executeBackup(fe: Frontend, statement: BackupStatement, session:
   }
 
   const override = fe.faults.takeOutcome(database.name);
+  const durationMs = override?.durationMs ?? database.backup?.durationMs ?? fe.defaultBackupDurationMs;
+  const createdAt = fe.now();
+  const stall = fe.faults.takeStall(database.name);
   fe.submit(
     {
       kind: 'BACKUP',
@@ -272,11 +275,13 @@ export function executeBackup(fe: Frontend, statement: BackupStatement, session:
       repository: repository.name,
       tables: sorted.map((ref) => ref.table),
       backupObjects: sorted.map((ref) => backupObjectText(database.name, ref)),
-      createdAt: fe.now(),
+      createdAt,
       timeoutMs,
-      durationMs: override?.durationMs ?? database.backup?.durationMs ?? fe.defaultBackupDurationMs,
+      durationMs,
       outcome: override?.outcome ?? database.backup?.outcome ?? 'finish',
       foreign: false,
+      ...(database.backup?.progress === false ? { progressColumn: false } : {}),
+      ...(stall ? { stall: { startMs: createdAt + stall.atFraction * durationMs, forMs: stall.forMs } } : {}),
     },
     database,
   );
