@@ -130,7 +130,7 @@ export class BackupMonitoring extends Construct {
         period: fiveMinutes,
         statistic: 'Maximum',
       }),
-      'EventBridge Scheduler could not start a nightly run; the event is in the dead-letter queue.',
+      'EventBridge Scheduler could not start a scheduled execution (nightly run, freshness check or drill); the event is in the dead-letter queue.',
     );
     atLeastOnce(
       'ScheduleEventsLost',

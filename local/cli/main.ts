@@ -9,13 +9,19 @@ import { EXIT } from './support/cli-error.ts';
 import { explainError } from './support/explain-error.ts';
 import { drain } from './support/io.ts';
 import { reportError } from './support/report.ts';
+import { usageErrorDocument, wantsUsageErrorDocument } from './support/usage-error-json.ts';
 
 async function main(argv: readonly string[]): Promise<number> {
   try {
     await createProgram().parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof CommanderError) {
+      if (wantsUsageErrorDocument(argv, error)) {
+        process.stdout.write(`${JSON.stringify(usageErrorDocument(argv, error), null, 2)}\n`);
+      }
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
     reportError(explainError(error), {
       stderr: process.stderr,
       colors: createColors(shouldUseColor(process.stderr, process.env)),

@@ -158,7 +158,7 @@ export async function runDrillCommand(options: DrillCommandOptions, io: CommandI
         ? 'Slack alert sent'
         : webhookConfigured(io.env)
           ? 'Slack alert NOT delivered; it read:'
-          : 'Slack alert (printed because SLACK_WEBHOOK_URL is not set):';
+          : 'Slack alert (not sent: SLACK_WEBHOOK_URL is not set):';
       const body = result.alert.posted
         ? ''
         : `${result.alert.text

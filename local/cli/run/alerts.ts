@@ -18,7 +18,7 @@ export function formatAlert(
     ? `Slack alert sent (${kind})`
     : options.webhookSet
       ? `Slack alert NOT delivered (${kind}); it read:`
-      : `Slack alert (${kind}, printed because SLACK_WEBHOOK_URL is not set):`;
+      : `Slack alert (${kind}, not sent):`;
   const body = alert.text
     .split('\n')
     .map((line) => (line === '' ? '  │' : `  │ ${line}`))

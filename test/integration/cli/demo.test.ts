@@ -22,9 +22,7 @@ describe('npm start (sr-backup demo, child process)', () => {
     expect(run.stdout).toMatch(/^\s+archive_2019\s+SKIPPED\s+/m);
     expect(run.stdout).not.toMatch(/^\s+analytics_scratch\s/m);
     // The Slack alert is printed, never posted (the demo ignores the user's webhook).
-    expect(run.stdout).toContain(
-      'Slack alert (backup failure, printed because SLACK_WEBHOOK_URL is not set)',
-    );
+    expect(run.stdout).toContain('Slack alert (backup failure, not sent):');
     expect(run.stdout).toContain('│ 🚨 Backup FAILED: demo / marketing');
     expect(run.stdout).toContain('The snapshot catalog');
     expect(run.stdout).toContain('✔ Demo complete');

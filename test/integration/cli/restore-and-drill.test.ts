@@ -216,7 +216,7 @@ describe('sr-backup restore and drill (child processes against the emulator)', (
     // Assess
     expect(drill.code).toBe(1);
     expect(drill.stdout).toContain('Drill FAILED');
-    expect(drill.stdout).toContain('Slack alert (printed because SLACK_WEBHOOK_URL is not set)');
+    expect(drill.stdout).toContain('Slack alert (not sent: SLACK_WEBHOOK_URL is not set):');
     expect(drill.stdout).toContain('Restore drill FAILED: local / sales');
     expect(emulator.state.tables('drill_sales_202611300300')).toBeUndefined();
   });

@@ -32,6 +32,26 @@ describe('sr-backup run: expected errors (child process)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('prints one JSON error document for a refused command line with --json, and exits 2', async () => {
+    // Act
+    const unknown = await runCli(['run', '--config', config, '--bogus', '--json']);
+    const badTime = await runCli(['run', '--config', config, '--scheduled-time', 'notadate', '--json']);
+
+    // Assess
+    for (const run of [unknown, badTime]) {
+      expect(run.code).toBe(2);
+      expect(parseJsonDocument(run.stdout)).toMatchObject({
+        cluster: null,
+        scheduledTime: null,
+        results: [],
+        status: 'ERROR',
+        error: { name: 'UsageError' },
+      });
+    }
+    expect(JSON.stringify(parseJsonDocument(unknown.stdout))).toContain("unknown option '--bogus'");
+    expect(badTime.stderr).toContain('notadate');
+  });
+
   it('says within seconds that the FE cannot be reached when nothing listens on its port, and exits 1', async () => {
     // Prepare
     const closed = await writeConfig(dir, 'closed.yaml', clusterConfig(await closedPort()));

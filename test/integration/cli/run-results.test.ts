@@ -211,7 +211,7 @@ describe('sr-backup run (child process against the emulator)', () => {
         1 +
         run.stderr.split('SLACK_WEBHOOK_URL is not set, so').length -
         1,
-    ).toBe(2);
+    ).toBe(1);
   });
 
   it.concurrent('exits 1 with the error in the JSON document for an unknown --database, and posts the run alert to SLACK_WEBHOOK_URL', async () => {
