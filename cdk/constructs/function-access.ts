@@ -148,9 +148,10 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     throwsForControlFlow: false,
   },
   PlanDrill: {
-    purpose: 'Chooses the snapshot and the scratch database of a restore drill',
+    purpose: 'Checks pauses, chooses the snapshot and the scratch database of a restore drill',
     reachesFrontEnd: false,
     locks: [],
+    // Query: the pause items of the cluster, the latest-good pointers and earlier drills.
     catalog: [QUERY],
     slackWebhook: false,
     describesBackupExecutions: false,

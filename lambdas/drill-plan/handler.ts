@@ -1,3 +1,4 @@
+import { pauses } from '../pause/runtime.ts';
 import { drillStateSchema } from '../restore/drill-state.ts';
 import { createLogger } from '../shared/logger.ts';
 import { taskHandler } from '../shared/middleware.ts';
@@ -11,5 +12,5 @@ const logger = createLogger('drill-plan');
 export const handler = taskHandler({
   logger,
   input: drillStateSchema,
-  run: (state) => planDrill(state, { catalog: catalog(), clock: runtimeClock() }),
+  run: (state) => planDrill(state, { catalog: catalog(), pauses: pauses(), clock: runtimeClock() }),
 });

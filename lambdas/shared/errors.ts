@@ -107,6 +107,11 @@ export class UnsupportedVersionError extends BackupSchedulerError {
   override readonly name = 'UnsupportedVersionError';
 }
 
+/** A pause (`sr-backup pause`) covers the cluster: a scheduled restore drill does not run, and nothing is recorded. */
+export class ClusterPausedError extends BackupSchedulerError {
+  override readonly name = 'ClusterPausedError';
+}
+
 /** StarRocks does not know the database. */
 export class UnknownDatabaseError extends BackupSchedulerError {
   override readonly name = 'UnknownDatabaseError';
@@ -249,6 +254,7 @@ export const ERROR_CLASSES = [
   InvalidInputError,
   RestoreTimedOutError,
   RestoreCheckFailedError,
+  ClusterPausedError,
 ] as const;
 
 /** The set of error names, as the ASL spells them. */

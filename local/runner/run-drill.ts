@@ -53,6 +53,8 @@ export interface LocalDrillResult {
   /** What the drill recorded in the catalog; null when it could not record. */
   readonly drill: DrillRecord | null;
   readonly alert: DrillAlertSeen | null;
+  /** Why the drill did not run when a pause covers the cluster (`ClusterPausedError`'s message); else null. */
+  readonly paused: string | null;
 }
 
 /**
@@ -103,7 +105,20 @@ export async function runDrillLocally(options: LocalDrillOptions): Promise<Local
     error: outcome.status === 'SUCCEEDED' ? null : executionError(outcome),
     drill,
     alert,
+    paused: outcome.status === 'SUCCEEDED' ? pausedReason(outcome.output) : null,
   };
+}
+
+/** The message of the ClusterPausedError the DrillPaused state carries (its Cause is Lambda's error JSON). */
+function pausedReason(output: unknown): string | null {
+  const error = (output as { error?: { Error?: unknown; Cause?: unknown } } | null)?.error;
+  if (error?.Error !== 'ClusterPausedError') return null;
+  try {
+    const cause = JSON.parse(String(error.Cause)) as { errorMessage?: unknown };
+    return typeof cause.errorMessage === 'string' ? cause.errorMessage : 'the cluster is paused';
+  } catch {
+    return String(error.Cause ?? 'the cluster is paused');
+  }
 }
 
 function alertIn(event: EventLog): DrillAlertSeen | null {

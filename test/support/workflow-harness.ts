@@ -42,6 +42,11 @@ export interface WorkflowHarness {
     /** Real milliseconds every Retry interval lasts (default 1). */
     retryMs?: number;
   }): Promise<HarnessRun>;
+  /**
+   * Scenario 16 for every run since the previous call: the databases of each run's results that have not exactly
+   * one catalog item for that run, and the locks and slots still held by any of its executions.
+   */
+  cleanEndOfRuns(): Promise<{ notOneItem: string[]; heldByRuns: string[] }>;
   /** Every SQL statement the FE received that starts with the given verb. */
   statements(verb: 'BACKUP' | 'CANCEL' | 'SHOW BACKUP' | 'SHOW SNAPSHOT'): string[];
   close(): Promise<void>;
@@ -90,6 +95,8 @@ export async function startWorkflowHarness(
       poll: { minSeconds: 30, maxSeconds: 3600 },
     });
 
+  const unchecked: HarnessRun[] = [];
+
   return {
     emulator,
     dynamo,
@@ -137,7 +144,30 @@ export async function startWorkflowHarness(
           options.beforeCheck?.(state.database);
         },
       });
-      return { ...result, events, alerts };
+      const run = { ...result, events, alerts };
+      unchecked.push(run);
+      return run;
+    },
+    async cleanEndOfRuns() {
+      const runs = unchecked.splice(0);
+      const notOneItem: string[] = [];
+      const executions = new Set<string>();
+      for (const run of runs) {
+        for (const event of run.events) executions.add(event.executionArn);
+        const { items } = await catalog.listRun({ runId: run.executionArn, limit: 500 });
+        for (const { database } of run.results) {
+          const count = items.filter((item) => item.database === database).length;
+          if (count !== 1) notOneItem.push(`${database}: ${count} items`);
+        }
+      }
+      const held = await locks.listHeld(clusterName);
+      const heldByRuns = [
+        ...held.locks.map((lock) => ({ name: `lock ${lock.database}`, holder: lock.holder })),
+        ...held.slots.map((slot) => ({ name: `slot ${slot.slot}`, holder: slot.holder })),
+      ]
+        .filter((lease) => lease.holder !== null && executions.has(lease.holder))
+        .map((lease) => lease.name);
+      return { notOneItem, heldByRuns };
     },
     statements(verb) {
       return emulator.statements.map((s) => s.sql).filter((sql) => sql.toUpperCase().startsWith(verb));

@@ -31,6 +31,8 @@ export interface DrillJsonDocument {
   readonly drill: DrillRecord | null;
   readonly alert: { readonly posted: boolean; readonly severity: string; readonly title: string } | null;
   readonly error: { readonly name: string; readonly message: string; readonly hint?: string } | null;
+  /** Why the drill did not run when a pause covers the cluster (`sr-backup pause`); absent otherwise. */
+  readonly paused?: string;
 }
 
 function restoreIn(event: WorkflowEvent): TrackedRestore | undefined {
@@ -78,6 +80,7 @@ function progressLine(event: WorkflowEvent, colors: Colors): string | null {
 }
 
 function describeResult(result: LocalDrillResult, colors: Colors): string {
+  if (result.paused !== null) return `Drill ${colors.yellow('SKIPPED')}: ${result.paused}.`;
   const drill = result.drill;
   if (!drill)
     return `Drill ${colors.red(result.status)}: ${result.error?.message ?? 'no record was written'}.`;
@@ -174,6 +177,7 @@ export async function runDrillCommand(options: DrillCommandOptions, io: CommandI
       ? { posted: result.alert.posted, severity: result.alert.severity, title: result.alert.title }
       : null;
     document.error = result.error;
+    if (result.paused !== null) document.paused = result.paused;
     if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     return result.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
   } catch (error) {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPauseStore } from '../../../lambdas/pause/index.ts';
 import type { EmulatorScenario, ProfileId } from '../../../local/emulator/index.ts';
 import {
   backUp,
@@ -214,5 +215,38 @@ describe('a restore drill that cannot prove the restore', () => {
     expect(harness.slack.requests).toHaveLength(0);
     const held = await harness.locks.listHeld(harness.clusterName);
     expect(held.slots).toEqual([]);
+  });
+
+  it('does not run while the cluster is paused: no slot, no FE statement, no record, no alert; one schedule paused does not stop it', async () => {
+    // Prepare
+    harness = await startWorkflowHarness(scenario('3.3'));
+    await seedSales(harness);
+    const pauses = createPauseStore({
+      client: harness.dynamo.client,
+      tableName: harness.dynamo.catalogTableName,
+      clock: harness.clock,
+    });
+    await pauses.pause({ cluster: harness.clusterName, reason: 'FE upgrade to 3.5', by: 'ops' });
+    const statementsBefore = harness.emulator.statements.length;
+
+    // Act
+    const paused = await runDrill(harness, { cluster: drillSettings('sales') });
+    const statementsWhilePaused = harness.emulator.statements.length - statementsBefore;
+    await pauses.resume({ cluster: harness.clusterName });
+    await pauses.pause({ cluster: harness.clusterName, schedule: 'nightly', reason: 'nightly only' });
+    const scheduleOnly = await runDrill(harness, { cluster: drillSettings('sales') });
+
+    // Assess
+    expect(paused.status).toBe('SUCCEEDED');
+    expect(paused.paused).toContain('FE upgrade to 3.5');
+    expect(paused.drill).toBeNull();
+    expect(statementsWhilePaused).toBe(0);
+    const entered = paused.events
+      .filter((event) => event.event.type === 'StateEntered')
+      .map((event) => (event.event as { state: { name: string } }).state.name);
+    expect(entered).toEqual(['Init', 'PlanDrill', 'DrillPaused']);
+    expect(harness.slack.requests).toHaveLength(0);
+    expect(scheduleOnly.paused).toBeNull();
+    expect(scheduleOnly.drill).toMatchObject({ state: 'FINISHED' });
   });
 });

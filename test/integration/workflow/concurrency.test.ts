@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshotLabel } from '../../../lambdas/starrocks/index.ts';
 import {
   database,
@@ -42,6 +42,11 @@ describe('nightly backup through the local runner: idempotency, locks and concur
         },
       ],
     });
+  });
+
+  // Scenario 16, after every scenario: one terminal catalog item per attempted database, no lease left held.
+  afterEach(async () => {
+    expect(await harness.cleanEndOfRuns()).toEqual({ notOneItem: [], heldByRuns: [] });
   });
 
   afterAll(async () => {

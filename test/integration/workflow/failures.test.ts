@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseStatements } from '../../../local/emulator/sql/parser.ts';
 import {
   database,
@@ -32,6 +32,11 @@ describe('nightly backup through the local runner: failures', () => {
         },
       ],
     });
+  });
+
+  // Scenario 16, after every scenario: one terminal catalog item per attempted database, no lease left held.
+  afterEach(async () => {
+    expect(await harness.cleanEndOfRuns()).toEqual({ notOneItem: [], heldByRuns: [] });
   });
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseStatements } from '../../../local/emulator/sql/parser.ts';
 import {
   database,
@@ -23,6 +23,15 @@ describe('nightly backup through the local runner: the good paths', () => {
         database('sales_eu'),
         { name: 'archive', tables: [] },
         {
+          name: 'odd-name~2',
+          tables: [
+            { name: 'we`ird; DROP DATABASE sales; -- x', sizeBytes: 10, rows: 1 },
+            { name: "it's /* not */ a comment", sizeBytes: 10, rows: 1 },
+            { name: 'v_odd', type: 'VIEW' },
+          ],
+          backup: { durationMs: 60_000 },
+        },
+        {
           name: 'reporting',
           tables: [
             { name: 'facts', sizeBytes: 2048, rows: 10 },
@@ -33,6 +42,11 @@ describe('nightly backup through the local runner: the good paths', () => {
         },
       ],
     });
+  });
+
+  // Scenario 16, after every scenario: one terminal catalog item per attempted database, no lease left held.
+  afterEach(async () => {
+    expect(await harness.cleanEndOfRuns()).toEqual({ notOneItem: [], heldByRuns: [] });
   });
 
   afterAll(async () => {
@@ -109,6 +123,22 @@ describe('nightly backup through the local runner: the good paths', () => {
     expect(parsed[0]).toMatchObject({ kind: 'BACKUP', database: 'reporting' });
     expect(JSON.stringify((parsed[0] as { on?: unknown }).on)).toContain('facts');
     expect(JSON.stringify((parsed[0] as { on?: unknown }).on)).not.toContain('v_summary');
+  });
+
+  it('quotes hostile table names in the ON list of a 3.3 database holding a view, so the FE reads them verbatim', async () => {
+    // Act
+    const run = await harness.run({ databases: ['odd-name~2'] });
+
+    // Assess
+    expect(run.results.map((r) => r.state)).toEqual(['FINISHED']);
+    const backup = harness.statements('BACKUP').find((sql) => sql.includes('`odd-name~2`'));
+    expect(backup).toContain('`we``ird; DROP DATABASE sales; -- x`');
+    const parsed = parseStatements(backup ?? '');
+    expect(parsed).toHaveLength(1);
+    expect(
+      (parsed[0] as { on?: readonly { name?: string }[] }).on?.map((object) => object.name).sort(),
+    ).toEqual(["it's /* not */ a comment", 'we`ird; DROP DATABASE sales; -- x']);
+    expect(harness.emulator.state.tables('sales')).toBeDefined();
   });
 
   it('measures the deadline on our clock when the FE runs in UTC+8, so a job well within it is never cancelled', async () => {

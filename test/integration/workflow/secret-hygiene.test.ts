@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { database, startWorkflowHarness, type WorkflowHarness } from '../../support/workflow-harness.ts';
 
 // Every log line the in-process Lambdas write must be checked, so this file logs at the most verbose level.
@@ -37,6 +37,11 @@ describe('secrets never leave their place', () => {
       users: [{ name: 'root', password: RIGHT_PASSWORD }],
       databases: [database('alpha'), database('beta')],
     });
+  });
+
+  // Scenario 16, after every scenario: one terminal catalog item per attempted database, no lease left held.
+  afterEach(async () => {
+    expect(await harness.cleanEndOfRuns()).toEqual({ notOneItem: [], heldByRuns: [] });
   });
 
   afterAll(async () => {
