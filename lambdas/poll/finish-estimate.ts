@@ -5,7 +5,7 @@
  *
  * Times are seconds since we submitted the backup (our clock, never the FE's CreateTime).
  */
-import { FINISHING_STATES, isStateIn, PRE_UPLOAD_STATES } from './observations.ts';
+import { FINISHING_STATES, isStateIn, MIN_RATE_SEGMENT_FRACTION, PRE_UPLOAD_STATES } from './observations.ts';
 
 /** Done/total upload tasks, summed over SHOW BACKUP's `Progress` column (`[taskId: done/total], …`). */
 export interface UploadProgress {
@@ -66,7 +66,8 @@ export interface FinishEstimateTuning {
 /** Defaults: the median of the last 7 durations; a rate once 1 % of the upload was watched; ratio 0.5. */
 export const DEFAULT_FINISH_ESTIMATE_TUNING: FinishEstimateTuning = {
   historySampleSize: 7,
-  minProgressFraction: 0.01,
+  // The same floor the observations use for the fastest segment, so every rate the estimate reads is alike.
+  minProgressFraction: MIN_RATE_SEGMENT_FRACTION,
   postUploadToPreUploadRatio: 0.5,
 };
 

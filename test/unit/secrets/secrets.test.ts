@@ -7,7 +7,8 @@ import { createSecretResolver, starRocksPasswordVariable } from '../../../lambda
 const PASSWORD_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:starrocks/backup-password-AbCdEf';
 const SLACK_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:starrocks/slack-webhook-AbCdEf';
 const SECRET_PASSWORD = 's3cr3t-Pa55';
-const SECRET_URL = 'https://hooks.slack.com/services/T000/B000/XXXXXXXX';
+// Not a Slack address: a resolver test needs only a URL that must never leak.
+const SECRET_URL = 'https://webhook.example.invalid/test-only-not-a-secret';
 
 const secretsManager = mockClient(SecretsManagerClient);
 
