@@ -7,6 +7,7 @@ export const STATE_MACHINE_FILES = {
   backupDatabase: fileURLToPath(new URL('./backup-database.asl.json', import.meta.url)),
   restoreDrill: fileURLToPath(new URL('./restore-drill.asl.json', import.meta.url)),
   freshnessCheck: fileURLToPath(new URL('./freshness-check.asl.json', import.meta.url)),
+  settleExecution: fileURLToPath(new URL('./settle-execution.asl.json', import.meta.url)),
 } as const;
 
 /** A state machine known to this project. */
@@ -20,6 +21,7 @@ export const TASK_FUNCTIONS = {
   ResolveDatabases: 'resolve-databases',
   AcquireSlot: 'acquire-slot',
   AcquireLock: 'acquire-lock',
+  SettleOrphans: 'settle-orphans',
   SubmitBackup: 'submit-backup',
   CheckBackup: 'check-backup',
   CancelBackup: 'cancel-backup',

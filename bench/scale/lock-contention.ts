@@ -92,7 +92,7 @@ export async function runLockBench(tables: BenchTables, options: LockBenchOption
     client: tables.client,
     tableName: tables.locksTableName,
     clock: systemClock,
-    isHolderAlive: async () => true,
+    livenessOf: async () => 'running',
   });
 
   const lockRaces: RaceResult[] = [];

@@ -31,8 +31,8 @@ const QUERY = 'dynamodb:Query';
 
 /**
  * Each Task function's needs, read from the code (lambdas/lock, lambdas/catalog and each core):
- * - lock store: acquire = Query (slots) + UpdateItem + GetItem (current holder); renew, release and the fencing
- *   check (`assert…Current`, a conditional write) = UpdateItem;
+ * - lock store: acquire = Query (slots) + UpdateItem + GetItem (current holder); renew (which is also the fence,
+ *   a conditional write on the token) and release = UpdateItem;
  * - catalog store: recordAttempt = PutItem (+ GetItem after a lost condition); listAttemptsAt, recentDurations
  *   and listRun = Query; the alert budget = UpdateItem + GetItem.
  */
@@ -65,10 +65,22 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     describesBackupExecutions: true,
     throwsForControlFlow: true,
   },
+  SettleOrphans: {
+    purpose: 'Settles what an ended lock or slot holder left: its StarRocks job, its record, its leases',
+    reachesFrontEnd: true,
+    // Query: the leases an ended execution still holds; GetItem + UpdateItem: take them over and release them.
+    locks: [QUERY, GET, UPDATE],
+    // Query: the slot's recorded attempts; PutItem + GetItem: record the inherited attempt.
+    catalog: [QUERY, PUT, GET],
+    slackWebhook: false,
+    describesBackupExecutions: true,
+    throwsForControlFlow: false,
+  },
   SubmitBackup: {
     purpose: 'Submits BACKUP SNAPSHOT or adopts an earlier attempt of the same slot',
     reachesFrontEnd: true,
-    locks: [UPDATE],
+    // GetItem: this execution's own earlier submission, noted on its lock.
+    locks: [UPDATE, GET],
     catalog: [QUERY],
     slackWebhook: false,
     describesBackupExecutions: false,
@@ -104,7 +116,7 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
   VerifySnapshot: {
     purpose: 'Checks that SHOW SNAPSHOT lists the finished snapshot',
     reachesFrontEnd: true,
-    locks: [],
+    locks: [UPDATE],
     catalog: [],
     slackWebhook: false,
     describesBackupExecutions: false,

@@ -18,6 +18,7 @@ import {
 } from '../../statemachines/definitions.ts';
 import { BackupMonitoring } from './backup-monitoring.ts';
 import { BackupSchedules } from './backup-schedules.ts';
+import { ExecutionSettlement } from './execution-settlement.ts';
 import {
   type BackupExecutionBudget,
   backupExecutionBudget,
@@ -81,6 +82,8 @@ export class StarRocksBackupScheduler extends Construct {
   readonly functions: Readonly<Record<TaskFunctionName, NodeFunction>>;
   readonly nightlyBackup: sfn.StateMachine;
   readonly backupDatabase: sfn.StateMachine;
+  /** Settles what a BackupDatabase or RestoreDrill execution left when it ended without cleaning up. */
+  readonly settlement: ExecutionSettlement;
   readonly schedules: BackupSchedules;
   readonly alarmTopic: sns.ITopic;
   readonly monitoring: BackupMonitoring;
@@ -127,6 +130,7 @@ export class StarRocksBackupScheduler extends Construct {
       backupDatabase: JSON.parse(readDefinitionText('backupDatabase')) as object,
       restoreDrill: JSON.parse(readDefinitionText('restoreDrill')) as object,
       freshnessCheck: JSON.parse(readDefinitionText('freshnessCheck')) as object,
+      settleExecution: JSON.parse(readDefinitionText('settleExecution')) as object,
     };
     this.backupExecutionBudget = backupExecutionBudget(definitions.backupDatabase, {
       maxDeadlineSeconds: Math.max(...config.clusters.map((cluster) => cluster.timeoutSeconds)),
@@ -216,6 +220,14 @@ export class StarRocksBackupScheduler extends Construct {
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
     });
 
+    this.settlement = new ExecutionSettlement(this, 'Settlement', {
+      functions,
+      leaseHolders: [this.backupDatabase, this.restoreDrill.stateMachine],
+      livenessRoles: livenessRoles(functions),
+      removalPolicy,
+      ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+    });
+
     this.freshnessChecker = new FreshnessChecker(this, 'FreshnessCheck', {
       config,
       functions,
@@ -265,14 +277,11 @@ export class StarRocksBackupScheduler extends Construct {
     return fn;
   }
 
-  /** AcquireSlot and AcquireLock ask whether a holder's execution still runs before taking its lease over. */
+  /** AcquireSlot, AcquireLock and SettleOrphans ask whether a holder's execution still runs before taking its lease over. */
   private grantHolderLiveness(): void {
-    const roles = (Object.keys(FUNCTION_ACCESS) as TaskFunctionName[])
-      .filter((stem) => FUNCTION_ACCESS[stem].describesBackupExecutions)
-      .map((stem) => this.functions[stem].role);
     grantHolderLiveness(
       this,
-      roles,
+      livenessRoles(this.functions),
       this.backupDatabase,
       'A lock or slot holder is a BackupDatabase execution whose name is only known at run time; read-only, and limited to executions of that state machine.',
     );
@@ -320,6 +329,13 @@ function warnAboutStatementTimeouts(scope: Construct, config: BackupConfig, time
   }
 }
 
+/** The roles of the functions that ask whether a lease holder's execution still runs. */
+function livenessRoles(functions: Readonly<Record<TaskFunctionName, NodeFunction>>): iam.IRole[] {
+  return (Object.keys(FUNCTION_ACCESS) as TaskFunctionName[])
+    .filter((stem) => FUNCTION_ACCESS[stem].describesBackupExecutions)
+    .map((stem) => functions[stem].role);
+}
+
 function frontEndStems(): TaskFunctionName[] {
   return (Object.keys(FUNCTION_ACCESS) as TaskFunctionName[]).filter(
     (stem) => FUNCTION_ACCESS[stem].reachesFrontEnd,
@@ -328,7 +344,7 @@ function frontEndStems(): TaskFunctionName[] {
 
 /**
  * The AWS services the in-VPC functions call: Secrets Manager when a cluster has a password secret, DynamoDB
- * when one of them touches a table, Step Functions when one of them checks executions (none does today).
+ * when one of them touches a table, Step Functions when one of them checks executions (SettleOrphans does).
  */
 function frontEndServiceNeeds(config: BackupConfig): ReadonlySet<AwsServiceNeed> {
   const needs = new Set<AwsServiceNeed>();

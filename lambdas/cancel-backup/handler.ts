@@ -1,5 +1,6 @@
 import { createLogger } from '../shared/logger.ts';
 import { taskHandler } from '../shared/middleware.ts';
+import { runtimeClock } from '../shared/runtime/context.ts';
 import { locks } from '../shared/runtime/dynamo.ts';
 import { withStarRocks } from '../shared/runtime/starrocks.ts';
 import { backupDatabaseStateSchema } from '../shared/workflow-state.ts';
@@ -15,6 +16,7 @@ export const handler = taskHandler({
     cancelBackup(state, {
       starRocks: (work) => withStarRocks(state.cluster, work),
       locks: locks(),
+      clock: runtimeClock(),
       logger,
     }),
 });

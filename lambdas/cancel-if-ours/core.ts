@@ -8,7 +8,7 @@ import { isTerminalBackupState, type StarRocksClient } from '../starrocks/index.
 /** What CancelIfOurs needs. */
 export interface CancelIfOursDeps {
   readonly starRocks: <T>(work: (client: StarRocksClient) => Promise<T>) => Promise<T>;
-  readonly locks: Pick<LockStore, 'assertLockCurrent'>;
+  readonly locks: Pick<LockStore, 'renewLock'>;
   readonly logger: AppLogger;
 }
 
@@ -31,7 +31,7 @@ export async function cancelIfOurs(
   const lock = heldLock(state);
   if (!lock) return { cancelled: false, why: 'no-lock', label: null };
   try {
-    await deps.locks.assertLockCurrent(lock);
+    await deps.locks.renewLock({ ...lock, extendSeconds: state.cluster.lock.leaseSeconds });
   } catch (error) {
     if (error instanceof LeaseLostError) return { cancelled: false, why: 'lease-lost', label: null };
     throw error;

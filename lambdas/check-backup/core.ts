@@ -6,7 +6,7 @@ import { InvalidInputError } from '../shared/errors.ts';
 import { extendLeases } from '../shared/leases.ts';
 import type { AppLogger } from '../shared/logger.ts';
 import type { BackupDatabaseState, Outcome, TrackedJob } from '../shared/workflow-state.ts';
-import type { BackupJob, StarRocksClient } from '../starrocks/index.ts';
+import { type BackupJob, cancelledOutcome, type StarRocksClient } from '../starrocks/index.ts';
 
 /** What CheckBackup needs. */
 export interface CheckBackupDeps {
@@ -94,11 +94,4 @@ async function observe(
       reason: `backup job ${tracked.label} is no longer listed by SHOW BACKUP${row ? ` (replaced by ${row.snapshotName})` : ''} and SHOW SNAPSHOT reports ${snapshot?.status ?? 'nothing'}`,
     },
   };
-}
-
-/** StarRocks' own timeout ends a job with `[TIMEOUT, msg: ]`: TIMED_OUT; any other status: FAILED. */
-function cancelledOutcome(job: BackupJob): Outcome {
-  const taskErrors = job.taskErrMsg.trim();
-  const reason = taskErrors ? `${job.status.raw} ${taskErrors}` : job.status.raw;
-  return { state: job.status.code === 'TIMEOUT' ? 'TIMED_OUT' : 'FAILED', reason };
 }

@@ -6,9 +6,13 @@ import type { LockTableKey } from './keys.ts';
  * Lease primitives on one item of the locks table. A database lock and each backup slot are the same
  * thing underneath: an item with a holder, a lease expiry and a fencing token.
  *
- * Rules shared by locks and slots:
- * - `token` is incremented by every successful acquisition (free, expired, re-entrant or takeover) and
- *   never reset: items are never deleted and there is no TTL on this table.
+ * Rules shared by locks and slots (docs/locking.md has the whole rule and why):
+ * - `token` is incremented by every successful acquisition (free, re-entrant or takeover) and never reset:
+ *   items are never deleted and there is no TTL on this table.
+ * - A direct acquisition takes only a free item (no holder) or the caller's own; an item held by someone else,
+ *   expired or not, changes hands only by a takeover conditioned on the holder and token that were read, after
+ *   the caller decided the holder is gone (lock-store.ts).
+ * - A holder's writes are fenced by its token alone: expiry never makes a live holder's write fail.
  * - Release clears `holder`, `leaseExpiresAt` and `label` and keeps the token.
  * - Every write is a single conditional UpdateItem; DynamoDB (and dynalite) apply it atomically per item.
  */
@@ -33,6 +37,8 @@ export interface GrantedLease {
   readonly token: number;
   readonly leaseExpiresAt: number;
   readonly acquiredAt: number;
+  /** The item as it was before this acquisition (undefined when it did not exist). */
+  readonly previous: LeaseItem | undefined;
 }
 
 /** Where the lease primitives write. */
@@ -44,9 +50,14 @@ export interface LeaseTable {
 /** Attributes written with every acquisition besides the lease itself (kind, cluster, database, slot...). */
 export type DescriptiveAttributes = Readonly<Record<string, string | number>>;
 
-/** True when the item has no live lease at `now` (never held, released, or expired). */
-export function isFree(item: LeaseItem | undefined, now: number): boolean {
-  return item?.holder === undefined || (item.leaseExpiresAt ?? 0) <= now;
+/** True when nobody holds the item (never held, or released). An expired lease still has its holder. */
+export function isUnheld(item: LeaseItem | undefined): boolean {
+  return item?.holder === undefined;
+}
+
+/** True when the item's lease has run out at `now` (it may still have a holder). */
+export function isExpired(item: LeaseItem | undefined, now: number): boolean {
+  return (item?.leaseExpiresAt ?? 0) <= now;
 }
 
 /** True for DynamoDB's "condition not met" answer, however the SDK wrapped it. */
@@ -75,15 +86,15 @@ interface AcquireRequest {
 }
 
 /**
- * Takes the lease when it is free, expired, or already held by `holder` (re-entrant: a new token).
- * Returns undefined when someone else holds a live lease.
+ * Takes the lease when nobody holds it or `holder` already does (re-entrant: a new token). Returns undefined when
+ * someone else is recorded as holder, whether or not their lease has expired: only a takeover may move it.
  */
 export function acquireIfFreeOrOwn(
   table: LeaseTable,
   request: AcquireRequest,
 ): Promise<GrantedLease | undefined> {
   return conditionalAcquire(table, request, {
-    condition: 'attribute_not_exists(#holder) OR #lease <= :now OR #holder = :holder',
+    condition: 'attribute_not_exists(#holder) OR #holder = :holder',
     values: {},
   });
 }
@@ -115,65 +126,113 @@ async function conditionalAcquire(
     '#lease': 'leaseExpiresAt',
     '#acquiredAt': 'acquiredAt',
     '#label': 'label',
+    '#renewedAt': 'renewedAt',
   };
   const values: Record<string, unknown> = {
     ':holder': request.holder,
-    ':now': request.now,
     ':expires': request.leaseExpiresAt,
     ':one': 1,
     ...guard.values,
   };
-  const sets = ['#holder = :holder', '#lease = :expires', '#acquiredAt = :now'];
+  // The time is referenced only by the SET clause; an unused value would make DynamoDB reject the request.
+  values[':now'] = request.now;
+  const sets = ['#holder = :holder', '#lease = :expires', '#acquiredAt = :now', '#renewedAt = :now'];
   for (const [index, [name, value]] of Object.entries(request.attributes).entries()) {
     names[`#a${index}`] = name;
     values[`:a${index}`] = value;
     sets.push(`#a${index} = :a${index}`);
   }
-  let remove = ' REMOVE #label';
+  // What the previous holder wrote about its own work (its submitted label and time) never carries over.
+  const removed = ['#submittedLabel', '#submittedAt', '#labelAttempt'];
+  names['#submittedLabel'] = 'submittedLabel';
+  names['#submittedAt'] = 'submittedAt';
+  names['#labelAttempt'] = 'labelAttempt';
   if (request.label !== undefined) {
     values[':label'] = request.label;
     sets.push('#label = :label');
-    remove = '';
+  } else {
+    removed.push('#label');
   }
-  // ':now' is referenced by the SET clause even when the guard does not use it.
   try {
     const out = await table.client.send(
       new UpdateCommand({
         TableName: table.tableName,
         Key: request.key,
-        UpdateExpression: `SET ${sets.join(', ')}${remove} ADD #token :one`,
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removed.join(', ')} ADD #token :one`,
         ConditionExpression: guard.condition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
+        // ADD is atomic, so the new token is exactly the old one plus one; the old item tells a takeover whose
+        // work it inherits.
+        ReturnValues: 'ALL_OLD',
       }),
     );
-    const item = out.Attributes as LeaseItem;
-    return { token: Number(item.token), leaseExpiresAt: request.leaseExpiresAt, acquiredAt: request.now };
+    const previous = out.Attributes as LeaseItem | undefined;
+    return {
+      token: Number(previous?.token ?? 0) + 1,
+      leaseExpiresAt: request.leaseExpiresAt,
+      acquiredAt: request.now,
+      previous,
+    };
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
     throw error;
   }
 }
 
-/** Moves the lease expiry of the holder with the current token; false when the token is not current. */
+/**
+ * The fence and the renewal in one write: moves the lease expiry of the holder with the current token and sets
+ * `attributes`; returns the item as it is now, or undefined when the token is not current.
+ * Expiry is deliberately not checked: a lapsed lease nobody took over still carries the current token, and any
+ * acquisition by someone else would have changed it.
+ */
 export async function renewLease(
   table: LeaseTable,
-  request: { key: LockTableKey; holder: string; token: number; now: number; leaseExpiresAt: number },
-): Promise<boolean> {
-  return conditionalWrite(table, request.key, {
-    update: 'SET #lease = :expires, #renewedAt = :now',
-    // Expiry is deliberately not checked: a lapsed lease nobody took over still carries the current token,
-    // and any acquisition by someone else would have changed it.
-    condition: '#holder = :holder AND #token = :token',
-    names: { '#holder': 'holder', '#token': 'token', '#lease': 'leaseExpiresAt', '#renewedAt': 'renewedAt' },
-    values: {
-      ':holder': request.holder,
-      ':token': request.token,
-      ':now': request.now,
-      ':expires': request.leaseExpiresAt,
-    },
-  });
+  request: {
+    key: LockTableKey;
+    holder: string;
+    token: number;
+    now: number;
+    leaseExpiresAt: number;
+    attributes?: DescriptiveAttributes;
+  },
+): Promise<LeaseItem | undefined> {
+  const names: Record<string, string> = {
+    '#holder': 'holder',
+    '#token': 'token',
+    '#lease': 'leaseExpiresAt',
+    '#renewedAt': 'renewedAt',
+  };
+  const values: Record<string, unknown> = {
+    ':holder': request.holder,
+    ':token': request.token,
+    ':now': request.now,
+    ':expires': request.leaseExpiresAt,
+  };
+  const sets = ['#renewedAt = :now'];
+  for (const [index, [name, value]] of Object.entries(request.attributes ?? {}).entries()) {
+    names[`#a${index}`] = name;
+    values[`:a${index}`] = value;
+    sets.push(`#a${index} = :a${index}`);
+  }
+  sets.push('#lease = :expires');
+  try {
+    const out = await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: request.key,
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk) AND #holder = :holder AND #token = :token',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes as LeaseItem;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
 }
 
 /** Clears the holder and lease when `holder` still holds `token`; false otherwise (never throws on that). */
@@ -182,7 +241,8 @@ export async function releaseLease(
   request: { key: LockTableKey; holder: string; token: number; now: number },
 ): Promise<boolean> {
   return conditionalWrite(table, request.key, {
-    update: 'SET #releasedAt = :now REMOVE #holder, #lease, #label',
+    update:
+      'SET #releasedAt = :now REMOVE #holder, #lease, #label, #submittedLabel, #submittedAt, #labelAttempt',
     condition: '#holder = :holder AND #token = :token',
     names: {
       '#holder': 'holder',
@@ -190,27 +250,9 @@ export async function releaseLease(
       '#lease': 'leaseExpiresAt',
       '#label': 'label',
       '#releasedAt': 'releasedAt',
-    },
-    values: { ':holder': request.holder, ':token': request.token, ':now': request.now },
-  });
-}
-
-/**
- * The fencing check: true only when `holder` holds `token` AND the lease has not expired. Records
- * `lastCheckedAt` so the check is a write, serialised with acquisitions of the same item.
- */
-export async function checkLeaseCurrent(
-  table: LeaseTable,
-  request: { key: LockTableKey; holder: string; token: number; now: number },
-): Promise<boolean> {
-  return conditionalWrite(table, request.key, {
-    update: 'SET #lastCheckedAt = :now',
-    condition: '#holder = :holder AND #token = :token AND #lease > :now',
-    names: {
-      '#holder': 'holder',
-      '#token': 'token',
-      '#lease': 'leaseExpiresAt',
-      '#lastCheckedAt': 'lastCheckedAt',
+      '#submittedLabel': 'submittedLabel',
+      '#submittedAt': 'submittedAt',
+      '#labelAttempt': 'labelAttempt',
     },
     values: { ':holder': request.holder, ':token': request.token, ':now': request.now },
   });

@@ -14,10 +14,10 @@ import {
 } from './keys.ts';
 import {
   acquireIfFreeOrOwn,
-  checkLeaseCurrent,
   type DescriptiveAttributes,
   type GrantedLease,
-  isFree,
+  isExpired,
+  isUnheld,
   type LeaseItem,
   type LeaseTable,
   readLease,
@@ -25,6 +25,13 @@ import {
   renewLease,
   takeOver,
 } from './lease.ts';
+
+/**
+ * What is known about whether a lease holder still lives: `running` (its execution is RUNNING or waiting for a
+ * redrive), `ended` (it closed, or does not exist), or `unknown` (it is not an execution this deployment can ask
+ * about; only then does the lease expiry decide).
+ */
+export type HolderLiveness = 'running' | 'ended' | 'unknown';
 
 /** What the lock store needs from its environment. */
 export interface LockStoreDeps {
@@ -34,21 +41,54 @@ export interface LockStoreDeps {
   readonly tableName: string;
   readonly clock: Clock;
   /**
-   * Whether the execution `holder` is still running. Asked only about a holder whose lease has not expired;
-   * false lets us take its lock or slot over. Deployed it calls DescribeExecution; locally the runner answers.
+   * Whether the execution `holder` still runs. Asked about every holder other than the caller before its lease is
+   * taken: DescribeExecution deployed; locally the runner's registry answers.
    */
-  readonly isHolderAlive: (holder: string) => Promise<boolean>;
+  readonly livenessOf: (holder: string) => Promise<HolderLiveness>;
   readonly logger?: AppLogger;
+}
+
+/**
+ * Who a lease belongs to and what it was taken for: written with every acquisition, so whoever takes an ended
+ * holder's lease over knows which backup attempt (and which StarRocks job) it inherits.
+ */
+export interface LeasePurpose {
+  /** The run (nightly execution) the holder belongs to. */
+  readonly runId: string;
+  readonly schedule: string;
+  /** The slot's scheduled time, ISO 8601 UTC. */
+  readonly scheduledTime: string;
+  /** The database the holder works on (for a slot: the database whose lock it takes next). */
+  readonly database: string;
+  /** The label the holder plans (a backup) or reads (a restore drill). */
+  readonly label: string;
+}
+
+/** What an ended holder left on a lease it held: its purpose and, once it submitted, its job. */
+export interface InheritedLease {
+  readonly holder: string;
+  readonly token: number;
+  readonly runId?: string | undefined;
+  readonly schedule?: string | undefined;
+  readonly scheduledTime?: string | undefined;
+  readonly database?: string | undefined;
+  /** The label it planned (a backup) or read (a restore drill). */
+  readonly label?: string | undefined;
+  /** The label of the job it submitted (the planned label or an attempt of it), once it recorded one. */
+  readonly submittedLabel?: string | undefined;
+  readonly labelAttempt?: number | undefined;
+  /** Epoch ms on its clock when it submitted that job. */
+  readonly submittedAt?: number | undefined;
 }
 
 /** A lock or slot just granted. */
 export interface AcquiredLease {
-  /** Fencing token: pass it to renew, release and assert. It grows on every acquisition. */
+  /** Fencing token: pass it to renew and release. It grows on every acquisition. */
   readonly token: number;
   /** Epoch ms. */
   readonly leaseExpiresAt: number;
-  /** The holder whose ended execution we took the lease from, or null. */
-  readonly takenOverFrom: string | null;
+  /** The ended holder we took the lease from, with what it left; null when the lease was free or ours. */
+  readonly takenOver: InheritedLease | null;
 }
 
 /** A backup slot just granted. */
@@ -118,26 +158,34 @@ export interface LockStore {
     holder: string;
     leaseSeconds: number;
     label?: string | undefined;
+    purpose?: LeasePurpose | undefined;
   }): Promise<AcquiredLease>;
   /**
-   * Extends the lease to now + `extendSeconds` (the next Wait plus the margin). Succeeds while the token is
-   * current, even if the lease lapsed meanwhile and nobody took it.
+   * The fence of every step that acts on StarRocks or the catalog, and the renewal: passes while `holder` holds
+   * `token` (even if the lease lapsed meanwhile: nobody else can have taken it without changing the token) and
+   * extends the lease to now + `extendSeconds`.
    * @returns the new lease expiry (epoch ms).
    * @throws LeaseLostError when `holder`/`token` no longer hold the lock.
    */
   renewLock(request: HeldLock & { extendSeconds: number }): Promise<number>;
+  /**
+   * Notes on the lock, fenced like `renewLock`, the job its holder is about to submit, so that whoever inherits the
+   * lock from an ended holder finds that job (and a retried submit finds its own submission time).
+   * @returns what the lock said before about a submission of this holder (its label, attempt and time), if any.
+   * @throws LeaseLostError when `holder`/`token` no longer hold the lock.
+   */
+  noteSubmission(
+    request: HeldLock & { label: string; labelAttempt: number; submittedAt: number; extendSeconds: number },
+  ): Promise<{ label: string; labelAttempt: number; submittedAt: number } | undefined>;
+  /** What a held lock says about the holder's submission (label, attempt, time); undefined before one. */
+  readSubmission(
+    request: HeldLock,
+  ): Promise<{ label: string; labelAttempt: number; submittedAt: number } | undefined>;
   /** Frees the lock. Returns false (never throws) when it is not ours: released twice, or taken over. */
   releaseLock(request: HeldLock): Promise<boolean>;
   /**
-   * Fencing check before acting on StarRocks or the catalog: passes only while `holder` holds `token` and the
-   * lease has not expired (an expired lease may be taken at any moment without asking us, so it protects nothing;
-   * a holder whose lease lapsed but whose token is still current can `renewLock` first).
-   * @throws LeaseLostError otherwise.
-   */
-  assertLockCurrent(request: HeldLock): Promise<void>;
-  /**
    * Takes one of the `capacity` backup slots of `cluster` (slots 0..capacity-1; a slot the holder already has is
-   * returned again with a new token). Dead or expired holders' slots are taken over.
+   * returned again with a new token). Slots of ended holders are taken over.
    * @throws SlotUnavailableError when every slot is held by a live holder.
    */
   acquireSlot(request: {
@@ -145,16 +193,27 @@ export interface LockStore {
     capacity: number;
     holder: string;
     leaseSeconds: number;
+    purpose?: LeasePurpose | undefined;
   }): Promise<AcquiredSlot>;
-  /** Like `renewLock`, for a slot. @throws LeaseLostError */
-  renewSlot(request: HeldSlot & { extendSeconds: number }): Promise<number>;
+  /** Like `renewLock`, for a slot; `database` records which database's lock the slot's holder works under. @throws LeaseLostError */
+  renewSlot(request: HeldSlot & { extendSeconds: number; database?: string }): Promise<number>;
   /** Like `releaseLock`, for a slot: false when not ours. */
   releaseSlot(request: HeldSlot): Promise<boolean>;
-  /** Like `assertLockCurrent`, for a slot. @throws LeaseLostError */
-  assertSlotCurrent(request: HeldSlot): Promise<void>;
+  /**
+   * Takes the lock of `cluster#database` from `holder` only if `holder` still holds it and has ended (the same
+   * liveness rule as an acquisition), for the one who settles what that holder left. Null when `holder` no longer
+   * holds it, or still runs.
+   */
+  takeOverFrom(request: {
+    cluster: string;
+    database: string;
+    from: string;
+    holder: string;
+    leaseSeconds: number;
+  }): Promise<AcquiredLease | null>;
   /** Every lock and slot item of the cluster, held or not (for the CLI and tests). */
   inspectLocks(cluster: string): Promise<ClusterLocks>;
-  /** Only the locks and slots held by a live lease right now. */
+  /** The locks and slots that have a holder (a lapsed lease keeps its holder until someone takes it over). */
   listHeld(cluster: string): Promise<ClusterLocks>;
 }
 
@@ -171,7 +230,17 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
 
   type Attempt = { granted: AcquiredLease } | { heldBy: LeaseItem };
 
-  /** One lease item: free/expired/own → take; held → liveness → takeover or report the holder. */
+  /**
+   * May `current` (held by someone else) be taken over now? Only when its holder has ended, or when nobody can
+   * tell whether it runs and its lease has lapsed. A running holder keeps its lease, lapsed or not.
+   */
+  async function mayTakeOver(current: LeaseItem): Promise<boolean> {
+    const liveness = await deps.livenessOf(current.holder as string);
+    if (liveness === 'ended') return true;
+    return liveness === 'unknown' && isExpired(current, deps.clock.now());
+  }
+
+  /** One lease item: free or own → take; held → liveness → takeover or report the holder. */
   async function acquireOne(
     key: LockTableKey,
     request: {
@@ -195,58 +264,44 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
       if (direct) return { granted: toAcquired(direct, null) };
 
       const current = await readLease(table, key);
-      const now = deps.clock.now();
-      if (current === undefined || isFree(current, now) || current.holder === request.holder) continue;
+      if (current === undefined || isUnheld(current) || current.holder === request.holder) continue;
       lastSeen = current;
-      const holder = current.holder as string;
-      if (await deps.isHolderAlive(holder)) return { heldBy: current };
+      if (!(await mayTakeOver(current))) return { heldBy: current };
 
+      const holder = current.holder as string;
       const taken = await takeOver(table, grant(deps.clock.now()), { holder, token: Number(current.token) });
       if (taken) {
         logger.info('took over a lease whose holder has ended', { key: `${key.pk}/${key.sk}`, from: holder });
-        return { granted: toAcquired(taken, holder) };
+        return { granted: toAcquired(taken, taken.previous ?? current) };
       }
     }
     if (lastSeen === undefined) lastSeen = await readLease(table, key);
     return { heldBy: lastSeen ?? { ...key } };
   }
 
-  function toAcquired(lease: GrantedLease, from: string | null): AcquiredLease {
-    return { token: lease.token, leaseExpiresAt: lease.leaseExpiresAt, takenOverFrom: from };
+  function toAcquired(lease: GrantedLease, from: LeaseItem | null): AcquiredLease {
+    return { token: lease.token, leaseExpiresAt: lease.leaseExpiresAt, takenOver: inherited(from) };
   }
 
   async function renew(
     key: LockTableKey,
     what: string,
-    request: { holder: string; token: number; extendSeconds: number },
-  ) {
+    request: { holder: string; token: number; extendSeconds: number; attributes?: DescriptiveAttributes },
+  ): Promise<{ leaseExpiresAt: number; item: LeaseItem }> {
     assertPositive('extendSeconds', request.extendSeconds);
     const now = deps.clock.now();
     const leaseExpiresAt = now + request.extendSeconds * 1000;
-    const renewed = await renewLease(table, {
+    const item = await renewLease(table, {
       key,
       holder: request.holder,
       token: request.token,
       now,
       leaseExpiresAt,
+      ...(request.attributes ? { attributes: request.attributes } : {}),
     });
-    if (!renewed)
+    if (!item)
       throw new LeaseLostError(`${what} is no longer held by ${request.holder} with token ${request.token}`);
-    return leaseExpiresAt;
-  }
-
-  async function assertCurrent(key: LockTableKey, what: string, request: { holder: string; token: number }) {
-    const current = await checkLeaseCurrent(table, {
-      key,
-      holder: request.holder,
-      token: request.token,
-      now: deps.clock.now(),
-    });
-    if (!current) {
-      throw new LeaseLostError(
-        `${what} is no longer held by ${request.holder} with token ${request.token} (or its lease expired)`,
-      );
-    }
+    return { leaseExpiresAt, item };
   }
 
   async function queryCluster(cluster: string, sortKeyPrefix?: string): Promise<LeaseItem[]> {
@@ -275,7 +330,7 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
         token: Number(item.token ?? 0),
         leaseExpiresAt: item.leaseExpiresAt ?? null,
         acquiredAt: item.acquiredAt ?? null,
-        expired: item.holder !== undefined && (item.leaseExpiresAt ?? 0) <= now,
+        expired: item.holder !== undefined && isExpired(item, now),
       };
       if (parsed.kind === 'lock') {
         locks.push({ kind: 'lock', database: parsed.database, label: item.label ?? null, ...common });
@@ -286,14 +341,25 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
     return { locks, slots };
   }
 
+  function submissionOf(
+    item: LeaseItem | undefined,
+  ): { label: string; labelAttempt: number; submittedAt: number } | undefined {
+    if (typeof item?.submittedAt !== 'number' || typeof item.submittedLabel !== 'string') return undefined;
+    return {
+      label: item.submittedLabel,
+      labelAttempt: Number(item.labelAttempt ?? 1),
+      submittedAt: item.submittedAt,
+    };
+  }
+
   return {
-    async acquireLock({ cluster, database, holder, leaseSeconds, label }) {
+    async acquireLock({ cluster, database, holder, leaseSeconds, label, purpose }) {
       assertPositive('leaseSeconds', leaseSeconds);
       const outcome = await acquireOne(databaseLockKey(cluster, database), {
         holder,
         leaseSeconds,
         label,
-        attributes: { kind: 'lock', cluster, database },
+        attributes: { kind: 'lock', cluster, database, ...purposeAttributes(purpose) },
       });
       if ('granted' in outcome) return outcome.granted;
       const heldBy = outcome.heldBy.holder ?? 'unknown';
@@ -305,12 +371,40 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
       );
     },
 
-    renewLock({ cluster, database, holder, token, extendSeconds }) {
-      return renew(databaseLockKey(cluster, database), `lock ${cluster}/${database}`, {
+    async renewLock({ cluster, database, holder, token, extendSeconds }) {
+      const renewed = await renew(databaseLockKey(cluster, database), `lock ${cluster}/${database}`, {
         holder,
         token,
         extendSeconds,
       });
+      return renewed.leaseExpiresAt;
+    },
+
+    async noteSubmission({
+      cluster,
+      database,
+      holder,
+      token,
+      label,
+      labelAttempt,
+      submittedAt,
+      extendSeconds,
+    }) {
+      const key = databaseLockKey(cluster, database);
+      const before = submissionOf(await readLease(table, key));
+      await renew(key, `lock ${cluster}/${database}`, {
+        holder,
+        token,
+        extendSeconds,
+        attributes: { submittedLabel: label, labelAttempt, submittedAt },
+      });
+      return before;
+    },
+
+    async readSubmission({ cluster, database, holder, token }) {
+      const item = await readLease(table, databaseLockKey(cluster, database));
+      if (item?.holder !== holder || Number(item.token) !== token) return undefined;
+      return submissionOf(item);
     },
 
     releaseLock({ cluster, database, holder, token }) {
@@ -322,14 +416,7 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
       });
     },
 
-    assertLockCurrent({ cluster, database, holder, token }) {
-      return assertCurrent(databaseLockKey(cluster, database), `lock ${cluster}/${database}`, {
-        holder,
-        token,
-      });
-    },
-
-    async acquireSlot({ cluster, capacity, holder, leaseSeconds }) {
+    async acquireSlot({ cluster, capacity, holder, leaseSeconds, purpose }) {
       if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_SLOTS) {
         throw new RangeError(`capacity must be an integer from 1 to ${MAX_SLOTS}, got ${capacity}`);
       }
@@ -339,26 +426,24 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
         const parsed = parseSortKey(item.sk);
         if (parsed.kind === 'slot' && parsed.slot < capacity) stored.set(parsed.slot, item);
       }
-      const now = deps.clock.now();
       const grantSlot = (slot: number, lease: AcquiredLease): AcquiredSlot => ({ slot, ...lease });
+      const attributes = (slot: number) => ({ kind: 'slot', cluster, slot, ...purposeAttributes(purpose) });
 
       // Our own slot first (re-entrancy), then free ones starting at a holder-specific offset so that
       // concurrent acquirers spread over the slots instead of all racing for slot 0.
       const offset = spreadOffset(holder, capacity);
       const order = Array.from({ length: capacity }, (_, i) => (i + offset) % capacity);
       const own = order.filter((slot) => stored.get(slot)?.holder === holder);
-      const free = order.filter(
-        (slot) => stored.get(slot)?.holder !== holder && isFree(stored.get(slot), now),
-      );
+      const free = order.filter((slot) => stored.get(slot)?.holder !== holder && isUnheld(stored.get(slot)));
       for (const slot of [...own, ...free]) {
-        const key = slotKey(cluster, slot);
+        const now = deps.clock.now();
         const granted = await acquireIfFreeOrOwn(table, {
-          key,
+          key: slotKey(cluster, slot),
           holder,
-          now: deps.clock.now(),
-          leaseExpiresAt: deps.clock.now() + leaseSeconds * 1000,
+          now,
+          leaseExpiresAt: now + leaseSeconds * 1000,
           label: undefined,
-          attributes: { kind: 'slot', cluster, slot },
+          attributes: attributes(slot),
         });
         if (granted) return grantSlot(slot, toAcquired(granted, null));
       }
@@ -370,7 +455,7 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
           holder,
           leaseSeconds,
           label: undefined,
-          attributes: { kind: 'slot', cluster, slot },
+          attributes: attributes(slot),
         });
         if ('granted' in outcome) return grantSlot(slot, outcome.granted);
       }
@@ -379,27 +464,80 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
       );
     },
 
-    renewSlot({ cluster, slot, holder, token, extendSeconds }) {
-      return renew(slotKey(cluster, slot), `slot ${slot} of ${cluster}`, { holder, token, extendSeconds });
+    async renewSlot({ cluster, slot, holder, token, extendSeconds, database }) {
+      const renewed = await renew(slotKey(cluster, slot), `slot ${slot} of ${cluster}`, {
+        holder,
+        token,
+        extendSeconds,
+        ...(database === undefined ? {} : { attributes: { database } }),
+      });
+      return renewed.leaseExpiresAt;
     },
 
     releaseSlot({ cluster, slot, holder, token }) {
       return releaseLease(table, { key: slotKey(cluster, slot), holder, token, now: deps.clock.now() });
     },
 
-    assertSlotCurrent({ cluster, slot, holder, token }) {
-      return assertCurrent(slotKey(cluster, slot), `slot ${slot} of ${cluster}`, { holder, token });
+    async takeOverFrom({ cluster, database, from, holder, leaseSeconds }) {
+      assertPositive('leaseSeconds', leaseSeconds);
+      const key = databaseLockKey(cluster, database);
+      const current = await readLease(table, key);
+      if (current?.holder !== from || !(await mayTakeOver(current))) return null;
+      const now = deps.clock.now();
+      const taken = await takeOver(
+        table,
+        {
+          key,
+          holder,
+          now,
+          leaseExpiresAt: now + leaseSeconds * 1000,
+          label: typeof current.label === 'string' ? current.label : undefined,
+          attributes: { kind: 'lock', cluster, database },
+        },
+        { holder: from, token: Number(current.token) },
+      );
+      return taken ? toAcquired(taken, taken.previous ?? current) : null;
     },
 
     inspectLocks,
 
     async listHeld(cluster) {
       const all = await inspectLocks(cluster);
-      const held = <T extends { holder: string | null; expired: boolean }>(r: T) =>
-        r.holder !== null && !r.expired;
+      const held = <T extends { holder: string | null }>(record: T) => record.holder !== null;
       return { locks: all.locks.filter(held), slots: all.slots.filter(held) };
     },
   };
+}
+
+/** The purpose as item attributes (only the fields given). */
+function purposeAttributes(purpose: LeasePurpose | undefined): DescriptiveAttributes {
+  if (purpose === undefined) return {};
+  return {
+    runId: purpose.runId,
+    schedule: purpose.schedule,
+    scheduledTime: purpose.scheduledTime,
+    database: purpose.database,
+    plannedLabel: purpose.label,
+  };
+}
+
+/** What an ended holder left on an item, as the taker inherits it. */
+function inherited(item: LeaseItem | null): InheritedLease | null {
+  if (item === null || typeof item.holder !== 'string') return null;
+  const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
+  const number = (name: string) => (typeof item[name] === 'number' ? (item[name] as number) : undefined);
+  const fields: Record<string, string | number | undefined> = {
+    runId: text('runId'),
+    schedule: text('schedule'),
+    scheduledTime: text('scheduledTime'),
+    database: text('database'),
+    label: text('plannedLabel') ?? text('label'),
+    submittedLabel: text('submittedLabel'),
+    labelAttempt: number('labelAttempt'),
+    submittedAt: number('submittedAt'),
+  };
+  const present = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  return { holder: item.holder, token: Number(item.token ?? 0), ...present } as InheritedLease;
 }
 
 function assertPositive(name: string, seconds: number): void {

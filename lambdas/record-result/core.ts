@@ -9,7 +9,7 @@ import { decideOutcome } from './decide-outcome.ts';
 /** What RecordResult needs. */
 export interface RecordResultDeps {
   readonly catalog: Pick<CatalogStore, 'recordAttempt'>;
-  readonly locks: Pick<LockStore, 'assertLockCurrent'>;
+  readonly locks: Pick<LockStore, 'renewLock'>;
   readonly clock: Clock;
   /** Publishes the outcome as CloudWatch metrics (deployed); absent locally. */
   readonly emitOutcome?:
@@ -26,7 +26,8 @@ export interface RecordedResult {
 
 /**
  * Writes this attempt's one terminal catalog item (idempotent: a retried write leaves one item). Fenced by the
- * lock token: an execution that lost its lease records nothing, because the new holder owns the outcome.
+ * lock token (not its expiry): an execution whose lock was taken over records nothing, because the new holder
+ * owns the outcome.
  */
 export async function recordResult(
   state: BackupDatabaseState,
@@ -34,7 +35,8 @@ export async function recordResult(
 ): Promise<RecordedResult> {
   const outcome = decideOutcome(state);
   const lock = heldLock(state);
-  if (lock && outcome.state !== 'SKIPPED') await deps.locks.assertLockCurrent(lock);
+  if (lock && outcome.state !== 'SKIPPED')
+    await deps.locks.renewLock({ ...lock, extendSeconds: state.cluster.lock.leaseSeconds });
 
   const now = deps.clock.now();
   const job = state.job;

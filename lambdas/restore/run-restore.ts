@@ -41,13 +41,7 @@ export type LocalRestoreClient = RestoreClient & CheckClient & Pick<FullStarRock
 export interface RestoreRunDeps {
   readonly locks: Pick<
     LockStore,
-    | 'acquireSlot'
-    | 'acquireLock'
-    | 'assertLockCurrent'
-    | 'renewLock'
-    | 'renewSlot'
-    | 'releaseLock'
-    | 'releaseSlot'
+    'acquireSlot' | 'acquireLock' | 'renewLock' | 'renewSlot' | 'releaseLock' | 'releaseSlot'
   >;
   /** Runs `work` over one connection to the FE. */
   readonly starRocks: <T>(work: (client: LocalRestoreClient) => Promise<T>) => Promise<T>;
@@ -161,7 +155,7 @@ async function restoreUnderLeases(
 ): Promise<RestoreRunResult> {
   const { plan, timing } = request;
   const now = () => deps.clock.now();
-  await deps.locks.assertLockCurrent(leases.lock);
+  await deps.locks.renewLock({ ...leases.lock, extendSeconds: request.leaseSeconds });
   const job = await deps.starRocks(async (client) => {
     // Checked under the lock, so no other restore of ours can create it in between.
     if ((await client.showDatabases()).includes(plan.targetDatabase)) {

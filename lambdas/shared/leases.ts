@@ -1,4 +1,4 @@
-import type { HeldLock, HeldSlot, LockStore } from '../lock/index.ts';
+import type { HeldLock, HeldSlot, LeasePurpose, LockStore } from '../lock/index.ts';
 import { InvalidInputError } from './errors.ts';
 import type { BackupDatabaseState } from './workflow-state.ts';
 
@@ -21,6 +21,20 @@ export function heldLockOn(state: LeaseHoldingState, database: string): HeldLock
     database,
     holder: state.execution.id,
     token: state.lock.token,
+  };
+}
+
+/**
+ * What this execution takes its leases for (its run, slot, database and planned label), written on them so that
+ * whoever inherits them from an ended execution knows what to settle.
+ */
+export function leasePurpose(state: BackupDatabaseState): LeasePurpose {
+  return {
+    runId: state.runId,
+    schedule: state.schedule,
+    scheduledTime: state.scheduledTime,
+    database: state.database,
+    label: state.label,
   };
 }
 
@@ -59,8 +73,10 @@ export function requireLeases(state: BackupDatabaseState): { lock: HeldLock; slo
 }
 
 /**
- * Renews the lock, then the slot, each to `extendSeconds` from now; a lost lease throws LeaseLostError, which stops
- * the execution from acting on StarRocks again.
+ * The fence of every step that acts on StarRocks or the catalog, and the renewal that keeps a live holder's leases
+ * from lapsing: renews the lock, then the slot, each to `extendSeconds` from now. A lost lease throws
+ * LeaseLostError, which stops the execution from acting on StarRocks again. Only the token is checked: a live
+ * holder whose lease lapsed still holds it (docs/locking.md).
  */
 export async function renewLeases(
   locks: Pick<LockStore, 'renewLock' | 'renewSlot'>,
@@ -72,8 +88,9 @@ export async function renewLeases(
 }
 
 /**
- * Extends both leases of a BackupDatabase execution so they outlive the coming Wait plus the configured margin
- * (`lock.leaseSeconds`); a lost lease throws LeaseLostError.
+ * Extends both leases of a BackupDatabase execution so they outlive the coming Wait (0 before a step that does not
+ * wait) plus the configured margin (`lock.leaseSeconds`, which covers the longest step and retry delay); a lost
+ * lease throws LeaseLostError.
  */
 export async function extendLeases(
   locks: Pick<LockStore, 'renewLock' | 'renewSlot'>,

@@ -16,17 +16,58 @@ export const executionRefSchema = z.looseObject({
   startTime: z.string().optional(),
 });
 
+/** What an ended holder left on a lock or slot this execution took over (lambdas/lock `InheritedLease`). */
+export const inheritedLeaseSchema = z.looseObject({
+  holder: z.string().min(1),
+  token: z.number().int().nonnegative(),
+  runId: z.string().optional(),
+  schedule: z.string().optional(),
+  scheduledTime: z.string().optional(),
+  database: z.string().optional(),
+  label: z.string().optional(),
+  submittedLabel: z.string().optional(),
+  labelAttempt: z.number().int().positive().optional(),
+  submittedAt: z.number().optional(),
+});
+
 /** `$.slot`: the cluster slot this execution holds. */
 export const slotLeaseSchema = z.looseObject({
   slot: z.number().int().nonnegative(),
   token: z.number().int().positive(),
   leaseExpiresAt: z.number(),
+  takenOver: inheritedLeaseSchema.nullable().optional(),
 });
 
 /** `$.lock`: the database lock this execution holds. */
 export const lockLeaseSchema = z.looseObject({
   token: z.number().int().positive(),
   leaseExpiresAt: z.number(),
+  takenOver: inheritedLeaseSchema.nullable().optional(),
+});
+
+/** One settled orphan that needs its failure alerted: the input NotifyFailure reads for it. */
+export const orphanAlertSchema = z.looseObject({
+  runId: z.string().min(1),
+  schedule: z.string().min(1),
+  scheduledTime: z.string().min(1),
+  database: z.string().min(1),
+  label: z.string().min(1),
+  execution: z.looseObject({ id: z.string().min(1), name: z.string().min(1) }),
+  record: z.looseObject({ state: z.enum(TERMINAL_STATES), reason: z.string().nullable() }),
+});
+
+/** `$.orphans`: what SettleOrphans did about the work of ended holders this execution inherited. */
+export const settledOrphansSchema = z.looseObject({
+  settled: z.array(
+    z.looseObject({
+      holder: z.string(),
+      database: z.string(),
+      action: z.enum(['adopt', 'cancelled', 'recorded', 'nothing']),
+      label: z.string().nullable(),
+      state: z.enum(TERMINAL_STATES).nullable(),
+    }),
+  ),
+  alerts: z.array(orphanAlertSchema),
 });
 
 /** A decided terminal outcome, before it is written to the catalog. */
@@ -119,6 +160,7 @@ export const backupDatabaseStateSchema = z.looseObject({
   error: caughtErrorSchema.optional(),
   record: z.looseObject({ state: z.enum(TERMINAL_STATES), reason: z.string().nullable() }).optional(),
   recordError: caughtErrorSchema.optional(),
+  orphans: settledOrphansSchema.optional(),
 });
 
 /** The BackupDatabase state as the cores see it. */
@@ -131,6 +173,10 @@ export type Verification = z.output<typeof verificationSchema>;
 export type Outcome = z.output<typeof outcomeSchema>;
 /** A caught error. */
 export type CaughtError = z.output<typeof caughtErrorSchema>;
+/** `$.orphans`. */
+export type SettledOrphans = z.output<typeof settledOrphansSchema>;
+/** One settled orphan's alert. */
+export type OrphanAlert = z.output<typeof orphanAlertSchema>;
 
 /**
  * The message of a caught error. Lambda's Cause is JSON (`errorType`, `errorMessage`, `trace`); a Fail state's

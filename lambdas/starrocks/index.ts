@@ -37,6 +37,7 @@ export {
   quoteIdentifier,
   quoteStringLiteral,
 } from './identifiers.ts';
+export { cancelledOutcome } from './job-outcome.ts';
 export {
   BACKUP_JOB_STATES,
   type BackupJob,
@@ -85,9 +86,12 @@ export {
   buildSnapshotLabel,
   executionNameFor,
   formatSlotTimeUtc,
+  MAX_LABEL_ATTEMPTS,
   SNAPSHOT_LABEL_PATTERN,
   sanitiseNamePart,
+  slotLabels,
 } from './snapshot-label.ts';
+export { proveSnapshot, type SnapshotProof } from './snapshot-proof.ts';
 export {
   assertBackupInput,
   assertRestoreInput,

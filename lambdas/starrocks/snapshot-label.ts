@@ -132,3 +132,13 @@ export function executionNameFor(slot: BackupSlot): string {
   }
   return name;
 }
+
+/** How many labels one slot may try (each leftover `__ss_<label>` of an interrupted upload costs one). */
+export const MAX_LABEL_ATTEMPTS = 5;
+
+/** Every label one slot may use, attempt 1 first: a job carrying one of them belongs to the slot. */
+export function slotLabels(slot: Omit<BackupSlot, 'attempt'>): string[] {
+  return Array.from({ length: MAX_LABEL_ATTEMPTS }, (_, index) =>
+    buildSnapshotLabel({ ...slot, attempt: index + 1 }),
+  );
+}

@@ -4,33 +4,45 @@ import { nextCheckSeconds } from '../poll/next-check.ts';
 import type { Clock } from '../shared/clock.ts';
 import { backupTimeoutPropertySeconds } from '../shared/config/index.ts';
 import { EmptyDatabaseError, SnapshotLabelExistsError } from '../shared/errors.ts';
-import { extendLeases, requireLeases } from '../shared/leases.ts';
+import { extendLeases, renewLeases, requireLeases } from '../shared/leases.ts';
 import type { AppLogger } from '../shared/logger.ts';
 import type { BackupDatabaseState, TrackedJob } from '../shared/workflow-state.ts';
 import {
   type BackupJob,
-  buildSnapshotLabel,
   capabilitiesOf,
   isTerminalBackupState,
+  MAX_LABEL_ATTEMPTS,
   type StarRocksClient,
+  slotLabels,
 } from '../starrocks/index.ts';
 
-/** How many labels one slot may try before giving up (each leftover `__ss_<label>` costs one). */
-export const MAX_LABEL_ATTEMPTS = 5;
 /** How many earlier durations feed the poll policy's estimate. */
 const HISTORY_DEPTH = 7;
 
 /** What SubmitBackup needs. */
 export interface SubmitBackupDeps {
   readonly starRocks: <T>(work: (client: StarRocksClient) => Promise<T>) => Promise<T>;
-  readonly locks: Pick<LockStore, 'assertLockCurrent' | 'renewLock' | 'renewSlot'>;
+  readonly locks: Pick<LockStore, 'renewLock' | 'renewSlot' | 'noteSubmission' | 'readSubmission'>;
   readonly catalog: Pick<CatalogStore, 'listAttemptsAt' | 'recentDurations'>;
   readonly clock: Clock;
   readonly logger: AppLogger;
 }
 
+/** What this execution submitted earlier (a retried SubmitBackup), as its lock records it. */
+interface OwnSubmission {
+  readonly label: string;
+  readonly labelAttempt: number;
+  readonly submittedAt: number;
+}
+
 type Decision =
-  | { readonly kind: 'submitted'; readonly label: string; readonly attempt: number }
+  | {
+      readonly kind: 'submitted';
+      readonly label: string;
+      readonly attempt: number;
+      readonly submittedAt: number;
+      readonly job?: BackupJob;
+    }
   | {
       readonly kind: 'adopted-job';
       readonly label: string;
@@ -43,33 +55,37 @@ type Decision =
  * Adopts what this slot already produced, or submits BACKUP SNAPSHOT: a good snapshot in the catalog or in
  * the repository, or our label still running in SHOW BACKUP, is adopted and never resubmitted; a label
  * StarRocks says exists (a leftover from an interrupted upload) moves to the next attempt suffix.
- * Acts only while our lock token is current.
+ * Acts only while this execution still holds both leases (fenced by their tokens, renewed on entry and again
+ * right before BACKUP, where the lock also records the label and time being submitted: a retry after a lost
+ * answer finds its own job and keeps its submission time, and whoever inherits the lock finds the job).
  */
 export async function submitBackup(state: BackupDatabaseState, deps: SubmitBackupDeps): Promise<TrackedJob> {
-  const { lock } = requireLeases(state);
-  await deps.locks.assertLockCurrent(lock);
+  const leases = requireLeases(state);
+  await renewLeases(deps.locks, leases, state.cluster.lock.leaseSeconds);
+  const own = await deps.locks.readSubmission(leases.lock);
 
   const decision =
     (await adoptFromCatalog(state, deps)) ??
-    (await deps.starRocks((client) => adoptOrSubmit(state, client, deps)));
+    (await deps.starRocks((client) => adoptOrSubmit(state, client, own, deps)));
   const now = deps.clock.now();
   const historySeconds = await deps.catalog.recentDurations({
     cluster: state.cluster.name,
     database: state.database,
     limit: HISTORY_DEPTH,
   });
-  const running =
-    decision.kind === 'submitted' ||
-    (decision.kind === 'adopted-job' && !isTerminalBackupState(decision.job.state));
-  const adoptedJob = decision.kind === 'adopted-job' ? decision.job : undefined;
+  const seenJob = decision.kind === 'adopted-snapshot' ? undefined : decision.job;
+  const running = decision.kind !== 'adopted-snapshot' && (!seenJob || !isTerminalBackupState(seenJob.state));
+  const adoptedJob = seenJob;
+  // A job of someone else's adopted: its start is unknown to our clock, so the deadline counts from now. Our own
+  // earlier submission keeps its time, so its duration and deadline stay true.
+  const submittedAt = decision.kind === 'submitted' ? decision.submittedAt : now;
   const job: TrackedJob = {
     label: decision.label,
     labelAttempt: decision.attempt,
     phase: running ? 'running' : 'finished',
     origin: decision.kind,
-    // An adopted job's own start is unknown to our clock; the deadline counts from when we adopted it.
-    submittedAt: now,
-    deadlineAt: now + state.cluster.timeoutSeconds * 1000,
+    submittedAt,
+    deadlineAt: submittedAt + state.cluster.timeoutSeconds * 1000,
     checkedAt: now,
     starRocksState: adoptedJob?.state ?? null,
     starRocksJobId: adoptedJob?.jobId ?? null,
@@ -107,14 +123,25 @@ async function adoptFromCatalog(
 async function adoptOrSubmit(
   state: BackupDatabaseState,
   client: StarRocksClient,
+  own: OwnSubmission | undefined,
   deps: SubmitBackupDeps,
 ): Promise<Decision> {
-  const labels = slotLabels(state);
+  const labels = labelsOfSlot(state);
   const version = await client.currentVersion();
 
   const latest = await client.showBackup(state.database);
   const latestAttempt = latest ? labels.indexOf(latest.snapshotName) + 1 : 0;
   if (latest && latestAttempt > 0 && latest.state !== 'CANCELLED') {
+    if (own?.label === latest.snapshotName) {
+      // Our own submission, whose answer was lost (a Lambda or statement timeout after BACKUP was accepted).
+      return {
+        kind: 'submitted',
+        label: latest.snapshotName,
+        attempt: latestAttempt,
+        submittedAt: own.submittedAt,
+        job: latest,
+      };
+    }
     return { kind: 'adopted-job', label: latest.snapshotName, attempt: latestAttempt, job: latest };
   }
 
@@ -139,6 +166,19 @@ async function adoptOrSubmit(
     attempt += 1
   ) {
     const label = labels[attempt - 1] as string;
+    const submittedAt = deps.clock.now();
+    // The last fence before BACKUP, for both leases; the lock keeps what is submitted, for a retry or an heir.
+    await deps.locks.noteSubmission({
+      ...requireLeases(state).lock,
+      label,
+      labelAttempt: attempt,
+      submittedAt,
+      extendSeconds: state.cluster.lock.leaseSeconds,
+    });
+    await deps.locks.renewSlot({
+      ...requireLeases(state).slot,
+      extendSeconds: state.cluster.lock.leaseSeconds,
+    });
     try {
       await client.submitBackup({
         database: state.database,
@@ -149,7 +189,7 @@ async function adoptOrSubmit(
         version,
         ...(tables === undefined ? {} : { tables }),
       });
-      return { kind: 'submitted', label, attempt };
+      return { kind: 'submitted', label, attempt, submittedAt };
     } catch (error) {
       if (!(error instanceof SnapshotLabelExistsError)) throw error;
       deps.logger.warn('label already used in the repository; trying the next attempt', { label, attempt });
@@ -179,20 +219,16 @@ async function olapTablesIfMixed(
   return olap;
 }
 
-function slotLabels(state: BackupDatabaseState): string[] {
-  const scheduledTime = new Date(state.scheduledTime);
-  return Array.from({ length: MAX_LABEL_ATTEMPTS }, (_, index) =>
-    buildSnapshotLabel({
-      cluster: state.cluster.name,
-      schedule: state.schedule,
-      database: state.database,
-      scheduledTime,
-      attempt: index + 1,
-    }),
-  );
+function labelsOfSlot(state: BackupDatabaseState): string[] {
+  return slotLabels({
+    cluster: state.cluster.name,
+    schedule: state.schedule,
+    database: state.database,
+    scheduledTime: new Date(state.scheduledTime),
+  });
 }
 
 function attemptOfLabel(state: BackupDatabaseState, label: string): number {
-  const attempt = slotLabels(state).indexOf(label) + 1;
+  const attempt = labelsOfSlot(state).indexOf(label) + 1;
   return attempt > 0 ? attempt : 1;
 }

@@ -9,7 +9,7 @@ import { isTerminalRestoreState } from '../starrocks/index.ts';
 /** What SubmitRestore needs. */
 export interface SubmitRestoreDeps {
   readonly starRocks: <T>(work: (client: RestoreClient & DropClient) => Promise<T>) => Promise<T>;
-  readonly locks: Pick<LockStore, 'assertLockCurrent' | 'renewLock' | 'renewSlot'>;
+  readonly locks: Pick<LockStore, 'renewLock' | 'renewSlot'>;
   readonly clock: Clock;
   readonly logger: AppLogger;
 }
@@ -29,7 +29,7 @@ export async function submitDrillRestore(
 ): Promise<TrackedRestore> {
   const plan = requirePlan(state);
   const leases = requireDrillLeases(state);
-  await deps.locks.assertLockCurrent(leases.lock);
+  await renewLeases(deps.locks, leases, state.cluster.lock.leaseSeconds);
   const timing = drillTiming(state);
   const job = await deps.starRocks(async (client) => {
     if ((await client.showDatabases()).includes(plan.targetDatabase)) {

@@ -10,6 +10,12 @@ import { InvalidInputError } from '../shared/errors.ts';
 import { renewLeases } from '../shared/leases.ts';
 import type { AppLogger } from '../shared/logger.ts';
 
+/**
+ * The VerifyRestore Task's TimeoutSeconds in restore-drill.asl.json (a test keeps them equal): the one step longer
+ * than the lease minimum covers, so it renews for its own length.
+ */
+export const VERIFY_RESTORE_TASK_SECONDS = 900;
+
 /** What VerifyRestore needs. */
 export interface VerifyRestoreDeps {
   readonly starRocks: <T>(work: (client: CheckClient) => Promise<T>) => Promise<T>;
@@ -26,8 +32,12 @@ export async function verifyDrillRestore(state: DrillState, deps: VerifyRestoreD
   const plan = requirePlan(state);
   const job = state.restore;
   if (job?.phase !== 'finished') throw new InvalidInputError('VerifyRestore needs a finished $.restore');
-  // Counting rows of a large database takes a while: the leases must not lapse meanwhile.
-  await renewLeases(deps.locks, requireDrillLeases(state), state.cluster.lock.leaseSeconds);
+  // Counting rows of a large database takes up to the Task's whole timeout: the leases cover it, then the margin.
+  await renewLeases(
+    deps.locks,
+    requireDrillLeases(state),
+    VERIFY_RESTORE_TASK_SECONDS + state.cluster.lock.leaseSeconds,
+  );
   const check = await deps.starRocks((client) =>
     checkRestoredDatabase(client, {
       targetDatabase: plan.targetDatabase,

@@ -1,18 +1,22 @@
-import { BackupFailedError, InvalidInputError, isRetryable } from '../shared/errors.ts';
+import type { LockStore } from '../lock/index.ts';
+import { InvalidInputError, isRetryable } from '../shared/errors.ts';
+import { renewLeases, requireLeases } from '../shared/leases.ts';
 import type { AppLogger } from '../shared/logger.ts';
 import type { BackupDatabaseState, Verification } from '../shared/workflow-state.ts';
-import type { StarRocksClient } from '../starrocks/index.ts';
+import { proveSnapshot, type StarRocksClient } from '../starrocks/index.ts';
 
 /** What VerifySnapshot needs. */
 export interface VerifySnapshotDeps {
   readonly starRocks: <T>(work: (client: StarRocksClient) => Promise<T>) => Promise<T>;
+  readonly locks: Pick<LockStore, 'renewLock' | 'renewSlot'>;
   readonly logger: AppLogger;
 }
 
 /**
- * A FINISHED job is not yet a backup: SHOW SNAPSHOT must list our label with status OK, and its detail form
- * must name this database. Keeps StarRocks' snapshot timestamp verbatim (RESTORE needs it exactly) and the
- * database size from SHOW DATA at backup time. A missing or broken snapshot is a BackupFailedError.
+ * A FINISHED job is not yet a backup: SHOW SNAPSHOT must list our label OK with a timestamp, and its detail form
+ * must name this database (proveSnapshot). Keeps StarRocks' snapshot timestamp verbatim (RESTORE needs it exactly)
+ * and the database size from SHOW DATA at backup time. A missing or broken snapshot is a BackupFailedError.
+ * Renews both leases first: SHOW SNAPSHOT reads the repository and can be slow.
  */
 export async function verifySnapshot(
   state: BackupDatabaseState,
@@ -20,25 +24,15 @@ export async function verifySnapshot(
 ): Promise<Verification> {
   const label = state.job?.label;
   if (!label) throw new InvalidInputError('VerifySnapshot needs $.job (set by SubmitBackup)');
-  const repository = state.cluster.repository;
+  await renewLeases(deps.locks, requireLeases(state), state.cluster.lock.leaseSeconds);
   return deps.starRocks(async (client) => {
-    const snapshot = await client.showSnapshot(repository, label);
-    if (!snapshot?.ok) {
-      throw new BackupFailedError(
-        `StarRocks reported the backup FINISHED but SHOW SNAPSHOT ON ${repository} does not list ${label} as OK: ${snapshot?.status ?? 'no such snapshot'}`,
-      );
-    }
-    const timestamp = snapshot.timestamps.at(-1) ?? null;
-    if (timestamp !== null) {
-      const detail = await client.showSnapshotDetail(repository, label, timestamp);
-      if (detail && detail.database !== null && detail.database !== state.database) {
-        throw new BackupFailedError(
-          `snapshot ${label} in ${repository} belongs to database ${detail.database}, not ${state.database}`,
-        );
-      }
-    }
+    const proof = await proveSnapshot(client, {
+      repository: state.cluster.repository,
+      label,
+      database: state.database,
+    });
     const size = await databaseSize(state.database, client, deps.logger);
-    return { verified: true, snapshotTimestamp: timestamp, ...size };
+    return { verified: true, snapshotTimestamp: proof.snapshotTimestamp, ...size };
   });
 }
 

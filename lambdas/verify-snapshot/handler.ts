@@ -1,5 +1,6 @@
 import { createLogger } from '../shared/logger.ts';
 import { taskHandler } from '../shared/middleware.ts';
+import { locks } from '../shared/runtime/dynamo.ts';
 import { withStarRocks } from '../shared/runtime/starrocks.ts';
 import { backupDatabaseStateSchema } from '../shared/workflow-state.ts';
 import { verifySnapshot } from './core.ts';
@@ -13,6 +14,7 @@ export const handler = taskHandler({
   run: (state) =>
     verifySnapshot(state, {
       starRocks: (work) => withStarRocks(state.cluster, work),
+      locks: locks(),
       logger,
     }),
 });

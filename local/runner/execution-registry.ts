@@ -1,3 +1,5 @@
+import type { HolderLiveness } from '../../lambdas/lock/index.ts';
+
 /**
  * Every execution the local runner has started in this process, keyed by ARN. It answers the two
  * questions AWS would: is this execution still running (lock takeover liveness), and is this name
@@ -36,18 +38,18 @@ export function localRegion(pid: number = process.pid): string {
 const LOCAL_REGION_IN_ARN = /^arn:aws:states:local-(\d+):/;
 
 /**
- * Liveness as DescribeExecution would answer it for lock takeover. An execution of this process is alive only
- * while RUNNING; one of another local process (a `sr-backup run` sharing a --state-dir or endpoint) is alive
- * while that process exists, so a run killed with Ctrl-C does not block the next one until its lease ends.
- * Any other id (a deployed execution) is assumed alive: only its lease expiry frees the lock.
+ * Liveness as DescribeExecution would answer it for lock takeover. An execution of this process runs only while
+ * RUNNING; one of another local process (a `sr-backup run` sharing a --state-dir or endpoint) runs while that
+ * process exists, so a run killed with Ctrl-C does not block the next one. Any other id (a deployed execution)
+ * is `unknown` here: only its lease expiry frees the lock.
  */
-export async function isExecutionAlive(executionArn: string): Promise<boolean> {
+export async function localExecutionLiveness(executionArn: string): Promise<HolderLiveness> {
   const record = executions.get(executionArn);
-  if (record) return record.status === 'RUNNING';
+  if (record) return record.status === 'RUNNING' ? 'running' : 'ended';
   const pid = Number(LOCAL_REGION_IN_ARN.exec(executionArn)?.[1] ?? Number.NaN);
-  if (Number.isNaN(pid)) return true;
-  if (pid === process.pid) return false;
-  return processExists(pid);
+  if (Number.isNaN(pid)) return 'unknown';
+  if (pid === process.pid) return 'ended';
+  return processExists(pid) ? 'running' : 'ended';
 }
 
 function processExists(pid: number): boolean {

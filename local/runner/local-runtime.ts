@@ -4,7 +4,7 @@ import { type Clock, systemClock } from '../../lambdas/shared/clock.ts';
 import type { EnvironmentVariables } from '../../lambdas/shared/env.ts';
 import { configureRuntime, type ObservedAlert } from '../../lambdas/shared/runtime/context.ts';
 import { causeMessage } from '../../lambdas/shared/workflow-state.ts';
-import { isExecutionAlive } from './execution-registry.ts';
+import { localExecutionLiveness } from './execution-registry.ts';
 
 /** Where the local runs keep their locks and catalog. */
 export interface LocalTables {
@@ -36,7 +36,7 @@ export function useLocalRuntime(tables: LocalTables, options: LocalRuntimeOption
       secretsMode: 'env',
       dynamodbEndpoint: tables.endpoint,
     },
-    isHolderAlive: isExecutionAlive,
+    livenessOf: localExecutionLiveness,
     ...(options.onAlert ? { observeAlert: options.onAlert } : {}),
     ...(options.secretEnv ? { secretEnv: options.secretEnv } : {}),
   });

@@ -58,11 +58,35 @@ export interface LocalWorkflowOptions {
   readonly retryOverrideMs?: number;
   /** Called for every state event of every execution (parent and children). */
   readonly onEvent?: (event: WorkflowEvent) => void;
-  /** Called before each Lambda Task runs (benchmarks advance a virtual clock here). */
-  readonly beforeTask?: (task: { stateName: string; functionName: TaskFunctionName; input: unknown }) => void;
+  /**
+   * Called before each Lambda Task runs (benchmarks advance a virtual clock here). A throw fails the invocation
+   * as a Lambda error of that name would, before the function ran.
+   */
+  readonly beforeTask?: (task: TaskCall) => void | Promise<void>;
+  /**
+   * Called after each Lambda Task returned, before Step Functions sees its result. A throw fails the invocation
+   * after the function's side effects happened (a Lambda timeout after a side effect, for fault tests).
+   */
+  readonly afterTask?: (task: TaskCall & { output: unknown }) => void | Promise<void>;
   readonly region?: string;
   readonly accountId?: string;
 }
+
+/** One Lambda Task invocation, as the hooks see it. */
+export interface TaskCall {
+  readonly stateName: string;
+  readonly functionName: TaskFunctionName;
+  readonly input: unknown;
+  readonly executionArn: string;
+  readonly stateMachine: StateMachineName;
+}
+
+/**
+ * The machines whose executions hold locks and slots: when one ends ABORTED, TIMED_OUT or FAILED, EventBridge starts
+ * SettleExecution deployed (the stack's rule); the local runner does the same.
+ */
+const SETTLED_MACHINES: ReadonlySet<StateMachineName> = new Set(['backupDatabase', 'restoreDrill']);
+const SETTLED_STATUSES: ReadonlySet<string> = new Set(['ABORTED', 'TIMED_OUT', 'FAILED']);
 
 /** How one execution ended. */
 export type ExecutionOutcome =
@@ -83,6 +107,9 @@ export class LocalWorkflow {
   private readonly region: string;
   private readonly accountId: string;
   private readonly definitions: Record<StateMachineName, StateMachineDefinition>;
+  private readonly aborts = new Map<string, () => void>();
+  private readonly killed = new Set<string>();
+  private readonly settlements = new Set<Promise<unknown>>();
 
   constructor(private readonly options: LocalWorkflowOptions) {
     this.region = options.region ?? localRegion();
@@ -117,6 +144,32 @@ export class LocalWorkflow {
   ): Promise<ExecutionOutcome> {
     const record = this.startExecution(machine, input, name);
     return (await record.done) as ExecutionOutcome;
+  }
+
+  /**
+   * StopExecution: ends a running execution ABORTED, as the console or `aws stepfunctions stop-execution` would. A
+   * Task already running finishes in the background (Lambda does not stop with the execution), and the end is
+   * reported as EventBridge reports it: SettleExecution runs for a lease-holding machine.
+   */
+  stopExecution(executionArn: string): void {
+    this.aborts.get(executionArn)?.();
+  }
+
+  /**
+   * The runner's process dies (for fault tests): every running execution of this workflow stops where it is, no
+   * further state runs, and nothing reports the end, so only a later takeover finds what they held. Their holders
+   * count as ended from now on, as a killed `sr-backup run` process does for another one.
+   */
+  kill(): void {
+    for (const [executionArn, abort] of this.aborts) {
+      this.killed.add(executionArn);
+      abort();
+    }
+  }
+
+  /** Waits for every SettleExecution this runner started (EventBridge's deliveries, here in process). */
+  async settled(): Promise<void> {
+    while (this.settlements.size > 0) await Promise.allSettled([...this.settlements]);
   }
 
   private startExecution(machine: StateMachineName, input: unknown, name: string): LocalExecutionRecord {
@@ -166,13 +219,14 @@ export class LocalWorkflow {
     const stateMachine = validatedStateMachine(definition);
     const startTime = new Date().toISOString();
     const execution = stateMachine.run(input, {
-      overrides: this.overridesFor(definition),
+      overrides: this.overridesFor(definition, { executionArn: record.executionArn, stateMachine: machine }),
       context: {
         Execution: { Id: record.executionArn, Name: record.name, Input: input, StartTime: startTime },
         StateMachine: { Id: record.stateMachineArn, Name: machine },
       },
     } satisfies RunOptions);
 
+    this.aborts.set(record.executionArn, () => execution.abort());
     let limitError: DataLimitExceededError | undefined;
     const drained = (async () => {
       for await (const event of execution.eventLogs) {
@@ -200,8 +254,55 @@ export class LocalWorkflow {
       outcome = this.failureOutcome(record.executionArn, error, limitError);
     }
     await drained.catch(() => undefined);
+    this.aborts.delete(record.executionArn);
     record.status = outcome.status;
+    if (this.killed.has(record.executionArn)) return outcome;
+    if (SETTLED_MACHINES.has(machine) && SETTLED_STATUSES.has(outcome.status)) {
+      // Deployed, the settlement runs beside whatever follows (a parent's Map goes on); here the child's end waits
+      // for it, so a run's summary and results always see what it recorded.
+      await this.reportEnd(record, outcome, startTime);
+    }
     return outcome;
+  }
+
+  /** What EventBridge does with "Step Functions Execution Status Change" for the stack's rule. */
+  private async reportEnd(
+    record: LocalExecutionRecord,
+    outcome: ExecutionOutcome,
+    startTime: string,
+  ): Promise<void> {
+    // The event's shape: https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
+    const event = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: this.accountId,
+      time: new Date().toISOString(),
+      region: this.region,
+      resources: [record.executionArn],
+      detail: {
+        executionArn: record.executionArn,
+        stateMachineArn: record.stateMachineArn,
+        name: record.name,
+        status: outcome.status,
+        startDate: Date.parse(startTime),
+        stopDate: Date.now(),
+        input: record.inputJson,
+        inputDetails: { included: true },
+        output: null,
+        outputDetails: null,
+        ...(outcome.status === 'SUCCEEDED' ? {} : { error: outcome.error, cause: outcome.cause }),
+      },
+    };
+    const name = `settle-${record.name}`.slice(0, 80);
+    const settling = this.startExecution('settleExecution', event, name).done;
+    this.settlements.add(settling);
+    try {
+      await settling;
+    } finally {
+      this.settlements.delete(settling);
+    }
   }
 
   private failureOutcome(
@@ -231,7 +332,10 @@ export class LocalWorkflow {
     return { status: 'FAILED', executionArn, error: unexpected.name, cause: unexpected.message };
   }
 
-  private overridesFor(definition: StateMachineDefinition): NonNullable<RunOptions['overrides']> {
+  private overridesFor(
+    definition: StateMachineDefinition,
+    execution: { executionArn: string; stateMachine: StateMachineName },
+  ): NonNullable<RunOptions['overrides']> {
     const taskResourceLocalHandlers: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
     const waitTimeOverrides: Record<string, number> = {};
     const retryIntervalOverrides: Record<string, number> = {};
@@ -243,12 +347,16 @@ export class LocalWorkflow {
         retryIntervalOverrides[stateName] = this.options.retryOverrideMs;
       }
       if (state.Type !== 'Task') continue;
-      taskResourceLocalHandlers[stateName] = this.taskHandler(stateName, state.Resource);
+      taskResourceLocalHandlers[stateName] = this.taskHandler(stateName, state.Resource, execution);
     }
     return { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides };
   }
 
-  private taskHandler(stateName: string, resource: string): (input: JsonValue) => Promise<JsonValue> {
+  private taskHandler(
+    stateName: string,
+    resource: string,
+    execution: { executionArn: string; stateMachine: StateMachineName },
+  ): (input: JsonValue) => Promise<JsonValue> {
     if (SYNC_CHILD_RESOURCE.test(resource)) {
       return (input) => this.startChildSync(input as unknown as StartExecutionInput);
     }
@@ -258,12 +366,14 @@ export class LocalWorkflow {
       throw new Error(`local runner has no handler for Task '${stateName}' (${resource})`);
     }
     return async (input) => {
-      this.options.beforeTask?.({ stateName, functionName, input });
+      const call: TaskCall = { stateName, functionName, input, ...execution };
       const inputBytes = payloadBytes(input);
       if (inputBytes > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(stateName, inputBytes);
       let result: unknown;
       try {
+        await this.options.beforeTask?.(call);
         result = await this.options.invokeFunction(functionName, input);
+        await this.options.afterTask?.({ ...call, output: result });
       } catch (error) {
         throw lambdaFunctionError(error);
       }

@@ -93,6 +93,7 @@ export async function runNightlyLocally(options: LocalRunOptions): Promise<Local
       options.scheduledTime ?? new Date(clock.now()),
     ),
   );
+  await workflow.settled();
   const attempts = await readRun(options.tables, outcome.executionArn, clock);
   const runError = outcome.status !== 'SUCCEEDED' && attempts.length === 0 ? executionError(outcome) : null;
   return {

@@ -69,7 +69,7 @@ beforeAll(async () => {
     client: dynamo.client,
     tableName: dynamo.locksTableName,
     clock: systemClock,
-    isHolderAlive: async () => true,
+    livenessOf: async () => 'running',
   });
   await locks.acquireLock({
     cluster: 'prod',

@@ -151,11 +151,11 @@ describe('Task function roles', () => {
     ]);
   });
 
-  it('lets AcquireSlot and AcquireLock describe only BackupDatabase executions', () => {
+  it('lets only the functions that take leases over (AcquireSlot, AcquireLock, SettleOrphans) describe executions', () => {
     const describers = stems.filter((stem) =>
       functionStatements(stem).some((statement) => actionsOf(statement).includes('states:DescribeExecution')),
     );
-    expect(describers.sort()).toEqual(['AcquireLock', 'AcquireSlot']);
+    expect(describers.sort()).toEqual(['AcquireLock', 'AcquireSlot', 'SettleOrphans']);
   });
 
   it('scopes the holder liveness check to executions of the BackupDatabase state machine', () => {

@@ -67,13 +67,14 @@ export async function startWorkflowHarness(
   const emulator = await startEmulator({ scenario, clock });
   const dynamo = await startTestDynamo();
   const slack = await startSlackSink();
-  const isHolderAlive = async () => true;
+  // The harness only inspects locks; it never acquires one, so liveness is never asked.
+  const livenessOf = async () => 'running' as const;
   const catalog = createCatalogStore({ client: dynamo.client, tableName: dynamo.catalogTableName, clock });
   const locks = createLockStore({
     client: dynamo.client,
     tableName: dynamo.locksTableName,
     clock,
-    isHolderAlive,
+    livenessOf,
   });
 
   const config = (cluster: ClusterOverrides = {}): BackupConfig =>

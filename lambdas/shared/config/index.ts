@@ -22,6 +22,7 @@ export {
   clusterSchema,
   clusterSettingsSchema,
   DEFAULTS,
+  LEASE_MIN_SECONDS,
   LIMITS,
   type LockConfig,
   lockSchema,

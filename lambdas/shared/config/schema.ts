@@ -219,9 +219,23 @@ export const drillSchema = z.strictObject({
   timeoutSeconds: secondsSchema.max(LIMITS.timeoutSeconds).default(6 * 3600),
 });
 
+/**
+ * The shortest lease that covers the longest step a holder takes between two renewals: one Task attempt (its
+ * `TimeoutSeconds`, 120 s) plus the longest delay before the retry that renews again (`MaxDelaySeconds`, 300 s).
+ * docs/locking.md has the rule; test/unit/statemachines checks the ASL files against this number.
+ */
+export const LEASE_MIN_SECONDS = 420;
+
 /** Lock and slot leases. */
 export const lockSchema = z.strictObject({
-  leaseSeconds: z.number().int().min(60).max(86_400).default(DEFAULTS.lock.leaseSeconds),
+  leaseSeconds: z
+    .number()
+    .int()
+    .min(LEASE_MIN_SECONDS, {
+      error: `must be at least ${LEASE_MIN_SECONDS}: a lease covers the longest Task attempt (120 s) plus the longest retry delay (300 s) before the next renewal`,
+    })
+    .max(86_400)
+    .default(DEFAULTS.lock.leaseSeconds),
 });
 
 /**

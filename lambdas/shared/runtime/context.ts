@@ -1,3 +1,4 @@
+import type { HolderLiveness } from '../../lock/index.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { type EnvironmentVariables, parseEnv, type RuntimeEnv } from '../env.ts';
 
@@ -16,7 +17,7 @@ export interface ObservedAlert {
 export interface RuntimeOverrides {
   readonly clock?: Clock;
   readonly env?: RuntimeEnv;
-  readonly isHolderAlive?: (holder: string) => Promise<boolean>;
+  readonly livenessOf?: (holder: string) => Promise<HolderLiveness>;
   readonly observeAlert?: (alert: ObservedAlert) => void;
   /** Where local secrets (STARROCKS_PASSWORD…, SLACK_WEBHOOK_URL) are read from; process.env by default. */
   readonly secretEnv?: EnvironmentVariables;
@@ -33,7 +34,7 @@ const resetHooks = new Set<() => void>();
 export function configureRuntime(next: RuntimeOverrides): void {
   const rebuild =
     next.clock !== overrides.clock ||
-    next.isHolderAlive !== overrides.isHolderAlive ||
+    next.livenessOf !== overrides.livenessOf ||
     JSON.stringify(next.env) !== JSON.stringify(overrides.env) ||
     JSON.stringify(next.secretEnv) !== JSON.stringify(overrides.secretEnv);
   overrides = next;

@@ -8,7 +8,7 @@ import {
 } from '../../catalog/index.ts';
 import { createLockStore, type LockStore } from '../../lock/index.ts';
 import { onRuntimeReset, runtimeClock, runtimeEnv } from './context.ts';
-import { isExecutionRunning } from './liveness.ts';
+import { executionLiveness } from './liveness.ts';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let lockStore: LockStore | undefined;
@@ -45,7 +45,7 @@ export function locks(): LockStore {
     client: dynamoDocumentClient(),
     tableName: runtimeEnv().locksTableName,
     clock: runtimeClock(),
-    isHolderAlive: isExecutionRunning,
+    livenessOf: executionLiveness,
   });
   return lockStore;
 }

@@ -201,7 +201,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
       tableName: tables.locksTableName as string,
       clock: io.clock,
       // Prune only reads locks; it never takes one over.
-      isHolderAlive: async () => true,
+      livenessOf: async () => 'running',
     });
     const reports: Array<{ report: PruneReport; retention: RetentionSettings }> = [];
     const unconfigured: string[] = [];

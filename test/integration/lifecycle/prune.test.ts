@@ -53,7 +53,7 @@ async function freshStores(): Promise<{ catalog: CatalogStore; locks: LockStore 
     client: dynamo.client,
     tableName: tables.locksTableName,
     clock,
-    isHolderAlive: async () => true,
+    livenessOf: async () => 'running',
   });
   return { catalog, locks };
 }

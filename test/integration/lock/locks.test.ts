@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLockStore, type LockStore } from '../../../lambdas/lock/index.ts';
+import { createLockStore, type HolderLiveness, type LockStore } from '../../../lambdas/lock/index.ts';
 import { LeaseLostError, LockHeldError } from '../../../lambdas/shared/errors.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
 
@@ -28,8 +28,9 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 let dynamo: TestDynamo;
 let clock: ReturnType<typeof manualClock>;
 let dead: Set<string>;
+let unknown: Set<string>;
 let livenessQuestions: string[];
-let isHolderAlive: (holder: string) => Promise<boolean>;
+let livenessOf: (holder: string) => Promise<HolderLiveness>;
 let store: LockStore;
 let database: string;
 let databaseCounter = 0;
@@ -45,16 +46,18 @@ afterAll(async () => {
 beforeEach(() => {
   clock = manualClock();
   dead = new Set();
+  unknown = new Set();
   livenessQuestions = [];
-  isHolderAlive = async (holder) => {
+  livenessOf = async (holder) => {
     livenessQuestions.push(holder);
-    return !dead.has(holder);
+    if (dead.has(holder)) return 'ended';
+    return unknown.has(holder) ? 'unknown' : 'running';
   };
   store = createLockStore({
     client: dynamo.client,
     tableName: dynamo.locksTableName,
     clock,
-    isHolderAlive: (holder) => isHolderAlive(holder),
+    livenessOf: (holder) => livenessOf(holder),
   });
   // A fresh database per test keeps tests independent while sharing one server.
   databaseCounter += 1;
@@ -95,21 +98,52 @@ describe('per-database lock', () => {
     expect(elapsedMs).toBeLessThan(5000);
   });
 
-  it('takes over an expired lease without asking whether its holder lives, and the token grows', async () => {
+  it('never lets a lease lapse under a running holder: expiry alone gives nobody the lock', async () => {
+    // Prepare
+    const first = await lock('exec-a');
+    clock.advanceSeconds(LEASE_SECONDS + 3600);
+
+    // Act
+    const attempt = await failureOf(lock('exec-b'));
+
+    // Assess
+    expect(attempt).toMatchObject({ name: 'LockHeldError', holder: 'exec-a' });
+    expect(livenessQuestions).toEqual(['exec-a']);
+    await expect(
+      store.renewLock({ cluster: 'prod', database, holder: 'exec-a', token: first.token, extendSeconds: 60 }),
+    ).resolves.toBe(clock.now() + 60_000);
+  });
+
+  it('takes over a lapsed lease whose holder has ended, and the token grows', async () => {
     // Prepare
     const first = await lock('exec-a');
     clock.advanceSeconds(LEASE_SECONDS);
+    dead.add('exec-a');
 
     // Act
     const second = await lock('exec-b');
 
     // Assess
-    expect(second.token).toBeGreaterThan(first.token);
-    expect(second.takenOverFrom).toBeNull();
-    expect(livenessQuestions).toEqual([]);
+    expect(second.token).toBe(first.token + 1);
+    expect(second.takenOver?.holder).toBe('exec-a');
     await expect(
       store.renewLock({ cluster: 'prod', database, holder: 'exec-a', token: first.token, extendSeconds: 60 }),
     ).rejects.toBeInstanceOf(LeaseLostError);
+  });
+
+  it('lets the lease expiry decide only for a holder whose liveness cannot be known', async () => {
+    // Prepare
+    await lock('exec-a', { leaseSeconds: 60 });
+    unknown.add('exec-a');
+
+    // Act
+    const beforeExpiry = await failureOf(lock('exec-b'));
+    clock.advanceSeconds(60);
+    const afterExpiry = await lock('exec-b');
+
+    // Assess
+    expect(beforeExpiry).toBeInstanceOf(LockHeldError);
+    expect(afterExpiry.takenOver?.holder).toBe('exec-a');
   });
 
   it('refuses a live holder whose lease has not expired after asking whether it lives', async () => {
@@ -174,7 +208,7 @@ describe('per-database lock', () => {
 
     // Assess
     expect(second.token).toBeGreaterThan(first.token);
-    expect(second.takenOverFrom).toBe('exec-a');
+    expect(second.takenOver).toMatchObject({ holder: 'exec-a', token: first.token });
     expect(await store.releaseLock({ cluster: 'prod', database, holder: 'exec-a', token: first.token })).toBe(
       false,
     );
@@ -194,14 +228,14 @@ describe('per-database lock', () => {
       release = resolve;
     });
     let asked = 0;
-    isHolderAlive = async (holder) => {
+    livenessOf = async (holder) => {
       if (holder === 'exec-dead') {
         asked += 1;
         if (asked === 2) release();
         await bothAsked;
-        return false;
+        return 'ended';
       }
-      return true;
+      return 'running';
     };
 
     // Act
@@ -227,11 +261,11 @@ describe('per-database lock', () => {
     // Assess
     expect(again.token).toBe(first.token + 1);
     await expect(
-      store.assertLockCurrent({ cluster: 'prod', database, holder: 'exec-a', token: first.token }),
+      store.renewLock({ cluster: 'prod', database, holder: 'exec-a', token: first.token, extendSeconds: 60 }),
     ).rejects.toBeInstanceOf(LeaseLostError);
     await expect(
-      store.assertLockCurrent({ cluster: 'prod', database, holder: 'exec-a', token: again.token }),
-    ).resolves.toBeUndefined();
+      store.renewLock({ cluster: 'prod', database, holder: 'exec-a', token: again.token, extendSeconds: 60 }),
+    ).resolves.toBeGreaterThan(0);
   });
 
   it('releases once, treats a second release as a no-op, and keeps the token growing afterwards', async () => {
@@ -267,36 +301,80 @@ describe('per-database lock', () => {
     await lock('exec-b');
 
     // Act
-    const check = store.assertLockCurrent({
+    const check = store.renewLock({
       cluster: 'prod',
       database,
       holder: 'exec-a',
       token: first.token,
+      extendSeconds: 60,
     });
 
     // Assess
     await expect(check).rejects.toBeInstanceOf(LeaseLostError);
   });
 
-  it('does not count an expired lease as current, but lets the holder renew it while nobody took it', async () => {
+  it('fences by the token alone: a running holder whose lease lapsed still passes and renews', async () => {
     // Prepare
     const held = await lock('exec-a', { leaseSeconds: 60 });
     clock.advanceSeconds(61);
     const heldLock = { cluster: 'prod', database, holder: 'exec-a', token: held.token };
 
     // Act
-    const lapsedCheck = store.assertLockCurrent(heldLock);
-    await expect(lapsedCheck).rejects.toBeInstanceOf(LeaseLostError);
     const renewedUntil = await store.renewLock({ ...heldLock, extendSeconds: 120 });
 
     // Assess
     expect(renewedUntil).toBe(clock.now() + 120_000);
-    await expect(store.assertLockCurrent(heldLock)).resolves.toBeUndefined();
     await expect(lock('exec-b')).rejects.toBeInstanceOf(LockHeldError);
   });
 
-  it('keeps other acquirers out until the renewed lease expires', async () => {
+  it('notes the submitted job on the lock and hands it to whoever takes the lock from an ended holder', async () => {
     // Prepare
+    const purpose = {
+      runId: 'run-1',
+      schedule: 'nightly',
+      scheduledTime: '2026-11-24T18:00:00.000Z',
+      database,
+      label: 'nightly_sales_20261124T1800Z_3f9a1c',
+    };
+    const held = await store.acquireLock({
+      cluster: 'prod',
+      database,
+      holder: 'exec-a',
+      leaseSeconds: 60,
+      label: purpose.label,
+      purpose,
+    });
+    const heldLock = { cluster: 'prod', database, holder: 'exec-a', token: held.token };
+    const before = await store.noteSubmission({
+      ...heldLock,
+      label: `${purpose.label}_a2`,
+      labelAttempt: 2,
+      submittedAt: 1234,
+      extendSeconds: 60,
+    });
+    dead.add('exec-a');
+
+    // Act
+    const own = await store.readSubmission(heldLock);
+    const taken = await lock('exec-b', { label: purpose.label });
+
+    // Assess
+    expect(before).toBeUndefined();
+    expect(own).toEqual({ label: `${purpose.label}_a2`, labelAttempt: 2, submittedAt: 1234 });
+    expect(taken.takenOver).toEqual({
+      holder: 'exec-a',
+      token: held.token,
+      ...purpose,
+      submittedLabel: `${purpose.label}_a2`,
+      labelAttempt: 2,
+      submittedAt: 1234,
+    });
+    expect(await store.readSubmission({ ...heldLock, holder: 'exec-b', token: taken.token })).toBeUndefined();
+  });
+
+  it('keeps other acquirers out of a holder of unknown liveness until its renewed lease expires', async () => {
+    // Prepare
+    unknown.add('exec-a');
     const held = await lock('exec-a', { leaseSeconds: 60 });
     clock.advanceSeconds(50);
     await store.renewLock({

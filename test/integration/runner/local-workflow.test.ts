@@ -15,9 +15,14 @@ function workflow(stubs: Partial<Record<TaskFunctionName, Stub>>, events: Workfl
     }),
     AcquireSlot: () => ({ slot: 0, token: 1, leaseExpiresAt: 0 }),
     AcquireLock: () => ({ token: 1, leaseExpiresAt: 0 }),
+    SettleOrphans: () => ({ settled: [], alerts: [] }),
     SubmitBackup: (event) => ({ label: event.label, phase: 'finished', nextWaitSeconds: 0 }),
     CheckBackup: () => ({ phase: 'finished' }),
-    CancelBackup: () => ({ state: 'TIMED_OUT', reason: 'deadline' }),
+    CancelBackup: (event) => ({
+      ...(event.job as object),
+      phase: 'cancelled',
+      outcome: { state: 'TIMED_OUT', reason: 'deadline' },
+    }),
     CancelIfOurs: () => ({ cancelled: false }),
     VerifySnapshot: () => ({ verified: true }),
     RecordResult: (event) => ({

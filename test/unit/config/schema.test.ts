@@ -260,7 +260,10 @@ describe('parseConfig', () => {
   it('rejects poll and lock values outside their rules', () => {
     expect(
       issuesOf({ clusters: [minimalCluster()], poll: { minSeconds: 0.5 }, lock: { leaseSeconds: 10 } }),
-    ).toEqual(['poll.minSeconds: must be a whole number, got 0.5', 'lock.leaseSeconds: must be at least 60']);
+    ).toEqual([
+      'poll.minSeconds: must be a whole number, got 0.5',
+      'lock.leaseSeconds: must be at least 420: a lease covers the longest Task attempt (120 s) plus the longest retry delay (300 s) before the next renewal',
+    ]);
     expect(issuesOf({ clusters: [minimalCluster()], poll: { minSeconds: 5000 } })).toEqual([
       'poll.maxSeconds: must be at least poll.minSeconds (5000); it is 3600',
     ]);

@@ -1,0 +1,432 @@
+import type { CatalogStore } from '../catalog/index.ts';
+import type { InheritedLease, LockStore } from '../lock/index.ts';
+import { DRILL_SCHEDULE_NAME } from '../restore/drill-state.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { ClusterSettings } from '../shared/config/index.ts';
+import type { AppLogger } from '../shared/logger.ts';
+import type { BackupOutcomeState } from '../shared/outcomes.ts';
+import { FAILURE_STATES } from '../shared/outcomes.ts';
+import type { BackupDatabaseState, OrphanAlert, SettledOrphans } from '../shared/workflow-state.ts';
+import {
+  type BackupJob,
+  cancelledOutcome,
+  type FullStarRocksClient,
+  isTerminalBackupState,
+  isTerminalRestoreState,
+  proveSnapshot,
+  slotLabels,
+} from '../starrocks/index.ts';
+
+/** What SettleOrphans needs. */
+export interface SettleOrphansDeps {
+  readonly starRocks: <T>(
+    cluster: ClusterSettings,
+    work: (client: FullStarRocksClient) => Promise<T>,
+  ) => Promise<T>;
+  readonly locks: Pick<LockStore, 'takeOverFrom' | 'releaseLock' | 'inspectLocks' | 'releaseSlot'>;
+  readonly catalog: Pick<CatalogStore, 'recordAttempt' | 'listAttemptsAt'>;
+  readonly clock: Clock;
+  readonly logger: AppLogger;
+}
+
+type Settled = SettledOrphans['settled'][number];
+
+/**
+ * In a BackupDatabase execution that took a lock or slot over from an ended holder (AcquireSlot / AcquireLock set
+ * `takenOver`): settles what that holder left on StarRocks and in the catalog before this execution goes on, so no
+ * job runs that no record or live execution owns, and the cluster never runs more jobs than its slots.
+ * - Our database's lock, inherited: its job is settled under our lock. A job of this very slot that still runs is
+ *   left for SubmitBackup to adopt (and record, once, under its label).
+ * - A slot, inherited: the ended holder may still hold its own database's lock; we take that lock over, settle its
+ *   job, and release the lock.
+ */
+export async function settleInherited(
+  state: BackupDatabaseState,
+  deps: SettleOrphansDeps,
+): Promise<SettledOrphans> {
+  const out: SettledOrphans = { settled: [], alerts: [] };
+  const me = state.execution.id;
+  const fromLock = state.lock?.takenOver ?? null;
+  if (fromLock) {
+    await settleJob(state.cluster, state.database, fromLock, me, deps, out, labelsOfSlot(state));
+  }
+  const fromSlot = state.slot?.takenOver ?? null;
+  const slotDatabase = fromSlot?.database;
+  const sameAsLock =
+    fromLock !== null && slotDatabase === state.database && fromLock.holder === fromSlot?.holder;
+  if (fromSlot && slotDatabase !== undefined && !sameAsLock) {
+    await settleHeldLock(state.cluster, slotDatabase, fromSlot, me, deps, out);
+  }
+  return out;
+}
+
+/**
+ * After an execution ended without cleaning up (aborted, timed out, failed in a way no Catch handles): whatever it
+ * still holds is settled, as the SettleExecution machine does when EventBridge reports the end. Every lock it holds
+ * is taken over, its job settled and the lock released; every slot it holds is released. An attempt it never
+ * recorded is recorded.
+ */
+export async function settleEnded(
+  request: {
+    readonly cluster: ClusterSettings;
+    readonly executionArn: string;
+    readonly status: string;
+    /** The ended execution's own input, when it was a BackupDatabase execution (for an attempt it never recorded). */
+    readonly attempt?: {
+      readonly runId: string;
+      readonly schedule: string;
+      readonly scheduledTime: string;
+      readonly database: string;
+      readonly label: string;
+    };
+    readonly settler: string;
+  },
+  deps: SettleOrphansDeps,
+): Promise<SettledOrphans> {
+  const out: SettledOrphans = { settled: [], alerts: [] };
+  const { cluster, executionArn } = request;
+  const held = await deps.locks.inspectLocks(cluster.name);
+  for (const lock of held.locks.filter((record) => record.holder === executionArn)) {
+    await settleHeldLock(
+      cluster,
+      lock.database,
+      { holder: executionArn, token: lock.token },
+      request.settler,
+      deps,
+      out,
+    );
+  }
+  for (const slot of held.slots.filter((record) => record.holder === executionArn)) {
+    await deps.locks.releaseSlot({
+      cluster: cluster.name,
+      slot: slot.slot,
+      holder: executionArn,
+      token: slot.token,
+    });
+  }
+  const attempt = request.attempt;
+  if (attempt && !out.settled.some((entry) => entry.database === attempt.database)) {
+    const inherited: InheritedLease = { holder: executionArn, token: 0, ...attempt };
+    const reason = `execution ${nameOf(executionArn)} ended ${request.status} before it took the database lock`;
+    await recordIfMissing(cluster, attempt.database, inherited, { state: 'FAILED', reason }, deps, out);
+  }
+  return out;
+}
+
+/** Takes `database`'s lock from the ended holder if it still holds it, settles the job under it, releases it. */
+async function settleHeldLock(
+  cluster: ClusterSettings,
+  database: string,
+  from: InheritedLease,
+  settler: string,
+  deps: SettleOrphansDeps,
+  out: SettledOrphans,
+): Promise<void> {
+  const taken = await deps.locks.takeOverFrom({
+    cluster: cluster.name,
+    database,
+    from: from.holder,
+    holder: settler,
+    leaseSeconds: cluster.lock.leaseSeconds,
+  });
+  if (!taken?.takenOver) {
+    out.settled.push({ holder: from.holder, database, action: 'nothing', label: null, state: null });
+    return;
+  }
+  try {
+    await settleJob(cluster, database, taken.takenOver, settler, deps, out, []);
+  } finally {
+    await deps.locks.releaseLock({ cluster: cluster.name, database, holder: settler, token: taken.token });
+  }
+}
+
+/** What became of the inherited job, in the outcome vocabulary. */
+interface JobVerdict {
+  readonly state: BackupOutcomeState;
+  readonly reason: string | null;
+  readonly snapshotTimestamp?: string;
+  readonly starRocksJobId?: string | null;
+}
+
+/**
+ * Settles the job an ended holder left on `database`, as StarRocks reports it: still running → CANCEL BACKUP
+ * (unless it is a job of `adoptable`, which the caller adopts); FINISHED → proven with SHOW SNAPSHOT and recorded
+ * FINISHED; CANCELLED → recorded with StarRocks' status; never submitted → recorded as ended before submitting.
+ */
+async function settleJob(
+  cluster: ClusterSettings,
+  database: string,
+  inherited: InheritedLease,
+  settler: string,
+  deps: SettleOrphansDeps,
+  out: SettledOrphans,
+  adoptable: readonly string[],
+): Promise<void> {
+  if (inherited.schedule === DRILL_SCHEDULE_NAME) {
+    await settleDrill(cluster, database, inherited, deps, out);
+    return;
+  }
+  const label = inherited.submittedLabel;
+  if (label === undefined) {
+    const reason = `execution ${nameOf(inherited.holder)} ended before it submitted a backup`;
+    await recordIfMissing(cluster, database, inherited, { state: 'FAILED', reason }, deps, out);
+    return;
+  }
+  if (adoptable.includes(label)) {
+    const running = await deps.starRocks(cluster, async (client) => {
+      const row = await client.showBackup(database);
+      return row?.snapshotName === label && !isTerminalBackupState(row.state);
+    });
+    if (running) {
+      out.settled.push({ holder: inherited.holder, database, action: 'adopt', label, state: null });
+      return;
+    }
+  }
+  const verdict = await deps.starRocks(cluster, (client) =>
+    judgeJob(client, { cluster, database, label, holder: inherited.holder, settler }, deps),
+  );
+  await record(cluster, database, inherited, label, verdict, deps, out);
+}
+
+async function judgeJob(
+  client: FullStarRocksClient,
+  job: { cluster: ClusterSettings; database: string; label: string; holder: string; settler: string },
+  deps: SettleOrphansDeps,
+): Promise<JobVerdict & { cancelled?: boolean }> {
+  const { database, label } = job;
+  let row: BackupJob | null = await client.showBackup(database);
+  let cancelled = false;
+  if (row?.snapshotName === label && !isTerminalBackupState(row.state)) {
+    const result = await client.cancelBackup(database);
+    deps.logger.warn('cancelled the backup of an ended execution', {
+      label,
+      holder: job.holder,
+      result: result.outcome,
+    });
+    cancelled = true;
+    row = await client.showBackup(database);
+  }
+  const ours = row?.snapshotName === label ? row : null;
+  if (ours?.state === 'CANCELLED') {
+    if (cancelled) {
+      return {
+        state: 'FAILED',
+        reason: `orphaned: execution ${nameOf(job.holder)} ended while its backup ran; ${nameOf(job.settler)} cancelled the job`,
+        starRocksJobId: ours.jobId,
+        cancelled,
+      };
+    }
+    return { ...cancelledOutcome(ours), starRocksJobId: ours.jobId };
+  }
+  // FINISHED, or our row was replaced by a later job: the repository decides.
+  try {
+    const proof = await proveSnapshot(client, { repository: job.cluster.repository, label, database });
+    return {
+      state: 'FINISHED',
+      reason: null,
+      snapshotTimestamp: proof.snapshotTimestamp,
+      starRocksJobId: ours?.jobId ?? null,
+    };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return {
+      state: 'FAILED',
+      reason: `orphaned: execution ${nameOf(job.holder)} ended and its job ${label} left no verified snapshot (${why})`,
+      starRocksJobId: ours?.jobId ?? null,
+    };
+  }
+}
+
+/** A restore drill's RESTORE into its scratch database: cancelled if still running, the scratch dropped. */
+async function settleDrill(
+  cluster: ClusterSettings,
+  database: string,
+  inherited: InheritedLease,
+  deps: SettleOrphansDeps,
+  out: SettledOrphans,
+): Promise<void> {
+  await deps.starRocks(cluster, async (client) => {
+    if (!(await client.showDatabases()).includes(database)) return;
+    const row = await client.showRestore(database);
+    if (row && !isTerminalRestoreState(row.state)) {
+      const result = await client.cancelRestore(database);
+      deps.logger.warn('cancelled the restore of an ended drill', { database, result: result.outcome });
+    }
+    await client.dropDatabase(database, { force: true });
+  });
+  out.settled.push({
+    holder: inherited.holder,
+    database,
+    action: 'cancelled',
+    label: inherited.label ?? null,
+    state: null,
+  });
+}
+
+/** Records the verdict on the inherited attempt (a FINISHED proof always; a failure only when none is recorded). */
+async function record(
+  cluster: ClusterSettings,
+  database: string,
+  inherited: InheritedLease,
+  label: string,
+  verdict: JobVerdict & { cancelled?: boolean },
+  deps: SettleOrphansDeps,
+  out: SettledOrphans,
+): Promise<void> {
+  if (verdict.state === 'FINISHED') {
+    await write(
+      cluster,
+      database,
+      inherited,
+      label,
+      verdict,
+      deps,
+      out,
+      verdict.cancelled ? 'cancelled' : 'recorded',
+    );
+    return;
+  }
+  await recordIfMissing(
+    cluster,
+    database,
+    { ...inherited, submittedLabel: label },
+    verdict,
+    deps,
+    out,
+    verdict.cancelled,
+  );
+}
+
+async function recordIfMissing(
+  cluster: ClusterSettings,
+  database: string,
+  inherited: InheritedLease,
+  verdict: JobVerdict,
+  deps: SettleOrphansDeps,
+  out: SettledOrphans,
+  cancelled = false,
+): Promise<void> {
+  const label = inherited.submittedLabel ?? inherited.label;
+  if (!hasAttemptIdentity(inherited) || label === undefined) {
+    deps.logger.warn('an ended holder left no attempt identity; nothing recorded', {
+      holder: inherited.holder,
+    });
+    out.settled.push({
+      holder: inherited.holder,
+      database,
+      action: cancelled ? 'cancelled' : 'nothing',
+      label: label ?? null,
+      state: null,
+    });
+    return;
+  }
+  const existing = await deps.catalog.listAttemptsAt({
+    cluster: cluster.name,
+    database,
+    scheduledTime: inherited.scheduledTime,
+  });
+  const own = existing.find((attempt) => attempt.executionId === inherited.holder);
+  if (own) {
+    out.settled.push({
+      holder: inherited.holder,
+      database,
+      action: cancelled ? 'cancelled' : 'nothing',
+      label: own.label,
+      state: own.state,
+    });
+    return;
+  }
+  await write(cluster, database, inherited, label, verdict, deps, out, cancelled ? 'cancelled' : 'recorded');
+}
+
+async function write(
+  cluster: ClusterSettings,
+  database: string,
+  inherited: InheritedLease,
+  label: string,
+  verdict: JobVerdict,
+  deps: SettleOrphansDeps,
+  out: SettledOrphans,
+  action: Settled['action'],
+): Promise<void> {
+  if (!hasAttemptIdentity(inherited)) {
+    out.settled.push({ holder: inherited.holder, database, action, label, state: null });
+    return;
+  }
+  const now = deps.clock.now();
+  const { item, written } = await deps.catalog.recordAttempt({
+    cluster: cluster.name,
+    database,
+    label,
+    repository: cluster.repository,
+    schedule: inherited.schedule,
+    scheduledTime: inherited.scheduledTime,
+    runId: inherited.runId,
+    executionId: inherited.holder,
+    attempt: inherited.labelAttempt ?? attemptOf(inherited, label),
+    state: verdict.state,
+    reason: verdict.reason,
+    startedAt: inherited.submittedAt === undefined ? null : new Date(inherited.submittedAt).toISOString(),
+    finishedAt: new Date(now).toISOString(),
+    durationSeconds: null,
+    snapshotTimestamp: verdict.snapshotTimestamp ?? null,
+    verified: verdict.state === 'FINISHED',
+    sizeBytes: null,
+    tableCount: null,
+    starRocksJobId: verdict.starRocksJobId ?? null,
+  });
+  out.settled.push({ holder: inherited.holder, database, action, label: item.label, state: item.state });
+  if (written && FAILURE_STATES.has(item.state)) {
+    out.alerts.push(alertFor(cluster, database, inherited, item.label, item.state, item.reason));
+  }
+}
+
+function alertFor(
+  cluster: ClusterSettings,
+  database: string,
+  inherited: InheritedLease & { runId: string; schedule: string; scheduledTime: string },
+  label: string,
+  state: BackupOutcomeState,
+  reason: string | null,
+): OrphanAlert & { cluster: ClusterSettings } {
+  return {
+    cluster,
+    runId: inherited.runId,
+    schedule: inherited.schedule,
+    scheduledTime: inherited.scheduledTime,
+    database,
+    label,
+    execution: { id: inherited.holder, name: nameOf(inherited.holder) },
+    record: { state, reason },
+  };
+}
+
+function hasAttemptIdentity(
+  inherited: InheritedLease,
+): inherited is InheritedLease & { runId: string; schedule: string; scheduledTime: string } {
+  return (
+    inherited.runId !== undefined && inherited.schedule !== undefined && inherited.scheduledTime !== undefined
+  );
+}
+
+/** The attempt number a label carries (`…_a<n>`), 1 for the planned label. */
+function attemptOf(inherited: InheritedLease, label: string): number {
+  if (inherited.label === undefined || label === inherited.label) return 1;
+  const match = /_a(\d+)$/.exec(label);
+  return match ? Number(match[1]) : 1;
+}
+
+/** Every label this execution's slot may use: a job with one of them is ours to adopt, not to cancel. */
+function labelsOfSlot(state: BackupDatabaseState): string[] {
+  return slotLabels({
+    cluster: state.cluster.name,
+    schedule: state.schedule,
+    database: state.database,
+    scheduledTime: new Date(state.scheduledTime),
+  });
+}
+
+/** The execution name at the end of an execution ARN (the ARN itself when it has none). */
+function nameOf(executionArn: string): string {
+  return executionArn.split(':').at(-1) || executionArn;
+}

@@ -1,0 +1,66 @@
+import { InvalidInputError } from '../shared/errors.ts';
+import { createLogger } from '../shared/logger.ts';
+import { taskHandler } from '../shared/middleware.ts';
+import { runtimeClock } from '../shared/runtime/context.ts';
+import { catalog, locks } from '../shared/runtime/dynamo.ts';
+import { withStarRocks } from '../shared/runtime/starrocks.ts';
+import { backupDatabaseStateSchema } from '../shared/workflow-state.ts';
+import { z } from '../shared/zod.ts';
+import { type SettleOrphansDeps, settleEnded, settleInherited } from './core.ts';
+import { endedExecutionInputSchema, settleEndedInputSchema } from './input.ts';
+
+const logger = createLogger('settle-orphans');
+
+function deps(): SettleOrphansDeps {
+  return {
+    starRocks: withStarRocks,
+    locks: locks(),
+    catalog: catalog(),
+    clock: runtimeClock(),
+    logger,
+  };
+}
+
+/**
+ * SettleOrphans Task: in BackupDatabase after a takeover (its whole state), and in SettleExecution after
+ * EventBridge reported an execution that ended without cleaning up (`{event, settler}`).
+ */
+export const handler = taskHandler({
+  logger,
+  input: z.union([settleEndedInputSchema, backupDatabaseStateSchema]),
+  run: (input) => {
+    const fromEvent = settleEndedInputSchema.safeParse(input);
+    if (!fromEvent.success) return settleInherited(backupDatabaseStateSchema.parse(input), deps());
+    const { detail } = fromEvent.data.event;
+    if (!detail.input) {
+      logger.warn('the event carries no execution input; a later takeover settles what it left', {
+        executionArn: detail.executionArn,
+      });
+      return Promise.resolve({ settled: [], alerts: [] });
+    }
+    const parsed = endedExecutionInputSchema.safeParse(JSON.parse(detail.input));
+    if (!parsed.success)
+      throw new InvalidInputError(`the ended execution's input is not one of ours: ${parsed.error.message}`);
+    const ended = parsed.data;
+    const attempt =
+      ended.runId && ended.schedule && ended.scheduledTime && ended.database && ended.label
+        ? {
+            runId: ended.runId,
+            schedule: ended.schedule,
+            scheduledTime: ended.scheduledTime,
+            database: ended.database,
+            label: ended.label,
+          }
+        : undefined;
+    return settleEnded(
+      {
+        cluster: ended.cluster,
+        executionArn: detail.executionArn,
+        status: detail.status,
+        ...(attempt ? { attempt } : {}),
+        settler: fromEvent.data.settler,
+      },
+      deps(),
+    );
+  },
+});
