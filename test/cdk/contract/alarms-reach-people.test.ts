@@ -136,7 +136,8 @@ describe(
     it('keeps the topic key’s grant to CloudWatch (an encrypted topic needs both)', () => {
       const { template } = synthStack({ config });
       const [key] = Object.values(resourcesOfType(template, 'AWS::KMS::Key'));
-      const statements = (key?.Properties.KeyPolicy as { Statement: Statement[] }).Statement;
+      const statements =
+        (key?.Properties.KeyPolicy as { Statement: Statement[] } | undefined)?.Statement ?? [];
       expect(
         statements.some(
           (statement) =>
@@ -176,8 +177,8 @@ describe(
       const environmentOf = (stem: string) =>
         (
           resources[logicalIdByPath(template, `/Scheduler/${stem}/Function/Resource`)]?.Properties
-            .Environment as { Variables: Record<string, string> }
-        ).Variables;
+            .Environment as { Variables: Record<string, string> } | undefined
+        )?.Variables ?? {};
       const told = new Set(
         ['RecordResult', 'CheckFreshness'].map((stem) => environmentOf(stem).POWERTOOLS_SERVICE_NAME),
       );
@@ -235,7 +236,7 @@ describe(
         alarms
           .flatMap(metricsOf)
           .filter((metric) => metric.namespace === 'AWS/States' && metric.metricName === 'ExecutionsTimedOut')
-          .map((metric) => (metric.dimensions[0]?.Value as { Ref?: string }).Ref),
+          .map((metric) => (metric.dimensions[0]?.Value as { Ref?: string } | undefined)?.Ref),
       );
       const machines = Object.keys(resourcesOfType(template, 'AWS::StepFunctions::StateMachine'));
       expect(machines.filter((id) => !watched.has(id))).toEqual([]);
