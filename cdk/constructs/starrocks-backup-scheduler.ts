@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
+import { METRICS_SERVICE_VARIABLE } from '../../lambdas/shared/metrics.ts';
 import { CATALOG_TABLE, LOCKS_TABLE, type TableDefinition } from '../../lambdas/shared/tables.ts';
 import {
   functionPlaceholder,
@@ -21,7 +22,6 @@ import { BackupSchedules } from './backup-schedules.ts';
 import {
   type BackupExecutionBudget,
   backupExecutionBudget,
-  NEAR_TIMEOUT_FRACTION,
   nightlyExecutionTimeoutSeconds,
   taskTimeoutSeconds,
 } from './execution-timeouts.ts';
@@ -68,6 +68,12 @@ export interface StarRocksBackupSchedulerProps {
   readonly removalPolicy?: RemovalPolicy;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The `service` dimension of every metric the functions emit and the alarms read. Two schedulers in one account
+   * and Region need different values, or each one's alarms count the other's backups.
+   * @default the stack name
+   */
+  readonly metricsServiceName?: string;
 }
 
 /**
@@ -96,12 +102,15 @@ export class StarRocksBackupScheduler extends Construct {
   readonly backupExecutionBudget: BackupExecutionBudget;
   /** The NightlyBackup execution timeout. */
   readonly nightlyTimeout: Duration;
+  /** The `service` dimension of the functions' metrics (POWERTOOLS_SERVICE_NAME), which the alarms read. */
+  readonly metricsService: string;
 
   constructor(scope: Construct, id: string, props: StarRocksBackupSchedulerProps) {
     super(scope, id);
     const { config } = props;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const catalogRemovalPolicy = props.catalogRemovalPolicy ?? RemovalPolicy.RETAIN;
+    this.metricsService = props.metricsServiceName ?? Stack.of(this).stackName;
 
     this.locksTable = table(this, LOCKS_TABLE, removalPolicy);
     this.catalogTable = table(this, CATALOG_TABLE, catalogRemovalPolicy);
@@ -199,8 +208,7 @@ export class StarRocksBackupScheduler extends Construct {
       topic: this.alarmTopic,
       nightly: this.nightlyBackup,
       backupDatabase: this.backupDatabase,
-      nightlyTimeout: this.nightlyTimeout,
-      nearTimeoutFraction: NEAR_TIMEOUT_FRACTION,
+      metricsService: this.metricsService,
       functions,
       deadLetterQueue: this.schedules.deadLetterQueue,
       scheduleGroup: this.schedules.group,
@@ -222,6 +230,7 @@ export class StarRocksBackupScheduler extends Construct {
       deadLetterQueue: this.schedules.deadLetterQueue,
       alarmTopic: this.alarmTopic,
       dashboard: this.monitoring.dashboard,
+      metricsService: this.metricsService,
       secretsEncryptionKeys: props.secretsEncryptionKeys ?? [],
       removalPolicy,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
@@ -243,6 +252,7 @@ export class StarRocksBackupScheduler extends Construct {
       environment: {
         LOCKS_TABLE_NAME: this.locksTable.tableName,
         CATALOG_TABLE_NAME: this.catalogTable.tableName,
+        [METRICS_SERVICE_VARIABLE]: this.metricsService,
         ...(access.slackWebhook && webhookSecretArn !== undefined
           ? { SLACK_WEBHOOK_SECRET_ARN: webhookSecretArn }
           : {}),
@@ -293,12 +303,42 @@ export class StarRocksBackupScheduler extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
-    return new sns.Topic(this, 'AlarmTopic', {
+    const topic = new sns.Topic(this, 'AlarmTopic', {
       displayName: 'StarRocks backup alarms',
       masterKey: key,
       enforceSSL: true,
     });
+    // enforceSSL gives the topic a TopicPolicy, which takes the place of SNS's default policy: without this Allow
+    // CloudWatch is refused sns:Publish and no alarm reaches anyone.
+    topic.addToResourcePolicy(cloudWatchAlarmsMayPublish(this, topic.topicArn));
+    return topic;
   }
+}
+
+/**
+ * The topic policy statement that lets CloudWatch alarms of this account and Region publish to `topicArn`
+ * (aws:SourceAccount and aws:SourceArn keep other accounts' alarms out). docs/deploy.md shows the same statement
+ * for a topic passed in with `-c alarmTopicArn`.
+ */
+export function cloudWatchAlarmsMayPublish(scope: Construct, topicArn: string): iam.PolicyStatement {
+  const stack = Stack.of(scope);
+  return new iam.PolicyStatement({
+    sid: 'CloudWatchAlarmsPublish',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    },
+  });
 }
 
 /**

@@ -151,6 +151,7 @@ describe('Lambda functions', () => {
         'SLACK_WEBHOOK_SECRET_ARN',
         'NODE_OPTIONS',
         'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_SERVICE_NAME',
       ]),
     );
   });
