@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,6 +10,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
 import { METRICS_SERVICE_VARIABLE } from '../../lambdas/shared/metrics.ts';
+import { secretArnRegion } from '../../lambdas/shared/secrets.ts';
 import { CATALOG_TABLE, LOCKS_TABLE, type TableDefinition } from '../../lambdas/shared/tables.ts';
 import {
   functionPlaceholder,
@@ -26,7 +27,12 @@ import {
   taskTimeoutSeconds,
 } from './execution-timeouts.ts';
 import { FreshnessChecker } from './freshness-checker.ts';
-import { type AwsServiceNeed, FrontEndNetwork } from './front-end-network.ts';
+import {
+  type AwsServiceNeed,
+  FrontEndNetwork,
+  VPC_ENDPOINT_SERVICES,
+  type VpcEndpointService,
+} from './front-end-network.ts';
 import { type DynamoAction, FUNCTION_ACCESS } from './function-access.ts';
 import { NodeFunction, taskLambdas } from './node-function.ts';
 import { RestoreDrill } from './restore-drill.ts';
@@ -50,10 +56,19 @@ export interface StarRocksBackupSchedulerProps {
   readonly securityGroups?: readonly ec2.ISecurityGroup[];
   /**
    * Create the VPC endpoints the in-VPC functions need: a DynamoDB gateway endpoint, a Secrets Manager interface
-   * endpoint, and a Step Functions one if an in-VPC function ever calls Step Functions (none does today).
+   * endpoint, an S3 gateway endpoint when retention deletes S3 objects, and a Step Functions one if an in-VPC
+   * function ever calls Step Functions (none does today). Same as listing all of them in `vpcEndpoints`.
    * @default false
    */
   readonly createVpcEndpoints?: boolean;
+  /**
+   * The VPC endpoints to create, one by one, for a VPC that already has some (a second DynamoDB or S3 gateway
+   * endpoint on the same route tables, or a second Secrets Manager endpoint with private DNS, fails to deploy).
+   * Only those the functions need are created; the services left out are taken as reachable (no synth warning).
+   * Takes precedence over `createVpcEndpoints`.
+   * @default none, or every needed one with `createVpcEndpoints`
+   */
+  readonly vpcEndpoints?: readonly VpcEndpointService[];
   /** The subnets already reach DynamoDB and Secrets Manager (NAT or endpoints): silences the synth warning. @default false */
   readonly awsServicesReachable?: boolean;
   /** Customer-managed KMS keys of the password / webhook secrets (kms:Decrypt via Secrets Manager only). @default none */
@@ -115,6 +130,13 @@ export class StarRocksBackupScheduler extends Construct {
     this.locksTable = table(this, LOCKS_TABLE, removalPolicy);
     this.catalogTable = table(this, CATALOG_TABLE, catalogRemovalPolicy);
 
+    const endpoints = new Set<VpcEndpointService>(
+      props.vpcEndpoints ?? (props.createVpcEndpoints ? VPC_ENDPOINT_SERVICES : []),
+    );
+    const pathStated =
+      props.vpcEndpoints !== undefined ||
+      (props.createVpcEndpoints ?? false) ||
+      (props.awsServicesReachable ?? false);
     const network =
       props.vpc === undefined
         ? undefined
@@ -124,12 +146,15 @@ export class StarRocksBackupScheduler extends Construct {
             ...(props.securityGroups === undefined ? {} : { securityGroups: props.securityGroups }),
             frontEndPorts: config.clusters.map((cluster) => cluster.port),
             needs: frontEndServiceNeeds(config),
-            createVpcEndpoints: props.createVpcEndpoints ?? false,
-            awsServicesReachable: props.awsServicesReachable ?? false,
+            endpoints,
+            pathStated,
             functionNames: frontEndStems().map((stem) => TASK_FUNCTIONS[stem]),
           });
 
-    if (network !== undefined) this.frontEndNetwork = network;
+    if (network !== undefined) {
+      this.frontEndNetwork = network;
+      if (network.createdEndpoints.has('secretsmanager')) warnAboutSecretsInOtherRegions(this, config);
+    }
 
     const definitions = {
       nightlyBackup: JSON.parse(readDefinitionText('nightlyBackup')) as object,
@@ -156,8 +181,8 @@ export class StarRocksBackupScheduler extends Construct {
       catalogTable: this.catalogTable,
       pruneFunction: functions.PruneSnapshots,
       network,
-      createVpcEndpoints: props.createVpcEndpoints ?? false,
-      awsServicesReachable: props.awsServicesReachable ?? false,
+      createS3Endpoint: endpoints.has('s3'),
+      pathStated,
     });
     warnAboutStatementTimeouts(
       this,
@@ -356,6 +381,27 @@ function warnAboutStatementTimeouts(scope: Construct, config: BackupConfig, time
       'StarRocksBackupScheduler:StatementTimeout',
       `Cluster ${cluster.name}: connectTimeoutSeconds + statementTimeoutSeconds (${needed} s) reach the FE-facing ` +
         `Task timeout (${timeoutSeconds} s); lower them so that a slow FE fails with its own error.`,
+    );
+  }
+}
+
+/** The id of the synth-time warning about a password secret the Secrets Manager endpoint cannot serve. */
+export const SECRET_OTHER_REGION_WARNING = 'StarRocksBackupScheduler:SecretInOtherRegion';
+
+/**
+ * An interface endpoint serves its own Region: the functions read a secret of another Region from that Region's
+ * public endpoint, which needs a NAT gateway from the VPC.
+ */
+function warnAboutSecretsInOtherRegions(scope: Construct, config: BackupConfig): void {
+  const region = Stack.of(scope).region;
+  if (Token.isUnresolved(region)) return;
+  for (const arn of passwordSecretArns(config)) {
+    const secretRegion = secretArnRegion(arn);
+    if (secretRegion === undefined || secretRegion === region) continue;
+    Annotations.of(scope).addWarningV2(
+      SECRET_OTHER_REGION_WARNING,
+      `Secret ${arn} is in ${secretRegion}, but the Secrets Manager endpoint the stack creates serves ${region} ` +
+        'only: the FE-facing functions read it from its own Region and need a NAT gateway for that.',
     );
   }
 }

@@ -307,7 +307,7 @@ describe('secrets encrypted with a customer key', () => {
     secretsEncryptionKeys: [kms.Key.fromKeyArn(stack, 'SecretsKey', keyArn)],
   }));
 
-  it('grants kms:Decrypt on the key only through Secrets Manager', () => {
+  it('grants kms:Decrypt on the key only through Secrets Manager of the secret’s Region', () => {
     const statements = Object.values(resourcesOfType(withKey, 'AWS::IAM::Policy')).flatMap(
       (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
     );
@@ -318,9 +318,7 @@ describe('secrets encrypted with a customer key', () => {
       Resource: keyArn,
       Condition: {
         StringEquals: {
-          'kms:ViaService': {
-            'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
-          },
+          'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com',
         },
       },
     });
