@@ -39,7 +39,10 @@ export const HOUSE_BUNDLING: BundlingOptions = {
   // and keepNames keeps constructor names too, so minification cannot rename what the workflow sees.
   keepNames: true,
   sourceMap: true,
-  sourceMapMode: SourceMapMode.EXTERNAL,
+  // A .map file next to the bundle plus the sourceMappingURL comment: with NODE_OPTIONS=--enable-source-maps,
+  // stack traces in logs and in Step Functions causes name the .ts file and line. EXTERNAL drops the comment, so
+  // Node would never load the map; INLINE would put the map inside the bundle and double its size.
+  sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
   banner: ESM_REQUIRE_BANNER,
   externalModules: [
