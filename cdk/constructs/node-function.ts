@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -127,6 +127,8 @@ export class NodeFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
       bundling: HOUSE_BUNDLING,
+      // Retained: an execution that started before a deploy still invokes the version it was started with.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
       ...(inVpc
         ? {
             vpc: props.vpc,

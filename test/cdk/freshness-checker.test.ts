@@ -10,6 +10,7 @@ import { METRICS_NAMESPACE, METRICS_SERVICE_VARIABLE } from '../../lambdas/share
 import {
   appWithoutBundling,
   configFrom,
+  everyVersionOf,
   logicalIdByPath,
   resourcesOfType,
   scaledConfig,
@@ -140,8 +141,8 @@ describe('the FreshnessCheck state machine', () => {
     const statements = statementsOfRole(roleOf('/FreshnessCheck/StateMachine/StateMachine/Role/Resource'));
     const invoke = statements.filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
     expect(invoke.flatMap((statement) => statement.Resource as unknown[])).toEqual([
-      { 'Fn::GetAtt': [functionId('CheckFreshness'), 'Arn'] },
-      { 'Fn::GetAtt': [functionId('NotifyIncidents'), 'Arn'] },
+      everyVersionOf(functionId('CheckFreshness')),
+      everyVersionOf(functionId('NotifyIncidents')),
     ]);
   });
 

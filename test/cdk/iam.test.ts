@@ -10,6 +10,7 @@ import {
 } from '../../statemachines/definitions.ts';
 import {
   configFrom,
+  everyVersionOf,
   exampleConfig,
   logicalIdByPath,
   resourcesOfType,
@@ -59,15 +60,14 @@ const tableActions = (stem: TaskFunctionName, table: 'LocksTable' | 'CatalogTabl
     .sort();
 const stateMachineStatements = (name: 'NightlyBackup' | 'BackupDatabase') =>
   statementsOfRole(logicalIdByPath(template, `/${name}/StateMachine/Role/Resource`));
-const functionArn = (stem: TaskFunctionName) => ({
-  'Fn::GetAtt': [logicalIdByPath(template, `/Scheduler/${stem}/Function/Resource`), 'Arn'],
-});
 const stems = Object.keys(TASK_FUNCTIONS) as TaskFunctionName[];
 
 /** The functions a definition's `${<Stem>FunctionArn}` placeholders name, in TASK_FUNCTIONS order. */
 function namedFunctions(machine: StateMachineName) {
   const named = new Set(placeholdersIn(readDefinitionText(machine)));
-  return stems.filter((stem) => named.has(`${stem}FunctionArn`)).map(functionArn);
+  return stems
+    .filter((stem) => named.has(`${stem}FunctionArn`))
+    .map((stem) => everyVersionOf(logicalIdByPath(template, `/Scheduler/${stem}/Function/Resource`)));
 }
 
 describe('Task function roles', () => {
