@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { BackupConfig } from '../lambdas/shared/config/index.ts';
 import { loadConfigFileSync } from '../lambdas/shared/config/load.ts';
 import { ConfigError } from '../lambdas/shared/errors.ts';
+import { VPC_ENDPOINT_SERVICES, type VpcEndpointService } from './constructs/front-end-network.ts';
 
 /** The stack name when `-c stackName=…` is not given. */
 export const DEFAULT_STACK_NAME = 'StarRocksBackupScheduler';
@@ -20,6 +21,8 @@ export interface DeploySettings {
   readonly subnetIds?: readonly string[];
   readonly securityGroupIds?: readonly string[];
   readonly createVpcEndpoints: boolean;
+  /** The endpoints to create one by one (`-c vpcEndpoints=dynamodb,secretsmanager`), instead of all of them. */
+  readonly vpcEndpoints?: readonly VpcEndpointService[];
   readonly awsServicesReachable: boolean;
   readonly alarmEmail?: string;
   readonly alarmTopicArn?: string;
@@ -100,6 +103,19 @@ export function readDeploySettings(read: ContextReader, cwd: string = process.cw
   const subnetIds = list(read, 'subnetIds', SUBNET_ID, 'subnet ids (subnet-…)');
   const securityGroupIds = list(read, 'securityGroupIds', SECURITY_GROUP_ID, 'security group ids (sg-…)');
   const createVpcEndpoints = flag(read, 'createVpcEndpoints');
+  const endpointPattern = new RegExp(`^(${VPC_ENDPOINT_SERVICES.join('|')})$`);
+  const vpcEndpoints = list(
+    read,
+    'vpcEndpoints',
+    endpointPattern,
+    `VPC endpoints this stack can create (${VPC_ENDPOINT_SERVICES.join(', ')})`,
+  ) as VpcEndpointService[] | undefined;
+  if (vpcEndpoints !== undefined && createVpcEndpoints) {
+    throw problem(
+      'vpcEndpoints',
+      'give either -c vpcEndpoints=… (some endpoints) or -c createVpcEndpoints=true (all)',
+    );
+  }
   const awsServicesReachable = flag(read, 'awsServicesReachable');
   if (vpcId === undefined) {
     const orphan = (
@@ -107,6 +123,7 @@ export function readDeploySettings(read: ContextReader, cwd: string = process.cw
         ['subnetIds', subnetIds !== undefined],
         ['securityGroupIds', securityGroupIds !== undefined],
         ['createVpcEndpoints', createVpcEndpoints],
+        ['vpcEndpoints', vpcEndpoints !== undefined],
         ['awsServicesReachable', awsServicesReachable],
       ] as const
     ).find(([, given]) => given);
@@ -125,6 +142,7 @@ export function readDeploySettings(read: ContextReader, cwd: string = process.cw
     ...(subnetIds === undefined ? {} : { subnetIds }),
     ...(securityGroupIds === undefined ? {} : { securityGroupIds }),
     createVpcEndpoints,
+    ...(vpcEndpoints === undefined ? {} : { vpcEndpoints: [...new Set(vpcEndpoints)] }),
     awsServicesReachable,
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),

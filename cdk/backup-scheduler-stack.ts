@@ -119,6 +119,7 @@ export class BackupSchedulerStack extends Stack {
       scheduler: {
         config: settings.config,
         createVpcEndpoints: settings.createVpcEndpoints,
+        ...(settings.vpcEndpoints === undefined ? {} : { vpcEndpoints: settings.vpcEndpoints }),
         awsServicesReachable: settings.awsServicesReachable,
         ...(settings.alarmEmail === undefined ? {} : { alarmEmail: settings.alarmEmail }),
       },

@@ -10,7 +10,6 @@ import {
   CLUSTER_DIMENSION,
   DURATION_METRIC,
   METRICS_NAMESPACE,
-  METRICS_SERVICE_NAME,
   OUTCOME_METRICS,
 } from '../../lambdas/shared/metrics.ts';
 import type { TaskFunctionName } from '../../statemachines/definitions.ts';
@@ -18,21 +17,21 @@ import { FUNCTION_ACCESS } from './function-access.ts';
 import type { NodeFunction } from './node-function.ts';
 
 /**
- * The `service` dimension Powertools Metrics adds to every EMF document the code emits
- * (lambdas/shared/metrics.ts builds its Metrics with this service name). CloudWatch stores a metric per
- * dimension set, so an alarm must name both dimensions to find it; a test checks this against real output.
+ * The `service` dimension Powertools Metrics adds to every EMF document the code emits: the deployment's identity,
+ * which the construct passes to every function as POWERTOOLS_SERVICE_NAME (lambdas/shared/metrics.ts). CloudWatch
+ * stores a metric per dimension set, so an alarm must name it too; a test checks this against real output.
  */
-export const EMF_SERVICE_DIMENSION = { service: METRICS_SERVICE_NAME } as const;
+export function emfServiceDimension(service: string): { readonly service: string } {
+  return { service };
+}
 
 /** Properties of the alarms and the dashboard. */
 export interface BackupMonitoringProps {
   readonly topic: sns.ITopic;
   readonly nightly: sfn.StateMachine;
   readonly backupDatabase: sfn.StateMachine;
-  /** The nightly execution timeout, for the "run nears its cap" alarm. */
-  readonly nightlyTimeout: Duration;
-  /** The share of the nightly cap that counts as near it. */
-  readonly nearTimeoutFraction: number;
+  /** The `service` dimension of the metrics the functions emit (the deployment's identity). */
+  readonly metricsService: string;
   readonly functions: Readonly<Record<TaskFunctionName, NodeFunction>>;
   readonly deadLetterQueue: sqs.IQueue;
   readonly scheduleGroup: scheduler.IScheduleGroup;
@@ -43,12 +42,12 @@ export interface BackupMonitoringProps {
 export function clusterMetric(
   metricName: string,
   cluster: string,
-  options: { statistic: string; period: Duration },
+  options: { statistic: string; period: Duration; service: string },
 ): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,
     metricName,
-    dimensionsMap: { ...EMF_SERVICE_DIMENSION, [CLUSTER_DIMENSION]: cluster },
+    dimensionsMap: { ...emfServiceDimension(options.service), [CLUSTER_DIMENSION]: cluster },
     statistic: options.statistic,
     period: options.period,
   });
@@ -111,14 +110,8 @@ export class BackupMonitoring extends Construct {
       props.nightly.metricTimedOut({ period: fiveMinutes, statistic: 'Sum' }),
       'A nightly backup run hit its execution timeout (Step Functions stopped it).',
     );
-    const nearMs = Math.floor(props.nightlyTimeout.toMilliseconds() * props.nearTimeoutFraction);
-    atLeastOnce(
-      'NightlyRunNearTimeout',
-      props.nightly.metricTime({ period: Duration.hours(1), statistic: 'Maximum' }),
-      `A nightly backup run lasted more than ${Math.round(props.nearTimeoutFraction * 100)} % of its ${props.nightlyTimeout.toHumanString()} cap: ` +
-        'lower the number of databases per schedule or raise maxConcurrentBackups before runs start timing out.',
-      nearMs,
-    );
+    // No alarm on ExecutionTime: Step Functions publishes it when an execution closes, too late to warn about a
+    // run that is still going. The hourly freshness check does that (BackupsLate: late and stuck databases).
     atLeastOnce(
       'BackupExecutionTimedOut',
       props.backupDatabase.metricTimedOut({ period: fiveMinutes, statistic: 'Sum' }),
@@ -171,10 +164,15 @@ export class BackupMonitoring extends Construct {
         new cloudwatch.MathExpression({
           expression: 'failed + timedOut',
           usingMetrics: {
-            failed: clusterMetric(OUTCOME_METRICS.FAILED, cluster, { statistic: 'Sum', period: fiveMinutes }),
+            failed: clusterMetric(OUTCOME_METRICS.FAILED, cluster, {
+              statistic: 'Sum',
+              period: fiveMinutes,
+              service: props.metricsService,
+            }),
             timedOut: clusterMetric(OUTCOME_METRICS.TIMED_OUT, cluster, {
               statistic: 'Sum',
               period: fiveMinutes,
+              service: props.metricsService,
             }),
           },
           period: fiveMinutes,
@@ -197,7 +195,11 @@ function dashboardRows(
   const day = Duration.days(1);
   const outcomes = (cluster: string) =>
     (['FINISHED', 'FAILED', 'TIMED_OUT', 'SKIPPED'] as const).map((state) =>
-      clusterMetric(OUTCOME_METRICS[state], cluster, { statistic: 'Sum', period: day }).with({
+      clusterMetric(OUTCOME_METRICS[state], cluster, {
+        statistic: 'Sum',
+        period: day,
+        service: props.metricsService,
+      }).with({
         label: state,
       }),
     );
@@ -232,10 +234,18 @@ function dashboardRows(
         title: `${cluster}: backup duration (s)`,
         width: 12,
         left: [
-          clusterMetric(DURATION_METRIC, cluster, { statistic: 'Average', period: day }).with({
+          clusterMetric(DURATION_METRIC, cluster, {
+            statistic: 'Average',
+            period: day,
+            service: props.metricsService,
+          }).with({
             label: 'average',
           }),
-          clusterMetric(DURATION_METRIC, cluster, { statistic: 'Maximum', period: day }).with({
+          clusterMetric(DURATION_METRIC, cluster, {
+            statistic: 'Maximum',
+            period: day,
+            service: props.metricsService,
+          }).with({
             label: 'maximum',
           }),
         ],

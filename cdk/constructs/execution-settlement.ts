@@ -1,11 +1,15 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { TaskFunctionName } from '../../statemachines/definitions.ts';
+import { atLeastOnceAlarm } from './backup-monitoring.ts';
 import { type NodeFunction, taskLambdas } from './node-function.ts';
 import { grantHolderLiveness, StateMachineFromFile } from './state-machine-from-file.ts';
 
@@ -16,6 +20,7 @@ export interface ExecutionSettlementProps {
   readonly leaseHolders: readonly sfn.StateMachine[];
   /** The roles that ask whether a lease holder still runs (they may meet a settling execution as holder). */
   readonly livenessRoles: readonly iam.IRole[];
+  readonly alarmTopic: sns.ITopic;
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention?: logs.RetentionDays;
 }
@@ -31,6 +36,7 @@ export interface ExecutionSettlementProps {
 export class ExecutionSettlement extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly rule: events.Rule;
+  readonly alarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: ExecutionSettlementProps) {
     super(scope, id);
@@ -64,5 +70,22 @@ export class ExecutionSettlement extends Construct {
       this.stateMachine,
       'A settling execution holds the lock it settles under a name known only at run time; read-only, and limited to executions of the SettleExecution state machine.',
     );
+
+    const action = new actions.SnsAction(props.alarmTopic);
+    const fiveMinutes = Duration.minutes(5);
+    this.alarms = [
+      atLeastOnceAlarm(this, 'SettlementFailed', {
+        metric: this.stateMachine.metricFailed({ period: fiveMinutes, statistic: 'Sum' }),
+        description:
+          'Settling an ended backup or drill execution failed: its StarRocks job may still run and its lock stays held until the next acquirer takes it over. See the SettleExecution execution.',
+        action,
+      }),
+      atLeastOnceAlarm(this, 'SettlementTimedOut', {
+        metric: this.stateMachine.metricTimedOut({ period: fiveMinutes, statistic: 'Sum' }),
+        description:
+          'Settling an ended backup or drill execution hit its execution timeout. See the SettleExecution execution.',
+        action,
+      }),
+    ];
   }
 }

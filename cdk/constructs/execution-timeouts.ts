@@ -12,9 +12,6 @@ export const BACKUP_EXECUTION_MARGIN_SECONDS = 3_600;
 /** The nightly run's cap when no single backup may take longer: a week. */
 export const NIGHTLY_EXECUTION_CAP_SECONDS = 7 * 86_400;
 
-/** The share of the nightly cap at which a run counts as "near" it (alarm). */
-export const NEAR_TIMEOUT_FRACTION = 0.8;
-
 /** An ASL Retrier, as far as its timing goes. */
 interface Retrier {
   readonly ErrorEquals: readonly string[];

@@ -19,7 +19,7 @@ import {
 import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
 import { METRICS_NAMESPACE } from '../../lambdas/shared/metrics.ts';
 import type { TaskFunctionName } from '../../statemachines/definitions.ts';
-import { atLeastOnceAlarm, clusterMetric, EMF_SERVICE_DIMENSION } from './backup-monitoring.ts';
+import { atLeastOnceAlarm, clusterMetric, emfServiceDimension } from './backup-monitoring.ts';
 import { scheduleName, schedulerRole } from './backup-schedules.ts';
 import { type NodeFunction, taskLambdas } from './node-function.ts';
 import { grantSecretsRead } from './secret-grants.ts';
@@ -44,6 +44,8 @@ export interface FreshnessCheckerProps {
   readonly alarmTopic: sns.ITopic;
   /** The scheduler's dashboard: a row of freshness widgets is added to it. */
   readonly dashboard: cloudwatch.Dashboard;
+  /** The `service` dimension of the metrics the functions emit (the deployment's identity). */
+  readonly metricsService: string;
   /** Customer-managed keys of the secrets (the bot token's included). */
   readonly secretsEncryptionKeys: readonly kms.IKey[];
   readonly removalPolicy: RemovalPolicy;
@@ -120,11 +122,17 @@ export class FreshnessChecker extends Construct {
     this.alarms = this.createAlarms(
       props.alarmTopic,
       checked.map((cluster) => cluster.name),
+      props.metricsService,
     );
-    props.dashboard.addWidgets(...dashboardRow(checked.map((cluster) => cluster.name)));
+    props.dashboard.addWidgets(
+      ...dashboardRow(
+        checked.map((cluster) => cluster.name),
+        props.metricsService,
+      ),
+    );
   }
 
-  private createAlarms(topic: sns.ITopic, clusters: readonly string[]): cloudwatch.Alarm[] {
+  private createAlarms(topic: sns.ITopic, clusters: readonly string[], service: string): cloudwatch.Alarm[] {
     const action = new actions.SnsAction(topic);
     const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) =>
       atLeastOnceAlarm(this, alarmId, { metric, description, action });
@@ -134,7 +142,7 @@ export class FreshnessChecker extends Construct {
         new cloudwatch.Metric({
           namespace: METRICS_NAMESPACE,
           metricName: DATABASES_LATE_METRIC,
-          dimensionsMap: EMF_SERVICE_DIMENSION,
+          dimensionsMap: emfServiceDimension(service),
           statistic: 'Maximum',
           period: FRESHNESS_CHECK_INTERVAL,
         }),
@@ -147,17 +155,22 @@ export class FreshnessChecker extends Construct {
         this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
         'A freshness check failed: late backups may go unnoticed until it works again. See the FreshnessCheck execution.',
       ),
+      alarm(
+        'FreshnessCheckTimedOut',
+        this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
+        'A freshness check hit its execution timeout: late backups may go unnoticed until one completes again. See the FreshnessCheck execution.',
+      ),
     );
     return alarms;
   }
 }
 
 /** One row: late databases and the oldest good snapshot's age, one line per cluster. */
-function dashboardRow(clusters: readonly string[]): cloudwatch.IWidget[] {
+function dashboardRow(clusters: readonly string[], service: string): cloudwatch.IWidget[] {
   const period = FRESHNESS_CHECK_INTERVAL;
   const perCluster = (metricName: string) =>
     clusters.map((cluster) =>
-      clusterMetric(metricName, cluster, { statistic: 'Maximum', period }).with({ label: cluster }),
+      clusterMetric(metricName, cluster, { statistic: 'Maximum', period, service }).with({ label: cluster }),
     );
   return [
     new cloudwatch.GraphWidget({
@@ -179,6 +192,7 @@ function dashboardRow(clusters: readonly string[]): cloudwatch.IWidget[] {
               [`age${index}`]: clusterMetric(OLDEST_SNAPSHOT_AGE_METRIC, cluster, {
                 statistic: 'Maximum',
                 period,
+                service,
               }),
             },
             label: cluster,

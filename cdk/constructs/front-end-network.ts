@@ -5,6 +5,17 @@ import { Construct } from 'constructs';
 /** AWS services a function in the VPC may call, and so needs a network path to. */
 export type AwsServiceNeed = 'dynamodb' | 'secretsmanager' | 'states';
 
+/** The VPC endpoints the stack can create: those of {@link AwsServiceNeed} and S3's (snapshot retention). */
+export type VpcEndpointService = AwsServiceNeed | 's3';
+
+/** Every endpoint `-c vpcEndpoints=…` accepts, in the order the docs list them. */
+export const VPC_ENDPOINT_SERVICES: readonly VpcEndpointService[] = [
+  'dynamodb',
+  'secretsmanager',
+  'states',
+  's3',
+];
+
 /** Properties of the network the FE-facing functions run in. */
 export interface FrontEndNetworkProps {
   readonly vpc: ec2.IVpc;
@@ -16,10 +27,16 @@ export interface FrontEndNetworkProps {
   readonly frontEndPorts: readonly number[];
   /** The AWS services the in-VPC functions call. */
   readonly needs: ReadonlySet<AwsServiceNeed>;
-  /** Create a gateway endpoint for DynamoDB and interface endpoints for the other needed services. */
-  readonly createVpcEndpoints: boolean;
-  /** The subnets are known to reach the needed services already (NAT or existing endpoints): no warning. */
-  readonly awsServicesReachable: boolean;
+  /**
+   * The endpoints to create, of those the functions need: a gateway endpoint for DynamoDB, interface endpoints
+   * with private DNS for the others. A VPC that already has one for a service must leave that service out.
+   */
+  readonly endpoints: ReadonlySet<VpcEndpointService>;
+  /**
+   * The user said how the needed services are reached (endpoints listed one by one, all created, or
+   * awsServicesReachable): no warning.
+   */
+  readonly pathStated: boolean;
   /** Names of the in-VPC functions, for the warning. */
   readonly functionNames: readonly string[];
 }
@@ -37,6 +54,8 @@ export class FrontEndNetwork extends Construct {
   readonly securityGroups: ec2.ISecurityGroup[];
   /** The security group this construct created (none when the caller passed its own). */
   readonly createdSecurityGroup?: ec2.SecurityGroup;
+  /** The services this construct created an endpoint for. */
+  readonly createdEndpoints: ReadonlySet<AwsServiceNeed>;
 
   constructor(scope: Construct, id: string, props: FrontEndNetworkProps) {
     super(scope, id);
@@ -49,15 +68,16 @@ export class FrontEndNetwork extends Construct {
       this.securityGroups = [this.createdSecurityGroup];
     }
 
-    if (props.createVpcEndpoints) {
-      this.createEndpoints(props.needs);
-    } else if (!props.awsServicesReachable && !this.subnetsHaveNat()) {
+    this.createdEndpoints = new Set([...props.needs].filter((need) => props.endpoints.has(need)));
+    this.createEndpoints(this.createdEndpoints);
+    if (!props.pathStated && !this.subnetsHaveNat()) {
       Annotations.of(this).addWarningV2(
         NO_SERVICE_PATH_WARNING,
         `The FE-facing functions (${props.functionNames.join(', ')}) run in VPC subnets this construct cannot ` +
           `see a path from to ${[...props.needs].map(serviceLabel).join(', ')}. Without a NAT gateway or VPC ` +
-          'endpoints every backup fails. Set createVpcEndpoints: true (-c createVpcEndpoints=true), or ' +
-          'awsServicesReachable: true (-c awsServicesReachable=true) when the subnets already reach them.',
+          'endpoints every backup fails. Set createVpcEndpoints: true (-c createVpcEndpoints=true), name the ' +
+          'endpoints to create one by one (-c vpcEndpoints=dynamodb,secretsmanager), or awsServicesReachable: true ' +
+          '(-c awsServicesReachable=true) when the subnets already reach them.',
       );
     }
   }

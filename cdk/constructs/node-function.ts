@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -39,7 +39,10 @@ export const HOUSE_BUNDLING: BundlingOptions = {
   // and keepNames keeps constructor names too, so minification cannot rename what the workflow sees.
   keepNames: true,
   sourceMap: true,
-  sourceMapMode: SourceMapMode.EXTERNAL,
+  // A .map file next to the bundle plus the sourceMappingURL comment: with NODE_OPTIONS=--enable-source-maps,
+  // stack traces in logs and in Step Functions causes name the .ts file and line. EXTERNAL drops the comment, so
+  // Node would never load the map; INLINE would put the map inside the bundle and double its size.
+  sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
   banner: ESM_REQUIRE_BANNER,
   externalModules: [
@@ -124,6 +127,8 @@ export class NodeFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
       bundling: HOUSE_BUNDLING,
+      // Retained: an execution that started before a deploy still invokes the version it was started with.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
       ...(inVpc
         ? {
             vpc: props.vpc,

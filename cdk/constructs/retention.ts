@@ -1,4 +1,4 @@
-import { Annotations, Aws } from 'aws-cdk-lib';
+import { Annotations, Aws, Stack, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,20 +17,27 @@ export interface SnapshotRetentionProps {
   readonly pruneFunction: NodeFunction;
   /** The network of the FE-facing functions (PruneSnapshots runs there), when they run in a VPC. */
   readonly network?: FrontEndNetwork | undefined;
-  readonly createVpcEndpoints: boolean;
-  readonly awsServicesReachable: boolean;
+  /** Create an S3 gateway endpoint for the in-VPC prune. */
+  readonly createS3Endpoint: boolean;
+  /** The user said how the in-VPC functions reach AWS services (no warning without an S3 endpoint). */
+  readonly pathStated: boolean;
 }
 
 /** One repository location retention may delete snapshot objects in. */
 export interface SnapshotObjectLocation {
   readonly cluster: string;
   readonly bucket: string;
+  /** The bucket's Region (`retention.s3.region`), when the configuration names it. */
+  readonly region?: string;
   /** Bucket-relative repository directories (current and legacy layout), without a trailing slash. */
   readonly repositoryDirectories: readonly string[];
 }
 
 /** The id of the synth-time warning about S3 pruning from a VPC without a path to S3. */
 export const NO_S3_PATH_WARNING = 'StarRocksBackupScheduler:NoPathToS3';
+
+/** The id of the synth-time warning about a retention bucket the S3 gateway endpoint cannot reach. */
+export const S3_OTHER_REGION_WARNING = 'StarRocksBackupScheduler:S3BucketInOtherRegion';
 
 /**
  * The repository locations whose snapshot objects the prune may delete: clusters whose retention sets `s3` and
@@ -44,6 +51,7 @@ export function snapshotObjectLocations(config: BackupConfig): SnapshotObjectLoc
       {
         cluster: cluster.name,
         bucket: retention.s3.bucket,
+        ...(retention.s3.region === undefined ? {} : { region: retention.s3.region }),
         repositoryDirectories: repositoryDirectories(retention.s3, cluster.repository),
       },
     ];
@@ -75,18 +83,20 @@ export class SnapshotRetention extends Construct {
     if (this.objectLocations.length > 0) {
       this.objectDeletionPolicy = this.grantObjectDeletion(props.pruneFunction);
       if (props.network !== undefined) {
-        if (props.createVpcEndpoints) {
+        if (props.createS3Endpoint) {
           this.s3Endpoint = new ec2.GatewayVpcEndpoint(this, 'S3Endpoint', {
             vpc: props.network.vpc,
             service: ec2.GatewayVpcEndpointAwsService.S3,
             subnets: [props.network.vpcSubnets],
           });
-        } else if (!props.awsServicesReachable) {
+          this.warnAboutOtherRegions();
+        } else if (!props.pathStated) {
           Annotations.of(this).addWarningV2(
             NO_S3_PATH_WARNING,
             `Snapshot retention deletes objects in S3 (clusters ${this.objectLocations.map((l) => l.cluster).join(', ')}) ` +
               'from PruneSnapshots, which runs in the VPC: without a NAT gateway or an S3 gateway endpoint every S3 ' +
-              'prune fails. Set createVpcEndpoints: true, or awsServicesReachable: true when the subnets reach S3.',
+              'prune fails. Set createVpcEndpoints: true (or list s3 in vpcEndpoints), or awsServicesReachable: true ' +
+              'when the subnets reach S3.',
           );
         }
       }
@@ -102,6 +112,21 @@ export class SnapshotRetention extends Construct {
         }),
       ],
     });
+  }
+
+  /** A gateway endpoint serves its own Region's S3 only: a bucket elsewhere is reached through NAT, or not at all. */
+  private warnAboutOtherRegions(): void {
+    const region = Stack.of(this).region;
+    if (Token.isUnresolved(region)) return;
+    for (const location of this.objectLocations) {
+      if (location.region === undefined || location.region === region) continue;
+      Annotations.of(this).addWarningV2(
+        S3_OTHER_REGION_WARNING,
+        `Retention bucket ${location.bucket} (cluster ${location.cluster}) is in ${location.region}, but the S3 ` +
+          `gateway endpoint reaches buckets in ${region} only: PruneSnapshots needs a NAT gateway to delete its ` +
+          'snapshot objects.',
+      );
+    }
   }
 
   private grantObjectDeletion(prune: NodeFunction): iam.Policy {

@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +9,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
+import { METRICS_SERVICE_VARIABLE } from '../../lambdas/shared/metrics.ts';
+import { secretArnRegion } from '../../lambdas/shared/secrets.ts';
 import { CATALOG_TABLE, LOCKS_TABLE, type TableDefinition } from '../../lambdas/shared/tables.ts';
 import {
   functionPlaceholder,
@@ -22,12 +24,16 @@ import { ExecutionSettlement } from './execution-settlement.ts';
 import {
   type BackupExecutionBudget,
   backupExecutionBudget,
-  NEAR_TIMEOUT_FRACTION,
   nightlyExecutionTimeoutSeconds,
   taskTimeoutSeconds,
 } from './execution-timeouts.ts';
 import { FreshnessChecker } from './freshness-checker.ts';
-import { type AwsServiceNeed, FrontEndNetwork } from './front-end-network.ts';
+import {
+  type AwsServiceNeed,
+  FrontEndNetwork,
+  VPC_ENDPOINT_SERVICES,
+  type VpcEndpointService,
+} from './front-end-network.ts';
 import { type DynamoAction, FUNCTION_ACCESS } from './function-access.ts';
 import { NodeFunction, taskLambdas } from './node-function.ts';
 import { RestoreDrill } from './restore-drill.ts';
@@ -51,10 +57,19 @@ export interface StarRocksBackupSchedulerProps {
   readonly securityGroups?: readonly ec2.ISecurityGroup[];
   /**
    * Create the VPC endpoints the in-VPC functions need: a DynamoDB gateway endpoint, a Secrets Manager interface
-   * endpoint, and a Step Functions one if an in-VPC function ever calls Step Functions (none does today).
+   * endpoint, an S3 gateway endpoint when retention deletes S3 objects, and a Step Functions one if an in-VPC
+   * function ever calls Step Functions (none does today). Same as listing all of them in `vpcEndpoints`.
    * @default false
    */
   readonly createVpcEndpoints?: boolean;
+  /**
+   * The VPC endpoints to create, one by one, for a VPC that already has some (a second DynamoDB or S3 gateway
+   * endpoint on the same route tables, or a second Secrets Manager endpoint with private DNS, fails to deploy).
+   * Only those the functions need are created; the services left out are taken as reachable (no synth warning).
+   * Takes precedence over `createVpcEndpoints`.
+   * @default none, or every needed one with `createVpcEndpoints`
+   */
+  readonly vpcEndpoints?: readonly VpcEndpointService[];
   /** The subnets already reach DynamoDB and Secrets Manager (NAT or endpoints): silences the synth warning. @default false */
   readonly awsServicesReachable?: boolean;
   /** Customer-managed KMS keys of the password / webhook secrets (kms:Decrypt via Secrets Manager only). @default none */
@@ -69,6 +84,12 @@ export interface StarRocksBackupSchedulerProps {
   readonly removalPolicy?: RemovalPolicy;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The `service` dimension of every metric the functions emit and the alarms read. Two schedulers in one account
+   * and Region need different values, or each one's alarms count the other's backups.
+   * @default the stack name
+   */
+  readonly metricsServiceName?: string;
 }
 
 /**
@@ -99,16 +120,26 @@ export class StarRocksBackupScheduler extends Construct {
   readonly backupExecutionBudget: BackupExecutionBudget;
   /** The NightlyBackup execution timeout. */
   readonly nightlyTimeout: Duration;
+  /** The `service` dimension of the functions' metrics (POWERTOOLS_SERVICE_NAME), which the alarms read. */
+  readonly metricsService: string;
 
   constructor(scope: Construct, id: string, props: StarRocksBackupSchedulerProps) {
     super(scope, id);
     const { config } = props;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const catalogRemovalPolicy = props.catalogRemovalPolicy ?? RemovalPolicy.RETAIN;
+    this.metricsService = props.metricsServiceName ?? Stack.of(this).stackName;
 
     this.locksTable = table(this, LOCKS_TABLE, removalPolicy);
     this.catalogTable = table(this, CATALOG_TABLE, catalogRemovalPolicy);
 
+    const endpoints = new Set<VpcEndpointService>(
+      props.vpcEndpoints ?? (props.createVpcEndpoints ? VPC_ENDPOINT_SERVICES : []),
+    );
+    const pathStated =
+      props.vpcEndpoints !== undefined ||
+      (props.createVpcEndpoints ?? false) ||
+      (props.awsServicesReachable ?? false);
     const network =
       props.vpc === undefined
         ? undefined
@@ -118,12 +149,15 @@ export class StarRocksBackupScheduler extends Construct {
             ...(props.securityGroups === undefined ? {} : { securityGroups: props.securityGroups }),
             frontEndPorts: config.clusters.map((cluster) => cluster.port),
             needs: frontEndServiceNeeds(config),
-            createVpcEndpoints: props.createVpcEndpoints ?? false,
-            awsServicesReachable: props.awsServicesReachable ?? false,
+            endpoints,
+            pathStated,
             functionNames: frontEndStems().map((stem) => TASK_FUNCTIONS[stem]),
           });
 
-    if (network !== undefined) this.frontEndNetwork = network;
+    if (network !== undefined) {
+      this.frontEndNetwork = network;
+      if (network.createdEndpoints.has('secretsmanager')) warnAboutSecretsInOtherRegions(this, config);
+    }
 
     const definitions = {
       nightlyBackup: JSON.parse(readDefinitionText('nightlyBackup')) as object,
@@ -151,8 +185,8 @@ export class StarRocksBackupScheduler extends Construct {
       catalogTable: this.catalogTable,
       pruneFunction: functions.PruneSnapshots,
       network,
-      createVpcEndpoints: props.createVpcEndpoints ?? false,
-      awsServicesReachable: props.awsServicesReachable ?? false,
+      createS3Endpoint: endpoints.has('s3'),
+      pathStated,
     });
     warnAboutStatementTimeouts(
       this,
@@ -203,8 +237,7 @@ export class StarRocksBackupScheduler extends Construct {
       topic: this.alarmTopic,
       nightly: this.nightlyBackup,
       backupDatabase: this.backupDatabase,
-      nightlyTimeout: this.nightlyTimeout,
-      nearTimeoutFraction: NEAR_TIMEOUT_FRACTION,
+      metricsService: this.metricsService,
       functions,
       deadLetterQueue: this.schedules.deadLetterQueue,
       scheduleGroup: this.schedules.group,
@@ -224,6 +257,7 @@ export class StarRocksBackupScheduler extends Construct {
       functions,
       leaseHolders: [this.backupDatabase, this.restoreDrill.stateMachine],
       livenessRoles: livenessRoles(functions),
+      alarmTopic: this.alarmTopic,
       removalPolicy,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
     });
@@ -234,6 +268,7 @@ export class StarRocksBackupScheduler extends Construct {
       deadLetterQueue: this.schedules.deadLetterQueue,
       alarmTopic: this.alarmTopic,
       dashboard: this.monitoring.dashboard,
+      metricsService: this.metricsService,
       secretsEncryptionKeys: props.secretsEncryptionKeys ?? [],
       removalPolicy,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
@@ -255,6 +290,7 @@ export class StarRocksBackupScheduler extends Construct {
       environment: {
         LOCKS_TABLE_NAME: this.locksTable.tableName,
         CATALOG_TABLE_NAME: this.catalogTable.tableName,
+        [METRICS_SERVICE_VARIABLE]: this.metricsService,
         ...(access.slackWebhook && webhookSecretArn !== undefined
           ? { SLACK_WEBHOOK_SECRET_ARN: webhookSecretArn }
           : {}),
@@ -302,12 +338,42 @@ export class StarRocksBackupScheduler extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
-    return new sns.Topic(this, 'AlarmTopic', {
+    const topic = new sns.Topic(this, 'AlarmTopic', {
       displayName: 'StarRocks backup alarms',
       masterKey: key,
       enforceSSL: true,
     });
+    // enforceSSL gives the topic a TopicPolicy, which takes the place of SNS's default policy: without this Allow
+    // CloudWatch is refused sns:Publish and no alarm reaches anyone.
+    topic.addToResourcePolicy(cloudWatchAlarmsMayPublish(this, topic.topicArn));
+    return topic;
   }
+}
+
+/**
+ * The topic policy statement that lets CloudWatch alarms of this account and Region publish to `topicArn`
+ * (aws:SourceAccount and aws:SourceArn keep other accounts' alarms out). docs/deploy.md shows the same statement
+ * for a topic passed in with `-c alarmTopicArn`.
+ */
+export function cloudWatchAlarmsMayPublish(scope: Construct, topicArn: string): iam.PolicyStatement {
+  const stack = Stack.of(scope);
+  return new iam.PolicyStatement({
+    sid: 'CloudWatchAlarmsPublish',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    },
+  });
 }
 
 /**
@@ -334,6 +400,27 @@ function livenessRoles(functions: Readonly<Record<TaskFunctionName, NodeFunction
   return (Object.keys(FUNCTION_ACCESS) as TaskFunctionName[])
     .filter((stem) => FUNCTION_ACCESS[stem].describesBackupExecutions)
     .map((stem) => functions[stem].role);
+}
+
+/** The id of the synth-time warning about a password secret the Secrets Manager endpoint cannot serve. */
+export const SECRET_OTHER_REGION_WARNING = 'StarRocksBackupScheduler:SecretInOtherRegion';
+
+/**
+ * An interface endpoint serves its own Region: the functions read a secret of another Region from that Region's
+ * public endpoint, which needs a NAT gateway from the VPC.
+ */
+function warnAboutSecretsInOtherRegions(scope: Construct, config: BackupConfig): void {
+  const region = Stack.of(scope).region;
+  if (Token.isUnresolved(region)) return;
+  for (const arn of passwordSecretArns(config)) {
+    const secretRegion = secretArnRegion(arn);
+    if (secretRegion === undefined || secretRegion === region) continue;
+    Annotations.of(scope).addWarningV2(
+      SECRET_OTHER_REGION_WARNING,
+      `Secret ${arn} is in ${secretRegion}, but the Secrets Manager endpoint the stack creates serves ${region} ` +
+        'only: the FE-facing functions read it from its own Region and need a NAT gateway for that.',
+    );
+  }
 }
 
 function frontEndStems(): TaskFunctionName[] {

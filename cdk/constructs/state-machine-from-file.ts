@@ -18,8 +18,11 @@ import { acknowledgeNag, nagText } from './nag.ts';
 export interface StateMachineFromFileProps {
   /** Which ASL file (see statemachines/definitions.ts). */
   readonly definition: StateMachineName;
-  /** Every Task function by placeholder stem; the machine is granted only those its definition names. */
-  readonly functions: Readonly<Record<TaskFunctionName, lambda.IFunction>>;
+  /**
+   * Every Task function by placeholder stem; the machine invokes the current version of those its definition names
+   * (published by each deploy) and may invoke any of their versions.
+   */
+  readonly functions: Readonly<Record<TaskFunctionName, lambda.Function>>;
   /** Substitutions for the placeholders that are not function ARNs (e.g. `Partition`). */
   readonly substitutions?: Readonly<Record<string, string>>;
   /** Written into the definition as its top-level `TimeoutSeconds`. */
@@ -33,7 +36,9 @@ export interface StateMachineFromFileProps {
  * A Standard state machine whose definition is an ASL file of this project, loaded with
  * `DefinitionBody.fromString` and CloudFormation `DefinitionSubstitutions`, with its execution timeout set,
  * logging ALL (with execution data: inputs carry no secrets) to its own log group, X-Ray tracing, and
- * `lambda:InvokeFunction` on exactly the functions its definition references.
+ * `lambda:InvokeFunction` on every version of exactly the functions its definition references. Each Task invokes
+ * the version the deploy published, never `$LATEST`: an execution keeps the definition it started with, so a
+ * deploy during a long backup leaves that execution on the code it started with.
  */
 export class StateMachineFromFile extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -51,7 +56,7 @@ export class StateMachineFromFile extends Construct {
 
     const substitutions: Record<string, string> = { ...props.substitutions };
     for (const stem of this.invokedFunctions) {
-      substitutions[functionPlaceholder(stem)] = props.functions[stem].functionArn;
+      substitutions[functionPlaceholder(stem)] = props.functions[stem].currentVersion.functionArn;
     }
     const missing = placeholders.filter((name) => substitutions[name] === undefined);
     if (missing.length > 0) {
@@ -86,13 +91,20 @@ export class StateMachineFromFile extends Construct {
     );
 
     if (this.invokedFunctions.length > 0) {
-      // Unqualified ARNs only: the definition names functions, never versions or aliases.
+      // Every version, not only the current one: the role is shared by executions started before the last deploy,
+      // which still invoke the (retained) versions their definition names.
+      const everyVersion = this.invokedFunctions.map((stem) => `${props.functions[stem].functionArn}:*`);
       this.stateMachine.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['lambda:InvokeFunction'],
-          resources: this.invokedFunctions.map((stem) => props.functions[stem].functionArn),
-        }),
+        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: everyVersion }),
       );
+      const policy = this.stateMachine.role.node.findChild('DefaultPolicy');
+      for (const arn of everyVersion) {
+        acknowledgeNag(
+          policy,
+          `IAM5[Resource::${nagText(this, arn)}]`,
+          'Versions of one Task function: each deploy publishes one, and executions started earlier still invoke theirs.',
+        );
+      }
     }
   }
 

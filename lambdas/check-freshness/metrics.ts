@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { CLUSTER_DIMENSION, METRICS_NAMESPACE, METRICS_SERVICE_NAME } from '../shared/metrics.ts';
+import { CLUSTER_DIMENSION, METRICS_NAMESPACE, metricsServiceName } from '../shared/metrics.ts';
 
 /** Age of the oldest latest-good snapshot among the cluster's selected databases, in seconds. */
 export const OLDEST_SNAPSHOT_AGE_METRIC = 'OldestGoodSnapshotAgeSeconds';
@@ -24,7 +24,7 @@ export interface FreshnessMetrics {
  * do not grow with the clusters.
  */
 export function emitFreshnessMetrics(figures: FreshnessMetrics): void {
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE_NAME });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: metricsServiceName() });
   metrics.addDimension(CLUSTER_DIMENSION, figures.cluster);
   // An empty extra set publishes every metric once more under the service dimension alone.
   metrics.addDimensions({});

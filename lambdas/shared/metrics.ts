@@ -4,8 +4,22 @@ import type { BackupOutcomeState } from './outcomes.ts';
 /** The CloudWatch namespace of every metric the scheduler's code emits (EMF, through Powertools Metrics). */
 export const METRICS_NAMESPACE = 'StarRocksBackupScheduler';
 
-/** Powertools adds the service as a dimension of every metric, so alarms must name it too. */
+/**
+ * The `service` dimension when {@link METRICS_SERVICE_VARIABLE} is unset (local runs). Powertools adds the service
+ * as a dimension of every metric, so alarms must name it too.
+ */
 export const METRICS_SERVICE_NAME = 'starrocks-backup-scheduler';
+
+/**
+ * Powertools' own variable for the service name. The CDK construct sets it to the deployment's identity (the
+ * stack name by default), so that two deployments in one account and Region never read each other's metrics.
+ */
+export const METRICS_SERVICE_VARIABLE = 'POWERTOOLS_SERVICE_NAME';
+
+/** The `service` dimension this process emits: the deployment's identity, or {@link METRICS_SERVICE_NAME}. */
+export function metricsServiceName(env: NodeJS.ProcessEnv = process.env): string {
+  return env[METRICS_SERVICE_VARIABLE] || METRICS_SERVICE_NAME;
+}
 
 /** The dimension every backup metric carries. */
 export const CLUSTER_DIMENSION = 'Cluster';
@@ -27,7 +41,7 @@ export function emitBackupOutcome(outcome: {
   state: BackupOutcomeState;
   durationSeconds: number | null;
 }): void {
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE_NAME });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: metricsServiceName() });
   metrics.addDimension(CLUSTER_DIMENSION, outcome.cluster);
   metrics.addMetric(OUTCOME_METRICS[outcome.state], MetricUnit.Count, 1);
   if (outcome.durationSeconds !== null)

@@ -15,8 +15,23 @@ import { ConfigError, SecretUnavailableError } from './errors.ts';
 
 /** Where secrets come from. */
 export type SecretResolverOptions =
-  | { readonly mode: 'aws'; readonly client: SecretsManagerClient }
+  | {
+      readonly mode: 'aws';
+      /** Reads secrets whose ARN names no Region, or all of them when `clientForRegion` is not given. */
+      readonly client: SecretsManagerClient;
+      /**
+       * A client for the Region a secret's ARN names. Secrets Manager serves a secret only from its own Region's
+       * endpoint, so a secret kept in another Region than the function's needs a client of that Region.
+       */
+      readonly clientForRegion?: (region: string) => SecretsManagerClient;
+    }
   | { readonly mode: 'env'; readonly env?: EnvironmentVariables };
+
+/** The Region of a Secrets Manager ARN (`arn:<partition>:secretsmanager:<region>:…`), or undefined. */
+export function secretArnRegion(arn: string): string | undefined {
+  const region = arn.split(':')[3];
+  return region === undefined || region === '' ? undefined : region;
+}
 
 /** The cluster fields the resolver reads. */
 export interface PasswordSource {
@@ -84,14 +99,21 @@ function secretValue(arn: string, secretString: string, key: 'password' | 'url')
   return secretString;
 }
 
-function awsResolver(client: SecretsManagerClient): SecretResolver {
+function awsResolver(
+  client: SecretsManagerClient,
+  clientForRegion: ((region: string) => SecretsManagerClient) | undefined,
+): SecretResolver {
   // Promises, not values, so that concurrent first reads share one GetSecretValue call.
   const cache = new Map<string, Promise<string>>();
+  const clientFor = (arn: string): SecretsManagerClient => {
+    const region = secretArnRegion(arn);
+    return region === undefined || clientForRegion === undefined ? client : clientForRegion(region);
+  };
 
   const read = (arn: string): Promise<string> => {
     let pending = cache.get(arn);
     if (pending === undefined) {
-      pending = fetchSecretString(client, arn);
+      pending = fetchSecretString(clientFor(arn), arn);
       cache.set(arn, pending);
       // A failed read must not stick: the next call tries again.
       pending.catch(() => {
@@ -156,5 +178,7 @@ function envResolver(env: EnvironmentVariables): SecretResolver {
 
 /** Creates the resolver for one cold start (deployed) or one local process. */
 export function createSecretResolver(options: SecretResolverOptions): SecretResolver {
-  return options.mode === 'aws' ? awsResolver(options.client) : envResolver(options.env ?? process.env);
+  return options.mode === 'aws'
+    ? awsResolver(options.client, options.clientForRegion)
+    : envResolver(options.env ?? process.env);
 }

@@ -6,10 +6,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StarRocksBackupScheduler } from '../../cdk/constructs/starrocks-backup-scheduler.ts';
 import { freshnessCheckInputFor } from '../../lambdas/check-freshness/input.ts';
 import { DATABASES_LATE_METRIC, emitFreshnessMetrics } from '../../lambdas/check-freshness/metrics.ts';
-import { METRICS_NAMESPACE, METRICS_SERVICE_NAME } from '../../lambdas/shared/metrics.ts';
+import { METRICS_NAMESPACE, METRICS_SERVICE_VARIABLE } from '../../lambdas/shared/metrics.ts';
 import {
   appWithoutBundling,
   configFrom,
+  everyVersionOf,
   logicalIdByPath,
   resourcesOfType,
   scaledConfig,
@@ -140,8 +141,8 @@ describe('the FreshnessCheck state machine', () => {
     const statements = statementsOfRole(roleOf('/FreshnessCheck/StateMachine/StateMachine/Role/Resource'));
     const invoke = statements.filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
     expect(invoke.flatMap((statement) => statement.Resource as unknown[])).toEqual([
-      { 'Fn::GetAtt': [functionId('CheckFreshness'), 'Arn'] },
-      { 'Fn::GetAtt': [functionId('NotifyIncidents'), 'Arn'] },
+      everyVersionOf(functionId('CheckFreshness')),
+      everyVersionOf(functionId('NotifyIncidents')),
     ]);
   });
 
@@ -188,7 +189,11 @@ describe('the freshness alarms', () => {
   const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
 
   it('raises one alarm when a database of any cluster is late, on a metric the checker emits', () => {
-    // Prepare: what the checker really writes for two clusters
+    // Prepare: what the checker really writes for two clusters, with the environment the stack gives it
+    const checker = resources[logicalIdByPath(template, '/Scheduler/CheckFreshness/Function/Resource')];
+    const service = (checker?.Properties.Environment as { Variables: Record<string, string> } | undefined)
+      ?.Variables[METRICS_SERVICE_VARIABLE];
+    vi.stubEnv(METRICS_SERVICE_VARIABLE, String(service));
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
@@ -197,6 +202,7 @@ describe('the freshness alarms', () => {
     emitFreshnessMetrics({ cluster: 'prod', oldestAgeSeconds: 90_000, late: 2, uncovered: 1 });
     emitFreshnessMetrics({ cluster: 'staging', oldestAgeSeconds: null, late: 0, uncovered: 0 });
     vi.restoreAllMocks();
+    vi.unstubAllEnvs();
     const documents = lines
       .join('')
       .split('\n')
@@ -225,7 +231,7 @@ describe('the freshness alarms', () => {
       expect.objectContaining({
         Namespace: METRICS_NAMESPACE,
         MetricName: DATABASES_LATE_METRIC,
-        Dimensions: [{ Name: 'service', Value: METRICS_SERVICE_NAME }],
+        Dimensions: [{ Name: 'service', Value: 'TestStack' }],
         Statistic: 'Maximum',
         Period: 3600,
         Threshold: 1,

@@ -18,6 +18,7 @@ import {
   appWithoutBundling,
   configFrom,
   deployedDefinitionText,
+  everyVersionOf,
   logicalIdByPath,
   resourcesOfType,
   synthStack,
@@ -69,9 +70,8 @@ function statementsOfRole(roleId: string): Statement[] {
 }
 const functionRoleStatements = (stem: TaskFunctionName) =>
   statementsOfRole(logicalIdByPath(template, `/Scheduler/${stem}/Role/Resource`));
-const functionArn = (stem: TaskFunctionName) => ({
-  'Fn::GetAtt': [logicalIdByPath(template, `/Scheduler/${stem}/Function/Resource`), 'Arn'],
-});
+const functionArn = (stem: TaskFunctionName) =>
+  everyVersionOf(logicalIdByPath(template, `/Scheduler/${stem}/Function/Resource`));
 const drillStems = (Object.keys(TASK_FUNCTIONS) as TaskFunctionName[]).filter((stem) =>
   placeholdersIn(readDefinitionText('restoreDrill')).includes(functionPlaceholder(stem)),
 );
@@ -89,7 +89,7 @@ describe('the deployed RestoreDrill definition', () => {
     expect(drillStems).toEqual(expect.arrayContaining(['AcquireSlot', 'AcquireLock', 'ReleaseLeases']));
     const definition = JSON.parse(deployed) as { States: Record<string, { Resource?: string }> };
     expect(definition.States.AcquireLock?.Resource).toBe(
-      `arn:aws:lambda:us-east-1:123456789012:function:${logicalIdByPath(template, '/Scheduler/AcquireLock/Function/Resource')}`,
+      `arn:aws:lambda:us-east-1:123456789012:function:${logicalIdByPath(template, '/Scheduler/AcquireLock/Function/Resource')}:1`,
     );
   });
 

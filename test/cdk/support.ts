@@ -125,7 +125,8 @@ const REGION = 'us-east-1';
 
 /**
  * Resolves the intrinsics CDK puts in our templates (Ref, Fn::GetAtt, Fn::Join) to the strings CloudFormation
- * would produce, naming each resource by its logical id: a function ARN ends in `function:<LogicalId>`.
+ * would produce, naming each resource by its logical id: a function ARN ends in `function:<LogicalId>`, a version's
+ * in `function:<LogicalId of its function>:1`.
  */
 export function resolveIntrinsic(template: Template, value: unknown): string {
   const resources = template.toJSON().Resources as Record<string, TemplateResource>;
@@ -140,6 +141,10 @@ export function resolveIntrinsic(template: Template, value: unknown): string {
       const type = resources[ref]?.Type;
       if (type === 'AWS::StepFunctions::StateMachine')
         return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${ref}`;
+      if (type === 'AWS::Lambda::Version') {
+        const functionId = (resources[ref]?.Properties.FunctionName as { Ref?: string } | undefined)?.Ref;
+        return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionId}:1`;
+      }
       if (type === undefined) throw new Error(`Ref to unknown resource ${ref}`);
       return ref;
     }
@@ -174,4 +179,9 @@ export function deployedDefinitionText(template: Template, stateMachineId: strin
   return text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (placeholder, key: string) =>
     key in substitutions ? resolveIntrinsic(template, substitutions[key]) : placeholder,
   );
+}
+
+/** How a state machine role names every version of a function: `<function ARN>:*`. */
+export function everyVersionOf(functionId: string): unknown {
+  return { 'Fn::Join': ['', [{ 'Fn::GetAtt': [functionId, 'Arn'] }, ':*']] };
 }

@@ -1,0 +1,44 @@
+/**
+ * The production contract: each `describe` names one rule a real AWS account enforces and the AWS documentation
+ * page it comes from. A test here synthesizes the template, reads the ASL files or runs a bundle, and fails when the
+ * rule is broken, so a class of defect that only shows up after `cdk deploy` stays closed.
+ */
+
+/** A rule and where AWS documents it (`UNVERIFIED` marks a fact the cited page was not confirmed to state). */
+export function rule(text: string, ...sources: readonly string[]): string {
+  return `${text} [${sources.join(' ; ')}]`;
+}
+
+/**
+ * AWS documentation pages cited by the contract tests. Found in the documentation search when this suite was
+ * written: snsTopicPolicy, cloudWatchAlarmSns, stepFunctionsMetrics (the page; the wording on ExecutionTime is
+ * UNVERIFIED), updateStateMachine (its text, through the SDK references), lambdaNodejs, lambdaLayersSdkLock,
+ * lambdaBestPractices, cdkSourceMapMode (and the enum's text in aws-cdk-lib). The others are cited from the AWS
+ * documentation's structure and are UNVERIFIED.
+ */
+export const DOCS = {
+  snsTopicPolicy:
+    'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sns-policy.html',
+  cloudWatchAlarmSns:
+    'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html',
+  snsKeyManagement:
+    'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services',
+  stepFunctionsMetrics:
+    'https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html#cloudwatch-step-functions-execution-metrics',
+  updateStateMachine:
+    'https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateStateMachine.html',
+  lambdaVersions: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html',
+  lambdaNodejs: 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html',
+  lambdaLayersSdkLock: 'https://docs.aws.amazon.com/lambda/latest/dg/chapter-layers.html',
+  lambdaBestPractices: 'https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html',
+  cdkSourceMapMode:
+    'https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_lambda_nodejs.SourceMapMode.html',
+  gatewayEndpoints: 'https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html',
+  interfaceEndpointDns:
+    'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns',
+  kmsViaService:
+    'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service',
+  secretsManagerEndpoints: 'https://docs.aws.amazon.com/general/latest/gr/asm.html',
+  s3RegionRedirects:
+    'https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-aws-sdk-client-s3/Interface/S3ClientConfig/',
+} as const;
