@@ -142,11 +142,14 @@ async function conditionalAcquire(
     values[`:a${index}`] = value;
     sets.push(`#a${index} = :a${index}`);
   }
-  // What the previous holder wrote about its own work (its submitted label and time) never carries over.
-  const removed = ['#submittedLabel', '#submittedAt', '#labelAttempt'];
-  names['#submittedLabel'] = 'submittedLabel';
-  names['#submittedAt'] = 'submittedAt';
-  names['#labelAttempt'] = 'labelAttempt';
+  // What the previous holder noted about its own job never carries over, unless the caller carries it on purpose.
+  const carried = new Set(Object.keys(request.attributes));
+  const removed: string[] = [];
+  for (const name of ['submittedLabel', 'submittedAt', 'labelAttempt', 'inheritedFrom']) {
+    if (carried.has(name)) continue;
+    names[`#${name}`] = name;
+    removed.push(`#${name}`);
+  }
   if (request.label !== undefined) {
     values[':label'] = request.label;
     sets.push('#label = :label');
@@ -253,6 +256,7 @@ export async function releaseLease(
       '#submittedLabel': 'submittedLabel',
       '#submittedAt': 'submittedAt',
       '#labelAttempt': 'labelAttempt',
+      '#inheritedFrom': 'inheritedFrom',
     },
     values: { ':holder': request.holder, ':token': request.token, ':now': request.now },
   });

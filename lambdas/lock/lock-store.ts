@@ -107,8 +107,10 @@ export interface LockRecord {
   readonly leaseExpiresAt: number | null;
   readonly label: string | null;
   readonly acquiredAt: number | null;
-  /** True when a holder is recorded but its lease has expired (anyone may take it). */
+  /** True when a holder is recorded but its lease has expired (a takeover still needs the holder to have ended). */
   readonly expired: boolean;
+  /** Set while a settler holds the lock on behalf of an ended holder (`takeOverFrom`): that holder. */
+  readonly inheritedFrom: string | null;
 }
 
 /** The state of one backup slot, as stored. */
@@ -200,9 +202,10 @@ export interface LockStore {
   /** Like `releaseLock`, for a slot: false when not ours. */
   releaseSlot(request: HeldSlot): Promise<boolean>;
   /**
-   * Takes the lock of `cluster#database` from `holder` only if `holder` still holds it and has ended (the same
-   * liveness rule as an acquisition), for the one who settles what that holder left. Null when `holder` no longer
-   * holds it, or still runs.
+   * Takes the lock of `cluster#database` from `from` only if `from` still holds it and has ended (the same
+   * liveness rule as an acquisition), for the one who settles what that holder left; the lock keeps the ended
+   * holder's work and names it (`inheritedFrom`), so a second pass of the same settler gets the same answer and a
+   * settler that itself ends midway leaves it for the next. Null when `from` no longer holds it, or still runs.
    */
   takeOverFrom(request: {
     cluster: string;
@@ -333,7 +336,13 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
         expired: item.holder !== undefined && isExpired(item, now),
       };
       if (parsed.kind === 'lock') {
-        locks.push({ kind: 'lock', database: parsed.database, label: item.label ?? null, ...common });
+        locks.push({
+          kind: 'lock',
+          database: parsed.database,
+          label: item.label ?? null,
+          inheritedFrom: typeof item.inheritedFrom === 'string' ? item.inheritedFrom : null,
+          ...common,
+        });
       } else if (parsed.kind === 'slot') {
         slots.push({ kind: 'slot', slot: parsed.slot, ...common });
       }
@@ -482,6 +491,19 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
       assertPositive('leaseSeconds', leaseSeconds);
       const key = databaseLockKey(cluster, database);
       const current = await readLease(table, key);
+      if (current?.holder === holder && current.inheritedFrom === from) {
+        // A second pass of the same settlement: the lock is already ours, on the ended holder's behalf.
+        const renewed = await renew(key, `lock ${cluster}/${database}`, {
+          holder,
+          token: Number(current.token),
+          extendSeconds: leaseSeconds,
+        });
+        return {
+          token: Number(current.token),
+          leaseExpiresAt: renewed.leaseExpiresAt,
+          takenOver: inherited({ ...renewed.item, holder: from, token: Number(current.token) - 1 }),
+        };
+      }
       if (current?.holder !== from || !(await mayTakeOver(current))) return null;
       const now = deps.clock.now();
       const taken = await takeOver(
@@ -492,7 +514,8 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
           now,
           leaseExpiresAt: now + leaseSeconds * 1000,
           label: typeof current.label === 'string' ? current.label : undefined,
-          attributes: { kind: 'lock', cluster, database },
+          // The lock keeps what the ended holder left, so a settler that itself ends midway leaves it for the next.
+          attributes: { kind: 'lock', cluster, database, ...carriedAttributes(current), inheritedFrom: from },
         },
         { holder: from, token: Number(current.token) },
       );
@@ -519,6 +542,24 @@ function purposeAttributes(purpose: LeasePurpose | undefined): DescriptiveAttrib
     database: purpose.database,
     plannedLabel: purpose.label,
   };
+}
+
+/** The attributes of an ended holder's work, copied onto the lock by whoever settles it. */
+function carriedAttributes(item: LeaseItem): DescriptiveAttributes {
+  const carried: Record<string, string | number> = {};
+  for (const name of [
+    'runId',
+    'schedule',
+    'scheduledTime',
+    'plannedLabel',
+    'submittedLabel',
+    'labelAttempt',
+    'submittedAt',
+  ]) {
+    const value = item[name];
+    if (typeof value === 'string' || typeof value === 'number') carried[name] = value;
+  }
+  return carried;
 }
 
 /** What an ended holder left on an item, as the taker inherits it. */

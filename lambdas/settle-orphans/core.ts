@@ -4,8 +4,7 @@ import { DRILL_SCHEDULE_NAME } from '../restore/drill-state.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ClusterSettings } from '../shared/config/index.ts';
 import type { AppLogger } from '../shared/logger.ts';
-import type { BackupOutcomeState } from '../shared/outcomes.ts';
-import { FAILURE_STATES } from '../shared/outcomes.ts';
+import { type BackupOutcomeState, FAILURE_STATES } from '../shared/outcomes.ts';
 import type { BackupDatabaseState, OrphanAlert, SettledOrphans } from '../shared/workflow-state.ts';
 import {
   type BackupJob,
@@ -29,7 +28,22 @@ export interface SettleOrphansDeps {
   readonly logger: AppLogger;
 }
 
+/**
+ * How long after an ended holder noted a submission its BACKUP may still arrive: the note and the BACKUP are sent by
+ * one SubmitBackup invocation, which cannot outlive the Task's TimeoutSeconds (120 s; a test keeps the ASL under this
+ * bound). StopExecution does not stop a running invocation
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html).
+ */
+export const SUBMISSION_WINDOW_SECONDS = 130;
+
 type Settled = SettledOrphans['settled'][number];
+
+/** One settlement pass: the first may defer a job StarRocks does not show yet; the second decides. */
+interface Pass {
+  readonly recheck: boolean;
+  readonly pendingUntil: number[];
+  readonly out: SettledOrphans;
+}
 
 /**
  * In a BackupDatabase execution that took a lock or slot over from an ended holder (AcquireSlot / AcquireLock set
@@ -39,25 +53,32 @@ type Settled = SettledOrphans['settled'][number];
  *   left for SubmitBackup to adopt (and record, once, under its label).
  * - A slot, inherited: the ended holder may still hold its own database's lock; we take that lock over, settle its
  *   job, and release the lock.
+ * A second pass (after `recheckAfterSeconds`) decides what the first deferred.
  */
 export async function settleInherited(
   state: BackupDatabaseState,
   deps: SettleOrphansDeps,
 ): Promise<SettledOrphans> {
-  const out: SettledOrphans = { settled: [], alerts: [] };
+  const pass = newPass(state.orphans?.recheckAfterSeconds !== undefined);
   const me = state.execution.id;
   const fromLock = state.lock?.takenOver ?? null;
   if (fromLock) {
-    await settleJob(state.cluster, state.database, fromLock, me, deps, out, labelsOfSlot(state));
+    await settleJob(
+      state.cluster,
+      state.database,
+      fromLock,
+      { settler: me, pass, deps },
+      labelsOfSlot(state),
+    );
   }
   const fromSlot = state.slot?.takenOver ?? null;
   const slotDatabase = fromSlot?.database;
   const sameAsLock =
     fromLock !== null && slotDatabase === state.database && fromLock.holder === fromSlot?.holder;
   if (fromSlot && slotDatabase !== undefined && !sameAsLock) {
-    await settleHeldLock(state.cluster, slotDatabase, fromSlot, me, deps, out);
+    await settleHeldLock(state.cluster, slotDatabase, fromSlot.holder, { settler: me, pass, deps });
   }
-  return out;
+  return finish(pass, deps);
 }
 
 /**
@@ -80,21 +101,20 @@ export async function settleEnded(
       readonly label: string;
     };
     readonly settler: string;
+    /** The second pass, after a first one deferred a submission StarRocks did not show yet. */
+    readonly recheck?: boolean;
   },
   deps: SettleOrphansDeps,
 ): Promise<SettledOrphans> {
-  const out: SettledOrphans = { settled: [], alerts: [] };
-  const { cluster, executionArn } = request;
+  const pass = newPass(request.recheck === true);
+  const { cluster, executionArn, settler } = request;
   const held = await deps.locks.inspectLocks(cluster.name);
-  for (const lock of held.locks.filter((record) => record.holder === executionArn)) {
-    await settleHeldLock(
-      cluster,
-      lock.database,
-      { holder: executionArn, token: lock.token },
-      request.settler,
-      deps,
-      out,
-    );
+  const itsLocks = held.locks.filter(
+    (lock) =>
+      lock.holder === executionArn || (lock.holder === settler && lock.inheritedFrom === executionArn),
+  );
+  for (const lock of itsLocks) {
+    await settleHeldLock(cluster, lock.database, executionArn, { settler, pass, deps });
   }
   for (const slot of held.slots.filter((record) => record.holder === executionArn)) {
     await deps.locks.releaseSlot({
@@ -105,45 +125,67 @@ export async function settleEnded(
     });
   }
   const attempt = request.attempt;
-  if (attempt && !out.settled.some((entry) => entry.database === attempt.database)) {
+  if (attempt && !pass.out.settled.some((entry) => entry.database === attempt.database)) {
     const inherited: InheritedLease = { holder: executionArn, token: 0, ...attempt };
     const reason = `execution ${nameOf(executionArn)} ended ${request.status} before it took the database lock`;
-    await recordIfMissing(cluster, attempt.database, inherited, { state: 'FAILED', reason }, deps, out);
+    await recordIfMissing(cluster, attempt.database, inherited, { state: 'FAILED', reason }, { pass, deps });
   }
-  return out;
+  return finish(pass, deps);
 }
 
-/** Takes `database`'s lock from the ended holder if it still holds it, settles the job under it, releases it. */
+interface Context {
+  readonly settler: string;
+  readonly pass: Pass;
+  readonly deps: SettleOrphansDeps;
+}
+
+function newPass(recheck: boolean): Pass {
+  return { recheck, pendingUntil: [], out: { settled: [], alerts: [] } };
+}
+
+/** The pass's answer, asking for a second pass when the first deferred a job (never on the second pass itself). */
+function finish(pass: Pass, deps: SettleOrphansDeps): SettledOrphans {
+  if (pass.recheck || pass.pendingUntil.length === 0) return pass.out;
+  const waitMs = Math.max(...pass.pendingUntil) - deps.clock.now();
+  return { ...pass.out, recheckAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+}
+
+/**
+ * Takes `database`'s lock from the ended holder `from` if it still holds it, settles the job under it, and releases
+ * it once settled; while the job is deferred, or when settling fails, the lock stays held on `from`'s behalf (it
+ * still names `from`'s work for whoever comes next).
+ */
 async function settleHeldLock(
   cluster: ClusterSettings,
   database: string,
-  from: InheritedLease,
-  settler: string,
-  deps: SettleOrphansDeps,
-  out: SettledOrphans,
+  from: string,
+  context: Context,
 ): Promise<void> {
+  const { deps, pass, settler } = context;
   const taken = await deps.locks.takeOverFrom({
     cluster: cluster.name,
     database,
-    from: from.holder,
+    from,
     holder: settler,
     leaseSeconds: cluster.lock.leaseSeconds,
   });
   if (!taken?.takenOver) {
-    out.settled.push({ holder: from.holder, database, action: 'nothing', label: null, state: null });
+    pass.out.settled.push({ holder: from, database, action: 'nothing', label: null, state: null });
     return;
   }
-  try {
-    await settleJob(cluster, database, taken.takenOver, settler, deps, out, []);
-  } finally {
+  const pendingBefore = pass.pendingUntil.length;
+  await settleJob(cluster, database, taken.takenOver, context, []);
+  if (pass.pendingUntil.length === pendingBefore) {
     await deps.locks.releaseLock({ cluster: cluster.name, database, holder: settler, token: taken.token });
   }
 }
 
-/** What became of the inherited job, in the outcome vocabulary. */
+/** What became of the inherited job, in the outcome vocabulary; `pending` when it may still be on its way. */
 interface JobVerdict {
   readonly state: BackupOutcomeState;
   readonly reason: string | null;
+  readonly pending?: boolean;
+  readonly cancelled?: boolean;
   readonly snapshotTimestamp?: string;
   readonly starRocksJobId?: string | null;
 }
@@ -151,25 +193,25 @@ interface JobVerdict {
 /**
  * Settles the job an ended holder left on `database`, as StarRocks reports it: still running → CANCEL BACKUP
  * (unless it is a job of `adoptable`, which the caller adopts); FINISHED → proven with SHOW SNAPSHOT and recorded
- * FINISHED; CANCELLED → recorded with StarRocks' status; never submitted → recorded as ended before submitting.
+ * FINISHED; CANCELLED → recorded with StarRocks' status; never submitted → recorded as ended before submitting;
+ * noted but not visible yet while its invocation may still send it → deferred to the second pass.
  */
 async function settleJob(
   cluster: ClusterSettings,
   database: string,
   inherited: InheritedLease,
-  settler: string,
-  deps: SettleOrphansDeps,
-  out: SettledOrphans,
+  context: Context,
   adoptable: readonly string[],
 ): Promise<void> {
+  const { deps, pass } = context;
   if (inherited.schedule === DRILL_SCHEDULE_NAME) {
-    await settleDrill(cluster, database, inherited, deps, out);
+    await settleDrill(cluster, database, inherited, context);
     return;
   }
   const label = inherited.submittedLabel;
   if (label === undefined) {
     const reason = `execution ${nameOf(inherited.holder)} ended before it submitted a backup`;
-    await recordIfMissing(cluster, database, inherited, { state: 'FAILED', reason }, deps, out);
+    await recordIfMissing(cluster, database, inherited, { state: 'FAILED', reason }, context);
     return;
   }
   if (adoptable.includes(label)) {
@@ -178,27 +220,49 @@ async function settleJob(
       return row?.snapshotName === label && !isTerminalBackupState(row.state);
     });
     if (running) {
-      out.settled.push({ holder: inherited.holder, database, action: 'adopt', label, state: null });
+      pass.out.settled.push({ holder: inherited.holder, database, action: 'adopt', label, state: null });
       return;
     }
   }
+  const arrivesBy =
+    inherited.submittedAt === undefined
+      ? undefined
+      : inherited.submittedAt + SUBMISSION_WINDOW_SECONDS * 1000;
+  const mayStillArrive = !pass.recheck && arrivesBy !== undefined && deps.clock.now() < arrivesBy;
   const verdict = await deps.starRocks(cluster, (client) =>
-    judgeJob(client, { cluster, database, label, holder: inherited.holder, settler }, deps),
+    judgeJob(client, { cluster, database, label, holder: inherited.holder, mayStillArrive }, context),
   );
-  await record(cluster, database, inherited, label, verdict, deps, out);
+  if (verdict.pending && arrivesBy !== undefined) {
+    pass.pendingUntil.push(arrivesBy);
+    pass.out.settled.push({ holder: inherited.holder, database, action: 'pending', label, state: null });
+    return;
+  }
+  const withLabel: InheritedLease = { ...inherited, submittedLabel: label };
+  if (verdict.state === 'FINISHED') {
+    await write(cluster, database, withLabel, verdict, context, 'recorded');
+    return;
+  }
+  await recordIfMissing(cluster, database, withLabel, verdict, context);
 }
 
 async function judgeJob(
   client: FullStarRocksClient,
-  job: { cluster: ClusterSettings; database: string; label: string; holder: string; settler: string },
-  deps: SettleOrphansDeps,
-): Promise<JobVerdict & { cancelled?: boolean }> {
+  job: {
+    cluster: ClusterSettings;
+    database: string;
+    label: string;
+    holder: string;
+    /** The ended holder's BACKUP may still be on its way (its invocation can outlive the execution). */
+    mayStillArrive: boolean;
+  },
+  context: Context,
+): Promise<JobVerdict> {
   const { database, label } = job;
   let row: BackupJob | null = await client.showBackup(database);
   let cancelled = false;
   if (row?.snapshotName === label && !isTerminalBackupState(row.state)) {
     const result = await client.cancelBackup(database);
-    deps.logger.warn('cancelled the backup of an ended execution', {
+    context.deps.logger.warn('cancelled the backup of an ended execution', {
       label,
       holder: job.holder,
       result: result.outcome,
@@ -211,9 +275,9 @@ async function judgeJob(
     if (cancelled) {
       return {
         state: 'FAILED',
-        reason: `orphaned: execution ${nameOf(job.holder)} ended while its backup ran; ${nameOf(job.settler)} cancelled the job`,
-        starRocksJobId: ours.jobId,
+        reason: `orphaned: execution ${nameOf(job.holder)} ended while its backup ran; ${nameOf(context.settler)} cancelled the job`,
         cancelled,
+        starRocksJobId: ours.jobId,
       };
     }
     return { ...cancelledOutcome(ours), starRocksJobId: ours.jobId };
@@ -224,14 +288,17 @@ async function judgeJob(
     return {
       state: 'FINISHED',
       reason: null,
+      cancelled,
       snapshotTimestamp: proof.snapshotTimestamp,
       starRocksJobId: ours?.jobId ?? null,
     };
   } catch (error) {
+    if (ours === null && job.mayStillArrive) return { state: 'FAILED', reason: null, pending: true };
     const why = error instanceof Error ? error.message : String(error);
     return {
       state: 'FAILED',
       reason: `orphaned: execution ${nameOf(job.holder)} ended and its job ${label} left no verified snapshot (${why})`,
+      cancelled,
       starRocksJobId: ours?.jobId ?? null,
     };
   }
@@ -242,9 +309,9 @@ async function settleDrill(
   cluster: ClusterSettings,
   database: string,
   inherited: InheritedLease,
-  deps: SettleOrphansDeps,
-  out: SettledOrphans,
+  context: Context,
 ): Promise<void> {
+  const { deps, pass } = context;
   await deps.starRocks(cluster, async (client) => {
     if (!(await client.showDatabases()).includes(database)) return;
     const row = await client.showRestore(database);
@@ -254,7 +321,7 @@ async function settleDrill(
     }
     await client.dropDatabase(database, { force: true });
   });
-  out.settled.push({
+  pass.out.settled.push({
     holder: inherited.holder,
     database,
     action: 'cancelled',
@@ -263,61 +330,22 @@ async function settleDrill(
   });
 }
 
-/** Records the verdict on the inherited attempt (a FINISHED proof always; a failure only when none is recorded). */
-async function record(
-  cluster: ClusterSettings,
-  database: string,
-  inherited: InheritedLease,
-  label: string,
-  verdict: JobVerdict & { cancelled?: boolean },
-  deps: SettleOrphansDeps,
-  out: SettledOrphans,
-): Promise<void> {
-  if (verdict.state === 'FINISHED') {
-    await write(
-      cluster,
-      database,
-      inherited,
-      label,
-      verdict,
-      deps,
-      out,
-      verdict.cancelled ? 'cancelled' : 'recorded',
-    );
-    return;
-  }
-  await recordIfMissing(
-    cluster,
-    database,
-    { ...inherited, submittedLabel: label },
-    verdict,
-    deps,
-    out,
-    verdict.cancelled,
-  );
-}
-
+/** Records a failure only when the ended holder recorded nothing for that slot itself. */
 async function recordIfMissing(
   cluster: ClusterSettings,
   database: string,
   inherited: InheritedLease,
   verdict: JobVerdict,
-  deps: SettleOrphansDeps,
-  out: SettledOrphans,
-  cancelled = false,
+  context: Pick<Context, 'pass' | 'deps'>,
 ): Promise<void> {
-  const label = inherited.submittedLabel ?? inherited.label;
-  if (!hasAttemptIdentity(inherited) || label === undefined) {
+  const { deps, pass } = context;
+  const action: Settled['action'] = verdict.cancelled ? 'cancelled' : 'nothing';
+  const label = inherited.submittedLabel ?? inherited.label ?? null;
+  if (!hasAttemptIdentity(inherited) || label === null) {
     deps.logger.warn('an ended holder left no attempt identity; nothing recorded', {
       holder: inherited.holder,
     });
-    out.settled.push({
-      holder: inherited.holder,
-      database,
-      action: cancelled ? 'cancelled' : 'nothing',
-      label: label ?? null,
-      state: null,
-    });
+    pass.out.settled.push({ holder: inherited.holder, database, action, label, state: null });
     return;
   }
   const existing = await deps.catalog.listAttemptsAt({
@@ -327,33 +355,27 @@ async function recordIfMissing(
   });
   const own = existing.find((attempt) => attempt.executionId === inherited.holder);
   if (own) {
-    out.settled.push({
-      holder: inherited.holder,
-      database,
-      action: cancelled ? 'cancelled' : 'nothing',
-      label: own.label,
-      state: own.state,
-    });
+    pass.out.settled.push({ holder: inherited.holder, database, action, label: own.label, state: own.state });
     return;
   }
-  await write(cluster, database, inherited, label, verdict, deps, out, cancelled ? 'cancelled' : 'recorded');
+  await write(cluster, database, inherited, verdict, context, verdict.cancelled ? 'cancelled' : 'recorded');
 }
 
+/** Writes the inherited attempt's terminal item; a failure it newly records is alerted. */
 async function write(
   cluster: ClusterSettings,
   database: string,
   inherited: InheritedLease,
-  label: string,
   verdict: JobVerdict,
-  deps: SettleOrphansDeps,
-  out: SettledOrphans,
+  context: Pick<Context, 'pass' | 'deps'>,
   action: Settled['action'],
 ): Promise<void> {
-  if (!hasAttemptIdentity(inherited)) {
-    out.settled.push({ holder: inherited.holder, database, action, label, state: null });
+  const { deps, pass } = context;
+  const label = inherited.submittedLabel ?? inherited.label;
+  if (!hasAttemptIdentity(inherited) || label === undefined) {
+    pass.out.settled.push({ holder: inherited.holder, database, action, label: label ?? null, state: null });
     return;
   }
-  const now = deps.clock.now();
   const { item, written } = await deps.catalog.recordAttempt({
     cluster: cluster.name,
     database,
@@ -367,7 +389,7 @@ async function write(
     state: verdict.state,
     reason: verdict.reason,
     startedAt: inherited.submittedAt === undefined ? null : new Date(inherited.submittedAt).toISOString(),
-    finishedAt: new Date(now).toISOString(),
+    finishedAt: new Date(deps.clock.now()).toISOString(),
     durationSeconds: null,
     snapshotTimestamp: verdict.snapshotTimestamp ?? null,
     verified: verdict.state === 'FINISHED',
@@ -375,9 +397,9 @@ async function write(
     tableCount: null,
     starRocksJobId: verdict.starRocksJobId ?? null,
   });
-  out.settled.push({ holder: inherited.holder, database, action, label: item.label, state: item.state });
+  pass.out.settled.push({ holder: inherited.holder, database, action, label: item.label, state: item.state });
   if (written && FAILURE_STATES.has(item.state)) {
-    out.alerts.push(alertFor(cluster, database, inherited, item.label, item.state, item.reason));
+    pass.out.alerts.push(alertFor(cluster, database, inherited, item.label, item.state, item.reason));
   }
 }
 

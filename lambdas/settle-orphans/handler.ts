@@ -59,6 +59,7 @@ export const handler = taskHandler({
         status: detail.status,
         ...(attempt ? { attempt } : {}),
         settler: fromEvent.data.settler,
+        recheck: fromEvent.data.event.orphans?.recheckAfterSeconds !== undefined,
       },
       deps(),
     );

@@ -15,6 +15,8 @@ export const settleEndedInputSchema = z.object({
       status: z.string().min(1),
       input: z.string().nullable().optional(),
     }),
+    /** A first pass's answer, when it deferred a job (then this is the second pass). */
+    orphans: z.looseObject({ recheckAfterSeconds: z.number().optional() }).optional(),
   }),
   settler: z.string().min(1),
 });

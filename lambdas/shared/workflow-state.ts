@@ -62,12 +62,17 @@ export const settledOrphansSchema = z.looseObject({
     z.looseObject({
       holder: z.string(),
       database: z.string(),
-      action: z.enum(['adopt', 'cancelled', 'recorded', 'nothing']),
+      action: z.enum(['adopt', 'cancelled', 'recorded', 'nothing', 'pending']),
       label: z.string().nullable(),
       state: z.enum(TERMINAL_STATES).nullable(),
     }),
   ),
   alerts: z.array(orphanAlertSchema),
+  /**
+   * Set when an ended holder noted a submission StarRocks does not show yet and its invocation may still be sending
+   * it: check again after this many seconds (the second pass decides).
+   */
+  recheckAfterSeconds: z.number().int().positive().optional(),
 });
 
 /** A decided terminal outcome, before it is written to the catalog. */

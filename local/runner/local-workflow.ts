@@ -110,6 +110,8 @@ export class LocalWorkflow {
   private readonly aborts = new Map<string, () => void>();
   private readonly killed = new Set<string>();
   private readonly settlements = new Set<Promise<unknown>>();
+  /** Lambda invocations still running, per execution: a stopped execution's invocation goes on, as on AWS. */
+  private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
 
   constructor(private readonly options: LocalWorkflowOptions) {
     this.region = options.region ?? localRegion();
@@ -258,10 +260,13 @@ export class LocalWorkflow {
     record.status = outcome.status;
     if (this.killed.has(record.executionArn)) return outcome;
     if (SETTLED_MACHINES.has(machine) && SETTLED_STATUSES.has(outcome.status)) {
-      // Deployed, the settlement runs beside whatever follows (a parent's Map goes on); here the child's end waits
-      // for it, so a run's summary and results always see what it recorded.
+      // Deployed, the settlement runs beside whatever follows (a parent's Map goes on) and SettleOrphans waits out
+      // an invocation that may still be sending a BACKUP; here the report follows the ended execution's last
+      // invocation, and the child's end waits for the settlement, so a run's summary sees what it recorded.
+      await Promise.allSettled([...(this.inFlight.get(record.executionArn) ?? [])]);
       await this.reportEnd(record, outcome, startTime);
     }
+    this.inFlight.delete(record.executionArn);
     return outcome;
   }
 
@@ -369,15 +374,22 @@ export class LocalWorkflow {
       const call: TaskCall = { stateName, functionName, input, ...execution };
       const inputBytes = payloadBytes(input);
       if (inputBytes > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(stateName, inputBytes);
-      let result: unknown;
-      try {
+      const invocation = (async () => {
         await this.options.beforeTask?.(call);
-        result = await this.options.invokeFunction(functionName, input);
+        const result = await this.options.invokeFunction(functionName, input);
         await this.options.afterTask?.({ ...call, output: result });
+        return result;
+      })();
+      const running = this.inFlight.get(execution.executionArn) ?? new Set<Promise<unknown>>();
+      this.inFlight.set(execution.executionArn, running);
+      running.add(invocation);
+      try {
+        return ((await invocation) ?? null) as JsonValue;
       } catch (error) {
         throw lambdaFunctionError(error);
+      } finally {
+        running.delete(invocation);
       }
-      return (result ?? null) as JsonValue;
     };
   }
 

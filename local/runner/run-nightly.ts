@@ -37,6 +37,10 @@ export interface LocalRunOptions {
   readonly onEvent?: ((event: WorkflowEvent) => void) | undefined;
   readonly onAlert?: ((alert: ObservedAlert) => void) | undefined;
   readonly beforeTask?: LocalWorkflowOptions['beforeTask'];
+  /** After each Task returned (fault tests fail an invocation after its side effects here). */
+  readonly afterTask?: LocalWorkflowOptions['afterTask'];
+  /** Receives the runner before the run starts (fault tests stop executions or kill the runner with it). */
+  readonly onWorkflow?: ((workflow: LocalWorkflow) => void) | undefined;
 }
 
 /** One database's outcome, in the CLI's `--json` vocabulary. */
@@ -78,7 +82,9 @@ export async function runNightlyLocally(options: LocalRunOptions): Promise<Local
     ...(options.retryOverrideMs === undefined ? {} : { retryOverrideMs: options.retryOverrideMs }),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.beforeTask ? { beforeTask: options.beforeTask } : {}),
+    ...(options.afterTask ? { afterTask: options.afterTask } : {}),
   });
+  options.onWorkflow?.(workflow);
   const input: NightlyInput = {
     cluster: toClusterSettings(options.config, options.cluster),
     schedule: options.schedule,

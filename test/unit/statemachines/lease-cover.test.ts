@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SUBMISSION_WINDOW_SECONDS } from '../../../lambdas/settle-orphans/core.ts';
 import { LEASE_MIN_SECONDS } from '../../../lambdas/shared/config/index.ts';
 import { VERIFY_RESTORE_TASK_SECONDS } from '../../../lambdas/verify-restore/core.ts';
 import { readDefinitionText, type StateMachineName } from '../../../statemachines/definitions.ts';
@@ -52,6 +53,18 @@ describe('the shortest lease the configuration allows (docs/locking.md, rule 3)'
   it('lets a longer Task renew for exactly its own TimeoutSeconds', () => {
     for (const { name, state } of tasks.filter(({ name }) => RENEWING_FOR_THEMSELVES[name] !== undefined)) {
       expect(state.TimeoutSeconds, name).toBe(RENEWING_FOR_THEMSELVES[name]);
+    }
+  });
+});
+
+describe('the window in which an ended holder may still send its BACKUP (docs/locking.md, orphaned jobs)', () => {
+  it('outlasts every Task that submits a job, so the second settlement pass never misses a late BACKUP', () => {
+    for (const [machine, task] of [
+      ['backupDatabase', 'SubmitBackup'],
+      ['restoreDrill', 'SubmitRestore'],
+    ] as const) {
+      const states = (JSON.parse(readDefinitionText(machine)) as { States: Record<string, State> }).States;
+      expect(states[task]?.TimeoutSeconds, task).toBeLessThan(SUBMISSION_WINDOW_SECONDS);
     }
   });
 });
