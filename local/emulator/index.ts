@@ -7,7 +7,7 @@ import { resolveProfile, type VersionProfile } from './profiles.ts';
 import { type StatementLogEntry, startProtocolServer } from './protocol/server.ts';
 import { demoScenario, type EmulatorScenario, type ScenarioDatabase, validateScenario } from './scenario.ts';
 
-export type { BackupStall, EmulatorFaults, StatementMatcher } from './faults.ts';
+export type { BackupStall, EmulatorFaults, FloodReport, StatementMatcher } from './faults.ts';
 export type { BackupJobState } from './fe/backup-job.ts';
 export type { RestoreJobState } from './fe/restore-job.ts';
 export type { ProfileId, VersionProfile } from './profiles.ts';
@@ -178,6 +178,8 @@ function faultsOf(registry: FaultRegistry, frontend: Frontend): EmulatorFaults {
     hangNextRestore: (database) => registry.queueRestoreOutcome(database, 'hang'),
     setRestoreOutcome: (database, outcome, durationMs) =>
       registry.setRestoreOutcome(database, outcome, durationMs),
+    floodResult: (matcher, rows, floodOptions = {}) =>
+      registry.addFlood(matcher, rows, floodOptions.times ?? 1),
     clear: () => registry.clear(),
   };
 }

@@ -3,10 +3,10 @@ import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2';
 import type { Clock } from '../../../lambdas/shared/clock.ts';
-import type { FaultRegistry } from '../faults.ts';
+import type { FaultRegistry, Flood } from '../faults.ts';
 import { FeError, toWireError, type WireError } from '../fe/errors.ts';
 import type { Frontend, Session } from '../fe/frontend.ts';
-import type { Reply } from '../fe/result.ts';
+import type { Reply, ResultColumn } from '../fe/result.ts';
 import { EmulatorSyntaxError, parseStatements, type Statement } from '../sql/parser.ts';
 import { verifyNativePassword } from './auth.ts';
 import {
@@ -91,6 +91,56 @@ function replyActions(reply: Reply, serverStatus: number): Action[] {
 
 function errorAction(error: WireError): Action {
   return (connection) => connection.writePacket(errorPacket(error.code, error.sqlState, error.message));
+}
+
+/** Rows written per cork: few syscalls, yet never more than a small batch ahead of the socket buffer. */
+const FLOOD_BATCH_ROWS = 256;
+
+function drainedOrClosed(stream: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('close', done);
+  });
+}
+
+/** Writes a flood fault's rows as the client reads them (awaiting 'drain'), stopping when the connection closes. */
+async function writeFlood(
+  connection: ServerConnection,
+  columns: readonly ResultColumn[],
+  flood: Flood,
+): Promise<void> {
+  const gone = (): boolean => connection.stream.destroyed || connection.stream.writableEnded;
+  if (gone()) {
+    flood.finish(false);
+    return;
+  }
+  connection.writeColumns(columns.map(columnDefinition));
+  for (let start = 0; start < flood.rows; start += FLOOD_BATCH_ROWS) {
+    if (gone()) {
+      flood.finish(false);
+      return;
+    }
+    const end = Math.min(flood.rows, start + FLOOD_BATCH_ROWS);
+    connection.stream.cork();
+    for (let index = start; index < end; index++) {
+      connection.writeTextRow(columns.map((column) => `${column.name}_${index}`));
+    }
+    connection.stream.uncork();
+    flood.wrote(end - start);
+    if (connection.stream.writableNeedDrain) await drainedOrClosed(connection.stream);
+  }
+  if (gone()) {
+    flood.finish(false);
+    return;
+  }
+  connection.writePacket(eofPacket(SERVER_STATUS_AUTOCOMMIT));
+  connection.sequenceId = 0;
+  flood.finish(true);
 }
 
 /** Starts the MySQL-protocol front of the emulator (mysql2's server helpers, StarRocks' answers). */
@@ -191,6 +241,7 @@ export function startProtocolServer(options: ProtocolServerOptions): Promise<Pro
       }
       const delayMs = faults.takeDelay(sql);
       if (delayMs > 0) await sleep(delayMs);
+      const flood = faults.takeFlood(sql);
       const actions: Action[] = [];
       let statements: Statement[] = [];
       try {
@@ -204,9 +255,12 @@ export function startProtocolServer(options: ProtocolServerOptions): Promise<Pro
       for (const [index, statement] of statements.entries()) {
         const more = index < statements.length - 1 ? SERVER_MORE_RESULTS_EXISTS : 0;
         try {
-          actions.push(
-            ...replyActions(frontend.execute(statement, session), SERVER_STATUS_AUTOCOMMIT | more),
-          );
+          const reply = frontend.execute(statement, session);
+          if (flood !== undefined && reply.type === 'rows' && actions.length === 0 && more === 0) {
+            await writeFlood(connection, reply.columns, flood);
+            return;
+          }
+          actions.push(...replyActions(reply, SERVER_STATUS_AUTOCOMMIT | more));
         } catch (error) {
           actions.push(errorAction(wireError(error)));
           break;
