@@ -14,6 +14,8 @@ import {
 
 /** Far more rows than any limit: read whole, it would not fit in a Lambda function. */
 const RUNAWAY_ROWS = 5_000_000;
+/** Reading a hundred thousand rows takes a while on a busy machine; the limit, not the timeout, must stop it. */
+const SLOW_READ = { statementTimeoutMs: 60_000 };
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -42,7 +44,7 @@ describe('bounded result sets', () => {
     const limit = resultRowLimit('SHOW DATABASES');
     const flood = emulator.faults.floodResult('SHOW DATABASES', RUNAWAY_ROWS);
 
-    const error = await rejection(createStarRocksClient(settingsFor(emulator)).showDatabases());
+    const error = await rejection(createStarRocksClient(settingsFor(emulator, SLOW_READ)).showDatabases());
 
     expect(error).toBeInstanceOf(StarRocksResultTooLargeError);
     expect(error.message).toContain('SHOW DATABASES');
@@ -60,7 +62,7 @@ describe('bounded result sets', () => {
     const limit = resultRowLimit('SHOW DATABASES');
     const flood = emulator.faults.floodResult('SHOW DATABASES', limit);
 
-    const databases = await createStarRocksClient(settingsFor(proxy)).showDatabases();
+    const databases = await createStarRocksClient(settingsFor(proxy, SLOW_READ)).showDatabases();
 
     expect(databases).toHaveLength(limit);
     expect(databases.at(-1)).toBe(`Database_${limit - 1}`);
@@ -72,7 +74,7 @@ describe('bounded result sets', () => {
     expect(resultRowLimit('SHOW BACKUP')).toBe(DEFAULT_RESULT_ROW_LIMIT);
     emulator.faults.floodResult('SHOW BACKUP', DEFAULT_RESULT_ROW_LIMIT + 1);
 
-    const error = await rejection(createStarRocksClient(settingsFor(proxy)).showBackup('sales'));
+    const error = await rejection(createStarRocksClient(settingsFor(proxy, SLOW_READ)).showBackup('sales'));
 
     expect(error).toBeInstanceOf(StarRocksResultTooLargeError);
     expect(error.message).toContain('SHOW BACKUP answered more than 20,000 rows');
@@ -83,7 +85,7 @@ describe('bounded result sets', () => {
     const before = emulator.statements.length;
 
     const error = await rejection(
-      withStarRocksClientSession(settingsFor(proxy), async (client) => {
+      withStarRocksClientSession(settingsFor(proxy, SLOW_READ), async (client) => {
         await client.showDatabases();
         return client.currentVersion();
       }),
