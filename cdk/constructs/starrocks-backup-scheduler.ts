@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +18,7 @@ import {
 } from '../../statemachines/definitions.ts';
 import { BackupMonitoring } from './backup-monitoring.ts';
 import { BackupSchedules } from './backup-schedules.ts';
+import { checkFrontEndConnections } from './connection-checks.ts';
 import {
   type BackupExecutionBudget,
   backupExecutionBudget,
@@ -150,7 +151,7 @@ export class StarRocksBackupScheduler extends Construct {
       createVpcEndpoints: props.createVpcEndpoints ?? false,
       awsServicesReachable: props.awsServicesReachable ?? false,
     });
-    warnAboutStatementTimeouts(
+    checkFrontEndConnections(
       this,
       config,
       Math.min(...frontEndStems().map((stem) => functions[stem].function.timeout?.toSeconds() ?? 0)),
@@ -306,19 +307,6 @@ export class StarRocksBackupScheduler extends Construct {
  * timer starts first, so a hung invocation surfaces as States.Timeout, which the ASL retries.
  */
 const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
-
-/** A statement that may outlast the Task is cut off by States.Timeout instead of failing with its own error. */
-function warnAboutStatementTimeouts(scope: Construct, config: BackupConfig, timeoutSeconds: number): void {
-  for (const cluster of config.clusters) {
-    const needed = cluster.connectTimeoutSeconds + cluster.statementTimeoutSeconds;
-    if (needed < timeoutSeconds) continue;
-    Annotations.of(scope).addWarningV2(
-      'StarRocksBackupScheduler:StatementTimeout',
-      `Cluster ${cluster.name}: connectTimeoutSeconds + statementTimeoutSeconds (${needed} s) reach the FE-facing ` +
-        `Task timeout (${timeoutSeconds} s); lower them so that a slow FE fails with its own error.`,
-    );
-  }
-}
 
 function frontEndStems(): TaskFunctionName[] {
   return (Object.keys(FUNCTION_ACCESS) as TaskFunctionName[]).filter(

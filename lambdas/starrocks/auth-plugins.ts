@@ -71,7 +71,7 @@ function clearPassword(password: string): Buffer {
 export function parseServerPublicKey(pem: string): KeyObject {
   const key = createPublicKey(pem);
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new RangeError(`the pinned server key is a ${key.asymmetricKeyType ?? 'unknown'} key, not RSA`);
+    throw new RangeError(`the pinned server key is of type ${key.asymmetricKeyType ?? 'unknown'}, not RSA`);
   }
   return key;
 }
