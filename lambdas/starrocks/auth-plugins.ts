@@ -1,13 +1,15 @@
 /**
  * Which MySQL login methods the client answers, and how.
  *
- * StarRocks logs users in with `mysql_native_password`, a challenge-response that never puts the password on the
- * wire: its handshake names that plugin, and a client that asks for another one gets an AuthSwitchRequest back to
- * it (fe-core `mysql/MysqlHandshakePacket.java`, `buildAuthSwitchRequest`; `mysql/MysqlProto.java`, `negotiate`).
- * A server that asks for anything else is therefore not a StarRocks FE doing its job, and mysql2's built-in answers
- * to those requests hand the password over: `mysql_clear_password` sends it as is, `sha256_password` and a
- * `caching_sha2_password` "perform full authentication" (0x04) send it in clear over TLS, or else ask the server for
- * its RSA key and encrypt the password to whatever key comes back — which an impostor owns.
+ * A StarRocks FE names `mysql_native_password` in its handshake, a challenge-response that never puts the password
+ * on the wire, and switches a client that answered with another plugin back to the plugin of the user: native for
+ * native users, `mysql_clear_password` for LDAP users (fe-core `mysql/MysqlHandshakePacket.java`;
+ * `mysql/MysqlProto.java` `switchAuthPlugin`; `mysql/privilege/AuthPlugin.java` `covertFromServerToClient` maps
+ * `authentication_ldap_simple` to `mysql_clear_password`). It never asks for `sha256_password` or
+ * `caching_sha2_password`. mysql2's built-in answers hand the password over: `mysql_clear_password` sends it as is,
+ * and `sha256_password` or a `caching_sha2_password` "perform full authentication" (0x04) send it in clear over TLS,
+ * or else ask the server for its RSA key and encrypt the password to whatever key comes back — which an impostor
+ * owns.
  *
  * So, over plaintext or over TLS whose certificate is not verified, every plugin but `mysql_native_password` is
  * refused with {@link StarRocksInsecureAuthError} before anything is sent, unless a server RSA key is pinned: then
@@ -87,8 +89,11 @@ export function authPluginsFor(policy: AuthPolicy): Record<string, AuthPluginFac
   const refuse = (plugin: string, why: string): StarRocksInsecureAuthError =>
     new StarRocksInsecureAuthError(
       `${policy.endpoint} asked for ${plugin} authentication, which would ${why}; refused, nothing was sent. ` +
-        'A StarRocks FE only asks for mysql_native_password: check that host and port reach the FE, or turn on ' +
-        'TLS with a verified certificate (tls: { ca: … })',
+        (plugin === 'mysql_clear_password'
+          ? 'StarRocks asks for it for LDAP users: log in as a native (password) user, or turn on TLS with a ' +
+            'verified certificate (tls: { ca: … })'
+          : 'A StarRocks FE never asks for it: check that host and port reach the FE, or turn on TLS with a ' +
+            'verified certificate (tls: { ca: … })'),
     );
   const secure = (stream: unknown): boolean =>
     policy.verifiedTls && stream instanceof TLSSocket && stream.encrypted === true;

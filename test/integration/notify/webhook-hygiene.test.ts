@@ -76,19 +76,22 @@ describe('Slack webhook hygiene over HTTP', () => {
     ['an echo of the token alone', (url: URL) => `invalid_token: ${url.pathname.split('/').at(-1)}`],
     ['an echo of the URL that a cut at 120 characters would split', (url: URL) => `${'x'.repeat(70)} ${url}`],
     ['a URL-encoded echo', (url: URL) => `bad hook ${encodeURIComponent(url.toString())}`],
-  ])('keeps the webhook token out of the result and the logs when Slack answers with %s', async (_label, body) => {
-    const url = new URL(sink.url);
-    const token = url.pathname.split('/').at(-1) ?? '';
-    sink.respondWith(400, 1, { body: body(url) });
+  ])(
+    'keeps the webhook token out of the result and the logs when Slack answers with %s',
+    async (_label, body) => {
+      const url = new URL(sink.url);
+      const token = url.pathname.split('/').at(-1) ?? '';
+      sink.respondWith(400, 1, { body: body(url) });
 
-    const result = await notifier().postBackupFailure(failure);
+      const result = await notifier().postBackupFailure(failure);
 
-    expect(result).toMatchObject({ delivered: false, httpStatus: 400 });
-    expect((result as { error: string }).error).toContain('Slack refused the message: HTTP 400');
-    const everything = JSON.stringify({ result, logs: log.lines });
-    expect(everything).not.toContain(token.slice(0, 8));
-    expect(everything).not.toContain(encodeURIComponent(sink.url));
-  });
+      expect(result).toMatchObject({ delivered: false, httpStatus: 400 });
+      expect((result as { error: string }).error).toContain('Slack refused the message: HTTP 400');
+      const everything = JSON.stringify({ result, logs: log.lines });
+      expect(everything).not.toContain(token.slice(0, 8));
+      expect(everything).not.toContain(encodeURIComponent(sink.url));
+    },
+  );
 });
 
 describe('re-reading the webhook secret after a 403 or 404 (deployed mode, over HTTP)', () => {
