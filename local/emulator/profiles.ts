@@ -119,7 +119,8 @@ const PROFILES: Readonly<Record<ProfileId, VersionProfile>> = {
 /**
  * The first release that serves TLS on the MySQL port. StarRocks PR #13130 (2022; backported by #27587) added only a
  * framework — `mysql/ssl/SSLChannel.java`, loaded from a jar the open-source build does not ship — and PR #54877
- * (issue #54882, January 2025) the implementation (`mysql/ssl/SSLChannelImp.java`, `SSLContextLoader.java`);
+ * (issue #54882, January 2025) the open-source implementation (today's `mysql/ssl/SSLChannelImp.java` and
+ * `SSLContextLoader.java`; the PR's exact file list is UNVERIFIED);
  * StarRocks' "SSL Authentication" page says "From v3.4.1 onwards" (the tag is not confirmed in the source:
  * UNVERIFIED). Even then the FE offers TLS only with `ssl_keystore_location` set: `ConnectContext.supportSSL()` is
  * `sslContext != null`, and `MysqlHandshakePacket.writeTo` adds CLIENT_SSL to the capability flags only then.
