@@ -20,6 +20,7 @@ import {
 } from '../../statemachines/definitions.ts';
 import { BackupMonitoring } from './backup-monitoring.ts';
 import { BackupSchedules } from './backup-schedules.ts';
+import { checkFrontEndConnections } from './connection-checks.ts';
 import { ExecutionSettlement } from './execution-settlement.ts';
 import {
   type BackupExecutionBudget,
@@ -188,7 +189,7 @@ export class StarRocksBackupScheduler extends Construct {
       createS3Endpoint: endpoints.has('s3'),
       pathStated,
     });
-    warnAboutStatementTimeouts(
+    checkFrontEndConnections(
       this,
       config,
       Math.min(...frontEndStems().map((stem) => functions[stem].function.timeout?.toSeconds() ?? 0)),
@@ -381,19 +382,6 @@ export function cloudWatchAlarmsMayPublish(scope: Construct, topicArn: string): 
  * timer starts first, so a hung invocation surfaces as States.Timeout, which the ASL retries.
  */
 const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
-
-/** A statement that may outlast the Task is cut off by States.Timeout instead of failing with its own error. */
-function warnAboutStatementTimeouts(scope: Construct, config: BackupConfig, timeoutSeconds: number): void {
-  for (const cluster of config.clusters) {
-    const needed = cluster.connectTimeoutSeconds + cluster.statementTimeoutSeconds;
-    if (needed < timeoutSeconds) continue;
-    Annotations.of(scope).addWarningV2(
-      'StarRocksBackupScheduler:StatementTimeout',
-      `Cluster ${cluster.name}: connectTimeoutSeconds + statementTimeoutSeconds (${needed} s) reach the FE-facing ` +
-        `Task timeout (${timeoutSeconds} s); lower them so that a slow FE fails with its own error.`,
-    );
-  }
-}
 
 /** The roles of the functions that ask whether a lease holder's execution still runs. */
 function livenessRoles(functions: Readonly<Record<TaskFunctionName, NodeFunction>>): iam.IRole[] {

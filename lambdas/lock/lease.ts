@@ -245,7 +245,7 @@ export async function releaseLease(
 ): Promise<boolean> {
   return conditionalWrite(table, request.key, {
     update:
-      'SET #releasedAt = :now REMOVE #holder, #lease, #label, #submittedLabel, #submittedAt, #labelAttempt',
+      'SET #releasedAt = :now REMOVE #holder, #lease, #label, #submittedLabel, #submittedAt, #labelAttempt, #inheritedFrom',
     condition: '#holder = :holder AND #token = :token',
     names: {
       '#holder': 'holder',

@@ -6,9 +6,9 @@
 import {
   context,
   escapeMrkdwn,
+  fallbackText,
   fieldsSection,
   header,
-  SLACK_LIMITS,
   type SlackBlock,
   type SlackMessage,
   section,
@@ -68,5 +68,5 @@ export function buildAlertMessage(alert: AlertDetails): SlackMessage {
 
   const summary = alert.text?.trim().replaceAll(/\s+/g, ' ') ?? '';
   const fallback = summary === '' ? title : `${title}: ${truncateText(summary, 300)}`;
-  return { text: truncateText(fallback, SLACK_LIMITS.fallbackText), blocks };
+  return { text: fallbackText(fallback), blocks };
 }

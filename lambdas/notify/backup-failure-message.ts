@@ -6,11 +6,11 @@ import {
   codeBlock,
   context,
   escapeMrkdwn,
+  fallbackText,
   fieldsSection,
   header,
   inlineCode,
   linkButton,
-  SLACK_LIMITS,
   type SlackBlock,
   type SlackMessage,
   section,
@@ -106,5 +106,5 @@ export function buildBackupFailureMessage(
   const fallback =
     `${STATE_TITLE[details.state]}: ${details.cluster}/${details.database} (${details.label}): ` +
     `${truncateText(details.reason.trim().replaceAll(/\s+/g, ' '), 200)}. ${hint}`;
-  return { text: truncateText(fallback, SLACK_LIMITS.fallbackText), blocks };
+  return { text: fallbackText(fallback), blocks };
 }

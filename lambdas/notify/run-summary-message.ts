@@ -8,6 +8,7 @@ import {
   codeBlock,
   context,
   escapeMrkdwn,
+  fallbackText,
   fieldsSection,
   header,
   inlineCode,
@@ -146,7 +147,7 @@ export function buildRunSummaryMessage(summary: RunSummary, options: MessageBuil
     ? `${title}: ${summary.runError.name}: ${truncateText(summary.runError.message, 300)}`
     : `${title} (${countText})`;
   return {
-    text: truncateText(fallback, SLACK_LIMITS.fallbackText),
+    text: fallbackText(fallback),
     blocks: blocks.slice(0, SLACK_LIMITS.blocksPerMessage),
   };
 }

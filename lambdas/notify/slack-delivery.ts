@@ -18,11 +18,17 @@ import {
 
 export { DEFAULT_SLACK_DELIVERY, parseRetryAfter, type SlackDeliveryOptions } from './slack-retries.ts';
 
-/** The outcome of one post. It is never thrown. */
+/**
+ * The outcome of one post. It is never thrown. `httpStatus` is the status of the last answer when Slack (or whatever
+ * holds the URL) answered the last attempt with an HTTP error.
+ */
 export type SlackDeliveryResult =
   | { delivered: true; attempts: number }
   | { delivered: false; skipped: 'no-webhook' | 'alert-limit' }
-  | { delivered: false; error: string; attempts: number };
+  | { delivered: false; error: string; attempts: number; httpStatus?: number };
+
+/** What a post that was attempted returns: delivered, or an error. */
+export type SlackPostResult = Exclude<SlackDeliveryResult, { skipped: string }>;
 
 /** Grace for the library's own abort to win before our backstop timer declares the attempt lost. */
 const BACKSTOP_GRACE_MS = 250;
@@ -30,26 +36,39 @@ const SLACK_HOOK_URL = /https?:\/\/hooks\.slack(?:-gov)?\.com\/[^\s"'<>`]*/gi;
 const REDACTED = '[redacted webhook URL]';
 
 /**
- * Removes the webhook URL from `text`: the URL itself, its path (errors sometimes quote only that),
- * and anything that looks like a Slack hook URL.
+ * Parts of the webhook URL that are secret on their own: the path (errors sometimes quote only that), each path
+ * segment or query value long and varied enough to be a token (`/services/T…/B…/<token>`: an endpoint may echo
+ * just the token), and the URL-encoded forms of all of them. Longest first, so a part never shields a longer one.
+ */
+function secretParts(webhookUrl: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(webhookUrl);
+  } catch {
+    return [webhookUrl];
+  }
+  const parts = [webhookUrl, `${url.host}${url.pathname}${url.search}`];
+  if (url.pathname.length >= 8) parts.push(url.pathname);
+  const pieces = [...url.pathname.split('/'), ...[...url.searchParams.values()]];
+  for (const piece of pieces) {
+    if (piece.length >= 8 && /[0-9A-Z]/.test(piece)) parts.push(piece);
+  }
+  const all = parts.flatMap((part) => [part, encodeURIComponent(part)]);
+  return [...new Set(all)].filter((part) => part !== '').sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Removes the webhook URL from `text`: the URL itself, its path, its token-like segments (see secretParts), in
+ * clear or URL-encoded, and anything that looks like a Slack hook URL.
  */
 export function redactWebhookUrl(text: string, webhookUrl?: string): string {
   let redacted = text;
   if (webhookUrl !== undefined && webhookUrl !== '') {
-    redacted = redacted.split(webhookUrl).join(REDACTED);
-    const path = safePath(webhookUrl);
-    if (path !== undefined && path.length >= 8) redacted = redacted.split(path).join('/[redacted]');
+    for (const part of secretParts(webhookUrl)) {
+      redacted = redacted.split(part).join(part === webhookUrl ? REDACTED : '[redacted]');
+    }
   }
   return redacted.replaceAll(SLACK_HOOK_URL, REDACTED);
-}
-
-function safePath(url: string): string | undefined {
-  try {
-    const { pathname } = new URL(url);
-    return pathname === '/' ? undefined : pathname;
-  } catch {
-    return undefined;
-  }
 }
 
 type AttemptOutcome =
@@ -104,7 +123,9 @@ async function attemptOnce(
     (error: unknown): AttemptOutcome => {
       const shape = (typeof error === 'object' && error !== null ? error : {}) as WebhookErrorShape;
       if (shape.code === 'slack_webhook_http_error' && typeof shape.statusCode === 'number') {
-        return { kind: 'http', status: shape.statusCode, body: String(shape.body ?? ''), retryAfter };
+        // Redacted before anything cuts it short: a cut could leave a piece of the URL no longer recognisable.
+        const body = redactWebhookUrl(String(shape.body ?? ''), webhookUrl);
+        return { kind: 'http', status: shape.statusCode, body, retryAfter };
       }
       const original = shape.original ?? error;
       return { kind: 'no-answer', timedOut: isTimeout(original), detail: describeCause(original) };
@@ -159,10 +180,12 @@ export async function deliverSlackMessage(
   message: SlackMessage,
   logger: AppLogger,
   options: SlackDeliveryOptions = {},
-): Promise<SlackDeliveryResult> {
+): Promise<SlackPostResult> {
+  let lastStatus: number | undefined;
   const posted = await postWithRetries(
     async (tools): Promise<AttemptResult<true>> => {
       const outcome = await attemptOnce(webhookUrl, message, tools.timeoutMs);
+      lastStatus = outcome.kind === 'http' ? outcome.status : undefined;
       if (outcome.kind === 'delivered') return { done: true };
       const verdict = judge(outcome, tools);
       return { error: redactWebhookUrl(verdict.error, webhookUrl), retryInMs: verdict.retryInMs };
@@ -174,7 +197,11 @@ export async function deliverSlackMessage(
     },
     options,
   );
-  return posted.done
-    ? { delivered: true, attempts: posted.attempts }
-    : { delivered: false, error: posted.error, attempts: posted.attempts };
+  if (posted.done) return { delivered: true, attempts: posted.attempts };
+  return {
+    delivered: false,
+    error: posted.error,
+    attempts: posted.attempts,
+    ...(lastStatus === undefined ? {} : { httpStatus: lastStatus }),
+  };
 }

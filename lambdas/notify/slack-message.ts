@@ -83,6 +83,17 @@ export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
+/**
+ * The notification text (`text`) of a message, escaped as the blocks are: Slack reads it as mrkdwn, so a name such
+ * as `x<!channel>` would otherwise ping the whole channel. Cut to Slack's limit without splitting an entity.
+ */
+export function fallbackText(text: string): string {
+  const escaped = escapeMrkdwn(text);
+  if (escaped.length <= SLACK_LIMITS.fallbackText) return escaped;
+  const cut = escaped.slice(0, SLACK_LIMITS.fallbackText - 1).replace(/&[a-z]{0,3}$/, '');
+  return `${cut}…`;
+}
+
 /** Cuts `text` to at most `maxLength` characters, marking the cut with `…`. */
 export function truncateText(text: string, maxLength: number): string {
   if (text.length <= maxLength) return text;

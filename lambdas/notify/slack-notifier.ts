@@ -25,6 +25,12 @@ export interface SlackNotifierOptions extends Omit<SlackDeliveryOptions, 'clock'
    * and cached per cold start; locally: `SLACK_WEBHOOK_URL`).
    */
   webhookUrl: () => Promise<string | undefined>;
+  /**
+   * Drops the cached webhook URL so that the next `webhookUrl()` reads the secret again. Called once after the
+   * webhook answers 403 or 404 (the URL was revoked, or rotated since this cold start cached it), as the FE password
+   * is re-read after a refused login; the post is then retried once if the URL changed.
+   */
+  invalidateWebhookUrl?: (() => void) | undefined;
   logger: AppLogger;
   clock?: Clock | undefined;
   /**
@@ -145,8 +151,24 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
     return { url };
   }
 
-  async function deliver(url: string, message: SlackMessage, what: Record<string, unknown>) {
-    const result = await deliverSlackMessage(url, message, logger, delivery);
+  async function deliver(
+    url: string,
+    message: SlackMessage,
+    what: Record<string, unknown>,
+  ): Promise<SlackDeliveryResult> {
+    let result = await deliverSlackMessage(url, message, logger, delivery);
+    if (isRevokedWebhook(result) && options.invalidateWebhookUrl !== undefined) {
+      options.invalidateWebhookUrl();
+      const fresh = await resolveWebhook();
+      if ('url' in fresh && fresh.url !== url) {
+        logger.warn('The Slack webhook refused the post; posting once more with the URL read again', {
+          ...what,
+          httpStatus: result.httpStatus,
+        });
+        const retried = await deliverSlackMessage(fresh.url, message, logger, delivery);
+        result = { ...retried, attempts: result.attempts + retried.attempts };
+      }
+    }
     if (result.delivered) logger.info('Slack message posted', { ...what, attempts: result.attempts });
     return result;
   }
@@ -240,6 +262,13 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
       return true;
     }
   }
+}
+
+/** 403 (`action_prohibited`, a revoked hook) and 404 (`no_service`, a deleted one) mean the URL itself is gone. */
+function isRevokedWebhook(
+  result: SlackDeliveryResult,
+): result is Extract<SlackDeliveryResult, { error: string }> & { httpStatus: number } {
+  return 'httpStatus' in result && (result.httpStatus === 403 || result.httpStatus === 404);
 }
 
 function isHttpUrl(text: string): boolean {

@@ -142,6 +142,25 @@ export class StarRocksAuthError extends BackupSchedulerError {
   override readonly name = 'StarRocksAuthError';
 }
 
+/**
+ * The FE, or something answering in its place, asked for a login method that would hand over the password where it
+ * could be read: `mysql_clear_password`, `sha256_password` or a full `caching_sha2_password` exchange without
+ * verified TLS, or an RSA key that is not the pinned one. Nothing was sent; not retried, and the password is not
+ * re-read (it is not the password that is wrong).
+ */
+export class StarRocksInsecureAuthError extends BackupSchedulerError {
+  override readonly name = 'StarRocksInsecureAuthError';
+}
+
+/**
+ * A statement answered with more rows (or more text) than any backup needs. The read stopped at the limit and the
+ * connection was dropped, so a runaway answer costs a bounded amount of memory. Not retryable: the same statement
+ * would answer the same way.
+ */
+export class StarRocksResultTooLargeError extends BackupSchedulerError {
+  override readonly name = 'StarRocksResultTooLargeError';
+}
+
 /** The FE could not be reached, or the connection was lost mid-conversation. */
 export class StarRocksUnavailableError extends BackupSchedulerError {
   override readonly name = 'StarRocksUnavailableError';
@@ -242,9 +261,11 @@ export const ERROR_CLASSES = [
   UnknownRepositoryError,
   StarRocksAccessDeniedError,
   StarRocksAuthError,
+  StarRocksInsecureAuthError,
   StarRocksUnavailableError,
   StarRocksTimeoutError,
   StarRocksResultShapeError,
+  StarRocksResultTooLargeError,
   StarRocksSqlError,
   UnsupportedClusterError,
   BackupFailedError,

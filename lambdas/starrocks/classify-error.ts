@@ -211,6 +211,23 @@ export function classifyStarRocksError(error: unknown, context: ErrorContext): B
   if (code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
     return new StarRocksTimeoutError(`${where} did not answer within the statement timeout (${text})`, cause);
   }
+  if (code === 'HANDSHAKE_NO_SSL_SUPPORT') {
+    // The handshake lacks CLIENT_SSL: StarRocks offers TLS from 3.4.1, and only with ssl_keystore_location set
+    // (MysqlHandshakePacket.writeTo, ConnectContext.supportSSL).
+    return new StarRocksUnavailableError(
+      `StarRocks FE ${context.host}:${context.port} does not offer TLS on its MySQL port, and this cluster requires ` +
+        'it (tls). StarRocks serves TLS from 3.4.1 with ssl_keystore_location set in fe.conf; for an older FE set ' +
+        'tls: false (the password still never crosses the wire: mysql_native_password is a challenge-response)',
+      cause,
+    );
+  }
+  if (code === 'HANDSHAKE_SSL_ERROR') {
+    return new StarRocksUnavailableError(
+      `StarRocks FE ${context.host}:${context.port}: TLS failed during ${context.statementKind} (${text}); if the ` +
+        "FE's certificate is not from a public CA, give its CA certificate as tls.ca",
+      cause,
+    );
+  }
   if (
     NETWORK_CODES.has(code) ||
     TLS_CODE.test(code) ||

@@ -28,6 +28,58 @@ interface ReplyDelay extends Counted {
   delayMs: number;
 }
 
+/** What became of a {@link EmulatorFaults.floodResult} answer; read it once `settled` resolved. */
+export interface FloodReport {
+  /** Rows handed to the socket so far (written with backpressure: at most a socket buffer ahead of the client). */
+  readonly rowsWritten: number;
+  /** True once every row and the closing EOF were written; false while writing or after the client went away. */
+  readonly completed: boolean;
+  /** Resolves when the flood ended: every row written, or the connection closed under it. */
+  readonly settled: Promise<void>;
+}
+
+/** The writer's side of a {@link FloodReport}. */
+export interface Flood {
+  readonly rows: number;
+  readonly report: FloodReport;
+  wrote(rows: number): void;
+  finish(completed: boolean): void;
+}
+
+interface PendingFlood extends Counted {
+  matches: (sql: string) => boolean;
+  rows: number;
+  reports: Flood[];
+}
+
+function newFlood(rows: number): Flood {
+  let rowsWritten = 0;
+  let completed = false;
+  let resolveSettled: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => {
+    resolveSettled = resolve;
+  });
+  return {
+    rows,
+    report: {
+      get rowsWritten() {
+        return rowsWritten;
+      },
+      get completed() {
+        return completed;
+      },
+      settled,
+    },
+    wrote(count) {
+      rowsWritten += count;
+    },
+    finish(done) {
+      completed = done;
+      resolveSettled();
+    },
+  };
+}
+
 interface Rejection extends Counted {
   reason: BackupRejection;
   wrapUnexpectedException: boolean;
@@ -101,6 +153,12 @@ export interface EmulatorFaults {
   hangNextRestore(database: string): void;
   /** Every later RESTORE into `database` ends this way and takes `durationMs` (if given). */
   setRestoreOutcome(database: string, outcome: RestoreOutcome, durationMs?: number): void;
+  /**
+   * The next `times` (default 1) matching statements answer with their real columns and `rows` generated rows
+   * (`<column>_<n>` in every cell) instead of their real rows, written as the client reads them: a runaway result
+   * set of any size without holding it in the emulator. The report of the first flood is returned.
+   */
+  floodResult(matcher: StatementMatcher, rows: number, options?: { times?: number }): FloodReport;
   /** Removes every pending fault. */
   clear(): void;
 }
@@ -114,6 +172,7 @@ export class FaultRegistry {
   private drops: ConnectionDrop[] = [];
   private delays: ReplyDelay[] = [];
   private loginRefusals: Counted | undefined;
+  private floods: PendingFlood[] = [];
   private readonly repositoryDrops = new Set<string>();
   private readonly nextRestoreOutcomes = new Map<
     string,
@@ -223,6 +282,24 @@ export class FaultRegistry {
     return delay.delayMs;
   }
 
+  addFlood(matcher: StatementMatcher, rows: number, times: number): FloodReport {
+    if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(times) || times < 1) {
+      throw new RangeError(`floodResult needs whole rows ≥ 0 and times ≥ 1, got ${rows} and ${times}`);
+    }
+    const reports = Array.from({ length: times }, () => newFlood(rows));
+    this.floods.push({ matches: toPredicate(matcher), rows, remaining: times, reports });
+    return (reports[0] as Flood).report;
+  }
+
+  /** Consumes a flood for `sql`, if one matches. */
+  takeFlood(sql: string): Flood | undefined {
+    const flood = this.floods.find((candidate) => candidate.remaining > 0 && candidate.matches(sql));
+    if (!flood) return undefined;
+    flood.remaining--;
+    this.floods = this.floods.filter((candidate) => candidate.remaining > 0);
+    return flood.reports.shift();
+  }
+
   refuseLogins(times: number): void {
     this.loginRefusals = { remaining: times };
   }
@@ -254,5 +331,6 @@ export class FaultRegistry {
     this.drops = [];
     this.delays = [];
     this.loginRefusals = undefined;
+    this.floods = [];
   }
 }

@@ -1,16 +1,18 @@
+import { createSecureContext } from 'node:tls';
 import { type Clock, systemClock } from '../../lambdas/shared/clock.ts';
 import { type EmulatorFaults, FaultRegistry } from './faults.ts';
 import type { BackupJobState } from './fe/backup-job.ts';
 import { Frontend } from './fe/frontend.ts';
 import type { RestoreJobState } from './fe/restore-job.ts';
-import { resolveProfile, type VersionProfile } from './profiles.ts';
+import { resolveProfile, servesMysqlTls, type VersionProfile } from './profiles.ts';
 import { type StatementLogEntry, startProtocolServer } from './protocol/server.ts';
 import { demoScenario, type EmulatorScenario, type ScenarioDatabase, validateScenario } from './scenario.ts';
 
-export type { BackupStall, EmulatorFaults, StatementMatcher } from './faults.ts';
+export type { BackupStall, EmulatorFaults, FloodReport, StatementMatcher } from './faults.ts';
 export type { BackupJobState } from './fe/backup-job.ts';
 export type { RestoreJobState } from './fe/restore-job.ts';
 export type { ProfileId, VersionProfile } from './profiles.ts';
+export { MYSQL_TLS_SINCE, servesMysqlTls } from './profiles.ts';
 export type { StatementLogEntry } from './protocol/server.ts';
 export type {
   BackupOutcome,
@@ -38,6 +40,11 @@ export interface EmulatorOptions {
   readonly clock?: Clock;
   /** Called for every statement received (the CLI logs them). */
   readonly onStatement?: (entry: StatementLogEntry) => void;
+  /**
+   * A certificate (PEM chain) and its private key (PEM) to serve TLS on the MySQL port with, as an FE with
+   * `ssl_keystore_location` set does. Profiles older than 3.4.1 ignore it and offer no TLS ({@link MYSQL_TLS_SINCE}).
+   */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
 }
 
 /** A BACKUP job as the emulator sees it now. */
@@ -119,6 +126,8 @@ export interface EmulatorState {
 export interface EmulatorHandle {
   readonly host: string;
   readonly port: number;
+  /** The handshake offers TLS (a certificate was given and the profile is 3.4.1 or later). */
+  readonly tls: boolean;
   /** Every statement received, in order. */
   readonly statements: readonly StatementLogEntry[];
   readonly faults: EmulatorFaults;
@@ -178,6 +187,8 @@ function faultsOf(registry: FaultRegistry, frontend: Frontend): EmulatorFaults {
     hangNextRestore: (database) => registry.queueRestoreOutcome(database, 'hang'),
     setRestoreOutcome: (database, outcome, durationMs) =>
       registry.setRestoreOutcome(database, outcome, durationMs),
+    floodResult: (matcher, rows, floodOptions = {}) =>
+      registry.addFlood(matcher, rows, floodOptions.times ?? 1),
     clear: () => registry.clear(),
   };
 }
@@ -285,6 +296,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const registry = new FaultRegistry();
   const frontend = new Frontend({ profile, scenario, clock, faults: registry });
+  const tls =
+    options.tls !== undefined && servesMysqlTls(profile)
+      ? createSecureContext({ cert: options.tls.cert, key: options.tls.key })
+      : undefined;
   const statements: StatementLogEntry[] = [];
   const server = await startProtocolServer({
     host: options.host ?? '127.0.0.1',
@@ -297,10 +312,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       statements.push(entry);
       options.onStatement?.(entry);
     },
+    tls,
   });
   return {
     host: server.host,
     port: server.port,
+    tls: tls !== undefined,
     statements,
     faults: faultsOf(registry, frontend),
     state: stateOf(frontend),

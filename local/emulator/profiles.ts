@@ -116,6 +116,34 @@ const PROFILES: Readonly<Record<ProfileId, VersionProfile>> = {
   },
 };
 
+/**
+ * The first release that serves TLS on the MySQL port. StarRocks PR #13130 (2022; backported by #27587) added only a
+ * framework — `mysql/ssl/SSLChannel.java`, loaded from a jar the open-source build does not ship — and PR #54877
+ * (issue #54882, January 2025) the open-source implementation (today's `mysql/ssl/SSLChannelImp.java` and
+ * `SSLContextLoader.java`; the PR's exact file list is UNVERIFIED);
+ * StarRocks' "SSL Authentication" page says "From v3.4.1 onwards" (the tag is not confirmed in the source:
+ * UNVERIFIED). Even then the FE offers TLS only with `ssl_keystore_location` set: `ConnectContext.supportSSL()` is
+ * `sslContext != null`, and `MysqlHandshakePacket.writeTo` adds CLIENT_SSL to the capability flags only then.
+ * Older profiles never offer TLS here. (UNVERIFIED: an older FE given a keystore may offer CLIENT_SSL and then fail
+ * the upgrade for want of SSLChannelImp; the emulator does not model that.)
+ */
+export const MYSQL_TLS_SINCE = '3.4.1';
+
+function versionParts(version: string): number[] {
+  return version.split('.').map((part) => Number.parseInt(part, 10) || 0);
+}
+
+/** True when the profile's version can serve TLS on the MySQL port ({@link MYSQL_TLS_SINCE} or later). */
+export function servesMysqlTls(profile: Pick<VersionProfile, 'version'>): boolean {
+  const have = versionParts(profile.version);
+  const need = versionParts(MYSQL_TLS_SINCE);
+  for (let index = 0; index < need.length; index++) {
+    const difference = (have[index] ?? 0) - (need[index] ?? 0);
+    if (difference !== 0) return difference > 0;
+  }
+  return true;
+}
+
 /** The profile ids the emulator knows, newest last. */
 export const PROFILE_IDS: readonly ProfileId[] = Object.keys(PROFILES) as ProfileId[];
 

@@ -1,4 +1,4 @@
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { scheduleInput, scheduleName } from '../../cdk/constructs/backup-schedules.ts';
@@ -321,18 +321,6 @@ describe('schedule names and states', () => {
       Name: 'prod.weekly',
       State: 'DISABLED',
     });
-  });
-});
-
-describe('synth-time warnings', () => {
-  it('warns when a cluster’s statement timeout could outlast the Task timeout', () => {
-    const slow = configFrom({
-      clusters: [{ name: 'prod', host: 'fe.internal', repository: 'repo', statementTimeoutSeconds: 900 }],
-    });
-    const { stack: slowStack } = synthStack({ config: slow });
-    expect(
-      Annotations.fromStack(slowStack).findWarning('*', Match.stringLikeRegexp('statementTimeoutSeconds')),
-    ).toHaveLength(1);
   });
 });
 

@@ -1,5 +1,11 @@
 /** Configuration: schema, validation, cron evaluation, database selection (file loading: ./load.ts). */
 export { backupTimeoutPropertySeconds, MIN_BACKUP_TIMEOUT_SECONDS } from './backup-timeout.ts';
+export {
+  type ConnectionWarning,
+  clusterConnectionWarnings,
+  connectionWarnings,
+  formatConnectionWarning,
+} from './connection-warnings.ts';
 export { analyzeCron, type CronAnalysis, type CronExpression, parseCron } from './cron.ts';
 export {
   type DatabaseFilters,

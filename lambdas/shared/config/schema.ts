@@ -4,8 +4,11 @@
  */
 import { isIP } from 'node:net';
 import type { core } from 'zod';
+import { parseServerPublicKey } from '../../starrocks/auth-plugins.ts';
+import { assertValidIdentifier } from '../../starrocks/identifiers.ts';
 import { z } from '../zod.ts';
 import { analyzeCron } from './cron.ts';
+import { nextSlots, previousSlot } from './schedule-slots.ts';
 import { timeZoneProblem } from './time-zone.ts';
 
 /**
@@ -110,6 +113,36 @@ const timeZoneSchema = z.string().superRefine((timeZone, ctx) => {
 
 const secondsSchema = z.number().positive();
 
+/**
+ * A connect or statement timeout: it becomes whole milliseconds for mysql2, which reads 0 as "no timeout at all",
+ * so a value that rounds to 0 ms would silently wait forever.
+ */
+const timeoutSecondsSchema = secondsSchema
+  .max(LIMITS.statementTimeoutSeconds)
+  .refine((seconds) => Math.round(seconds * 1000) >= 1, {
+    error: 'rounds to 0 ms, which the MySQL client reads as no timeout at all; use at least 0.001',
+  });
+
+/** A pinned RSA public key of the server, PEM (SubjectPublicKeyInfo or PKCS#1). */
+const serverPublicKeySchema = z.string().superRefine((pem, ctx) => {
+  try {
+    parseServerPublicKey(pem);
+  } catch (error) {
+    const reason = error instanceof RangeError ? error.message : 'it is not a PEM public key';
+    ctx.addIssue({ code: 'custom', message: `must be the server's RSA public key in PEM: ${reason}` });
+  }
+});
+
+/** A database name StarRocks can hold (the identifier rules of lambdas/starrocks/identifiers.ts). */
+function databaseNameProblem(name: string): string | undefined {
+  try {
+    assertValidIdentifier('database', name);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 const tlsSchema = z.union(
   [
     z.boolean(),
@@ -205,19 +238,41 @@ export const retentionSchema = z
     }
   });
 
+const SCRATCH_PREFIX = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
+
+/** The `_<yyyyMMddHHmm>` suffix of a drill's scratch database (restore-plan.ts, scratchDatabaseName). */
+const SCRATCH_SUFFIX_EXAMPLE = '_202601010000';
+
 /** A scheduled restore drill: restore the latest verified snapshot of `database` into a scratch database. */
-export const drillSchema = z.strictObject({
-  database: z.string().min(1).max(256),
-  cron: cronSchema,
-  timezone: timeZoneSchema.default(DEFAULTS.timezone),
-  enabled: z.boolean().default(true),
-  /** The scratch database is `<prefix><database>_<yyyyMMddHHmm>`; dropped after the check. */
-  scratchPrefix: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, { error: 'must start with a letter; letters, digits and _' })
-    .default('drill_'),
-  timeoutSeconds: secondsSchema.max(LIMITS.timeoutSeconds).default(6 * 3600),
-});
+export const drillSchema = z
+  .strictObject({
+    database: z.string().superRefine((database, ctx) => {
+      const problem = databaseNameProblem(database);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    cron: cronSchema,
+    timezone: timeZoneSchema.default(DEFAULTS.timezone),
+    enabled: z.boolean().default(true),
+    /** The scratch database is `<prefix><database>_<yyyyMMddHHmm>`; dropped after the check. */
+    scratchPrefix: z
+      .string()
+      .regex(SCRATCH_PREFIX, { error: 'must start with a letter; letters, digits and _' })
+      .default('drill_'),
+    timeoutSeconds: secondsSchema.max(LIMITS.timeoutSeconds).default(6 * 3600),
+  })
+  .superRefine((drill, ctx) => {
+    if (databaseNameProblem(drill.database) !== undefined || !SCRATCH_PREFIX.test(drill.scratchPrefix))
+      return;
+    const scratch = `${drill.scratchPrefix}${drill.database}${SCRATCH_SUFFIX_EXAMPLE}`;
+    const problem = databaseNameProblem(scratch);
+    if (problem !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database'],
+        message: `gives scratch databases such as ${JSON.stringify(`${scratch.slice(0, 40)}…`)} that StarRocks cannot hold (${problem}); use a shorter name or scratchPrefix`,
+      });
+    }
+  });
 
 /**
  * The shortest lease that covers the longest step a holder takes between two renewals: one Task attempt (its
@@ -282,18 +337,28 @@ const clusterFields = {
     .default(DEFAULTS.maxConcurrentBackups),
   timeoutSeconds: secondsSchema.max(LIMITS.timeoutSeconds).default(DEFAULTS.timeoutSeconds),
   tls: tlsSchema.default(DEFAULTS.tls),
-  connectTimeoutSeconds: secondsSchema
-    .max(LIMITS.statementTimeoutSeconds)
-    .default(DEFAULTS.connectTimeoutSeconds),
-  statementTimeoutSeconds: secondsSchema
-    .max(LIMITS.statementTimeoutSeconds)
-    .default(DEFAULTS.statementTimeoutSeconds),
+  /** Lets caching_sha2_password / sha256_password log in without TLS by encrypting to this key only. */
+  serverPublicKey: serverPublicKeySchema.optional(),
+  connectTimeoutSeconds: timeoutSecondsSchema.default(DEFAULTS.connectTimeoutSeconds),
+  statementTimeoutSeconds: timeoutSecondsSchema.default(DEFAULTS.statementTimeoutSeconds),
   backupType: z.literal('FULL').default(DEFAULTS.backupType),
   freshness: freshnessSchema.default(() => ({})),
   sizeAnomaly: sizeAnomalySchema,
   retention: retentionSchema.optional(),
   drill: drillSchema.optional(),
 };
+
+/**
+ * A cron that has no slot after `now` (its year field lies in the past): EventBridge Scheduler would keep a schedule
+ * that never starts anything. Evaluated with the project's own EventBridge cron evaluator, in the schedule's zone.
+ */
+function neverFiresAgain(schedule: { cron: string; timezone: string }, now: Date): string | undefined {
+  if (!analyzeCron(schedule.cron).ok || timeZoneProblem(schedule.timezone) !== undefined) return undefined;
+  if (nextSlots(schedule, now, 1).length > 0) return undefined;
+  const last = previousSlot(schedule, now);
+  const when = last === null ? '' : ` (its last slot was ${last.toISOString()})`;
+  return `never fires again after ${now.toISOString()}${when}: its year field lies in the past`;
+}
 
 /** Names compare equal when they differ only in case or in `-` versus `_`: they would collide in env names. */
 export function foldName(name: string): string {
@@ -335,6 +400,18 @@ export const clusterSchema = z
       (index) => ['schedules', index, 'name'],
       'schedule name',
     );
+    // Only where the configuration file is read (deploy, CLI): the settings an execution carries are judged by the
+    // file they came from, and a schedule that ran out must not break the executions of its siblings.
+    const now = new Date();
+    cluster.schedules.forEach((schedule, index) => {
+      const problem = neverFiresAgain(schedule, now);
+      if (problem !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['schedules', index, 'cron'], message: problem });
+    });
+    if (cluster.drill !== undefined) {
+      const problem = neverFiresAgain(cluster.drill, now);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['drill', 'cron'], message: problem });
+    }
   });
 
 /** The whole configuration file. */

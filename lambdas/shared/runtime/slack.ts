@@ -19,6 +19,10 @@ export function slack(logger: AppLogger): SlackNotifier {
         const webhookSecretArn = runtimeEnv().slackWebhookSecretArn;
         return secrets().slackWebhookUrl(webhookSecretArn === undefined ? {} : { webhookSecretArn });
       },
+      invalidateWebhookUrl: () => {
+        const webhookSecretArn = runtimeEnv().slackWebhookSecretArn;
+        if (webhookSecretArn !== undefined) secrets().invalidate(webhookSecretArn);
+      },
       logger,
       clock: runtimeClock(),
     }),

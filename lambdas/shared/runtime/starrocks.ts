@@ -1,7 +1,7 @@
+import { clusterConnectionSettings } from '../../starrocks/cluster-settings.ts';
 import {
   type FullStarRocksClient,
   type StarRocksSettings,
-  type StarRocksTlsSettings,
   withStarRocksClientSession,
 } from '../../starrocks/index.ts';
 import type { ClusterSettings } from '../config/index.ts';
@@ -10,20 +10,7 @@ import { secrets } from './secrets.ts';
 
 /** The connection settings of a cluster, with its password resolved. */
 async function settingsFor(cluster: ClusterSettings): Promise<StarRocksSettings> {
-  return {
-    host: cluster.host,
-    port: cluster.port,
-    user: cluster.user,
-    password: await secrets().starRocksPassword(cluster),
-    connectTimeoutMs: Math.round(cluster.connectTimeoutSeconds * 1000),
-    statementTimeoutMs: Math.round(cluster.statementTimeoutSeconds * 1000),
-    tls: tlsSettings(cluster.tls),
-  };
-}
-
-function tlsSettings(tls: ClusterSettings['tls']): StarRocksTlsSettings {
-  if (typeof tls === 'boolean') return tls;
-  return { rejectUnauthorized: tls.rejectUnauthorized, ...(tls.ca === undefined ? {} : { ca: tls.ca }) };
+  return clusterConnectionSettings(cluster, await secrets().starRocksPassword(cluster));
 }
 
 /**

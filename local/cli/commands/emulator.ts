@@ -5,6 +5,7 @@ const EXAMPLES = `
 Examples:
   $ sr-backup emulator                              # the demo cluster on 127.0.0.1:9030
   $ sr-backup emulator --port 19030 --scenario test/fixtures/cluster.json
+  $ sr-backup emulator --tls-cert server.pem --tls-key server.key   # TLS on the MySQL port (3.4.1+)
   $ mariadb -h 127.0.0.1 -P 9030 -u root -e 'SHOW DATABASES'
 
 The scenario file is JSON: {"version": "3.3", "feTimeZone": "Asia/Shanghai",
@@ -21,6 +22,8 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--scenario <file>', 'scenario JSON file (default: the built-in demo cluster)')
     .option('--quiet', 'do not log statements to stderr')
+    .option('--tls-cert <file>', 'PEM certificate (chain) to serve TLS with (StarRocks 3.4.1+ profiles)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .addHelpText('after', EXAMPLES)
     .action(async (options: EmulatorCommandOptions) => {
       const { runEmulatorCommand } = await import('../emulator/emulator-command.ts');

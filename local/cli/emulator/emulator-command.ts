@@ -1,4 +1,5 @@
 /** `sr-backup emulator`: runs the embedded StarRocks FE emulator until Ctrl-C. */
+import { readFile } from 'node:fs/promises';
 import {
   demoScenario,
   type EmulatorScenario,
@@ -15,6 +16,8 @@ export interface EmulatorCommandOptions {
   readonly host: string;
   readonly scenario?: string;
   readonly quiet?: boolean;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
 }
 
 /** Where the command writes, and what stops it (Ctrl-C in the CLI, an AbortController in tests). */
@@ -52,6 +55,31 @@ function formatStatement(entry: StatementLogEntry): string {
   return `[emulator] #${entry.connectionId} ${entry.user || '-'}: ${oneLine}\n`;
 }
 
+async function readTlsFiles(
+  options: EmulatorCommandOptions,
+): Promise<{ cert: Buffer; key: Buffer } | undefined> {
+  if (options.tlsCert === undefined && options.tlsKey === undefined) return undefined;
+  if (options.tlsCert === undefined || options.tlsKey === undefined) {
+    throw new ScenarioError('--tls-cert and --tls-key go together', []);
+  }
+  const read = async (flag: string, path: string): Promise<Buffer> => {
+    try {
+      return await readFile(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new ScenarioError(`${flag}: cannot read ${path} (${code})`, []);
+    }
+  };
+  return { cert: await read('--tls-cert', options.tlsCert), key: await read('--tls-key', options.tlsKey) };
+}
+
+function tlsLine(asked: boolean, served: boolean, version: string): string {
+  if (served) return 'TLS offered on the MySQL port (clients may send an SSLRequest)\n';
+  if (asked)
+    return `TLS not offered: StarRocks ${version} has no TLS on the MySQL port (3.4.1 and later do)\n`;
+  return '';
+}
+
 /**
  * Runs the emulator until `io.signal` aborts. Resolves with the process exit code: 0 after a clean stop,
  * 2 for an invalid scenario or option, 1 when the server cannot start.
@@ -62,9 +90,11 @@ export async function runEmulatorCommand(
 ): Promise<number> {
   let scenario: EmulatorScenario;
   let port: number;
+  let tls: { cert: Buffer; key: Buffer } | undefined;
   try {
     port = parsePort(options.port);
     scenario = options.scenario === undefined ? demoScenario : await loadScenarioFile(options.scenario);
+    tls = await readTlsFiles(options);
   } catch (error) {
     io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
@@ -75,6 +105,7 @@ export async function runEmulatorCommand(
       host: options.host,
       port,
       scenario,
+      ...(tls === undefined ? {} : { tls }),
       ...(options.quiet
         ? {}
         : { onStatement: (entry: StatementLogEntry) => io.stderr.write(formatStatement(entry)) }),
@@ -90,6 +121,7 @@ export async function runEmulatorCommand(
   const user = users[0]?.name ?? 'root';
   io.stdout.write(
     `StarRocks FE emulator (StarRocks ${profile.version}, ${options.scenario ?? 'demo scenario'}) listening on ${emulator.host}:${emulator.port}\n` +
+      tlsLine(tls !== undefined, emulator.tls, profile.version) +
       `Connect with: mariadb -h ${emulator.host} -P ${emulator.port} -u ${user}${users[0]?.password ? ' -p' : ''}\n` +
       'Press Ctrl-C to stop.\n',
   );

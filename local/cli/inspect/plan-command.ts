@@ -1,6 +1,12 @@
 /** `sr-backup plan`: the next slots of every schedule with their labels; with --resolve, what they would back up. */
 import { assessCoverage } from '../../../lambdas/check-freshness/coverage.ts';
-import { type ClusterConfig, nextSlots, type ScheduleConfig } from '../../../lambdas/shared/config/index.ts';
+import {
+  type ClusterConfig,
+  clusterConnectionWarnings,
+  formatConnectionWarning,
+  nextSlots,
+  type ScheduleConfig,
+} from '../../../lambdas/shared/config/index.ts';
 import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
 import { buildSnapshotLabel, formatSlotTimeUtc, sanitiseNamePart } from '../../../lambdas/starrocks/index.ts';
 import type { Colors } from '../format/color.ts';
@@ -66,6 +72,8 @@ export interface ClusterPlan {
    * lambdas/check-freshness/coverage.ts), judged against all of the cluster's schedules.
    */
   readonly uncovered?: readonly string[];
+  /** How the cluster connects, when that deserves a warning (plaintext, an unverified certificate). */
+  readonly warnings: readonly string[];
 }
 
 /** The label a slot gives `{database}`, with the per-database hash left as `{hash}`. */
@@ -190,6 +198,7 @@ function formatSchedulePlan(plan: SchedulePlan, colors: Colors): string[] {
 
 async function planCluster(
   cluster: ClusterConfig,
+  index: number,
   schedules: readonly ScheduleConfig[],
   options: PlanCommandOptions,
   io: CommandIo,
@@ -201,6 +210,7 @@ async function planCluster(
     port: cluster.port,
     repository: cluster.repository,
     maxConcurrentBackups: cluster.maxConcurrentBackups,
+    warnings: clusterConnectionWarnings(cluster, index).map(formatConnectionWarning),
   };
   if (!options.resolve) {
     return {
@@ -235,7 +245,7 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CommandIo)
     const plans: ClusterPlan[] = [];
     for (const { selected, schedules } of schedulesNamed(clusters, options.schedule)) {
       context.cluster = clusterContext(selected);
-      plans.push(await planCluster(selected.cluster, schedules, options, io));
+      plans.push(await planCluster(selected.cluster, selected.index, schedules, options, io));
     }
     if (options.json) {
       io.stdout.write(`${JSON.stringify({ clusters: plans }, null, 2)}\n`);
@@ -247,6 +257,7 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CommandIo)
       lines.push(
         `${out.bold(`cluster ${plan.cluster}`)}: FE ${plan.host}:${plan.port}, repository ${plan.repository}, at most ${plan.maxConcurrentBackups} backup${plan.maxConcurrentBackups === 1 ? '' : 's'} at once`,
       );
+      for (const warning of plan.warnings) lines.push(out.yellow(`  warning: ${warning}`));
       if (plan.schedules.length === 0) lines.push('  no schedules');
       for (const schedule of plan.schedules) lines.push(...formatSchedulePlan(schedule, out));
       if (plan.uncovered !== undefined && plan.uncovered.length > 0) {

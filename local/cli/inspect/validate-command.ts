@@ -1,5 +1,10 @@
 /** `sr-backup validate`: checks the configuration file and says what it describes. */
-import { type BackupConfig, nextSlots } from '../../../lambdas/shared/config/index.ts';
+import {
+  type BackupConfig,
+  connectionWarnings,
+  formatConnectionWarning,
+  nextSlots,
+} from '../../../lambdas/shared/config/index.ts';
 import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
 import { ConfigError } from '../../../lambdas/shared/errors.ts';
 import { formatUtc } from '../format/time.ts';
@@ -50,11 +55,13 @@ export async function runValidateCommand(options: ValidateCommandOptions, io: Co
   }
   const now = new Date(io.clock.now());
   const notes = notesOf(config);
+  const warnings = connectionWarnings(config.clusters).map(formatConnectionWarning);
   if (options.json) {
     const document = {
       config: options.config,
       valid: true,
       issues: [],
+      warnings,
       notes,
       clusters: config.clusters.map((cluster) => ({
         name: cluster.name,
@@ -91,6 +98,7 @@ export async function runValidateCommand(options: ValidateCommandOptions, io: Co
       );
     }
   }
+  for (const warning of warnings) lines.push(out.yellow(`  warning: ${warning}`));
   for (const note of notes) lines.push(out.yellow(`  note: ${note}`));
   io.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.ok;

@@ -2,23 +2,25 @@
 import type { ClusterConfig } from '../../../lambdas/shared/config/index.ts';
 import type { EnvironmentVariables } from '../../../lambdas/shared/env.ts';
 import { createSecretResolver } from '../../../lambdas/shared/secrets.ts';
+import { clusterConnectionSettings } from '../../../lambdas/starrocks/cluster-settings.ts';
 import {
   type StarRocksClient,
   type StarRocksSettings,
-  type StarRocksTlsSettings,
   type StarRocksVersion,
   withStarRocksClientSession,
 } from '../../../lambdas/starrocks/index.ts';
 
 type ClusterConnection = Pick<
   ClusterConfig,
-  'name' | 'host' | 'port' | 'user' | 'tls' | 'connectTimeoutSeconds' | 'statementTimeoutSeconds'
+  | 'name'
+  | 'host'
+  | 'port'
+  | 'user'
+  | 'tls'
+  | 'serverPublicKey'
+  | 'connectTimeoutSeconds'
+  | 'statementTimeoutSeconds'
 >;
-
-function tlsSettings(tls: ClusterConfig['tls']): StarRocksTlsSettings {
-  if (typeof tls === 'boolean') return tls;
-  return { rejectUnauthorized: tls.rejectUnauthorized, ...(tls.ca === undefined ? {} : { ca: tls.ca }) };
-}
 
 /**
  * Connection settings of a cluster; the password comes from `STARROCKS_PASSWORD_<CLUSTER>`, else
@@ -28,15 +30,10 @@ export async function localStarRocksSettings(
   cluster: ClusterConnection,
   env: EnvironmentVariables,
 ): Promise<StarRocksSettings> {
-  return {
-    host: cluster.host,
-    port: cluster.port,
-    user: cluster.user,
-    password: await createSecretResolver({ mode: 'env', env }).starRocksPassword(cluster),
-    connectTimeoutMs: Math.round(cluster.connectTimeoutSeconds * 1000),
-    statementTimeoutMs: Math.round(cluster.statementTimeoutSeconds * 1000),
-    tls: tlsSettings(cluster.tls),
-  };
+  return clusterConnectionSettings(
+    cluster,
+    await createSecretResolver({ mode: 'env', env }).starRocksPassword(cluster),
+  );
 }
 
 /** Runs `work` over one connection to the cluster's FE (typed errors: unreachable, login refused, …). */

@@ -1,12 +1,14 @@
 import type { EventEmitter } from 'node:events';
 import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type SecureContext, TLSSocket } from 'node:tls';
 import mysql from 'mysql2';
 import type { Clock } from '../../../lambdas/shared/clock.ts';
-import type { FaultRegistry } from '../faults.ts';
+import type { FaultRegistry, Flood } from '../faults.ts';
 import { FeError, toWireError, type WireError } from '../fe/errors.ts';
 import type { Frontend, Session } from '../fe/frontend.ts';
-import type { Reply } from '../fe/result.ts';
+import type { Reply, ResultColumn } from '../fe/result.ts';
 import { EmulatorSyntaxError, parseStatements, type Statement } from '../sql/parser.ts';
 import { verifyNativePassword } from './auth.ts';
 import {
@@ -25,6 +27,10 @@ import {
  * emulator always ends result sets with EOF packets.
  */
 const CAPABILITY_FLAGS = 0x000ba20f;
+/** CLIENT_SSL: offered only when the emulator serves TLS (MysqlHandshakePacket adds it only with a keystore). */
+const CLIENT_SSL = 0x00000800;
+/** An SSLRequest packet is a HandshakeResponse41 cut after its 32-byte fixed part, with CLIENT_SSL set. */
+const SSL_REQUEST_LENGTH = 32;
 const COM_STMT_PREPARE = 0x16;
 const COM_STMT_CLOSE = 0x19;
 const COM_RESET_CONNECTION = 0x1f;
@@ -36,12 +42,15 @@ export interface StatementLogEntry {
   readonly sql: string;
   /** Emulator clock time (ms) when the statement arrived. */
   readonly receivedAt: number;
+  /** The statement came over TLS. */
+  readonly tls: boolean;
 }
 
 /** The parts of mysql2's server-side Connection the emulator uses (its typings do not declare them). */
 interface ServerConnection extends EventEmitter {
   sequenceId: number;
-  readonly stream: Socket;
+  stream: Socket;
+  readonly packetParser: { execute(chunk: Buffer): void };
   serverHandshake(args: Record<string, unknown>): void;
   writePacket(packet: RawPacket): void;
   writeColumns(columns: Record<string, unknown>[]): void;
@@ -65,6 +74,8 @@ export interface ProtocolServerOptions {
   readonly clock: Clock;
   readonly users: readonly { readonly name: string; readonly password: string }[];
   readonly onStatement: (entry: StatementLogEntry) => void;
+  /** Serve TLS with this context (offer CLIENT_SSL and accept an SSLRequest); plaintext only without it. */
+  readonly tls?: SecureContext | undefined;
 }
 
 /** A listening MySQL-protocol server. */
@@ -91,6 +102,115 @@ function replyActions(reply: Reply, serverStatus: number): Action[] {
 
 function errorAction(error: WireError): Action {
   return (connection) => connection.writePacket(errorPacket(error.code, error.sqlState, error.message));
+}
+
+/** Rows written per cork: few syscalls, yet never more than a small batch ahead of the socket buffer. */
+const FLOOD_BATCH_ROWS = 256;
+
+function drainedOrClosed(stream: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('close', done);
+  });
+}
+
+/** Writes a flood fault's rows as the client reads them (awaiting 'drain'), stopping when the connection closes. */
+async function writeFlood(
+  connection: ServerConnection,
+  columns: readonly ResultColumn[],
+  flood: Flood,
+): Promise<void> {
+  const gone = (): boolean => connection.stream.destroyed || connection.stream.writableEnded;
+  if (gone()) {
+    flood.finish(false);
+    return;
+  }
+  connection.writeColumns(columns.map(columnDefinition));
+  for (let start = 0; start < flood.rows; start += FLOOD_BATCH_ROWS) {
+    if (gone()) {
+      flood.finish(false);
+      return;
+    }
+    const end = Math.min(flood.rows, start + FLOOD_BATCH_ROWS);
+    connection.stream.cork();
+    for (let index = start; index < end; index++) {
+      connection.writeTextRow(columns.map((column) => `${column.name}_${index}`));
+    }
+    connection.stream.uncork();
+    flood.wrote(end - start);
+    if (connection.stream.writableNeedDrain) await drainedOrClosed(connection.stream);
+  }
+  if (gone()) {
+    flood.finish(false);
+    return;
+  }
+  connection.writePacket(eofPacket(SERVER_STATUS_AUTOCOMMIT));
+  connection.sequenceId = 0;
+  flood.finish(true);
+}
+
+/**
+ * Lets a client upgrade the connection to TLS after the greeting, as MysqlProto.negotiate does: when the first packet
+ * is an SSLRequest, the socket is wrapped in TLS and the HandshakeResponse is read again over it. mysql2's server
+ * helpers know nothing of this, so the packet never reaches them; the sequence id moves past it as if it had.
+ */
+function offerTls(connection: ServerConnection, context: SecureContext, onSecure: () => void): void {
+  const raw = connection.stream;
+  raw.removeAllListeners('data'); // mysql2's own listener, which feeds its packet parser
+  const toParser = (chunk: Buffer): void => connection.packetParser.execute(chunk);
+  let pending = Buffer.alloc(0);
+  const firstPacket = (chunk: Buffer): void => {
+    pending = Buffer.concat([pending, chunk]);
+    if (pending.length < 4) return;
+    const length = pending.readUIntLE(0, 3);
+    if (pending.length < 4 + length) return;
+    raw.off('data', firstPacket);
+    const sequenceId = pending.readUInt8(3);
+    const isSslRequest =
+      length === SSL_REQUEST_LENGTH && (pending.readUInt32LE(4) & CLIENT_SSL) === CLIENT_SSL;
+    if (!isSslRequest) {
+      raw.on('data', toParser);
+      toParser(pending);
+      return;
+    }
+    // The client's TLS ClientHello may already sit behind the SSLRequest in this chunk: a Duplex in front of the
+    // socket hands it to TLS first (TLS wrapping the socket's own handle would skip bytes already read).
+    const bridge = new Duplex({
+      read: () => {
+        raw.resume();
+      },
+      write: (data, _encoding, done) => {
+        raw.write(data, done);
+      },
+      final: (done) => {
+        raw.end();
+        done();
+      },
+      destroy: (error, done) => {
+        raw.destroy();
+        done(error);
+      },
+    });
+    raw.on('data', (data: Buffer) => {
+      if (!bridge.push(data)) raw.pause();
+    });
+    raw.on('end', () => bridge.push(null));
+    raw.on('close', () => bridge.destroy());
+    const rest = pending.subarray(4 + length);
+    if (rest.length > 0) bridge.push(rest);
+    const secure = new TLSSocket(bridge, { isServer: true, secureContext: context });
+    secure.on('error', () => secure.destroy());
+    secure.on('data', toParser);
+    connection.sequenceId = (sequenceId + 1) & 0xff;
+    connection.stream = secure as unknown as Socket;
+    onSecure();
+  };
+  raw.on('data', firstPacket);
 }
 
 /** Starts the MySQL-protocol front of the emulator (mysql2's server helpers, StarRocks' answers). */
@@ -121,6 +241,12 @@ export function startProtocolServer(options: ProtocolServerOptions): Promise<Pro
       remoteIp: remoteAddress.replace(/^::ffff:/, ''),
       database: undefined,
     };
+    let overTls = false;
+    if (options.tls !== undefined) {
+      offerTls(connection, options.tls, () => {
+        overTls = true;
+      });
+    }
     const pendingPrepares: { binary: boolean }[] = [];
     let queue: Promise<void> = Promise.resolve();
     sockets.add(connection.stream);
@@ -154,7 +280,7 @@ export function startProtocolServer(options: ProtocolServerOptions): Promise<Pro
       connectionId,
       statusFlags: SERVER_STATUS_AUTOCOMMIT,
       characterSet: 33,
-      capabilityFlags: CAPABILITY_FLAGS,
+      capabilityFlags: options.tls === undefined ? CAPABILITY_FLAGS : CAPABILITY_FLAGS | CLIENT_SSL,
       authCallback: (parameters: HandshakeParameters, callback: (error: null) => void) => {
         const scramble = Buffer.concat([parameters.authPluginData1, parameters.authPluginData2]);
         const account = options.users.find((user) => user.name === parameters.user);
@@ -183,7 +309,7 @@ export function startProtocolServer(options: ProtocolServerOptions): Promise<Pro
     });
 
     const runQuery = async (sql: string): Promise<void> => {
-      options.onStatement({ connectionId, user: session.user, sql, receivedAt: clock.now() });
+      options.onStatement({ connectionId, user: session.user, sql, receivedAt: clock.now(), tls: overTls });
       const drop = faults.takeDrop(sql);
       if (drop === 'before') {
         connection.stream.destroy();
@@ -191,6 +317,7 @@ export function startProtocolServer(options: ProtocolServerOptions): Promise<Pro
       }
       const delayMs = faults.takeDelay(sql);
       if (delayMs > 0) await sleep(delayMs);
+      const flood = faults.takeFlood(sql);
       const actions: Action[] = [];
       let statements: Statement[] = [];
       try {
@@ -204,9 +331,12 @@ export function startProtocolServer(options: ProtocolServerOptions): Promise<Pro
       for (const [index, statement] of statements.entries()) {
         const more = index < statements.length - 1 ? SERVER_MORE_RESULTS_EXISTS : 0;
         try {
-          actions.push(
-            ...replyActions(frontend.execute(statement, session), SERVER_STATUS_AUTOCOMMIT | more),
-          );
+          const reply = frontend.execute(statement, session);
+          if (flood !== undefined && reply.type === 'rows' && actions.length === 0 && more === 0) {
+            await writeFlood(connection, reply.columns, flood);
+            return;
+          }
+          actions.push(...replyActions(reply, SERVER_STATUS_AUTOCOMMIT | more));
         } catch (error) {
           actions.push(errorAction(wireError(error)));
           break;
@@ -226,7 +356,13 @@ export function startProtocolServer(options: ProtocolServerOptions): Promise<Pro
       enqueue(() => {
         pendingPrepares.splice(pendingPrepares.indexOf(entry), 1);
         if (!entry.binary) return runQuery(sql);
-        options.onStatement({ connectionId, user: session.user, sql, receivedAt: clock.now() });
+        options.onStatement({
+          connectionId,
+          user: session.user,
+          sql,
+          receivedAt: clock.now(),
+          tls: overTls,
+        });
         // UNVERIFIED emulator limitation: the binary prepared-statement protocol is not emulated.
         flush([
           errorAction({

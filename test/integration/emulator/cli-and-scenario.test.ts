@@ -6,6 +6,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactSecrets, runEmulatorCommand } from '../../../local/cli/emulator/emulator-command.ts';
 import { loadScenarioFile, ScenarioError } from '../../../local/emulator/index.ts';
+import { makeTestCertificates } from '../../support/tls-certificates.ts';
 
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -78,6 +79,48 @@ describe('sr-backup emulator command and scenario files', () => {
     expect(stdout.text()).toContain(`Connect with: mariadb -h 127.0.0.1 -P ${address?.port} -u backup -p`);
     expect(stderr.text()).toContain('[emulator] #1 backup: SHOW DATABASES');
     expect(stderr.text()).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['3.4', 'TLS offered on the MySQL port'],
+    ['3.3', 'TLS not offered: StarRocks 3.3.9 has no TLS on the MySQL port (3.4.1 and later do)'],
+  ])('says whether a %s emulator given --tls-cert and --tls-key offers TLS', async (version, line) => {
+    // Prepare
+    const certificates = await makeTestCertificates();
+    const scenario = join(directory, `tls-${version}.json`);
+    await writeFile(scenario, JSON.stringify({ version, repositories: [], databases: [] }));
+    await writeFile(join(directory, 'server.pem'), certificates.cert);
+    await writeFile(join(directory, 'server.key'), certificates.key);
+    const stdout = capture();
+
+    // Act
+    const code = await runEmulatorCommand(
+      {
+        port: '0',
+        host: '127.0.0.1',
+        scenario,
+        tlsCert: join(directory, 'server.pem'),
+        tlsKey: join(directory, 'server.key'),
+      },
+      { stdout: stdout.stream, stderr: new PassThrough(), signal: AbortSignal.abort() },
+    );
+    await certificates.remove();
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout.text()).toContain(line);
+  });
+
+  it('exits 2 when --tls-cert comes without --tls-key', async () => {
+    const stderr = capture();
+
+    const code = await runEmulatorCommand(
+      { port: '0', host: '127.0.0.1', tlsCert: join(directory, 'server.pem') },
+      { stdout: new PassThrough(), stderr: stderr.stream, signal: AbortSignal.abort() },
+    );
+
+    expect(code).toBe(2);
+    expect(stderr.text()).toContain('--tls-cert and --tls-key go together');
   });
 
   it('exits 2 with the field path when the scenario is invalid', async () => {

@@ -270,6 +270,7 @@ describe('emulator statements over TCP (3.3 profile)', () => {
       user: 'backup',
       sql: 'SELECT 42',
       receivedAt: Date.UTC(2026, 10, 25, 2, 0, 0),
+      tls: false,
     });
   });
 

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRetryAfter, redactWebhookUrl } from '../../../lambdas/notify/slack-delivery.ts';
-import { boundedList, codeBlock, inlineCode, truncateText } from '../../../lambdas/notify/slack-message.ts';
+import {
+  boundedList,
+  codeBlock,
+  fallbackText,
+  inlineCode,
+  SLACK_LIMITS,
+  truncateText,
+} from '../../../lambdas/notify/slack-message.ts';
 
 describe('boundedList', () => {
   it('keeps every line when they fit', () => {
@@ -57,6 +64,33 @@ describe('redactWebhookUrl', () => {
   it('leaves other text alone', () => {
     expect(redactWebhookUrl('connect ECONNREFUSED 10.0.0.1:443', url)).toBe(
       'connect ECONNREFUSED 10.0.0.1:443',
+    );
+  });
+
+  it('removes the token segment of any webhook host, alone or URL-encoded, and keeps plain words', () => {
+    const other = 'https://webhook.example.invalid/services/T0000/B0000/Zx9TOKENvalue42';
+    expect(redactWebhookUrl('invalid_token: Zx9TOKENvalue42', other)).toBe('invalid_token: [redacted]');
+    expect(redactWebhookUrl(`echo ${encodeURIComponent(other)}`, other)).not.toContain('TOKEN');
+    expect(redactWebhookUrl('no services here', other)).toBe('no services here');
+  });
+});
+
+describe('fallbackText', () => {
+  it('escapes what Slack would read as a mention or a link', () => {
+    expect(fallbackText('db x<!channel> & <@U1>')).toBe('db x&lt;!channel&gt; &amp; &lt;@U1&gt;');
+  });
+
+  it("stays within Slack's limit and never ends inside an entity", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 4000 }),
+        fc.string({ minLength: 2000, maxLength: 3100 }),
+        (tail, head) => {
+          const text = fallbackText(`${head}${'<&>'.repeat(400)}${tail}`);
+          expect(text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
+          expect(text).not.toMatch(/&[a-z]{0,3}…$/);
+        },
+      ),
     );
   });
 });

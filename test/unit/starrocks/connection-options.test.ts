@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   connectionOptionsFor,
@@ -43,5 +44,24 @@ describe('connectionOptionsFor', () => {
       rejectUnauthorized: false,
       verifyIdentity: false,
     });
+  });
+
+  it('refuses a timeout of 0 ms, which mysql2 reads as no timeout at all', () => {
+    expect(() => connectionOptionsFor({ ...settings, statementTimeoutMs: 0 })).toThrow(RangeError);
+    expect(() => connectionOptionsFor({ ...settings, connectTimeoutMs: 0 })).toThrow(/at least 1 ms/);
+  });
+
+  it('answers every login method that could reveal the password itself', () => {
+    expect(Object.keys(connectionOptionsFor(settings).authPlugins ?? {}).sort()).toEqual([
+      'caching_sha2_password',
+      'mysql_clear_password',
+      'sha256_password',
+    ]);
+  });
+
+  it('refuses a pinned server key that is not an RSA public key', () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(() => connectionOptionsFor({ ...settings, serverPublicKey: pem })).toThrow(/not RSA/);
   });
 });
