@@ -47,8 +47,13 @@ export interface LeaseTable {
   readonly tableName: string;
 }
 
-/** Attributes written with every acquisition besides the lease itself (kind, cluster, database, slot...). */
-export type DescriptiveAttributes = Readonly<Record<string, string | number>>;
+/**
+ * Attributes written with every acquisition besides the lease itself (kind, cluster, database, slot, purpose; and
+ * `inherited`, the unsettled work of an ended holder, as a map).
+ */
+export type DescriptiveAttributes = Readonly<
+  Record<string, string | number | Readonly<Record<string, string | number>>>
+>;
 
 /** True when nobody holds the item (never held, or released). An expired lease still has its holder. */
 export function isUnheld(item: LeaseItem | undefined): boolean {
@@ -145,7 +150,7 @@ async function conditionalAcquire(
   // What the previous holder noted about its own job never carries over, unless the caller carries it on purpose.
   const carried = new Set(Object.keys(request.attributes));
   const removed: string[] = [];
-  for (const name of ['submittedLabel', 'submittedAt', 'labelAttempt', 'inheritedFrom']) {
+  for (const name of ['submittedLabel', 'submittedAt', 'labelAttempt', 'inheritedFrom', 'inherited']) {
     if (carried.has(name)) continue;
     names[`#${name}`] = name;
     removed.push(`#${name}`);
@@ -161,7 +166,7 @@ async function conditionalAcquire(
       new UpdateCommand({
         TableName: table.tableName,
         Key: request.key,
-        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removed.join(', ')} ADD #token :one`,
+        UpdateExpression: `SET ${sets.join(', ')}${removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''} ADD #token :one`,
         ConditionExpression: guard.condition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -245,7 +250,7 @@ export async function releaseLease(
 ): Promise<boolean> {
   return conditionalWrite(table, request.key, {
     update:
-      'SET #releasedAt = :now REMOVE #holder, #lease, #label, #submittedLabel, #submittedAt, #labelAttempt, #inheritedFrom',
+      'SET #releasedAt = :now REMOVE #holder, #lease, #label, #submittedLabel, #submittedAt, #labelAttempt, #inheritedFrom, #inherited',
     condition: '#holder = :holder AND #token = :token',
     names: {
       '#holder': 'holder',
@@ -257,6 +262,7 @@ export async function releaseLease(
       '#submittedAt': 'submittedAt',
       '#labelAttempt': 'labelAttempt',
       '#inheritedFrom': 'inheritedFrom',
+      '#inherited': 'inherited',
     },
     values: { ':holder': request.holder, ':token': request.token, ':now': request.now },
   });

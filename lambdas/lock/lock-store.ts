@@ -79,6 +79,11 @@ export interface InheritedLease {
   readonly labelAttempt?: number | undefined;
   /** Epoch ms on its clock when it submitted that job. */
   readonly submittedAt?: number | undefined;
+  /**
+   * Older work it had itself inherited and may not have settled (it ended before it got to it, or before its
+   * alert went out): settled again, idempotently, by whoever inherits from it.
+   */
+  readonly unsettled?: Omit<InheritedLease, 'unsettled'> | undefined;
 }
 
 /** A lock or slot just granted. */
@@ -272,7 +277,13 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
       if (!(await mayTakeOver(current))) return { heldBy: current };
 
       const holder = current.holder as string;
-      const taken = await takeOver(table, grant(deps.clock.now()), { holder, token: Number(current.token) });
+      const carried = unsettledWorkOf(current);
+      const granting = grant(deps.clock.now());
+      const taken = await takeOver(
+        table,
+        carried ? { ...granting, attributes: { ...granting.attributes, inherited: carried } } : granting,
+        { holder, token: Number(current.token) },
+      );
       if (taken) {
         logger.info('took over a lease whose holder has ended', { key: `${key.pk}/${key.sk}`, from: holder });
         return { granted: toAcquired(taken, taken.previous ?? current) };
@@ -515,7 +526,14 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
           leaseExpiresAt: now + leaseSeconds * 1000,
           label: typeof current.label === 'string' ? current.label : undefined,
           // The lock keeps what the ended holder left, so a settler that itself ends midway leaves it for the next.
-          attributes: { kind: 'lock', cluster, database, ...carriedAttributes(current), inheritedFrom: from },
+          attributes: {
+            kind: 'lock',
+            cluster,
+            database,
+            ...carriedAttributes(current),
+            inheritedFrom: from,
+            ...(isWorkMap(current.inherited) ? { inherited: current.inherited } : {}),
+          },
         },
         { holder: from, token: Number(current.token) },
       );
@@ -562,9 +580,35 @@ function carriedAttributes(item: LeaseItem): DescriptiveAttributes {
   return carried;
 }
 
+/** A stored `inherited` map (the unsettled work of an earlier ended holder). */
+function isWorkMap(value: unknown): value is Readonly<Record<string, string | number>> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { holder?: unknown }).holder === 'string'
+  );
+}
+
+/**
+ * The work a taker must keep on the lock until it has settled it: the ended holder's own submission, or else the
+ * older work it had itself inherited and not settled yet (a holder submits only after settling what it inherited).
+ */
+function unsettledWorkOf(item: LeaseItem): Readonly<Record<string, string | number>> | undefined {
+  if (typeof item.submittedLabel === 'string' && typeof item.holder === 'string') {
+    return { holder: item.holder, ...carriedAttributes(item) } as Record<string, string | number>;
+  }
+  return isWorkMap(item.inherited) ? item.inherited : undefined;
+}
+
 /** What an ended holder left on an item, as the taker inherits it. */
 function inherited(item: LeaseItem | null): InheritedLease | null {
   if (item === null || typeof item.holder !== 'string') return null;
+  const own = workOf(item, item.holder, Number(item.token ?? 0));
+  const older = isWorkMap(item.inherited)
+    ? workOf(item.inherited, item.inherited.holder as string, 0)
+    : undefined;
+  return older ? { ...own, unsettled: older } : own;
+}
+
+function workOf(item: Readonly<Record<string, unknown>>, holder: string, token: number): InheritedLease {
   const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
   const number = (name: string) => (typeof item[name] === 'number' ? (item[name] as number) : undefined);
   const fields: Record<string, string | number | undefined> = {
@@ -578,7 +622,7 @@ function inherited(item: LeaseItem | null): InheritedLease | null {
     submittedAt: number('submittedAt'),
   };
   const present = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-  return { holder: item.holder, token: Number(item.token ?? 0), ...present } as InheritedLease;
+  return { holder, token, ...present } as InheritedLease;
 }
 
 function assertPositive(name: string, seconds: number): void {

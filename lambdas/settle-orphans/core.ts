@@ -63,7 +63,7 @@ export async function settleInherited(
   const me = state.execution.id;
   const fromLock = state.lock?.takenOver ?? null;
   if (fromLock) {
-    await settleJob(
+    await settleWork(
       state.cluster,
       state.database,
       fromLock,
@@ -127,7 +127,7 @@ export async function settleEnded(
   const attempt = request.attempt;
   if (attempt && !pass.out.settled.some((entry) => entry.database === attempt.database)) {
     const inherited: InheritedLease = { holder: executionArn, token: 0, ...attempt };
-    const reason = `execution ${nameOf(executionArn)} ended ${request.status} before it took the database lock`;
+    const reason = `execution ${nameOf(executionArn)} ended ${request.status} without recording its attempt`;
     await recordIfMissing(cluster, attempt.database, inherited, { state: 'FAILED', reason }, { pass, deps });
   }
   return finish(pass, deps);
@@ -174,10 +174,22 @@ async function settleHeldLock(
     return;
   }
   const pendingBefore = pass.pendingUntil.length;
-  await settleJob(cluster, database, taken.takenOver, context, []);
+  await settleWork(cluster, database, taken.takenOver, context, []);
   if (pass.pendingUntil.length === pendingBefore) {
     await deps.locks.releaseLock({ cluster: cluster.name, database, holder: settler, token: taken.token });
   }
+}
+
+/** The older work the ended holder had inherited (settled again, idempotently), then its own. */
+async function settleWork(
+  cluster: ClusterSettings,
+  database: string,
+  inherited: InheritedLease,
+  context: Context,
+  adoptable: readonly string[],
+): Promise<void> {
+  if (inherited.unsettled) await settleJob(cluster, database, inherited.unsettled, context, adoptable);
+  await settleJob(cluster, database, inherited, context, adoptable);
 }
 
 /** What became of the inherited job, in the outcome vocabulary; `pending` when it may still be on its way. */
@@ -356,6 +368,11 @@ async function recordIfMissing(
   const own = existing.find((attempt) => attempt.executionId === inherited.holder);
   if (own) {
     pass.out.settled.push({ holder: inherited.holder, database, action, label: own.label, state: own.state });
+    // The ended holder recorded its failure but may have ended before alerting it; a repeated alert is refused by
+    // the run's alert budget, which grants each database once.
+    if (FAILURE_STATES.has(own.state)) {
+      pass.out.alerts.push(alertFor(cluster, database, inherited, own.label, own.state, own.reason));
+    }
     return;
   }
   await write(cluster, database, inherited, verdict, context, verdict.cancelled ? 'cancelled' : 'recorded');
@@ -376,7 +393,7 @@ async function write(
     pass.out.settled.push({ holder: inherited.holder, database, action, label: label ?? null, state: null });
     return;
   }
-  const { item, written } = await deps.catalog.recordAttempt({
+  const { item } = await deps.catalog.recordAttempt({
     cluster: cluster.name,
     database,
     label,
@@ -398,7 +415,9 @@ async function write(
     starRocksJobId: verdict.starRocksJobId ?? null,
   });
   pass.out.settled.push({ holder: inherited.holder, database, action, label: item.label, state: item.state });
-  if (written && FAILURE_STATES.has(item.state)) {
+  // Alerted even when an earlier pass wrote it (its alert may be lost with the pass's output); the run's alert
+  // budget grants each database once, so it is posted once.
+  if (FAILURE_STATES.has(item.state)) {
     pass.out.alerts.push(alertFor(cluster, database, inherited, item.label, item.state, item.reason));
   }
 }

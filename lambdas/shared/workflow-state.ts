@@ -17,7 +17,7 @@ export const executionRefSchema = z.looseObject({
 });
 
 /** What an ended holder left on a lock or slot this execution took over (lambdas/lock `InheritedLease`). */
-export const inheritedLeaseSchema = z.looseObject({
+const inheritedWorkShape = {
   holder: z.string().min(1),
   token: z.number().int().nonnegative(),
   runId: z.string().optional(),
@@ -28,6 +28,12 @@ export const inheritedLeaseSchema = z.looseObject({
   submittedLabel: z.string().optional(),
   labelAttempt: z.number().int().positive().optional(),
   submittedAt: z.number().optional(),
+};
+
+export const inheritedLeaseSchema = z.looseObject({
+  ...inheritedWorkShape,
+  /** Older work the ended holder had itself inherited and may not have settled. */
+  unsettled: z.looseObject(inheritedWorkShape).optional(),
 });
 
 /** `$.slot`: the cluster slot this execution holds. */

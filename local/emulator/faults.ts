@@ -127,6 +127,8 @@ export interface EmulatorFaults {
   delayReplies(matcher: StatementMatcher, delayMs: number, options?: { times?: number }): void;
   /** Refuses the next `times` logins (default: all) with 1045 access denied, even with the right password. */
   refuseLogins(options?: { times?: number }): void;
+  /** The running BACKUP of `database` finishes now (its snapshot is written); nothing happens when none runs. */
+  finishBackupNow(database: string): void;
   /**
    * A job someone else submitted replaces `database`'s latest SHOW BACKUP row. A still-running job of ours is
    * completed first, so its snapshot stays in the repository. `state: 'RUNNING'` keeps the foreign job busy.

@@ -178,6 +178,7 @@ function faultsOf(registry: FaultRegistry, frontend: Frontend): EmulatorFaults {
     refuseLogins: (refuseOptions = {}) =>
       registry.refuseLogins(refuseOptions.times ?? Number.POSITIVE_INFINITY),
     replaceLatestJob: (database, job) => frontend.replaceLatestJob(database, job),
+    finishBackupNow: (database) => frontend.finishBackupNow(database),
     dropRepositoryDuringNextBackup: (repository) => registry.dropRepositoryLater(repository),
     cancelNextRestore: (database, status, atState) =>
       registry.queueRestoreOutcome(

@@ -37,6 +37,11 @@ export function localRegion(pid: number = process.pid): string {
 
 const LOCAL_REGION_IN_ARN = /^arn:aws:states:local-(\d+):/;
 
+/** Whether an id is the ARN of a local execution (of this or another local process). */
+export function isLocalExecutionArn(executionArn: string): boolean {
+  return LOCAL_REGION_IN_ARN.test(executionArn);
+}
+
 /**
  * Liveness as DescribeExecution would answer it for lock takeover. An execution of this process runs only while
  * RUNNING; one of another local process (a `sr-backup run` sharing a --state-dir or endpoint) runs while that

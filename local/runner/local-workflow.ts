@@ -110,6 +110,7 @@ export class LocalWorkflow {
   private readonly aborts = new Map<string, () => void>();
   private readonly killed = new Set<string>();
   private readonly settlements = new Set<Promise<unknown>>();
+  private readonly started = new Set<Promise<unknown>>();
   /** Lambda invocations still running, per execution: a stopped execution's invocation goes on, as on AWS. */
   private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
 
@@ -169,9 +170,14 @@ export class LocalWorkflow {
     }
   }
 
-  /** Waits for every SettleExecution this runner started (EventBridge's deliveries, here in process). */
+  /**
+   * Waits until nothing of this runner is left running: every execution it started (a stopped or killed one
+   * included, with its last invocations) and every SettleExecution it started (EventBridge's deliveries).
+   */
   async settled(): Promise<void> {
-    while (this.settlements.size > 0) await Promise.allSettled([...this.settlements]);
+    while (this.started.size > 0 || this.settlements.size > 0) {
+      await Promise.allSettled([...this.started, ...this.settlements]);
+    }
   }
 
   private startExecution(machine: StateMachineName, input: unknown, name: string): LocalExecutionRecord {
@@ -207,7 +213,10 @@ export class LocalWorkflow {
       status: 'RUNNING',
       done: Promise.resolve(undefined),
     };
-    (record as { done: Promise<unknown> }).done = this.run(machine, record, JSON.parse(inputJson));
+    const running = this.run(machine, record, JSON.parse(inputJson));
+    (record as { done: Promise<unknown> }).done = running;
+    this.started.add(running);
+    void running.finally(() => this.started.delete(running));
     registerExecution(record);
     return record;
   }
@@ -258,7 +267,12 @@ export class LocalWorkflow {
     await drained.catch(() => undefined);
     this.aborts.delete(record.executionArn);
     record.status = outcome.status;
-    if (this.killed.has(record.executionArn)) return outcome;
+    if (this.killed.has(record.executionArn)) {
+      // A dead process runs nothing more: whatever it was doing has happened by the time anyone looks again.
+      await Promise.allSettled([...(this.inFlight.get(record.executionArn) ?? [])]);
+      this.inFlight.delete(record.executionArn);
+      return outcome;
+    }
     if (SETTLED_MACHINES.has(machine) && SETTLED_STATUSES.has(outcome.status)) {
       // Deployed, the settlement runs beside whatever follows (a parent's Map goes on) and SettleOrphans waits out
       // an invocation that may still be sending a BACKUP; here the report follows the ended execution's last
@@ -268,6 +282,28 @@ export class LocalWorkflow {
     }
     this.inFlight.delete(record.executionArn);
     return outcome;
+  }
+
+  /**
+   * Reports, late, the end of an execution nothing reported (its runner's process died): SettleExecution runs with
+   * the event EventBridge would have sent, its input reduced to what the settlement reads.
+   */
+  async reportLateEnd(executionArn: string, input: { readonly cluster: unknown }): Promise<void> {
+    const name = executionArn.split(':').at(-1) ?? 'ended';
+    const record: LocalExecutionRecord = {
+      executionArn,
+      stateMachineArn: executionArn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1'),
+      name: `late-${name}`.slice(0, 80),
+      inputJson: JSON.stringify(input),
+      status: 'ABORTED',
+      done: Promise.resolve(undefined),
+    };
+    const started = new Date().toISOString();
+    await this.reportEnd(
+      record,
+      { status: 'ABORTED', executionArn, error: 'States.Aborted', cause: 'the runner that ran it ended' },
+      started,
+    );
   }
 
   /** What EventBridge does with "Step Functions Execution Status Change" for the stack's rule. */
@@ -300,7 +336,8 @@ export class LocalWorkflow {
         ...(outcome.status === 'SUCCEEDED' ? {} : { error: outcome.error, cause: outcome.cause }),
       },
     };
-    const name = `settle-${record.name}`.slice(0, 80);
+    // Unique per report: a holder reported twice (a settlement that failed) gets a second settlement.
+    const name = `settle-${record.name}`.slice(0, 73) + `-${randomUUID().slice(0, 6)}`;
     const settling = this.startExecution('settleExecution', event, name).done;
     this.settlements.add(settling);
     try {

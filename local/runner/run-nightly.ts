@@ -16,6 +16,7 @@ import {
   type LocalWorkflowOptions,
   type WorkflowEvent,
 } from './local-workflow.ts';
+import { reapEndedLocalHolders } from './reap-ended-holders.ts';
 
 export type { LocalTables } from './local-runtime.ts';
 
@@ -85,6 +86,12 @@ export async function runNightlyLocally(options: LocalRunOptions): Promise<Local
     ...(options.afterTask ? { afterTask: options.afterTask } : {}),
   });
   options.onWorkflow?.(workflow);
+  await reapEndedLocalHolders({
+    workflow,
+    tables: options.tables,
+    cluster: toClusterSettings(options.config, options.cluster),
+    clock,
+  });
   const input: NightlyInput = {
     cluster: toClusterSettings(options.config, options.cluster),
     schedule: options.schedule,

@@ -304,6 +304,17 @@ export class Frontend {
     this.catalog.add(database);
   }
 
+  /**
+   * Fault: the database's running BACKUP completes at this instant (the upload finishes exactly when a client's
+   * deadline passes, say). Its snapshot is written as by any finished job.
+   */
+  finishBackupNow(name: string): void {
+    const database = this.catalog.get(name);
+    if (!database) throw new Error(`no database named '${name}'`);
+    const current = this.slots.get(database.id);
+    if (current?.kind === 'BACKUP' && !this.view(current).done) current.forcedFinishAt = this.now();
+  }
+
   /** Fault: a foreign job replaces the database's latest row; ours is completed first so its snapshot stays. */
   replaceLatestJob(
     name: string,
