@@ -110,6 +110,8 @@ export class LocalWorkflow {
   private readonly aborts = new Map<string, () => void>();
   private readonly killed = new Set<string>();
   private readonly settlements = new Set<Promise<unknown>>();
+  /** Executions a state output over 256 KiB has failed; no further Task of theirs may run. */
+  private readonly payloadFailures = new Map<string, DataLimitExceededError>();
 
   constructor(private readonly options: LocalWorkflowOptions) {
     this.region = options.region ?? localRegion();
@@ -227,13 +229,19 @@ export class LocalWorkflow {
     } satisfies RunOptions);
 
     this.aborts.set(record.executionArn, () => execution.abort());
-    let limitError: DataLimitExceededError | undefined;
     const drained = (async () => {
       for await (const event of execution.eventLogs) {
-        if (event.type === 'StateExited' && event.state.output !== undefined && !limitError) {
+        if (
+          event.type === 'StateExited' &&
+          event.state.output !== undefined &&
+          !this.payloadFailures.has(record.executionArn)
+        ) {
           const bytes = payloadBytes(event.state.output);
           if (bytes > MAX_PAYLOAD_BYTES) {
-            limitError = new DataLimitExceededError(event.state.name, bytes);
+            this.payloadFailures.set(
+              record.executionArn,
+              new DataLimitExceededError(event.state.name, bytes),
+            );
             execution.abort();
           }
         }
@@ -251,9 +259,21 @@ export class LocalWorkflow {
       const output = await execution.result;
       outcome = { status: 'SUCCEEDED', executionArn: record.executionArn, output };
     } catch (error) {
-      outcome = this.failureOutcome(record.executionArn, error, limitError);
+      outcome = this.failureOutcome(record.executionArn, error);
     }
     await drained.catch(() => undefined);
+    // The interpreter reports a state's output only through its event log, which may be read after the execution
+    // ended: an output over the limit fails the execution however far it got, as it would have at that state on AWS.
+    const payloadFailure = this.payloadFailures.get(record.executionArn);
+    if (payloadFailure) {
+      outcome = {
+        status: 'FAILED',
+        executionArn: record.executionArn,
+        error: payloadFailure.name,
+        cause: payloadFailure.message,
+      };
+    }
+    this.payloadFailures.delete(record.executionArn);
     this.aborts.delete(record.executionArn);
     record.status = outcome.status;
     if (this.killed.has(record.executionArn)) return outcome;
@@ -305,14 +325,7 @@ export class LocalWorkflow {
     }
   }
 
-  private failureOutcome(
-    executionArn: string,
-    error: unknown,
-    limitError: DataLimitExceededError | undefined,
-  ): ExecutionOutcome {
-    if (limitError) {
-      return { status: 'FAILED', executionArn, error: limitError.name, cause: limitError.message };
-    }
+  private failureOutcome(executionArn: string, error: unknown): ExecutionOutcome {
     if (error instanceof ExecutionError) {
       const cause = error.cause as Error | undefined;
       return {
@@ -366,9 +379,14 @@ export class LocalWorkflow {
       throw new Error(`local runner has no handler for Task '${stateName}' (${resource})`);
     }
     return async (input) => {
+      // Let the event log catch up first: a state before this one may have passed the limit, and on AWS that
+      // execution would already have failed, so this Task must not act.
+      await new Promise((resolve) => setImmediate(resolve));
+      const failed = this.payloadFailures.get(execution.executionArn);
+      if (failed) throw failed;
       const call: TaskCall = { stateName, functionName, input, ...execution };
       const inputBytes = payloadBytes(input);
-      if (inputBytes > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(stateName, inputBytes);
+      if (inputBytes > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(stateName, inputBytes, 'input');
       let result: unknown;
       try {
         await this.options.beforeTask?.(call);
@@ -377,6 +395,9 @@ export class LocalWorkflow {
       } catch (error) {
         throw lambdaFunctionError(error);
       }
+      // The raw result counts, before ResultSelector or ResultPath could make it smaller.
+      const resultBytes = payloadBytes(result ?? null);
+      if (resultBytes > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(stateName, resultBytes, 'result');
       return (result ?? null) as JsonValue;
     };
   }

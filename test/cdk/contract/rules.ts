@@ -41,4 +41,15 @@ export const DOCS = {
   secretsManagerEndpoints: 'https://docs.aws.amazon.com/general/latest/gr/asm.html',
   s3RegionRedirects:
     'https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-aws-sdk-client-s3/Interface/S3ClientConfig/',
+  stepFunctionsQuotas: 'https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html',
+  stepFunctionsErrorNames:
+    'https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-error-representation',
+  lambdaServiceExceptions:
+    'https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html',
+  lambdaInvocationTroubleshooting:
+    'https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts',
+  lambdaExecutionEnvironment: 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html',
+  stepFunctionsTaskTimeout: 'https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html',
+  stepFunctionsPaths:
+    'https://docs.aws.amazon.com/step-functions/latest/dg/concepts-input-output-filtering.html',
 } as const;
