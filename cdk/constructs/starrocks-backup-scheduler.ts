@@ -24,8 +24,9 @@ import { ExecutionSettlement } from './execution-settlement.ts';
 import {
   type BackupExecutionBudget,
   backupExecutionBudget,
+  functionTimeoutSeconds,
   nightlyExecutionTimeoutSeconds,
-  taskTimeoutSeconds,
+  shortestTaskTimeoutSeconds,
 } from './execution-timeouts.ts';
 import { FreshnessChecker } from './freshness-checker.ts';
 import {
@@ -174,9 +175,12 @@ export class StarRocksBackupScheduler extends Construct {
 
     const functions = {} as Record<TaskFunctionName, NodeFunction>;
     for (const stem of Object.keys(TASK_FUNCTIONS) as TaskFunctionName[]) {
+      const taskTimeout = shortestTaskTimeoutSeconds(
+        Object.values(definitions),
+        `\${${functionPlaceholder(stem)}}`,
+      );
       const timeoutSeconds =
-        taskTimeoutSeconds(Object.values(definitions), `\${${functionPlaceholder(stem)}}`) ??
-        DEFAULT_TASK_TIMEOUT_SECONDS;
+        taskTimeout === undefined ? DEFAULT_FUNCTION_TIMEOUT_SECONDS : functionTimeoutSeconds(taskTimeout);
       functions[stem] = this.taskFunction(stem, timeoutSeconds, props, network, removalPolicy);
     }
     this.functions = functions;
@@ -377,20 +381,25 @@ export function cloudWatchAlarmsMayPublish(scope: Construct, topicArn: string): 
 }
 
 /**
- * A function's timeout is its Task's TimeoutSeconds (the longest, if several Tasks use it): Step Functions'
- * timer starts first, so a hung invocation surfaces as States.Timeout, which the ASL retries.
+ * A function no Task names (none today) gets this timeout. The others time out a margin before the quickest Task
+ * that invokes them (see functionTimeoutSeconds): Lambda's own timer fires first, as `Sandbox.Timedout`, which the
+ * ASL retries.
  */
-const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
+const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 60;
 
-/** A statement that may outlast the Task is cut off by States.Timeout instead of failing with its own error. */
+/** Time a function needs after its last statement gave up: release its leases and report the error. */
+export const AFTER_STATEMENT_SECONDS = 10;
+
+/** A statement that may outlast the function is cut off by Lambda instead of failing with its own error. */
 function warnAboutStatementTimeouts(scope: Construct, config: BackupConfig, timeoutSeconds: number): void {
   for (const cluster of config.clusters) {
     const needed = cluster.connectTimeoutSeconds + cluster.statementTimeoutSeconds;
-    if (needed < timeoutSeconds) continue;
+    if (needed + AFTER_STATEMENT_SECONDS < timeoutSeconds) continue;
     Annotations.of(scope).addWarningV2(
       'StarRocksBackupScheduler:StatementTimeout',
-      `Cluster ${cluster.name}: connectTimeoutSeconds + statementTimeoutSeconds (${needed} s) reach the FE-facing ` +
-        `Task timeout (${timeoutSeconds} s); lower them so that a slow FE fails with its own error.`,
+      `Cluster ${cluster.name}: connectTimeoutSeconds + statementTimeoutSeconds (${needed} s) leave less than ` +
+        `${AFTER_STATEMENT_SECONDS} s of the FE-facing function timeout (${timeoutSeconds} s); lower them so that a ` +
+        'slow FE fails with its own error and the function still releases its leases.',
     );
   }
 }

@@ -33,7 +33,7 @@ const KNOWN_PLACEHOLDERS = new Set([
   'Partition',
 ]);
 /** Names AWS itself raises: a Retry or Catch may match these without a class of ours. */
-const AWS_ERROR_PREFIXES = ['States.', 'Lambda.', 'StepFunctions.'];
+const AWS_ERROR_PREFIXES = ['States.', 'Lambda.', 'Sandbox.', 'StepFunctions.'];
 
 function substituted(name: StateMachineName): Machine {
   const values = Object.fromEntries(
