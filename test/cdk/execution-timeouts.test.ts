@@ -92,13 +92,14 @@ describe('shortestTaskTimeoutSeconds', () => {
   });
 
   it('takes the quickest Task when several invoke the same function', () => {
+    const work = `\${WorkFunctionArn}`;
     const tasks = {
       States: {
-        Quick: { Type: 'Task', Resource: '${WorkFunctionArn}', TimeoutSeconds: 60 },
-        Slow: { Type: 'Task', Resource: '${WorkFunctionArn}', TimeoutSeconds: 300 },
+        Quick: { Type: 'Task', Resource: work, TimeoutSeconds: 60 },
+        Slow: { Type: 'Task', Resource: work, TimeoutSeconds: 300 },
       },
     };
-    expect(shortestTaskTimeoutSeconds([tasks], '${WorkFunctionArn}')).toBe(60);
+    expect(shortestTaskTimeoutSeconds([tasks], work)).toBe(60);
   });
 
   it('is undefined for a resource no Task uses', () => {

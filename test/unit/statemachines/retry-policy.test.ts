@@ -70,7 +70,7 @@ describe('the shared Lambda retry policy (statemachines/retry-policy.ts)', () =>
       States: {
         AcquireSlot: {
           Type: 'Task',
-          Resource: '${AcquireSlotFunctionArn}',
+          Resource: `\${AcquireSlotFunctionArn}`,
           Retry: [
             {
               ErrorEquals: ['SlotUnavailableError'],
@@ -105,7 +105,7 @@ describe('the shared Lambda retry policy (statemachines/retry-policy.ts)', () =>
 
   it('refuses a Lambda Task without a transient Retrier rather than guess which one is', () => {
     const definition = {
-      States: { Work: { Type: 'Task', Resource: '${WorkFunctionArn}', Retry: [{ ErrorEquals: ['Busy'] }] } },
+      States: { Work: { Type: 'Task', Resource: `\${WorkFunctionArn}`, Retry: [{ ErrorEquals: ['Busy'] }] } },
     };
     expect(() => applyRetryPolicy(definition)).toThrow(/Work: a Lambda Task needs exactly one Retrier/);
   });
