@@ -59,7 +59,7 @@ describe(
     DOCS.lambdaServiceExceptions,
     DOCS.lambdaExecutionEnvironment,
     `${DOCS.lambdaInvocationTroubleshooting} (Sandbox.Timedout is named there for the Init phase; for the invoke phase UNVERIFIED)`,
-    DOCS.stepFunctionsTaskTimeout,
+    DOCS.stepFunctionsTaskTimeouts,
   ),
   () => {
     it('finds the Lambda Tasks of every machine (so the checks below have something to read)', () => {
