@@ -12,25 +12,29 @@ import {
 } from '../../lambdas/shared/config/index.ts';
 import { ConfigError } from '../../lambdas/shared/errors.ts';
 
+/** Time a function needs after its last statement gave up: release its leases and report the error. */
+export const AFTER_STATEMENT_SECONDS = 10;
+
 /**
- * Throws ConfigError when a cluster's connect plus statement timeout reaches `taskTimeoutSeconds`, the shortest
- * timeout of the FE-facing Tasks: Step Functions would then cut a slow statement off with States.Timeout (or Lambda
- * with Sandbox.Timedout) before it fails with its own error, and the run would say nothing about the FE. Then adds
- * a synth warning for every cluster that connects in plaintext or without verifying the FE's certificate.
+ * Throws ConfigError when a cluster's connect plus statement timeout, plus AFTER_STATEMENT_SECONDS, reaches
+ * `functionTimeoutSeconds`, the shortest timeout of the FE-facing functions: Lambda would then cut a slow statement
+ * off with Sandbox.Timedout before it fails with its own error and releases what it holds, and the run would say
+ * nothing about the FE. Then adds a synth warning for every cluster that connects in plaintext or without
+ * verifying the FE's certificate.
  */
 export function checkFrontEndConnections(
   scope: Construct,
   config: BackupConfig,
-  taskTimeoutSeconds: number,
+  functionTimeoutSeconds: number,
 ): void {
   const issues = config.clusters.flatMap((cluster, index) => {
     const needed = cluster.connectTimeoutSeconds + cluster.statementTimeoutSeconds;
-    if (needed < taskTimeoutSeconds) return [];
+    if (needed + AFTER_STATEMENT_SECONDS < functionTimeoutSeconds) return [];
     return [
       `clusters[${index}].statementTimeoutSeconds: cluster ${cluster.name}: connectTimeoutSeconds + ` +
         `statementTimeoutSeconds (${cluster.connectTimeoutSeconds} + ${cluster.statementTimeoutSeconds} = ${needed} s) ` +
-        `reach the FE-facing Task timeout (${taskTimeoutSeconds} s); lower them below it so that a slow FE fails ` +
-        'with its own error instead of a timeout of the Task',
+        `leave less than ${AFTER_STATEMENT_SECONDS} s of the FE-facing function timeout (${functionTimeoutSeconds} s); ` +
+        'lower them so that a slow FE fails with its own error and the function still releases its leases',
     ];
   });
   if (issues.length > 0) {

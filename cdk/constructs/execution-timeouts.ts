@@ -163,15 +163,19 @@ interface AslTaskStates {
 }
 
 /**
- * The longest `TimeoutSeconds` of the Task states whose `Resource` is `resource` (e.g. `${CheckBackupFunctionArn}`),
- * across `definitions`; undefined when no such Task sets one.
+ * The shortest `TimeoutSeconds` of the Task states whose `Resource` is `resource` (e.g. `${CheckBackupFunctionArn}`),
+ * across `definitions`: a function serving several Tasks must time out before the quickest of them does. Undefined
+ * when no such Task sets one.
  */
-export function taskTimeoutSeconds(definitions: readonly object[], resource: string): number | undefined {
-  let longest: number | undefined;
+export function shortestTaskTimeoutSeconds(
+  definitions: readonly object[],
+  resource: string,
+): number | undefined {
+  let shortest: number | undefined;
   const visit = (states: AslTaskStates | undefined): void => {
     for (const state of Object.values(states?.States ?? {})) {
       if (state.Type === 'Task' && state.Resource === resource && state.TimeoutSeconds !== undefined) {
-        longest = Math.max(longest ?? 0, state.TimeoutSeconds);
+        shortest = Math.min(shortest ?? Number.POSITIVE_INFINITY, state.TimeoutSeconds);
       }
       visit(state.Iterator);
       visit(state.ItemProcessor);
@@ -179,5 +183,27 @@ export function taskTimeoutSeconds(definitions: readonly object[], resource: str
     }
   };
   for (const definition of definitions) visit(definition as AslTaskStates);
-  return longest;
+  return shortest;
+}
+
+/**
+ * How much sooner a function's own timeout fires than its Task's `TimeoutSeconds`. The Task's timer also runs
+ * through Lambda's Init phase (up to 10 s on a cold start) and the invoke round trip, so with equal timeouts Step
+ * Functions could stop the Task first; a function that times out first reports `Sandbox.Timedout` (or
+ * `Lambda.Unknown`), which the shared retry policy retries (statemachines/retry-policy.ts).
+ */
+export const FUNCTION_TIMEOUT_MARGIN_SECONDS = 20;
+
+/** Lambda's longest invocation: 15 minutes. */
+export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
+/** A function's timeout for a Task of `taskTimeoutSeconds`: {@link FUNCTION_TIMEOUT_MARGIN_SECONDS} sooner, at most 15 minutes. */
+export function functionTimeoutSeconds(taskTimeoutSeconds: number): number {
+  const seconds = Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, taskTimeoutSeconds - FUNCTION_TIMEOUT_MARGIN_SECONDS);
+  if (seconds < 1) {
+    throw new Error(
+      `a Task TimeoutSeconds of ${taskTimeoutSeconds} leaves its function no time (${FUNCTION_TIMEOUT_MARGIN_SECONDS} s go to Init and the invoke)`,
+    );
+  }
+  return seconds;
 }

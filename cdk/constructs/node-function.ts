@@ -64,7 +64,7 @@ export interface NodeFunctionProps {
   readonly description: string;
   /** Environment variables: table names and secret ARNs only, never secret values or the config. */
   readonly environment: Readonly<Record<string, string>>;
-  /** Invocation timeout; the Task state's own TimeoutSeconds should not be shorter. */
+  /** Invocation timeout: below the TimeoutSeconds of every Task that invokes the function (see functionTimeoutSeconds). */
   readonly timeout: Duration;
   /** @default 256 */
   readonly memorySize?: number;

@@ -25,8 +25,9 @@ import { ExecutionSettlement } from './execution-settlement.ts';
 import {
   type BackupExecutionBudget,
   backupExecutionBudget,
+  functionTimeoutSeconds,
   nightlyExecutionTimeoutSeconds,
-  taskTimeoutSeconds,
+  shortestTaskTimeoutSeconds,
 } from './execution-timeouts.ts';
 import { FreshnessChecker } from './freshness-checker.ts';
 import {
@@ -175,9 +176,12 @@ export class StarRocksBackupScheduler extends Construct {
 
     const functions = {} as Record<TaskFunctionName, NodeFunction>;
     for (const stem of Object.keys(TASK_FUNCTIONS) as TaskFunctionName[]) {
+      const taskTimeout = shortestTaskTimeoutSeconds(
+        Object.values(definitions),
+        `\${${functionPlaceholder(stem)}}`,
+      );
       const timeoutSeconds =
-        taskTimeoutSeconds(Object.values(definitions), `\${${functionPlaceholder(stem)}}`) ??
-        DEFAULT_TASK_TIMEOUT_SECONDS;
+        taskTimeout === undefined ? DEFAULT_FUNCTION_TIMEOUT_SECONDS : functionTimeoutSeconds(taskTimeout);
       functions[stem] = this.taskFunction(stem, timeoutSeconds, props, network, removalPolicy);
     }
     this.functions = functions;
@@ -378,10 +382,11 @@ export function cloudWatchAlarmsMayPublish(scope: Construct, topicArn: string): 
 }
 
 /**
- * A function's timeout is its Task's TimeoutSeconds (the longest, if several Tasks use it): Step Functions'
- * timer starts first, so a hung invocation surfaces as States.Timeout, which the ASL retries.
+ * A function no Task names (none today) gets this timeout. The others time out a margin before the quickest Task
+ * that invokes them (see functionTimeoutSeconds): Lambda's own timer fires first, as `Sandbox.Timedout`, which the
+ * ASL retries.
  */
-const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
+const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 60;
 
 /** The roles of the functions that ask whether a lease holder's execution still runs. */
 function livenessRoles(functions: Readonly<Record<TaskFunctionName, NodeFunction>>): iam.IRole[] {

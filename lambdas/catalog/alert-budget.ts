@@ -33,6 +33,11 @@ export interface AlertBudget {
   claimAlertSlot(request: { runId: string; claimant: string; limit: number }): Promise<boolean>;
   /** The counters of a run (zeros when nothing was claimed). */
   readAlertBudget(runId: string): Promise<AlertBudgetUsage>;
+  /**
+   * Whether `claimant` already asked for an alert slot of the run (granted, or held back for the summary): a
+   * settler re-sending an ended holder's alert asks first, so that alert goes out at most once.
+   */
+  hasClaimed(request: { runId: string; claimant: string }): Promise<boolean>;
 }
 
 /** Builds the alert budget over the catalog table. */
@@ -102,6 +107,11 @@ export function createAlertBudget(deps: AlertBudgetDeps): AlertBudget {
     async readAlertBudget(runId) {
       const { granted, refused } = await readItem(runId);
       return { claimed: granted.size, heldBack: refused.size };
+    },
+
+    async hasClaimed({ runId, claimant }) {
+      const { granted, refused } = await readItem(runId);
+      return granted.has(claimant) || refused.has(claimant);
     },
   };
 }

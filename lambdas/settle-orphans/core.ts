@@ -439,6 +439,7 @@ function alertFor(
     label,
     execution: { id: inherited.holder, name: nameOf(inherited.holder) },
     record: { state, reason },
+    alertOnce: true,
   };
 }
 

@@ -60,6 +60,8 @@ export const orphanAlertSchema = z.looseObject({
   label: z.string().min(1),
   execution: z.looseObject({ id: z.string().min(1), name: z.string().min(1) }),
   record: z.looseObject({ state: z.enum(TERMINAL_STATES), reason: z.string().nullable() }),
+  /** Alert only when nobody alerted this database for that run yet (the ended holder may have, before it ended). */
+  alertOnce: z.literal(true),
 });
 
 /** `$.orphans`: what SettleOrphans did about the work of ended holders this execution inherited. */
@@ -172,6 +174,8 @@ export const backupDatabaseStateSchema = z.looseObject({
   record: z.looseObject({ state: z.enum(TERMINAL_STATES), reason: z.string().nullable() }).optional(),
   recordError: caughtErrorSchema.optional(),
   orphans: settledOrphansSchema.optional(),
+  /** Set on a settled orphan's alert: post it only if the database was not alerted for its run yet. */
+  alertOnce: z.boolean().optional(),
 });
 
 /** The BackupDatabase state as the cores see it. */

@@ -3,11 +3,29 @@
  * the interpreter turns a thrown error's `name` into the ASL `Error` and its `message` into `Cause`.
  */
 
-/** An error the interpreter hands to Retry/Catch with exactly this Error name and Cause text. */
+/**
+ * Errors no Retry or Catch may handle, `States.ALL` included: the execution fails with them.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-error-representation
+ */
+export const UNCATCHABLE_ERRORS: ReadonlySet<string> = new Set([
+  'States.DataLimitExceeded',
+  'States.Runtime',
+]);
+
+/**
+ * An error the interpreter hands to Retry/Catch with exactly this Error name and Cause text, unless its name is one
+ * AWS never lets a Retry or Catch see: aws-local-stepfunctions reads `isRetryable` / `isCatchable` (true when
+ * absent) before it matches any ErrorEquals, so those fail the execution there and then, as on AWS.
+ */
 export class StatesTaskError extends Error {
+  readonly isRetryable: boolean;
+  readonly isCatchable: boolean;
+
   constructor(errorName: string, cause: string) {
     super(cause);
     this.name = errorName;
+    this.isRetryable = !UNCATCHABLE_ERRORS.has(errorName);
+    this.isCatchable = this.isRetryable;
   }
 }
 
@@ -42,13 +60,20 @@ export function payloadBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
 }
 
-/** Raised (and fails the execution, uncatchable as on AWS) when a state's payload exceeds 256 KB. */
-export class DataLimitExceededError extends Error {
-  override readonly name = 'States.DataLimitExceeded';
+/** Where a payload passed the limit: a Task's input after Parameters, a Task's raw result, or a state's output. */
+export type PayloadKind = 'input' | 'result' | 'output';
 
-  constructor(where: string, bytes: number) {
+/**
+ * Raised when a payload passes 256 KiB: a Task's input after Parameters, a Task's raw result (before ResultSelector
+ * and ResultPath), or a state's output. Neither retried nor caught (`States.ALL` included): the execution fails.
+ */
+export class DataLimitExceededError extends StatesTaskError {
+  constructor(where: string, bytes: number, kind: PayloadKind = 'output') {
     super(
-      `The state/task '${where}' returned a result with a size exceeding the maximum number of bytes service limit (${bytes} > ${MAX_PAYLOAD_BYTES}).`,
+      'States.DataLimitExceeded',
+      kind === 'input'
+        ? `The input of state '${where}' after Parameters has a size exceeding the maximum number of bytes service limit (${bytes} > ${MAX_PAYLOAD_BYTES}).`
+        : `The state/task '${where}' returned a result with a size exceeding the maximum number of bytes service limit (${bytes} > ${MAX_PAYLOAD_BYTES}).`,
     );
   }
 }

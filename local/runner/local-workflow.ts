@@ -113,6 +113,8 @@ export class LocalWorkflow {
   private readonly started = new Set<Promise<unknown>>();
   /** Lambda invocations still running, per execution: a stopped execution's invocation goes on, as on AWS. */
   private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
+  /** Executions a state output over 256 KiB has failed; no further Task of theirs may run. */
+  private readonly payloadFailures = new Map<string, DataLimitExceededError>();
 
   constructor(private readonly options: LocalWorkflowOptions) {
     this.region = options.region ?? localRegion();
@@ -238,13 +240,19 @@ export class LocalWorkflow {
     } satisfies RunOptions);
 
     this.aborts.set(record.executionArn, () => execution.abort());
-    let limitError: DataLimitExceededError | undefined;
     const drained = (async () => {
       for await (const event of execution.eventLogs) {
-        if (event.type === 'StateExited' && event.state.output !== undefined && !limitError) {
+        if (
+          event.type === 'StateExited' &&
+          event.state.output !== undefined &&
+          !this.payloadFailures.has(record.executionArn)
+        ) {
           const bytes = payloadBytes(event.state.output);
           if (bytes > MAX_PAYLOAD_BYTES) {
-            limitError = new DataLimitExceededError(event.state.name, bytes);
+            this.payloadFailures.set(
+              record.executionArn,
+              new DataLimitExceededError(event.state.name, bytes),
+            );
             execution.abort();
           }
         }
@@ -262,9 +270,21 @@ export class LocalWorkflow {
       const output = await execution.result;
       outcome = { status: 'SUCCEEDED', executionArn: record.executionArn, output };
     } catch (error) {
-      outcome = this.failureOutcome(record.executionArn, error, limitError);
+      outcome = this.failureOutcome(record.executionArn, error);
     }
     await drained.catch(() => undefined);
+    // The interpreter reports a state's output only through its event log, which may be read after the execution
+    // ended: an output over the limit fails the execution however far it got, as it would have at that state on AWS.
+    const payloadFailure = this.payloadFailures.get(record.executionArn);
+    if (payloadFailure) {
+      outcome = {
+        status: 'FAILED',
+        executionArn: record.executionArn,
+        error: payloadFailure.name,
+        cause: payloadFailure.message,
+      };
+    }
+    this.payloadFailures.delete(record.executionArn);
     this.aborts.delete(record.executionArn);
     record.status = outcome.status;
     if (this.killed.has(record.executionArn)) {
@@ -347,14 +367,7 @@ export class LocalWorkflow {
     }
   }
 
-  private failureOutcome(
-    executionArn: string,
-    error: unknown,
-    limitError: DataLimitExceededError | undefined,
-  ): ExecutionOutcome {
-    if (limitError) {
-      return { status: 'FAILED', executionArn, error: limitError.name, cause: limitError.message };
-    }
+  private failureOutcome(executionArn: string, error: unknown): ExecutionOutcome {
     if (error instanceof ExecutionError) {
       const cause = error.cause as Error | undefined;
       return {
@@ -408,25 +421,35 @@ export class LocalWorkflow {
       throw new Error(`local runner has no handler for Task '${stateName}' (${resource})`);
     }
     return async (input) => {
+      // Let the event log catch up first: a state before this one may have passed the limit, and on AWS that
+      // execution would already have failed, so this Task must not act.
+      await new Promise((resolve) => setImmediate(resolve));
+      const failed = this.payloadFailures.get(execution.executionArn);
+      if (failed) throw failed;
       const call: TaskCall = { stateName, functionName, input, ...execution };
       const inputBytes = payloadBytes(input);
-      if (inputBytes > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(stateName, inputBytes);
+      if (inputBytes > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(stateName, inputBytes, 'input');
       const invocation = (async () => {
         await this.options.beforeTask?.(call);
-        const result = await this.options.invokeFunction(functionName, input);
-        await this.options.afterTask?.({ ...call, output: result });
-        return result;
+        const output = await this.options.invokeFunction(functionName, input);
+        await this.options.afterTask?.({ ...call, output });
+        return output;
       })();
       const running = this.inFlight.get(execution.executionArn) ?? new Set<Promise<unknown>>();
       this.inFlight.set(execution.executionArn, running);
       running.add(invocation);
+      let result: unknown;
       try {
-        return ((await invocation) ?? null) as JsonValue;
+        result = await invocation;
       } catch (error) {
         throw lambdaFunctionError(error);
       } finally {
         running.delete(invocation);
       }
+      // The raw result counts, before ResultSelector or ResultPath could make it smaller.
+      const resultBytes = payloadBytes(result ?? null);
+      if (resultBytes > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(stateName, resultBytes, 'result');
+      return (result ?? null) as JsonValue;
     };
   }
 

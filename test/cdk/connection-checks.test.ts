@@ -28,7 +28,7 @@ describe('FE connection checks at synth', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues).toEqual([
       expect.stringMatching(
-        /^clusters\[1\]\.statementTimeoutSeconds: cluster slow: connectTimeoutSeconds \+ statementTimeoutSeconds \(10 \+ 900 = 910 s\) reach the FE-facing Task timeout \(\d+ s\)/,
+        /^clusters\[1\]\.statementTimeoutSeconds: cluster slow: connectTimeoutSeconds \+ statementTimeoutSeconds \(10 \+ 900 = 910 s\) leave less than 10 s of the FE-facing function timeout \(\d+ s\)/,
       ),
     ]);
   });

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   BACKUP_EXECUTION_MARGIN_SECONDS,
   backupExecutionBudget,
+  functionTimeoutSeconds,
   MAX_EXECUTION_SECONDS,
   nightlyExecutionTimeoutSeconds,
   retryWaitBoundSeconds,
-  taskTimeoutSeconds,
+  shortestTaskTimeoutSeconds,
 } from '../../cdk/constructs/execution-timeouts.ts';
 import { functionPlaceholder, readDefinitionText } from '../../statemachines/definitions.ts';
 
@@ -80,14 +81,42 @@ describe('nightlyExecutionTimeoutSeconds', () => {
   });
 });
 
-describe('taskTimeoutSeconds', () => {
+describe('shortestTaskTimeoutSeconds', () => {
   it('reads the Task timeout of a function from the ASL, inside Map iterations too', () => {
     expect(
-      taskTimeoutSeconds([nightlyBackup, backupDatabase], `\${${functionPlaceholder('CheckBackup')}}`),
+      shortestTaskTimeoutSeconds(
+        [nightlyBackup, backupDatabase],
+        `\${${functionPlaceholder('CheckBackup')}}`,
+      ),
     ).toBe(120);
   });
 
+  it('takes the quickest Task when several invoke the same function', () => {
+    const work = `\${WorkFunctionArn}`;
+    const tasks = {
+      States: {
+        Quick: { Type: 'Task', Resource: work, TimeoutSeconds: 60 },
+        Slow: { Type: 'Task', Resource: work, TimeoutSeconds: 300 },
+      },
+    };
+    expect(shortestTaskTimeoutSeconds([tasks], work)).toBe(60);
+  });
+
   it('is undefined for a resource no Task uses', () => {
-    expect(taskTimeoutSeconds([nightlyBackup, backupDatabase], '$' + '{NoSuchFunctionArn}')).toBeUndefined();
+    expect(
+      shortestTaskTimeoutSeconds([nightlyBackup, backupDatabase], '$' + '{NoSuchFunctionArn}'),
+    ).toBeUndefined();
+  });
+});
+
+describe('functionTimeoutSeconds', () => {
+  it("fires a function's own timeout 20 s before its Task's, within Lambda's 15 minutes", () => {
+    expect(functionTimeoutSeconds(120)).toBe(100);
+    expect(functionTimeoutSeconds(900)).toBe(880);
+    expect(functionTimeoutSeconds(3_600)).toBe(900);
+  });
+
+  it('refuses a Task too short to leave its function any time', () => {
+    expect(() => functionTimeoutSeconds(20)).toThrow(/leaves its function no time/);
   });
 });

@@ -146,8 +146,8 @@ describe('the FreshnessCheck state machine', () => {
     ]);
   });
 
-  it('lets CheckFreshness run as long as its Task waits for it', () => {
-    expect(resources[functionId('CheckFreshness')]?.Properties.Timeout).toBe(300);
+  it('stops CheckFreshness 20 s before its Task would', () => {
+    expect(resources[functionId('CheckFreshness')]?.Properties.Timeout).toBe(280);
   });
 });
 

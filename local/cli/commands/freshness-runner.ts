@@ -17,7 +17,7 @@ import {
   localExecutionName,
   useLocalRuntime,
 } from '../../runner/local-runtime.ts';
-import { LocalWorkflow } from '../../runner/local-workflow.ts';
+import { LocalWorkflow, type WorkflowEvent } from '../../runner/local-workflow.ts';
 
 /** One local check of one cluster. */
 export interface LocalFreshnessCheckOptions {
@@ -29,6 +29,8 @@ export interface LocalFreshnessCheckOptions {
   readonly secretEnv?: EnvironmentVariables | undefined;
   /** Real milliseconds every Retry interval lasts (default: as the ASL says). */
   readonly retryOverrideMs?: number | undefined;
+  /** Called for every state event of the execution. */
+  readonly onEvent?: ((event: WorkflowEvent) => void) | undefined;
 }
 
 /** How one local check ended. */
@@ -50,6 +52,7 @@ export async function runFreshnessCheckLocally(
   const workflow = new LocalWorkflow({
     invokeFunction: invokeTaskHandler,
     ...(options.retryOverrideMs === undefined ? {} : { retryOverrideMs: options.retryOverrideMs }),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   const input = freshnessCheckInputFor(options.config, options.cluster);
   const outcome = await workflow.execute(

@@ -13,8 +13,15 @@ export function rule(text: string, ...sources: readonly string[]): string {
  * AWS documentation pages cited by the contract tests. Found in the documentation search when this suite was
  * written: snsTopicPolicy, cloudWatchAlarmSns, stepFunctionsMetrics (the page; the wording on ExecutionTime is
  * UNVERIFIED), updateStateMachine (its text, through the SDK references), lambdaNodejs, lambdaLayersSdkLock,
- * lambdaBestPractices, cdkSourceMapMode (and the enum's text in aws-cdk-lib). The others are cited from the AWS
- * documentation's structure and are UNVERIFIED.
+ * lambdaBestPractices, cdkSourceMapMode (and the enum's text in aws-cdk-lib); for issue 14 §2–§3:
+ * stepFunctionsErrorNames (States.ALL catches neither States.DataLimitExceeded nor States.Runtime; the payload cases
+ * that raise the former), lambdaServiceExceptions (the four recommended Lambda errors; Lambda.Unknown for unhandled
+ * errors such as timeouts and out-of-memory; Lambda.TooManyRequestsException), lambdaExecutionEnvironment (the Init
+ * phase is limited to 10 s), lambdaInvocationTroubleshooting (Sandbox.Timedout, for a timeout in the Init phase; for
+ * the invoke phase UNVERIFIED), stepFunctionsTaskTimeouts (Task TimeoutSeconds), and stepFunctionsQuotas (the page;
+ * its 256 KiB row was not in the excerpt, the 262,144-byte limit on a state's input and output was, on the API's
+ * StateEnteredEventDetails and StateExitedEventDetails). The others are cited from the AWS documentation's structure
+ * and are UNVERIFIED.
  */
 export const DOCS = {
   snsTopicPolicy:
@@ -41,4 +48,13 @@ export const DOCS = {
   secretsManagerEndpoints: 'https://docs.aws.amazon.com/general/latest/gr/asm.html',
   s3RegionRedirects:
     'https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-aws-sdk-client-s3/Interface/S3ClientConfig/',
+  stepFunctionsQuotas: 'https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html',
+  stepFunctionsErrorNames:
+    'https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-error-representation',
+  lambdaServiceExceptions:
+    'https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html',
+  lambdaInvocationTroubleshooting:
+    'https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts',
+  lambdaExecutionEnvironment: 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html',
+  stepFunctionsTaskTimeouts: 'https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html',
 } as const;

@@ -1,72 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { LocalWorkflow, type WorkflowEvent } from '../../../local/runner/local-workflow.ts';
+import type { WorkflowEvent } from '../../../local/runner/local-workflow.ts';
 import type { TaskFunctionName } from '../../../statemachines/definitions.ts';
+import { type Stub, stubbedWorkflow } from '../../support/stubbed-workflow.ts';
 
-type Stub = (event: Record<string, unknown>) => unknown;
-
-/** The nightly machine with every Lambda answered by a stub: what is under test is the runner's AWS fidelity. */
-function workflow(stubs: Partial<Record<TaskFunctionName, Stub>>, events: WorkflowEvent[] = []) {
-  const defaults: Record<TaskFunctionName, Stub> = {
-    ResolveDatabases: () => ({
-      scheduledTime: '2026-11-24T18:00:00.000Z',
-      databases: [{ database: 'sales', label: 'nightly_sales_x', executionName: 'sales_slot' }],
-      skippedEmpty: 0,
-      excluded: 0,
-    }),
-    AcquireSlot: () => ({ slot: 0, token: 1, leaseExpiresAt: 0 }),
-    AcquireLock: () => ({ token: 1, leaseExpiresAt: 0 }),
-    SettleOrphans: () => ({ settled: [], alerts: [] }),
-    SubmitBackup: (event) => ({ label: event.label, phase: 'finished', nextWaitSeconds: 0 }),
-    CheckBackup: () => ({ phase: 'finished' }),
-    CancelBackup: (event) => ({
-      ...(event.job as object),
-      phase: 'cancelled',
-      outcome: { state: 'TIMED_OUT', reason: 'deadline' },
-    }),
-    CancelIfOurs: () => ({ cancelled: false }),
-    VerifySnapshot: () => ({ verified: true }),
-    RecordResult: (event) => ({
-      state: (event.outcome as { state?: string } | undefined)?.state ?? 'FINISHED',
-      reason: null,
-    }),
-    ReleaseLeases: () => ({}),
-    NotifyFailure: () => ({ posted: false }),
-    SummarizeRun: () => ({ failures: 0 }),
-    PlanDrill: () => ({
-      sourceDatabase: 'sales',
-      targetDatabase: 'drill_sales_202611250200',
-      snapshot: { label: 'nightly_sales_x' },
-      scheduledTime: '2026-11-25T02:00:00.000Z',
-    }),
-    SubmitRestore: () => ({ phase: 'running', nextWaitSeconds: 0 }),
-    CheckRestore: () => ({ phase: 'finished', nextWaitSeconds: 0 }),
-    CancelRestore: () => ({ cancelled: false, why: 'not-running' }),
-    VerifyRestore: () => ({ passed: true, problem: null }),
-    DropScratch: () => ({ dropped: true, why: 'dropped' }),
-    RecordDrill: (event) => ({
-      state: (event.outcome as { state?: string } | undefined)?.state ?? 'FINISHED',
-      reason: null,
-    }),
-    NotifyDrill: () => ({ posted: false, skipped: 'passed' }),
-    PruneSnapshots: () => ({ method: null, kept: 0, removed: 0, deferred: 0 }),
-    NotifyPruneFailure: () => ({ posted: false }),
-    CheckFreshness: () => ({ cluster: 'prod' }),
-    NotifyIncidents: () => ({ cluster: 'prod', posted: [] }),
-  };
-  const all = { ...defaults, ...stubs };
-  return new LocalWorkflow({
-    invokeFunction: async (name, event) => all[name](event as Record<string, unknown>),
-    waitOverrideMs: 0,
-    retryOverrideMs: 0,
-    onEvent: (event) => events.push(event),
-  });
-}
+const workflow = (stubs: Partial<Record<TaskFunctionName, Stub>>, events: WorkflowEvent[] = []) =>
+  stubbedWorkflow(stubs, events);
 
 const INPUT = {
   cluster: { maxConcurrentBackups: 2 },
   schedule: { name: 'nightly' },
   scheduledTime: '2026-11-24T18:00:00Z',
 };
+
+/** What each Map iteration returned, in item order (the Map itself keeps none of it: ResultPath null). */
+function iterationOutputs(events: WorkflowEvent[], mapState: string): unknown[] {
+  return events
+    .filter(
+      (e) =>
+        e.event.type === 'MapIterationSucceeded' &&
+        (e.event as { parentState: { name: string } }).parentState.name === mapState,
+    )
+    .sort((a, b) => (a.event as { index: number }).index - (b.event as { index: number }).index)
+    .map((e) => (e.event as { output: unknown }).output);
+}
 
 function exitedOutput(events: WorkflowEvent[], stateName: string): unknown {
   const exited = events.find(
@@ -115,8 +71,10 @@ describe('the local runner behaves as Step Functions does', () => {
 
     // Assess
     expect(outcome.status).toBe('SUCCEEDED');
-    const results = (exitedOutput(events, 'BackupEach') as { results: unknown[] }).results;
-    expect(results).toEqual([{ database: 'sales', label: 'nightly_sales_x', state: 'FINISHED' }]);
+    expect(iterationOutputs(events, 'BackupEach')).toEqual([
+      { database: 'sales', label: 'nightly_sales_x', state: 'FINISHED' },
+    ]);
+    expect(exitedOutput(events, 'BackupEach')).not.toHaveProperty('results');
     const child = events.find((e) => e.stateMachine === 'backupDatabase');
     expect(child?.executionName).toBe('sales_slot-1');
   });
@@ -165,7 +123,7 @@ describe('the local runner behaves as Step Functions does', () => {
     expect(input.error.Error).toBe('States.TaskFailed');
     const describe = JSON.parse(input.error.Cause) as { Status: string; Error: string; Name: string };
     expect(describe).toMatchObject({ Status: 'FAILED', Error: 'BackupFailedError', Name: 'b_slot-1' });
-    const results = (exitedOutput(events, 'BackupEach') as { results: { state: string }[] }).results;
+    const results = iterationOutputs(events, 'BackupEach') as { state: string }[];
     expect(results.map((r) => r.state)).toEqual(['FINISHED', 'FAILED']);
   });
 

@@ -33,7 +33,7 @@ const KNOWN_PLACEHOLDERS = new Set([
   'Partition',
 ]);
 /** Names AWS itself raises: a Retry or Catch may match these without a class of ours. */
-const AWS_ERROR_PREFIXES = ['States.', 'Lambda.', 'StepFunctions.'];
+const AWS_ERROR_PREFIXES = ['States.', 'Lambda.', 'Sandbox.', 'StepFunctions.'];
 
 function substituted(name: StateMachineName): Machine {
   const values = Object.fromEntries(
@@ -55,6 +55,20 @@ function* scopes(machine: Machine): Generator<Machine> {
 function* states(machine: Machine): Generator<[string, State, Machine]> {
   for (const scope of scopes(machine))
     for (const [name, state] of Object.entries(scope.States)) yield [name, state, scope];
+}
+
+const TYPE_TESTS = ['IsNull', 'IsPresent', 'IsNumeric', 'IsString', 'IsBoolean', 'IsTimestamp'] as const;
+
+type ChoiceRule = Record<string, unknown> & { And?: ChoiceRule[]; Or?: ChoiceRule[]; Not?: ChoiceRule };
+
+/** Every rule of a Choice state, nested ones included. */
+function* choiceRules(state: State): Generator<ChoiceRule> {
+  const visit = function* (rule: ChoiceRule): Generator<ChoiceRule> {
+    yield rule;
+    for (const inner of [...(rule.And ?? []), ...(rule.Or ?? []), ...(rule.Not ? [rule.Not] : [])])
+      yield* visit(inner);
+  };
+  for (const rule of (state.Choices ?? []) as ChoiceRule[]) yield* visit(rule);
 }
 
 function targets(state: State): string[] {
@@ -102,6 +116,17 @@ describe.each(MACHINES)('the %s definition', (name) => {
         }
       }
     }
+  });
+
+  it('writes no type test as `false` (IsNull, IsPresent, …): aws-local-stepfunctions 3.0.0 never matches those, so the local run would take another branch than AWS', () => {
+    // The interpreter evaluates `IsNull: false` as `false && …`; `Not` around the `true` form means the same on AWS
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html) and works in both.
+    const negative = [...states(machine)].flatMap(([stateName, state]) =>
+      [...choiceRules(state)]
+        .filter((rule) => TYPE_TESTS.some((test) => rule[test] === false))
+        .map((rule) => `${stateName}: ${JSON.stringify(rule)}`),
+    );
+    expect(negative).toEqual([]);
   });
 
   it('gives every Task a Retry and a Catch, so no failure can skip the cleanup', () => {

@@ -1,0 +1,75 @@
+import {
+  LocalWorkflow,
+  type LocalWorkflowOptions,
+  type WorkflowEvent,
+} from '../../local/runner/local-workflow.ts';
+import type { TaskFunctionName } from '../../statemachines/definitions.ts';
+
+/** A stubbed Lambda handler: the event Step Functions sends, the result it returns. */
+export type Stub = (event: Record<string, unknown>) => unknown;
+
+/**
+ * The runner with every Lambda answered by a stub (each returns a minimal result of its real shape): what is under
+ * test is the runner's AWS fidelity or the definitions' data flow, not the handlers.
+ */
+export function stubbedWorkflow(
+  stubs: Partial<Record<TaskFunctionName, Stub>>,
+  events: WorkflowEvent[] = [],
+  options: Partial<Omit<LocalWorkflowOptions, 'invokeFunction'>> = {},
+): LocalWorkflow {
+  const defaults: Record<TaskFunctionName, Stub> = {
+    ResolveDatabases: () => ({
+      scheduledTime: '2026-11-24T18:00:00.000Z',
+      databases: [{ database: 'sales', label: 'nightly_sales_x', executionName: 'sales_slot' }],
+      skippedEmpty: 0,
+      excluded: 0,
+    }),
+    AcquireSlot: () => ({ slot: 0, token: 1, leaseExpiresAt: 0 }),
+    AcquireLock: () => ({ token: 1, leaseExpiresAt: 0 }),
+    SettleOrphans: () => ({ settled: [], alerts: [] }),
+    SubmitBackup: (event) => ({ label: event.label, phase: 'finished', nextWaitSeconds: 0 }),
+    CheckBackup: () => ({ phase: 'finished' }),
+    CancelBackup: (event) => ({
+      ...(event.job as object),
+      phase: 'cancelled',
+      outcome: { state: 'TIMED_OUT', reason: 'deadline' },
+    }),
+    CancelIfOurs: () => ({ cancelled: false }),
+    VerifySnapshot: () => ({ verified: true }),
+    RecordResult: (event) => ({
+      state: (event.outcome as { state?: string } | undefined)?.state ?? 'FINISHED',
+      reason: null,
+    }),
+    ReleaseLeases: () => ({}),
+    NotifyFailure: () => ({ posted: false }),
+    SummarizeRun: () => ({ failures: 0 }),
+    PlanDrill: () => ({
+      sourceDatabase: 'sales',
+      targetDatabase: 'drill_sales_202611250200',
+      snapshot: { label: 'nightly_sales_x' },
+      scheduledTime: '2026-11-25T02:00:00.000Z',
+    }),
+    SubmitRestore: () => ({ phase: 'running', nextWaitSeconds: 0 }),
+    CheckRestore: () => ({ phase: 'finished', nextWaitSeconds: 0 }),
+    CancelRestore: () => ({ cancelled: false, why: 'not-running' }),
+    VerifyRestore: () => ({ passed: true, problem: null }),
+    DropScratch: () => ({ dropped: true, why: 'dropped' }),
+    RecordDrill: (event) => ({
+      state: (event.outcome as { state?: string } | undefined)?.state ?? 'FINISHED',
+      reason: null,
+    }),
+    NotifyDrill: () => ({ posted: false, skipped: 'passed' }),
+    PruneSnapshots: () => ({ method: null, kept: 0, removed: 0, deferred: 0 }),
+    NotifyPruneFailure: () => ({ posted: false }),
+    CheckFreshness: () => ({ cluster: 'prod' }),
+    NotifyIncidents: () => ({ cluster: 'prod', posted: [] }),
+  };
+  const all = { ...defaults, ...stubs };
+  return new LocalWorkflow({
+    invokeFunction: async (name, event) => all[name](event as Record<string, unknown>),
+    waitOverrideMs: 0,
+    retryOverrideMs: 0,
+    onEvent: (event) => events.push(event),
+    ...options,
+  });
+}

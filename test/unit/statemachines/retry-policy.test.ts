@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import {
+  readDefinitionText,
+  STATE_MACHINE_FILES,
+  type StateMachineName,
+} from '../../../statemachines/definitions.ts';
+import {
+  applyRetryPolicy,
+  isLambdaTask,
+  LAMBDA_TRANSIENT_ERRORS,
+  retryPolicyDrift,
+} from '../../../statemachines/retry-policy.ts';
+
+type Retrier = { ErrorEquals: string[]; MaxDelaySeconds?: number };
+type State = { Type: string; Resource?: string; Retry?: Retrier[]; ItemProcessor?: Machine };
+type Machine = { States: Record<string, State> };
+
+const MACHINES = Object.keys(STATE_MACHINE_FILES) as StateMachineName[];
+const parsed = (name: StateMachineName) => JSON.parse(readDefinitionText(name)) as Machine;
+
+function lambdaTasks(machine: Machine): Array<[string, State]> {
+  return Object.entries(machine.States).flatMap(
+    ([name, state]): Array<[string, State]> => [
+      ...(isLambdaTask(state) ? ([[name, state]] as Array<[string, State]>) : []),
+      ...(state.ItemProcessor ? lambdaTasks(state.ItemProcessor) : []),
+    ],
+  );
+}
+
+describe('the shared Lambda retry policy (statemachines/retry-policy.ts)', () => {
+  it("lists what Step Functions recommends retrying, plus throttling, the function's own timeout and Lambda.Unknown", () => {
+    // https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
+    expect(LAMBDA_TRANSIENT_ERRORS).toEqual(
+      expect.arrayContaining([
+        'Lambda.ClientExecutionTimeoutException',
+        'Lambda.ServiceException',
+        'Lambda.AWSLambdaException',
+        'Lambda.SdkClientException',
+        'Lambda.TooManyRequestsException',
+        'Sandbox.Timedout',
+        'Lambda.Unknown',
+      ]),
+    );
+  });
+
+  it.each(MACHINES)(
+    'is what every Lambda Task of %s retries (npm run asl:retry-policy rewrites drift)',
+    (name) => {
+      expect(retryPolicyDrift(parsed(name))).toEqual([]);
+    },
+  );
+
+  it('covers every Lambda Task of every machine with exactly one transient Retrier', () => {
+    const tasks = MACHINES.flatMap((name) =>
+      lambdaTasks(parsed(name)).map(([task, state]) => ({ name, task, state })),
+    );
+    expect(tasks.length).toBeGreaterThanOrEqual(30);
+    for (const { name, task, state } of tasks) {
+      const transient = (state.Retry ?? []).filter((retrier) =>
+        LAMBDA_TRANSIENT_ERRORS.every((error) => retrier.ErrorEquals.includes(error)),
+      );
+      expect(transient, `${name}.${task}`).toHaveLength(1);
+    }
+  });
+
+  it("keeps a state's own error names, States.Timeout, timing and domain Retriers as they are", () => {
+    // Prepare
+    const definition = {
+      StartAt: 'AcquireSlot',
+      States: {
+        AcquireSlot: {
+          Type: 'Task',
+          Resource: `\${AcquireSlotFunctionArn}`,
+          Retry: [
+            {
+              ErrorEquals: ['SlotUnavailableError'],
+              IntervalSeconds: 30,
+              MaxAttempts: 100,
+              MaxDelaySeconds: 300,
+            },
+            {
+              ErrorEquals: ['StarRocksUnavailableError', 'Lambda.ServiceException', 'States.Timeout'],
+              IntervalSeconds: 2,
+              MaxDelaySeconds: 60,
+            },
+          ],
+          End: true,
+        },
+      },
+    };
+
+    // Act
+    const applied = applyRetryPolicy(definition);
+
+    // Assess
+    expect(applied.States.AcquireSlot.Retry).toEqual([
+      { ErrorEquals: ['SlotUnavailableError'], IntervalSeconds: 30, MaxAttempts: 100, MaxDelaySeconds: 300 },
+      {
+        ErrorEquals: ['StarRocksUnavailableError', ...LAMBDA_TRANSIENT_ERRORS, 'States.Timeout'],
+        IntervalSeconds: 2,
+        MaxDelaySeconds: 60,
+      },
+    ]);
+  });
+
+  it('refuses a Lambda Task without a transient Retrier rather than guess which one is', () => {
+    const definition = {
+      States: { Work: { Type: 'Task', Resource: `\${WorkFunctionArn}`, Retry: [{ ErrorEquals: ['Busy'] }] } },
+    };
+    expect(() => applyRetryPolicy(definition)).toThrow(/Work: a Lambda Task needs exactly one Retrier/);
+  });
+
+  it('leaves the .sync:2 child start alone (its errors are Step Functions API errors)', () => {
+    const nightly = parsed('nightlyBackup') as unknown as {
+      States: { BackupEach: { ItemProcessor: Machine } };
+    };
+    const start = nightly.States.BackupEach.ItemProcessor.States.StartBackup as State;
+    expect(isLambdaTask(start)).toBe(false);
+    expect(
+      start.Retry?.flatMap((retrier) => retrier.ErrorEquals).some((name) => name.startsWith('Lambda.')),
+    ).toBe(false);
+  });
+});
