@@ -34,10 +34,11 @@ export interface AlertBudget {
   /** The counters of a run (zeros when nothing was claimed). */
   readAlertBudget(runId: string): Promise<AlertBudgetUsage>;
   /**
-   * Whether `claimant` already asked for an alert slot of the run (granted, or held back for the summary): a
-   * settler re-sending an ended holder's alert asks first, so that alert goes out at most once.
+   * Notes that `claimant`'s failure in the run has been handled by NotifyFailure (posted, held back, or shown
+   * locally without a webhook), and says whether it was the first time: a settler re-sending an ended holder's
+   * alert sends it only then, so that alert goes out at most once.
    */
-  hasClaimed(request: { runId: string; claimant: string }): Promise<boolean>;
+  noteNotified(request: { runId: string; claimant: string }): Promise<boolean>;
 }
 
 /** Builds the alert budget over the catalog table. */
@@ -109,9 +110,22 @@ export function createAlertBudget(deps: AlertBudgetDeps): AlertBudget {
       return { claimed: granted.size, heldBack: refused.size };
     },
 
-    async hasClaimed({ runId, claimant }) {
-      const { granted, refused } = await readItem(runId);
-      return granted.has(claimant) || refused.has(claimant);
+    async noteNotified({ runId, claimant }) {
+      const out = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: alertBudgetKey(runId),
+          UpdateExpression: 'ADD notified :claimant SET runId = :runId, expiresAtEpochSeconds = :expires',
+          ExpressionAttributeValues: {
+            ':claimant': new Set([claimant]),
+            ':runId': runId,
+            ':expires': expiresAt(),
+          },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      const before = (out.Attributes?.notified as Set<string> | undefined) ?? new Set<string>();
+      return !before.has(claimant);
     },
   };
 }

@@ -12,7 +12,7 @@ import type { BackupDatabaseState } from '../shared/workflow-state.ts';
 /** What NotifyFailure needs. */
 export interface NotifyFailureDeps {
   readonly slack: Pick<SlackNotifier, 'postBackupFailure'>;
-  readonly alerts: Pick<AlertBudget, 'claimAlertSlot' | 'hasClaimed'>;
+  readonly alerts: Pick<AlertBudget, 'claimAlertSlot' | 'noteNotified'>;
   readonly clock: Clock;
   /** Locally, shows the alert on the terminal (and in tests) whether or not a webhook delivered it. */
   readonly observe?: ((alert: ObservedAlert) => void) | undefined;
@@ -36,9 +36,8 @@ export async function notifyFailure(
   const outcome = state.record ?? decideOutcome(state);
   if (outcome.state !== 'FAILED' && outcome.state !== 'TIMED_OUT')
     return { posted: false, skipped: 'not-a-failure' };
-  if (state.alertOnce && (await deps.alerts.hasClaimed({ runId: state.runId, claimant: state.database }))) {
-    return { posted: false, skipped: 'already-alerted' };
-  }
+  const first = await deps.alerts.noteNotified({ runId: state.runId, claimant: state.database });
+  if (state.alertOnce && !first) return { posted: false, skipped: 'already-alerted' };
 
   const details: BackupFailureDetails = {
     cluster: state.cluster.name,

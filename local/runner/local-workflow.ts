@@ -109,6 +109,8 @@ export class LocalWorkflow {
   private readonly definitions: Record<StateMachineName, StateMachineDefinition>;
   private readonly aborts = new Map<string, () => void>();
   private readonly killed = new Set<string>();
+  /** Executions stopped or killed: no new Task of theirs starts (one already invoked runs to its end). */
+  private readonly stopping = new Set<string>();
   private readonly settlements = new Set<Promise<unknown>>();
   private readonly started = new Set<Promise<unknown>>();
   /** Lambda invocations still running, per execution: a stopped execution's invocation goes on, as on AWS. */
@@ -157,6 +159,7 @@ export class LocalWorkflow {
    * reported as EventBridge reports it: SettleExecution runs for a lease-holding machine.
    */
   stopExecution(executionArn: string): void {
+    this.stopping.add(executionArn);
     this.aborts.get(executionArn)?.();
   }
 
@@ -168,6 +171,7 @@ export class LocalWorkflow {
   kill(): void {
     for (const [executionArn, abort] of this.aborts) {
       this.killed.add(executionArn);
+      this.stopping.add(executionArn);
       abort();
     }
   }
@@ -429,6 +433,9 @@ export class LocalWorkflow {
       const call: TaskCall = { stateName, functionName, input, ...execution };
       const inputBytes = payloadBytes(input);
       if (inputBytes > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(stateName, inputBytes, 'input');
+      if (this.stopping.has(execution.executionArn)) {
+        throw new StatesTaskError('States.Aborted', 'the execution was stopped before this Task started');
+      }
       const invocation = (async () => {
         await this.options.beforeTask?.(call);
         const output = await this.options.invokeFunction(functionName, input);

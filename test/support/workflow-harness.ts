@@ -9,7 +9,7 @@ import {
   type ManualClock,
   startEmulator,
 } from '../../local/emulator/index.ts';
-import type { WorkflowEvent } from '../../local/runner/local-workflow.ts';
+import type { TaskCall, WorkflowEvent } from '../../local/runner/local-workflow.ts';
 import { type LocalRunResult, runNightlyLocally } from '../../local/runner/run-nightly.ts';
 import { startTestDynamo, type TestDynamo } from './dynalite.ts';
 import { type SlackSink, startSlackSink } from './slack-sink.ts';
@@ -39,6 +39,8 @@ export interface WorkflowHarness {
     scheduledTime?: Date;
     password?: string;
     beforeCheck?: (database: string) => void;
+    /** After each Task returned (a throw fails the invocation after its side effects, as a Lambda timeout would). */
+    afterTask?: (task: TaskCall & { output: unknown }) => void | Promise<void>;
     /** Real milliseconds every Retry interval lasts (default 1). */
     retryMs?: number;
   }): Promise<HarnessRun>;
@@ -137,6 +139,7 @@ export async function startWorkflowHarness(
           }
         },
         onAlert: (alert) => alerts.push(alert),
+        ...(options.afterTask ? { afterTask: options.afterTask } : {}),
         beforeTask: ({ stateName, input }) => {
           if (stateName !== 'CheckBackup') return;
           // Concurrent executions wait side by side: the clock moves to this check's due time, never backwards.

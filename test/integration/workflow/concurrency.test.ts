@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshotLabel } from '../../../lambdas/starrocks/index.ts';
+import { registerLocalHolder } from '../../../local/runner/execution-registry.ts';
 import {
   database,
   expectCleanEnd,
@@ -27,6 +28,8 @@ describe('nightly backup through the local runner: idempotency, locks and concur
         'c1',
         'c2',
         'c3',
+        'lost',
+        'lapsed',
       ].map((name) => database(name)),
       snapshots: [
         {
@@ -122,6 +125,61 @@ describe('nightly backup through the local runner: idempotency, locks and concur
 
     // Assess
     expect(run.results.map((r) => r.state)).toEqual(['FINISHED']);
+  });
+
+  it('keeps the submission time when a SubmitBackup retry finds its own job after the first answer was lost', async () => {
+    // Prepare: Lambda's timer fires after BACKUP was accepted, before Step Functions saw the answer.
+    let lost = false;
+
+    // Act
+    const run = await harness.run({
+      databases: ['lost'],
+      afterTask: ({ stateName }) => {
+        if (stateName !== 'SubmitBackup' || lost) return;
+        lost = true;
+        const timedOut = new Error('Task timed out after 100.00 seconds');
+        timedOut.name = 'Sandbox.Timedout';
+        throw timedOut;
+      },
+    });
+
+    // Assess: one BACKUP, recorded as ours (no `adopted`), with its duration for the poll history.
+    expect(harness.statements('BACKUP').filter((sql) => sql.includes('`lost`'))).toHaveLength(1);
+    const [item] = (await harness.catalog.listRun({ runId: run.executionArn })).items;
+    expect(item).toMatchObject({ database: 'lost', state: 'FINISHED', reason: null });
+    expect(item?.durationSeconds).toBeGreaterThan(0);
+  });
+
+  it('keeps a running holder’s lock after its lease lapsed: a second run waits and skips', async () => {
+    // Prepare: a running local execution whose lease ran out an hour ago (it renews only at its next step).
+    const holder = registerLocalHolder('backupDatabase', 'slow-step');
+    await harness.locks.acquireLock({
+      cluster: 'test',
+      database: 'lapsed',
+      holder: holder.arn,
+      leaseSeconds: 60,
+    });
+    harness.clock.advance(3_600_000);
+
+    // Act
+    const run = await harness.run({ databases: ['lapsed'] });
+    const held = (await harness.locks.listHeld('test')).locks.find((lock) => lock.database === 'lapsed');
+    holder.end();
+    if (held) {
+      await harness.locks.releaseLock({
+        cluster: 'test',
+        database: 'lapsed',
+        holder: holder.arn,
+        token: held.token,
+      });
+    }
+
+    // Assess
+    expect(run.results.map((r) => [r.state, r.error])).toEqual([
+      ['SKIPPED', expect.stringMatching(/^lock-held by .*slow-step/)],
+    ]);
+    expect(held).toMatchObject({ holder: holder.arn, expired: true });
+    expect(harness.statements('BACKUP').filter((sql) => sql.includes('`lapsed`'))).toEqual([]);
   });
 
   it('runs the same scheduled slot twice with one BACKUP in total, and both runs report success', async () => {
