@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 /** The workflow definitions, by the name the CDK stack and the local runner use. */
 export const STATE_MACHINE_FILES = {
   nightlyBackup: fileURLToPath(new URL('./nightly-backup.asl.json', import.meta.url)),
+  backupLane: fileURLToPath(new URL('./backup-lane.asl.json', import.meta.url)),
   backupDatabase: fileURLToPath(new URL('./backup-database.asl.json', import.meta.url)),
   restoreDrill: fileURLToPath(new URL('./restore-drill.asl.json', import.meta.url)),
   freshnessCheck: fileURLToPath(new URL('./freshness-check.asl.json', import.meta.url)),
@@ -19,6 +20,7 @@ export type StateMachineName = keyof typeof STATE_MACHINE_FILES;
  */
 export const TASK_FUNCTIONS = {
   ResolveDatabases: 'resolve-databases',
+  ClaimDatabase: 'claim-database',
   AcquireSlot: 'acquire-slot',
   AcquireLock: 'acquire-lock',
   SettleOrphans: 'settle-orphans',

@@ -30,6 +30,8 @@ export interface BackupMonitoringProps {
   readonly topic: sns.ITopic;
   readonly nightly: sfn.StateMachine;
   readonly backupDatabase: sfn.StateMachine;
+  /** The lanes of nightly runs (they work the run's queue). */
+  readonly backupLane: sfn.StateMachine;
   /** The `service` dimension of the metrics the functions emit (the deployment's identity). */
   readonly metricsService: string;
   readonly functions: Readonly<Record<TaskFunctionName, NodeFunction>>;
@@ -112,6 +114,16 @@ export class BackupMonitoring extends Construct {
     );
     // No alarm on ExecutionTime: Step Functions publishes it when an execution closes, too late to warn about a
     // run that is still going. The hourly freshness check does that (BackupsLate: late and stuck databases).
+    atLeastOnce(
+      'LaneFailed',
+      props.backupLane.metricFailed({ period: fiveMinutes, statistic: 'Sum' }),
+      "A lane of a nightly run failed: it stopped taking databases from the run's queue (the other lanes go on; the run counts any database left unclaimed as FAILED).",
+    );
+    atLeastOnce(
+      'LaneTimedOut',
+      props.backupLane.metricTimedOut({ period: fiveMinutes, statistic: 'Sum' }),
+      'A lane of a nightly run hit its execution timeout (Step Functions stopped it).',
+    );
     atLeastOnce(
       'BackupExecutionTimedOut',
       props.backupDatabase.metricTimedOut({ period: fiveMinutes, statistic: 'Sum' }),

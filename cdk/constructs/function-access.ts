@@ -1,7 +1,12 @@
 import type { TaskFunctionName } from '../../statemachines/definitions.ts';
 
 /** A DynamoDB data-plane action as IAM names it. */
-export type DynamoAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query';
+export type DynamoAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:BatchWriteItem';
 
 /** What one Task function touches: the source of every grant and of its network placement. */
 export interface FunctionAccess {
@@ -28,6 +33,7 @@ const GET = 'dynamodb:GetItem';
 const PUT = 'dynamodb:PutItem';
 const UPDATE = 'dynamodb:UpdateItem';
 const QUERY = 'dynamodb:Query';
+const BATCH_WRITE = 'dynamodb:BatchWriteItem';
 
 /**
  * Each Task function's needs, read from the code (lambdas/lock, lambdas/catalog and each core):
@@ -38,11 +44,22 @@ const QUERY = 'dynamodb:Query';
  */
 export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>> = {
   ResolveDatabases: {
-    purpose: 'Checks pauses and the cluster, lists the databases to back up, records empty ones SKIPPED',
+    purpose: "Checks pauses and the cluster, lists the databases to back up, writes the run's queue",
     reachesFrontEnd: true,
     locks: [],
-    // Query: the pause items of the cluster (lambdas/pause, one partition).
-    catalog: [PUT, GET, QUERY],
+    // Query: the pause items and the latest good backups of the cluster (one partition each); BatchWriteItem +
+    // UpdateItem: the queue's pages and head (lambdas/run-plan).
+    catalog: [GET, QUERY, BATCH_WRITE, UPDATE],
+    slackWebhook: false,
+    describesBackupExecutions: false,
+    throwsForControlFlow: false,
+  },
+  ClaimDatabase: {
+    purpose: "Takes the next database of a run's queue for one lane",
+    reachesFrontEnd: false,
+    locks: [],
+    // UpdateItem: the queue's claim counter; GetItem: the page holding the claimed entry.
+    catalog: [UPDATE, GET],
     slackWebhook: false,
     describesBackupExecutions: false,
     throwsForControlFlow: false,

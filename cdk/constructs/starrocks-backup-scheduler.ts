@@ -105,6 +105,8 @@ export class StarRocksBackupScheduler extends Construct {
   readonly functions: Readonly<Record<TaskFunctionName, NodeFunction>>;
   readonly nightlyBackup: sfn.StateMachine;
   readonly backupDatabase: sfn.StateMachine;
+  /** One lane of a nightly run: takes databases from the run's queue and backs each up in BackupDatabase. */
+  readonly backupLane: sfn.StateMachine;
   /** Settles what a BackupDatabase or RestoreDrill execution left when it ended without cleaning up. */
   readonly settlement: ExecutionSettlement;
   readonly schedules: BackupSchedules;
@@ -164,6 +166,7 @@ export class StarRocksBackupScheduler extends Construct {
     const definitions = {
       nightlyBackup: JSON.parse(readDefinitionText('nightlyBackup')) as object,
       backupDatabase: JSON.parse(readDefinitionText('backupDatabase')) as object,
+      backupLane: JSON.parse(readDefinitionText('backupLane')) as object,
       restoreDrill: JSON.parse(readDefinitionText('restoreDrill')) as object,
       freshnessCheck: JSON.parse(readDefinitionText('freshnessCheck')) as object,
       settleExecution: JSON.parse(readDefinitionText('settleExecution')) as object,
@@ -208,18 +211,36 @@ export class StarRocksBackupScheduler extends Construct {
     });
     this.backupDatabase = backup.stateMachine;
 
-    const nightly = new StateMachineFromFile(this, 'NightlyBackup', {
-      definition: 'nightlyBackup',
+    const lane = new StateMachineFromFile(this, 'BackupLane', {
+      definition: 'backupLane',
       functions: taskLambdas(functions),
       substitutions: {
         Partition: Aws.PARTITION,
         BackupDatabaseStateMachineArn: this.backupDatabase.stateMachineArn,
       },
+      // A lane works the run's queue until it is drained: it may last as long as the run.
       timeout: this.nightlyTimeout,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
       logRemovalPolicy: removalPolicy,
     });
-    nightly.allowSyncStartOf(this.backupDatabase);
+    lane.allowSyncStartOf(this.backupDatabase);
+    // cfn-lint checks the definition text before CloudFormation applies DefinitionSubstitutions, so it refuses
+    // `arn:${Partition}:states:::…`. test/cdk/definitions.test.ts validates the substituted definition.
+    lane.ignoreCfnLintChecks(['E3601']);
+    this.backupLane = lane.stateMachine;
+
+    const nightly = new StateMachineFromFile(this, 'NightlyBackup', {
+      definition: 'nightlyBackup',
+      functions: taskLambdas(functions),
+      substitutions: {
+        Partition: Aws.PARTITION,
+        BackupLaneStateMachineArn: this.backupLane.stateMachineArn,
+      },
+      timeout: this.nightlyTimeout,
+      ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+      logRemovalPolicy: removalPolicy,
+    });
+    nightly.allowSyncStartOf(this.backupLane);
     // cfn-lint checks the definition text before CloudFormation applies DefinitionSubstitutions, so it refuses
     // `arn:${Partition}:states:::…`, and its ASL schema refuses OutputPath on a Succeed state, which the ASL
     // specification allows. test/cdk/definitions.test.ts validates the substituted definition with asl-validator.
@@ -242,6 +263,7 @@ export class StarRocksBackupScheduler extends Construct {
       topic: this.alarmTopic,
       nightly: this.nightlyBackup,
       backupDatabase: this.backupDatabase,
+      backupLane: this.backupLane,
       metricsService: this.metricsService,
       functions,
       deadLetterQueue: this.schedules.deadLetterQueue,

@@ -129,7 +129,7 @@ export class StateMachineFromFile extends Construct {
     acknowledgeNag(
       this.stateMachine.role.node.findChild('DefaultPolicy'),
       `IAM5[Resource::${nagText(this, executionArnPattern(child))}]`,
-      'Child executions are named at run time (one per database); the pattern is limited to executions of the BackupDatabase state machine.',
+      'Child executions are named at run time (one per database or lane); the pattern is limited to executions of that one child state machine.',
     );
     // `.sync` waits on an EventBridge rule Step Functions manages in the account; without these every run fails.
     this.stateMachine.addToRolePolicy(

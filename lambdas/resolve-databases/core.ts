@@ -1,20 +1,29 @@
+import { createHash } from 'node:crypto';
 import type { CatalogStore } from '../catalog/index.ts';
 import type { Pause, PauseStore } from '../pause/index.ts';
+import { estimateDurations, longestExpectedFirst } from '../run-plan/longest-first.ts';
+import type { PlanStore } from '../run-plan/plan-store.ts';
 import type { Clock } from '../shared/clock.ts';
 import { effectiveDatabaseFilters, previousSlot, selectDatabases } from '../shared/config/index.ts';
 import { ConfigError, UnknownDatabaseError } from '../shared/errors.ts';
 import type { AppLogger } from '../shared/logger.ts';
-import type { PlannedDatabase, ResolveInput, RunPlan } from '../shared/run-state.ts';
+import {
+  PLAN_PREVIEW_LIMIT,
+  type PlannedDatabase,
+  type ResolveInput,
+  type RunPlan,
+} from '../shared/run-state.ts';
 import { buildSnapshotLabel, executionNameFor, type StarRocksClient } from '../starrocks/index.ts';
 import { type ClusterProbe, type FrontEndFacts, inspectCluster } from './cluster-awareness.ts';
 
 /** The FE calls ResolveDatabases makes. */
-export type ResolveClient = Pick<StarRocksClient, 'showDatabases' | 'listTables'> & ClusterProbe;
+export type ResolveClient = Pick<StarRocksClient, 'showDatabases'> & ClusterProbe;
 
 /** What ResolveDatabases needs. */
 export interface ResolveDatabasesDeps {
   readonly starRocks: <T>(work: (client: ResolveClient) => Promise<T>) => Promise<T>;
-  readonly catalog: Pick<CatalogStore, 'recordAttempt'>;
+  readonly catalog: Pick<CatalogStore, 'latestGoodSnapshots'>;
+  readonly plans: Pick<PlanStore, 'writePlan'>;
   readonly pauses: Pick<PauseStore, 'activePause'>;
   readonly clock: Clock;
   readonly logger: AppLogger;
@@ -29,11 +38,16 @@ export type ResolvedPlan = RunPlan & {
   readonly frontEnd?: FrontEndFacts;
 };
 
+/** Claims one lane execution makes before it hands over to the next (about 17 history events each). */
+export const LANE_ITERATIONS = 400;
+
 /**
  * Plans one run: the slot (the scheduled time, or the schedule's latest slot at or before now), the databases
- * (SHOW DATABASES minus system databases, through the include/exclude globs, or the explicit selection), and
- * each one's deterministic label and child execution name. A database without tables is recorded SKIPPED
- * (`empty`) here and not planned.
+ * (SHOW DATABASES minus system databases, through the include/exclude globs, or the explicit selection), each
+ * one's deterministic label and child execution name, in longest-expected-first order (the catalog's last good
+ * backups; lambdas/run-plan/longest-first.ts). The queue goes to the catalog (lambdas/run-plan/plan-store.ts);
+ * the state keeps its size and the lanes that work it, so it stays the same size for ten or ten thousand
+ * databases. Tables are not listed here: each database's own execution finds out whether it is empty.
  *
  * First of all it checks the pause store: a paused cluster or schedule gets an empty plan with `paused`, before
  * the FE is even contacted (a cluster paused for maintenance may well be down), and nothing is recorded.
@@ -57,21 +71,22 @@ export async function resolveDatabases(
       since: paused.since,
       until: paused.until,
     });
-    return { scheduledTime, databases: [], skippedEmpty: 0, excluded: 0, paused };
+    return {
+      scheduledTime,
+      total: 0,
+      preview: [],
+      lanes: [],
+      laneIterations: LANE_ITERATIONS,
+      runKey: createHash('sha256').update(input.run.id).digest('hex').slice(0, 20),
+      excluded: 0,
+      paused,
+    };
   }
 
-  const { selected, excludedCount, empty, frontEnd } = await deps.starRocks(async (client) => {
+  const { selected, excludedCount, frontEnd } = await deps.starRocks(async (client) => {
     const frontEnd = await inspectCluster(client, input.cluster, deps.logger);
-    const available = await client.showDatabases();
-    const chosen = chooseDatabases(input, available);
-    const emptyNames: string[] = [];
-    const withTables: string[] = [];
-    for (const database of chosen.selected) {
-      // Any row at all (view, external table…) means "not empty": a TABLE_TYPE filter alone can mislead (3.4.x).
-      const tables = await client.listTables(database);
-      (tables.length === 0 ? emptyNames : withTables).push(database);
-    }
-    return { selected: withTables, excludedCount: chosen.excludedCount, empty: emptyNames, frontEnd };
+    const chosen = chooseDatabases(input, await client.showDatabases());
+    return { selected: chosen.selected, excludedCount: chosen.excludedCount, frontEnd };
   });
 
   const slotDate = new Date(scheduledTime);
@@ -84,20 +99,39 @@ export async function resolveDatabases(
     };
     return { database, label: buildSnapshotLabel(slot), executionName: executionNameFor(slot) };
   };
-  for (const database of empty) await recordEmpty(input, plan(database).label, database, scheduledTime, deps);
+  const history = new Map(
+    (await deps.catalog.latestGoodSnapshots(input.cluster.name)).map((attempt) => [
+      attempt.database,
+      { durationSeconds: attempt.durationSeconds, sizeBytes: attempt.sizeBytes },
+    ]),
+  );
+  const entries = longestExpectedFirst(estimateDurations(selected, history)).map(({ database, seconds }) => ({
+    ...plan(database),
+    ...(seconds === null ? {} : { expectedSeconds: Math.round(seconds) }),
+  }));
+  await deps.plans.writePlan({
+    runId: input.run.id,
+    scheduledTime,
+    entries,
+    ...(input.tuning?.pageSize === undefined ? {} : { pageSize: input.tuning.pageSize }),
+  });
+  const laneCount = Math.min(input.cluster.maxConcurrentBackups, entries.length);
 
   deps.logger.info('run planned', {
     scheduledTime,
-    databases: selected.length,
-    skippedEmpty: empty.length,
+    databases: entries.length,
+    lanes: laneCount,
     excluded: excludedCount,
     version: frontEnd.version,
     runMode: frontEnd.runMode,
   });
   return {
     scheduledTime,
-    databases: selected.map(plan),
-    skippedEmpty: empty.length,
+    total: entries.length,
+    preview: entries.slice(0, PLAN_PREVIEW_LIMIT).map((entry) => entry.database),
+    lanes: Array.from({ length: laneCount }, (_, lane) => lane),
+    laneIterations: input.tuning?.laneIterations ?? LANE_ITERATIONS,
+    runKey: createHash('sha256').update(input.run.id).digest('hex').slice(0, 20),
     excluded: excludedCount,
     frontEnd,
   };
@@ -136,35 +170,4 @@ function chooseDatabases(
     throw new ConfigError(`--database: ${refused.join(', ')} is a system database and is never backed up`);
   }
   return { selected: [...new Set(selection.selected)], excludedCount: 0 };
-}
-
-async function recordEmpty(
-  input: ResolveInput,
-  label: string,
-  database: string,
-  scheduledTime: string,
-  deps: ResolveDatabasesDeps,
-): Promise<void> {
-  const now = new Date(deps.clock.now()).toISOString();
-  await deps.catalog.recordAttempt({
-    cluster: input.cluster.name,
-    database,
-    label,
-    repository: input.cluster.repository,
-    schedule: input.schedule.name,
-    scheduledTime,
-    runId: input.run.id,
-    executionId: input.run.id,
-    attempt: 1,
-    state: 'SKIPPED',
-    reason: 'empty',
-    startedAt: null,
-    finishedAt: now,
-    durationSeconds: null,
-    snapshotTimestamp: null,
-    verified: false,
-    sizeBytes: null,
-    tableCount: 0,
-    starRocksJobId: null,
-  });
 }

@@ -3,7 +3,7 @@ import { createLogger } from '../shared/logger.ts';
 import { taskHandler } from '../shared/middleware.ts';
 import { resolveInputSchema } from '../shared/run-state.ts';
 import { runtimeClock } from '../shared/runtime/context.ts';
-import { catalog } from '../shared/runtime/dynamo.ts';
+import { catalog, plans } from '../shared/runtime/dynamo.ts';
 import { withStarRocks } from '../shared/runtime/starrocks.ts';
 import { resolveDatabases } from './core.ts';
 
@@ -19,6 +19,7 @@ export const handler = taskHandler({
       // names only the backup half, and run-mode detection needs the other.
       starRocks: (work) => withStarRocks(input.cluster, work),
       catalog: catalog(),
+      plans: plans(),
       pauses: pauses(),
       clock: runtimeClock(),
       logger,

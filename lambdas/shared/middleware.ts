@@ -48,14 +48,28 @@ function parseInput(schema: z.ZodType): MiddlewareObj<unknown, unknown, Error, C
   };
 }
 
+/** Errors a Task throws by design, which the ASL retries or records as SKIPPED: not worth a warning. */
+const CONTROL_FLOW: ReadonlySet<string> = new Set([
+  'SlotUnavailableError',
+  'LockHeldError',
+  'BackupAlreadyRunningError',
+  'BackupSubmitBusyError',
+  'EmptyDatabaseError',
+]);
+
 function reportErrors(logger: Logger): MiddlewareObj<unknown, unknown, Error, Context> {
   return {
     onError: (request) => {
       const error = asTaskError(request.error);
       request.error = error;
-      // Our typed errors are expected outcomes the workflow handles (a held lock, a cancelled job): warn.
+      // Control flow the ASL retries or turns into SKIPPED (a busy slot, a held lock, an empty database): info.
+      // Our other typed errors are outcomes the workflow handles (a cancelled job, a refused login): warn.
       // Anything else is a bug or an unclassified failure: error.
-      const level = error instanceof BackupSchedulerError ? 'warn' : 'error';
+      const level = CONTROL_FLOW.has(error.name)
+        ? 'info'
+        : error instanceof BackupSchedulerError
+          ? 'warn'
+          : 'error';
       logger[level]('task failed', { errorType: error.name, errorMessage: error.message });
     },
   };

@@ -13,20 +13,45 @@ export const nightlyInputSchema = z.looseObject({
   scheduledTime: z.iso.datetime({ offset: true }).optional(),
   /** A manual selection of databases (CLI `--database`); absent = every database the patterns select. */
   databases: z.array(z.string().min(1)).min(1).max(1000).optional(),
+  /**
+   * How the run's queue is cut, for tests and benchmarks that need several pages and lane generations with few
+   * databases; a scheduled run never sets it.
+   */
+  tuning: z
+    .strictObject({
+      pageSize: z.number().int().min(1).max(100).optional(),
+      laneIterations: z.number().int().min(1).max(400).optional(),
+    })
+    .optional(),
 });
 
-/** One database the run will back up, as the Map iterates it (kept small: the parent holds N of these). */
+/** One database the run will back up: an entry of the run's queue (lambdas/run-plan), kept in the catalog. */
 export const plannedDatabaseSchema = z.object({
   database: z.string().min(1),
   label: z.string().min(1),
   executionName: z.string().min(1).max(78),
+  expectedSeconds: z.number().nonnegative().optional(),
+  problem: z.object({ error: z.string().min(1), reason: z.string().min(1) }).optional(),
 });
 
-/** `$.plan`: ResolveDatabases' answer. */
+/** Most database names `$.plan.preview` carries (for the CLI's progress; the queue itself is in the catalog). */
+export const PLAN_PREVIEW_LIMIT = 50;
+
+/**
+ * `$.plan`: ResolveDatabases' answer. Its size does not grow with the databases: the queue is in the catalog, and the
+ * state carries its size, the lanes that work it, and at most PLAN_PREVIEW_LIMIT names to show.
+ */
 export const runPlanSchema = z.object({
   scheduledTime: z.iso.datetime(),
-  databases: z.array(plannedDatabaseSchema),
-  skippedEmpty: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  /** The first names of the queue (all of them up to PLAN_PREVIEW_LIMIT). */
+  preview: z.array(z.string()).max(PLAN_PREVIEW_LIMIT),
+  /** One entry per lane: at most `maxConcurrentBackups`, one per database when there are fewer. */
+  lanes: z.array(z.number().int().nonnegative()).max(40),
+  /** Claims a lane execution makes before it hands over to its next generation. */
+  laneIterations: z.number().int().positive(),
+  /** A short, stable key of the run: lane executions are named after it. */
+  runKey: z.string().min(1).max(40),
   excluded: z.number().int().nonnegative(),
 });
 

@@ -7,6 +7,7 @@ import {
   type RunSummary,
 } from '../notify/run-summary-message.ts';
 import type { SlackNotifier } from '../notify/slack-notifier.ts';
+import type { PlanEntry, PlanStore } from '../run-plan/plan-store.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { AppLogger } from '../shared/logger.ts';
 import type { SummarizeInput } from '../shared/run-state.ts';
@@ -17,6 +18,8 @@ import type { SizeAnomaly } from '../size-anomaly/check-sizes.ts';
 /** What SummarizeRun needs. */
 export interface SummarizeRunDeps {
   readonly catalog: Pick<CatalogStore, 'listRun'>;
+  /** The run's queue (every planned database), read only when some planned database has no record. */
+  readonly plans: Pick<PlanStore, 'readEntries'>;
   readonly alerts: Pick<AlertBudget, 'readAlertBudget'>;
   readonly slack: Pick<SlackNotifier, 'postRunSummary'>;
   readonly clock: Clock;
@@ -74,7 +77,9 @@ export async function summarizeRun(input: SummarizeInput, deps: SummarizeRunDeps
   }
 
   const recorded = await runOutcomes(deps.catalog, input.run.id);
-  const results = runResults(input, recorded);
+  const planned =
+    (input.plan?.total ?? 0) > recorded.length ? await deps.plans.readEntries(input.run.id) : [];
+  const results = runResults(planned, recorded);
   const count = (state: RunDatabaseResult['state']) =>
     results.filter((result) => result.state === state).length;
   const failures = count('FAILED') + count('TIMED_OUT');
@@ -120,7 +125,7 @@ async function checkSizes(
 }
 
 /** One result per database: the best the run recorded (a database may have several attempts in one run). */
-function runResults(input: SummarizeInput, recorded: readonly BackupAttempt[]): RunDatabaseResult[] {
+function runResults(planned: readonly PlanEntry[], recorded: readonly BackupAttempt[]): RunDatabaseResult[] {
   const seen = new Set(recorded.map((attempt) => attempt.database));
   const results: RunDatabaseResult[] = recorded.map((attempt) => ({
     database: attempt.database,
@@ -128,13 +133,13 @@ function runResults(input: SummarizeInput, recorded: readonly BackupAttempt[]): 
     reason: attempt.reason ?? undefined,
     label: attempt.label,
   }));
-  for (const planned of input.plan?.databases ?? []) {
-    if (seen.has(planned.database)) continue;
+  for (const entry of planned) {
+    if (seen.has(entry.database)) continue;
     results.push({
-      database: planned.database,
+      database: entry.database,
       state: 'FAILED',
       reason: 'no catalog record: the backup execution ended without recording an outcome (see its history)',
-      label: planned.label,
+      label: entry.label,
     });
   }
   return results.sort((a, b) => a.database.localeCompare(b.database));

@@ -3,7 +3,7 @@ import { createLogger } from '../shared/logger.ts';
 import { taskHandler } from '../shared/middleware.ts';
 import { summarizeInputSchema } from '../shared/run-state.ts';
 import { runtimeClock, runtimeEnv, runtimeOverrides } from '../shared/runtime/context.ts';
-import { alerts, catalog, dynamoDocumentClient } from '../shared/runtime/dynamo.ts';
+import { alerts, catalog, dynamoDocumentClient, plans } from '../shared/runtime/dynamo.ts';
 import { slack } from '../shared/runtime/slack.ts';
 import { checkRunSizes } from '../size-anomaly/check-sizes.ts';
 import { summarizeRun } from './core.ts';
@@ -18,6 +18,7 @@ export const handler = taskHandler({
     const clock = runtimeClock();
     return summarizeRun(input, {
       catalog: catalog(),
+      plans: plans(),
       alerts: alerts(),
       slack: slack(logger),
       clock,

@@ -29,6 +29,8 @@ export interface LocalRunOptions {
   readonly scheduledTime?: Date | undefined;
   /** Only these databases (must exist on the FE). */
   readonly databases?: readonly string[] | undefined;
+  /** How the run's queue is cut (tests and benchmarks: several pages and lane generations with few databases). */
+  readonly tuning?: NightlyInput['tuning'];
   readonly tables: LocalTables;
   readonly clock?: Clock | undefined;
   /** STARROCKS_PASSWORD…, SLACK_WEBHOOK_URL; process.env by default. */
@@ -40,6 +42,8 @@ export interface LocalRunOptions {
   readonly beforeTask?: LocalWorkflowOptions['beforeTask'];
   /** After each Task returned (fault tests fail an invocation after its side effects here). */
   readonly afterTask?: LocalWorkflowOptions['afterTask'];
+  /** Child machines answered by a stub (benchmarks of the parent at scale). */
+  readonly childStubs?: LocalWorkflowOptions['childStubs'];
   /** Receives the runner before the run starts (fault tests stop executions or kill the runner with it). */
   readonly onWorkflow?: ((workflow: LocalWorkflow) => void) | undefined;
 }
@@ -84,6 +88,7 @@ export async function runNightlyLocally(options: LocalRunOptions): Promise<Local
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.beforeTask ? { beforeTask: options.beforeTask } : {}),
     ...(options.afterTask ? { afterTask: options.afterTask } : {}),
+    ...(options.childStubs ? { childStubs: options.childStubs } : {}),
   });
   options.onWorkflow?.(workflow);
   await reapEndedLocalHolders({
@@ -97,6 +102,7 @@ export async function runNightlyLocally(options: LocalRunOptions): Promise<Local
     schedule: options.schedule,
     ...(options.scheduledTime ? { scheduledTime: options.scheduledTime.toISOString() } : {}),
     ...(options.databases ? { databases: [...options.databases] } : {}),
+    ...(options.tuning ? { tuning: options.tuning } : {}),
   };
   const outcome = await workflow.execute(
     'nightlyBackup',

@@ -75,14 +75,29 @@ describe.each(MACHINES)('the deployed %s definition', (name, path) => {
 });
 
 describe('the deployed NightlyBackup definition', () => {
-  it('starts BackupDatabase executions with .sync:2 in the stack partition', () => {
-    const definition = JSON.parse(deployed('/NightlyBackup/StateMachine/Resource')) as {
-      States: { BackupEach: { ItemProcessor: { States: { StartBackup: AslState } } } };
+  it('starts lanes from NightlyBackup and BackupDatabase executions from lanes, with .sync:2 in the stack partition', () => {
+    const nightly = JSON.parse(deployed('/NightlyBackup/StateMachine/Resource')) as {
+      States: { BackupEach: { ItemProcessor: { States: { RunLane: AslState } } } };
     };
-    const start = definition.States.BackupEach.ItemProcessor.States.StartBackup;
-    expect({ resource: start.Resource, machine: start.Parameters?.StateMachineArn }).toEqual({
-      resource: 'arn:aws:states:::states:startExecution.sync:2',
-      machine: `arn:aws:states:us-east-1:123456789012:stateMachine:${logicalIdByPath(template, '/BackupDatabase/StateMachine/Resource')}`,
-    });
+    const lane = JSON.parse(deployed('/BackupLane/StateMachine/Resource')) as {
+      States: { StartBackup: AslState };
+    };
+    const runLane = nightly.States.BackupEach.ItemProcessor.States.RunLane;
+    const startBackup = lane.States.StartBackup;
+    const arnOf = (path: string) =>
+      `arn:aws:states:us-east-1:123456789012:stateMachine:${logicalIdByPath(template, path)}`;
+    expect([
+      { resource: runLane.Resource, machine: runLane.Parameters?.StateMachineArn },
+      { resource: startBackup.Resource, machine: startBackup.Parameters?.StateMachineArn },
+    ]).toEqual([
+      {
+        resource: 'arn:aws:states:::states:startExecution.sync:2',
+        machine: arnOf('/BackupLane/StateMachine/Resource'),
+      },
+      {
+        resource: 'arn:aws:states:::states:startExecution.sync:2',
+        machine: arnOf('/BackupDatabase/StateMachine/Resource'),
+      },
+    ]);
   });
 });

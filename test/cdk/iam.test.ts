@@ -58,7 +58,7 @@ const tableActions = (stem: TaskFunctionName, table: 'LocksTable' | 'CatalogTabl
     .filter((statement) => JSON.stringify(statement.Resource).includes(`Scheduler${table}`))
     .flatMap(actionsOf)
     .sort();
-const stateMachineStatements = (name: 'NightlyBackup' | 'BackupDatabase') =>
+const stateMachineStatements = (name: 'NightlyBackup' | 'BackupLane' | 'BackupDatabase') =>
   statementsOfRole(logicalIdByPath(template, `/${name}/StateMachine/Role/Resource`));
 const stems = Object.keys(TASK_FUNCTIONS) as TaskFunctionName[];
 
@@ -210,27 +210,33 @@ describe('state machine roles', () => {
     ]);
   });
 
-  it('lets NightlyBackup start only BackupDatabase', () => {
-    const start = stateMachineStatements('NightlyBackup').filter((s) =>
+  it.each([
+    ['NightlyBackup', 'BackupLane'],
+    ['BackupLane', 'BackupDatabase'],
+  ] as const)('lets %s start only %s', (parent, child) => {
+    const start = stateMachineStatements(parent).filter((s) =>
       actionsOf(s).includes('states:StartExecution'),
     );
     expect(start).toEqual([
       {
         Effect: 'Allow',
         Action: 'states:StartExecution',
-        Resource: { Ref: logicalIdByPath(template, '/BackupDatabase/StateMachine/Resource') },
+        Resource: { Ref: logicalIdByPath(template, `/${child}/StateMachine/Resource`) },
       },
     ]);
   });
 
-  it('lets NightlyBackup describe and stop only BackupDatabase executions (.sync)', () => {
-    const [statement] = stateMachineStatements('NightlyBackup').filter((s) =>
+  it.each([
+    ['NightlyBackup', 'BackupLane'],
+    ['BackupLane', 'BackupDatabase'],
+  ] as const)('lets %s describe and stop only %s executions (.sync)', (parent, child) => {
+    const [statement] = stateMachineStatements(parent).filter((s) =>
       actionsOf(s).includes('states:StopExecution'),
     );
     expect({ actions: statement?.Action, resource: JSON.stringify(statement?.Resource) }).toEqual({
       actions: ['states:DescribeExecution', 'states:StopExecution'],
       resource: expect.stringContaining(
-        `":execution:",{"Fn::GetAtt":["${logicalIdByPath(template, '/BackupDatabase/StateMachine/Resource')}","Name"]},":*"`,
+        `":execution:",{"Fn::GetAtt":["${logicalIdByPath(template, `/${child}/StateMachine/Resource`)}","Name"]},":*"`,
       ),
     });
   });

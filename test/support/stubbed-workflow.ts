@@ -20,10 +20,23 @@ export function stubbedWorkflow(
   const defaults: Record<TaskFunctionName, Stub> = {
     ResolveDatabases: () => ({
       scheduledTime: '2026-11-24T18:00:00.000Z',
-      databases: [{ database: 'sales', label: 'nightly_sales_x', executionName: 'sales_slot' }],
-      skippedEmpty: 0,
+      total: 1,
+      preview: ['sales'],
+      lanes: [0],
+      laneIterations: 400,
+      runKey: 'runkey',
       excluded: 0,
     }),
+    // One database in the queue: the first claim gets it, every later one finds the queue drained.
+    ClaimDatabase: (event) =>
+      event.iteration === 0
+        ? {
+            done: false,
+            index: 0,
+            iteration: 0,
+            entry: { database: 'sales', label: 'nightly_sales_x', executionName: 'sales_slot' },
+          }
+        : { done: true, index: null, iteration: event.iteration },
     AcquireSlot: () => ({ slot: 0, token: 1, leaseExpiresAt: 0 }),
     AcquireLock: () => ({ token: 1, leaseExpiresAt: 0 }),
     SettleOrphans: () => ({ settled: [], alerts: [] }),
@@ -72,4 +85,33 @@ export function stubbedWorkflow(
     onEvent: (event) => events.push(event),
     ...options,
   });
+}
+
+/**
+ * ResolveDatabases and ClaimDatabase stubs for a queue of these entries: the plan in the state, then each claim
+ * (of any lane) the next entry, until the queue is drained.
+ */
+export function queueStubs(
+  entries: readonly { database: string; label: string; executionName: string }[],
+  options: { lanes?: number } = {},
+): Pick<Record<TaskFunctionName, Stub>, 'ResolveDatabases' | 'ClaimDatabase'> {
+  let next = 0;
+  return {
+    ResolveDatabases: () => ({
+      scheduledTime: '2026-11-24T18:00:00.000Z',
+      total: entries.length,
+      preview: entries.map((entry) => entry.database),
+      lanes: Array.from({ length: Math.min(options.lanes ?? 1, entries.length) }, (_, lane) => lane),
+      laneIterations: 400,
+      runKey: 'runkey',
+      excluded: 0,
+    }),
+    ClaimDatabase: (event) => {
+      const entry = entries[next];
+      next += 1;
+      return entry === undefined
+        ? { done: true, index: null, iteration: event.iteration }
+        : { done: false, index: next - 1, iteration: event.iteration, entry };
+    },
+  };
 }

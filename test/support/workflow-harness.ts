@@ -39,6 +39,8 @@ export interface WorkflowHarness {
     scheduledTime?: Date;
     password?: string;
     beforeCheck?: (database: string) => void;
+    /** How the run's queue is cut (several pages and lane generations with few databases). */
+    tuning?: { pageSize?: number; laneIterations?: number };
     /** After each Task returned (a throw fails the invocation after its side effects, as a Lambda timeout would). */
     afterTask?: (task: TaskCall & { output: unknown }) => void | Promise<void>;
     /** Real milliseconds every Retry interval lasts (default 1). */
@@ -122,6 +124,7 @@ export async function startWorkflowHarness(
         schedule: cluster.schedules[0],
         scheduledTime: options.scheduledTime ?? SLOT,
         ...(options.databases ? { databases: options.databases } : {}),
+        ...(options.tuning ? { tuning: options.tuning } : {}),
         tables: {
           endpoint: dynamo.endpoint,
           locksTableName: dynamo.locksTableName,

@@ -7,6 +7,7 @@ import {
   createCatalogStore,
 } from '../../catalog/index.ts';
 import { createLockStore, type LockStore } from '../../lock/index.ts';
+import { createPlanStore, type PlanStore } from '../../run-plan/plan-store.ts';
 import { onRuntimeReset, runtimeClock, runtimeEnv } from './context.ts';
 import { executionLiveness } from './liveness.ts';
 
@@ -14,6 +15,7 @@ let documentClient: DynamoDBDocumentClient | undefined;
 let lockStore: LockStore | undefined;
 let catalogStore: CatalogStore | undefined;
 let alertBudget: AlertBudget | undefined;
+let planStore: PlanStore | undefined;
 
 onRuntimeReset(() => {
   documentClient?.destroy();
@@ -21,6 +23,7 @@ onRuntimeReset(() => {
   lockStore = undefined;
   catalogStore = undefined;
   alertBudget = undefined;
+  planStore = undefined;
 });
 
 /** The DynamoDB document client, built once per cold start. */
@@ -68,4 +71,14 @@ export function alerts(): AlertBudget {
     clock: runtimeClock(),
   });
   return alertBudget;
+}
+
+/** The run plans (queues of databases) in the catalog table. */
+export function plans(): PlanStore {
+  planStore ??= createPlanStore({
+    client: dynamoDocumentClient(),
+    tableName: runtimeEnv().catalogTableName,
+    clock: runtimeClock(),
+  });
+  return planStore;
 }

@@ -42,11 +42,11 @@ export function progressLine(
   return `${progress.database.padEnd(options.nameWidth)}  ${stateWord(progress, options.colors)}${detail}${time}`;
 }
 
-/** `3 databases to back up (2 empty skipped, 1 excluded by the patterns)`. */
+/** `3 databases to back up, longest expected first (1 excluded)`. */
 export function planLine(plan: RunPlanSummary): string {
-  const count = plan.databases.length;
+  const count = plan.total;
   const extras: string[] = [];
-  if (plan.skippedEmpty > 0) extras.push(`${plan.skippedEmpty} empty skipped`);
   if (plan.excluded > 0) extras.push(`${plan.excluded} excluded`);
+  if (plan.databases.length < count) extras.push(`the first ${plan.databases.length} shown`);
   return `${count} database${count === 1 ? '' : 's'} to back up${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
 }

@@ -37,8 +37,10 @@ export interface DatabaseProgress {
 /** What the run planned (ResolveDatabases' answer). */
 export interface RunPlanSummary {
   readonly scheduledTime: string;
+  /** The first databases of the run's queue (all of them up to the plan's preview limit), longest expected first. */
   readonly databases: readonly string[];
-  readonly skippedEmpty: number;
+  /** How many databases the run will back up. */
+  readonly total: number;
   readonly excluded: number;
 }
 
@@ -62,8 +64,8 @@ interface JobView {
 interface StateView {
   readonly plan?: {
     readonly scheduledTime?: unknown;
-    readonly databases?: readonly { readonly database?: unknown }[];
-    readonly skippedEmpty?: unknown;
+    readonly preview?: readonly unknown[];
+    readonly total?: unknown;
     readonly excluded?: unknown;
   };
   readonly job?: JobView;
@@ -211,13 +213,11 @@ export class RunProgress {
     if (event.type !== 'StateExited' || event.state.name !== 'ResolveDatabases') return;
     const plan = asObject(event.state.output).plan;
     if (!plan) return;
-    const databases = (plan.databases ?? [])
-      .map((item) => text(item.database))
-      .filter((name): name is string => name !== null);
+    const databases = (plan.preview ?? []).map(text).filter((name): name is string => name !== null);
     this.planSummary = {
       scheduledTime: text(plan.scheduledTime) ?? '',
       databases,
-      skippedEmpty: count(plan.skippedEmpty),
+      total: Math.max(count(plan.total), databases.length),
       excluded: count(plan.excluded),
     };
     for (const database of databases) this.entry(database);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowEvent } from '../../../local/runner/local-workflow.ts';
 import type { TaskFunctionName } from '../../../statemachines/definitions.ts';
-import { type Stub, stubbedWorkflow } from '../../support/stubbed-workflow.ts';
+import { queueStubs, type Stub, stubbedWorkflow } from '../../support/stubbed-workflow.ts';
 
 const workflow = (stubs: Partial<Record<TaskFunctionName, Stub>>, events: WorkflowEvent[] = []) =>
   stubbedWorkflow(stubs, events);
@@ -62,37 +62,36 @@ describe('the local runner behaves as Step Functions does', () => {
     expect(Array.isArray(cause.trace)).toBe(true);
   });
 
-  it('returns the .sync:2 shape for a child (Output as JSON, status and dates) and keeps three fields per Map item', async () => {
+  it('returns the .sync:2 shape for a child (Output as JSON) through a lane, and the Map keeps nothing', async () => {
     // Prepare
     const events: WorkflowEvent[] = [];
 
     // Act
     const outcome = await workflow({}, events).execute('nightlyBackup', INPUT);
 
-    // Assess
+    // Assess: the lane's own output reached the parent through `.Output`, and the database's child ran.
     expect(outcome.status).toBe('SUCCEEDED');
     expect(iterationOutputs(events, 'BackupEach')).toEqual([
-      { database: 'sales', label: 'nightly_sales_x', state: 'FINISHED' },
+      expect.objectContaining({ lane: 0, generation: 0, result: { more: false, iteration: 1 } }),
     ]);
     expect(exitedOutput(events, 'BackupEach')).not.toHaveProperty('results');
-    const child = events.find((e) => e.stateMachine === 'backupDatabase');
-    expect(child?.executionName).toBe('sales_slot-1');
+    const names = (machine: string) =>
+      events
+        .filter((e) => e.stateMachine === machine && e.event.type === 'ExecutionStarted')
+        .map((e) => e.executionName);
+    expect(names('backupLane')).toEqual(['runkey-l0-g0']);
+    expect(names('backupDatabase')).toEqual(['sales_slot-1']);
   });
 
-  it('raises States.TaskFailed with the child execution as JSON Cause when a child fails, and the Map goes on', async () => {
+  it('raises States.TaskFailed with the child execution as JSON Cause when a child fails, and the lane goes on', async () => {
     // Prepare
     const events: WorkflowEvent[] = [];
     const run = workflow(
       {
-        ResolveDatabases: () => ({
-          scheduledTime: '2026-11-24T18:00:00.000Z',
-          databases: [
-            { database: 'a', label: 'la', executionName: 'a_slot' },
-            { database: 'b', label: 'lb', executionName: 'b_slot' },
-          ],
-          skippedEmpty: 0,
-          excluded: 0,
-        }),
+        ...queueStubs([
+          { database: 'a', label: 'la', executionName: 'a_slot' },
+          { database: 'b', label: 'lb', executionName: 'b_slot' },
+        ]),
         VerifySnapshot: (event) => {
           if (event.database === 'b')
             throw Object.assign(new Error('snapshot missing'), { name: 'BackupFailedError' });
@@ -112,19 +111,28 @@ describe('the local runner behaves as Step Functions does', () => {
         (e.event as { state: { name: string } }).state.name === 'StartBackup',
     );
     expect(failed).toBeDefined();
-    const childFailed = events.filter(
-      (e) =>
-        e.event.type === 'StateExited' &&
-        (e.event as { state: { name: string } }).state.name === 'ChildFailed',
-    );
-    type CaughtInput = { state: { input: { error: { Error: string; Cause: string } } } };
-    const input = (childFailed[0]?.event as unknown as CaughtInput | undefined)?.state.input;
-    if (!input) throw new Error('ChildFailed was never reached');
-    expect(input.error.Error).toBe('States.TaskFailed');
-    const describe = JSON.parse(input.error.Cause) as { Status: string; Error: string; Name: string };
+    type CaughtInput = { state: { input: { error?: { Error: string; Cause: string } } } };
+    const caught = events
+      .filter(
+        (e) =>
+          e.event.type === 'StateEntered' &&
+          (e.event as { state: { name: string } }).state.name === 'NextClaim',
+      )
+      .map((e) => (e.event as unknown as CaughtInput).state.input.error)
+      .filter((error) => error !== undefined);
+    expect(caught.map((error) => error?.Error)).toEqual(['States.TaskFailed']);
+    const describe = JSON.parse(caught[0]?.Cause ?? '{}') as { Status: string; Error: string; Name: string };
     expect(describe).toMatchObject({ Status: 'FAILED', Error: 'BackupFailedError', Name: 'b_slot-1' });
-    const results = iterationOutputs(events, 'BackupEach') as { state: string }[];
-    expect(results.map((r) => r.state)).toEqual(['FINISHED', 'FAILED']);
+    const children = events.filter(
+      (e) =>
+        e.stateMachine === 'backupDatabase' &&
+        e.event.type.startsWith('Execution') &&
+        e.event.type !== 'ExecutionStarted',
+    );
+    expect(children.map((e) => [e.executionName, e.event.type])).toEqual([
+      ['a_slot-1', 'ExecutionSucceeded'],
+      ['b_slot-1', 'ExecutionFailed'],
+    ]);
   });
 
   it('refuses an execution name over 80 characters as StartExecution would', async () => {
@@ -138,14 +146,15 @@ describe('the local runner behaves as Step Functions does', () => {
   it('refuses a reused closed name with ExecutionAlreadyExists, which the nightly machine answers with the next attempt', async () => {
     // Prepare
     const events: WorkflowEvent[] = [];
+    const entry = { database: 'sales', label: 'nightly_sales_x', executionName: 'reused_slot' };
+    let queue = queueStubs([entry]);
     const run = workflow(
       {
-        ResolveDatabases: () => ({
-          scheduledTime: '2026-11-24T18:00:00.000Z',
-          databases: [{ database: 'sales', label: 'nightly_sales_x', executionName: 'reused_slot' }],
-          skippedEmpty: 0,
-          excluded: 0,
-        }),
+        ResolveDatabases: (event) => {
+          queue = queueStubs([entry]);
+          return queue.ResolveDatabases(event);
+        },
+        ClaimDatabase: (event) => queue.ClaimDatabase(event),
       },
       events,
     );
@@ -156,10 +165,16 @@ describe('the local runner behaves as Step Functions does', () => {
 
     // Assess
     expect(again.status).toBe('SUCCEEDED');
-    const names = events
-      .filter((e) => e.stateMachine === 'backupDatabase' && e.event.type === 'ExecutionStarted')
-      .map((e) => e.executionName);
-    expect(names).toEqual(['reused_slot-1', 'reused_slot-2']);
+    const names = (machine: string) =>
+      events
+        .filter((e) => e.stateMachine === machine && e.event.type === 'ExecutionStarted')
+        .map((e) => e.executionName);
+    expect(names('backupDatabase')).toEqual(['reused_slot-1', 'reused_slot-2']);
+    // The second run's lane name (the same run key here) was taken too: it went on as the next generation.
+    const lanes = names('backupLane');
+    expect(new Set(lanes).size).toBe(lanes.length);
+    const generation = (name: string | undefined) => Number(name?.split('-g')[1]);
+    expect(generation(lanes[1])).toBe(generation(lanes[0]) + 1);
     await expect(run.execute('nightlyBackup', INPUT, 'first-run')).rejects.toMatchObject({
       name: 'StepFunctions.ExecutionAlreadyExistsException',
     });

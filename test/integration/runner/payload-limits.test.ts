@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSnapshotLabel, executionNameFor } from '../../../lambdas/starrocks/index.ts';
 import type { TaskCall, WorkflowEvent } from '../../../local/runner/local-workflow.ts';
 import type { StateMachineName, TaskFunctionName } from '../../../statemachines/definitions.ts';
-import { type Stub, stubbedWorkflow } from '../../support/stubbed-workflow.ts';
+import { queueStubs, type Stub, stubbedWorkflow } from '../../support/stubbed-workflow.ts';
 
 // The limits under test: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (256 KiB per
 // state input, output and Task result) and, for the fact that States.ALL never catches States.DataLimitExceeded or
@@ -30,39 +30,34 @@ function entered(events: readonly WorkflowEvent[], machine: StateMachineName): s
     .map((e) => (e.event as { state: { name: string } }).state.name);
 }
 
-/** What ResolveDatabases plans for `count` databases with names of a realistic length. */
-function planOf(count: number) {
-  return {
-    scheduledTime: SLOT.toISOString(),
-    databases: Array.from({ length: count }, (_, index) => {
-      const slot = {
-        cluster: 'prod',
-        schedule: 'nightly',
-        database: `analytics_events_region_eu_${String(index).padStart(5, '0')}`,
-        scheduledTime: SLOT,
-      };
-      return {
-        database: slot.database,
-        label: buildSnapshotLabel(slot),
-        executionName: executionNameFor(slot),
-      };
-    }),
-    skippedEmpty: 0,
-    excluded: 0,
-  };
+/** The queue ResolveDatabases would write for `count` databases with names of a realistic length. */
+function queueOf(count: number) {
+  return Array.from({ length: count }, (_, index) => {
+    const slot = {
+      cluster: 'prod',
+      schedule: 'nightly',
+      database: `analytics_events_region_eu_${String(index).padStart(5, '0')}`,
+      scheduledTime: SLOT,
+    };
+    return {
+      database: slot.database,
+      label: buildSnapshotLabel(slot),
+      executionName: executionNameFor(slot),
+    };
+  });
 }
 
 const LEASE_INPUT = { cluster: {}, runId: 'r', database: 'sales', label: 'l' };
 
 describe('nothing in the nightly state grows with the Map results', () => {
-  it('runs 800 databases to SummarizeRun: the plan fits in the state, and the Map adds nothing to it', async () => {
-    // Prepare: the plan alone is about 160 KB; the three fields per database the Map used to keep added ~120 KB.
+  it('runs 800 databases through 40 lanes to SummarizeRun, the parent state never above 32 KiB', async () => {
+    // Prepare: the queue (about 160 KB of names and labels) lives in the catalog, not in the state.
     const events: WorkflowEvent[] = [];
-    const plan = planOf(800);
+    const queue = queueOf(800);
     const summarized: unknown[] = [];
     const run = stubbedWorkflow(
       {
-        ResolveDatabases: () => plan,
+        ...queueStubs(queue, { lanes: 40 }),
         SummarizeRun: (event) => {
           summarized.push(event);
           return { failures: 0 };
@@ -81,7 +76,16 @@ describe('nothing in the nightly state grows with the Map results', () => {
     // Assess
     expect(outcome).toMatchObject({ status: 'SUCCEEDED' });
     expect(summarized).toHaveLength(1);
-    expect(JSON.stringify(plan).length).toBeGreaterThan(150 * 1024);
+    expect(JSON.stringify(queue).length).toBeGreaterThan(150 * 1024);
+    const largest = Math.max(
+      ...events
+        .filter((e) => e.stateMachine === 'nightlyBackup' && e.event.type === 'StateExited')
+        .map((e) => JSON.stringify((e.event as { state: { output: unknown } }).state.output ?? null).length),
+    );
+    expect(largest).toBeLessThan(32 * 1024);
+    expect(
+      events.filter((e) => e.stateMachine === 'backupDatabase' && e.event.type === 'ExecutionStarted'),
+    ).toHaveLength(800);
   }, 120_000);
 });
 

@@ -39,8 +39,8 @@ function runEvents(): WorkflowEvent[] {
       state: state('ResolveDatabases', {
         plan: {
           scheduledTime: '2026-11-24T18:00:00.000Z',
-          databases: [{ database: 'sales' }, { database: 'crm' }],
-          skippedEmpty: 1,
+          total: 2,
+          preview: ['sales', 'crm'],
           excluded: 2,
         },
       }),
@@ -108,7 +108,7 @@ describe('RunProgress', () => {
     expect(progress.plan).toEqual({
       scheduledTime: '2026-11-24T18:00:00.000Z',
       databases: ['sales', 'crm'],
-      skippedEmpty: 1,
+      total: 2,
       excluded: 2,
     });
     expect(progress.database('sales')).toEqual(
@@ -176,7 +176,7 @@ describe('RunProgress', () => {
     // Assess
     expect(text.split('\n').filter(Boolean)).toEqual([
       '1970-01-01T00:00:01Z  resolving databases',
-      '1970-01-01T00:00:01Z  2 databases to back up (1 empty skipped, 2 excluded): sales, crm',
+      '1970-01-01T00:00:01Z  2 databases to back up (2 excluded): sales, crm',
       '1970-01-01T00:00:02Z  sales  waiting for a backup slot',
       '1970-01-01T00:00:02Z  sales  PENDING, next check in 1 s',
       '1970-01-01T00:00:03Z  sales  UPLOADING 3/7 tasks, next check in 2 s',

@@ -30,6 +30,7 @@ const MACHINES = Object.keys(STATE_MACHINE_FILES) as StateMachineName[];
 const KNOWN_PLACEHOLDERS = new Set([
   ...Object.keys(TASK_FUNCTIONS).map((stem) => `${stem}FunctionArn`),
   'BackupDatabaseStateMachineArn',
+  'BackupLaneStateMachineArn',
   'Partition',
 ]);
 /** Names AWS itself raises: a Retry or Catch may match these without a class of ours. */
@@ -43,6 +44,7 @@ function substituted(name: StateMachineName): Machine {
     ]),
   );
   values.BackupDatabaseStateMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:backupDatabase';
+  values.BackupLaneStateMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:backupLane';
   return JSON.parse(substitute(readDefinitionText(name), values)) as Machine;
 }
 

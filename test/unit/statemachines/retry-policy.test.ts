@@ -110,14 +110,19 @@ describe('the shared Lambda retry policy (statemachines/retry-policy.ts)', () =>
     expect(() => applyRetryPolicy(definition)).toThrow(/Work: a Lambda Task needs exactly one Retrier/);
   });
 
-  it('leaves the .sync:2 child start alone (its errors are Step Functions API errors)', () => {
+  it('leaves the .sync:2 child starts alone (their errors are Step Functions API errors)', () => {
     const nightly = parsed('nightlyBackup') as unknown as {
       States: { BackupEach: { ItemProcessor: Machine } };
     };
-    const start = nightly.States.BackupEach.ItemProcessor.States.StartBackup as State;
-    expect(isLambdaTask(start)).toBe(false);
-    expect(
-      start.Retry?.flatMap((retrier) => retrier.ErrorEquals).some((name) => name.startsWith('Lambda.')),
-    ).toBe(false);
+    const lane = parsed('backupLane') as unknown as Machine;
+    for (const start of [
+      nightly.States.BackupEach.ItemProcessor.States.RunLane as State,
+      lane.States.StartBackup as State,
+    ]) {
+      expect(isLambdaTask(start)).toBe(false);
+      expect(
+        start.Retry?.flatMap((retrier) => retrier.ErrorEquals).some((name) => name.startsWith('Lambda.')),
+      ).toBe(false);
+    }
   });
 });
