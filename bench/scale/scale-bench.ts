@@ -5,6 +5,7 @@ import { runJsonChild } from '../support/child-process.ts';
 import { startBenchTables } from '../support/local-tables.ts';
 import { type LockBenchOptions, type LockBenchResult, runLockBench } from './lock-contention.ts';
 import type { NightlyScaleOptions, NightlyScaleResult } from './nightly-run.ts';
+import { runScheduleScale } from './schedule-scale.ts';
 import type { SynthScaleResult } from './synth.ts';
 
 const NIGHTLY_MAIN = fileURLToPath(new URL('./nightly-main.ts', import.meta.url));
@@ -69,6 +70,7 @@ export async function runScaleBench(options: {
   const nightly = options.nightly ?? (await startNightlyScale(sizes.nightly));
   log(`§3 scale: synthesis 1 × 1 vs 20 × 3 (${sizes.synthRuns} runs each, fresh process)`);
   const synth = await runSynthScaleChild(sizes.synthRuns);
+  const schedules = await runScheduleScale({ quick: options.quick, log });
   log(`§3 scale: lock contention (${sizes.locks.contenders} acquirers, ${sizes.locks.keys} keys)`);
   const tables = await startBenchTables();
   let locks: LockBenchResult;
@@ -78,5 +80,5 @@ export async function runScaleBench(options: {
     await tables.close();
   }
   if (besidePolling) log('§3 scale: waiting for the nightly run');
-  return { synth, nightly: await nightly, locks, nightlyRanBesidePolling: besidePolling };
+  return { synth, schedules, nightly: await nightly, locks, nightlyRanBesidePolling: besidePolling };
 }
