@@ -130,12 +130,14 @@ export class ScheduleSync extends Construct {
         MaxInFlight: props.maxInFlight ?? DEFAULT_PACING.maxInFlight,
       },
     });
-    // The permissions exist before the first call and outlive the last one (stack deletion deletes in reverse).
+    // The groups and permissions exist before the first call and outlive the last one (deletion runs in reverse).
     this.resource.node.addDependency(policy);
     const defaultPolicy = this.function.role.node.tryFindChild('DefaultPolicy');
     if (defaultPolicy !== undefined) this.resource.node.addDependency(defaultPolicy);
     for (const kind of SCHEDULE_KINDS) {
-      const { role } = props.targets[kind];
+      const { group, role } = props.targets[kind];
+      // Named groups are referenced by name, not by Ref: without this the sync could run before they exist.
+      this.resource.node.addDependency(group);
       this.resource.node.addDependency(role);
       const rolePolicy = role.node.tryFindChild('DefaultPolicy');
       if (rolePolicy !== undefined) this.resource.node.addDependency(rolePolicy);

@@ -137,7 +137,7 @@ describe('the schedule sync resource', () => {
     expect(key(prod('0 3 * * ? *'))).not.toBe(same);
   });
 
-  it('is created after, and deleted before, the permissions it uses', () => {
+  it('is created after, and deleted before, the groups and permissions it uses', () => {
     const dependsOn = sync.DependsOn ?? [];
     expect(dependsOn).toEqual(
       expect.arrayContaining([
@@ -146,6 +146,9 @@ describe('the schedule sync resource', () => {
         logicalIdByPath(template, '/Schedules/Role/DefaultPolicy/Resource'),
         logicalIdByPath(template, '/FreshnessCheck/Role/DefaultPolicy/Resource'),
         logicalIdByPath(template, '/RestoreDrill/Role/DefaultPolicy/Resource'),
+        logicalIdByPath(template, '/Schedules/Group/Resource'),
+        logicalIdByPath(template, '/FreshnessCheck/Group/Resource'),
+        logicalIdByPath(template, '/RestoreDrill/Group/Resource'),
       ]),
     );
     expect(syncId).toBeTruthy();
