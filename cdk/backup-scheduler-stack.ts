@@ -94,7 +94,21 @@ export class BackupSchedulerStack extends Stack {
     output('CatalogTableName', scheduler.catalogTable.tableName, 'Snapshot catalog (DynamoDB, retained)');
     output('AlarmTopicArn', scheduler.alarmTopic.topicArn, 'Alarm notifications (SNS)');
     output('DashboardName', scheduler.monitoring.dashboard.dashboardName, 'CloudWatch dashboard');
-    output('ScheduleGroupName', scheduler.schedules.group.scheduleGroupName, 'EventBridge Scheduler group');
+    output(
+      'ScheduleGroupName',
+      scheduler.schedules.group.scheduleGroupName,
+      'EventBridge Scheduler group of the backup schedules',
+    );
+    output(
+      'FreshnessScheduleGroupName',
+      scheduler.freshnessChecker.group.scheduleGroupName,
+      'EventBridge Scheduler group of the hourly freshness checks',
+    );
+    output(
+      'DrillScheduleGroupName',
+      scheduler.restoreDrill.group.scheduleGroupName,
+      'EventBridge Scheduler group of the restore drills',
+    );
     output(
       'PauseOperatorPolicyArn',
       scheduler.retention.pauseOperatorPolicy.managedPolicyArn,

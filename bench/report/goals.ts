@@ -5,6 +5,8 @@
 import { BUNDLE_GOALS, type BundlesBenchResult } from '../bundles/bundles-bench.ts';
 import type { PolicyId } from '../polling/policies.ts';
 import type { PollingBenchResult, PollingMeasurement } from '../polling/polling-bench.ts';
+import type { ScheduleScaleResult } from '../scale/schedule-scale.ts';
+import type { ScheduleScaleMeasurement } from '../scale/schedule-scale-main.ts';
 import { CLOUDFORMATION_RESOURCE_LIMIT } from '../scale/synth.ts';
 import { HISTORY_EVENT_QUOTA } from '../support/aws-history.ts';
 import { type BenchResults, type ScaleResult, succeeded } from './results.ts';
@@ -362,14 +364,70 @@ function bundleCloseAdvice(parts: readonly string[]): string {
   return advice.length > 0 ? `${advice.join('; ')}.` : 'Trim the largest packages listed.';
 }
 
-function scaleGoals(result: ScaleResult): GoalCheck[] {
+/** Lambda's 900 s less the 30 s the sync keeps to answer CloudFormation. */
+const SYNC_TIME_BUDGET_SECONDS = 870;
+
+/** Issue 15 §3: a stack that does not grow with the schedules, and a sync that fits one invocation. */
+function scheduleGoals(result: ScheduleScaleResult): GoalCheck[] {
   const goals: GoalCheck[] = [];
+  const largest = result.sizes.at(-1) ?? 0;
+  const label = `${result.sizes.map((size) => size.toLocaleString('en-US')).join(' / ')} clusters × schedules`;
+  if (succeeded(result.current as object)) {
+    const current = result.current as readonly ScheduleScaleMeasurement[];
+    const counts = current.map((m) => m.resources);
+    const constant = new Set(counts).size === 1;
+    const below = counts.every((count) => count < CLOUDFORMATION_RESOURCE_LIMIT);
+    const baseline = succeeded(result.baseline as object)
+      ? `; previous design ${(result.baseline as readonly ScheduleScaleMeasurement[]).map((m) => m.resources.toLocaleString('en-US')).join(' / ')}`
+      : '';
+    goals.push({
+      section: '§3',
+      goal: `${label} deploy from one stack whose resource count is constant in that number and below ${CLOUDFORMATION_RESOURCE_LIMIT}`,
+      measured: `${counts.map((count) => count.toLocaleString('en-US')).join(' / ')} resources${baseline}`,
+      met: constant && below,
+      ...(constant && below
+        ? {}
+        : {
+            why: `resource types that differ: ${Object.keys(current.at(-1)?.resourcesByType ?? {})
+              .filter((type) => current[0]?.resourcesByType[type] !== current.at(-1)?.resourcesByType[type])
+              .join(', ')}`,
+            close: 'Find what the construct still creates per cluster or per schedule and make it data.',
+          }),
+    });
+  } else {
+    goals.push({
+      section: '§3',
+      goal: `${label} deploy from one stack whose resource count is constant in that number`,
+      measured: `not measured: ${(result.current as { error: string }).error}`,
+      met: false,
+      why: (result.current as { error: string }).error,
+      close: 'Make cdk/ synthesize and re-run `npm run bench -- --only scale`.',
+    });
+  }
+  const worst = result.sync.runs.reduce((max, run) => Math.max(max, run.seconds), 0);
+  goals.push({
+    section: '§3',
+    goal: `The schedule sync of ${largest.toLocaleString('en-US')} clusters × schedules (${result.sync.schedules.toLocaleString('en-US')} schedules) ends within one Lambda invocation (${SYNC_TIME_BUDGET_SECONDS} s of its 900 s)`,
+    measured: `worst ${worst.toFixed(0)} s (simulated at ${result.sync.requestsPerSecond} calls/s): ${result.sync.runs.map((run) => `${run.what} ${run.seconds.toFixed(0)} s`).join('; ')}`,
+    met: worst <= SYNC_TIME_BUDGET_SECONDS,
+    ...(worst <= SYNC_TIME_BUDGET_SECONDS
+      ? {}
+      : {
+          why: 'more Scheduler calls than the pace allows in one invocation',
+          close: 'Raise scheduleSyncRequestsPerSecond (and the account quotas), or split the stack.',
+        }),
+  });
+  return goals;
+}
+
+function scaleGoals(result: ScaleResult): GoalCheck[] {
+  const goals: GoalCheck[] = [...wideGoals(result), ...windowGoals(result)];
   if (succeeded(result.synth)) {
     const { large } = result.synth;
     goals.push({
       section: '§3',
       goal: `CloudFormation resources of 20 clusters × 3 schedules below ${CLOUDFORMATION_RESOURCE_LIMIT}`,
-      measured: `${large.resources} resources (1 × 1: ${result.synth.small.resources}); growing: ${result.synth.growingTypes.map((g) => `${g.type.replace('AWS::', '')} ${g.small}→${g.large}`).join(', ')}`,
+      measured: `${large.resources} resources (1 × 1: ${result.synth.small.resources}); growing: ${result.synth.growingTypes.map((g) => `${g.type.replace('AWS::', '')} ${g.small}→${g.large}`).join(', ') || 'nothing'}`,
       met: large.resources < CLOUDFORMATION_RESOURCE_LIMIT,
     });
   } else {
@@ -382,6 +440,8 @@ function scaleGoals(result: ScaleResult): GoalCheck[] {
       close: 'Make cdk/ synthesize (BackupSchedulerStack) and re-run `npm run bench -- --only scale`.',
     });
   }
+
+  if (result.schedules !== undefined) goals.push(...scheduleGoals(result.schedules));
 
   if (succeeded(result.nightly)) {
     const nightly = result.nightly;
@@ -453,5 +513,40 @@ export function checkGoals(results: BenchResults): GoalCheck[] {
     ...(results.polling ? pollingGoals(results.polling.data) : []),
     ...(results.bundles ? bundleGoals(results.bundles.data) : []),
     ...(results.scale ? scaleGoals(results.scale.data) : []),
+  ];
+}
+
+/** Issue 15 §1: the parent's state and history constant in the number of databases. */
+function wideGoals(result: ScaleResult): GoalCheck[] {
+  const wide = result.wide;
+  if (wide === undefined || !succeeded(wide)) return [];
+  return [
+    {
+      section: '§3',
+      goal: `one cluster of ${wide.databases.toLocaleString('en-US')} databases: every state ≤ 32 KiB`,
+      measured: `parent ${Math.round(wide.parent.largestStateBytes / 1024)} KiB, lanes ${Math.round(wide.lanes.largestStateBytes / 1024)} KiB`,
+      met: Math.max(wide.parent.largestStateBytes, wide.lanes.largestStateBytes) <= 32 * 1024,
+    },
+    {
+      section: '§3',
+      goal: `one cluster of ${wide.databases.toLocaleString('en-US')} databases: parent history ≤ 2,500 events`,
+      measured: `${wide.parent.historyEventsMax} events (lanes at most ${wide.lanes.historyEventsMax})`,
+      met: wide.parent.historyEventsMax <= 2_500 && wide.lanes.historyEventsMax <= 25_000,
+    },
+  ];
+}
+
+/** Issue 15 §2: longest expected first ends the night within 1.15× of the lower bound. */
+function windowGoals(result: ScaleResult): GoalCheck[] {
+  if (result.window === undefined || result.window.length === 0) return [];
+  const worst = Math.max(...result.window.map((row) => row.longestFirst.worst));
+  const listingWorst = Math.max(...result.window.map((row) => row.listing.worst));
+  return [
+    {
+      section: '§3',
+      goal: 'nightly window: makespan ≤ 1.15 × max(longest job, total work / slots), 200 databases, estimates ±30 %',
+      measured: `worst ${worst.toFixed(3)} longest first (listing order: worst ${listingWorst.toFixed(3)})`,
+      met: worst <= 1.15,
+    },
   ];
 }

@@ -10,13 +10,17 @@ import { POLICIES, type PolicyId } from '../polling/policies.ts';
 import type { PollingBenchResult, PollingMeasurement } from '../polling/polling-bench.ts';
 import type { LockBenchResult } from '../scale/lock-contention.ts';
 import type { NightlyScaleResult } from '../scale/nightly-run.ts';
+import type { ScheduleScaleResult } from '../scale/schedule-scale.ts';
+import type { ScheduleScaleMeasurement } from '../scale/schedule-scale-main.ts';
 import { CLOUDFORMATION_RESOURCE_LIMIT, type SynthScaleResult } from '../scale/synth.ts';
+import type { WideRunResult } from '../scale/wide-run.ts';
 import {
   HISTORY_EVENT_QUOTA,
   HISTORY_EVENT_TABLE,
   USD_PER_STATE_TRANSITION,
 } from '../support/aws-history.ts';
 import type { MachineInfo } from '../support/machine.ts';
+import type { WindowRow } from '../window/makespan.ts';
 import { estimateLagBound, type GoalCheck, PAYLOAD_LIMIT_BYTES } from './goals.ts';
 import { type BenchResults, type Section, succeeded } from './results.ts';
 import {
@@ -308,6 +312,76 @@ export function synthTable(result: SynthScaleResult): string {
   );
 }
 
+/** CloudFormation's limit on a template uploaded through S3 (what `cdk deploy` does with a large one). */
+export const CLOUDFORMATION_TEMPLATE_LIMIT_BYTES = 1_000_000;
+
+function deployable(m: ScheduleScaleMeasurement): string {
+  const problems = [
+    ...(m.resources > CLOUDFORMATION_RESOURCE_LIMIT ? [`> ${CLOUDFORMATION_RESOURCE_LIMIT} resources`] : []),
+    ...(m.templateBytes > CLOUDFORMATION_TEMPLATE_LIMIT_BYTES ? ['template > 1 MB'] : []),
+  ];
+  return problems.length === 0 ? 'yes' : `**no**: ${problems.join(', ')}`;
+}
+
+/** §3 resources at synth for 1 / 100 / 2,000 clusters × schedules: this design beside the previous one. */
+export function scheduleScaleTable(result: ScheduleScaleResult): string {
+  const current = succeeded(result.current as object)
+    ? (result.current as readonly ScheduleScaleMeasurement[])
+    : [];
+  const baseline = succeeded(result.baseline as object)
+    ? (result.baseline as readonly ScheduleScaleMeasurement[])
+    : [];
+  const previous = result.baselineCommit.slice(0, 12);
+  const rows = result.sizes.map((size) => {
+    const now = current.find((m) => m.clusterSchedules === size);
+    const before = baseline.find((m) => m.clusterSchedules === size);
+    const cells = (m: ScheduleScaleMeasurement | undefined) =>
+      m === undefined
+        ? ['—', '—', '—', '—']
+        : [formatCount(m.resources), formatBytes(m.templateBytes), formatMs(m.synthMs), deployable(m)];
+    return [
+      `${formatCount(size)} × 1`,
+      formatCount(now?.schedulesDeployed ?? before?.schedulesDeployed ?? 0),
+      ...cells(now),
+      ...cells(before),
+    ];
+  });
+  return markdownTable(
+    [
+      'clusters × schedules',
+      'schedules deployed',
+      'resources',
+      'template',
+      'synth',
+      'deployable',
+      `previous design (${previous}): resources`,
+      'template',
+      'synth',
+      'deployable',
+    ],
+    rows,
+    [L, R, R, R, R, L, R, R, R, L],
+  );
+}
+
+/** §3 the schedule sync of the largest size, simulated on virtual time. */
+export function syncTable(result: ScheduleScaleResult): string {
+  return markdownTable(
+    ['sync', 'list', 'get', 'create', 'update', 'delete', 'retried', 'time (simulated)'],
+    result.sync.runs.map((run) => [
+      run.what,
+      formatCount(run.calls.list),
+      formatCount(run.calls.get),
+      formatCount(run.calls.create),
+      formatCount(run.calls.update),
+      formatCount(run.calls.delete),
+      formatCount(run.calls.retries),
+      `${run.seconds.toFixed(0)} s`,
+    ]),
+    [L, R, R, R, R, R, R, R],
+  );
+}
+
 /** §3 the nightly run at scale, each figure beside its limit. */
 export function nightlyTable(result: NightlyScaleResult): string {
   const perRun = result.databases / result.clusters;
@@ -436,9 +510,20 @@ export function renderConsole(results: BenchResults, goals: readonly GoalCheck[]
     parts.push(
       succeeded(scale.synth) ? synthTable(scale.synth) : `synthesis not measured: ${scale.synth.error}`,
     );
+    if (scale.schedules) {
+      parts.push('Resources at synth, N clusters × 1 schedule:', scheduleScaleTable(scale.schedules));
+      parts.push(
+        `The schedule sync of ${formatCount(scale.schedules.sync.schedules)} schedules (simulated):`,
+        syncTable(scale.schedules),
+      );
+    }
     parts.push(
       succeeded(scale.nightly) ? nightlyTable(scale.nightly) : `nightly run failed: ${scale.nightly.error}`,
     );
+    if (scale.wide) {
+      parts.push(succeeded(scale.wide) ? wideTable(scale.wide) : `wide run failed: ${scale.wide.error}`);
+    }
+    if (scale.window) parts.push('The nightly window (makespan / lower bound):', windowTable(scale.window));
     parts.push(locksTable(scale.locks));
   }
   parts.push('## Goals', goalsTable(goals));
@@ -480,11 +565,64 @@ export function findings(results: BenchResults): string[] {
     );
   }
   if (scale && succeeded(scale.synth)) {
+    const growing = scale.synth.growingTypes.map((g) => g.type);
     found.push(
-      `20 clusters × 3 schedules synthesize to ${scale.synth.large.resources} of CloudFormation's ${CLOUDFORMATION_RESOURCE_LIMIT} resources; what grows is ${scale.synth.growingTypes.map((g) => g.type).join(' and ')}.`,
+      `20 clusters × 3 schedules synthesize to ${scale.synth.large.resources} of CloudFormation's ${CLOUDFORMATION_RESOURCE_LIMIT} resources; ${growing.length === 0 ? 'no resource type grows with the configuration' : `what grows is ${growing.join(' and ')}`}.`,
+    );
+  }
+  const schedules = scale?.schedules;
+  if (
+    schedules !== undefined &&
+    succeeded(schedules.current as object) &&
+    succeeded(schedules.baseline as object)
+  ) {
+    const current = schedules.current as readonly ScheduleScaleMeasurement[];
+    const baseline = schedules.baseline as readonly ScheduleScaleMeasurement[];
+    const firstOver = baseline.find((m) => m.resources > CLOUDFORMATION_RESOURCE_LIMIT);
+    found.push(
+      `Resources at synth for ${schedules.sizes.map(formatCount).join(' / ')} clusters × schedules: ${current.map((m) => formatCount(m.resources)).join(' / ')} (the previous design: ${baseline.map((m) => formatCount(m.resources)).join(' / ')}${firstOver === undefined ? '' : `, over CloudFormation's ${CLOUDFORMATION_RESOURCE_LIMIT} from ${formatCount(firstOver.clusterSchedules)}`}).`,
     );
   }
   return found;
+}
+
+/** The doc's subsection on schedules at scale (issue 15 §3). */
+function scheduleScaleSection(result: ScheduleScaleResult): string[] {
+  const previous = result.baselineCommit.slice(0, 12);
+  const lines = [
+    '### Schedules: resources at synth for 1 / 100 / 2,000 clusters × schedules',
+    '',
+    'N clusters with one schedule each (every cluster with its own password secret and an hourly freshness check, so',
+    `2,000 clusters × schedules are 4,000 schedules), synthesized in one fresh process per design without cdk-nag (the`,
+    'table above runs it) and without bundling. **This design** keeps the schedules as data: one JSON asset, one',
+    '`Custom::ScheduleSync` resource and its function, three schedule groups. **The previous design** is the source tree of',
+    `commit ${previous} (one \`AWS::Scheduler::Schedule\` per schedule, an alarm and two dashboard widgets per`,
+    "cluster, secrets granted one by one), extracted from git and synthesized in the same run with CDK's 500-resource",
+    'check lifted, so that what CloudFormation would refuse can still be counted. "Deployable" checks CloudFormation\'s',
+    `${CLOUDFORMATION_RESOURCE_LIMIT} resources and 1 MB template (\`cdk synth\` itself already refuses the previous design from 100 on:`,
+    'TooManyResourcesInStack).',
+    '',
+  ];
+  const failures = [result.current, result.baseline].filter((part) => !succeeded(part as object)) as Array<{
+    error: string;
+  }>;
+  for (const failure of failures) lines.push(`Not measured: ${failure.error}`, '');
+  lines.push(scheduleScaleTable(result), '');
+  const { sync } = result;
+  lines.push(
+    `### The schedule sync of ${formatCount(sync.clusterSchedules)} clusters × schedules (${formatCount(sync.schedules)} schedules), simulated`,
+    '',
+    "The function's own code (plan, pacing, retries; lambdas/sync-schedules) against an in-memory Scheduler that answers",
+    `every call after ${sync.latencyMs} ms, on virtual time: a simulation, not a measurement against AWS. The pace is the`,
+    `deployed default, ${sync.requestsPerSecond} calls per second over all operations, below every request-rate quota the`,
+    'Scheduler quotas page lists, so the pace, not the latency, sets the time. A deploy that does not change the schedule',
+    'set sends the custom resource no Update at all; the second row is what a sync with nothing to change costs.',
+    `Lambda's limit is 900 s; the sync stops starting calls 30 s before it. Real CPU time of all five: ${formatMs(sync.realMs)}.`,
+    '',
+    syncTable(result),
+    '',
+  );
+  return lines;
 }
 
 /** docs/benchmarks.md: generated, never edited by hand. */
@@ -641,9 +779,11 @@ export function renderBenchmarksDoc(results: BenchResults, goals: readonly GoalC
         'The deployable stack (`BackupSchedulerStack`) for 1 cluster × 1 schedule and for 20 clusters × 3 schedules, synthesized',
         'in one fresh process with cdk-nag AwsSolutions checks on, as `cdk synth` runs it, except esbuild bundling (the same',
         'functions whatever the config; §2 measures them). One untimed warm-up synth, then the two alternate;',
-        `medians of ${scale.synth.small.samplesMs.length}${scale.nightlyRanBesidePolling ? ' (while the nightly run below was finishing on the other core)' : ''}. Resource types that grow with the configuration: ${scale.synth.growingTypes
-          .map((g) => `${g.type} ${g.small} → ${g.large}`)
-          .join(', ')}.`,
+        `medians of ${scale.synth.small.samplesMs.length}${scale.nightlyRanBesidePolling ? ' (while the nightly run below was finishing on the other core)' : ''}. Resource types that grow with the configuration: ${
+          scale.synth.growingTypes.length === 0
+            ? 'none'
+            : scale.synth.growingTypes.map((g) => `${g.type} ${g.small} → ${g.large}`).join(', ')
+        }.`,
         '',
         synthTable(scale.synth),
         '',
@@ -651,6 +791,7 @@ export function renderBenchmarksDoc(results: BenchResults, goals: readonly GoalC
     } else {
       lines.push(`Not measured: ${scale.synth.error}`, '');
     }
+    if (scale.schedules) lines.push(...scheduleScaleSection(scale.schedules));
     lines.push('### A nightly run of many databases', '');
     if (succeeded(scale.nightly)) {
       const n = scale.nightly;
@@ -669,6 +810,8 @@ export function renderBenchmarksDoc(results: BenchResults, goals: readonly GoalC
     } else {
       lines.push(`Failed: ${scale.nightly.error}`, '');
     }
+    if (scale.wide) lines.push(...wideSection(scale.wide));
+    if (scale.window) lines.push(...windowSection(scale.window));
     lines.push(
       '### Lock contention on dynalite',
       '',
@@ -681,4 +824,97 @@ export function renderBenchmarksDoc(results: BenchResults, goals: readonly GoalC
     );
   }
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n')}\n`;
+}
+
+/** §3 One cluster of many databases in lanes, next to the single-Map design at the same size (issue 15 §1). */
+export function wideTable(result: WideRunResult): string {
+  const single = result.singleMapDesign;
+  return markdownTable(
+    ['metric', 'lanes (measured)', 'single Map (computed)', 'limit'],
+    [
+      [
+        'databases handed to a BackupDatabase execution',
+        `${formatCount(result.backedUp)} (${result.duplicates} twice)`,
+        '',
+        formatCount(result.databases),
+      ],
+      [
+        'largest state, parent',
+        formatBytes(result.parent.largestStateBytes),
+        `${formatBytes(single.parentStateBytes)}${single.overStateLimit ? ' ⚠' : ''}`,
+        formatBytes(PAYLOAD_LIMIT_BYTES),
+      ],
+      [
+        'history events, parent',
+        formatCount(result.parent.historyEventsMax),
+        `${formatCount(single.parentHistoryEvents)}${single.overHistoryLimit ? ' ⚠' : ''}`,
+        HISTORY_EVENT_QUOTA.toLocaleString('en-US'),
+      ],
+      [
+        'largest state, lane',
+        formatBytes(result.lanes.largestStateBytes),
+        '—',
+        formatBytes(PAYLOAD_LIMIT_BYTES),
+      ],
+      [
+        `history events, lane (largest of ${result.lanes.executions} lane executions)`,
+        formatCount(result.lanes.historyEventsMax),
+        '—',
+        HISTORY_EVENT_QUOTA.toLocaleString('en-US'),
+      ],
+      ['run status', result.status, '', ''],
+      ['wall time', `${result.wallSeconds.toFixed(0)} s`, '', ''],
+      ['peak RSS', formatBytes(result.peakRssBytes), '', ''],
+    ],
+  );
+}
+
+function wideSection(wide: WideRunResult | { readonly error: string }): string[] {
+  if (!succeeded(wide)) return ['### One cluster of many databases', '', `Failed: ${wide.error}`, ''];
+  return [
+    `### One cluster of ${formatCount(wide.databases)} databases`,
+    '',
+    `One emulated FE with ${formatCount(wide.databases)} databases, maxConcurrentBackups ${wide.maxConcurrentBackups}, the real NightlyBackup and`,
+    'BackupLane machines with their real handlers (ResolveDatabases writes the queue to dynalite, ClaimDatabase takes',
+    'from it), each BackupDatabase child answered by a stub that records its database FINISHED (so SummarizeRun reads',
+    'every outcome from the catalog). The single-Map design (the plan in the parent state, one inline Map iteration per',
+    'database) is computed for the same plan entries and 8 history events per iteration.',
+    '',
+    wideTable(wide),
+    '',
+  ];
+}
+
+/** §3 The nightly window: listing order vs longest expected first (issue 15 §2). */
+export function windowTable(rows: readonly WindowRow[]): string {
+  const ratio = (value: number) => value.toFixed(3);
+  return markdownTable(
+    ['slots', 'listing order: mean', 'p95', 'worst', 'longest first: mean', 'p95', 'worst', 'goal'],
+    rows.map((row) => [
+      String(row.slots),
+      ratio(row.listing.mean),
+      ratio(row.listing.p95),
+      ratio(row.listing.worst),
+      ratio(row.longestFirst.mean),
+      ratio(row.longestFirst.p95),
+      ratio(row.longestFirst.worst),
+      row.longestFirst.worst <= 1.15 ? '≤ 1.15 ✓' : '≤ 1.15 ✗',
+    ]),
+    ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+  );
+}
+
+function windowSection(rows: readonly WindowRow[]): string[] {
+  const first = rows[0];
+  return [
+    '### The nightly window',
+    '',
+    `${first?.databases ?? 200} databases with heavy-tailed durations (log-normal, median 15 min, sigma 1.5, capped at 24 h), ${first?.trials ?? 0} seeded`,
+    'nights per cap, started in listing order (today) or longest expected first from history estimates off by up to',
+    '±30 % (lambdas/run-plan/longest-first.ts); each job goes to the slot that frees first, as the lanes take the',
+    'queue. The figure is the makespan over the lower bound max(longest job, total work / slots).',
+    '',
+    windowTable(rows),
+    '',
+  ];
 }

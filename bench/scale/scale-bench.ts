@@ -1,30 +1,42 @@
 /** §3 Scale: synthesis, a nightly run of many databases, and lock contention. */
 import { fileURLToPath } from 'node:url';
 import type { ScaleResult } from '../report/results.ts';
+import { formatCount } from '../report/table.ts';
 import { runJsonChild } from '../support/child-process.ts';
 import { startBenchTables } from '../support/local-tables.ts';
+import { runWindowBench } from '../window/makespan.ts';
 import { type LockBenchOptions, type LockBenchResult, runLockBench } from './lock-contention.ts';
 import type { NightlyScaleOptions, NightlyScaleResult } from './nightly-run.ts';
+import { runScheduleScale } from './schedule-scale.ts';
 import type { SynthScaleResult } from './synth.ts';
+import type { WideRunResult } from './wide-run.ts';
 
 const NIGHTLY_MAIN = fileURLToPath(new URL('./nightly-main.ts', import.meta.url));
+const WIDE_MAIN = fileURLToPath(new URL('./wide-main.ts', import.meta.url));
 const SYNTH_MAIN = fileURLToPath(new URL('./synth-main.ts', import.meta.url));
 
 /** The sizes of the full and the quick run. */
 export const SCALE_SIZES = {
   full: {
     nightly: { clusters: 20, databasesPerCluster: 50, maxConcurrentBackups: 4 },
+    wide: { databases: 10_000, maxConcurrentBackups: 8 },
     synthRuns: 5,
     locks: { contenders: 100, rounds: 5, keys: 1000, concurrency: 32, slotCapacity: 4 },
   },
   quick: {
     nightly: { clusters: 2, databasesPerCluster: 10, maxConcurrentBackups: 4 },
+    wide: { databases: 300, maxConcurrentBackups: 4 },
     synthRuns: 1,
     locks: { contenders: 10, rounds: 2, keys: 50, concurrency: 8, slotCapacity: 4 },
   },
 } as const satisfies Record<
   string,
-  { nightly: NightlyScaleOptions; synthRuns: number; locks: LockBenchOptions }
+  {
+    nightly: NightlyScaleOptions;
+    wide: { databases: number; maxConcurrentBackups: number };
+    synthRuns: number;
+    locks: LockBenchOptions;
+  }
 >;
 
 function message(error: unknown): string {
@@ -38,6 +50,18 @@ export function startNightlyScale(
   return runJsonChild<NightlyScaleResult>(
     NIGHTLY_MAIN,
     [String(options.clusters), String(options.databasesPerCluster), String(options.maxConcurrentBackups)],
+    30 * 60_000,
+  ).catch((error: unknown) => ({ error: message(error) }));
+}
+
+/** Runs the wide night (one cluster, many databases, children stubbed) in its own process. */
+export function runWideScale(options: {
+  databases: number;
+  maxConcurrentBackups: number;
+}): Promise<WideRunResult | { error: string }> {
+  return runJsonChild<WideRunResult>(
+    WIDE_MAIN,
+    [String(options.databases), String(options.maxConcurrentBackups)],
     30 * 60_000,
   ).catch((error: unknown) => ({ error: message(error) }));
 }
@@ -69,6 +93,7 @@ export async function runScaleBench(options: {
   const nightly = options.nightly ?? (await startNightlyScale(sizes.nightly));
   log(`§3 scale: synthesis 1 × 1 vs 20 × 3 (${sizes.synthRuns} runs each, fresh process)`);
   const synth = await runSynthScaleChild(sizes.synthRuns);
+  const schedules = await runScheduleScale({ quick: options.quick, log });
   log(`§3 scale: lock contention (${sizes.locks.contenders} acquirers, ${sizes.locks.keys} keys)`);
   const tables = await startBenchTables();
   let locks: LockBenchResult;
@@ -78,5 +103,18 @@ export async function runScaleBench(options: {
     await tables.close();
   }
   if (besidePolling) log('§3 scale: waiting for the nightly run');
-  return { synth, nightly: await nightly, locks, nightlyRanBesidePolling: besidePolling };
+  const nightlyResult = await nightly;
+  log(`§3 scale: one cluster of ${formatCount(sizes.wide.databases)} databases in lanes (children stubbed)`);
+  const wide = await runWideScale(sizes.wide);
+  log('§3 scale: the nightly window, listing order vs longest expected first (200 databases)');
+  const window = runWindowBench({ trials: options.quick ? 20 : 200 });
+  return {
+    synth,
+    schedules,
+    nightly: nightlyResult,
+    wide,
+    window,
+    locks,
+    nightlyRanBesidePolling: besidePolling,
+  };
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BackupSchedulerStack } from '../../cdk/backup-scheduler-stack.ts';
-import { type BackupConfig, parseConfig } from '../../lambdas/shared/config/index.ts';
+import { type BackupConfig, type BackupConfigInput, parseConfig } from '../../lambdas/shared/config/index.ts';
 
 /** CloudFormation's limit of resources per stack. */
 export const CLOUDFORMATION_RESOURCE_LIMIT = 500;
@@ -48,9 +48,12 @@ const SCHEDULES = [
   { name: 'monthly', cron: '0 4 1 * ? *', timezone: 'America/New_York' },
 ];
 
-/** A configuration of `clusters` clusters with `schedules` schedules each, every cluster with its own secret. */
-export function scaledConfig(clusters: number, schedules: number): BackupConfig {
-  return parseConfig({
+/**
+ * The input of {@link scaledConfig}, as a file would hold it (plain data, so that a design extracted from git history
+ * can parse it with its own schema).
+ */
+export function scaledConfigInput(clusters: number, schedules: number): BackupConfigInput {
+  return {
     clusters: Array.from({ length: clusters }, (_, index) => ({
       name: `cluster${index + 1}`,
       host: `fe${index + 1}.starrocks.internal`,
@@ -60,7 +63,12 @@ export function scaledConfig(clusters: number, schedules: number): BackupConfig 
       schedules: SCHEDULES.slice(0, schedules),
     })),
     slack: { webhookSecretArn: `${SECRET_PREFIX}starrocks/slack` },
-  });
+  };
+}
+
+/** A configuration of `clusters` clusters with `schedules` schedules each, every cluster with its own secret. */
+export function scaledConfig(clusters: number, schedules: number): BackupConfig {
+  return parseConfig(scaledConfigInput(clusters, schedules));
 }
 
 function synthOnce(

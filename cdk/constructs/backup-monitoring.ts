@@ -37,22 +37,6 @@ export interface BackupMonitoringProps {
   readonly functions: Readonly<Record<TaskFunctionName, NodeFunction>>;
   readonly deadLetterQueue: sqs.IQueue;
   readonly scheduleGroup: scheduler.IScheduleGroup;
-  readonly clusters: readonly string[];
-}
-
-/** A backup outcome metric of one cluster, as the code emits it (EMF, lambdas/shared/metrics.ts). */
-export function clusterMetric(
-  metricName: string,
-  cluster: string,
-  options: { statistic: string; period: Duration; service: string },
-): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: METRICS_NAMESPACE,
-    metricName,
-    dimensionsMap: { ...emfServiceDimension(options.service), [CLUSTER_DIMENSION]: cluster },
-    statistic: options.statistic,
-    period: options.period,
-  });
 }
 
 /**
@@ -82,8 +66,59 @@ export function atLeastOnceAlarm(
 }
 
 /**
- * Alarms to one SNS topic, each on a metric that AWS or our code really emits, and a dashboard of backups
- * per cluster. Alarm count grows with clusters (one each), never with databases.
+ * The `service` value of a Metrics Insights or SEARCH expression, refused when it would end the quoted string (a
+ * stack name never does; a custom `metricsServiceName` might).
+ */
+function quotableService(service: string): string {
+  if (/['"\\]/.test(service)) {
+    throw new Error(
+      `metricsServiceName ${service} must not contain quotes or backslashes (it is quoted in queries)`,
+    );
+  }
+  return service;
+}
+
+/**
+ * A Metrics Insights query over every cluster's series of one of our per-cluster metrics, as one time series
+ * (`aggregate` across the clusters of this deployment). One query, whatever the number of clusters.
+ */
+export function allClustersQuery(
+  aggregate: 'SUM' | 'MAX' | 'AVG',
+  metricName: string,
+  service: string,
+  period: Duration,
+): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({
+    expression: `SELECT ${aggregate}(${metricName}) FROM SCHEMA("${METRICS_NAMESPACE}", ${CLUSTER_DIMENSION}, service) WHERE service = '${quotableService(service)}'`,
+    usingMetrics: {},
+    period,
+    label: `${metricName} (${aggregate}, all clusters)`,
+  });
+}
+
+/**
+ * A SEARCH expression over every cluster's series of one of our per-cluster metrics (dashboards only: alarms cannot
+ * use SEARCH), optionally folded into one series with `fold`.
+ */
+export function perClusterSearch(
+  metricName: string,
+  statistic: string,
+  service: string,
+  period: Duration,
+  options: { readonly fold?: 'SUM' | 'MAX' | 'AVG'; readonly label: string },
+): cloudwatch.MathExpression {
+  const search = `SEARCH('{${METRICS_NAMESPACE},${CLUSTER_DIMENSION},service} MetricName="${metricName}" service="${quotableService(service)}"', '${statistic}', ${period.toSeconds()})`;
+  return new cloudwatch.MathExpression({
+    expression: options.fold === undefined ? search : `${options.fold}(${search})`,
+    usingMetrics: {},
+    period,
+    label: options.label,
+  });
+}
+
+/**
+ * Alarms to one SNS topic, each on a metric that AWS or our code really emits, and a dashboard of backups over all
+ * clusters. Neither grows with the clusters (one query covers them all) nor with the databases.
  */
 export class BackupMonitoring extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -168,31 +203,20 @@ export class BackupMonitoring extends Construct {
       );
     }
 
-    // "A child backup failed", per cluster, from what RecordFailure emits inside each BackupDatabase execution.
-    // A child that ends without a record fails its run (SummarizeRun counts it FAILED): NightlyRunFailed.
-    for (const cluster of props.clusters) {
-      atLeastOnce(
-        `BackupFailed-${cluster}`,
-        new cloudwatch.MathExpression({
-          expression: 'failed + timedOut',
-          usingMetrics: {
-            failed: clusterMetric(OUTCOME_METRICS.FAILED, cluster, {
-              statistic: 'Sum',
-              period: fiveMinutes,
-              service: props.metricsService,
-            }),
-            timedOut: clusterMetric(OUTCOME_METRICS.TIMED_OUT, cluster, {
-              statistic: 'Sum',
-              period: fiveMinutes,
-              service: props.metricsService,
-            }),
-          },
-          period: fiveMinutes,
-          label: `${cluster} backups FAILED + TIMED_OUT`,
-        }),
-        `A database backup (BackupDatabase execution) of cluster ${cluster} ended FAILED or TIMED_OUT. See the Slack alert and the snapshot catalog.`,
-      );
-    }
+    // "A child backup failed", over every cluster at once, from what RecordFailure emits inside each BackupDatabase
+    // execution. One Metrics Insights query reads every cluster's series, so the alarms do not grow with the
+    // clusters (a SEARCH expression would, but alarms cannot use SEARCH). A child that ends without a record fails
+    // its run (SummarizeRun counts it FAILED): NightlyRunFailed.
+    atLeastOnce(
+      'BackupFailed',
+      allClustersQuery('SUM', OUTCOME_METRICS.FAILED, props.metricsService, fiveMinutes),
+      'A database backup (BackupDatabase execution) ended FAILED. The Slack alert names the cluster and the database; the snapshot catalog has the attempt.',
+    );
+    atLeastOnce(
+      'BackupTimedOut',
+      allClustersQuery('SUM', OUTCOME_METRICS.TIMED_OUT, props.metricsService, fiveMinutes),
+      'A database backup (BackupDatabase execution) ended TIMED_OUT. The Slack alert names the cluster and the database; the snapshot catalog has the attempt.',
+    );
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: dashboardRows(props, this.alarms),
@@ -205,17 +229,8 @@ function dashboardRows(
   alarms: readonly cloudwatch.IAlarm[],
 ): cloudwatch.IWidget[][] {
   const day = Duration.days(1);
-  const outcomes = (cluster: string) =>
-    (['FINISHED', 'FAILED', 'TIMED_OUT', 'SKIPPED'] as const).map((state) =>
-      clusterMetric(OUTCOME_METRICS[state], cluster, {
-        statistic: 'Sum',
-        period: day,
-        service: props.metricsService,
-      }).with({
-        label: state,
-      }),
-    );
-  const rows: cloudwatch.IWidget[][] = [
+  const service = props.metricsService;
+  return [
     [
       new cloudwatch.GraphWidget({
         title: 'Nightly runs',
@@ -233,36 +248,31 @@ function dashboardRows(
         alarms: [...alarms],
       }),
     ],
-  ];
-  for (const cluster of props.clusters) {
-    rows.push([
+    [
       new cloudwatch.GraphWidget({
-        title: `${cluster}: backups per day`,
-        width: 12,
+        title: 'Backups per day, all clusters',
+        width: 8,
         stacked: true,
-        left: outcomes(cluster),
+        left: (['FINISHED', 'FAILED', 'TIMED_OUT', 'SKIPPED'] as const).map((state) =>
+          perClusterSearch(OUTCOME_METRICS[state], 'Sum', service, day, { fold: 'SUM', label: state }),
+        ),
       }),
       new cloudwatch.GraphWidget({
-        title: `${cluster}: backup duration (s)`,
-        width: 12,
+        title: 'Failed or timed-out backups per day, by cluster',
+        width: 8,
         left: [
-          clusterMetric(DURATION_METRIC, cluster, {
-            statistic: 'Average',
-            period: day,
-            service: props.metricsService,
-          }).with({
-            label: 'average',
-          }),
-          clusterMetric(DURATION_METRIC, cluster, {
-            statistic: 'Maximum',
-            period: day,
-            service: props.metricsService,
-          }).with({
-            label: 'maximum',
-          }),
+          perClusterSearch(OUTCOME_METRICS.FAILED, 'Sum', service, day, { label: 'FAILED' }),
+          perClusterSearch(OUTCOME_METRICS.TIMED_OUT, 'Sum', service, day, { label: 'TIMED_OUT' }),
         ],
       }),
-    ]);
-  }
-  return rows;
+      new cloudwatch.GraphWidget({
+        title: 'Backup duration (s), all clusters',
+        width: 8,
+        left: [
+          perClusterSearch(DURATION_METRIC, 'Average', service, day, { fold: 'AVG', label: 'average' }),
+          perClusterSearch(DURATION_METRIC, 'Maximum', service, day, { fold: 'MAX', label: 'longest' }),
+        ],
+      }),
+    ],
+  ];
 }

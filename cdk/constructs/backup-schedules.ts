@@ -1,54 +1,30 @@
-import { createHash } from 'node:crypto';
-import { Duration, type RemovalPolicy, TimeZone } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
-  type BackupConfig,
-  type ClusterConfig,
-  type ScheduleConfig,
-  toClusterSettings,
-} from '../../lambdas/shared/config/index.ts';
+  SCHEDULE_RETRY_ATTEMPTS as RETRY_ATTEMPTS,
+  SCHEDULE_MAX_EVENT_AGE_SECONDS,
+} from '../../lambdas/sync-schedules/desired.ts';
+import { MAX_SCHEDULER_NAME_LENGTH } from '../../lambdas/sync-schedules/schedule-set.ts';
 import { acknowledgeNag } from './nag.ts';
 
+export { drillScheduleInput, scheduleInput, scheduleName } from '../../lambdas/sync-schedules/desired.ts';
+
 /** EventBridge Scheduler's limit on schedule names (`[0-9A-Za-z_.-]`). */
-export const MAX_SCHEDULE_NAME_LENGTH = 64;
+export const MAX_SCHEDULE_NAME_LENGTH = MAX_SCHEDULER_NAME_LENGTH;
 
 /** How often Scheduler retries a failed StartExecution before the event goes to the dead-letter queue. */
-export const SCHEDULE_RETRY_ATTEMPTS = 10;
+export const SCHEDULE_RETRY_ATTEMPTS = RETRY_ATTEMPTS;
 
 /** How late a run may still start (retries included); a later start would collide with the next night. */
-export const SCHEDULE_MAX_EVENT_AGE = Duration.hours(6);
-
-/**
- * The schedule name of one cluster × schedule entry: `<cluster>.<schedule>`. The dot appears in neither name,
- * so distinct pairs never share a name; beyond 64 characters the name is cut and ends in a hash of the pair.
- */
-export function scheduleName(cluster: string, schedule: string): string {
-  const plain = `${cluster}.${schedule}`;
-  if (plain.length <= MAX_SCHEDULE_NAME_LENGTH) return plain;
-  const hash = createHash('sha256').update(`${cluster}\n${schedule}`).digest('hex').slice(0, 10);
-  return `${plain.slice(0, MAX_SCHEDULE_NAME_LENGTH - hash.length - 1)}-${hash}`;
-}
-
-/**
- * The input Scheduler sends NightlyBackup: exactly what `sr-backup start` sends. The cluster's settings
- * carry secret ARNs, never secret values; `scheduledTime` is filled in by Scheduler at each firing.
- */
-export function scheduleInput(config: BackupConfig, cluster: ClusterConfig, schedule: ScheduleConfig) {
-  return {
-    cluster: toClusterSettings(config, cluster.name),
-    schedule,
-    scheduledTime: scheduler.ContextAttribute.scheduledTime,
-  };
-}
+export const SCHEDULE_MAX_EVENT_AGE = Duration.seconds(SCHEDULE_MAX_EVENT_AGE_SECONDS);
 
 /**
  * The role (construct id `Role`) EventBridge Scheduler assumes to start a state machine, trusted only for the
- * schedules of `group` in this account (the confused-deputy conditions); the schedule targets grant it the start.
+ * schedules of `group` in this account (the confused-deputy conditions).
  */
 export function schedulerRole(
   scope: Construct,
@@ -68,29 +44,68 @@ export function schedulerRole(
   });
 }
 
-/** Properties of the schedules. */
+/** A schedule group and the one role its schedules run as. */
+export interface ScheduledTarget {
+  readonly group: scheduler.ScheduleGroup;
+  readonly role: iam.Role;
+  readonly stateMachine: sfn.IStateMachine;
+}
+
+/**
+ * A schedule group (construct id `Group`, named `groupName` when given) and its role (id `Role`), which may start
+ * only `stateMachine` and put an event it could not deliver in `deadLetterQueue`. The schedules themselves are data,
+ * kept in the group by the schedule sync (schedule-sync.ts), not CloudFormation resources.
+ */
+export function scheduledTarget(
+  scope: Construct,
+  options: {
+    readonly groupName?: string | undefined;
+    readonly stateMachine: sfn.IStateMachine;
+    readonly deadLetterQueue: sqs.IQueue;
+    readonly removalPolicy: RemovalPolicy;
+    readonly description: string;
+  },
+): ScheduledTarget {
+  const group = new scheduler.ScheduleGroup(scope, 'Group', {
+    ...(options.groupName === undefined ? {} : { scheduleGroupName: options.groupName }),
+    removalPolicy: options.removalPolicy,
+  });
+  const role = schedulerRole(scope, group, options.description);
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['states:StartExecution'],
+      resources: [options.stateMachine.stateMachineArn],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [options.deadLetterQueue.queueArn] }),
+  );
+  return { group, role, stateMachine: options.stateMachine };
+}
+
+/** Properties of the backup schedules. */
 export interface BackupSchedulesProps {
-  readonly config: BackupConfig;
   /** The NightlyBackup state machine: the only thing the schedules' role may start. */
   readonly target: sfn.IStateMachine;
+  /** The group's name (derived from the stack name; see scheduleGroupNames). */
+  readonly groupName?: string | undefined;
   /** For the schedule group and the dead-letter queue. */
   readonly removalPolicy: RemovalPolicy;
 }
 
 /**
- * One EventBridge Scheduler schedule per cluster × schedule entry, in a schedule group of their own, with a
- * retry policy, an encrypted dead-letter queue, and one role that may only start the nightly state machine.
+ * The nightly backups' schedule group, the encrypted dead-letter queue every schedule of the stack shares, and the
+ * role that may only start the nightly state machine. One schedule per cluster × schedule entry lives in the
+ * group, kept there by the schedule sync.
  */
-export class BackupSchedules extends Construct {
+export class BackupSchedules extends Construct implements ScheduledTarget {
   readonly group: scheduler.ScheduleGroup;
   readonly role: iam.Role;
+  readonly stateMachine: sfn.IStateMachine;
   readonly deadLetterQueue: sqs.Queue;
-  readonly schedules: readonly scheduler.Schedule[];
 
   constructor(scope: Construct, id: string, props: BackupSchedulesProps) {
     super(scope, id);
-
-    this.group = new scheduler.ScheduleGroup(this, 'Group', { removalPolicy: props.removalPolicy });
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -104,37 +119,15 @@ export class BackupSchedules extends Construct {
       "This queue is EventBridge Scheduler's dead-letter queue (Scheduler's DeadLetterConfig, which cdk-nag cannot see); a dead-letter queue of its own would add nothing. An alarm fires on its first message.",
     );
 
-    this.role = schedulerRole(
-      this,
-      this.group,
-      'EventBridge Scheduler: start the nightly backup state machine',
-    );
-
-    const schedules: scheduler.Schedule[] = [];
-    for (const cluster of props.config.clusters) {
-      for (const schedule of cluster.schedules) {
-        const target = new targets.StepFunctionsStartExecution(props.target, {
-          role: this.role,
-          input: scheduler.ScheduleTargetInput.fromObject(scheduleInput(props.config, cluster, schedule)),
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
-          maxEventAge: SCHEDULE_MAX_EVENT_AGE,
-        });
-        schedules.push(
-          new scheduler.Schedule(this, `${cluster.name}.${schedule.name}`, {
-            scheduleName: scheduleName(cluster.name, schedule.name),
-            scheduleGroup: this.group,
-            description: `StarRocks backup of cluster ${cluster.name}, schedule ${schedule.name}`,
-            schedule: scheduler.ScheduleExpression.expression(
-              `cron(${schedule.cron})`,
-              TimeZone.of(schedule.timezone),
-            ),
-            target,
-            enabled: schedule.enabled,
-          }),
-        );
-      }
-    }
-    this.schedules = schedules;
+    const target = scheduledTarget(this, {
+      groupName: props.groupName,
+      stateMachine: props.target,
+      deadLetterQueue: this.deadLetterQueue,
+      removalPolicy: props.removalPolicy,
+      description: 'EventBridge Scheduler: start the nightly backup state machine',
+    });
+    this.group = target.group;
+    this.role = target.role;
+    this.stateMachine = props.target;
   }
 }

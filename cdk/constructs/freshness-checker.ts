@@ -4,13 +4,11 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { freshnessCheckInputFor } from '../../lambdas/check-freshness/input.ts';
 import {
   DATABASES_LATE_METRIC,
   DATABASES_UNCOVERED_METRIC,
@@ -18,21 +16,19 @@ import {
 } from '../../lambdas/check-freshness/metrics.ts';
 import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
 import { METRICS_NAMESPACE } from '../../lambdas/shared/metrics.ts';
+import { FRESHNESS_CHECK_INTERVAL_SECONDS } from '../../lambdas/sync-schedules/desired.ts';
 import type { TaskFunctionName } from '../../statemachines/definitions.ts';
-import { atLeastOnceAlarm, clusterMetric, emfServiceDimension } from './backup-monitoring.ts';
-import { scheduleName, schedulerRole } from './backup-schedules.ts';
+import { atLeastOnceAlarm, emfServiceDimension } from './backup-monitoring.ts';
+import { type ScheduledTarget, scheduledTarget } from './backup-schedules.ts';
 import { type NodeFunction, taskLambdas } from './node-function.ts';
 import { grantSecretsRead } from './secret-grants.ts';
 import { StateMachineFromFile } from './state-machine-from-file.ts';
 
 /** How often each cluster is checked. */
-export const FRESHNESS_CHECK_INTERVAL = Duration.hours(1);
+export const FRESHNESS_CHECK_INTERVAL = Duration.seconds(FRESHNESS_CHECK_INTERVAL_SECONDS);
 
 /** A FreshnessCheck execution runs a few minutes at most; this stops one that hangs. */
 export const FRESHNESS_CHECK_TIMEOUT = Duration.minutes(30);
-
-/** A check that could not start within this is skipped: the next one is due by then. */
-export const FRESHNESS_CHECK_MAX_EVENT_AGE = Duration.hours(1);
 
 /** Properties of the freshness checker. */
 export interface FreshnessCheckerProps {
@@ -42,6 +38,8 @@ export interface FreshnessCheckerProps {
   /** The schedules' dead-letter queue (shared with the backup schedules, which alarm on it). */
   readonly deadLetterQueue: sqs.IQueue;
   readonly alarmTopic: sns.ITopic;
+  /** The freshness schedules' group name (derived from the stack name; see scheduleGroupNames). */
+  readonly groupName?: string | undefined;
   /** The scheduler's dashboard: a row of freshness widgets is added to it. */
   readonly dashboard: cloudwatch.Dashboard;
   /** The `service` dimension of the metrics the functions emit (the deployment's identity). */
@@ -55,17 +53,16 @@ export interface FreshnessCheckerProps {
 
 /**
  * The hourly freshness check: the FreshnessCheck state machine (statemachines/freshness-check.asl.json:
- * CheckFreshness next to the FE, NotifyIncidents outside any VPC), one EventBridge Scheduler schedule per cluster
- * with schedules (in a group of its own, with a role that may start only this machine; the input carries the
- * cluster's settings, schedules and Slack ARNs), the bot token grant of NotifyIncidents, an alarm on
- * late databases (any cluster), one on failed checks, and a dashboard row. Only the schedules grow with the
- * clusters; nothing grows with the databases.
+ * CheckFreshness next to the FE, NotifyIncidents outside any VPC), the schedule group of the hourly schedules (one
+ * per cluster with schedules, kept there by the schedule sync; the input carries the cluster's settings, schedules
+ * and Slack ARNs) with a role that may start only this machine, the bot token grant of NotifyIncidents, an alarm on
+ * late databases (any cluster), one on failed checks, and a dashboard row. Nothing here grows with the clusters or
+ * the databases.
  */
-export class FreshnessChecker extends Construct {
+export class FreshnessChecker extends Construct implements ScheduledTarget {
   readonly stateMachine: sfn.StateMachine;
-  readonly group?: scheduler.ScheduleGroup;
-  readonly role?: iam.Role;
-  readonly schedules: readonly scheduler.Schedule[];
+  readonly group: scheduler.ScheduleGroup;
+  readonly role: iam.Role;
   readonly alarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: FreshnessCheckerProps) {
@@ -89,47 +86,21 @@ export class FreshnessChecker extends Construct {
       props.secretsEncryptionKeys,
     );
 
-    const checked = config.clusters.filter((cluster) => cluster.schedules.length > 0);
-    const schedules: scheduler.Schedule[] = [];
-    if (checked.length > 0) {
-      const group = new scheduler.ScheduleGroup(this, 'Group', { removalPolicy: props.removalPolicy });
-      const role = schedulerRole(
-        this,
-        group,
-        'EventBridge Scheduler: start the freshness check state machine',
-      );
-      for (const cluster of checked) {
-        schedules.push(
-          new scheduler.Schedule(this, `${cluster.name}.freshness`, {
-            scheduleName: scheduleName(cluster.name, 'freshness'),
-            scheduleGroup: group,
-            description: `StarRocks backup freshness check of cluster ${cluster.name}`,
-            schedule: scheduler.ScheduleExpression.rate(FRESHNESS_CHECK_INTERVAL),
-            target: new targets.StepFunctionsStartExecution(this.stateMachine, {
-              role,
-              input: scheduler.ScheduleTargetInput.fromObject(freshnessCheckInputFor(config, cluster.name)),
-              deadLetterQueue: props.deadLetterQueue,
-              retryAttempts: 2,
-              maxEventAge: FRESHNESS_CHECK_MAX_EVENT_AGE,
-            }),
-          }),
-        );
-      }
-      this.group = group;
-      this.role = role;
-    }
-    this.schedules = schedules;
+    const target = scheduledTarget(this, {
+      groupName: props.groupName,
+      stateMachine: this.stateMachine,
+      deadLetterQueue: props.deadLetterQueue,
+      removalPolicy: props.removalPolicy,
+      description: 'EventBridge Scheduler: start the freshness check state machine',
+    });
+    this.group = target.group;
+    this.role = target.role;
     this.alarms = this.createAlarms(
       props.alarmTopic,
-      checked.map((cluster) => cluster.name),
+      config.clusters.filter((cluster) => cluster.schedules.length > 0).map((cluster) => cluster.name),
       props.metricsService,
     );
-    props.dashboard.addWidgets(
-      ...dashboardRow(
-        checked.map((cluster) => cluster.name),
-        props.metricsService,
-      ),
-    );
+    props.dashboard.addWidgets(...dashboardRow(props.metricsService));
   }
 
   private createAlarms(topic: sns.ITopic, clusters: readonly string[], service: string): cloudwatch.Alarm[] {
@@ -165,40 +136,41 @@ export class FreshnessChecker extends Construct {
   }
 }
 
-/** One row: late databases and the oldest good snapshot's age, one line per cluster. */
-function dashboardRow(clusters: readonly string[], service: string): cloudwatch.IWidget[] {
+/**
+ * One row: the worst cluster's late and uncovered databases and its oldest good snapshot, from the series the checker
+ * emits under the `service` dimension alone (the same for 1 or 2,000 clusters; the Slack incident names the cluster).
+ */
+function dashboardRow(service: string): cloudwatch.IWidget[] {
   const period = FRESHNESS_CHECK_INTERVAL;
-  const perCluster = (metricName: string) =>
-    clusters.map((cluster) =>
-      clusterMetric(metricName, cluster, { statistic: 'Maximum', period, service }).with({ label: cluster }),
-    );
+  const worst = (metricName: string, label: string) =>
+    new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: emfServiceDimension(service),
+      statistic: 'Maximum',
+      period,
+      label,
+    });
   return [
     new cloudwatch.GraphWidget({
-      title: 'Databases late / not covered by any schedule',
+      title: 'Databases late / not covered by any schedule (worst cluster)',
       width: 12,
-      left: perCluster(DATABASES_LATE_METRIC),
-      right: perCluster(DATABASES_UNCOVERED_METRIC),
+      left: [worst(DATABASES_LATE_METRIC, 'late')],
+      right: [worst(DATABASES_UNCOVERED_METRIC, 'not covered')],
       leftYAxis: { label: 'late', min: 0 },
       rightYAxis: { label: 'not covered', min: 0 },
     }),
     new cloudwatch.GraphWidget({
-      title: 'Oldest latest-good snapshot (hours)',
+      title: 'Oldest latest-good snapshot (hours, worst cluster)',
       width: 12,
-      left: clusters.map(
-        (cluster, index) =>
-          new cloudwatch.MathExpression({
-            expression: `age${index} / 3600`,
-            usingMetrics: {
-              [`age${index}`]: clusterMetric(OLDEST_SNAPSHOT_AGE_METRIC, cluster, {
-                statistic: 'Maximum',
-                period,
-                service,
-              }),
-            },
-            label: cluster,
-            period,
-          }),
-      ),
+      left: [
+        new cloudwatch.MathExpression({
+          expression: 'age / 3600',
+          usingMetrics: { age: worst(OLDEST_SNAPSHOT_AGE_METRIC, 'seconds') },
+          label: 'hours',
+          period,
+        }),
+      ],
       leftYAxis: { min: 0 },
     }),
   ];

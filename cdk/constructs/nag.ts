@@ -11,7 +11,7 @@ export function acknowledgeNag(scope: IConstruct, finding: string, reason: strin
 
 /**
  * A (possibly token-bearing) string as cdk-nag names it in finding ids: Ref as `<Id>`, Fn::GetAtt as
- * `<Id.Attribute>`, Fn::Join joined, literal text unchanged. So an acknowledgement is written once and stays
+ * `<Id.Attribute>`, Fn::Join joined, Fn::Sub's `${…}` as `<…>`, literal text unchanged. So an acknowledgement is written once and stays
  * right whether the stack is environment-agnostic (`<AWS::Region>`) or pinned to a region.
  */
 export function nagText(scope: IConstruct, value: string): string {
@@ -28,6 +28,8 @@ export function nagText(scope: IConstruct, value: string): string {
       return `<${visit(resource)}.${visit(attribute)}>`;
     }
     if (object.Ref !== undefined) return `<${visit(object.Ref)}>`;
+    // A pseudo-parameter template (the bootstrap bucket's name): `${AWS::Region}` reads `<AWS::Region>`.
+    if (typeof object['Fn::Sub'] === 'string') return visit(object['Fn::Sub']);
     return JSON.stringify(node);
   };
   return visit(Stack.of(scope).resolve(value));

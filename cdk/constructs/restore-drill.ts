@@ -1,27 +1,17 @@
-import { Duration, type RemovalPolicy, TimeZone } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import {
-  type BackupConfig,
-  type ClusterConfig,
-  toClusterSettings,
-} from '../../lambdas/shared/config/index.ts';
+import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
 import { readDefinitionText, type TaskFunctionName } from '../../statemachines/definitions.ts';
 import { atLeastOnceAlarm } from './backup-monitoring.ts';
-import {
-  SCHEDULE_MAX_EVENT_AGE,
-  SCHEDULE_RETRY_ATTEMPTS,
-  scheduleName,
-  schedulerRole,
-} from './backup-schedules.ts';
+import { type ScheduledTarget, scheduledTarget } from './backup-schedules.ts';
 import {
   type AslDocument,
   type ExecutionBudget,
@@ -55,16 +45,7 @@ export function drillExecutionBudget(
   });
 }
 
-/**
- * The input Scheduler sends RestoreDrill: the cluster's settings (its `drill` included; secret ARNs, never
- * secret values) and the scheduled time, which names the scratch database.
- */
-export function drillScheduleInput(config: BackupConfig, cluster: ClusterConfig) {
-  return {
-    cluster: toClusterSettings(config, cluster.name),
-    scheduledTime: scheduler.ContextAttribute.scheduledTime,
-  };
-}
+export { drillScheduleInput } from '../../lambdas/sync-schedules/desired.ts';
 
 /** Properties of the restore drills. */
 export interface RestoreDrillProps {
@@ -75,6 +56,8 @@ export interface RestoreDrillProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** Where the drill alarms go. */
   readonly alarmTopic: sns.ITopic;
+  /** The drill schedules' group name (derived from the stack name; see scheduleGroupNames). */
+  readonly groupName?: string | undefined;
   readonly removalPolicy: RemovalPolicy;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
@@ -82,17 +65,15 @@ export interface RestoreDrillProps {
 
 /**
  * Scheduled restore drills: the RestoreDrill state machine (statemachines/restore-drill.asl.json, reusing the
- * backups' AcquireSlot, AcquireLock and ReleaseLeases functions), one EventBridge Scheduler schedule per cluster
- * that configures `drill` (in a schedule group of their own, with a role that may start only this machine), the
- * lock liveness grant for drill executions, and alarms on failed and timed-out drills.
+ * backups' AcquireSlot, AcquireLock and ReleaseLeases functions), the schedule group of the drill schedules (one per
+ * cluster that configures `drill`, kept there by the schedule sync) with a role that may start only this machine,
+ * the lock liveness grant for drill executions, and alarms on failed and timed-out drills.
  */
-export class RestoreDrill extends Construct {
+export class RestoreDrill extends Construct implements ScheduledTarget {
   readonly stateMachine: sfn.StateMachine;
   readonly budget: DrillExecutionBudget;
-  /** The clusters' drill schedules (none when no cluster configures a drill). */
-  readonly schedules: readonly scheduler.Schedule[];
-  readonly group?: scheduler.ScheduleGroup;
-  readonly role?: iam.Role;
+  readonly group: scheduler.ScheduleGroup;
+  readonly role: iam.Role;
   readonly alarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: RestoreDrillProps) {
@@ -120,36 +101,15 @@ export class RestoreDrill extends Construct {
 
     this.grantHolderLiveness(props.functions);
 
-    const schedules: scheduler.Schedule[] = [];
-    if (drilled.length > 0) {
-      const group = new scheduler.ScheduleGroup(this, 'Group', { removalPolicy: props.removalPolicy });
-      const role = schedulerRole(this, group, 'EventBridge Scheduler: start the restore drill state machine');
-      for (const cluster of drilled) {
-        const drill = cluster.drill as NonNullable<ClusterConfig['drill']>;
-        schedules.push(
-          new scheduler.Schedule(this, `${cluster.name}.drill`, {
-            scheduleName: scheduleName(cluster.name, 'drill'),
-            scheduleGroup: group,
-            description: `StarRocks restore drill of cluster ${cluster.name}, database ${drill.database}`,
-            schedule: scheduler.ScheduleExpression.expression(
-              `cron(${drill.cron})`,
-              TimeZone.of(drill.timezone),
-            ),
-            target: new targets.StepFunctionsStartExecution(this.stateMachine, {
-              role,
-              input: scheduler.ScheduleTargetInput.fromObject(drillScheduleInput(config, cluster)),
-              deadLetterQueue: props.deadLetterQueue,
-              retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
-              maxEventAge: SCHEDULE_MAX_EVENT_AGE,
-            }),
-            enabled: drill.enabled,
-          }),
-        );
-      }
-      this.group = group;
-      this.role = role;
-    }
-    this.schedules = schedules;
+    const target = scheduledTarget(this, {
+      groupName: props.groupName,
+      stateMachine: this.stateMachine,
+      deadLetterQueue: props.deadLetterQueue,
+      removalPolicy: props.removalPolicy,
+      description: 'EventBridge Scheduler: start the restore drill state machine',
+    });
+    this.group = target.group;
+    this.role = target.role;
     this.alarms = this.createAlarms(props.alarmTopic);
   }
 
@@ -183,15 +143,13 @@ export class RestoreDrill extends Construct {
         'A RestoreDrill execution hit its execution timeout: its scratch database may be left, and its lock is freed only when the lease expires.',
       ),
     ];
-    if (this.group !== undefined) {
-      alarms.push(
-        alarm(
-          'DrillScheduleEventsLost',
-          this.group.metricFailedToBeSentToDLQ(undefined, { period: fiveMinutes, statistic: 'Sum' }),
-          'EventBridge Scheduler could neither start a restore drill nor put the event in the dead-letter queue.',
-        ),
-      );
-    }
+    alarms.push(
+      alarm(
+        'DrillScheduleEventsLost',
+        this.group.metricFailedToBeSentToDLQ(undefined, { period: fiveMinutes, statistic: 'Sum' }),
+        'EventBridge Scheduler could neither start a restore drill nor put the event in the dead-letter queue.',
+      ),
+    );
     return alarms;
   }
 }

@@ -12,6 +12,7 @@ import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
 import { METRICS_SERVICE_VARIABLE } from '../../lambdas/shared/metrics.ts';
 import { secretArnRegion } from '../../lambdas/shared/secrets.ts';
 import { CATALOG_TABLE, LOCKS_TABLE, type TableDefinition } from '../../lambdas/shared/tables.ts';
+import { scheduleGroupNames } from '../../lambdas/sync-schedules/schedule-set.ts';
 import {
   functionPlaceholder,
   readDefinitionText,
@@ -40,7 +41,8 @@ import { type DynamoAction, FUNCTION_ACCESS } from './function-access.ts';
 import { NodeFunction, taskLambdas } from './node-function.ts';
 import { RestoreDrill } from './restore-drill.ts';
 import { SnapshotRetention } from './retention.ts';
-import { grantSecretsRead } from './secret-grants.ts';
+import { ScheduleSync } from './schedule-sync.ts';
+import { grantSecretsRead, MAX_SECRETS_GRANTED_ONE_BY_ONE, secretResources } from './secret-grants.ts';
 import { grantHolderLiveness, StateMachineFromFile } from './state-machine-from-file.ts';
 
 /** Properties of the StarRocks backup scheduler. */
@@ -92,12 +94,25 @@ export interface StarRocksBackupSchedulerProps {
    * @default the stack name
    */
   readonly metricsServiceName?: string;
+  /**
+   * The schedule groups are named `<prefix>-backups`, `<prefix>-freshness` and `<prefix>-drills`, so that
+   * `sr-backup plan --stack <name>` finds them. Two schedulers in one stack need different prefixes.
+   * @default the stack name (CloudFormation generates the names when the stack name is not known at synth time)
+   */
+  readonly scheduleGroupPrefix?: string;
+  /**
+   * How many EventBridge Scheduler calls per second the schedule sync makes during a deploy (all operations
+   * together; see docs/deploy.md for what this means for large configurations).
+   * @default 40
+   */
+  readonly scheduleSyncRequestsPerSecond?: number;
 }
 
 /**
- * The whole backup scheduler: DynamoDB locks and catalog, the Task functions, the two state machines from
- * the ASL files, one EventBridge Scheduler schedule per cluster × schedule, alarms and a dashboard.
- * Every grant is explicit; nothing grows with the number of databases.
+ * The whole backup scheduler: DynamoDB locks and catalog, the Task functions, the state machines from the ASL
+ * files, the EventBridge Scheduler schedule groups and the schedule sync that fills them (one schedule per
+ * cluster × schedule, freshness check and drill, kept as data rather than as resources), alarms and a dashboard.
+ * Every grant is explicit; the number of resources grows neither with the clusters nor with the databases.
  */
 export class StarRocksBackupScheduler extends Construct {
   readonly locksTable: dynamodb.TableV2;
@@ -109,12 +124,15 @@ export class StarRocksBackupScheduler extends Construct {
   readonly backupLane: sfn.StateMachine;
   /** Settles what a BackupDatabase or RestoreDrill execution left when it ended without cleaning up. */
   readonly settlement: ExecutionSettlement;
+  /** The nightly backups' schedule group, role and the dead-letter queue of every schedule. */
   readonly schedules: BackupSchedules;
+  /** Keeps the three schedule groups in line with the configuration (a custom resource and its function). */
+  readonly scheduleSync: ScheduleSync;
   readonly alarmTopic: sns.ITopic;
   readonly monitoring: BackupMonitoring;
-  /** The RestoreDrill state machine, its schedules (clusters with `drill`) and alarms. */
+  /** The RestoreDrill state machine, its schedule group (clusters with `drill`) and alarms. */
   readonly restoreDrill: RestoreDrill;
-  /** The hourly FreshnessCheck state machine, its schedules (one per cluster), alarms and dashboard row. */
+  /** The hourly FreshnessCheck state machine, its schedule group (one per cluster), alarms and dashboard row. */
   readonly freshnessChecker: FreshnessChecker;
   /** Snapshot retention (S3 pruning permissions when configured) and the pause operator policy. */
   readonly retention: SnapshotRetention;
@@ -158,6 +176,7 @@ export class StarRocksBackupScheduler extends Construct {
             functionNames: frontEndStems().map((stem) => TASK_FUNCTIONS[stem]),
           });
 
+    warnAboutSecretPatterns(this, config);
     if (network !== undefined) {
       this.frontEndNetwork = network;
       if (network.createdEndpoints.has('secretsmanager')) warnAboutSecretsInOtherRegions(this, config);
@@ -249,9 +268,10 @@ export class StarRocksBackupScheduler extends Construct {
 
     this.grantHolderLiveness();
 
+    const groupNames = scheduleGroupNamesFor(this, props.scheduleGroupPrefix);
     this.schedules = new BackupSchedules(this, 'Schedules', {
-      config,
       target: this.nightlyBackup,
+      groupName: groupNames?.backup,
       removalPolicy,
     });
 
@@ -268,7 +288,6 @@ export class StarRocksBackupScheduler extends Construct {
       functions,
       deadLetterQueue: this.schedules.deadLetterQueue,
       scheduleGroup: this.schedules.group,
-      clusters: config.clusters.map((cluster) => cluster.name),
     });
 
     this.restoreDrill = new RestoreDrill(this, 'RestoreDrill', {
@@ -276,6 +295,7 @@ export class StarRocksBackupScheduler extends Construct {
       functions,
       deadLetterQueue: this.schedules.deadLetterQueue,
       alarmTopic: this.alarmTopic,
+      groupName: groupNames?.drill,
       removalPolicy,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
     });
@@ -294,9 +314,22 @@ export class StarRocksBackupScheduler extends Construct {
       functions,
       deadLetterQueue: this.schedules.deadLetterQueue,
       alarmTopic: this.alarmTopic,
+      groupName: groupNames?.freshness,
       dashboard: this.monitoring.dashboard,
       metricsService: this.metricsService,
       secretsEncryptionKeys: props.secretsEncryptionKeys ?? [],
+      removalPolicy,
+      ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+    });
+
+    this.scheduleSync = new ScheduleSync(this, 'ScheduleSync', {
+      config,
+      targets: { backup: this.schedules, freshness: this.freshnessChecker, drill: this.restoreDrill },
+      deadLetterQueue: this.schedules.deadLetterQueue,
+      alarmTopic: this.alarmTopic,
+      ...(props.scheduleSyncRequestsPerSecond === undefined
+        ? {}
+        : { requestsPerSecond: props.scheduleSyncRequestsPerSecond }),
       removalPolicy,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
     });
@@ -415,6 +448,30 @@ function livenessRoles(functions: Readonly<Record<TaskFunctionName, NodeFunction
   return (Object.keys(FUNCTION_ACCESS) as TaskFunctionName[])
     .filter((stem) => FUNCTION_ACCESS[stem].describesBackupExecutions)
     .map((stem) => functions[stem].role);
+}
+
+/**
+ * The schedule group names, derived from `prefix` or else from the stack name; none when the stack name is not
+ * known at synth time (CloudFormation then generates them, and `sr-backup plan` needs `--schedule-groups`).
+ */
+function scheduleGroupNamesFor(scope: Construct, prefix: string | undefined) {
+  const name = prefix ?? Stack.of(scope).stackName;
+  return Token.isUnresolved(name) ? undefined : scheduleGroupNames(name);
+}
+
+/** The id of the synth-time warning about password secrets granted by a name pattern. */
+export const SECRET_PATTERN_WARNING = 'StarRocksBackupScheduler:SecretsGrantedByPattern';
+
+/** Past MAX_SECRETS_GRANTED_ONE_BY_ONE password secrets, says which pattern the FE-facing functions may read. */
+function warnAboutSecretPatterns(scope: Construct, config: BackupConfig): void {
+  const { resources, exact } = secretResources(passwordSecretArns(config));
+  if (exact) return;
+  Annotations.of(scope).addWarningV2(
+    SECRET_PATTERN_WARNING,
+    `The clusters name more than ${MAX_SECRETS_GRANTED_ONE_BY_ONE} password secrets, too many to grant one by one within ` +
+      `IAM's policy size: the FE-facing functions may read every secret matching ${resources.join(', ')}. Keep ` +
+      'the password secrets under one name prefix (for example starrocks/<cluster>) that holds nothing else.',
+  );
 }
 
 /** The id of the synth-time warning about a password secret the Secrets Manager endpoint cannot serve. */

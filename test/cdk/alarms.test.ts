@@ -193,8 +193,9 @@ describe('alarms', () => {
     ['a nightly run failed', '/Monitoring/NightlyRunFailed/Resource'],
     ['a nightly run timed out', '/Monitoring/NightlyRunTimedOut/Resource'],
     ['a backup execution timed out', '/Monitoring/BackupExecutionTimedOut/Resource'],
-    ['a backup of cluster1 failed', '/Monitoring/BackupFailed-cluster1/Resource'],
-    ['a backup of cluster2 failed', '/Monitoring/BackupFailed-cluster2/Resource'],
+    ['a backup of any cluster failed', '/Monitoring/BackupFailed/Resource'],
+    ['a backup of any cluster timed out', '/Monitoring/BackupTimedOut/Resource'],
+    ['the schedule sync crashed', '/ScheduleSync/SyncSchedulesFailing/Resource'],
     ['the dead-letter queue received a message', '/Monitoring/DeadLetterMessages/Resource'],
     ['Scheduler lost an event', '/Monitoring/ScheduleEventsLost/Resource'],
     ['CheckBackup errors or throttles', '/Monitoring/CheckBackupFailing/Resource'],
@@ -227,15 +228,84 @@ describe('alarms', () => {
   });
 });
 
-describe('dashboard', () => {
-  it('graphs backups per outcome and duration for every cluster', () => {
-    const [dashboard] = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Dashboard'));
-    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
-    const missing = config.clusters.flatMap((cluster) =>
-      [`${cluster.name}: backups per day`, `${cluster.name}: backup duration (s)`].filter(
-        (title) => !body.includes(title),
-      ),
+/** The Metrics Insights queries of the alarms that read every cluster at once. */
+function insightsQueries(): Array<{ id: string; expression: string }> {
+  return Object.entries(alarms).flatMap(([id, alarm]) =>
+    ((alarm.Properties.Metrics ?? []) as Array<{ Expression?: string }>)
+      .filter((query) => query.Expression?.startsWith('SELECT') === true)
+      .map((query) => ({ id, expression: query.Expression as string })),
+  );
+}
+
+describe('alarms over every cluster', () => {
+  it('raises one alarm per outcome, not one per cluster', () => {
+    const perCluster = Object.values(alarms).filter((alarm) =>
+      config.clusters.some((cluster) => JSON.stringify(alarm.Properties).includes(`"${cluster.name}"`)),
     );
-    expect(missing).toEqual([]);
+    expect(perCluster).toEqual([]);
+    expect(
+      insightsQueries()
+        .map((query) => query.expression.match(/SUM\((\w+)\)/)?.[1])
+        .sort(),
+    ).toEqual(['BackupsFailed', 'BackupsTimedOut']);
+  });
+
+  it('queries exactly the namespace, dimension set and service the code emits', () => {
+    const emf = capturedEmf();
+    const problems = insightsQueries().flatMap(({ id, expression }) => {
+      const match = expression.match(
+        /^SELECT SUM\((\w+)\) FROM SCHEMA\("([^"]+)", (\w+), (\w+)\) WHERE service = '([^']+)'$/,
+      );
+      if (match === null) return [`${id}: unexpected query ${expression}`];
+      const [, metricName, namespace, ...rest] = match;
+      const service = rest.pop();
+      const document = emf.find(
+        (candidate) => candidate.namespace === namespace && candidate.metrics.includes(metricName ?? ''),
+      );
+      if (document === undefined) return [`${id}: the code emits no ${namespace}/${metricName}`];
+      const problems: string[] = [];
+      if (
+        !document.dimensionSets.some(
+          (set) => JSON.stringify([...set].sort()) === JSON.stringify([...rest].sort()),
+        )
+      ) {
+        problems.push(`${id}: SCHEMA(${rest.join(', ')}) matches no emitted dimension set`);
+      }
+      if (document.values.service !== service)
+        problems.push(`${id}: service ${service} is not what is emitted`);
+      return problems;
+    });
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('dashboard', () => {
+  const bodyOf = (clusters: number) => {
+    const { template: scaled } = synthStack({ config: scaledConfig(clusters, 1) });
+    const [dashboard] = Object.values(resourcesOfType(scaled, 'AWS::CloudWatch::Dashboard'));
+    return JSON.stringify(dashboard?.Properties.DashboardBody);
+  };
+
+  it('graphs backups per outcome and duration over every cluster, naming none', () => {
+    const body = JSON.stringify(
+      Object.values(resourcesOfType(template, 'AWS::CloudWatch::Dashboard'))[0]?.Properties.DashboardBody,
+    );
+    const searched = [
+      ...body.matchAll(/SEARCH\('\{StarRocksBackupScheduler,Cluster,service\} MetricName=\W*(\w+)/g),
+    ].map((match) => match[1]);
+    expect(new Set(searched)).toEqual(
+      new Set([
+        'BackupsFinished',
+        'BackupsFailed',
+        'BackupsTimedOut',
+        'BackupsSkipped',
+        'BackupDurationSeconds',
+      ]),
+    );
+    expect(config.clusters.filter((cluster) => body.includes(cluster.name))).toEqual([]);
+  });
+
+  it('stays the same size whatever the number of clusters', () => {
+    expect(bodyOf(40).length).toBe(bodyOf(2).length);
   });
 });

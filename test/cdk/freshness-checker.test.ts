@@ -14,6 +14,7 @@ import {
   logicalIdByPath,
   resourcesOfType,
   scaledConfig,
+  syncedSchedules,
   synthConstruct,
   synthStack,
   type TemplateResource,
@@ -47,7 +48,7 @@ const config = configFrom({
   },
 });
 
-const { template } = synthStack({ config });
+const { stack, template } = synthStack({ config });
 const resources = template.toJSON().Resources as Record<string, TemplateResource>;
 
 interface Statement {
@@ -87,41 +88,46 @@ afterEach(() => {
 });
 
 describe('the freshness check schedule', () => {
-  const schedules = Object.values(resourcesOfType(template, 'AWS::Scheduler::Schedule')).filter((schedule) =>
-    String(schedule.Properties.Name).endsWith('.freshness'),
+  const schedules = syncedSchedules(template, stack.scheduler).filter(
+    ({ entry }) => entry.kind === 'freshness',
   );
 
   it('starts the FreshnessCheck state machine every hour for each cluster that has schedules', () => {
-    expect(
-      schedules.map((schedule) => [schedule.Properties.Name, schedule.Properties.ScheduleExpression]).sort(),
-    ).toEqual([
+    expect(schedules.map(({ request }) => [request.Name, request.ScheduleExpression]).sort()).toEqual([
       ['prod.freshness', 'rate(1 hour)'],
       ['staging.freshness', 'rate(1 hour)'],
     ]);
     expect(
       schedules.every(
-        (schedule) =>
-          JSON.stringify((schedule.Properties.Target as { Arn: unknown }).Arn) ===
-          JSON.stringify({ Ref: stateMachineId }),
+        ({ request }) => JSON.stringify(request.Target?.Arn) === JSON.stringify({ Ref: stateMachineId }),
       ),
     ).toBe(true);
   });
 
+  it('puts them in the freshness group, run as the role that may start only this machine', () => {
+    expect(
+      new Set(schedules.map(({ request }) => JSON.stringify([request.GroupName, request.Target?.RoleArn]))),
+    ).toEqual(
+      new Set([
+        JSON.stringify([
+          'TestStack-freshness',
+          { 'Fn::GetAtt': [roleOf('/FreshnessCheck/Role/Resource'), 'Arn'] },
+        ]),
+      ]),
+    );
+  });
+
   it('sends the cluster’s settings, all its schedules and the Slack ARNs, never a secret', () => {
-    const prod = schedules.find((schedule) => schedule.Properties.Name === 'prod.freshness');
-    const target = prod?.Properties.Target as { Input: string } | undefined;
-    const input = JSON.parse(target?.Input ?? 'null') as unknown;
+    const prod = schedules.find(({ request }) => request.Name === 'prod.freshness');
+    const input = JSON.parse(prod?.request.Target?.Input ?? 'null') as unknown;
     expect(input).toEqual(JSON.parse(JSON.stringify(freshnessCheckInputFor(config, 'prod'))));
     expect(JSON.stringify(input)).toContain(`${SECRET}slack-bot`);
   });
 
   it('gives up on a check that could not start within the hour, to the shared dead-letter queue', () => {
-    const target = schedules[0]?.Properties.Target as {
-      RetryPolicy: { MaximumEventAgeInSeconds: number; MaximumRetryAttempts: number };
-      DeadLetterConfig: { Arn: unknown };
-    };
-    expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 });
-    expect(JSON.stringify(target.DeadLetterConfig.Arn)).toContain('DeadLetterQueue');
+    const target = schedules[0]?.request.Target;
+    expect(target?.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 });
+    expect(JSON.stringify(target?.DeadLetterConfig?.Arn)).toContain('DeadLetterQueue');
   });
 
   it('lets the schedules’ role start the FreshnessCheck state machine and dead-letter an event, nothing else', () => {
@@ -257,8 +263,10 @@ describe('the freshness alarms', () => {
 
   it('adds a freshness row to the dashboard', () => {
     const body = JSON.stringify(Object.values(resourcesOfType(template, 'AWS::CloudWatch::Dashboard'))[0]);
-    expect(body).toContain('Databases late / not covered by any schedule');
-    expect(body).toContain('Oldest latest-good snapshot (hours)');
+    expect(body).toContain('Databases late / not covered by any schedule (worst cluster)');
+    expect(body).toContain('Oldest latest-good snapshot (hours, worst cluster)');
+    // The service-only series the checker emits for exactly this: one line whatever the number of clusters.
+    expect(body).not.toContain('\\"Cluster\\"');
   });
 });
 
@@ -288,13 +296,14 @@ describe('network placement of the checker', () => {
 });
 
 describe('template growth of the checker', () => {
-  it('adds one schedule per cluster, and no alarm or anything else per cluster or database', () => {
-    const count = (clusters: number, type: string) =>
-      Object.keys(resourcesOfType(synthStack({ config: scaledConfig(clusters, 1) }).template, type)).length;
-    expect([
-      count(2, 'AWS::Scheduler::Schedule') - count(1, 'AWS::Scheduler::Schedule'),
-      count(2, 'AWS::CloudWatch::Alarm') - count(1, 'AWS::CloudWatch::Alarm'),
-    ]).toEqual([2, 1]);
+  it('adds nothing per cluster: no schedule resource, no alarm, no widget', () => {
+    const counts = (clusters: number) => {
+      const scaled = synthStack({ config: scaledConfig(clusters, 1) }).template;
+      return ['AWS::Scheduler::Schedule', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard'].map(
+        (type) => Object.keys(resourcesOfType(scaled, type)).length,
+      );
+    };
+    expect(counts(2)).toEqual(counts(1));
   });
 });
 

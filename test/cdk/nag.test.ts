@@ -39,6 +39,14 @@ describe('cdk-nag AwsSolutions', () => {
     ).toBe('');
   });
 
+  it('reports nothing unacknowledged with more password secrets than are granted one by one', () => {
+    expect(
+      nagFindings(
+        (app) => new BackupSchedulerStack(app, 'Many', { scheduler: { config: scaledConfig(30, 1) } }),
+      ),
+    ).toBe('');
+  });
+
   it('reports nothing unacknowledged with the FE-facing functions in a VPC with created endpoints', () => {
     expect(
       nagFindings((app) => {

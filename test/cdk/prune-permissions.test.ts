@@ -61,18 +61,24 @@ function importedVpc(stack: Stack): ec2.IVpc {
   });
 }
 
-/** Every IAM statement of the template that names an S3 action, with the roles its policy is attached to. */
+/**
+ * Every IAM statement of the template that names an S3 action, with the roles its policy is attached to; except the
+ * schedule sync's read of its schedule set in the asset bucket (test/cdk/schedule-sync.test.ts covers that one).
+ */
 function s3Statements(template: Template): Array<{ roles: string[]; statement: Statement }> {
-  return Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).flatMap((policy) =>
-    (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.filter((statement) =>
-      (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).some((a) =>
-        a.startsWith('s3:'),
-      ),
-    ).map((statement) => ({
-      roles: (policy.Properties.Roles as Array<{ Ref: string }>).map((ref) => ref.Ref),
-      statement,
-    })),
-  );
+  const syncPolicies = (path: string) => path.includes('/ScheduleSync/');
+  return Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
+    .filter((policy) => !syncPolicies(String(policy.Metadata?.['aws:cdk:path'])))
+    .flatMap((policy) =>
+      (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.filter((statement) =>
+        (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).some((a) =>
+          a.startsWith('s3:'),
+        ),
+      ).map((statement) => ({
+        roles: (policy.Properties.Roles as Array<{ Ref: string }>).map((ref) => ref.Ref),
+        statement,
+      })),
+    );
 }
 
 const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });

@@ -7,6 +7,7 @@ import { BackupSchedulerStack } from '../../cdk/backup-scheduler-stack.ts';
 import { drillExecutionBudget, drillScheduleInput } from '../../cdk/constructs/restore-drill.ts';
 import { drillStateSchema } from '../../lambdas/restore/drill-state.ts';
 import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
+import type { ScheduleRequest } from '../../lambdas/sync-schedules/schedule-set.ts';
 import {
   functionPlaceholder,
   placeholdersIn,
@@ -21,8 +22,8 @@ import {
   everyVersionOf,
   logicalIdByPath,
   resourcesOfType,
+  syncedSchedules,
   synthStack,
-  type TemplateResource,
 } from './support.ts';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:starrocks/';
@@ -49,12 +50,11 @@ function drillConfig(): BackupConfig {
 }
 
 const config = drillConfig();
-const { template } = synthStack({ config });
+const { stack, template } = synthStack({ config });
 const drillMachineId = logicalIdByPath(template, '/RestoreDrill/StateMachine/StateMachine/Resource');
+const synced = syncedSchedules(template, stack.scheduler);
 const drillSchedules = () =>
-  Object.values(resourcesOfType(template, 'AWS::Scheduler::Schedule')).filter((schedule) =>
-    String(schedule.Metadata?.['aws:cdk:path']).includes('/RestoreDrill/'),
-  );
+  synced.filter(({ entry }) => entry.kind === 'drill').map(({ request }) => request);
 
 interface Statement {
   Action: string | string[];
@@ -111,38 +111,37 @@ describe('the deployed RestoreDrill definition', () => {
 
 describe('the restore drill schedules', () => {
   it('creates one schedule per cluster with a drill, in its own group, and none for a cluster without', () => {
-    const names = drillSchedules().map((schedule) => schedule.Properties.Name);
+    const names = drillSchedules().map((schedule) => schedule.Name);
     expect(names.sort()).toEqual(['prod.drill', 'staging.drill']);
-    const groupsOf = (schedules: TemplateResource[]) =>
-      new Set(schedules.map((schedule) => JSON.stringify(schedule.Properties.GroupName)));
-    const backupSchedules = Object.values(resourcesOfType(template, 'AWS::Scheduler::Schedule')).filter(
-      (schedule) => !drillSchedules().includes(schedule),
-    );
+    const groupsOf = (schedules: readonly ScheduleRequest[]) =>
+      new Set(schedules.map((schedule) => JSON.stringify(schedule.GroupName)));
+    const others = synced.filter(({ entry }) => entry.kind !== 'drill').map(({ request }) => request);
     expect(groupsOf(drillSchedules()).size).toBe(1);
-    expect([...groupsOf(drillSchedules())].some((group) => groupsOf(backupSchedules).has(group))).toBe(false);
+    expect([...groupsOf(drillSchedules())].some((group) => groupsOf(others).has(group))).toBe(false);
   });
 
   it('fires on the drill’s own cron and time zone, and creates a disabled drill disabled', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      Name: 'prod.drill',
+    const byName = new Map(drillSchedules().map((schedule) => [schedule.Name, schedule]));
+    expect(byName.get('prod.drill')).toMatchObject({
       ScheduleExpression: 'cron(0 4 ? * SUN *)',
       ScheduleExpressionTimezone: 'Europe/Berlin',
       State: 'ENABLED',
     });
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'staging.drill', State: 'DISABLED' });
+    expect(byName.get('staging.drill')?.State).toBe('DISABLED');
   });
 
   it('starts the drill machine with the cluster’s settings, no secret, and the scheduled time', () => {
-    const prod = drillSchedules().find(
-      (schedule) => schedule.Properties.Name === 'prod.drill',
-    ) as TemplateResource;
-    const target = prod.Properties.Target as { Arn: unknown; Input: string; RetryPolicy: unknown };
+    const prod = drillSchedules().find((schedule) => schedule.Name === 'prod.drill');
+    const target = prod?.Target as { Arn: unknown; Input: string; RetryPolicy: unknown; RoleArn: unknown };
     expect(target.Arn).toEqual({ Ref: drillMachineId });
+    expect(target.RoleArn).toEqual({
+      'Fn::GetAtt': [logicalIdByPath(template, '/RestoreDrill/Role/Resource'), 'Arn'],
+    });
     const input = JSON.parse(target.Input) as Record<string, unknown>;
     const prodCluster = config.clusters[0];
     if (!prodCluster) throw new Error('no prod cluster');
     expect(input).toEqual({
-      ...drillScheduleInput(config, prodCluster),
+      ...JSON.parse(JSON.stringify(drillScheduleInput(config, prodCluster))),
       scheduledTime: '<aws.scheduler.scheduled-time>',
     });
     expect(target.Input).not.toMatch(/password"\s*:/i);

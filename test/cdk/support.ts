@@ -1,5 +1,6 @@
-import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
   BackupSchedulerStack,
@@ -12,6 +13,15 @@ import {
 } from '../../cdk/constructs/starrocks-backup-scheduler.ts';
 import { type BackupConfig, type BackupConfigInput, parseConfig } from '../../lambdas/shared/config/index.ts';
 import { loadConfigFileSync } from '../../lambdas/shared/config/load.ts';
+import {
+  SCHEDULE_KINDS,
+  type ScheduleDeployment,
+  type ScheduleEntry,
+  type ScheduleRequest,
+  type ScheduleSet,
+  scheduleRequest,
+  scheduleSetSchema,
+} from '../../lambdas/sync-schedules/schedule-set.ts';
 
 /** The committed example configuration, as `cdk deploy -c config=backup.config.example.yaml` reads it. */
 export const EXAMPLE_CONFIG_PATH = join(import.meta.dirname, '../../backup.config.example.yaml');
@@ -184,4 +194,47 @@ export function deployedDefinitionText(template: Template, stateMachineId: strin
 /** How a state machine role names every version of a function: `<function ARN>:*`. */
 export function everyVersionOf(functionId: string): unknown {
   return { 'Fn::Join': ['', [{ 'Fn::GetAtt': [functionId, 'Arn'] }, ':*']] };
+}
+
+/** The schedule set as the deploy uploads it: the staged JSON asset the custom resource points at. */
+export function stagedScheduleSet(construct: StarRocksBackupScheduler): ScheduleSet {
+  const { asset } = construct.scheduleSync;
+  const outdir = Stage.of(construct)?.outdir ?? '';
+  const path = isAbsolute(asset.assetPath) ? asset.assetPath : join(outdir, asset.assetPath);
+  return scheduleSetSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+/** One schedule as the sync would create it, with the template's intrinsics (Ref, Fn::GetAtt) left in place. */
+export interface SyncedSchedule {
+  readonly entry: ScheduleEntry;
+  readonly request: ScheduleRequest;
+}
+
+/**
+ * Every schedule the deploy's sync would create: the staged schedule set combined with the custom resource's
+ * properties exactly as the function combines them (scheduleRequest), the ARNs still as template intrinsics.
+ */
+export function syncedSchedules(template: Template, construct: StarRocksBackupScheduler): SyncedSchedule[] {
+  const resources = Object.values(resourcesOfType(template, 'Custom::ScheduleSync'));
+  if (resources.length !== 1) throw new Error(`expected one Custom::ScheduleSync, found ${resources.length}`);
+  const properties = (resources[0] as TemplateResource).Properties;
+  const raw = (name: string) => properties[name] as string;
+  const prefix = (kind: string) => `${kind[0]?.toUpperCase()}${kind.slice(1)}`;
+  const deployment: ScheduleDeployment = {
+    targets: Object.fromEntries(
+      SCHEDULE_KINDS.map((kind) => [
+        kind,
+        {
+          group: raw(`${prefix(kind)}Group`),
+          stateMachineArn: raw(`${prefix(kind)}StateMachineArn`),
+          roleArn: raw(`${prefix(kind)}RoleArn`),
+        },
+      ]),
+    ) as ScheduleDeployment['targets'],
+    deadLetterQueueArn: raw('DeadLetterQueueArn'),
+  };
+  return stagedScheduleSet(construct).schedules.map((entry) => ({
+    entry,
+    request: scheduleRequest(entry, deployment),
+  }));
 }

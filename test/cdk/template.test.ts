@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { scheduleInput, scheduleName } from '../../cdk/constructs/backup-schedules.ts';
 import { nightlyInputSchema } from '../../lambdas/shared/run-state.ts';
 import { CATALOG_TABLE } from '../../lambdas/shared/tables.ts';
+import { desiredScheduleSet } from '../../lambdas/sync-schedules/desired.ts';
+import { type ScheduleRequest, scheduleGroupNames } from '../../lambdas/sync-schedules/schedule-set.ts';
 import { STATE_MACHINE_FILES, TASK_FUNCTIONS } from '../../statemachines/definitions.ts';
 import {
   configFrom,
@@ -12,6 +14,8 @@ import {
   logicalIdByPath,
   resourcesOfType,
   scaledConfig,
+  stagedScheduleSet,
+  syncedSchedules,
   synthConstruct,
   synthStack,
 } from './support.ts';
@@ -19,10 +23,16 @@ import {
 const config = exampleConfig();
 const { stack, template } = synthStack({ config });
 
+const synced = syncedSchedules(template, stack.scheduler);
+
+function backupSchedule(): ScheduleRequest {
+  const found = synced.find(({ entry }) => entry.kind === 'backup');
+  if (found === undefined) throw new Error('no backup schedule');
+  return found.request;
+}
+
 function scheduleTargetInput(): string {
-  const [resource] = Object.values(resourcesOfType(template, 'AWS::Scheduler::Schedule'));
-  if (resource === undefined) throw new Error('no schedule');
-  return (resource.Properties.Target as { Input: string }).Input;
+  return backupSchedule().Target?.Input ?? '';
 }
 
 describe('DynamoDB tables', () => {
@@ -106,8 +116,13 @@ describe('DynamoDB tables', () => {
 describe('Lambda functions', () => {
   const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
 
-  it('creates one function per Task of the ASL files', () => {
-    expect(functions).toHaveLength(Object.keys(TASK_FUNCTIONS).length);
+  it('creates one function per Task of the ASL files, and the schedule sync', () => {
+    expect(functions).toHaveLength(Object.keys(TASK_FUNCTIONS).length + 1);
+    expect(
+      Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')).filter((id) =>
+        id.includes('SyncSchedules'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('runs every function on ARM64', () => {
@@ -230,23 +245,31 @@ describe('EventBridge Scheduler', () => {
   const schedule = cluster?.schedules[0];
   if (cluster === undefined || schedule === undefined) throw new Error('the example config has a schedule');
 
-  it('fires on the configured cron in the configured time zone', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+  it('creates no schedule as a CloudFormation resource: the sync keeps them as data', () => {
+    expect(Object.keys(resourcesOfType(template, 'AWS::Scheduler::Schedule'))).toEqual([]);
+    expect(Object.keys(resourcesOfType(template, 'Custom::ScheduleSync'))).toHaveLength(1);
+  });
+
+  it('deploys exactly the configuration’s schedule set', () => {
+    expect(stagedScheduleSet(stack.scheduler)).toEqual(desiredScheduleSet(config));
+  });
+
+  it('fires on the configured cron in the configured time zone, with the flexible time window off', () => {
+    expect(backupSchedule()).toMatchObject({
       ScheduleExpression: `cron(${schedule.cron})`,
       ScheduleExpressionTimezone: schedule.timezone,
+      FlexibleTimeWindow: { Mode: 'OFF' },
     });
   });
 
   it('names the schedule after its cluster and schedule', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      Name: scheduleName(cluster.name, schedule.name),
-    });
+    expect(backupSchedule().Name).toBe(scheduleName(cluster.name, schedule.name));
   });
 
   it('sends exactly what sr-backup start sends, with the scheduled time filled in by Scheduler', () => {
     const input = JSON.parse(scheduleTargetInput()) as unknown;
     expect(input).toEqual({
-      ...scheduleInput(config, cluster, schedule),
+      ...JSON.parse(JSON.stringify(scheduleInput(config, cluster, schedule))),
       scheduledTime: '<aws.scheduler.scheduled-time>',
     });
   });
@@ -257,20 +280,29 @@ describe('EventBridge Scheduler', () => {
   });
 
   it('retries a failed start and then sends the event to the dead-letter queue', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      Target: Match.objectLike({
-        RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21_600 },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] } },
-      }),
+    expect(backupSchedule().Target).toMatchObject({
+      RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21_600 },
+      DeadLetterConfig: {
+        Arn: { 'Fn::GetAtt': [logicalIdByPath(template, '/Schedules/DeadLetterQueue/Resource'), 'Arn'] },
+      },
     });
   });
 
-  it('targets the nightly state machine', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      Target: Match.objectLike({
+  it('targets the nightly state machine, in the backup schedules’ own group, with the role that may start it', () => {
+    expect(backupSchedule()).toMatchObject({
+      GroupName: scheduleGroupNames('TestStack').backup,
+      Target: {
         Arn: { Ref: logicalIdByPath(template, '/NightlyBackup/StateMachine/Resource') },
-      }),
+        RoleArn: { 'Fn::GetAtt': [logicalIdByPath(template, '/Schedules/Role/Resource'), 'Arn'] },
+      },
     });
+  });
+
+  it('names the schedule groups after the stack, so sr-backup plan --stack finds them', () => {
+    const groups = scheduleGroupNames('TestStack');
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: groups.backup });
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: groups.freshness });
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: groups.drill });
   });
 
   it('encrypts the dead-letter queue', () => {
@@ -317,10 +349,12 @@ describe('schedule names and states', () => {
         },
       ],
     });
-    synthStack({ config: disabled }).template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      Name: 'prod.weekly',
-      State: 'DISABLED',
-    });
+    const deployed = synthStack({ config: disabled });
+    expect(
+      syncedSchedules(deployed.template, deployed.stack.scheduler)
+        .filter(({ entry }) => entry.kind === 'backup')
+        .map(({ request }) => [request.Name, request.State]),
+    ).toEqual([['prod.weekly', 'DISABLED']]);
   });
 });
 
@@ -373,6 +407,9 @@ describe('outputs', () => {
     'LocksTableName',
     'CatalogTableName',
     'AlarmTopicArn',
+    'ScheduleGroupName',
+    'FreshnessScheduleGroupName',
+    'DrillScheduleGroupName',
   ])('outputs %s', (name) => {
     template.hasOutput(name, {});
   });
@@ -426,15 +463,8 @@ function grown(): Record<string, [number, number]> {
 }
 
 describe('template size', () => {
-  it('grows only by one schedule per schedule entry and one alarm per cluster (1×1 → 20×3)', () => {
-    expect(grown()).toEqual({
-      // One backup schedule per entry, one hourly freshness check per cluster with schedules.
-      'AWS::Scheduler::Schedule': [2, 80],
-      'AWS::CloudWatch::Alarm': [
-        small['AWS::CloudWatch::Alarm'],
-        (small['AWS::CloudWatch::Alarm'] ?? 0) + 19,
-      ],
-    });
+  it('does not grow with the clusters or their schedules (1×1 → 20×3)', () => {
+    expect(grown()).toEqual({});
   });
 
   it('stays far below CloudFormation’s 500 resources at 20 clusters × 3 schedules', () => {

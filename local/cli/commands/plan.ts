@@ -10,11 +10,17 @@ table listing) and lists the databases a run would back up, and those it would l
 database, exclude pattern, no include pattern, empty, or unsupported (only views or external tables on ≤ 3.3).
 The FE password comes from STARROCKS_PASSWORD_<CLUSTER> or STARROCKS_PASSWORD.
 
+It also shows what a deploy of this file would create, change and delete in EventBridge Scheduler (backup
+schedules, hourly freshness checks, drills). With --stack it reads the deployed schedule groups (read-only:
+ListSchedules and GetSchedule, with your AWS credentials) and compares them as the deploy's sync would, except
+for the target and role ARNs, which only the deploy knows. Without --stack every schedule counts as create.
+
 Examples:
   $ sr-backup plan --config backup.yaml
   $ sr-backup plan --config backup.yaml --cluster prod --resolve
   $ sr-backup plan --config backup.yaml --cluster prod --schedule nightly --database sales
-  $ sr-backup plan --config backup.yaml --count 5 --from 2026-03-28T00:00:00Z --json`;
+  $ sr-backup plan --config backup.yaml --count 5 --from 2026-03-28T00:00:00Z --json
+  $ sr-backup plan --config backup.yaml --stack StarRocksBackup --region eu-west-1`;
 
 /** Adds `sr-backup plan`. */
 export function registerPlanCommand(program: Command): void {
@@ -31,7 +37,13 @@ export function registerPlanCommand(program: Command): void {
     )
     .option('--count <n>', 'how many upcoming slots to show', positiveInteger(100), 3)
     .option('--from <ISO-8601>', 'show the slots after this time instead of now', parseInstant)
-    .option('--json', 'print {clusters: [...]} as JSON on stdout');
+    .option('--stack <name>', 'compare the schedules with this deployed stack (its schedule groups)')
+    .option(
+      '--schedule-group-prefix <prefix>',
+      'the deployment’s scheduleGroupPrefix, when it set one (default: the stack name)',
+    )
+    .option('--region <region>', 'the deployment’s region (default: from your AWS configuration)')
+    .option('--json', 'print {clusters: [...], deploy: {...}} as JSON on stdout');
   verboseOption(command);
   command.addHelpText('after', HELP).action(async (options: PlanCommandOptions) => {
     const { runPlanCommand } = await import('../inspect/plan-command.ts');

@@ -1,4 +1,8 @@
-/** `sr-backup plan`: the next slots of every schedule with their labels; with --resolve, what they would back up. */
+/**
+ * `sr-backup plan`: the next slots of every schedule with their labels; with --resolve, what they would back up;
+ * and what a deploy would create, change and delete in EventBridge Scheduler (compared with the deployed groups
+ * when --stack names them).
+ */
 import { assessCoverage } from '../../../lambdas/check-freshness/coverage.ts';
 import {
   type ClusterConfig,
@@ -19,6 +23,13 @@ import { reportError } from '../support/report.ts';
 import { schedulesNamed, selectClusters } from '../support/selection.ts';
 import { withLocalStarRocks } from '../support/starrocks.ts';
 import {
+  type DeployPlan,
+  defaultSchedulerFactory,
+  formatDeployPlan,
+  planDeploy,
+  type SchedulerFactory,
+} from './plan-schedules.ts';
+import {
   type DatabaseResolution,
   describeReason,
   readFe,
@@ -36,6 +47,12 @@ export interface PlanCommandOptions {
   readonly from?: Date;
   readonly json?: boolean;
   readonly verbose?: boolean;
+  /** The deployed stack to compare the schedules with (its schedule groups are named after it). */
+  readonly stack?: string;
+  /** The construct's `scheduleGroupPrefix`, when the deployment set one. */
+  readonly scheduleGroupPrefix?: string;
+  /** The deployment's region (else the AWS SDK's usual lookup). */
+  readonly region?: string;
 }
 
 /** One upcoming slot. */
@@ -236,7 +253,11 @@ async function planCluster(
 }
 
 /** Runs the command; resolves with the exit status. */
-export async function runPlanCommand(options: PlanCommandOptions, io: CommandIo): Promise<ExitCode> {
+export async function runPlanCommand(
+  options: PlanCommandOptions,
+  io: CommandIo,
+  makeScheduler: SchedulerFactory = defaultSchedulerFactory,
+): Promise<ExitCode> {
   const colors = colorsFor(io);
   const context: { -readonly [K in keyof ErrorContext]: ErrorContext[K] } = { configPath: options.config };
   try {
@@ -247,8 +268,20 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CommandIo)
       context.cluster = clusterContext(selected);
       plans.push(await planCluster(selected.cluster, selected.index, schedules, options, io));
     }
+    delete context.cluster;
+    const deploy: DeployPlan = await planDeploy(
+      config,
+      {
+        ...(options.stack === undefined ? {} : { stack: options.stack }),
+        ...(options.scheduleGroupPrefix === undefined
+          ? {}
+          : { scheduleGroupPrefix: options.scheduleGroupPrefix }),
+        ...(options.region === undefined ? {} : { region: options.region }),
+      },
+      { makeScheduler, clock: io.clock },
+    );
     if (options.json) {
-      io.stdout.write(`${JSON.stringify({ clusters: plans }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ clusters: plans, deploy }, null, 2)}\n`);
       return EXIT.ok;
     }
     const { out } = colors;
@@ -270,6 +303,7 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CommandIo)
     }
     if (!options.resolve)
       lines.push(out.dim('(add --resolve to see which databases each schedule would back up)'));
+    lines.push(...formatDeployPlan(deploy, out));
     io.stdout.write(`${lines.join('\n')}\n`);
     return EXIT.ok;
   } catch (error) {

@@ -21,7 +21,18 @@ export function rule(text: string, ...sources: readonly string[]): string {
  * the invoke phase UNVERIFIED), stepFunctionsTaskTimeouts (Task TimeoutSeconds), and stepFunctionsQuotas (the page;
  * its 256 KiB row was not in the excerpt, the 262,144-byte limit on a state's input and output was, on the API's
  * StateEnteredEventDetails and StateExitedEventDetails). The others are cited from the AWS documentation's structure
- * and are UNVERIFIED.
+ * and are UNVERIFIED. For issue 15 §3 (the schedule sync): schedulerQuotas (the page and its per-operation request
+ * rates: 1,000 or 5,000 per second in the larger Regions and 250 elsewhere today, 50 in an earlier version),
+ * schedulerUpdateSchedule (UpdateSchedule resets every field the request leaves out), schedulerGetSchedule (names and
+ * group names: `^[0-9a-zA-Z-_.]+$`, at most 64 characters), schedulerListSchedules (MaxResults at most 100,
+ * NextToken), customResourceResponses (a body of at most 4,096 bytes; a changed PhysicalResourceId makes
+ * CloudFormation delete the old resource), customResourceProtocol (ServiceTimeout 1 to 3,600 s, default 3,600; no
+ * answer in time fails the operation), lambdaQuotas (15 minutes per invocation), metricsInsightsAlarms and
+ * alarmLimits (alarms on a Metrics Insights query; 200 such alarms per account and Region by default; the latest 3
+ * hours evaluated), schedulerIam (CreateSchedule needs iam:PassRole with iam:PassedToService
+ * scheduler.amazonaws.com). UNVERIFIED there: the 512-character Description limit, whether ListSchedules honours a
+ * group-scoped resource ARN, and CloudFormation's current 500-resource and 1 MB figures (the stored copy of
+ * cloudFormationQuotas is an older version).
  */
 export const DOCS = {
   snsTopicPolicy:
@@ -57,4 +68,22 @@ export const DOCS = {
     'https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts',
   lambdaExecutionEnvironment: 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html',
   stepFunctionsTaskTimeouts: 'https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html',
+  schedulerQuotas: 'https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html',
+  schedulerUpdateSchedule:
+    'https://docs.aws.amazon.com/scheduler/latest/APIReference/API_UpdateSchedule.html',
+  schedulerCreateSchedule:
+    'https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html',
+  schedulerGetSchedule: 'https://docs.aws.amazon.com/scheduler/latest/APIReference/API_GetSchedule.html',
+  schedulerListSchedules: 'https://docs.aws.amazon.com/scheduler/latest/APIReference/API_ListSchedules.html',
+  schedulerIam:
+    'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridgescheduler.html',
+  customResourceResponses:
+    'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html',
+  customResourceProtocol: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref.html',
+  lambdaQuotas: 'https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html',
+  cloudFormationQuotas:
+    'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html',
+  metricsInsightsAlarms:
+    'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html',
+  alarmLimits: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html',
 } as const;

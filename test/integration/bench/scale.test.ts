@@ -1,7 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAYLOAD_LIMIT_BYTES } from '../../../bench/report/goals.ts';
 import { runLockBench } from '../../../bench/scale/lock-contention.ts';
 import { runNightlyScale } from '../../../bench/scale/nightly-run.ts';
+import { prepareBaseline, simulateSync } from '../../../bench/scale/schedule-scale.ts';
 import { runSynthScale, scaledConfig } from '../../../bench/scale/synth.ts';
 import { type BenchTables, startBenchTables } from '../../../bench/support/local-tables.ts';
 
@@ -59,7 +62,7 @@ describe('lock contention (smoke size)', () => {
 });
 
 describe('synthesis at scale (smoke size: one timed synth of each configuration)', () => {
-  it('builds a schedule for each of the 20 clusters × 3 schedules, well below the stack limit', () => {
+  it('builds the same stack for 20 clusters × 3 schedules as for 1 × 1, with no schedule as a resource', () => {
     // Prepare
     const config = scaledConfig(20, 3);
 
@@ -68,11 +71,45 @@ describe('synthesis at scale (smoke size: one timed synth of each configuration)
 
     // Assess
     expect(config.clusters).toHaveLength(20);
-    // One per cluster × schedule at least (the stack may add per-cluster schedules of its own).
-    expect(result.small.resourcesByType['AWS::Scheduler::Schedule']).toBeGreaterThanOrEqual(1);
-    expect(result.large.resourcesByType['AWS::Scheduler::Schedule']).toBeGreaterThanOrEqual(60);
-    expect(result.large.resources).toBeGreaterThan(result.small.resources);
+    expect(result.large.resourcesByType).toEqual(result.small.resourcesByType);
+    expect(result.large.resourcesByType['AWS::Scheduler::Schedule']).toBeUndefined();
+    expect(result.large.resourcesByType['Custom::ScheduleSync']).toBe(1);
+    expect(result.growingTypes).toEqual([]);
     expect(result.large.resources).toBeLessThan(500);
     expect(result.timeRatio).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('the schedule sync at scale (smoke size: 25 clusters × schedules, simulated)', () => {
+  it('creates, re-reads, changes one, changes all and deletes, touching only what differs each time', async () => {
+    // Act
+    const result = await simulateSync(25);
+
+    // Assess
+    expect(result.schedules).toBe(50);
+    expect(
+      result.runs.map((run) => [run.created, run.updated, run.deleted, run.calls.get, run.calls.retries]),
+    ).toEqual([
+      [50, 0, 0, 0, 0],
+      [0, 0, 0, 50, 0],
+      [0, 1, 0, 50, 0],
+      [0, 50, 0, 50, 0],
+      [0, 0, 50, 0, 0],
+    ]);
+    // 40 calls a second: creating 50 takes at least 50 calls' worth of the pace.
+    expect(result.runs[0]?.seconds).toBeGreaterThanOrEqual(50 / result.requestsPerSecond);
+  });
+});
+
+describe('the previous design, extracted from git for the comparison', () => {
+  it('has the stack the benchmark synthesizes', () => {
+    // Act
+    const dir = prepareBaseline();
+
+    // Assess
+    expect(existsSync(join(dir, 'cdk/backup-scheduler-stack.ts'))).toBe(true);
+    expect(readFileSync(join(dir, 'cdk/constructs/backup-schedules.ts'), 'utf8')).toContain(
+      'new scheduler.Schedule(',
+    );
+  });
 });
