@@ -79,9 +79,10 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
   SubmitBackup: {
     purpose: 'Submits BACKUP SNAPSHOT or adopts an earlier attempt of the same slot',
     reachesFrontEnd: true,
-    // GetItem: this execution's own earlier submission, noted on its lock.
+    // GetItem: this execution's own earlier submission, noted on its lock. UpdateItem on the catalog: the lostAt
+    // mark of a recorded snapshot the repository no longer holds.
     locks: [UPDATE, GET],
-    catalog: [QUERY],
+    catalog: [QUERY, UPDATE],
     slackWebhook: false,
     describesBackupExecutions: false,
     throwsForControlFlow: true,

@@ -5,7 +5,9 @@ import { effectiveDatabaseFilters, previousSlot, selectDatabases } from '../shar
 import { ConfigError, UnknownDatabaseError } from '../shared/errors.ts';
 import type { AppLogger } from '../shared/logger.ts';
 import type { PlannedDatabase, ResolveInput, RunPlan } from '../shared/run-state.ts';
+import type { DatabaseProblem } from '../shared/workflow-state.ts';
 import { buildSnapshotLabel, executionNameFor, type StarRocksClient } from '../starrocks/index.ts';
+import { classifyDatabase } from './classify-database.ts';
 import { type ClusterProbe, type FrontEndFacts, inspectCluster } from './cluster-awareness.ts';
 
 /** The FE calls ResolveDatabases makes. */
@@ -44,6 +46,12 @@ export async function resolveDatabases(
   input: ResolveInput,
   deps: ResolveDatabasesDeps,
 ): Promise<ResolvedPlan> {
+  if (input.cluster.mode === 'cluster-snapshot') {
+    throw new ConfigError(
+      `cluster ${input.cluster.name} has mode cluster-snapshot: StarRocks cannot BACKUP a shared-data cluster, so ` +
+        'nothing is backed up here; its freshness check watches its automated Cluster Snapshots',
+    );
+  }
   const scheduledTime = slotOf(input, deps.clock);
   const paused = await deps.pauses.activePause({
     cluster: input.cluster.name,
@@ -60,18 +68,31 @@ export async function resolveDatabases(
     return { scheduledTime, databases: [], skippedEmpty: 0, excluded: 0, paused };
   }
 
-  const { selected, excludedCount, empty, frontEnd } = await deps.starRocks(async (client) => {
+  const { selected, excludedCount, empty, frontEnd, problems } = await deps.starRocks(async (client) => {
     const frontEnd = await inspectCluster(client, input.cluster, deps.logger);
     const available = await client.showDatabases();
     const chosen = chooseDatabases(input, available);
     const emptyNames: string[] = [];
     const withTables: string[] = [];
+    // A database's own problem (its name, its listing, its objects) is planned with it, never thrown.
+    const problems = new Map<string, DatabaseProblem>();
     for (const database of chosen.selected) {
-      // Any row at all (view, external table…) means "not empty": a TABLE_TYPE filter alone can mislead (3.4.x).
-      const tables = await client.listTables(database);
-      (tables.length === 0 ? emptyNames : withTables).push(database);
+      const verdict = await classifyDatabase(database, {
+        capabilities: frontEnd.capabilities,
+        version: frontEnd.version,
+        listTables: (name) => client.listTables(name),
+      });
+      if (verdict.kind === 'empty') emptyNames.push(database);
+      else withTables.push(database);
+      if (verdict.kind === 'problem') problems.set(database, verdict.problem);
     }
-    return { selected: withTables, excludedCount: chosen.excludedCount, empty: emptyNames, frontEnd };
+    return {
+      selected: withTables,
+      excludedCount: chosen.excludedCount,
+      empty: emptyNames,
+      frontEnd,
+      problems,
+    };
   });
 
   const slotDate = new Date(scheduledTime);
@@ -82,7 +103,13 @@ export async function resolveDatabases(
       database,
       scheduledTime: slotDate,
     };
-    return { database, label: buildSnapshotLabel(slot), executionName: executionNameFor(slot) };
+    const problem = problems.get(database);
+    return {
+      database,
+      label: buildSnapshotLabel(slot),
+      executionName: executionNameFor(slot),
+      ...(problem === undefined ? {} : { problem }),
+    };
   };
   for (const database of empty) await recordEmpty(input, plan(database).label, database, scheduledTime, deps);
 
@@ -91,6 +118,7 @@ export async function resolveDatabases(
     databases: selected.length,
     skippedEmpty: empty.length,
     excluded: excludedCount,
+    problems: problems.size,
     version: frontEnd.version,
     runMode: frontEnd.runMode,
   });

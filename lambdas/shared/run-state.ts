@@ -1,5 +1,5 @@
 import { clusterSettingsSchema, scheduleSchema } from './config/index.ts';
-import { caughtErrorSchema, executionRefSchema } from './workflow-state.ts';
+import { caughtErrorSchema, databaseProblemSchema, executionRefSchema } from './workflow-state.ts';
 import { z } from './zod.ts';
 
 /**
@@ -20,6 +20,8 @@ export const plannedDatabaseSchema = z.object({
   database: z.string().min(1),
   label: z.string().min(1),
   executionName: z.string().min(1).max(78),
+  /** Set when the database cannot be backed up as it is: its execution records (and alerts) this instead. */
+  problem: databaseProblemSchema.optional(),
 });
 
 /** `$.plan`: ResolveDatabases' answer. */

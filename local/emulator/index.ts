@@ -173,6 +173,9 @@ function faultsOf(registry: FaultRegistry, frontend: Frontend): EmulatorFaults {
       }),
     dropConnectionOn: (matcher, dropOptions = {}) =>
       registry.addDrop(matcher, dropOptions.times ?? 1, dropOptions.when ?? 'before'),
+    failStatements: (matcher, message, failOptions = {}) =>
+      registry.addFailure(matcher, message, failOptions.times ?? Number.POSITIVE_INFINITY),
+    failClusterSnapshots: (message) => frontend.clusterSnapshots.failWith(message),
     delayReplies: (matcher, delayMs, delayOptions = {}) =>
       registry.addDelay(matcher, delayMs, delayOptions.times ?? Number.POSITIVE_INFINITY),
     refuseLogins: (refuseOptions = {}) =>
