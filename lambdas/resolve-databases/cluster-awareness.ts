@@ -43,7 +43,12 @@ export interface FrontEndFacts {
  */
 export async function inspectCluster(
   probe: ClusterProbe,
-  cluster: { readonly name: string; readonly host: string; readonly port: number; readonly repository: string },
+  cluster: {
+    readonly name: string;
+    readonly host: string;
+    readonly port: number;
+    readonly repository: string;
+  },
   logger: AppLogger,
 ): Promise<FrontEndFacts> {
   const version = await probe.currentVersion();
@@ -81,7 +86,12 @@ export async function inspectCluster(
  */
 async function requireRepository(
   probe: ClusterProbe,
-  cluster: { readonly name: string; readonly host: string; readonly port: number; readonly repository: string },
+  cluster: {
+    readonly name: string;
+    readonly host: string;
+    readonly port: number;
+    readonly repository: string;
+  },
 ): Promise<void> {
   const repositories = await probe.showRepositories();
   const repository = repositories.find((candidate) => candidate.name === cluster.repository);

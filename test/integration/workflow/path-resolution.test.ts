@@ -178,7 +178,9 @@ async function nightlyScenarios(): Promise<void> {
     // Problems of one database, planned with it: a listing that fails (FAILED through PlannedProblem →
     // RecordFailure → NotifyFailure) and a database of external tables only (SKIPPED through PlannedProblem →
     // RecordSkipped).
-    harness.emulator.faults.failStatements("TABLE_SCHEMA = 'unlisted'", 'Unexpected exception: null', { times: 1 });
+    harness.emulator.faults.failStatements("TABLE_SCHEMA = 'unlisted'", 'Unexpected exception: null', {
+      times: 1,
+    });
     await record({ databases: ['unlisted', 'views_only'] });
     // A slot the catalog recorded FINISHED whose snapshot vanished: backed up again, HasNotices → NotifyNotices.
     await harness.catalog.recordAttempt({
