@@ -89,7 +89,10 @@ export class FreshnessChecker extends Construct {
       props.secretsEncryptionKeys,
     );
 
-    const checked = config.clusters.filter((cluster) => cluster.schedules.length > 0);
+    // A shared-data cluster (mode cluster-snapshot) has no schedules, yet its automated Cluster Snapshots are checked.
+    const checked = config.clusters.filter(
+      (cluster) => cluster.schedules.length > 0 || cluster.mode === 'cluster-snapshot',
+    );
     const schedules: scheduler.Schedule[] = [];
     if (checked.length > 0) {
       const group = new scheduler.ScheduleGroup(this, 'Group', { removalPolicy: props.removalPolicy });

@@ -259,7 +259,7 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     // Query: the locks of the cluster (a lock held far past our deadline is a stuck run).
     locks: [QUERY],
     // Query: latest-good pointers, the attempts of a slot, pauses, incidents and first sightings;
-    // PutItem: a new incident or sighting; UpdateItem: an incident's state.
+    // PutItem: a new incident, sighting or cluster snapshot record; UpdateItem: an incident's state.
     catalog: [QUERY, PUT, UPDATE],
     slackWebhook: false,
     describesBackupExecutions: false,
