@@ -1,5 +1,4 @@
 import type { AlertBudget } from '../catalog/index.ts';
-import { buildAlertMessage } from '../notify/alert-message.ts';
 import { PER_DATABASE_ALERT_LIMIT } from '../notify/alert-policy.ts';
 import { type BackupFailureDetails, buildBackupFailureMessage } from '../notify/backup-failure-message.ts';
 import { renderMessageAsText } from '../notify/render-text.ts';
@@ -98,13 +97,7 @@ async function postNotice(state: BackupDatabaseState, deps: NotifyFailureDeps): 
     text: (state.job?.notices ?? []).join('\n\n'),
     footer: `Execution ${state.execution.id}`,
   };
+  // Locally the notifier itself shows generic alerts on the terminal (lambdas/shared/runtime/slack.ts).
   const delivery = await deps.slack.postAlert(alert);
-  if (deps.observe) {
-    deps.observe({
-      kind: 'alert',
-      text: renderMessageAsText(buildAlertMessage(alert)),
-      delivered: delivery.delivered,
-    });
-  }
   return { posted: delivery.delivered, notice: true };
 }
