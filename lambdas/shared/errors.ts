@@ -122,7 +122,10 @@ export class EmptyDatabaseError extends BackupSchedulerError {
   override readonly name = 'EmptyDatabaseError';
 }
 
-/** The backup names an object StarRocks cannot back up (a view or external table on ≤ 3.3, temp partitions). */
+/**
+ * The backup names an object StarRocks cannot back up (a view before 3.4, an MV before 3.2, an external table, temp
+ * partitions), or a database holds objects whose type cannot be told.
+ */
 export class UnsupportedObjectError extends BackupSchedulerError {
   override readonly name = 'UnsupportedObjectError';
 }

@@ -79,7 +79,7 @@ export interface SubmitBackupRequest {
   readonly database: string;
   readonly label: string;
   readonly repository: string;
-  /** Only these tables (the ≤ 3.3 way around views and external tables); omitted = the whole database. */
+  /** Only these objects (lambdas/starrocks/backup-scope.ts decides them per version); omitted = the whole database. */
   readonly tables?: readonly (string | BackupTableRef)[];
   /** 3.4+ with `tables`: add `ALL FUNCTIONS` to the ON list. */
   readonly allFunctions?: boolean;

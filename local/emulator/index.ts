@@ -91,7 +91,7 @@ export interface EmulatorSnapshot {
   readonly name: string;
   /** Database of the job that wrote it. */
   readonly database: string;
-  /** Info-file timestamps (`yyyy-MM-dd-HH-mm-ss-SSS`, FE zone); empty while uploading or after a failure. */
+  /** Info-file timestamps (`yyyy-MM-dd-HH-mm-ss-SSS`, FE JVM zone); empty while uploading or after a failure. */
   readonly timestamps: readonly string[];
   readonly status: 'OK' | 'ERROR';
 }
