@@ -108,6 +108,30 @@ describe('one database never stops the others (StarRocks 3.3.2: list partitions 
     });
   });
 
+  it('makes a listing of one database that fails its own FAILED result, and backs up the others', async () => {
+    // Prepare: the FE cannot read orders' metadata (an SQL error, not an unreachable FE).
+    harness.emulator.faults.failStatements("TABLE_SCHEMA = 'orders'", 'Unexpected exception: null', {
+      times: 1,
+    });
+    const slot = new Date(SLOT.getTime() - 2 * 86_400_000);
+
+    // Act
+    const run = await harness.run({ databases: ['orders', 'sales'], scheduledTime: slot });
+
+    // Assess
+    expect(run.runError).toBeNull();
+    expect(run.results.map((r) => [r.database, r.state])).toEqual([
+      ['orders', 'FAILED'],
+      ['sales', 'FINISHED'],
+    ]);
+    expect(run.results[0]?.error).toBe(
+      'listing the tables of database orders failed: LIST TABLES on 127.0.0.1:' +
+        `${harness.emulator.port} failed: Unexpected exception: null`,
+    );
+    expect(run.alerts.filter((alert) => alert.kind === 'backup-failure')).toHaveLength(1);
+    expect(harness.statements('BACKUP').filter((sql) => sql.includes('`orders`'))).toHaveLength(1);
+  });
+
   it('re-verifies an adopted snapshot: one that vanished is marked lost, alerted, and backed up again, and every report agrees', async () => {
     // Prepare: the slot ran and FINISHED; then its snapshot was deleted from the repository.
     const slot = new Date(SLOT.getTime() - 86_400_000);
