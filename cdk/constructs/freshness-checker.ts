@@ -131,6 +131,7 @@ export class FreshnessChecker extends Construct {
       ...dashboardRow(
         checked.map((cluster) => cluster.name),
         props.metricsService,
+        new Set(checked.filter((cluster) => cluster.mode === 'cluster-snapshot').map((cluster) => cluster.name)),
       ),
     );
   }
@@ -168,8 +169,15 @@ export class FreshnessChecker extends Construct {
   }
 }
 
-/** One row: late databases and the oldest good snapshot's age, one line per cluster. */
-function dashboardRow(clusters: readonly string[], service: string): cloudwatch.IWidget[] {
+/**
+ * One row: late databases and the oldest good snapshot's age, one line per cluster. A shared-data cluster's line is
+ * its newest automated Cluster Snapshot's age (the check emits it as the same metric), labelled so.
+ */
+function dashboardRow(
+  clusters: readonly string[],
+  service: string,
+  clusterSnapshotClusters: ReadonlySet<string> = new Set(),
+): cloudwatch.IWidget[] {
   const period = FRESHNESS_CHECK_INTERVAL;
   const perCluster = (metricName: string) =>
     clusters.map((cluster) =>
@@ -198,7 +206,7 @@ function dashboardRow(clusters: readonly string[], service: string): cloudwatch.
                 service,
               }),
             },
-            label: cluster,
+            label: clusterSnapshotClusters.has(cluster) ? `${cluster} (cluster snapshot)` : cluster,
             period,
           }),
       ),

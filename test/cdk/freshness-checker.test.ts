@@ -107,6 +107,23 @@ describe('the freshness check schedule', () => {
     ).toBe(true);
   });
 
+  it('checks a shared-data cluster (mode cluster-snapshot) hourly although it has no schedules, and labels its dashboard line', () => {
+    // Prepare
+    const lake = configFrom({
+      clusters: [{ name: 'lake', host: 'fe.lake.internal', repository: 's3_repo', mode: 'cluster-snapshot' }],
+    });
+
+    // Act
+    const synthesized = synthStack({ config: lake }).template;
+
+    // Assess
+    const names = Object.values(resourcesOfType(synthesized, 'AWS::Scheduler::Schedule')).map(
+      (schedule) => schedule.Properties.Name,
+    );
+    expect(names).toEqual(['lake.freshness']);
+    expect(JSON.stringify(synthesized.toJSON())).toContain('lake (cluster snapshot)');
+  });
+
   it('sends the cluster’s settings, all its schedules and the Slack ARNs, never a secret', () => {
     const prod = schedules.find((schedule) => schedule.Properties.Name === 'prod.freshness');
     const target = prod?.Properties.Target as { Input: string } | undefined;
