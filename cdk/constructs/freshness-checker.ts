@@ -131,7 +131,9 @@ export class FreshnessChecker extends Construct {
       ...dashboardRow(
         checked.map((cluster) => cluster.name),
         props.metricsService,
-        new Set(checked.filter((cluster) => cluster.mode === 'cluster-snapshot').map((cluster) => cluster.name)),
+        new Set(
+          checked.filter((cluster) => cluster.mode === 'cluster-snapshot').map((cluster) => cluster.name),
+        ),
       ),
     );
   }
