@@ -97,7 +97,9 @@ export class FreshnessChecker extends Construct implements ScheduledTarget {
     this.role = target.role;
     this.alarms = this.createAlarms(
       props.alarmTopic,
-      config.clusters.filter((cluster) => cluster.schedules.length > 0).map((cluster) => cluster.name),
+      config.clusters
+        .filter((cluster) => cluster.schedules.length > 0 || cluster.mode === 'cluster-snapshot')
+        .map((cluster) => cluster.name),
       props.metricsService,
     );
     props.dashboard.addWidgets(...dashboardRow(props.metricsService));

@@ -96,9 +96,10 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
   SubmitBackup: {
     purpose: 'Submits BACKUP SNAPSHOT or adopts an earlier attempt of the same slot',
     reachesFrontEnd: true,
-    // GetItem: this execution's own earlier submission, noted on its lock.
+    // GetItem: this execution's own earlier submission, noted on its lock. UpdateItem on the catalog: the lostAt
+    // mark of a recorded snapshot the repository no longer holds.
     locks: [UPDATE, GET],
-    catalog: [QUERY],
+    catalog: [QUERY, UPDATE],
     slackWebhook: false,
     describesBackupExecutions: false,
     throwsForControlFlow: true,
@@ -275,7 +276,7 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     // Query: the locks of the cluster (a lock held far past our deadline is a stuck run).
     locks: [QUERY],
     // Query: latest-good pointers, the attempts of a slot, pauses, incidents and first sightings;
-    // PutItem: a new incident or sighting; UpdateItem: an incident's state.
+    // PutItem: a new incident, sighting or cluster snapshot record; UpdateItem: an incident's state.
     catalog: [QUERY, PUT, UPDATE],
     slackWebhook: false,
     describesBackupExecutions: false,

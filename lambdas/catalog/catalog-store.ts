@@ -95,7 +95,7 @@ export interface CatalogStore extends SnapshotMarks, DrillCatalog {
   }): Promise<Page<BackupAttempt>>;
   /**
    * The latest good (FINISHED and verified) attempt of every database of the cluster that has one, by database
-   * name. Reads one pointer item per database, never the history.
+   * name. Reads one pointer item per database, never the history; a pointer to a snapshot marked lost is left out.
    */
   latestGoodSnapshots(cluster: string): Promise<BackupAttempt[]>;
   /**
@@ -278,7 +278,8 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
         items.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor !== null);
-      return items;
+      // A pointer whose snapshot a later look found gone from the repository names nothing to restore.
+      return items.filter(isGoodSnapshot);
     },
 
     listRun({ runId, limit, cursor }) {

@@ -16,6 +16,12 @@ export {
   type RecordOutcome,
 } from './catalog-store.ts';
 export {
+  CLUSTER_SNAPSHOT_RECORD_DAYS,
+  type ClusterSnapshotRecord,
+  type ClusterSnapshotRecords,
+  createClusterSnapshotRecords,
+} from './cluster-snapshots.ts';
+export {
   DRILL_TABLE_NAMES_MAX,
   type DrillRecord,
   DrillRecordSchema,

@@ -43,10 +43,33 @@ export const BackupAttemptSchema = z.object({
   tableCount: z.number().int().nonnegative().nullable(),
   starRocksJobId: z.string().max(64).nullable(),
   recordedAt: isoUtc,
+  /**
+   * The kinds of object the snapshot holds (TABLE, MATERIALIZED_VIEW, VIEW, FUNCTION), so a restore knows what to
+   * expect; absent on items written before it was recorded, and on adopted snapshots.
+   */
+  objects: z.array(z.string().min(1).max(32)).max(8).optional(),
+  /** Objects the backup left out and why (at most 20 by name; `omittedTotal` counts all). */
+  omitted: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(1024),
+        kind: z.string().min(1).max(32),
+        why: z.string().min(1).max(64),
+        detail: z.string().max(500).optional(),
+      }),
+    )
+    .max(20)
+    .optional(),
+  omittedTotal: z.number().int().nonnegative().optional(),
   /** Retention keeps pinned snapshots. */
   pinned: z.boolean().optional(),
   /** When retention dropped the snapshot from the repository. */
   prunedAt: isoUtc.optional(),
+  /**
+   * When a later attempt of the same slot found the snapshot gone from the repository (SHOW SNAPSHOT no longer
+   * lists it): the item stays as recorded, but nothing can be restored from it.
+   */
+  lostAt: isoUtc.optional(),
 });
 
 /** One backup attempt as stored in the catalog. */
@@ -55,7 +78,7 @@ export type BackupAttempt = z.infer<typeof BackupAttemptSchema>;
 /** What a caller records; the catalog adds `schemaVersion`, `kind` and `recordedAt`. */
 export type NewBackupAttempt = Omit<
   BackupAttempt,
-  'schemaVersion' | 'kind' | 'recordedAt' | 'pinned' | 'prunedAt'
+  'schemaVersion' | 'kind' | 'recordedAt' | 'pinned' | 'prunedAt' | 'lostAt'
 >;
 
 /** Cuts a reason text to REASON_MAX_CHARS, marking the cut. */
@@ -64,9 +87,11 @@ export function truncateReason(reason: string | null): string | null {
   return `${reason.slice(0, REASON_MAX_CHARS - 1)}…`;
 }
 
-/** A snapshot RESTORE may rely on: StarRocks finished it and SHOW SNAPSHOT confirmed it. */
-export function isGoodSnapshot(attempt: Pick<BackupAttempt, 'state' | 'verified'>): boolean {
-  return attempt.state === 'FINISHED' && attempt.verified;
+/**
+ * A snapshot RESTORE may rely on: StarRocks finished it, SHOW SNAPSHOT confirmed it, and no later look found it gone.
+ */
+export function isGoodSnapshot(attempt: Pick<BackupAttempt, 'state' | 'verified' | 'lostAt'>): boolean {
+  return attempt.state === 'FINISHED' && attempt.verified && attempt.lostAt === undefined;
 }
 
 /**

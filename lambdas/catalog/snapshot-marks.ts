@@ -30,6 +30,12 @@ export interface SnapshotMarks {
    * @returns the items as they are now (empty when the catalog does not know the label).
    */
   markPruned(ref: SnapshotRef): Promise<BackupAttempt[]>;
+  /**
+   * Marks every attempt item of the snapshot lost (the repository no longer holds it), and the latest-good pointer
+   * when it names it. Idempotent: the first `lostAt` is kept.
+   * @returns the items as they are now (empty when the catalog does not know the label).
+   */
+  markLost(ref: SnapshotRef): Promise<BackupAttempt[]>;
 }
 
 /** The pin/prune half of the catalog store. */
@@ -134,6 +140,31 @@ export function createSnapshotMarks(deps: {
         expression: 'SET prunedAt = if_not_exists(prunedAt, :now)',
         values: { ':now': new Date(clock.now()).toISOString() },
       });
+    },
+
+    async markLost({ cluster, database, label }) {
+      const now = new Date(clock.now()).toISOString();
+      const items = await queryAll(cluster, database, { label, newestFirst: false });
+      const updated = await updateEach(items, {
+        expression: 'SET lostAt = if_not_exists(lostAt, :now)',
+        values: { ':now': now },
+      });
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: latestGoodKey(cluster, database),
+            UpdateExpression: 'SET lostAt = if_not_exists(lostAt, :now)',
+            ConditionExpression: '#label = :label',
+            ExpressionAttributeNames: { '#label': 'label' },
+            ExpressionAttributeValues: { ':now': now, ':label': label },
+          }),
+        );
+      } catch (error) {
+        // The pointer names another snapshot (or none).
+        if (!isConditionFailure(error)) throw error;
+      }
+      return updated;
     },
   };
 }

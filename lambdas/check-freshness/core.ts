@@ -1,4 +1,4 @@
-import type { BackupAttempt, CatalogStore } from '../catalog/index.ts';
+import type { BackupAttempt, CatalogStore, ClusterSnapshotRecords } from '../catalog/index.ts';
 import {
   assessFreshness,
   type DatabaseFreshness,
@@ -12,17 +12,24 @@ import { formatDuration, formatUtc } from '../notify/format.ts';
 import type { Clock } from '../shared/clock.ts';
 import { effectiveDatabaseFilters, selectDatabases } from '../shared/config/index.ts';
 import type { AppLogger } from '../shared/logger.ts';
-import type { StarRocksClient } from '../starrocks/index.ts';
+import type { StarRocksClient, StarRocksMaintenanceClient } from '../starrocks/index.ts';
+import { type ClusterSnapshotCheck, checkClusterSnapshots } from './cluster-snapshots.ts';
 import { assessCoverage, type Coverage } from './coverage.ts';
 import type { CheckFreshnessInput } from './input.ts';
 import { type DatabaseCheck, type LateCause, lateFields, lateSummary } from './late-report.ts';
 import type { FreshnessMetrics } from './metrics.ts';
 import { describePause, type PauseLookup } from './pauses.ts';
 
+/** The FE calls the freshness checker makes (read-only). */
+export type FreshnessClient = StarRocksClient &
+  Pick<StarRocksMaintenanceClient, 'runMode' | 'clusterSnapshots' | 'clusterSnapshotJobs'>;
+
 /** What the freshness checker needs. */
 export interface CheckFreshnessDeps {
-  /** One session with the cluster's FE (read-only: SHOW DATABASES and table listings). */
-  readonly starRocks: <T>(work: (client: StarRocksClient) => Promise<T>) => Promise<T>;
+  /** One session with the cluster's FE (read-only: SHOW DATABASES, table listings, cluster snapshots). */
+  readonly starRocks: <T>(work: (client: FreshnessClient) => Promise<T>) => Promise<T>;
+  /** Where the cluster snapshots of shared-data clusters are recorded. */
+  readonly clusterSnapshots: Pick<ClusterSnapshotRecords, 'record'>;
   readonly catalog: Pick<CatalogStore, 'latestGoodSnapshots' | 'listAttemptsAt'>;
   readonly locks: Pick<LockStore, 'inspectLocks'>;
   /** The pause store; without it no schedule counts as paused. */
@@ -62,7 +69,19 @@ export interface FreshnessCheck {
   readonly coverage: Coverage;
   readonly incidents: IncidentChanges;
   readonly metrics: FreshnessMetrics;
+  /**
+   * A shared-data cluster (mode cluster-snapshot, or run_mode read as shared_data): its automated Cluster
+   * Snapshots, judged instead of its databases (StarRocks cannot BACKUP them). `unreadable` when the FE could not be
+   * asked. Null for a shared-nothing cluster.
+   */
+  readonly clusterSnapshot:
+    | ClusterSnapshotCheck
+    | { readonly state: 'unreadable'; readonly summary: string }
+    | null;
 }
+
+/** The incident "database" of a cluster-wide incident (cluster snapshots). */
+export const CLUSTER_INCIDENT_SUBJECT = '(cluster)';
 
 /** A lock held this long past our own deadline for one backup belongs to a stuck run. */
 export const STUCK_MARGIN_SECONDS = 3600;
@@ -94,6 +113,8 @@ export async function checkFreshness(
     cluster.freshness.graceMinutes === undefined
       ? defaultGraceSeconds(cluster)
       : Math.round(cluster.freshness.graceMinutes * 60);
+  const sharedData = await isSharedData(input, deps);
+  if (sharedData) return checkSharedData(input, deps, now, graceSeconds);
   const freshnessCluster: FreshnessCluster = { ...cluster, schedules };
   const latestGood = await deps.catalog.latestGoodSnapshots(cluster.name);
   const withSnapshot = new Set(latestGood.map((attempt) => attempt.database));
@@ -163,7 +184,118 @@ export async function checkFreshness(
     coverage,
     incidents,
     metrics,
+    clusterSnapshot: null,
   };
+}
+
+/**
+ * A shared-data cluster: configured `mode: cluster-snapshot`, or run_mode read as `shared_data` (needs OPERATE; an
+ * FE that cannot be asked, or a user without OPERATE, is taken as shared-nothing here).
+ */
+async function isSharedData(input: CheckFreshnessInput, deps: CheckFreshnessDeps): Promise<boolean> {
+  if (input.cluster.mode === 'cluster-snapshot') return true;
+  try {
+    return (await deps.starRocks((client) => client.runMode())) === 'shared_data';
+  } catch {
+    return false;
+  }
+}
+
+/** The check of a shared-data cluster: its automated Cluster Snapshots, one incident while they are not fresh. */
+async function checkSharedData(
+  input: CheckFreshnessInput,
+  deps: CheckFreshnessDeps,
+  now: number,
+  graceSeconds: number,
+): Promise<FreshnessCheck> {
+  const { cluster } = input;
+  let snapshotCheck: FreshnessCheck['clusterSnapshot'];
+  let inventory: InventorySource = { source: 'fe' };
+  try {
+    snapshotCheck = await deps.starRocks((client) =>
+      checkClusterSnapshots(cluster, client, deps.clusterSnapshots, now),
+    );
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    deps.logger.warn('could not read the cluster snapshots', { error: reason });
+    inventory = { source: 'catalog', error: reason };
+    snapshotCheck = { state: 'unreadable', summary: `the cluster snapshots could not be read: ${reason}` };
+  }
+  const incidents = await reconcileClusterIncident(cluster.name, snapshotCheck, deps);
+  const ageSeconds = 'ageSeconds' in snapshotCheck ? snapshotCheck.ageSeconds : null;
+  const metrics: FreshnessMetrics = {
+    cluster: cluster.name,
+    oldestAgeSeconds: ageSeconds,
+    late: snapshotCheck.state === 'fresh' || snapshotCheck.state === 'unreadable' ? 0 : 1,
+    uncovered: 0,
+  };
+  deps.emitMetrics?.(metrics);
+  deps.logger.info('cluster snapshots checked', {
+    state: snapshotCheck.state,
+    ageSeconds,
+    recorded: 'recorded' in snapshotCheck ? snapshotCheck.recorded.length : 0,
+  });
+  return {
+    cluster: cluster.name,
+    evaluatedAt: new Date(now).toISOString(),
+    graceSeconds,
+    inventory,
+    databases: [],
+    coverage: { covered: [], excluded: [], uncovered: [] },
+    incidents,
+    metrics,
+    clusterSnapshot: snapshotCheck,
+  };
+}
+
+/** Opens the cluster's snapshot incident while snapshots are off, failing or stale; resolves it once fresh. */
+async function reconcileClusterIncident(
+  cluster: string,
+  check: NonNullable<FreshnessCheck['clusterSnapshot']>,
+  deps: CheckFreshnessDeps,
+): Promise<IncidentChanges> {
+  const existing = (await deps.incidents.listIncidents(cluster)).filter(
+    (incident) => incident.status === 'open',
+  );
+  const current = existing.find((incident) => incident.type === 'cluster-snapshot');
+  const opened: { type: Incident['type']; database: string }[] = [];
+  const resolved: { type: Incident['type']; database: string }[] = [];
+  if (check.state === 'off' || check.state === 'failing' || check.state === 'stale') {
+    const fields: [string, string][] = [
+      ['Cluster', cluster],
+      ['State', check.state],
+      [
+        'Newest snapshot',
+        check.latest === null
+          ? 'none'
+          : `${check.latest.name} (${formatUtc(Date.parse(check.latest.createdAt))})`,
+      ],
+      ['Objective', formatDuration(check.maxAgeSeconds)],
+    ];
+    if (check.lastJob?.errorMessage) fields.push(['Last job error', check.lastJob.errorMessage]);
+    const report: IncidentReport = {
+      cluster,
+      type: 'cluster-snapshot',
+      database: CLUSTER_INCIDENT_SUBJECT,
+      cause: check.state,
+      summary: `Cluster ${cluster} (shared-data): ${check.summary}.`,
+      fields,
+    };
+    if (current === undefined) {
+      if (await deps.incidents.openIncident(report))
+        opened.push({ type: 'cluster-snapshot', database: CLUSTER_INCIDENT_SUBJECT });
+    } else if (current.cause !== report.cause) {
+      await deps.incidents.refreshIncident(current, report);
+    }
+  } else if (check.state === 'fresh' && current !== undefined) {
+    const done = await deps.incidents.resolveIncident(current, {
+      resolution: 'recovered',
+      summary: `Cluster ${cluster} has a fresh automated cluster snapshot again: ${check.summary}.`,
+      notify: true,
+    });
+    if (done) resolved.push({ type: 'cluster-snapshot', database: CLUSTER_INCIDENT_SUBJECT });
+  }
+  return { opened, resolved, open: existing.length + opened.length - resolved.length };
 }
 
 /** The databases of `names` that an enabled schedule's patterns select. */

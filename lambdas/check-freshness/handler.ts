@@ -1,3 +1,4 @@
+import { createClusterSnapshotRecords } from '../catalog/index.ts';
 import { createIncidentStore } from '../incidents/incident-store.ts';
 import { pauses } from '../pause/runtime.ts';
 import { createLogger } from '../shared/logger.ts';
@@ -22,6 +23,7 @@ export function checkFreshnessDeps(input: CheckFreshnessInput): CheckFreshnessDe
     locks: locks(),
     pauses: pauses(),
     incidents: createIncidentStore({ client: dynamoDocumentClient(), tableName, clock }),
+    clusterSnapshots: createClusterSnapshotRecords({ client: dynamoDocumentClient(), tableName, clock }),
     clock,
     logger,
     emitMetrics: runtimeOverrides().env ? undefined : emitFreshnessMetrics,

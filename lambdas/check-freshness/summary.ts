@@ -24,6 +24,13 @@ export interface FreshnessCheckSummary {
   /** Uncovered databases by name (at most SUMMARY_NAME_LIMIT). */
   readonly uncovered: readonly string[];
   readonly incidents: { readonly opened: number; readonly resolved: number; readonly open: number };
+  /** A shared-data cluster's automated Cluster Snapshots (absent for shared-nothing clusters). */
+  readonly clusterSnapshot?: {
+    readonly state: string;
+    readonly summary: string;
+    readonly latest: { readonly name: string; readonly createdAt: string } | null;
+    readonly ageSeconds: number | null;
+  };
 }
 
 function countChanges(changes: IncidentChanges) {
@@ -50,5 +57,15 @@ export function summarizeCheck(check: FreshnessCheck): FreshnessCheckSummary {
     late: late.slice(0, SUMMARY_NAME_LIMIT),
     uncovered: check.coverage.uncovered.slice(0, SUMMARY_NAME_LIMIT),
     incidents: countChanges(check.incidents),
+    ...(check.clusterSnapshot === null
+      ? {}
+      : {
+          clusterSnapshot: {
+            state: check.clusterSnapshot.state,
+            summary: check.clusterSnapshot.summary,
+            latest: 'latest' in check.clusterSnapshot ? check.clusterSnapshot.latest : null,
+            ageSeconds: 'ageSeconds' in check.clusterSnapshot ? check.clusterSnapshot.ageSeconds : null,
+          },
+        }),
   };
 }

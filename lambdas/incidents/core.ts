@@ -64,7 +64,7 @@ export async function notifyIncidents(
   const incidents = await deps.incidents.listIncidents(cluster);
   const posted: PostedNotice[] = [];
 
-  for (const type of ['late', 'drift'] as const) {
+  for (const type of ['late', 'drift', 'cluster-snapshot'] as const) {
     const pending = incidents.filter(
       (incident) => incident.status === 'open' && incident.type === type && due(incident.alert),
     );

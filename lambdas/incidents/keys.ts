@@ -3,7 +3,7 @@
  *
  * | item | pk | sk |
  * |---|---|---|
- * | incident (late, drift) | `INCIDENT#<cluster>` | `<TYPE>#<database>` |
+ * | incident (late, drift, cluster-snapshot) | `INCIDENT#<cluster>` | `<TYPE>#<database>` (`(cluster)` for a cluster's) |
  * | first sighting of a database | `SEEN#<cluster>` | `DB#<database>` |
  * | "warned once" marker (size anomaly of one snapshot) | `ONCE#<cluster>` | `<scope>#<key>` |
  *
@@ -13,7 +13,7 @@
 import { keySegment } from '../catalog/keys.ts';
 
 /** What an incident is about. */
-export type IncidentType = 'late' | 'drift';
+export type IncidentType = 'late' | 'drift' | 'cluster-snapshot';
 
 /** Partition of a cluster's incidents. */
 export function incidentPartitionKey(cluster: string): string {

@@ -10,18 +10,21 @@ export const GROUP_THRESHOLD = 3;
 const TITLES: Readonly<Record<Incident['type'], string>> = {
   late: 'Backups late',
   drift: 'Not covered by any schedule',
+  'cluster-snapshot': 'Cluster snapshots not fresh',
 };
 
 const FOOTERS: Readonly<Record<Incident['type'], string>> = {
   late: 'One alert per incident: the next message about it says when the database has a good snapshot again.',
   drift: 'Reported once. An exclude pattern that names the database silences it.',
+  'cluster-snapshot':
+    'One alert per incident: the next message about it says when the cluster has a fresh automated snapshot again.',
 };
 
 /** The alert that opens one incident. */
 export function incidentAlert(incident: Incident): AlertDetails {
   return {
     title: `${TITLES[incident.type]}: ${incident.cluster} / ${incident.database}`,
-    severity: incident.type === 'late' ? 'critical' : 'warning',
+    severity: incident.type === 'drift' ? 'warning' : 'critical',
     fields: incident.fields,
     text: incident.summary,
     footer: `${FOOTERS[incident.type]} Opened ${formatUtc(Date.parse(incident.openedAt))}.`,
@@ -34,7 +37,7 @@ export function groupedIncidentAlert(type: Incident['type'], incidents: readonly
   const heading = `${incidents.length} databases:\n`;
   return {
     title: `${TITLES[type]}: ${cluster}: ${incidents.length} databases`,
-    severity: type === 'late' ? 'critical' : 'warning',
+    severity: type === 'drift' ? 'warning' : 'critical',
     fields: [
       ['Cluster', cluster],
       ['Databases', String(incidents.length)],

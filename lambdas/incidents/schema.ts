@@ -46,7 +46,8 @@ export const IncidentSchema = z.object({
   schemaVersion: z.literal(INCIDENT_SCHEMA_VERSION),
   kind: z.literal('incident'),
   cluster: z.string().min(1).max(1024),
-  type: z.enum(['late', 'drift']),
+  /** `cluster-snapshot`: a shared-data cluster's automated snapshots are off, failing or stale (database `(cluster)`). */
+  type: z.enum(['late', 'drift', 'cluster-snapshot']),
   database: z.string().min(1).max(1024),
   status: z.enum(['open', 'resolved']),
   openedAt: isoUtc,

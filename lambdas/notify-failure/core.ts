@@ -11,7 +11,7 @@ import type { BackupDatabaseState } from '../shared/workflow-state.ts';
 
 /** What NotifyFailure needs. */
 export interface NotifyFailureDeps {
-  readonly slack: Pick<SlackNotifier, 'postBackupFailure'>;
+  readonly slack: Pick<SlackNotifier, 'postBackupFailure' | 'postAlert'>;
   readonly alerts: Pick<AlertBudget, 'claimAlertSlot' | 'noteNotified'>;
   readonly clock: Clock;
   /** Locally, shows the alert on the terminal (and in tests) whether or not a webhook delivered it. */
@@ -21,7 +21,8 @@ export interface NotifyFailureDeps {
 /** `$.notification`: what became of the alert (never the webhook URL). */
 export type NotificationResult =
   | { readonly posted: false; readonly skipped: 'lease-lost' | 'not-a-failure' | 'already-alerted' }
-  | { readonly posted: boolean; readonly delivery: SlackDeliveryResult };
+  | { readonly posted: boolean; readonly delivery: SlackDeliveryResult }
+  | { readonly posted: boolean; readonly notice: true };
 
 /**
  * One Slack message for this failed or timed-out database, from its own execution, within the run's budget of
@@ -34,8 +35,10 @@ export async function notifyFailure(
   // The execution that took our lease over owns this database's outcome and its alert.
   if (state.recordError?.Error === 'LeaseLostError') return { posted: false, skipped: 'lease-lost' };
   const outcome = state.record ?? decideOutcome(state);
-  if (outcome.state !== 'FAILED' && outcome.state !== 'TIMED_OUT')
+  if (outcome.state !== 'FAILED' && outcome.state !== 'TIMED_OUT') {
+    if (outcome.state === 'FINISHED' && state.job?.notices !== undefined) return postNotice(state, deps);
     return { posted: false, skipped: 'not-a-failure' };
+  }
   const first = await deps.alerts.noteNotified({ runId: state.runId, claimant: state.database });
   if (state.alertOnce && !first) return { posted: false, skipped: 'already-alerted' };
 
@@ -45,7 +48,8 @@ export async function notifyFailure(
     label: state.job?.label ?? state.label,
     state: outcome.state,
     reason: outcome.reason ?? 'unknown',
-    errorName: state.error?.Error,
+    errorName: state.error?.Error ?? state.planned?.problem?.error,
+    notes: state.job?.notices,
     schedule: state.schedule,
     repository: state.cluster.repository,
     user: state.cluster.user,
@@ -71,4 +75,29 @@ export async function notifyFailure(
     });
   }
   return { posted: delivery.delivered, delivery };
+}
+
+/**
+ * One warning for a database whose backup FINISHED but must say something: StarRocks refused objects that hold
+ * data (left out of the snapshot), or the snapshot this slot had recorded vanished from the repository. Not a
+ * failure: it does not count against the run's failure-alert budget.
+ */
+async function postNotice(state: BackupDatabaseState, deps: NotifyFailureDeps): Promise<NotificationResult> {
+  const alert = {
+    title: `Backup finished with a warning: ${state.cluster.name} / ${state.database}`,
+    severity: 'warning' as const,
+    fields: {
+      Cluster: state.cluster.name,
+      Database: state.database,
+      'Snapshot label': state.job?.label ?? state.label,
+      State: 'FINISHED',
+      Schedule: state.schedule,
+      Repository: state.cluster.repository,
+    },
+    text: (state.job?.notices ?? []).join('\n\n'),
+    footer: `Execution ${state.execution.id}`,
+  };
+  // Locally the notifier itself shows generic alerts on the terminal (lambdas/shared/runtime/slack.ts).
+  const delivery = await deps.slack.postAlert(alert);
+  return { posted: delivery.delivered, notice: true };
 }

@@ -45,6 +45,8 @@ export interface BackupFailureDetails {
   timeoutSeconds?: number | undefined;
   /** The BackupDatabase execution; the message links to it in the console when this is a real ARN. */
   executionArn?: string | undefined;
+  /** What else the alert must say (a snapshot that vanished, objects the backup left out). */
+  notes?: readonly string[] | undefined;
 }
 
 /** Options of the builders. */
@@ -95,6 +97,7 @@ export function buildBackupFailureMessage(
     header(`🚨 ${STATE_TITLE[details.state]}: ${details.cluster} / ${details.database}`),
     fieldsSection(fields),
     section(`*${statusTitle}*\n${codeBlock(details.reason, STATUS_TEXT_LIMIT)}`),
+    ...(details.notes ?? []).map((note) => section(`*Also:* ${escapeMrkdwn(truncateText(note, 1500))}`)),
     section(`*What to do:* ${escapeMrkdwn(hint)}`),
   ];
   const button = link === undefined ? undefined : linkButton('Open execution', link, 'open_execution');

@@ -96,7 +96,7 @@ const RULES: readonly HintRule[] = [
       reasonHas(/not a OLAP table/i, /can not support backup restore/i, /temp(orary)? partition/i),
     ),
     hint: () =>
-      'The database holds an object StarRocks cannot back up (a view or external table on StarRocks ≤ 3.3, or temporary partitions): exclude it, drop the temporary partitions, or upgrade.',
+      'The database holds an object StarRocks cannot back up (a view before 3.4, a materialized view before 3.2, an external table, or temporary partitions): exclude it, drop the temporary partitions, or upgrade.',
   },
   {
     matches: reasonHas(/OLAP_VERSION_ALREADY_MERGED|version already merged/i),

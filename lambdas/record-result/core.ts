@@ -63,6 +63,18 @@ export async function recordResult(
     sizeBytes: state.verification?.sizeBytes ?? null,
     tableCount: state.verification?.tableCount ?? null,
     starRocksJobId: job?.starRocksJobId ?? null,
+    ...(job?.scope === undefined
+      ? {}
+      : {
+          objects: job.scope.objects,
+          omitted: job.scope.omitted.map((object) => ({
+            name: object.name,
+            kind: object.kind,
+            why: object.why,
+            ...(object.detail === undefined ? {} : { detail: object.detail }),
+          })),
+          omittedTotal: job.scope.omittedTotal,
+        }),
   });
   deps.emitOutcome?.({
     cluster: state.cluster.name,

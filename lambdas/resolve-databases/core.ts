@@ -14,6 +14,7 @@ import {
   type RunPlan,
 } from '../shared/run-state.ts';
 import { buildSnapshotLabel, executionNameFor, type StarRocksClient } from '../starrocks/index.ts';
+import { nameProblem } from './classify-database.ts';
 import { type ClusterProbe, type FrontEndFacts, inspectCluster } from './cluster-awareness.ts';
 
 /** The FE calls ResolveDatabases makes. */
@@ -58,6 +59,12 @@ export async function resolveDatabases(
   input: ResolveInput,
   deps: ResolveDatabasesDeps,
 ): Promise<ResolvedPlan> {
+  if (input.cluster.mode === 'cluster-snapshot') {
+    throw new ConfigError(
+      `cluster ${input.cluster.name} has mode cluster-snapshot: StarRocks cannot BACKUP a shared-data cluster, so ` +
+        'nothing is backed up here; its freshness check watches its automated Cluster Snapshots',
+    );
+  }
   const scheduledTime = slotOf(input, deps.clock);
   const paused = await deps.pauses.activePause({
     cluster: input.cluster.name,
@@ -97,7 +104,15 @@ export async function resolveDatabases(
       database,
       scheduledTime: slotDate,
     };
-    return { database, label: buildSnapshotLabel(slot), executionName: executionNameFor(slot) };
+    // A name StarRocks would refuse is the database's own problem, planned with it; what its tables hold, its own
+    // execution finds out (SubmitBackup lists them), so nothing here lists a database's tables.
+    const problem = nameProblem(database);
+    return {
+      database,
+      label: buildSnapshotLabel(slot),
+      executionName: executionNameFor(slot),
+      ...(problem === undefined ? {} : { problem }),
+    };
   };
   const history = new Map(
     (await deps.catalog.latestGoodSnapshots(input.cluster.name)).map((attempt) => [

@@ -14,7 +14,6 @@ import { z } from '../shared/zod.ts';
 // non-FE functions (plan, record, notify) must not carry.
 import type { FullStarRocksClient, RestoreJob } from '../starrocks/index.ts';
 import { isTerminalRestoreState } from '../starrocks/parse-restore-job.ts';
-import { capabilitiesOf } from '../starrocks/version.ts';
 import type { RestorePlan } from './restore-plan.ts';
 
 /** What a poll of the restore decided. */
@@ -114,7 +113,7 @@ function isOurJob(row: RestoreJob | null, plan: Pick<TrackedRestore, 'label' | '
 }
 
 /**
- * Submits the RESTORE into the plan's target (creating the target first where StarRocks ≤ 3.3 needs it), or
+ * Submits the RESTORE into the plan's target (creating the target first, on every version), or
  * adopts our job when the target's slot already runs it (a submit retried after a lost answer). The caller has
  * made sure the target may be written: the CLI refuses an existing database, a drill drops its own leftover.
  */
@@ -137,10 +136,10 @@ export async function submitRestoreJob(
     isOurJob(running, { label: plan.snapshot.label, snapshotTimestamp: plan.snapshot.snapshotTimestamp });
 
   if (!adopted) {
-    // Up to 3.3 RESTORE refuses a target database that does not exist; from 3.4 StarRocks creates it.
-    if (!targetExists && !capabilitiesOf(version).newBackupSyntax) {
-      await client.createDatabase(plan.targetDatabase, { ifNotExists: true });
-    }
+    // Older BackupHandler.process answers `Unknown database` for a missing target and main creates it; which
+    // release changed that is not confirmed, so the target is always created here (the caller made sure it did
+    // not exist: nothing is ever restored over an existing database).
+    if (!targetExists) await client.createDatabase(plan.targetDatabase, { ifNotExists: true });
     await client.submitRestore({ ...restoreRequestOf(plan, timing.deadlineSeconds), version });
   }
   const now = request.now();

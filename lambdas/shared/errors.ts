@@ -122,9 +122,29 @@ export class EmptyDatabaseError extends BackupSchedulerError {
   override readonly name = 'EmptyDatabaseError';
 }
 
-/** The backup names an object StarRocks cannot back up (a view or external table on ≤ 3.3, temp partitions). */
+/**
+ * The backup names an object StarRocks cannot back up (a view before 3.4, an MV before 3.2, an external table, temp
+ * partitions), or a database holds objects whose type cannot be told.
+ */
 export class UnsupportedObjectError extends BackupSchedulerError {
   override readonly name = 'UnsupportedObjectError';
+}
+
+/**
+ * BACKUP refused a list-partitioned table: `List partition table does not support backup/restore job`
+ * (sql/analyzer/BackupRestoreAnalyzer.analyzeTableRef, PR #27551; lifted by PR #51993 in later patches). The text
+ * names no table.
+ */
+export class UnsupportedListPartitionError extends BackupSchedulerError {
+  override readonly name = 'UnsupportedListPartitionError';
+}
+
+/**
+ * The database holds nothing this StarRocks version can back up (only views before 3.4, only external tables, …):
+ * SKIPPED with the reason, not a failure.
+ */
+export class NothingToBackUpError extends BackupSchedulerError {
+  override readonly name = 'NothingToBackUpError';
 }
 
 /** The repository does not exist on the FE (or is read only). */
@@ -258,6 +278,8 @@ export const ERROR_CLASSES = [
   UnknownDatabaseError,
   EmptyDatabaseError,
   UnsupportedObjectError,
+  UnsupportedListPartitionError,
+  NothingToBackUpError,
   UnknownRepositoryError,
   StarRocksAccessDeniedError,
   StarRocksAuthError,

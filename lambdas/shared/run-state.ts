@@ -1,5 +1,5 @@
 import { clusterSettingsSchema, scheduleSchema } from './config/index.ts';
-import { caughtErrorSchema, executionRefSchema } from './workflow-state.ts';
+import { caughtErrorSchema, databaseProblemSchema, executionRefSchema } from './workflow-state.ts';
 import { z } from './zod.ts';
 
 /**
@@ -31,7 +31,8 @@ export const plannedDatabaseSchema = z.object({
   label: z.string().min(1),
   executionName: z.string().min(1).max(78),
   expectedSeconds: z.number().nonnegative().optional(),
-  problem: z.object({ error: z.string().min(1), reason: z.string().min(1) }).optional(),
+  /** Set when the database cannot be backed up as it is: its execution records (and alerts) this instead. */
+  problem: databaseProblemSchema.optional(),
 });
 
 /** Most database names `$.plan.preview` carries (for the CLI's progress; the queue itself is in the catalog). */

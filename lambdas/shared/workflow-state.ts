@@ -83,6 +83,36 @@ export const settledOrphansSchema = z.looseObject({
   recheckAfterSeconds: z.number().int().positive().optional(),
 });
 
+/**
+ * A problem of one database found before its backup (lambdas/resolve-databases/classify-database.ts): a name
+ * StarRocks would not accept, a listing that failed, objects that cannot be classified or backed up. It travels in
+ * the database's plan entry; BackupDatabase records it (and alerts a FAILED one) without taking a slot or a lock.
+ */
+export const databaseProblemSchema = z.object({
+  /** The error class it stands for (an ERROR_NAMES entry), shown in the alert. */
+  error: z.string().min(1).max(100),
+  /** What is wrong, naming the database. */
+  reason: z.string().min(1).max(2000),
+  state: z.enum(['FAILED', 'SKIPPED']),
+});
+
+/** An object left out of a backup, as the job and the catalog keep it. */
+export const omittedObjectSchema = z.looseObject({
+  name: z.string().min(1).max(1024),
+  kind: z.string().min(1).max(32),
+  why: z.string().min(1).max(64),
+  detail: z.string().max(500).optional(),
+});
+
+/** What the submitted BACKUP covers (lambdas/starrocks/backup-scope.ts), for the catalog. */
+export const jobScopeSchema = z.looseObject({
+  /** The kinds of object the snapshot holds: TABLE, MATERIALIZED_VIEW, VIEW, FUNCTION. */
+  objects: z.array(z.string().min(1).max(32)).max(8),
+  /** What was left out (at most 20 kept; `omittedTotal` counts all). */
+  omitted: z.array(omittedObjectSchema).max(20),
+  omittedTotal: z.number().int().nonnegative(),
+});
+
 /** A decided terminal outcome, before it is written to the catalog. */
 export const outcomeSchema = z.looseObject({
   state: z.enum(TERMINAL_STATES),
@@ -139,6 +169,13 @@ export const jobSchema = z.looseObject({
    * check that saw the job before its upload, and the first and two latest Progress readings while UPLOADING.
    */
   observed: jobObservationsSchema.optional(),
+  /** What the BACKUP covers; absent for an adopted snapshot (its scope was recorded by the attempt that made it). */
+  scope: jobScopeSchema.optional(),
+  /**
+   * Things the database's alert must say even when the backup FINISHED: a table StarRocks refused (left out), a
+   * snapshot the catalog recorded that vanished from the repository. Present only when there is something to say.
+   */
+  notices: z.array(z.string().min(1).max(2000)).min(1).max(5).optional(),
 });
 
 /** `$.verification`: what VerifySnapshot established. */
@@ -164,6 +201,8 @@ export const backupDatabaseStateSchema = z.looseObject({
   database: z.string().min(1),
   /** The label planned by ResolveDatabases for this slot. */
   label: z.string().min(1),
+  /** The database's plan entry as ResolveDatabases made it (carries a problem found before the backup). */
+  planned: z.looseObject({ problem: databaseProblemSchema.optional() }).optional(),
   execution: executionRefSchema,
   slot: slotLeaseSchema.optional(),
   lock: lockLeaseSchema.optional(),
@@ -188,6 +227,10 @@ export type Verification = z.output<typeof verificationSchema>;
 export type Outcome = z.output<typeof outcomeSchema>;
 /** A caught error. */
 export type CaughtError = z.output<typeof caughtErrorSchema>;
+/** A database's problem found before its backup. */
+export type DatabaseProblem = z.output<typeof databaseProblemSchema>;
+/** `$.job.scope`. */
+export type JobScope = z.output<typeof jobScopeSchema>;
 /** `$.orphans`. */
 export type SettledOrphans = z.output<typeof settledOrphansSchema>;
 /** One settled orphan's alert. */

@@ -23,6 +23,7 @@ import {
   StarRocksUnavailableError,
   UnknownDatabaseError,
   UnknownRepositoryError,
+  UnsupportedListPartitionError,
   UnsupportedObjectError,
 } from '../shared/errors.ts';
 import type { StatementKind } from './statements.ts';
@@ -122,6 +123,11 @@ const TEXT_RULES: readonly { readonly matches: (text: string) => boolean; readon
     // DROP SNAPSHOT without FORCE of another cluster's snapshot (or one that records no owner).
     matches: (text) => text.includes('Use DROP SNAPSHOT ... FORCE to drop it anyway'),
     make: (message, options) => new SnapshotNotOwnedError(message, options),
+  },
+  {
+    // BackupRestoreAnalyzer.analyzeTableRef (PR #27551): names no table.
+    matches: (text) => text.includes('List partition table does not support backup/restore job'),
+    make: (message, options) => new UnsupportedListPartitionError(message, options),
   },
   {
     matches: (text) =>

@@ -17,6 +17,12 @@ import {
 } from './connection.ts';
 import { type BackupJob, parseBackupJobs } from './parse-backup-job.ts';
 import {
+  type ClusterSnapshot,
+  type ClusterSnapshotJob,
+  parseClusterSnapshotJobs,
+  parseClusterSnapshots,
+} from './parse-cluster-snapshots.ts';
+import {
   parseDatabases,
   parseRepositories,
   parseTables,
@@ -32,7 +38,7 @@ import {
   type SnapshotDetail,
   type SnapshotInfo,
 } from './parse-snapshot.ts';
-import { readSingleCell } from './result-table.ts';
+import { type ResultTable, readSingleCell } from './result-table.ts';
 import {
   assertBackupInput,
   assertRestoreInput,
@@ -41,6 +47,8 @@ import {
   buildBackupStatement,
   buildCancelBackupStatement,
   buildCancelRestoreStatement,
+  buildClusterSnapshotJobsStatement,
+  buildClusterSnapshotsStatement,
   buildCountRowsStatement,
   buildCreateDatabaseStatement,
   buildCurrentVersionStatement,
@@ -52,6 +60,7 @@ import {
   buildShowBackupStatement,
   buildShowDatabasesStatement,
   buildShowDataStatement,
+  buildShowPartitionsStatement,
   buildShowRepositoriesStatement,
   buildShowRestoreStatement,
   buildShowSnapshotDetailStatement,
@@ -70,8 +79,10 @@ export interface SubmitBackupRequest {
   readonly database: string;
   readonly label: string;
   readonly repository: string;
-  /** Only these tables (the ≤ 3.3 way around views and external tables); omitted = the whole database. */
+  /** Only these objects (lambdas/starrocks/backup-scope.ts decides them per version); omitted = the whole database. */
   readonly tables?: readonly (string | BackupTableRef)[];
+  /** 3.4+ with `tables`: add `ALL FUNCTIONS` to the ON list. */
+  readonly allFunctions?: boolean;
   /** StarRocks' own timeout, whole seconds ≥ 600 (see backupTimeoutPropertySeconds in shared/config). */
   readonly timeoutSeconds: number;
   readonly type?: BackupType;
@@ -143,6 +154,11 @@ export interface StarRocksClient {
   listTables(database: string): Promise<TableInfo[]>;
   /** SHOW DATA of the database: sizes per table and in total. */
   showData(database: string): Promise<DatabaseDataSize>;
+  /**
+   * Whether the table is list-partitioned (explicit or automatic list partitioning): SHOW PARTITIONS titles its
+   * eighth column `List` then (common/proc/PartitionsProcDir.java). Needs SELECT on the table.
+   */
+  isListPartitioned(database: string, table: string): Promise<boolean>;
   showRepositories(): Promise<RepositoryInfo[]>;
   /** Sends BACKUP; resolves when the FE accepted it. Refusals are thrown typed (BackupAlreadyRunningError, …). */
   submitBackup(request: SubmitBackupRequest): Promise<SubmittedBackup>;
@@ -186,6 +202,10 @@ export interface StarRocksMaintenanceClient {
   countRows(database: string, table: string): Promise<number>;
   /** The FE's run_mode (needs the OPERATE privilege; StarRocksAccessDeniedError otherwise). */
   runMode(): Promise<RunMode>;
+  /** information_schema.cluster_snapshots (shared-data clusters, 3.4.2+). */
+  clusterSnapshots(): Promise<ClusterSnapshot[]>;
+  /** information_schema.cluster_snapshot_jobs (shared-data clusters, 3.4.2+), oldest first. */
+  clusterSnapshotJobs(): Promise<ClusterSnapshotJob[]>;
 }
 
 /** Every operation: what {@link createStarRocksClient} and {@link withStarRocksClientSession} hand out. */
@@ -207,6 +227,16 @@ async function readVersion(session: StarRocksSession): Promise<StarRocksVersion>
       cause: error,
     });
   }
+}
+
+/** SHOW PARTITIONS' eighth column is `List` for a list-partitioned table, `Range` otherwise. */
+function isListTitled(table: ResultTable): boolean {
+  const titles = table.columns.map((column) => column.toLowerCase());
+  if (titles.includes('list')) return true;
+  if (titles.includes('range')) return false;
+  throw new StarRocksResultShapeError(
+    `SHOW PARTITIONS answered without a List or Range column (columns: ${table.columns.join(', ') || 'none'})`,
+  );
 }
 
 function latestJobOf<Job extends { readonly dbName: string }>(
@@ -284,6 +314,11 @@ function buildClient(run: SessionRunner): FullStarRocksClient {
         await session.query(use);
         return parseShowData(await session.query(buildShowDataStatement()));
       });
+    },
+
+    isListPartitioned: async (database, table) => {
+      const statement = buildShowPartitionsStatement(database, table);
+      return run(async (session) => isListTitled(await session.query(statement)));
     },
 
     showRepositories: () =>
@@ -384,6 +419,14 @@ function buildClient(run: SessionRunner): FullStarRocksClient {
     },
 
     runMode: () => run(async (session) => parseRunMode(await session.query(buildRunModeStatement()))),
+
+    clusterSnapshots: () =>
+      run(async (session) => parseClusterSnapshots(await session.query(buildClusterSnapshotsStatement()))),
+
+    clusterSnapshotJobs: () =>
+      run(async (session) =>
+        parseClusterSnapshotJobs(await session.query(buildClusterSnapshotJobsStatement())),
+      ),
   };
 }
 

@@ -22,7 +22,7 @@ import { authPluginsFor } from './auth-plugins.ts';
 import { classifyStarRocksError } from './classify-error.ts';
 import { RESULT_TEXT_LIMIT, resultRowLimit } from './result-limits.ts';
 import { EMPTY_RESULT, type ResultTable } from './result-table.ts';
-import type { Statement } from './statements.ts';
+import { buildSetTimeZoneStatement, type Statement } from './statements.ts';
 
 /**
  * TLS towards the FE. `true` verifies the FE's certificate against the system CAs and checks that it names `host`
@@ -240,8 +240,23 @@ function runQuery(
   });
 }
 
-/** Opens a connection to the FE. Connection failures are thrown classified (StarRocksUnavailableError, StarRocksAuthError, …). */
+/**
+ * Opens a connection to the FE and pins its session `time_zone` to UTC first (statements.ts SESSION_TIME_ZONE), so
+ * every time SHOW BACKUP / SHOW RESTORE prints is unambiguous whatever the FE's global default. Connection failures
+ * are thrown classified (StarRocksUnavailableError, StarRocksAuthError, …).
+ */
 export async function openStarRocksSession(settings: StarRocksConnectionSettings): Promise<StarRocksSession> {
+  const session = await openUnpinnedSession(settings);
+  try {
+    await session.query(buildSetTimeZoneStatement());
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+  return session;
+}
+
+async function openUnpinnedSession(settings: StarRocksConnectionSettings): Promise<StarRocksSession> {
   const { host, port } = settings;
   let connection: Connection;
   try {

@@ -6,6 +6,21 @@
  */
 
 export { StarRocksResultShapeError } from '../shared/errors.ts';
+export {
+  type BackupScope,
+  describeOmitted,
+  isNothing,
+  isUnclassifiable,
+  losesData,
+  type NothingToBackUp,
+  noScopeReason,
+  type OmitReason,
+  type OmittedObject,
+  planBackupScope,
+  type SnapshotObjectKind,
+  type UnclassifiableObjects,
+  withRefusal,
+} from './backup-scope.ts';
 export { classifyStarRocksError, type ErrorContext } from './classify-error.ts';
 export {
   type CancelBackupResult,
@@ -51,6 +66,13 @@ export {
   TERMINAL_BACKUP_JOB_STATES,
 } from './parse-backup-job.ts';
 export {
+  type ClusterSnapshot,
+  type ClusterSnapshotJob,
+  type ClusterSnapshotJobState,
+  parseClusterSnapshotJobs,
+  parseClusterSnapshots,
+} from './parse-cluster-snapshots.ts';
+export {
   classifyTable,
   parseDatabases,
   parseRepositories,
@@ -81,6 +103,7 @@ export {
   type SnapshotInfo,
 } from './parse-snapshot.ts';
 export { EMPTY_RESULT, type ResultTable } from './result-table.ts';
+export { sharedDataRefusal } from './shared-data.ts';
 export {
   type BackupSlot,
   buildSnapshotLabel,
@@ -95,12 +118,15 @@ export { proveSnapshot, type SnapshotProof } from './snapshot-proof.ts';
 export {
   assertBackupInput,
   assertRestoreInput,
+  type BackupObjectType,
   type BackupStatementInput,
   type BackupTableRef,
   type BackupType,
   buildBackupStatement,
   buildCancelBackupStatement,
   buildCancelRestoreStatement,
+  buildClusterSnapshotJobsStatement,
+  buildClusterSnapshotsStatement,
   buildCountRowsStatement,
   buildCreateDatabaseStatement,
   buildCurrentVersionStatement,
@@ -109,9 +135,11 @@ export {
   buildListTablesStatement,
   buildRestoreStatement,
   buildRunModeStatement,
+  buildSetTimeZoneStatement,
   buildShowBackupStatement,
   buildShowDatabasesStatement,
   buildShowDataStatement,
+  buildShowPartitionsStatement,
   buildShowRepositoriesStatement,
   buildShowRestoreStatement,
   buildShowSnapshotDetailStatement,
@@ -120,16 +148,24 @@ export {
   MIN_BACKUP_TIMEOUT_SECONDS,
   type RestoreStatementInput,
   type RestoreTableRef,
+  SESSION_TIME_ZONE,
   type Statement,
   type StatementKind,
 } from './statements.ts';
 export {
+  CAPABILITY_TABLE,
+  type CapabilityRow,
+  type ClusterSnapshotSupport,
   capabilitiesOf,
   formatVersion,
   isAtLeast,
   isSupportedVersion,
+  type ListPartitionBackup,
   parseStarRocksVersion,
   type StarRocksCapabilities,
   type StarRocksVersion,
+  SUPPORTED_LINES,
   SUPPORTED_VERSION_RANGE,
+  type UnsupportedTableText,
+  type VersionKey,
 } from './version.ts';

@@ -1,6 +1,8 @@
 /**
  * SHOW BACKUP rows (reference §4: 14 VARCHAR columns, sql/ast/ShowBackupStmt.java) as typed {@link BackupJob}s.
- * FE times are kept verbatim: they carry no zone and follow the FE host's zone.
+ * FE times are kept verbatim. They carry no zone and follow the session's `time_zone`
+ * (common/util/TimeUtils.longToTimeString), which every connection pins to UTC (statements.ts SESSION_TIME_ZONE);
+ * deadlines are still measured on our own clock.
  */
 import { StarRocksResultShapeError } from '../shared/errors.ts';
 import { type ResultTable, readRows } from './result-table.ts';
@@ -48,7 +50,7 @@ export interface BackupJob {
   readonly state: BackupJobState;
   /** `[db.tbl], [db.tbl2]` as StarRocks wrote it. */
   readonly backupObjs: string;
-  /** `yyyy-MM-dd HH:mm:ss` in the FE's zone, verbatim; `null` while unset. */
+  /** `yyyy-MM-dd HH:mm:ss` in the session's zone (UTC, pinned), verbatim; `null` while unset. */
   readonly createTime: string | null;
   readonly snapshotFinishedTime: string | null;
   readonly uploadFinishedTime: string | null;

@@ -8,7 +8,8 @@ export function parseDatabases(table: ResultTable): string[] {
 
 /**
  * What a table is, as far as BACKUP cares:
- * - `OLAP`: a native table (ENGINE `StarRocks`, not a view) — the only kind `ON (...)` may name on ≤ 3.3;
+ * - `OLAP`: a native table (ENGINE `StarRocks`, not a view; catalog/Table.getEngine: every OlapTable, so a
+ *   shared-data LakeTable too);
  * - `MATERIALIZED_VIEW`: ENGINE `StarRocks` with TABLE_TYPE `VIEW` (MaterializedView extends OlapTable);
  * - `VIEW`: a logical view (no ENGINE, TABLE_TYPE `VIEW`);
  * - `SYSTEM`: a schema table (ENGINE `MEMORY` or TABLE_TYPE `SYSTEM VIEW`);
@@ -60,7 +61,7 @@ export function parseTables(table: ResultTable): TableInfo[] {
 export interface RepositoryInfo {
   readonly repoId: string;
   readonly name: string;
-  /** `yyyy-MM-dd HH:mm:ss`, FE zone, verbatim. */
+  /** `yyyy-MM-dd HH:mm:ss` in the session's zone (UTC, pinned; TimeUtils.longToTimeString), verbatim. */
   readonly createTime: string | null;
   readonly readOnly: boolean;
   readonly location: string;

@@ -1,6 +1,8 @@
 /**
  * SHOW RESTORE rows (reference §9: 18 VARCHAR columns, backup/RestoreJob.getInfo) as typed {@link RestoreJob}s.
- * Times and the Timestamp are kept verbatim: they carry no zone and follow the FE host's zone.
+ * Times and the Timestamp are kept verbatim. The times carry no zone and follow the session's `time_zone`
+ * (common/util/TimeUtils.longToTimeString), which every connection pins to UTC (statements.ts SESSION_TIME_ZONE);
+ * the Timestamp is the snapshot's, in the FE JVM's zone, and RESTORE needs it exactly.
  */
 import { StarRocksResultShapeError } from '../shared/errors.ts';
 import {
@@ -44,7 +46,7 @@ export interface RestoreJob {
   readonly replicationNum: number | null;
   /** The restored tables as StarRocks lists them (`t1, t2 PARTITIONS [p1, p2]`). */
   readonly restoreObjs: string;
-  /** `yyyy-MM-dd HH:mm:ss` in the FE's zone, verbatim; `null` while unset. */
+  /** `yyyy-MM-dd HH:mm:ss` in the session's zone (UTC, pinned), verbatim; `null` while unset. */
   readonly createTime: string | null;
   readonly metaPreparedTime: string | null;
   readonly snapshotFinishedTime: string | null;

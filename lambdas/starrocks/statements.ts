@@ -27,7 +27,11 @@ export type StatementKind =
   | 'CREATE DATABASE'
   | 'DROP DATABASE'
   | 'COUNT ROWS'
-  | 'SHOW FRONTEND CONFIG';
+  | 'SHOW FRONTEND CONFIG'
+  | 'SET TIME ZONE'
+  | 'SHOW PARTITIONS'
+  | 'CLUSTER SNAPSHOTS'
+  | 'CLUSTER SNAPSHOT JOBS';
 
 /** One statement ready to send with `query()`. */
 export interface Statement {
@@ -35,9 +39,17 @@ export interface Statement {
   readonly sql: string;
 }
 
-/** A table to name in `ON (...)`, optionally restricted to some partitions. */
+/**
+ * What an `ON (...)` entry names. Before 3.4 every entry is a plain name (tables and, from 3.2, MVs); from 3.4 the
+ * grammar types each one (`TABLE t`, `MATERIALIZED VIEW m`, `VIEW v`, `ALL FUNCTIONS`; PR #52729, StarRocks.g4).
+ */
+export type BackupObjectType = 'TABLE' | 'MATERIALIZED_VIEW' | 'VIEW';
+
+/** A table (or MV, or view) to name in `ON (...)`, optionally restricted to some partitions. */
 export interface BackupTableRef {
   readonly name: string;
+  /** Default `TABLE`. */
+  readonly type?: BackupObjectType;
   readonly partitions?: readonly string[];
 }
 
@@ -51,6 +63,8 @@ export interface BackupStatementInput {
   readonly repository: string;
   /** Tables to back up; omitted means the whole database. An empty list is refused (it would back up nothing). */
   readonly tables?: readonly (string | BackupTableRef)[];
+  /** 3.4+ with an ON list: add `ALL FUNCTIONS`, so the explicit list still carries the database's UDFs. */
+  readonly allFunctions?: boolean;
   /** StarRocks' own timeout in whole seconds (≥ 600); see backupTimeoutPropertySeconds in shared/config. */
   readonly timeoutSeconds: number;
   readonly type?: BackupType;
@@ -61,9 +75,22 @@ export interface BackupStatementInput {
 /** StarRocks refuses a smaller BACKUP or RESTORE timeout (`timeout must be at least 10 min`); one rule for both. */
 export { MIN_BACKUP_TIMEOUT_SECONDS };
 
+const OBJECT_KEYWORDS: Readonly<Record<BackupObjectType, string>> = {
+  TABLE: 'TABLE',
+  MATERIALIZED_VIEW: 'MATERIALIZED VIEW',
+  VIEW: 'VIEW',
+};
+
 function tableClause(table: string | BackupTableRef, typedObjects: boolean): string {
   const ref: BackupTableRef = typeof table === 'string' ? { name: table } : table;
-  const name = `${typedObjects ? 'TABLE ' : ''}${quoteIdentifier('table', ref.name)}`;
+  const type = ref.type ?? 'TABLE';
+  if (!typedObjects && type === 'VIEW') {
+    throw new RangeError(`StarRocks before 3.4 cannot name view ${JSON.stringify(ref.name)} in ON (...)`);
+  }
+  if (type !== 'TABLE' && ref.partitions !== undefined) {
+    throw new RangeError(`${OBJECT_KEYWORDS[type]} ${JSON.stringify(ref.name)} has no partitions to list`);
+  }
+  const name = `${typedObjects ? `${OBJECT_KEYWORDS[type]} ` : ''}${quoteIdentifier('table', ref.name)}`;
   if (ref.partitions === undefined) {
     return name;
   }
@@ -96,8 +123,9 @@ export function assertBackupInput(input: Omit<BackupStatementInput, 'version'>):
         'BACKUP with an empty table list would back up nothing; omit tables for the whole database',
       );
     }
+    // Names and partitions only: whether the version may name a view is the builder's check.
     for (const table of input.tables) {
-      tableClause(table, false);
+      tableClause(table, true);
     }
   }
 }
@@ -122,7 +150,9 @@ export function buildBackupStatement(input: BackupStatementInput): Statement {
 
   let on = '';
   if (input.tables !== undefined) {
-    on = ` ON (${input.tables.map((table) => tableClause(table, newBackupSyntax)).join(', ')})`;
+    const objects = input.tables.map((table) => tableClause(table, newBackupSyntax));
+    if (newBackupSyntax && input.allFunctions === true) objects.push('ALL FUNCTIONS');
+    on = ` ON (${objects.join(', ')})`;
   }
 
   const properties = [
@@ -374,6 +404,39 @@ export function buildCountRowsStatement(database: string, table: string): Statem
     kind: 'COUNT ROWS',
     sql: `SELECT COUNT(*) AS row_count FROM ${quoteIdentifier('database', database)}.${quoteIdentifier('table', table)}`,
   };
+}
+
+/**
+ * The session time zone every connection pins first: SHOW BACKUP, SHOW RESTORE and SHOW REPOSITORIES print their
+ * times in the session's `time_zone` (common/util/TimeUtils.longToTimeString), which otherwise follows the FE's
+ * global default. An offset is what TimeUtils.checkTimeZoneValidAndStandardize accepts on every version.
+ */
+export const SESSION_TIME_ZONE = '+00:00';
+
+/** ``SET time_zone = '+00:00'``: job times in UTC from here on (SHOW SNAPSHOT's Timestamp is unaffected). */
+export function buildSetTimeZoneStatement(): Statement {
+  return { kind: 'SET TIME ZONE', sql: `SET time_zone = ${quoteStringLiteral(SESSION_TIME_ZONE)}` };
+}
+
+/**
+ * ``SHOW PARTITIONS FROM `db`.`tbl` ``: its eighth column is titled `List` for a list-partitioned table and `Range`
+ * otherwise (common/proc/PartitionsProcDir.createTitleNames). Needs SELECT on the table (StarRocks' docs).
+ */
+export function buildShowPartitionsStatement(database: string, table: string): Statement {
+  return {
+    kind: 'SHOW PARTITIONS',
+    sql: `SHOW PARTITIONS FROM ${quoteIdentifier('database', database)}.${quoteIdentifier('table', table)}`,
+  };
+}
+
+/** `information_schema.cluster_snapshots` (shared-data, 3.4.2+): the kept automated snapshot. */
+export function buildClusterSnapshotsStatement(): Statement {
+  return { kind: 'CLUSTER SNAPSHOTS', sql: 'SELECT * FROM information_schema.cluster_snapshots' };
+}
+
+/** `information_schema.cluster_snapshot_jobs` (shared-data, 3.4.2+): the recent snapshot jobs. */
+export function buildClusterSnapshotJobsStatement(): Statement {
+  return { kind: 'CLUSTER SNAPSHOT JOBS', sql: 'SELECT * FROM information_schema.cluster_snapshot_jobs' };
 }
 
 /**

@@ -85,7 +85,8 @@ export function desiredScheduleSet(config: BackupConfig): ScheduleSet {
         retry: backupRetry,
       });
     }
-    if (cluster.schedules.length > 0) {
+    // A shared-data cluster (mode cluster-snapshot) has no schedules, yet its automated Cluster Snapshots are checked.
+    if (cluster.schedules.length > 0 || cluster.mode === 'cluster-snapshot') {
       schedules.push({
         kind: 'freshness',
         cluster: cluster.name,

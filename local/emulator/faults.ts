@@ -23,6 +23,11 @@ interface ConnectionDrop extends Counted {
   when: 'before' | 'after';
 }
 
+interface StatementFailure extends Counted {
+  matches: (sql: string) => boolean;
+  message: string;
+}
+
 interface ReplyDelay extends Counted {
   matches: (sql: string) => boolean;
   delayMs: number;
@@ -123,6 +128,16 @@ export interface EmulatorFaults {
   ): void;
   /** Destroys the socket on a matching statement, before executing it or after executing it without replying. */
   dropConnectionOn(matcher: StatementMatcher, options?: { times?: number; when?: 'before' | 'after' }): void;
+  /**
+   * Matching statements fail with ERR 1064 / HY000 and `message` instead of running (an FE that cannot read one
+   * database's metadata, say); `times` defaults to every match.
+   */
+  failStatements(matcher: StatementMatcher, message: string, options?: { times?: number }): void;
+  /**
+   * From now on every automated cluster snapshot job ends in ERROR with this message (undefined: they succeed
+   * again). Only for shared-data scenarios with cluster snapshots.
+   */
+  failClusterSnapshots(message: string | undefined): void;
   /** Delays the reply to matching statements by `delayMs` of real time. */
   delayReplies(matcher: StatementMatcher, delayMs: number, options?: { times?: number }): void;
   /** Refuses the next `times` logins (default: all) with 1045 access denied, even with the right password. */
@@ -173,6 +188,7 @@ export class FaultRegistry {
   private readonly stalls = new Map<string, BackupStall[]>();
   private drops: ConnectionDrop[] = [];
   private delays: ReplyDelay[] = [];
+  private failures: StatementFailure[] = [];
   private loginRefusals: Counted | undefined;
   private floods: PendingFlood[] = [];
   private readonly repositoryDrops = new Set<string>();
@@ -271,6 +287,19 @@ export class FaultRegistry {
     return drop.when;
   }
 
+  addFailure(matcher: StatementMatcher, message: string, times: number): void {
+    this.failures.push({ matches: toPredicate(matcher), message, remaining: times });
+  }
+
+  /** Consumes a statement failure for `sql`; its message, or undefined when none matches. */
+  takeFailure(sql: string): string | undefined {
+    const failure = this.failures.find((candidate) => candidate.remaining > 0 && candidate.matches(sql));
+    if (!failure) return undefined;
+    failure.remaining--;
+    this.failures = this.failures.filter((candidate) => candidate.remaining > 0);
+    return failure.message;
+  }
+
   addDelay(matcher: StatementMatcher, delayMs: number, times: number): void {
     this.delays.push({ matches: toPredicate(matcher), delayMs, remaining: times });
   }
@@ -332,6 +361,7 @@ export class FaultRegistry {
     this.stalls.clear();
     this.drops = [];
     this.delays = [];
+    this.failures = [];
     this.loginRefusals = undefined;
     this.floods = [];
   }

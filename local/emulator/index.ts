@@ -91,7 +91,7 @@ export interface EmulatorSnapshot {
   readonly name: string;
   /** Database of the job that wrote it. */
   readonly database: string;
-  /** Info-file timestamps (`yyyy-MM-dd-HH-mm-ss-SSS`, FE zone); empty while uploading or after a failure. */
+  /** Info-file timestamps (`yyyy-MM-dd-HH-mm-ss-SSS`, FE JVM zone); empty while uploading or after a failure. */
   readonly timestamps: readonly string[];
   readonly status: 'OK' | 'ERROR';
 }
@@ -173,6 +173,9 @@ function faultsOf(registry: FaultRegistry, frontend: Frontend): EmulatorFaults {
       }),
     dropConnectionOn: (matcher, dropOptions = {}) =>
       registry.addDrop(matcher, dropOptions.times ?? 1, dropOptions.when ?? 'before'),
+    failStatements: (matcher, message, failOptions = {}) =>
+      registry.addFailure(matcher, message, failOptions.times ?? Number.POSITIVE_INFINITY),
+    failClusterSnapshots: (message) => frontend.clusterSnapshots.failWith(message),
     delayReplies: (matcher, delayMs, delayOptions = {}) =>
       registry.addDelay(matcher, delayMs, delayOptions.times ?? Number.POSITIVE_INFINITY),
     refuseLogins: (refuseOptions = {}) =>

@@ -1,9 +1,12 @@
 import type { GrammarFeatures } from './sql/grammar.ts';
 
-/** The StarRocks release lines the emulator can imitate. */
-export type ProfileId = '3.3' | '3.4' | '3.5' | '4.2';
+/** The StarRocks release lines the emulator can imitate (4.2 is the development line). */
+export type ProfileId = '3.0' | '3.1' | '3.2' | '3.3' | '3.4' | '3.5' | '4.0' | '4.1' | '4.2';
 
-/** Everything that differs between StarRocks versions, in one place, so a new line (4.2: DROP SNAPSHOT) is one entry. */
+/**
+ * Everything that differs between StarRocks versions, in one place, so a new line is one entry. Each field names
+ * the StarRocks source it follows; values the source does not settle are marked UNVERIFIED.
+ */
 export interface VersionProfile {
   readonly id: ProfileId;
   /** Full version as `current_version()` shows it, e.g. `3.3.9`. */
@@ -13,10 +16,17 @@ export interface VersionProfile {
   /** What the handshake and `SELECT version()` report (MySQL compatibility version). UNVERIFIED for 3.4+. */
   readonly mysqlServerVersion: string;
   readonly grammar: GrammarFeatures;
-  /** The `sys` database exists (3.1/3.2+). */
+  /** The `sys` database exists (UNVERIFIED: the emulator gives it to 3.1 and later). */
   readonly hasSysDatabase: boolean;
-  /** 3.4+: views (and async MVs) go into a whole-database backup; ≤ 3.3 fails with `is not a OLAP table`. */
-  readonly backupSupportsViews: boolean;
+  /**
+   * Asynchronous MVs go into a backup: BackupHandler accepts them from 3.2 (PR #29164, not backported to 3.1/3.0);
+   * before, an MV is refused like any non-OLAP table.
+   */
+  readonly backsUpMaterializedViews: boolean;
+  /** Logical views go into a backup from 3.4 (PR #52729); before, `Table '<v>' is not a OLAP table`. */
+  readonly backsUpViews: boolean;
+  /** List partitioning (explicit and automatic) exists from 3.1; a 3.0 scenario cannot hold such a table. */
+  readonly listPartitioning: boolean;
   /** Some 3.4.x builds report TABLE_TYPE `TABLE` instead of `BASE TABLE` (StarRocks PR #59368). */
   readonly reportsTableTypeAsTable: boolean;
   /**
@@ -30,91 +40,106 @@ export interface VersionProfile {
    * the first release carrying it is UNVERIFIED).
    */
   readonly progressFormat: 'compact' | 'verbose';
-  /** 4.2+: `DROP SNAPSHOT`, ownership recorded in the snapshot info file, BACKUP's `ttl` property. */
+  /** 4.2+: `DROP SNAPSHOT`, ownership recorded in the snapshot info file, BACKUP's `ttl` property (PR #78092). */
   readonly dropSnapshot: boolean;
   /**
    * How a missing privilege reads (reference §10). `checker-v2`: PrivilegeCheckerV2 (3.0) texts such as
    * `Access denied; you need (at least one of) the REPOSITORY privilege(s) for this operation` and
    * `EXPORT command denied to user 'u'@'ip' for table 't'`. `access-denied-exception`: AccessDeniedException's
    * `… the REPOSITORY privilege(s) on SYSTEM for this operation. Please ask the admin …` form. Which release
-   * switched is UNVERIFIED; the 3.3 profile keeps the older form.
+   * switched is UNVERIFIED; the profiles up to 3.3 keep the older form.
    */
   readonly accessDenied: 'checker-v2' | 'access-denied-exception';
   /**
-   * RESTORE into a database that does not exist: 3.4+ (BackupHandler.process on main) creates it at submission;
-   * older BackupHandler answers `Unknown database '<db>'`. The release that changed it is UNVERIFIED.
+   * RESTORE into a database that does not exist: main's BackupHandler.process creates it at submission; older
+   * BackupHandler answers `Unknown database '<db>'`. The release that changed it is UNVERIFIED (the emulator
+   * chooses 3.4); the scheduler never relies on it and creates the target itself.
    */
   readonly restoreCreatesDatabase: boolean;
 }
 
-const PROFILES: Readonly<Record<ProfileId, VersionProfile>> = {
-  '3.3': {
-    id: '3.3',
-    version: '3.3.9',
-    commit: 'a1b2c3d',
-    mysqlServerVersion: '5.1.0',
-    grammar: { backupDatabaseClause: false, showBackupWhere: false },
-    hasSysDatabase: true,
-    backupSupportsViews: false,
-    reportsTableTypeAsTable: false,
-    errorCodes: 'legacy',
-    progressFormat: 'compact',
-    dropSnapshot: false,
-    accessDenied: 'checker-v2',
-    restoreCreatesDatabase: false,
-  },
-  '3.4': {
-    id: '3.4',
-    version: '3.4.3',
-    commit: 'b2c3d4e',
-    mysqlServerVersion: '8.0.33',
-    grammar: { backupDatabaseClause: true, showBackupWhere: false, restoreDatabaseClause: true },
-    hasSysDatabase: true,
-    backupSupportsViews: true,
-    reportsTableTypeAsTable: true,
-    errorCodes: 'legacy',
-    progressFormat: 'compact',
-    dropSnapshot: false,
-    accessDenied: 'access-denied-exception',
-    restoreCreatesDatabase: true,
-  },
-  '3.5': {
-    id: '3.5',
-    version: '3.5.2',
-    commit: 'c3d4e5f',
-    mysqlServerVersion: '8.0.33',
-    grammar: { backupDatabaseClause: true, showBackupWhere: false, restoreDatabaseClause: true },
-    hasSysDatabase: true,
-    backupSupportsViews: true,
-    reportsTableTypeAsTable: false,
-    errorCodes: 'typed',
-    progressFormat: 'verbose',
-    dropSnapshot: false,
-    accessDenied: 'access-denied-exception',
-    restoreCreatesDatabase: true,
-  },
-  '4.2': {
-    id: '4.2',
-    // UNVERIFIED: 4.2 is StarRocks main at the time of writing; its first release number and commit are made up.
-    version: '4.2.0',
-    commit: 'd4e5f6a',
-    mysqlServerVersion: '8.0.33',
-    grammar: {
-      backupDatabaseClause: true,
-      showBackupWhere: true,
-      restoreDatabaseClause: true,
-      dropSnapshot: true,
-    },
-    hasSysDatabase: true,
-    backupSupportsViews: true,
-    reportsTableTypeAsTable: false,
-    errorCodes: 'typed',
-    progressFormat: 'verbose',
-    dropSnapshot: true,
-    accessDenied: 'access-denied-exception',
-    restoreCreatesDatabase: true,
-  },
+interface LineDefaults {
+  readonly version: string;
+  readonly commit: string;
+}
+
+/** The default full version of each line (made-up commits; UNVERIFIED for 4.2, which has no release). */
+const LINES: Readonly<Record<ProfileId, LineDefaults>> = {
+  '3.0': { version: '3.0.9', commit: 'a0b1c2d' },
+  '3.1': { version: '3.1.11', commit: 'a1b1c2d' },
+  '3.2': { version: '3.2.11', commit: 'a2b1c2d' },
+  '3.3': { version: '3.3.9', commit: 'a1b2c3d' },
+  '3.4': { version: '3.4.3', commit: 'b2c3d4e' },
+  '3.5': { version: '3.5.2', commit: 'c3d4e5f' },
+  '4.0': { version: '4.0.2', commit: 'e4f5a6b' },
+  '4.1': { version: '4.1.0', commit: 'f5a6b7c' },
+  '4.2': { version: '4.2.0', commit: 'd4e5f6a' },
 };
+
+function atLeast(id: ProfileId, line: ProfileId): boolean {
+  const [a = 0, b = 0] = id.split('.').map(Number);
+  const [c = 0, d = 0] = line.split('.').map(Number);
+  return a !== c ? a > c : b >= d;
+}
+
+function profileFor(id: ProfileId): VersionProfile {
+  const since = (line: ProfileId) => atLeast(id, line);
+  return {
+    id,
+    ...LINES[id],
+    mysqlServerVersion: since('3.4') ? '8.0.33' : '5.1.0',
+    grammar: {
+      backupDatabaseClause: since('3.4'),
+      showBackupWhere: since('4.2'),
+      ...(since('3.4') ? { restoreDatabaseClause: true } : {}),
+      ...(since('4.2') ? { dropSnapshot: true } : {}),
+    },
+    hasSysDatabase: since('3.1'),
+    backsUpMaterializedViews: since('3.2'),
+    backsUpViews: since('3.4'),
+    listPartitioning: since('3.1'),
+    reportsTableTypeAsTable: id === '3.4',
+    errorCodes: since('3.5') ? 'typed' : 'legacy',
+    progressFormat: since('3.5') ? 'verbose' : 'compact',
+    dropSnapshot: since('4.2'),
+    accessDenied: since('3.4') ? 'access-denied-exception' : 'checker-v2',
+    restoreCreatesDatabase: since('3.4'),
+  };
+}
+
+const PROFILES: Readonly<Record<ProfileId, VersionProfile>> = Object.fromEntries(
+  (Object.keys(LINES) as ProfileId[]).map((id) => [id, profileFor(id)]),
+) as Record<ProfileId, VersionProfile>;
+
+/**
+ * The first patch of each line that backs up list-partitioned tables: PR #51993 (merged October 2024) lifted the
+ * refusal PR #27551 had added to BackupRestoreAnalyzer.analyzeTableRef, with backports to 3.1, 3.2 and 3.3 (not
+ * 3.0, which has no list partitioning). UNVERIFIED: which patch of each line first carries the backport; these are
+ * the first patches released after the merge.
+ */
+export const LIST_PARTITION_BACKUP_SINCE: Readonly<Partial<Record<ProfileId, string>>> = {
+  '3.1': '3.1.15',
+  '3.2': '3.2.12',
+  '3.3': '3.3.5',
+};
+
+/** True when the profile refuses a list-partitioned table in BACKUP (`List partition table does not support …`). */
+export function refusesListPartitionBackup(profile: Pick<VersionProfile, 'id' | 'version'>): boolean {
+  if (atLeast(profile.id, '3.4')) return false;
+  const since = LIST_PARTITION_BACKUP_SINCE[profile.id];
+  return since !== undefined && !versionAtLeast(profile.version, since);
+}
+
+/**
+ * Automated Cluster Snapshots of shared-data clusters: from 3.4.2 (StarRocks' Cluster Snapshot page; the tables
+ * catalog/system/information/ClusterSnapshotsTable.java and ClusterSnapshotJobsTable.java).
+ */
+export const CLUSTER_SNAPSHOT_SINCE = '3.4.2';
+
+/** True when the profile has automated Cluster Snapshots (information_schema.cluster_snapshots and its jobs). */
+export function hasClusterSnapshots(profile: Pick<VersionProfile, 'version'>): boolean {
+  return versionAtLeast(profile.version, CLUSTER_SNAPSHOT_SINCE);
+}
 
 /**
  * The first release that serves TLS on the MySQL port. StarRocks PR #13130 (2022; backported by #27587) added only a
@@ -133,15 +158,19 @@ function versionParts(version: string): number[] {
   return version.split('.').map((part) => Number.parseInt(part, 10) || 0);
 }
 
-/** True when the profile's version can serve TLS on the MySQL port ({@link MYSQL_TLS_SINCE} or later). */
-export function servesMysqlTls(profile: Pick<VersionProfile, 'version'>): boolean {
-  const have = versionParts(profile.version);
-  const need = versionParts(MYSQL_TLS_SINCE);
+function versionAtLeast(version: string, wanted: string): boolean {
+  const have = versionParts(version);
+  const need = versionParts(wanted);
   for (let index = 0; index < need.length; index++) {
     const difference = (have[index] ?? 0) - (need[index] ?? 0);
     if (difference !== 0) return difference > 0;
   }
   return true;
+}
+
+/** True when the profile's version can serve TLS on the MySQL port ({@link MYSQL_TLS_SINCE} or later). */
+export function servesMysqlTls(profile: Pick<VersionProfile, 'version'>): boolean {
+  return versionAtLeast(profile.version, MYSQL_TLS_SINCE);
 }
 
 /** The profile ids the emulator knows, newest last. */
@@ -163,5 +192,6 @@ export function resolveProfile(
       `unsupported StarRocks version '${version}': known profiles are ${PROFILE_IDS.join(', ')}`,
     );
   }
-  return { ...base, ...(match[3] === undefined ? {} : { version: version.trim() }), ...overrides };
+  const resolved = { ...base, ...(match[3] === undefined ? {} : { version: version.trim() }), ...overrides };
+  return { ...resolved, grammar: { ...resolved.grammar, clusterSnapshot: hasClusterSnapshots(resolved) } };
 }

@@ -4,8 +4,14 @@ import { isValidDatabaseName } from './fe/names.ts';
 import { createFeTimeZone } from './fe/time-zone.ts';
 import { resolveProfile } from './profiles.ts';
 
-/** The kind of a table; only OLAP tables (and on 3.4+ views and MVs) can be backed up. */
+/** The kind of a table; OLAP tables, MVs (3.2+) and views (3.4+) can be backed up. */
 export type TableType = 'OLAP' | 'VIEW' | 'MATERIALIZED_VIEW' | 'EXTERNAL';
+
+/**
+ * How a table is partitioned (catalog/PartitionInfo): `LIST` (PARTITION BY LIST, 3.1+) and `AUTOMATIC_LIST`
+ * (`PARTITION BY (col)`, 3.1+) are both ListPartitionInfo, which older patches refuse in BACKUP.
+ */
+export type Partitioning = 'UNPARTITIONED' | 'RANGE' | 'LIST' | 'AUTOMATIC_LIST';
 
 /** How a database's BACKUP jobs end. */
 export type BackupOutcome =
@@ -66,11 +72,19 @@ export interface ScenarioTable {
   readonly rows?: number;
   /** Replica count SHOW DATA reports (default 3). */
   readonly replicaCount?: number;
+  /** Default `UNPARTITIONED`; list partitioning needs a 3.1+ profile. */
+  readonly partitioning?: Partitioning;
 }
 
 /** A database of the emulated cluster. */
 export interface ScenarioDatabase {
   readonly name: string;
+  /**
+   * `true`: a name FeNameFormat refuses today (a database an older release, or a replayed metadata image, left
+   * behind; how such names arise is UNVERIFIED). SHOW DATABASES lists it; every statement that names it fails the
+   * analyzer's checkDbName with `Incorrect database name '<db>'`.
+   */
+  readonly legacyName?: boolean;
   readonly tables: readonly ScenarioTable[];
   readonly backup?: {
     readonly durationMs?: number;
@@ -107,12 +121,37 @@ export interface ScenarioSnapshot {
   readonly clusterId?: number;
 }
 
+/** A shared-data cluster's automated Cluster Snapshots (3.4.2+). */
+export interface ScenarioClusterSnapshots {
+  /** `ADMIN SET AUTOMATED CLUSTER SNAPSHOT ON` already given at start (default false). */
+  readonly automated?: boolean;
+  /** The storage volume it writes to (default `builtin_storage_volume`). */
+  readonly storageVolume?: string;
+  /** FE config `automated_cluster_snapshot_interval_seconds` (default 600). */
+  readonly intervalSeconds?: number;
+  /** How long one snapshot job takes (default 20 s). */
+  readonly jobDurationSeconds?: number;
+  /** Every job from now on ends in ERROR with this message (an unreachable storage volume, say). */
+  readonly failWith?: string;
+}
+
 /** Everything that describes one emulated StarRocks cluster. */
 export interface EmulatorScenario {
-  /** Version profile by major.minor (`3.3`, `3.4`, `3.5`) or a full version (`3.3.11`). */
+  /** Version profile by major.minor (`3.0` … `4.2`) or a full version (`3.3.11`). */
   readonly version: string;
-  /** IANA zone or `+08:00`; default `UTC`. FE times carry no zone. */
+  /**
+   * The FE JVM's zone: IANA zone or `+08:00`; default `UTC`. SHOW SNAPSHOT's Timestamp (and `__info_` file names)
+   * follow it (backup/Repository.jobInfoFileNameWithTimestamp uses a zone-less SimpleDateFormat).
+   */
   readonly feTimeZone?: string;
+  /**
+   * The global `time_zone` variable, every new session's `time_zone` (default: the JVM zone, as
+   * SessionVariable's default is). SHOW BACKUP / SHOW RESTORE / SHOW REPOSITORIES times follow the session's
+   * `time_zone` (common/util/TimeUtils.longToTimeString).
+   */
+  readonly timeZone?: string;
+  /** Automated Cluster Snapshots (shared-data clusters, 3.4.2+). */
+  readonly clusterSnapshots?: ScenarioClusterSnapshots;
   /** Default `[{ name: 'root', password: '' }]`. */
   readonly users?: readonly ScenarioUser[];
   /** `run_mode` of the FE (ADMIN SHOW FRONTEND CONFIG); shared-data clusters cannot back up. Default shared_nothing. */
@@ -149,10 +188,19 @@ export class ScenarioError extends Error {
 
 const identifier = z.string().min(1, 'must not be empty');
 const nonNegative = z.number().int().nonnegative();
-const databaseName = identifier.refine(isValidDatabaseName, {
-  message:
-    'not a database name StarRocks accepts: a letter (or "_" and a letter or digit), then letters, digits, "_" or -~!@#$%^&<>=+, at most 256 characters',
-});
+const DATABASE_NAME_RULE =
+  'not a database name StarRocks accepts: a letter (or "_" and a letter or digit), then letters, digits, "_" or -~!@#$%^&<>=+, at most 256 characters (set legacyName for a name an older release left behind)';
+const timeZone = z.string().refine(
+  (value) => {
+    try {
+      createFeTimeZone(value);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'unknown time zone: use an IANA name (Asia/Shanghai) or an offset (+08:00)' },
+);
 
 const restoreOutcomeSchema = z.union([
   z.literal('finish'),
@@ -169,6 +217,7 @@ const tableSchema = z.strictObject({
   sizeBytes: nonNegative.optional(),
   rows: nonNegative.optional(),
   replicaCount: nonNegative.optional(),
+  partitioning: z.enum(['UNPARTITIONED', 'RANGE', 'LIST', 'AUTOMATIC_LIST']).optional(),
 });
 
 const privilegesSchema = z.strictObject({
@@ -197,21 +246,21 @@ const scenarioSchema = z
           return false;
         }
       },
-      { message: 'unknown StarRocks version: use 3.3, 3.4, 3.5 or 4.2 (optionally with a patch number)' },
+      {
+        message:
+          'unknown StarRocks version: use 3.0, 3.1, 3.2, 3.3, 3.4, 3.5, 4.0, 4.1 or 4.2 (optionally with a patch number)',
+      },
     ),
-    feTimeZone: z
-      .string()
-      .refine(
-        (value) => {
-          try {
-            createFeTimeZone(value);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        { message: 'unknown time zone: use an IANA name (Asia/Shanghai) or an offset (+08:00)' },
-      )
+    feTimeZone: timeZone.optional(),
+    timeZone: timeZone.optional(),
+    clusterSnapshots: z
+      .strictObject({
+        automated: z.boolean().optional(),
+        storageVolume: identifier.optional(),
+        intervalSeconds: z.number().int().positive().optional(),
+        jobDurationSeconds: z.number().int().positive().optional(),
+        failWith: z.string().min(1).optional(),
+      })
       .optional(),
     users: z
       .array(
@@ -230,23 +279,30 @@ const scenarioSchema = z
       z.strictObject({ name: identifier, location: identifier, readOnly: z.boolean().optional() }),
     ),
     databases: z.array(
-      z.strictObject({
-        name: databaseName,
-        tables: z.array(tableSchema),
-        backup: z
-          .strictObject({
-            durationMs: z.number().int().positive().optional(),
-            outcome: outcomeSchema.optional(),
-            progress: z.boolean().optional(),
-          })
-          .optional(),
-        restore: z
-          .strictObject({
-            durationMs: z.number().int().positive().optional(),
-            outcome: restoreOutcomeSchema.optional(),
-          })
-          .optional(),
-      }),
+      z
+        .strictObject({
+          name: identifier,
+          legacyName: z.boolean().optional(),
+          tables: z.array(tableSchema),
+          backup: z
+            .strictObject({
+              durationMs: z.number().int().positive().optional(),
+              outcome: outcomeSchema.optional(),
+              progress: z.boolean().optional(),
+            })
+            .optional(),
+          restore: z
+            .strictObject({
+              durationMs: z.number().int().positive().optional(),
+              outcome: restoreOutcomeSchema.optional(),
+            })
+            .optional(),
+        })
+        .superRefine((database, context) => {
+          if (database.legacyName !== true && !isValidDatabaseName(database.name)) {
+            context.addIssue({ code: 'custom', path: ['name'], message: DATABASE_NAME_RULE });
+          }
+        }),
     ),
     snapshots: z
       .array(
@@ -295,13 +351,46 @@ const scenarioSchema = z
       (index) => ['repositories', index, 'name'],
       'repository',
     );
+    let listPartitioning = true;
+    let version = scenario.version;
+    try {
+      const profile = resolveProfile(scenario.version);
+      listPartitioning = profile.listPartitioning;
+      version = profile.version;
+    } catch {
+      // The version's own check reports it.
+    }
     scenario.databases.forEach((database, databaseIndex) => {
+      if (database.legacyName !== true && !isValidDatabaseName(database.name)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['databases', databaseIndex, 'name'],
+          message: DATABASE_NAME_RULE,
+        });
+      }
+      database.tables.forEach((table, tableIndex) => {
+        const list = table.partitioning === 'LIST' || table.partitioning === 'AUTOMATIC_LIST';
+        if (list && !listPartitioning) {
+          context.addIssue({
+            code: 'custom',
+            path: ['databases', databaseIndex, 'tables', tableIndex, 'partitioning'],
+            message: `StarRocks ${version} has no list partitioning (it exists from 3.1)`,
+          });
+        }
+      });
       duplicates(
         database.tables.map((table) => table.name),
         (index) => ['databases', databaseIndex, 'tables', index, 'name'],
         'table',
       );
     });
+    if (scenario.clusterSnapshots !== undefined && scenario.runMode !== 'shared_data') {
+      context.addIssue({
+        code: 'custom',
+        path: ['clusterSnapshots'],
+        message: 'cluster snapshots exist only on shared-data clusters (runMode: shared_data)',
+      });
+    }
     const repositories = new Set(scenario.repositories.map((repository) => repository.name));
     (scenario.snapshots ?? []).forEach((snapshot, index) => {
       if (!repositories.has(snapshot.repository)) {

@@ -56,6 +56,8 @@ export interface DatabaseResult {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly error: string | null;
+  /** A FINISHED backup's reservation (`partial: …` when StarRocks refused objects that hold data); else null. */
+  readonly warning?: string | null;
 }
 
 /** How a local run ended. */
@@ -147,6 +149,10 @@ function toDatabaseResult(attempt: BackupAttempt): DatabaseResult {
     startedAt: attempt.startedAt,
     finishedAt: attempt.finishedAt,
     error: attempt.state === 'FINISHED' ? null : attempt.reason,
+    warning:
+      attempt.state === 'FINISHED' && attempt.reason !== null && attempt.reason !== 'adopted'
+        ? attempt.reason
+        : null,
   };
 }
 

@@ -117,6 +117,22 @@ describe('the freshness check schedule', () => {
     );
   });
 
+  it('checks a shared-data cluster (mode cluster-snapshot) hourly although it has no schedules', () => {
+    // Prepare
+    const lake = configFrom({
+      clusters: [{ name: 'lake', host: 'fe.lake.internal', repository: 's3_repo', mode: 'cluster-snapshot' }],
+    });
+
+    // Act
+    const synthesized = synthStack({ config: lake });
+
+    // Assess
+    const names = syncedSchedules(synthesized.template, synthesized.stack.scheduler)
+      .filter(({ entry }) => entry.kind === 'freshness')
+      .map(({ request }) => request.Name);
+    expect(names).toEqual(['lake.freshness']);
+  });
+
   it('sends the cluster’s settings, all its schedules and the Slack ARNs, never a secret', () => {
     const prod = schedules.find(({ request }) => request.Name === 'prod.freshness');
     const input = JSON.parse(prod?.request.Target?.Input ?? 'null') as unknown;

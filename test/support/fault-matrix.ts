@@ -39,7 +39,15 @@ export const FAULTS = [
 export type Fault = (typeof FAULTS)[number];
 
 /** How a cell reaches its state: the path of the machine that passes through it. */
-type BasePath = 'success' | 'skip' | 'starrocks-cancel' | 'deadline' | 'error' | 'orphan' | 'orphan-pending';
+type BasePath =
+  | 'success'
+  | 'skip'
+  | 'starrocks-cancel'
+  | 'deadline'
+  | 'error'
+  | 'orphan'
+  | 'orphan-pending'
+  | 'notice';
 
 /**
  * Every state of backup-database.asl.json a cell can reach, with the path that reaches it. UnknownPhase (a phase
@@ -47,6 +55,7 @@ type BasePath = 'success' | 'skip' | 'starrocks-cancel' | 'deadline' | 'error' |
  */
 export const STATE_PATHS: Readonly<Record<string, BasePath>> = {
   Init: 'success',
+  PlannedProblem: 'success',
   AcquireSlot: 'success',
   AcquireLock: 'success',
   InheritedWork: 'success',
@@ -61,6 +70,8 @@ export const STATE_PATHS: Readonly<Record<string, BasePath>> = {
   CheckBackup: 'success',
   VerifySnapshot: 'success',
   RecordSuccess: 'success',
+  HasNotices: 'success',
+  NotifyNotices: 'notice',
   ReleaseAfterSuccess: 'success',
   Finished: 'success',
   Skip: 'skip',
@@ -88,6 +99,7 @@ const TASK_STATES = new Set([
   'CheckBackup',
   'VerifySnapshot',
   'RecordSuccess',
+  'NotifyNotices',
   'ReleaseAfterSuccess',
   'RecordSkipped',
   'ReleaseAfterSkip',
@@ -243,6 +255,38 @@ class Cell {
           );
         };
         return;
+      case 'notice': {
+        // The catalog says this slot already FINISHED, but the repository no longer holds the snapshot: the
+        // execution marks it lost, backs the database up again, and warns.
+        const label = buildSnapshotLabel({
+          cluster: this.cluster,
+          schedule: 'nightly',
+          database: this.a,
+          scheduledTime: SLOT,
+        });
+        await this.world.catalog.recordAttempt({
+          cluster: this.cluster,
+          database: this.a,
+          label,
+          repository: 's3_repo',
+          schedule: 'nightly',
+          scheduledTime: SLOT.toISOString(),
+          runId: `${this.cluster}-earlier-run`,
+          executionId: `${this.cluster}-earlier-execution`,
+          attempt: 1,
+          state: 'FINISHED',
+          reason: null,
+          startedAt: SLOT.toISOString(),
+          finishedAt: SLOT.toISOString(),
+          durationSeconds: 60,
+          snapshotTimestamp: '2026-11-24-02-00-05-000',
+          verified: true,
+          sizeBytes: 1024,
+          tableCount: 2,
+          starRocksJobId: '1',
+        });
+        return;
+      }
       case 'success':
         return;
     }

@@ -44,6 +44,7 @@ export interface ImpostorFe {
 
 const CAPABILITIES = 0x000ba20f; // PROTOCOL_41, SECURE_CONNECTION, PLUGIN_AUTH, …, as the emulator advertises
 const COM_QUIT = 0x01;
+const COM_QUERY = 0x03;
 
 function packet(sequenceId: number, payload: Buffer): Buffer {
   const header = Buffer.alloc(4);
@@ -188,6 +189,11 @@ export async function startImpostorFe(options: ImpostorOptions): Promise<Imposto
       stages.push('ok-sent');
       for (let command = await next(); command !== undefined; command = await next()) {
         if (command.payload[0] === COM_QUIT) socket.end();
+        // Every statement (the session's time-zone pin) is answered OK, as an FE would.
+        if (command.payload[0] === COM_QUERY) {
+          sequenceId = command.sequenceId + 1;
+          send(okPacket());
+        }
       }
       return;
     }

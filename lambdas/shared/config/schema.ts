@@ -193,6 +193,19 @@ export const freshnessSchema = z.strictObject({
 });
 
 /**
+ * What a shared-data cluster's freshness check expects of its automated Cluster Snapshots (StarRocks 3.4.2+): the
+ * newest must be younger than this. StarRocks takes one every `automated_cluster_snapshot_interval_seconds`
+ * (600 by default) and keeps only the newest.
+ */
+export const clusterSnapshotSchema = z.strictObject({
+  maxAgeMinutes: z
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(60),
+});
+
+/**
  * Size anomalies: a database whose size at backup time (SHOW DATA) falls below `(100 - dropPercent)%` or rises
  * above `(100 + growthPercent)%` of the median of its recent FINISHED backups raises a warning.
  */
@@ -346,6 +359,13 @@ const clusterFields = {
   sizeAnomaly: sizeAnomalySchema,
   retention: retentionSchema.optional(),
   drill: drillSchema.optional(),
+  /**
+   * `backup` (absent): BACKUP SNAPSHOT per database. `cluster-snapshot`: a shared-data cluster, which StarRocks
+   * cannot BACKUP; its freshness check watches its automated Cluster Snapshots instead (no schedules, no drill).
+   */
+  mode: z.enum(['backup', 'cluster-snapshot']).optional(),
+  /** The objective of a shared-data cluster's automated Cluster Snapshots (mode cluster-snapshot, or detected). */
+  clusterSnapshot: clusterSnapshotSchema.optional(),
 };
 
 /**
@@ -411,6 +431,17 @@ export const clusterSchema = z
     if (cluster.drill !== undefined) {
       const problem = neverFiresAgain(cluster.drill, now);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['drill', 'cron'], message: problem });
+    }
+    if (cluster.mode === 'cluster-snapshot') {
+      const why =
+        'a cluster-snapshot cluster is shared-data: StarRocks cannot BACKUP or RESTORE it, so its automated Cluster ' +
+        'Snapshots are watched instead';
+      if (cluster.schedules.length > 0)
+        ctx.addIssue({ code: 'custom', path: ['schedules'], message: `must be empty: ${why}` });
+      if (cluster.drill !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['drill'], message: `not allowed: ${why}` });
+      if (cluster.retention !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['retention'], message: `not allowed: ${why}` });
     }
   });
 

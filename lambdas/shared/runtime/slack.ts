@@ -32,13 +32,13 @@ export function slack(logger: AppLogger): SlackNotifier {
 
 /** Locally, generic alerts (size warnings, prune failures) are also shown on the terminal, delivered or not. */
 function observedLocally(base: SlackNotifier): SlackNotifier {
-  const observe = runtimeOverrides().observeAlert;
-  if (!observe) return base;
+  if (!runtimeOverrides().observeAlert) return base;
   return {
     ...base,
     async postAlert(alert, options) {
       const delivery = await base.postAlert(alert, options);
-      observe({
+      // The observer of the run now in progress: the notifier outlives one local run.
+      runtimeOverrides().observeAlert?.({
         kind: 'alert',
         text: renderMessageAsText(buildAlertMessage(alert)),
         delivered: delivery.delivered,

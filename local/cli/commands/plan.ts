@@ -7,7 +7,8 @@ const HELP = `
 Shows, with no side effects, the next slots of every schedule in the schedule's time zone and in UTC, with the
 snapshot labels they will use. With --resolve it connects to each cluster's FE (read-only: SHOW DATABASES and the
 table listing) and lists the databases a run would back up, and those it would leave out and why: system
-database, exclude pattern, no include pattern, empty, or unsupported (only views or external tables on ≤ 3.3).
+database, exclude pattern, no include pattern, empty, or unsupported (a name StarRocks refuses, nothing the
+version can back up: only views before 3.4, MVs before 3.2, external tables).
 The FE password comes from STARROCKS_PASSWORD_<CLUSTER> or STARROCKS_PASSWORD.
 
 It also shows what a deploy of this file would create, change and delete in EventBridge Scheduler (backup

@@ -27,7 +27,7 @@ function slackConfigured(env: NodeJS.ProcessEnv): boolean {
 }
 
 function describePosted(posted: PostedNotice, slackSet: boolean, colors: Colors): string {
-  const what = `${posted.kind === 'alert' ? (posted.type === 'late' ? 'late' : 'drift') : 'recovered'}: ${posted.databases.join(', ')}`;
+  const what = `${posted.kind === 'alert' ? posted.type : 'recovered'}: ${posted.databases.join(', ')}`;
   if (posted.delivered) {
     const where =
       posted.via === 'web-api' ? (posted.threadTs === null ? 'Web API' : 'in its alert’s thread') : 'webhook';
@@ -66,9 +66,15 @@ function formatCheck(
     );
   }
   const { counts } = check;
-  lines.push(
-    `  ${counts.databases} database${counts.databases === 1 ? '' : 's'} selected: ${counts.fresh} fresh, ${counts.late} late, ${counts.never} never backed up`,
-  );
+  if (check.clusterSnapshot !== undefined) {
+    const { state, summary } = check.clusterSnapshot;
+    const paint = state === 'fresh' ? colors.green : state === 'unreadable' ? colors.yellow : colors.red;
+    lines.push(`  shared-data: automated Cluster Snapshots ${paint(state)}: ${summary}`);
+  } else {
+    lines.push(
+      `  ${counts.databases} database${counts.databases === 1 ? '' : 's'} selected: ${counts.fresh} fresh, ${counts.late} late, ${counts.never} never backed up`,
+    );
+  }
   if (check.late.length > 0) {
     const more = counts.late > check.late.length ? ` and ${counts.late - check.late.length} more` : '';
     lines.push(

@@ -40,7 +40,10 @@ export function formatResultsTable(
   const rows = results.map((result) => {
     const seconds = secondsBetweenIso(result.startedAt, result.finishedAt);
     const note = options.note?.(result);
-    const why = [result.error ?? '', note ? colors.dim(note) : ''].filter((part) => part !== '').join(' ');
+    const warning = result.warning ? colors.yellow(result.warning) : '';
+    const why = [result.error ?? '', warning, note ? colors.dim(note) : '']
+      .filter((part) => part !== '')
+      .join(' ');
     return [
       result.database,
       colorState(result.state, colors),

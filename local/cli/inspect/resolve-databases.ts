@@ -2,11 +2,18 @@
  * What a run of a schedule would back up on the FE now, and what it would leave out and why — the same decisions
  * ResolveDatabases and SubmitBackup make, read-only (SHOW DATABASES and the table listing; nothing is written).
  */
+
+import { nameProblem } from '../../../lambdas/resolve-databases/classify-database.ts';
 import type { ClusterConfig, ScheduleConfig } from '../../../lambdas/shared/config/index.ts';
 import { effectiveDatabaseFilters, selectDatabases } from '../../../lambdas/shared/config/index.ts';
 import {
   capabilitiesOf,
+  describeOmitted,
   formatVersion,
+  isNothing,
+  isUnclassifiable,
+  noScopeReason,
+  planBackupScope,
   type StarRocksClient,
   type StarRocksVersion,
   type TableInfo,
@@ -19,7 +26,7 @@ export type LeftOutReason = 'system' | 'excluded-by-pattern' | 'not-included' | 
 export interface IncludedDatabase {
   readonly database: string;
   readonly tables: number;
-  /** Objects a ≤ 3.3 BACKUP cannot take, left out of its `ON (…)` list. */
+  /** Objects the version cannot back up, left out of its `ON (…)` list (views before 3.4, MVs before 3.2, …). */
   readonly leftOutObjects: readonly string[];
 }
 
@@ -64,11 +71,11 @@ export async function readFe(client: StarRocksClient): Promise<FeSnapshot> {
   };
 }
 
-function describeObject(table: TableInfo): string {
-  return `${table.name} (${table.kind === 'MATERIALIZED_VIEW' ? 'materialized view' : table.kind.toLowerCase()})`;
-}
-
-/** Splits the FE's databases into those a run of `schedule` would back up and those it would leave out. */
+/**
+ * Splits the FE's databases into those a run of `schedule` would back up and those it would leave out, with the
+ * name check ResolveDatabases makes (lambdas/resolve-databases/classify-database.ts) and the scope SubmitBackup
+ * plans first (lambdas/starrocks/backup-scope.ts; a refusal at BACKUP time can still narrow it).
+ */
 export async function resolveScheduleDatabases(
   fe: FeSnapshot,
   cluster: Pick<ClusterConfig, 'include' | 'exclude'>,
@@ -81,30 +88,28 @@ export async function resolveScheduleDatabases(
     detail: entry.pattern ?? null,
   }));
   const included: IncludedDatabase[] = [];
-  const wholeDatabaseTakesViews = capabilitiesOf(fe.version).supportsViewsInWholeDbBackup;
+  const capabilities = capabilitiesOf(fe.version);
+  const version = formatVersion(fe.version);
   for (const database of selection.selected) {
+    const problem = nameProblem(database);
+    if (problem !== undefined) {
+      excluded.push({ database, reason: 'unsupported', detail: problem.reason });
+      continue;
+    }
     const tables = await fe.tablesOf(database);
     if (tables.length === 0) {
       excluded.push({ database, reason: 'empty', detail: 'no tables' });
       continue;
     }
-    if (wholeDatabaseTakesViews) {
-      included.push({ database, tables: tables.length, leftOutObjects: [] });
-      continue;
-    }
-    const others = tables.filter((table) => table.kind !== 'OLAP');
-    if (others.length === tables.length) {
-      excluded.push({
-        database,
-        reason: 'unsupported',
-        detail: `StarRocks ${formatVersion(fe.version)} cannot back up views or external tables, and it has nothing else: ${others.map(describeObject).join(', ')}`,
-      });
+    const scope = planBackupScope(capabilities, tables);
+    if (isUnclassifiable(scope) || isNothing(scope)) {
+      excluded.push({ database, reason: 'unsupported', detail: noScopeReason(database, version, scope) });
       continue;
     }
     included.push({
       database,
-      tables: tables.length - others.length,
-      leftOutObjects: others.map(describeObject),
+      tables: scope.on?.length ?? tables.length,
+      leftOutObjects: scope.omitted.map((object) => describeOmitted([object])),
     });
   }
   return { version: formatVersion(fe.version), included, excluded };

@@ -1,6 +1,10 @@
 /** `sr-backup snapshots`: the snapshot catalog, newest first. */
 import type { BackupAttempt } from '../../../lambdas/catalog/index.ts';
-import { createCatalogStore } from '../../../lambdas/catalog/index.ts';
+import {
+  type ClusterSnapshotRecord,
+  createCatalogStore,
+  createClusterSnapshotRecords,
+} from '../../../lambdas/catalog/index.ts';
 import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
 import type { Colors } from '../format/color.ts';
 import { colorState } from '../format/results.ts';
@@ -45,6 +49,12 @@ export interface SnapshotJson {
   readonly verified: boolean;
   readonly reason: string | null;
   readonly error: string | null;
+  /** The kinds of object the snapshot holds (TABLE, MATERIALIZED_VIEW, VIEW, FUNCTION), when recorded. */
+  readonly objects: readonly string[] | null;
+  /** What the backup left out and why. */
+  readonly omitted: readonly { readonly name: string; readonly kind: string; readonly why: string }[];
+  /** When a later attempt found the snapshot gone from the repository. */
+  readonly lostAt: string | null;
 }
 
 function toJson(attempt: BackupAttempt): SnapshotJson {
@@ -65,7 +75,32 @@ function toJson(attempt: BackupAttempt): SnapshotJson {
     verified: attempt.verified,
     reason: attempt.reason,
     error: attempt.state === 'FINISHED' ? null : attempt.reason,
+    objects: attempt.objects ?? null,
+    omitted: (attempt.omitted ?? []).map(({ name, kind, why }) => ({ name, kind, why })),
+    lostAt: attempt.lostAt ?? null,
   };
+}
+
+/** The recorded automated Cluster Snapshots of shared-data clusters, newest first. */
+export function formatClusterSnapshotsTable(
+  records: readonly ClusterSnapshotRecord[],
+  colors: Colors,
+): string {
+  return formatTable(
+    [
+      { header: 'CLUSTER' },
+      { header: 'CLUSTER SNAPSHOT' },
+      { header: 'TAKEN (UTC)' },
+      { header: 'STORAGE VOLUME' },
+    ],
+    records.map((record) => [
+      record.cluster,
+      record.name,
+      formatUtc(record.createdAt),
+      record.storageVolume ?? '-',
+    ]),
+    { styleHeader: colors.bold },
+  );
 }
 
 /** `1.2 GiB`, `80.0 MiB`, `512 B`. */
@@ -105,7 +140,14 @@ export function formatSnapshotsTable(
     attempt.label,
     attempt.durationSeconds === null ? '-' : formatDuration(attempt.durationSeconds),
     formatBytes(attempt.sizeBytes),
-    attempt.reason ?? '',
+    [
+      attempt.lostAt === undefined
+        ? ''
+        : `LOST (gone from the repository since ${formatUtc(attempt.lostAt)})`,
+      attempt.reason ?? '',
+    ]
+      .filter((part) => part !== '')
+      .join('; '),
   ]);
   return formatTable(columns, rows, {
     styleHeader: colors.bold,
@@ -125,6 +167,7 @@ export async function runSnapshotsCommand(
     const clusters = selectClusters(config, options.cluster, options.config);
     const location = storeLocation(options);
     const attempts: BackupAttempt[] = [];
+    const clusterSnapshots: ClusterSnapshotRecord[] = [];
     if (storeIsAbsent(location)) {
       if (!options.json) {
         io.stdout.write(
@@ -139,7 +182,15 @@ export async function runSnapshotsCommand(
         tableName: store.tables.catalogTableName,
         clock: io.clock,
       });
+      const records = createClusterSnapshotRecords({
+        client: store.client,
+        tableName: store.tables.catalogTableName,
+        clock: io.clock,
+      });
       for (const { cluster } of clusters) {
+        if (options.database === undefined) {
+          clusterSnapshots.push(...(await records.list({ cluster: cluster.name, limit: options.limit })));
+        }
         for (const database of options.database ?? [undefined]) {
           attempts.push(
             ...(await newestAttempts(catalog, { cluster: cluster.name, database, limit: options.limit })),
@@ -148,9 +199,14 @@ export async function runSnapshotsCommand(
       }
     }
     if (options.json) {
-      io.stdout.write(`${JSON.stringify({ snapshots: attempts.map(toJson) }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ snapshots: attempts.map(toJson), clusterSnapshots }, null, 2)}\n`);
     } else if (store) {
-      if (attempts.length === 0) {
+      if (clusterSnapshots.length > 0) {
+        io.stdout.write(`${formatClusterSnapshotsTable(clusterSnapshots, colors.out)}\n`);
+      }
+      if (attempts.length === 0 && clusterSnapshots.length > 0) {
+        // A shared-data cluster has cluster snapshots only.
+      } else if (attempts.length === 0) {
         io.stdout.write(
           `The catalog in ${store.description} holds no backups${options.database ? ' of that database' : ''} yet.\n`,
         );

@@ -1,11 +1,18 @@
 /** `sr-backup status`: per database, the latest good snapshot and its age against the schedules. */
-import { createCatalogStore } from '../../../lambdas/catalog/index.ts';
+
+import {
+  type ClusterSnapshotRecords,
+  createCatalogStore,
+  createClusterSnapshotRecords,
+} from '../../../lambdas/catalog/index.ts';
+import { DEFAULT_CLUSTER_SNAPSHOT_MAX_AGE_MINUTES } from '../../../lambdas/check-freshness/cluster-snapshots.ts';
 import {
   assessFreshness,
   type DatabaseFreshness,
   defaultGraceSeconds,
   type FreshnessReport,
 } from '../../../lambdas/freshness/index.ts';
+import type { ClusterConfig } from '../../../lambdas/shared/config/index.ts';
 import { effectiveDatabaseFilters, selectDatabases } from '../../../lambdas/shared/config/index.ts';
 import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
 import type { Colors } from '../format/color.ts';
@@ -36,6 +43,52 @@ export interface StatusCommandOptions {
 
 /** One database in `--json`. */
 export type StatusJsonEntry = { readonly cluster: string } & DatabaseFreshness;
+
+/** A shared-data cluster's newest recorded automated Cluster Snapshot, against its objective. */
+export interface ClusterSnapshotStatus {
+  readonly cluster: string;
+  /** `fresh` within the objective, `late` past it, `never` when none was recorded. */
+  readonly state: 'fresh' | 'late' | 'never';
+  readonly snapshot: string | null;
+  readonly takenAt: string | null;
+  readonly ageSeconds: number | null;
+  readonly objectiveSeconds: number;
+}
+
+/**
+ * The newest cluster snapshot the freshness check recorded for a cluster, when it has any or is configured
+ * `mode: cluster-snapshot` (undefined for other clusters).
+ */
+async function clusterSnapshotStatus(
+  cluster: ClusterConfig,
+  records: Pick<ClusterSnapshotRecords, 'list'> | undefined,
+  now: number,
+): Promise<ClusterSnapshotStatus | undefined> {
+  const [latest] = records ? await records.list({ cluster: cluster.name, limit: 1 }) : [];
+  if (latest === undefined && cluster.mode !== 'cluster-snapshot') return undefined;
+  const objectiveSeconds = Math.round(
+    (cluster.clusterSnapshot?.maxAgeMinutes ?? DEFAULT_CLUSTER_SNAPSHOT_MAX_AGE_MINUTES) * 60,
+  );
+  if (latest === undefined) {
+    return {
+      cluster: cluster.name,
+      state: 'never',
+      snapshot: null,
+      takenAt: null,
+      ageSeconds: null,
+      objectiveSeconds,
+    };
+  }
+  const ageSeconds = Math.max(0, Math.round((now - Date.parse(latest.createdAt)) / 1000));
+  return {
+    cluster: cluster.name,
+    state: ageSeconds > objectiveSeconds ? 'late' : 'fresh',
+    snapshot: latest.name,
+    takenAt: latest.createdAt,
+    ageSeconds,
+    objectiveSeconds,
+  };
+}
 
 function colorFreshness(state: DatabaseFreshness['state'], colors: Colors): string {
   if (state === 'fresh') return colors.green(state);
@@ -117,8 +170,22 @@ export async function runStatusCommand(options: StatusCommandOptions, io: Comman
         })
       : undefined;
 
+    const records = store
+      ? createClusterSnapshotRecords({
+          client: store.client,
+          tableName: store.tables.catalogTableName,
+          clock: io.clock,
+        })
+      : undefined;
+    const clusterSnapshots: ClusterSnapshotStatus[] = [];
+    for (const { cluster } of clusters) {
+      const status = await clusterSnapshotStatus(cluster, records, now);
+      if (status !== undefined) clusterSnapshots.push(status);
+    }
+
     const reports: FreshnessReport[] = [];
     for (const selected of judged) {
+      if (selected.cluster.mode === 'cluster-snapshot') continue;
       const { cluster } = selected;
       context.cluster = clusterContext(selected);
       const latestGood = catalog ? await catalog.latestGoodSnapshots(cluster.name) : [];
@@ -143,6 +210,7 @@ export async function runStatusCommand(options: StatusCommandOptions, io: Comman
         evaluatedAt: new Date(now).toISOString(),
         clusters: reports.map((report) => ({ cluster: report.cluster, graceSeconds: report.graceSeconds })),
         databases,
+        clusterSnapshots,
       };
       io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
       return EXIT.ok;
@@ -171,6 +239,16 @@ export async function runStatusCommand(options: StatusCommandOptions, io: Comman
         .map((state) => `${report.databases.filter((entry) => entry.state === state).length} ${state}`)
         .join(', ');
       if (report.databases.length > 0) lines.push(`  ${counts}`);
+    }
+    for (const status of clusterSnapshots) {
+      lines.push(
+        `${out.bold(status.cluster)} (shared-data: automated Cluster Snapshots, objective ${formatDuration(status.objectiveSeconds)})`,
+      );
+      lines.push(
+        status.snapshot === null
+          ? `  ${out.yellow('never')}: no cluster snapshot recorded yet (the freshness check records them: sr-backup status --notify)`
+          : `  ${colorFreshness(status.state, out)}: ${status.snapshot}, taken ${formatUtc(status.takenAt ?? '')}, ${formatDuration(status.ageSeconds ?? 0)} ago`,
+      );
     }
     io.stdout.write(`${lines.join('\n')}\n`);
     return EXIT.ok;

@@ -1,5 +1,5 @@
 import type { VersionProfile } from '../profiles.ts';
-import type { ScenarioDatabase, ScenarioTable, TableType } from '../scenario.ts';
+import type { Partitioning, ScenarioDatabase, ScenarioTable, TableType } from '../scenario.ts';
 import { isValidDatabaseName } from './names.ts';
 
 /** A table as the FE's catalog holds it. `SYSTEM_VIEW` is a schema table of information_schema / sys. */
@@ -9,6 +9,7 @@ export interface CatalogTable {
   readonly sizeBytes: number;
   readonly rows: number;
   readonly replicaCount: number;
+  readonly partitioning: Partitioning;
 }
 
 /** A database with its FE id. */
@@ -16,6 +17,8 @@ export interface CatalogDatabase {
   readonly id: number;
   readonly name: string;
   readonly system: boolean;
+  /** A name today's FeNameFormat refuses (scenario `legacyName`): every statement naming it fails the analyzer. */
+  readonly legacyName: boolean;
   readonly tables: readonly CatalogTable[];
   /** Per-database BACKUP behaviour from the scenario. */
   readonly backup: ScenarioDatabase['backup'];
@@ -32,6 +35,7 @@ export function toCatalogTable(table: ScenarioTable): CatalogTable {
     sizeBytes: stores ? (table.sizeBytes ?? 0) : 0,
     rows: table.rows ?? 0,
     replicaCount: stores ? (table.replicaCount ?? 3) : 0,
+    partitioning: table.partitioning ?? 'UNPARTITIONED',
   };
 }
 
@@ -41,6 +45,7 @@ const schemaTable = (name: string): CatalogTable => ({
   sizeBytes: 0,
   rows: 0,
   replicaCount: 0,
+  partitioning: 'UNPARTITIONED',
 });
 const statisticsTable = (name: string): CatalogTable => ({
   name,
@@ -48,6 +53,7 @@ const statisticsTable = (name: string): CatalogTable => ({
   sizeBytes: 0,
   rows: 0,
   replicaCount: 3,
+  partitioning: 'UNPARTITIONED',
 });
 
 /** information_schema tables the emulator lists (a subset; all are schema tables). */
@@ -79,6 +85,7 @@ export class Catalog {
       id: this.nextDatabaseId++,
       name,
       system: true,
+      legacyName: false,
       tables,
       backup: undefined,
       restore: undefined,
@@ -87,10 +94,11 @@ export class Catalog {
 
   /**
    * Adds (or replaces) a database from a scenario description.
-   * @throws Error when the name breaks FeNameFormat's database rule (CREATE DATABASE would have refused it)
+   * @throws Error when the name breaks FeNameFormat's database rule (CREATE DATABASE would have refused it) and
+   * the database is not marked as a legacy name
    */
   add(database: ScenarioDatabase): CatalogDatabase {
-    if (!isValidDatabaseName(database.name)) {
+    if (database.legacyName !== true && !isValidDatabaseName(database.name)) {
       throw new Error(`database name '${database.name}' breaks FeNameFormat's rule`);
     }
     const existing = this.databases.get(database.name);
@@ -98,6 +106,7 @@ export class Catalog {
       id: existing?.id ?? this.nextDatabaseId++,
       name: database.name,
       system: false,
+      legacyName: database.legacyName === true,
       tables: database.tables.map(toCatalogTable),
       backup: database.backup,
       restore: database.restore,

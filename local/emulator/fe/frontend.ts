@@ -5,6 +5,7 @@ import type { EmulatorScenario, ScenarioDatabase } from '../scenario.ts';
 import type { Statement } from '../sql/ast.ts';
 import { type BackupJobRecord, type BackupJobView, viewBackupJob } from './backup-job.ts';
 import { Catalog, type CatalogDatabase, toCatalogTable } from './catalog.ts';
+import { ClusterSnapshots } from './cluster-snapshots.ts';
 import { type ErrorWrapping, FeError } from './errors.ts';
 import { AccessControl } from './privileges.ts';
 import { type JobContribution, RepositoryState } from './repository.ts';
@@ -12,10 +13,13 @@ import { type RestoreJobRecord, type RestoreJobView, viewRestoreJob } from './re
 import { OK, type Reply } from './result.ts';
 import { adminShowConfig } from './statements/admin.ts';
 import { executeBackup } from './statements/backup.ts';
+import { setAutomatedClusterSnapshot } from './statements/cluster-snapshot.ts';
 import { createDatabase, dropDatabase } from './statements/database.ts';
 import { dropSnapshot } from './statements/drop-snapshot.ts';
+import { showPartitions } from './statements/partitions.ts';
 import { cancelRestore, executeRestore, showRestore } from './statements/restore.ts';
 import { executeSelect } from './statements/select.ts';
+import { executeSet } from './statements/session.ts';
 import { showData, showDatabases, showRepositories, showTables } from './statements/show.ts';
 import { cancelBackup, showBackup } from './statements/show-backup.ts';
 import { showSnapshot } from './statements/show-snapshot.ts';
@@ -28,6 +32,8 @@ export interface Session {
   /** The client's address as the FE sees it (PrivilegeCheckerV2 texts name it). */
   remoteIp: string;
   database: string | undefined;
+  /** The session's `time_zone` after a `SET time_zone`; the global default until then. */
+  timeZone?: FeTimeZone;
 }
 
 /** A job in a database's backup/restore slot. */
@@ -56,7 +62,12 @@ export interface FrontendOptions {
  */
 export class Frontend {
   readonly profile: VersionProfile;
+  /** The FE JVM's zone: SHOW SNAPSHOT's Timestamp and `__info_` file names (a zone-less SimpleDateFormat). */
   readonly zone: FeTimeZone;
+  /** The global `time_zone` variable: the zone of every session that did not SET its own. */
+  globalTimeZone: FeTimeZone;
+  /** Automated Cluster Snapshots (meaningful on shared-data clusters of 3.4.2+). */
+  readonly clusterSnapshots: ClusterSnapshots;
   readonly catalog: Catalog;
   readonly repositories = new Map<string, RepositoryState>();
   readonly faults: FaultRegistry;
@@ -83,11 +94,21 @@ export class Frontend {
     this.clock = clock;
     this.faults = options.faults;
     this.zone = createFeTimeZone(scenario.feTimeZone ?? 'UTC');
+    // SessionVariable's time_zone defaults to the JVM's zone unless a global value was set.
+    this.globalTimeZone = createFeTimeZone(scenario.timeZone ?? scenario.feTimeZone ?? 'UTC');
     this.startedAt = clock.now();
     this.defaultBackupDurationMs = scenario.defaultBackupDurationMs ?? 3000;
     this.defaultRestoreDurationMs = scenario.defaultRestoreDurationMs ?? 3000;
     this.runMode = scenario.runMode ?? 'shared_nothing';
     this.clusterId = scenario.clusterId ?? DEFAULT_CLUSTER_ID;
+    this.clusterSnapshots = new ClusterSnapshots(
+      () => this.clock.now(),
+      // UNVERIFIED: the layout of a service id; StarRocks' docs show a UUID-like directory.
+      `f7265e80-631c-44d3-a8ac-${String(this.clusterId).padStart(12, '0')}`,
+      's3://starrocks-shared-data/sr',
+      scenario.clusterSnapshots,
+      this.startedAt,
+    );
     this.access = new AccessControl(scenario.users ?? [], profile);
     this.errorWrapping = {
       analyzerPrefix: scenario.errors?.analyzerPrefix ?? false,
@@ -125,6 +146,11 @@ export class Frontend {
     }
   }
 
+  /** The zone a session's times are printed in (TimeUtils.longToTimeString reads the session's time_zone). */
+  sessionZone(session: Session): FeTimeZone {
+    return session.timeZone ?? this.globalTimeZone;
+  }
+
   /** The FE clock. */
   now(): number {
     return this.clock.now();
@@ -140,7 +166,7 @@ export class Frontend {
         this.useDatabase(session, statement.database);
         return OK;
       case 'SET':
-        return OK;
+        return executeSet(this, statement, session);
       case 'SHOW_DATABASES':
         return showDatabases(this);
       case 'SHOW_TABLES':
@@ -148,7 +174,11 @@ export class Frontend {
       case 'SHOW_DATA':
         return showData(this, statement, session);
       case 'SHOW_REPOSITORIES':
-        return showRepositories(this);
+        return showRepositories(this, session);
+      case 'SHOW_PARTITIONS':
+        return showPartitions(this, statement, session);
+      case 'ADMIN_SET_AUTOMATED_CLUSTER_SNAPSHOT':
+        return setAutomatedClusterSnapshot(this, statement, session);
       case 'SHOW_BACKUP':
         return showBackup(this, statement, session);
       case 'SHOW_SNAPSHOT':

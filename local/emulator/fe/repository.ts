@@ -2,7 +2,7 @@ import type { CatalogTable } from './catalog.ts';
 
 /** One `__info_<timestamp>.<md5>` file: a complete snapshot written by a job of `database`. */
 export interface SnapshotInfoFile {
-  /** `yyyy-MM-dd-HH-mm-ss-SSS` in the FE zone (the job's CreateTime). */
+  /** `yyyy-MM-dd-HH-mm-ss-SSS` in the FE JVM's zone (the job's CreateTime). */
   readonly timestamp: string;
   readonly database: string;
   readonly createdAt: number;

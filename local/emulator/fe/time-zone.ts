@@ -1,7 +1,8 @@
 /**
- * The FE's JVM time zone. StarRocks prints job times with TimeUtils.longToTimeString (`yyyy-MM-dd HH:mm:ss`) and
- * snapshot timestamps with BackupJob.TIMESTAMP_FORMAT (`yyyy-MM-dd-HH-mm-ss-SSS`) in that zone, without any
- * zone designator, so a reader cannot tell the instant without knowing the FE host's zone.
+ * A time zone of the FE: its JVM's (snapshot timestamps: backup/Repository.jobInfoFileNameWithTimestamp formats
+ * BackupJob.TIMESTAMP_FORMAT `yyyy-MM-dd-HH-mm-ss-SSS` with a SimpleDateFormat that sets no zone), or a session's
+ * `time_zone` (job times: common/util/TimeUtils.longToTimeString, `yyyy-MM-dd HH:mm:ss`). Neither carries a zone
+ * designator, so a reader cannot tell the instant without knowing which zone applies.
  */
 export interface FeTimeZone {
   /** The zone as configured (`UTC`, `Asia/Shanghai`, `+08:00`). */

@@ -320,10 +320,15 @@ export function startProtocolServer(options: ProtocolServerOptions): Promise<Pro
       const flood = faults.takeFlood(sql);
       const actions: Action[] = [];
       let statements: Statement[] = [];
-      try {
-        statements = parseStatements(sql, { grammar: frontend.profile.grammar });
-      } catch (error) {
-        actions.push(errorAction(wireError(error)));
+      const failure = faults.takeFailure(sql);
+      if (failure !== undefined) {
+        actions.push(errorAction({ code: 1064, sqlState: 'HY000', message: failure }));
+      } else {
+        try {
+          statements = parseStatements(sql, { grammar: frontend.profile.grammar });
+        } catch (error) {
+          actions.push(errorAction(wireError(error)));
+        }
       }
       if (actions.length === 0 && statements.length === 0)
         actions.push(...replyActions({ type: 'ok' }, SERVER_STATUS_AUTOCOMMIT));

@@ -82,16 +82,35 @@ export interface RestoreStatement {
   readonly properties: ReadonlyMap<string, string>;
 }
 
+/** One `name = value` of a SET statement (`SET [GLOBAL|SESSION] x = v`, `SET @@global.x = v`). */
+export interface VariableAssignment {
+  readonly scope: 'GLOBAL' | 'SESSION';
+  /** Lower case, without `@@` or a scope prefix. */
+  readonly name: string;
+  /** A string, number or bare word (`DEFAULT`, `ON`), as written; expressions are not evaluated. */
+  readonly value: string;
+}
+
 /** Every statement {@link parseStatements} returns. */
 export type Statement =
   | SelectStatement
   | BackupStatement
   | RestoreStatement
   | { readonly kind: 'USE'; readonly database: string }
-  | { readonly kind: 'SET' }
+  | {
+      readonly kind: 'SET';
+      /** The variable assignments; empty for forms the emulator accepts without effect (`SET NAMES …`). */
+      readonly assignments: readonly VariableAssignment[];
+    }
   | { readonly kind: 'SHOW_DATABASES' }
   | { readonly kind: 'SHOW_TABLES'; readonly full: boolean; readonly database?: string }
   | { readonly kind: 'SHOW_DATA'; readonly database?: string; readonly table?: string }
+  | {
+      readonly kind: 'SHOW_PARTITIONS';
+      readonly temporary: boolean;
+      readonly database?: string;
+      readonly table: string;
+    }
   | { readonly kind: 'SHOW_REPOSITORIES' }
   | { readonly kind: 'SHOW_BACKUP'; readonly database?: string }
   | { readonly kind: 'SHOW_SNAPSHOT'; readonly repository: string; readonly where?: Expr }
@@ -111,4 +130,9 @@ export type Statement =
       readonly ifExists: boolean;
       readonly force: boolean;
     }
-  | { readonly kind: 'ADMIN_SHOW_CONFIG'; readonly pattern?: string };
+  | { readonly kind: 'ADMIN_SHOW_CONFIG'; readonly pattern?: string }
+  | {
+      readonly kind: 'ADMIN_SET_AUTOMATED_CLUSTER_SNAPSHOT';
+      readonly on: boolean;
+      readonly storageVolume?: string;
+    };

@@ -12,6 +12,8 @@ export interface GrammarFeatures {
   readonly restoreDatabaseClause?: boolean;
   /** 4.2+: `DROP SNAPSHOT <name> ON <repo> [FORCE]`; older grammars have no such statement. */
   readonly dropSnapshot?: boolean;
+  /** 3.4.2+: `ADMIN SET AUTOMATED CLUSTER SNAPSHOT ON [STORAGE VOLUME sv] | OFF`. */
+  readonly clusterSnapshot?: boolean;
 }
 
 /** The most permissive grammar the emulator knows (used when no profile is given). */
@@ -20,4 +22,5 @@ export const LATEST_GRAMMAR: GrammarFeatures = {
   showBackupWhere: false,
   restoreDatabaseClause: true,
   dropSnapshot: true,
+  clusterSnapshot: true,
 };

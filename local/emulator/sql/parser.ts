@@ -6,6 +6,7 @@ import type {
   SelectItem,
   SelectStatement,
   Statement,
+  VariableAssignment,
 } from './ast.ts';
 import { type GrammarFeatures, LATEST_GRAMMAR } from './grammar.ts';
 import {
@@ -27,6 +28,7 @@ export type {
   SelectItem,
   SelectStatement,
   Statement,
+  VariableAssignment,
 } from './ast.ts';
 export type { GrammarFeatures } from './grammar.ts';
 export { EmulatorSyntaxError } from './syntax-error.ts';
@@ -186,11 +188,50 @@ class Parser {
     return { kind: 'USE', database: parts[parts.length - 1] as string };
   }
 
+  /**
+   * `SET [GLOBAL|SESSION|LOCAL] name = value [, …]` and `SET @@[global.|session.]name = value`. Other forms
+   * (`SET NAMES …`, `SET PASSWORD …`) and values that are expressions are accepted without effect.
+   */
   private set(): Statement {
     this.next();
-    // SET only changes session variables; the emulator accepts any of them without checking.
-    while (!this.isSymbol(';') && this.peek().kind !== 'eof') this.next();
-    return { kind: 'SET' };
+    const start = this.position;
+    const assignments: VariableAssignment[] = [];
+    const skip = (): Statement => {
+      this.position = start;
+      while (!this.isSymbol(';') && this.peek().kind !== 'eof') this.next();
+      return { kind: 'SET', assignments: [] };
+    };
+    for (;;) {
+      let scope: VariableAssignment['scope'] = 'SESSION';
+      if (this.acceptKeyword('GLOBAL')) scope = 'GLOBAL';
+      else if (this.acceptKeyword('SESSION') || this.acceptKeyword('LOCAL')) scope = 'SESSION';
+      const target = this.peek();
+      let name: string;
+      if (target.kind === 'variable') {
+        const text = target.value.replace(/^@@/, '');
+        const prefixed = /^(global|session|local)\.(.+)$/i.exec(text);
+        if (prefixed) scope = prefixed[1]?.toLowerCase() === 'global' ? 'GLOBAL' : 'SESSION';
+        name = (prefixed?.[2] ?? text).toLowerCase();
+        this.next();
+      } else if (target.kind === 'word' || target.kind === 'quoted-identifier') {
+        name = target.value.toLowerCase();
+        this.next();
+      } else {
+        return skip();
+      }
+      if (!this.isSymbol('=')) return skip();
+      this.next();
+      const value = this.peek();
+      if (value.kind !== 'string' && value.kind !== 'number' && value.kind !== 'word') return skip();
+      this.next();
+      assignments.push({ scope, name, value: value.value });
+      if (this.isSymbol(',')) {
+        this.next();
+        continue;
+      }
+      if (this.isSymbol(';') || this.peek().kind === 'eof') return { kind: 'SET', assignments };
+      return skip();
+    }
   }
 
   private cancel(): Statement {
@@ -252,9 +293,31 @@ class Parser {
     return { kind: 'CREATE_DATABASE', database: parts[parts.length - 1] as string, ifNotExists };
   }
 
-  /** `ADMIN SHOW FRONTEND CONFIG [LIKE 'pattern']`. */
+  /**
+   * `ADMIN SHOW FRONTEND CONFIG [LIKE 'pattern']`, and (3.4.2+ grammars) `ADMIN SET AUTOMATED CLUSTER SNAPSHOT
+   * ON [STORAGE VOLUME sv]` / `OFF` (StarRocks' Cluster Snapshot page).
+   */
   private admin(): Statement {
     this.next();
+    if (this.grammar.clusterSnapshot && this.isKeyword('SET') && this.isKeyword('AUTOMATED', 1)) {
+      this.next();
+      this.next();
+      this.expectKeyword('CLUSTER');
+      this.expectKeyword('SNAPSHOT');
+      if (this.acceptKeyword('OFF')) {
+        this.endOfStatement([]);
+        return { kind: 'ADMIN_SET_AUTOMATED_CLUSTER_SNAPSHOT', on: false };
+      }
+      this.expectKeyword('ON', ['OFF', 'ON']);
+      if (this.acceptKeyword('STORAGE')) {
+        this.expectKeyword('VOLUME');
+        const storageVolume = this.identifier();
+        this.endOfStatement([]);
+        return { kind: 'ADMIN_SET_AUTOMATED_CLUSTER_SNAPSHOT', on: true, storageVolume };
+      }
+      this.endOfStatement(['STORAGE']);
+      return { kind: 'ADMIN_SET_AUTOMATED_CLUSTER_SNAPSHOT', on: true };
+    }
     this.expectKeyword('SHOW', ADMIN_TARGET_KEYWORDS);
     this.expectKeyword('FRONTEND', ['BACKEND', 'FRONTEND', 'REPLICA']);
     this.expectKeyword('CONFIG');
@@ -301,6 +364,9 @@ class Parser {
         this.next();
         this.endOfStatement([]);
         return { kind: 'SHOW_REPOSITORIES' };
+      case 'TEMPORARY':
+      case 'PARTITIONS':
+        return this.showPartitions();
       case 'BACKUP':
         return this.showBackup();
       case 'RESTORE':
@@ -310,6 +376,19 @@ class Parser {
       default:
         throw unexpectedInput(target, SHOW_TARGET_KEYWORDS);
     }
+  }
+
+  /** `SHOW [TEMPORARY] PARTITIONS FROM [db.]table` (WHERE, ORDER BY and LIMIT are not emulated). */
+  private showPartitions(): Statement {
+    const temporary = this.acceptKeyword('TEMPORARY');
+    this.expectKeyword('PARTITIONS');
+    if (!this.acceptKeyword('FROM')) this.expectKeyword('IN', ['FROM', 'IN']);
+    const parts = this.qualifiedName();
+    this.endOfStatement([]);
+    const table = parts[parts.length - 1] as string;
+    return parts.length > 1
+      ? { kind: 'SHOW_PARTITIONS', temporary, database: parts[parts.length - 2] as string, table }
+      : { kind: 'SHOW_PARTITIONS', temporary, table };
   }
 
   private showTables(full: boolean): Statement {

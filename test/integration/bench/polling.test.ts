@@ -78,7 +78,11 @@ describe('polling benchmark (smoke size: a 1 h job, two policies, one wrong hist
         HISTORY_EVENTS.execution +
         HISTORY_EVENTS.lambdaTask * lambdaTasks +
         HISTORY_EVENTS.wait * entered('WaitForBackup') +
-        HISTORY_EVENTS.choice * (entered('RouteJob') + entered('InheritedWork')) +
+        HISTORY_EVENTS.choice *
+          (entered('PlannedProblem') +
+            entered('RouteJob') +
+            entered('InheritedWork') +
+            entered('HasNotices')) +
         HISTORY_EVENTS.pass * (entered('Init') + entered('Finished'));
 
       // Assess

@@ -96,6 +96,7 @@ describe('sr-backup run (child process against the emulator)', () => {
           'snapshot',
           'startedAt',
           'state',
+          'warning',
         ]);
         expect(result.state).toBe('FINISHED');
         expect(result.snapshot).toMatch(

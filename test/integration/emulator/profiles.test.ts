@@ -120,6 +120,8 @@ describe('version profiles', () => {
     );
 
     // Assess
-    expect(String(error)).toContain('version: unknown StarRocks version: use 3.3, 3.4, 3.5 or 4.2');
+    expect(String(error)).toContain(
+      'version: unknown StarRocks version: use 3.0, 3.1, 3.2, 3.3, 3.4, 3.5, 4.0, 4.1 or 4.2',
+    );
   });
 });

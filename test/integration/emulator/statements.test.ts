@@ -177,7 +177,8 @@ describe('emulator statements over TCP (3.3 profile)', () => {
       {
         RepoId: '1',
         RepoName: 'repo',
-        CreateTime: '2026-11-25 02:00:00',
+        // The session's time_zone (+08:00, set by the SET test above), as TimeUtils.longToTimeString prints it.
+        CreateTime: '2026-11-25 10:00:00',
         IsReadOnly: 'false',
         Location: 's3a://bucket/backups',
         Broker: '',
@@ -186,7 +187,7 @@ describe('emulator statements over TCP (3.3 profile)', () => {
       {
         RepoId: '2',
         RepoName: 'archive',
-        CreateTime: '2026-11-25 02:00:00',
+        CreateTime: '2026-11-25 10:00:00',
         IsReadOnly: 'true',
         Location: 's3a://bucket/archive',
         Broker: '',

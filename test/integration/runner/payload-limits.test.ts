@@ -133,7 +133,7 @@ describe('the local runner fails on the 256 KiB limit as Step Functions does', (
     // Assess: neither AcquireLock (Next) nor CancelIfOurs (its Catch) may act on StarRocks or the locks.
     expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
     expect(tasks.ran('backupDatabase')).toEqual(['AcquireSlot']);
-    expect(entered(events, 'backupDatabase')).toEqual(['Init', 'AcquireSlot']);
+    expect(entered(events, 'backupDatabase')).toEqual(['Init', 'PlannedProblem', 'AcquireSlot']);
   });
 
   it('lets the limit error pass through the Catch of a Map iteration and of the Map itself', async () => {

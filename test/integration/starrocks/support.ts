@@ -62,9 +62,12 @@ export function settingsFor(
   };
 }
 
-/** The statements the emulator received after `from`, as text. */
+/** The statements the emulator received after `from`, as text, without the time-zone pin every connection sends first. */
 export function statementsSince(emulator: EmulatorHandle, from: number): string[] {
-  return emulator.statements.slice(from).map((entry) => entry.sql);
+  return emulator.statements
+    .slice(from)
+    .map((entry) => entry.sql)
+    .filter((sql) => sql !== "SET time_zone = '+00:00'");
 }
 
 /** A TCP pass-through in front of the emulator that counts the connections still open. */

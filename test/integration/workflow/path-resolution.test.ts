@@ -14,6 +14,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPauseStore } from '../../../lambdas/pause/index.ts';
 import { toClusterSettings } from '../../../lambdas/shared/config/index.ts';
+import { buildSnapshotLabel } from '../../../lambdas/starrocks/index.ts';
 import { runFreshnessCheckLocally } from '../../../local/cli/commands/freshness-runner.ts';
 import { invokeTaskHandler } from '../../../local/runner/handlers.ts';
 import { useLocalRuntime } from '../../../local/runner/local-runtime.ts';
@@ -109,6 +110,9 @@ async function nightlyScenarios(): Promise<void> {
       database('twice'),
       database('noslot'),
       database('orphan'),
+      database('unlisted'),
+      database('vanished'),
+      { name: 'views_only', tables: [{ name: 'v', type: 'EXTERNAL' }] },
     ],
   });
   try {
@@ -180,6 +184,41 @@ async function nightlyScenarios(): Promise<void> {
       holder: LIVE_HOLDER,
       token: slot.token,
     });
+    // Problems of one database, planned with it: a listing that fails (FAILED through PlannedProblem →
+    // RecordFailure → NotifyFailure) and a database of external tables only (SKIPPED through PlannedProblem →
+    // RecordSkipped).
+    harness.emulator.faults.failStatements("TABLE_SCHEMA = 'unlisted'", 'Unexpected exception: null', {
+      times: 1,
+    });
+    await record({ databases: ['unlisted', 'views_only'] });
+    // A slot the catalog recorded FINISHED whose snapshot vanished: backed up again, HasNotices → NotifyNotices.
+    await harness.catalog.recordAttempt({
+      cluster: 'test',
+      database: 'vanished',
+      label: buildSnapshotLabel({
+        cluster: 'test',
+        schedule: 'nightly',
+        database: 'vanished',
+        scheduledTime: new Date('2026-11-21T18:00:00.000Z'),
+      }),
+      repository: 's3_repo',
+      schedule: 'nightly',
+      scheduledTime: '2026-11-21T18:00:00.000Z',
+      runId: 'run-earlier',
+      executionId: 'execution-earlier',
+      attempt: 1,
+      state: 'FINISHED',
+      reason: null,
+      startedAt: '2026-11-21T18:00:05.000Z',
+      finishedAt: '2026-11-21T18:10:05.000Z',
+      durationSeconds: 600,
+      snapshotTimestamp: '2026-11-21-18-00-05-000',
+      verified: true,
+      sizeBytes: 10,
+      tableCount: 2,
+      starRocksJobId: '1',
+    });
+    await record({ databases: ['vanished'], scheduledTime: new Date('2026-11-21T18:00:00.000Z') });
     // The FE is down at resolve: the run fails as a whole (NotifyRunFailure → RunFailed).
     await record({ databases: ['good1'], cluster: { port: 1 } });
     // A paused cluster: RunPaused.

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  capabilitiesOf,
   formatVersion,
   isSupportedVersion,
   parseStarRocksVersion,
@@ -27,35 +26,13 @@ describe('parseStarRocksVersion', () => {
   });
 });
 
-describe('capabilitiesOf', () => {
-  it('treats 3.3 as unable to back up views in a whole database, and 3.4 as able', () => {
-    expect(capabilitiesOf({ major: 3, minor: 3 }).supportsViewsInWholeDbBackup).toBe(false);
-    expect(capabilitiesOf({ major: 3, minor: 4 }).supportsViewsInWholeDbBackup).toBe(true);
-  });
-
-  it('switches to the new BACKUP grammar at 3.4', () => {
-    expect(capabilitiesOf({ major: 3, minor: 3 }).newBackupSyntax).toBe(false);
-    expect(capabilitiesOf({ major: 3, minor: 4 }).newBackupSyntax).toBe(true);
-    expect(capabilitiesOf({ major: 4, minor: 0 }).newBackupSyntax).toBe(true);
-  });
-
-  it('lists every database in SHOW BACKUP from 3.0', () => {
-    expect(capabilitiesOf({ major: 2, minor: 5 }).showBackupListsAllDbs).toBe(false);
-    expect(capabilitiesOf({ major: 3, minor: 0 }).showBackupListsAllDbs).toBe(true);
-  });
-
-  it('has DROP SNAPSHOT only from 4.2', () => {
-    expect(capabilitiesOf({ major: 4, minor: 1 }).dropSnapshot).toBe(false);
-    expect(capabilitiesOf({ major: 4, minor: 2 }).dropSnapshot).toBe(true);
-  });
-});
-
 describe('isSupportedVersion', () => {
-  it('supports 3.0 through 3.5 only', () => {
+  it('supports the released lines 3.0 to 3.5, 4.0 and 4.1, and not 2.5 or the 4.2 development line', () => {
     expect(isSupportedVersion({ major: 2, minor: 5 })).toBe(false);
-    expect(isSupportedVersion({ major: 3, minor: 0 })).toBe(true);
-    expect(isSupportedVersion({ major: 3, minor: 5 })).toBe(true);
+    for (const minor of [0, 1, 2, 3, 4, 5]) expect(isSupportedVersion({ major: 3, minor })).toBe(true);
     expect(isSupportedVersion({ major: 3, minor: 6 })).toBe(false);
-    expect(isSupportedVersion({ major: 4, minor: 0 })).toBe(false);
+    expect(isSupportedVersion({ major: 4, minor: 0 })).toBe(true);
+    expect(isSupportedVersion({ major: 4, minor: 1 })).toBe(true);
+    expect(isSupportedVersion({ major: 4, minor: 2 })).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { refusesListPartitionBackup, type VersionProfile } from '../../profiles.ts';
 import type { BackupObject, BackupStatement } from '../../sql/ast.ts';
 import type { CatalogDatabase, CatalogTable } from '../catalog.ts';
 import { analyzerError, executionError, FeError } from '../errors.ts';
@@ -38,9 +39,28 @@ function tableRefText(database: string, object: BackupObject): string {
   return `\`${database}\`.\`${object.name}\` AS \`${object.alias}\``;
 }
 
+/**
+ * BackupRestoreAnalyzer.analyzeTableRef's ListPartitionInfo check: an OlapTable (MVs extend it) partitioned by
+ * list is refused, table by table, on the patches between PR #27551 and PR #51993's backport. The text names no
+ * table.
+ */
+function refuseListPartition(profile: VersionProfile, table: CatalogTable): void {
+  const list = table.partitioning === 'LIST' || table.partitioning === 'AUTOMATIC_LIST';
+  const olapTable = table.type === 'OLAP' || table.type === 'MATERIALIZED_VIEW';
+  if (list && olapTable && refusesListPartitionBackup(profile)) {
+    throw analyzerError('List partition table does not support backup/restore job');
+  }
+}
+
 /** BackupRestoreAnalyzer.analyzeTableRef for one ON object (plus the 3.4+ ALL forms). */
-function resolveObjects(database: CatalogDatabase, objects: readonly BackupObject[] | undefined): TableRef[] {
+function resolveObjects(
+  profile: VersionProfile,
+  database: CatalogDatabase,
+  objects: readonly BackupObject[] | undefined,
+): TableRef[] {
   if (objects === undefined) {
+    // Without ON the analyzer adds every table of the database (database.getTables()) and checks each.
+    for (const table of database.tables) refuseListPartition(profile, table);
     return database.tables.map((table) => ({ table, partitions: undefined, temporaryPartitions: false }));
   }
   const refs: TableRef[] = [];
@@ -70,6 +90,7 @@ function resolveObjects(database: CatalogDatabase, objects: readonly BackupObjec
     if (object.type === 'FUNCTION') throw analyzerError(`Unknown function '${name}'`);
     const table = database.tables.find((candidate) => candidate.name === name);
     if (!table) throw analyzerError(`Incorrect table name '${name}'`);
+    refuseListPartition(profile, table);
     if (object.partitions !== undefined) {
       if (table.type !== 'OLAP')
         throw analyzerError(`Incorrect table name '${name}'`, 'ERR_WRONG_TABLE_NAME');
@@ -155,40 +176,47 @@ function tableTypeName(table: CatalogTable): string {
   }[table.type];
 }
 
-/**
- * A shared-data cluster's tables are cloud-native (LakeTable): up to 3.3 BackupHandler refuses any table that is
- * not OLAP, newer builds ask Table.isSupportBackupRestore. Both texts for this case are UNVERIFIED (the docs only
- * say shared-data clusters do not support BACKUP).
- */
-function refuseSharedData(fe: Frontend, refs: readonly TableRef[]): void {
-  if (fe.runMode !== 'shared_data') return;
-  const first = refs.find(
-    (ref) =>
-      !fe.profile.backupSupportsViews || ref.table.type === 'OLAP' || ref.table.type === 'MATERIALIZED_VIEW',
-  );
-  if (first === undefined) return;
-  if (!fe.profile.backupSupportsViews) {
-    throw executionError(`Table '${first.table.name}' is not a OLAP table`, 'ERR_NOT_OLAP_TABLE');
-  }
-  const type = first.table.type === 'MATERIALIZED_VIEW' ? 'CLOUD_NATIVE_MATERIALIZED_VIEW' : 'CLOUD_NATIVE';
-  throw executionError(`Table: ${first.table.name} can not support backup restore, type: ${type}`);
+/** The TableType a table of this kind has on the FE (catalog/Table.java TableType). */
+function fullTableType(fe: Frontend, table: CatalogTable): string {
+  if (fe.runMode === 'shared_data' && table.type === 'OLAP') return 'CLOUD_NATIVE';
+  if (fe.runMode === 'shared_data' && table.type === 'MATERIALIZED_VIEW')
+    return 'CLOUD_NATIVE_MATERIALIZED_VIEW';
+  return tableTypeName(table);
 }
 
-/** BackupHandler.backup's table pre-check. */
+/**
+ * Whether BackupHandler.backup accepts the table. Up to 3.3 it asks `isOlapTable()` (3.2 and 3.3:
+ * `isOlapTableOrMaterializedView()`, PR #29164), so a shared-data cluster's LakeTable (TableType CLOUD_NATIVE) is
+ * refused like a view. From 3.4 it asks Table.isSupportBackupRestore (OLAP tables, MVs, views; PR #52729); that
+ * cloud-native tables answer false there follows StarRocks' docs ("shared-data clusters do not support BACKUP"),
+ * not a source line (UNVERIFIED).
+ */
+function accepts(fe: Frontend, table: CatalogTable): boolean {
+  if (fe.runMode === 'shared_data' && table.type !== 'VIEW') return false;
+  switch (table.type) {
+    case 'OLAP':
+      return true;
+    case 'MATERIALIZED_VIEW':
+      return fe.profile.backsUpMaterializedViews;
+    case 'VIEW':
+      return fe.profile.backsUpViews;
+    default:
+      return false;
+  }
+}
+
+/** BackupHandler.backup's table pre-check, table by table in the analyzer's (TreeMap) order. */
 function checkBackupable(fe: Frontend, refs: readonly TableRef[]): void {
-  refuseSharedData(fe, refs);
   for (const ref of refs) {
     const { table } = ref;
-    const supported =
-      table.type === 'OLAP' ||
-      (fe.profile.backupSupportsViews && (table.type === 'VIEW' || table.type === 'MATERIALIZED_VIEW'));
-    if (!supported) {
-      if (!fe.profile.backupSupportsViews) {
+    if (!accepts(fe, table)) {
+      if (!fe.profile.backsUpViews) {
+        // ErrorCode.ERR_NOT_OLAP_TABLE: "Table '%s' is not a OLAP table".
         throw executionError(`Table '${table.name}' is not a OLAP table`, 'ERR_NOT_OLAP_TABLE');
       }
-      // UNVERIFIED: main's text; which 3.4/3.5 builds use it for external tables is not confirmed.
+      // BackupHandler.backup (main): "Table: " + tblName + " can not support backup restore, type: " + tbl.getType().
       throw executionError(
-        `Table: ${table.name} can not support backup restore, type: ${tableTypeName(table)}`,
+        `Table: ${table.name} can not support backup restore, type: ${fullTableType(fe, table)}`,
       );
     }
     if (ref.temporaryPartitions)
@@ -219,7 +247,7 @@ export function executeBackup(fe: Frontend, statement: BackupStatement, session:
   if (!fe.repositories.has(statement.repository)) {
     throw analyzerError(`Repository [${statement.repository}] does not exist`, 'ERR_COMMON_ERROR');
   }
-  const refs = resolveObjects(database, statement.on);
+  const refs = resolveObjects(fe.profile, database, statement.on);
   const { timeoutMs, incremental } = analyzeProperties(statement.properties, fe.profile.dropSnapshot);
 
   // ---- authorizer (sql/analyzer/AuthorizerStmtVisitor.java): REPOSITORY, an empty database, EXPORT per table

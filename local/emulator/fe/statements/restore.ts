@@ -287,9 +287,11 @@ export function executeRestore(fe: Frontend, statement: RestoreStatement, sessio
 }
 
 /** RestoreJob.getInfo: one SHOW RESTORE row; unset times are `\N` (SQL NULL). */
-function restoreRow(fe: Frontend, job: RestoreJobRecord): Cell[] {
+function restoreRow(fe: Frontend, job: RestoreJobRecord, session: Session): Cell[] {
   const view = fe.restoreView(job);
-  const time = (at: number | undefined): Cell => (at === undefined ? null : fe.zone.dateTime(at));
+  // TimeUtils.longToTimeString: the session's time_zone, not the JVM's.
+  const zone = fe.sessionZone(session);
+  const time = (at: number | undefined): Cell => (at === undefined ? null : zone.dateTime(at));
   return [
     String(view.shownJobId),
     job.label,
@@ -331,7 +333,7 @@ export function showRestore(
   fe.access.require(session, 'REPOSITORY', { type: 'SYSTEM' });
   const rows = databases.flatMap((database) => {
     const job = fe.slotJob(database);
-    return job?.kind === 'RESTORE' ? [restoreRow(fe, job)] : [];
+    return job?.kind === 'RESTORE' ? [restoreRow(fe, job, session)] : [];
   });
   return varcharResult(SHOW_RESTORE_COLUMNS, rows);
 }

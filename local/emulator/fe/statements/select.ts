@@ -1,3 +1,4 @@
+import { hasClusterSnapshots } from '../../profiles.ts';
 import type { Expr, SelectStatement } from '../../sql/ast.ts';
 import { engineOf } from '../catalog.ts';
 import { analyzerError } from '../errors.ts';
@@ -33,8 +34,40 @@ const TABLES_COLUMNS: readonly { name: string; type: ColumnType }[] = [
   { name: 'TABLE_COMMENT', type: 'varchar' },
 ];
 
+/** information_schema.cluster_snapshot_jobs (catalog/system/information/ClusterSnapshotJobsTable.java). */
+const CLUSTER_SNAPSHOT_JOBS_COLUMNS: readonly { name: string; type: ColumnType }[] = [
+  { name: 'SNAPSHOT_NAME', type: 'varchar' },
+  { name: 'JOB_ID', type: 'bigint' },
+  { name: 'CREATED_TIME', type: 'bigint' },
+  { name: 'FINISHED_TIME', type: 'bigint' },
+  { name: 'STATE', type: 'varchar' },
+  { name: 'DETAIL_INFO', type: 'varchar' },
+  { name: 'ERROR_MESSAGE', type: 'varchar' },
+];
+
+/**
+ * information_schema.cluster_snapshots. Two layouts are in StarRocks' history: CREATED_TIME and FINISHED_TIME as
+ * BIGINT epoch seconds (be/src/exec/schema_scanner/schema_cluster_snapshots_scanner.cpp), and CREATED_TIME as
+ * DATETIME without FINISHED_TIME (catalog/system/information/ClusterSnapshotsTable.java, newer). UNVERIFIED: which
+ * release switched; the emulator gives 4.0 and later the DATETIME layout.
+ */
+function clusterSnapshotColumns(fe: Frontend): readonly { name: string; type: ColumnType }[] {
+  const datetime = fe.profile.id.startsWith('4.');
+  return [
+    { name: 'SNAPSHOT_NAME', type: 'varchar' },
+    { name: 'SNAPSHOT_TYPE', type: 'varchar' },
+    { name: 'CREATED_TIME', type: datetime ? 'varchar' : 'bigint' },
+    ...(datetime ? [] : [{ name: 'FINISHED_TIME', type: 'bigint' as const }]),
+    { name: 'FE_JOURNAL_ID', type: 'bigint' },
+    { name: 'STARMGR_JOURNAL_ID', type: 'bigint' },
+    { name: 'PROPERTIES', type: 'varchar' },
+    { name: 'STORAGE_VOLUME', type: 'varchar' },
+    { name: 'STORAGE_PATH', type: 'varchar' },
+  ];
+}
+
 /** Session/global variables a client may read with `SELECT @@x` (a Map: the name comes from the client). */
-function systemVariables(fe: Frontend): ReadonlyMap<string, Value> {
+function systemVariables(fe: Frontend, session: Session, global: boolean): ReadonlyMap<string, Value> {
   return new Map<string, Value>(
     Object.entries({
       // UNVERIFIED beyond the reference's `StarRocks version <version>`.
@@ -53,7 +86,7 @@ function systemVariables(fe: Frontend): ReadonlyMap<string, Value> {
       query_timeout: 300,
       sql_mode: 'ONLY_FULL_GROUP_BY',
       system_time_zone: fe.zone.id,
-      time_zone: fe.zone.id,
+      time_zone: global ? fe.globalTimeZone.id : fe.sessionZone(session).id,
       transaction_isolation: 'REPEATABLE-READ',
       tx_isolation: 'REPEATABLE-READ',
       transaction_read_only: 0,
@@ -107,7 +140,7 @@ function callFunction(name: string, args: readonly Value[], context: EvaluationC
       return session.connectionId;
     case 'now':
     case 'current_timestamp':
-      return fe.zone.dateTime(fe.now());
+      return fe.sessionZone(session).dateTime(fe.now());
     case 'lower':
       return args[0] === null || args[0] === undefined ? null : String(args[0]).toLowerCase();
     case 'upper':
@@ -136,8 +169,9 @@ function evaluate(expr: Expr, context: EvaluationContext): Value {
       return value;
     }
     case 'variable': {
+      const global = /^@@global\./i.test(expr.name);
       const name = expr.name.replace(/^@@(global\.|session\.|local\.)?/i, '').toLowerCase();
-      const value = systemVariables(context.fe).get(name);
+      const value = systemVariables(context.fe, context.session, global).get(name);
       if (value === undefined)
         throw analyzerError(`Unknown system variable '${name}'`, 'ERR_UNKNOWN_SYSTEM_VARIABLE');
       return value;
@@ -264,13 +298,71 @@ function informationSchemaRows(fe: Frontend): Row[] {
   return rows;
 }
 
-function isInformationSchemaTables(parts: readonly string[], session: Session): boolean {
+/** The information_schema tables the emulator can query. */
+type SchemaTableName = 'tables' | 'cluster_snapshots' | 'cluster_snapshot_jobs';
+const SCHEMA_TABLES: readonly SchemaTableName[] = ['tables', 'cluster_snapshots', 'cluster_snapshot_jobs'];
+
+/** The information_schema table `parts` names (`information_schema.t`, `default_catalog.information_schema.t`). */
+function schemaTableOf(parts: readonly string[], session: Session): SchemaTableName | undefined {
   const lower = parts.map((part) => part.toLowerCase());
-  if (lower.length === 2) return lower[0] === 'information_schema' && lower[1] === 'tables';
-  if (lower.length === 3) {
-    return lower[0] === 'default_catalog' && lower[1] === 'information_schema' && lower[2] === 'tables';
+  let name: string | undefined;
+  if (lower.length === 2 && lower[0] === 'information_schema') name = lower[1];
+  else if (lower.length === 3 && lower[0] === 'default_catalog' && lower[1] === 'information_schema')
+    name = lower[2];
+  else if (lower.length === 1 && session.database?.toLowerCase() === 'information_schema') name = lower[0];
+  return SCHEMA_TABLES.find((candidate) => candidate === name);
+}
+
+function clusterSnapshotRows(fe: Frontend, session: Session): Row[] {
+  const datetime = fe.profile.id.startsWith('4.');
+  return fe.clusterSnapshots.snapshots().map((snapshot) => {
+    const values: Record<string, Value> = {
+      SNAPSHOT_NAME: snapshot.snapshotName,
+      // ClusterSnapshot.getInfo: type.name(), AUTOMATED (StarRocks' page prints it in lower case).
+      SNAPSHOT_TYPE: 'AUTOMATED',
+      CREATED_TIME: datetime
+        ? fe.sessionZone(session).dateTime(snapshot.createdAt)
+        : Math.floor(snapshot.createdAt / 1000),
+      ...(datetime ? {} : { FINISHED_TIME: Math.floor(snapshot.createdAt / 1000) }),
+      FE_JOURNAL_ID: snapshot.feJournalId,
+      STARMGR_JOURNAL_ID: snapshot.starMgrJournalId,
+      PROPERTIES: '',
+      STORAGE_VOLUME: snapshot.storageVolume,
+      STORAGE_PATH: snapshot.storagePath,
+    };
+    return new Map(Object.entries(values));
+  });
+}
+
+function clusterSnapshotJobRows(fe: Frontend): Row[] {
+  return fe.clusterSnapshots.jobs().map((job) => {
+    const values: Record<string, Value> = {
+      SNAPSHOT_NAME: job.snapshotName,
+      JOB_ID: job.jobId,
+      // ClusterSnapshotJob.getInfo: createdTimeMs / 1000 and finishedTimeMs / 1000 (-1 / 1000 is 0 in Java).
+      CREATED_TIME: Math.floor(job.createdAt / 1000),
+      FINISHED_TIME: job.finishedAt === undefined ? 0 : Math.floor(job.finishedAt / 1000),
+      STATE: job.state,
+      DETAIL_INFO: '',
+      ERROR_MESSAGE: job.errorMessage,
+    };
+    return new Map(Object.entries(values));
+  });
+}
+
+function schemaTable(
+  fe: Frontend,
+  name: SchemaTableName,
+  session: Session,
+): { columns: readonly { name: string; type: ColumnType }[]; rows: Row[] } {
+  if (name === 'tables') return { columns: TABLES_COLUMNS, rows: informationSchemaRows(fe) };
+  if (!hasClusterSnapshots(fe.profile)) {
+    // UNVERIFIED: the analyzer's text for an information_schema table the version lacks.
+    throw analyzerError(`Unknown table 'information_schema.${name}'`, 'ERR_BAD_TABLE_ERROR');
   }
-  return lower[0] === 'tables' && session.database?.toLowerCase() === 'information_schema';
+  return name === 'cluster_snapshots'
+    ? { columns: clusterSnapshotColumns(fe), rows: clusterSnapshotRows(fe, session) }
+    : { columns: CLUSTER_SNAPSHOT_JOBS_COLUMNS, rows: clusterSnapshotJobRows(fe) };
 }
 
 /**
@@ -340,11 +432,13 @@ export function executeSelect(fe: Frontend, statement: SelectStatement, session:
     return { type: 'rows', columns, rows };
   }
 
-  if (!isInformationSchemaTables(statement.from.parts, session)) {
+  const schemaName = schemaTableOf(statement.from.parts, session);
+  if (schemaName === undefined) {
     return selectFromTable(fe, statement, statement.from.parts, session);
   }
 
-  let rows = informationSchemaRows(fe);
+  const source = schemaTable(fe, schemaName, session);
+  let rows = source.rows;
   if (statement.where) {
     const where = statement.where;
     rows = rows.filter((row) => truthy(evaluate(where, { fe, session, row })));
@@ -379,7 +473,7 @@ export function executeSelect(fe: Frontend, statement: SelectStatement, session:
   const projections: ((row: Row) => Cell)[] = [];
   for (const item of items) {
     if (item.star) {
-      for (const column of TABLES_COLUMNS) {
+      for (const column of source.columns) {
         columns.push(column);
         projections.push((row) => toCell(row.get(column.name) ?? null));
       }
@@ -388,7 +482,7 @@ export function executeSelect(fe: Frontend, statement: SelectStatement, session:
     const expr = item.expr;
     const known =
       expr.type === 'column'
-        ? TABLES_COLUMNS.find((column) => column.name === columnName(expr).toUpperCase())
+        ? source.columns.find((column) => column.name === columnName(expr).toUpperCase())
         : undefined;
     if (expr.type === 'column' && !known)
       throw analyzerError(`Column '${columnName(expr)}' cannot be resolved`);

@@ -24,9 +24,11 @@ export const SHOW_BACKUP_COLUMNS = [
 ] as const;
 
 /** BackupJob.getInfo: one SHOW BACKUP row. Unset times are `\N`, which goes out as SQL NULL. */
-function backupRow(fe: Frontend, job: BackupJobRecord): Cell[] {
+function backupRow(fe: Frontend, job: BackupJobRecord, session: Session): Cell[] {
   const view = fe.view(job);
-  const time = (at: number | undefined): Cell => (at === undefined ? null : fe.zone.dateTime(at));
+  // TimeUtils.longToTimeString: the session's time_zone, not the JVM's.
+  const zone = fe.sessionZone(session);
+  const time = (at: number | undefined): Cell => (at === undefined ? null : zone.dateTime(at));
   return [
     String(view.shownJobId),
     job.label,
@@ -72,7 +74,7 @@ export function showBackup(
         !fe.access.allows(session, 'EXPORT', { type: 'TABLE', database: job.database, name: table.name }),
     );
     if (denied) return varcharResult(SHOW_BACKUP_COLUMNS, []);
-    rows.push(backupRow(fe, job));
+    rows.push(backupRow(fe, job, session));
   }
   return varcharResult(SHOW_BACKUP_COLUMNS, rows);
 }

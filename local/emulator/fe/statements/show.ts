@@ -95,14 +95,17 @@ export function showData(
   return varcharResult(['TableName', 'Size', 'ReplicaCount'], rows);
 }
 
-/** `SHOW REPOSITORIES`: RepoId, RepoName, CreateTime, IsReadOnly, Location, Broker (`""` broker-less), ErrMsg (NULL). */
-export function showRepositories(fe: Frontend): Reply {
+/**
+ * `SHOW REPOSITORIES`: RepoId, RepoName, CreateTime (Repository.getInfo: TimeUtils.longToTimeString, the session's
+ * time_zone), IsReadOnly, Location, Broker (`""` broker-less), ErrMsg (NULL).
+ */
+export function showRepositories(fe: Frontend, session: Session): Reply {
   return varcharResult(
     ['RepoId', 'RepoName', 'CreateTime', 'IsReadOnly', 'Location', 'Broker', 'ErrMsg'],
     [...fe.repositories.values()].map((repository) => [
       String(repository.id),
       repository.name,
-      fe.zone.dateTime(repository.createdAt),
+      fe.sessionZone(session).dateTime(repository.createdAt),
       String(repository.readOnly),
       repository.location,
       '',
