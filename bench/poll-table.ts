@@ -1,18 +1,18 @@
 /**
  * Prints how many SHOW BACKUP checks the poll policy makes and how late it notices the end, for backups of
- * 1 min to 24 h, against a fixed 60 s interval. Pure arithmetic (lambdas/poll/simulate.ts), for two shapes of
+ * 1 min to 24 h, against a fixed 60 s interval. Pure arithmetic (local/poll/simulate.ts), for two shapes of
  * job: one dominated by its upload, as StarRocks runs it, and the FE emulator's timeline.
  *
  *   node --import tsx bench/poll-table.ts
  */
 import { pathToFileURL } from 'node:url';
+import { BACKUP_PHASE_SHARES, SCHEDULER_TICK_MS } from '../local/emulator/fe/backup-job.ts';
 import {
   linearUploadProgress,
   type PollSimulationInput,
   type PollSimulationResult,
   simulatePolling,
-} from '../lambdas/poll/simulate.ts';
-import { BACKUP_PHASE_SHARES, SCHEDULER_TICK_MS } from '../local/emulator/fe/backup-job.ts';
+} from '../local/poll/simulate.ts';
 
 /** The policy's configured bounds (the design's defaults). */
 const BOUNDS = { minSeconds: 30, maxSeconds: 3600 } as const;

@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     results.bundles = section(
       await runBundlesBench({
         runs: quick ? 3 : 20,
-        ...(quick ? { folders: ['check-backup', 'acquire-lock'] } : {}),
+        ...(quick ? { folders: ['CheckBackup', 'AcquireLock'] } : {}),
         outDir: BUNDLE_DIR,
         log,
       }),

@@ -3,9 +3,9 @@
  * the key. Only the configuration file is required; the rest is deployment wiring the config file does not hold.
  */
 import { resolve } from 'node:path';
-import type { BackupConfig } from '../lambdas/shared/config/index.ts';
-import { loadConfigFileSync } from '../lambdas/shared/config/load.ts';
-import { ConfigError } from '../lambdas/shared/errors.ts';
+import type { BackupConfig } from '#domain/config/index.ts';
+import { ConfigError } from '#domain/errors.ts';
+import { loadConfigFileSync } from '../local/config/load.ts';
 import { VPC_ENDPOINT_SERVICES, type VpcEndpointService } from './constructs/front-end-network.ts';
 
 /** The stack name when `-c stackName=…` is not given. */

@@ -5,7 +5,7 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ConfigError } from '../lambdas/shared/errors.ts';
+import { ConfigError } from '#domain/errors.ts';
 import { type DeploySettings, readDeploySettings } from './app-context.ts';
 import { BackupSchedulerStack } from './backup-scheduler-stack.ts';
 

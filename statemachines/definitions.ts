@@ -15,40 +15,45 @@ export const STATE_MACHINE_FILES = {
 export type StateMachineName = keyof typeof STATE_MACHINE_FILES;
 
 /**
- * Every Lambda-backed Task resource, by placeholder stem: `${<Stem>FunctionArn}` in the ASL.
- * The value is the folder under `lambdas/` that holds the function's handler.
+ * Every Lambda-backed Task resource, by placeholder stem: `${<Stem>FunctionArn}` in the ASL. Each is also the name of
+ * the folder under `lambdas/functions/` that holds the function's handler (test/unit/statemachines/layout.test.ts).
  */
-export const TASK_FUNCTIONS = {
-  ResolveDatabases: 'resolve-databases',
-  ClaimDatabase: 'claim-database',
-  AcquireSlot: 'acquire-slot',
-  AcquireLock: 'acquire-lock',
-  SettleOrphans: 'settle-orphans',
-  SubmitBackup: 'submit-backup',
-  CheckBackup: 'check-backup',
-  CancelBackup: 'cancel-backup',
-  CancelIfOurs: 'cancel-if-ours',
-  VerifySnapshot: 'verify-snapshot',
-  RecordResult: 'record-result',
-  ReleaseLeases: 'release-leases',
-  NotifyFailure: 'notify-failure',
-  SummarizeRun: 'summarize-run',
-  PlanDrill: 'drill-plan',
-  SubmitRestore: 'submit-restore',
-  CheckRestore: 'check-restore',
-  CancelRestore: 'cancel-restore',
-  VerifyRestore: 'verify-restore',
-  DropScratch: 'drill-cleanup',
-  RecordDrill: 'drill-record',
-  NotifyDrill: 'drill-notify',
-  PruneSnapshots: 'prune',
-  NotifyPruneFailure: 'prune-failure',
-  CheckFreshness: 'check-freshness',
-  NotifyIncidents: 'incidents',
-} as const;
+export const TASK_FUNCTION_NAMES = [
+  'ResolveDatabases',
+  'ClaimDatabase',
+  'AcquireSlot',
+  'AcquireLock',
+  'SettleOrphans',
+  'SubmitBackup',
+  'CheckBackup',
+  'CancelBackup',
+  'CancelIfOurs',
+  'VerifySnapshot',
+  'RecordResult',
+  'ReleaseLeases',
+  'NotifyFailure',
+  'SummarizeRun',
+  'PlanDrill',
+  'SubmitRestore',
+  'CheckRestore',
+  'CancelRestore',
+  'VerifyRestore',
+  'DropScratch',
+  'RecordDrill',
+  'NotifyDrill',
+  'PruneSnapshots',
+  'NotifyPruneFailure',
+  'CheckFreshness',
+  'NotifyIncidents',
+] as const;
 
 /** The stem of a Lambda placeholder, e.g. `SubmitBackup` for `${SubmitBackupFunctionArn}`. */
-export type TaskFunctionName = keyof typeof TASK_FUNCTIONS;
+export type TaskFunctionName = (typeof TASK_FUNCTION_NAMES)[number];
+
+/** Whether `name` is a Task function's stem. */
+export function isTaskFunctionName(name: string): name is TaskFunctionName {
+  return (TASK_FUNCTION_NAMES as readonly string[]).includes(name);
+}
 
 const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9]*)\}/g;
 

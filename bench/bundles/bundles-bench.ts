@@ -9,20 +9,20 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import { FUNCTION_ACCESS } from '../../cdk/constructs/function-access.ts';
-import { TASK_FUNCTIONS, type TaskFunctionName } from '../../statemachines/definitions.ts';
+import { FUNCTION_ACCESS } from '#cdk/constructs/function-access.ts';
+import { TASK_FUNCTION_NAMES, type TaskFunctionName } from '#statemachines/definitions.ts';
 import { houseEsbuildOptions } from './house-options.ts';
 
 const run = promisify(execFile);
 
 /** The backup functions that talk to the StarRocks FE (design: "Deployed network"), when cdk/ does not say. */
 const DESIGN_FE_FACING: ReadonlySet<string> = new Set([
-  'resolve-databases',
-  'submit-backup',
-  'check-backup',
-  'cancel-backup',
-  'cancel-if-ours',
-  'verify-snapshot',
+  'ResolveDatabases',
+  'SubmitBackup',
+  'CheckBackup',
+  'CancelBackup',
+  'CancelIfOurs',
+  'VerifySnapshot',
 ]);
 
 /**
@@ -31,14 +31,14 @@ const DESIGN_FE_FACING: ReadonlySet<string> = new Set([
  */
 export function talksToFrontEnd(stem: TaskFunctionName): boolean {
   const access = (FUNCTION_ACCESS as Partial<typeof FUNCTION_ACCESS>)[stem];
-  return access?.reachesFrontEnd ?? DESIGN_FE_FACING.has(TASK_FUNCTIONS[stem]);
+  return access?.reachesFrontEnd ?? DESIGN_FE_FACING.has(stem);
 }
 
 /** The functions the stack deploys (one per Task placeholder) whose handler exists, as [stem, folder]. */
 export function deployedFunctions(root: string = process.cwd()): [TaskFunctionName, string][] {
-  return (Object.entries(TASK_FUNCTIONS) as [TaskFunctionName, string][]).filter(([, folder]) =>
-    existsSync(join(root, 'lambdas', folder, 'handler.ts')),
-  );
+  return TASK_FUNCTION_NAMES.filter((stem) =>
+    existsSync(join(root, 'lambdas', 'functions', stem, 'handler.ts')),
+  ).map((stem): [TaskFunctionName, string] => [stem, stem]);
 }
 
 /** Goals of the issue. */
@@ -81,7 +81,7 @@ export interface BundlesBenchResult {
 export interface BundlesBenchOptions {
   /** Timed rounds (each imports every bundle and bare handler once in a fresh process). */
   readonly runs: number;
-  /** Folders under lambdas/ to bundle; every deployed Task function by default. */
+  /** Folders under lambdas/functions/ to bundle; every deployed Task function by default. */
   readonly folders?: readonly string[];
   /** Where bundles are written; must sit inside the repository so `@aws-sdk/*` resolves from its node_modules. */
   readonly outDir: string;
@@ -242,7 +242,7 @@ export async function runBundlesBench(options: BundlesBenchOptions): Promise<Bun
   const bares = new Map<string, string>();
   for (const [stem, folder] of chosen) {
     const outfile = join(options.outDir, folder, 'index.mjs');
-    const metafile = await bundle(join(process.cwd(), 'lambdas', folder, 'handler.ts'), outfile);
+    const metafile = await bundle(join(process.cwd(), 'lambdas', 'functions', folder, 'handler.ts'), outfile);
     const awsSdkImports = externalAwsSdkImports(metafile);
     const bareKey = awsSdkImports.join(' ') || '(none)';
     if (!bares.has(bareKey)) {
@@ -287,7 +287,11 @@ export async function runBundlesBench(options: BundlesBenchOptions): Promise<Bun
         initRatio: median(bundleSamples) / median(bareSamples),
         samples: { bundle: bundleSamples, bare: bareSamples },
         largestPackages: largestPackages(metafile),
-        mysql2ImportChain: importChainTo(metafile, `lambdas/${folder}/handler.ts`, /node_modules\/mysql2\//),
+        mysql2ImportChain: importChainTo(
+          metafile,
+          `lambdas/functions/${folder}/handler.ts`,
+          /node_modules\/mysql2\//,
+        ),
         trimmableParts: trimmableParts(metafile),
       };
       log(

@@ -5,7 +5,7 @@
  * benchmark can never silently measure a different bundle than the one deployed.
  */
 import type { BuildOptions } from 'esbuild';
-import { HOUSE_BUNDLING } from '../../cdk/constructs/node-function.ts';
+import { HOUSE_BUNDLING } from '#cdk/constructs/node-function.ts';
 
 /** BundlingOptions keys that change nothing in the bundle's bytes or are Docker-only. */
 const IGNORED = new Set(['forceDockerBundling']);

@@ -2,7 +2,7 @@
  * §1 Polling cost and detection lag: backups of 1 min … 24 h under every policy (the grid), the history
  * policies with a wrong estimate (the sweep), and a job that stalls and resumes (the stall rows).
  */
-import { simulatePolling } from '../../lambdas/poll/simulate.ts';
+import { simulatePolling } from '#local/poll/simulate.ts';
 import {
   buildPollTable,
   EMULATOR_SHAPED,
@@ -43,7 +43,7 @@ export interface PollingMeasurement {
   /** CheckBackups by the StarRocks job state they saw. */
   readonly pollsByState: Readonly<Record<string, number>>;
   /**
-   * What the poll policy's own pure model (lambdas/poll/simulate.ts, as bench/poll-table.ts prints it) predicts
+   * What the poll policy's own pure model (local/poll/simulate.ts, as bench/poll-table.ts prints it) predicts
    * for this cell: polls and worst-case lag, for a job with the emulator's phases (states always seen, Progress
    * only for the progress policies).
    */

@@ -4,10 +4,10 @@
  * FE emulator, all on one virtual clock. It reports what AWS would have recorded and billed for the
  * BackupDatabase execution, and how late the workflow noticed the end of the job.
  */
-import { createCatalogStore } from '../../lambdas/catalog/index.ts';
-import { parseConfig } from '../../lambdas/shared/config/index.ts';
-import { createManualClock, type EmulatorScenario, startEmulator } from '../../local/emulator/index.ts';
-import { runNightlyLocally } from '../../local/runner/run-nightly.ts';
+import { createCatalogStore } from '#domain/catalog/index.ts';
+import { parseConfig } from '#domain/config/index.ts';
+import { createManualClock, type EmulatorScenario, startEmulator } from '#local/emulator/index.ts';
+import { runNightlyLocally } from '#local/runner/run-nightly.ts';
 import { accountEvent, type ExecutionAccount, emptyAccount } from '../support/aws-history.ts';
 import type { BenchTables } from '../support/local-tables.ts';
 import { advanceClockBeforeChecks, BENCH_SLOT, BENCH_START_MS } from '../support/virtual-time.ts';

@@ -110,7 +110,7 @@ function adaptiveGoals(
       : {
           why: `${adaptive.polls} polls: the 5 % growth rule needs about ln(${longest}/30)/0.05 checks, and each check costs 3 transitions (Wait, CheckBackup, RouteJob) against fixed 60 s's ${fixed60.polls}.`,
           close:
-            'A larger growthFraction in lambdas/poll/poll-policy.ts (fewer checks, but a larger lag bound), or fewer states per poll.',
+            'A larger growthFraction in lambdas/domain/poll/poll-policy.ts (fewer checks, but a larger lag bound), or fewer states per poll.',
         }),
   });
   const adaptiveLagBound = 0.05 * longest;
@@ -169,7 +169,7 @@ function lagAndHistoryGoals(result: PollingBenchResult): GoalCheck[] {
             )
             .join('; '),
           close:
-            'Lower denseFraction / denseFloorSeconds, or widen the dense window (windowError), in lambdas/poll/poll-policy.ts; for a progress run, check where its polls went (the table by state) and the model tables.',
+            'Lower denseFraction / denseFloorSeconds, or widen the dense window (windowError), in lambdas/domain/poll/poll-policy.ts; for a progress run, check where its polls went (the table by state) and the model tables.',
         }),
   });
 
@@ -358,7 +358,7 @@ function bundleCloseAdvice(parts: readonly string[]): string {
   }
   if (parts.some((part) => part.startsWith('yaml'))) {
     advice.push(
-      'yaml reaches the handlers through lambdas/shared/config/index.ts re-exporting the file loader (load.ts): Lambda code could import the schema module directly',
+      'yaml reaches the handlers through lambdas/domain/config/index.ts re-exporting the file loader (load.ts): Lambda code could import the schema module directly',
     );
   }
   return advice.length > 0 ? `${advice.join('; ')}.` : 'Trim the largest packages listed.';
@@ -501,7 +501,7 @@ function scaleGoals(result: ScaleResult): GoalCheck[] {
       ? {}
       : {
           why: 'the conditional write let two acquirers through',
-          close: 'Fix lambdas/lock/lease.ts conditions.',
+          close: 'Fix lambdas/domain/lock/lease.ts conditions.',
         }),
   });
   return goals;

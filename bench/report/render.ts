@@ -3,7 +3,7 @@
  * comes from bench/results/latest.json; nothing here is measured or hard-coded.
  */
 
-import { DEFAULT_POLL_TUNING } from '../../lambdas/poll/poll-policy.ts';
+import { DEFAULT_POLL_TUNING } from '#domain/poll/poll-policy.ts';
 import { BUNDLE_GOALS, type BundlesBenchResult } from '../bundles/bundles-bench.ts';
 import { POLL_TABLE_HEADER, POLL_TABLE_LEGEND, pollTableCells } from '../poll-table.ts';
 import { POLICIES, type PolicyId } from '../polling/policies.ts';
@@ -176,7 +176,7 @@ export function historyEventsByTypeTable(result: PollingBenchResult): string {
   return markdownTable([`${formatDuration(longest)} backup`, ...types, 'total'], rows, [L, R, R, R, R, R, R]);
 }
 
-/** Measured polls beside the poll policy's pure model (lambdas/poll/simulate.ts), grid cells only. */
+/** Measured polls beside the poll policy's pure model (local/poll/simulate.ts), grid cells only. */
 export function modelTable(result: PollingBenchResult): string {
   const policies = result.policies;
   const rows = result.durationsSeconds.map((durationSeconds) => [
@@ -191,12 +191,12 @@ export function modelTable(result: PollingBenchResult): string {
 
 const pct = (fraction: number): string => `${Math.round(fraction * 1000) / 10} %`;
 
-/** How the shipped policy polls, with its constants (lambdas/poll/poll-policy.ts DEFAULT_POLL_TUNING). */
+/** How the shipped policy polls, with its constants (lambdas/domain/poll/poll-policy.ts DEFAULT_POLL_TUNING). */
 function policySummary(): string[] {
   const t = DEFAULT_POLL_TUNING;
   const ratio = t.postUploadToPreUploadRatio;
   return [
-    `How the adaptive policy polls (lambdas/poll/poll-policy.ts): a lag budget of ${pct(t.growthFraction)} of the elapsed time without`,
+    `How the adaptive policy polls (lambdas/domain/poll/poll-policy.ts): a lag budget of ${pct(t.growthFraction)} of the elapsed time without`,
     `an estimate; with one, ${pct(t.farFraction)} far before it, ${pct(t.growthFraction)} approaching it and max(${t.denseFloorSeconds} s, ${pct(t.denseFraction)}) within`,
     `±${pct(t.windowError)} of it. The estimate is the history's median, or the upload's end extrapolated from the Progress`,
     'readings since the first one seen while UPLOADING (or since the previous check, if that promises an earlier end; none',
@@ -612,7 +612,7 @@ function scheduleScaleSection(result: ScheduleScaleResult): string[] {
   lines.push(
     `### The schedule sync of ${formatCount(sync.clusterSchedules)} clusters × schedules (${formatCount(sync.schedules)} schedules), simulated`,
     '',
-    "The function's own code (plan, pacing, retries; lambdas/sync-schedules) against an in-memory Scheduler that answers",
+    "The function's own code (plan, pacing, retries; lambdas/functions/SyncSchedules) against an in-memory Scheduler that answers",
     `every call after ${sync.latencyMs} ms, on virtual time: a simulation, not a measurement against AWS. The pace is the`,
     `deployed default, ${sync.requestsPerSecond} calls per second over all operations, below every request-rate quota the`,
     'Scheduler quotas page lists, so the pace, not the latency, sets the time. A deploy that does not change the schedule',
@@ -668,7 +668,7 @@ export function renderBenchmarksDoc(results: BenchResults, goals: readonly GoalC
       '(PENDING, SNAPSHOTING 15 %, UPLOAD_SNAPSHOT 5 %, UPLOADING 60 % with a linearly growing Progress column, SAVE_META 5 %,',
       "UPLOAD_INFO 15 %; docs/emulator.md). Those shares are the emulator's, not StarRocks': on a real cluster snapshots are",
       'hard links and the metadata is two small files, so the upload is nearly all of a long job. The policy assumes none of',
-      'the shares (lambdas/poll/finish-estimate.ts states its one assumption); the model tables below show both shapes.',
+      'the shares (lambdas/domain/poll/finish-estimate.ts states its one assumption); the model tables below show both shapes.',
       '',
       'Policies: **adaptive** is the shipped poll policy (`poll: {minSeconds: 30, maxSeconds: 3600}`) with neither history nor',
       "progress: the emulator keeps SHOW BACKUP's Progress column empty for the database (`backup.progress: false`, as a",
@@ -713,7 +713,7 @@ export function renderBenchmarksDoc(results: BenchResults, goals: readonly GoalC
       '',
       "### The real workflow against the policy's own model",
       '',
-      "Polls measured through the workflow / polls predicted by the poll policy's pure simulation (lambdas/poll/simulate.ts,",
+      "Polls measured through the workflow / polls predicted by the poll policy's pure simulation (local/poll/simulate.ts,",
       "the arithmetic bench/poll-table.ts prints) for the same duration and history, on the emulator's timeline (the",
       'adaptive policies see the states; the progress ones also a steadily growing Progress). The emulator counts 100',
       'files in Progress, the model 1,000 tasks; the workflow also waits its first 30 s before anything is known.',
@@ -815,7 +815,7 @@ export function renderBenchmarksDoc(results: BenchResults, goals: readonly GoalC
     lines.push(
       '### Lock contention on dynalite',
       '',
-      "The project's lock store (lambdas/lock) against dynalite over HTTP. Every holder counts as alive, so a lost race must",
+      "The project's lock store (lambdas/domain/lock) against dynalite over HTTP. Every holder counts as alive, so a lost race must",
       'end in the typed error, never in a takeover. The baseline is the same dynalite taking plain, unconditional writes',
       `in the same moment${scale.nightlyRanBesidePolling ? ' (while the nightly run above was finishing on the other core)' : ''}.`,
       '',
@@ -911,7 +911,7 @@ function windowSection(rows: readonly WindowRow[]): string[] {
     '',
     `${first?.databases ?? 200} databases with heavy-tailed durations (log-normal, median 15 min, sigma 1.5, capped at 24 h), ${first?.trials ?? 0} seeded`,
     'nights per cap, started in listing order (today) or longest expected first from history estimates off by up to',
-    '±30 % (lambdas/run-plan/longest-first.ts); each job goes to the slot that frees first, as the lanes take the',
+    '±30 % (lambdas/domain/run-plan/longest-first.ts); each job goes to the slot that frees first, as the lanes take the',
     'queue. The figure is the makespan over the lower bound max(longest job, total work / slots).',
     '',
     windowTable(rows),

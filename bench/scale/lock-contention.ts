@@ -4,9 +4,9 @@
  * `capacity` may win), and acquire/release throughput over many distinct keys.
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createLockStore, type LockStore } from '../../lambdas/lock/index.ts';
-import { systemClock } from '../../lambdas/shared/clock.ts';
-import { LockHeldError, SlotUnavailableError } from '../../lambdas/shared/errors.ts';
+import { systemClock } from '#domain/clock.ts';
+import { LockHeldError, SlotUnavailableError } from '#domain/errors.ts';
+import { createLockStore, type LockStore } from '#domain/lock/index.ts';
 import type { BenchTables } from '../support/local-tables.ts';
 
 /** How big a run to make. */

@@ -7,9 +7,9 @@
  * Meant to run in a fresh process (bench/scale/nightly-main.ts), so that peak memory is this run's alone.
  */
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { parseConfig } from '../../lambdas/shared/config/index.ts';
-import { createManualClock, type EmulatorHandle, startEmulator } from '../../local/emulator/index.ts';
-import { runNightlyLocally } from '../../local/runner/run-nightly.ts';
+import { parseConfig } from '#domain/config/index.ts';
+import { createManualClock, type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
+import { runNightlyLocally } from '#local/runner/run-nightly.ts';
 import { accountEvent, type ExecutionAccount, emptyAccount } from '../support/aws-history.ts';
 import { substitutedDefinition } from '../support/definitions.ts';
 import { startBenchTables } from '../support/local-tables.ts';

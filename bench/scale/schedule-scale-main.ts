@@ -8,7 +8,7 @@
  * 500-resource check is lifted so that a design that CloudFormation would refuse can still be counted.
  */
 import '../support/quiet-env.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,11 +35,14 @@ const sourceRoot = resolve(root);
 const load = async <T>(relative: string): Promise<T> =>
   (await import(pathToFileURL(join(sourceRoot, relative)).href)) as T;
 
-const { BackupSchedulerStack } = await load<typeof import('../../cdk/backup-scheduler-stack.ts')>(
+const { BackupSchedulerStack } = await load<typeof import('#cdk/backup-scheduler-stack.ts')>(
   'cdk/backup-scheduler-stack.ts',
 );
-const { parseConfig } = await load<typeof import('../../lambdas/shared/config/index.ts')>(
-  'lambdas/shared/config/index.ts',
+// The configuration module moved in the layout of issue 17; an older design's tree has it at its old place.
+const { parseConfig } = await load<typeof import('#domain/config/index.ts')>(
+  existsSync(join(sourceRoot, 'lambdas/domain/config/index.ts'))
+    ? 'lambdas/domain/config/index.ts'
+    : 'lambdas/shared/config/index.ts',
 );
 
 /** Synthesizes N clusters × 1 schedule and counts. */

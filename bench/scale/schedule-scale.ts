@@ -11,21 +11,21 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { silentLogger } from '../../lambdas/shared/logger.ts';
-import { deleteAllSchedules, syncSchedules } from '../../lambdas/sync-schedules/core.ts';
-import { desiredScheduleSet } from '../../lambdas/sync-schedules/desired.ts';
+import { desiredScheduleSet } from '#domain/schedules/desired.ts';
 import {
   type ScheduleDeployment,
   type ScheduleRequest,
   scheduleGroupNames,
   scheduleRequest,
-} from '../../lambdas/sync-schedules/schedule-set.ts';
+} from '#domain/schedules/schedule-set.ts';
 import {
   type CallCounts,
   DEFAULT_PACING,
   SchedulerApi,
   type SchedulerSender,
-} from '../../lambdas/sync-schedules/scheduler-api.ts';
+} from '#domain/schedules/scheduler-api.ts';
+import { deleteAllSchedules, syncSchedules } from '#functions/SyncSchedules/core.ts';
+import { silentLogger } from '#runtime/logger.ts';
 import { runJsonChild } from '../support/child-process.ts';
 import { InMemoryScheduler } from './in-memory-scheduler.ts';
 import type { ScheduleScaleMeasurement } from './schedule-scale-main.ts';

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { BackupSchedulerStack } from '../../cdk/backup-scheduler-stack.ts';
-import { type BackupConfig, type BackupConfigInput, parseConfig } from '../../lambdas/shared/config/index.ts';
+import { BackupSchedulerStack } from '#cdk/backup-scheduler-stack.ts';
+import { type BackupConfig, type BackupConfigInput, parseConfig } from '#domain/config/index.ts';
 
 /** CloudFormation's limit of resources per stack. */
 export const CLOUDFORMATION_RESOURCE_LIMIT = 500;

@@ -10,11 +10,11 @@
  *
  * Meant to run in a fresh process (bench/scale/wide-main.ts), so that peak memory is this run's alone.
  */
-import { createCatalogStore } from '../../lambdas/catalog/index.ts';
-import { parseConfig } from '../../lambdas/shared/config/index.ts';
-import { createDocumentClient } from '../../local/dynamo/index.ts';
-import { createManualClock, startEmulator } from '../../local/emulator/index.ts';
-import { runNightlyLocally } from '../../local/runner/run-nightly.ts';
+import { createCatalogStore } from '#domain/catalog/index.ts';
+import { parseConfig } from '#domain/config/index.ts';
+import { createDocumentClient } from '#local/dynamo/index.ts';
+import { createManualClock, startEmulator } from '#local/emulator/index.ts';
+import { runNightlyLocally } from '#local/runner/run-nightly.ts';
 import { accountEvent, type ExecutionAccount, emptyAccount } from '../support/aws-history.ts';
 import { startBenchTables } from '../support/local-tables.ts';
 import { BENCH_SLOT, BENCH_START_MS } from '../support/virtual-time.ts';

@@ -16,7 +16,7 @@
  *   including retries", $0.025 per 1,000 state transitions (Standard, us-east-1),
  *   https://aws.amazon.com/step-functions/pricing/
  */
-import type { StateMachineName } from '../../statemachines/definitions.ts';
+import type { StateMachineName } from '#statemachines/definitions.ts';
 import { substitutedDefinition } from './definitions.ts';
 
 /** How many history events AWS records, per state type, on the path our workflows take. */

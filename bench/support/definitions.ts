@@ -1,4 +1,4 @@
-import { readDefinitionText, type StateMachineName } from '../../statemachines/definitions.ts';
+import { readDefinitionText, type StateMachineName } from '#statemachines/definitions.ts';
 
 const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9]*)\}/g;
 

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, ensureTables, startEmbeddedDynamo } from '../../local/dynamo/index.ts';
-import type { LocalTables } from '../../local/runner/run-nightly.ts';
+import { createDocumentClient, ensureTables, startEmbeddedDynamo } from '#local/dynamo/index.ts';
+import type { LocalTables } from '#local/runner/run-nightly.ts';
 
 /** An in-memory dynalite with the locks and catalog tables, for one benchmark. */
 export interface BenchTables extends LocalTables {

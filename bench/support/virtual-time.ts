@@ -5,8 +5,8 @@
  * time the workflow "sees" is exactly what it would see deployed. (The idea of test/support/workflow-harness.ts,
  * copied here because benchmarks do not import from test/.)
  */
-import type { ManualClock } from '../../local/emulator/index.ts';
-import type { LocalWorkflowOptions } from '../../local/runner/local-workflow.ts';
+import type { ManualClock } from '#local/emulator/index.ts';
+import type { LocalWorkflowOptions } from '#local/runner/local-workflow.ts';
 
 /** The slot every benchmark backs up: 02:00 Asia/Shanghai is 18:00Z the day before. */
 export const BENCH_SLOT = new Date('2026-11-24T18:00:00.000Z');

@@ -1,7 +1,7 @@
 /**
  * §4 of `npm run bench`: the nightly window. 200 databases with heavy-tailed backup durations (log-normal: half
  * under 15 min, a tail of multi-hour jobs), run under a concurrency cap, started in listing order (today's) or
- * longest-expected-first from history estimates that are off by up to ±30 % (lambdas/run-plan). The makespan is
+ * longest-expected-first from history estimates that are off by up to ±30 % (lambdas/domain/run-plan). The makespan is
  * compared with the lower bound no order can beat, max(longest job, total work / slots).
  */
 import {
@@ -9,7 +9,7 @@ import {
   listScheduleMakespan,
   longestExpectedFirst,
   makespanLowerBound,
-} from '../../lambdas/run-plan/longest-first.ts';
+} from '#domain/run-plan/longest-first.ts';
 
 /** The window benchmark's figures for one cap. */
 export interface WindowRow {

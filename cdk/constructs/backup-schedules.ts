@@ -7,11 +7,11 @@ import { Construct } from 'constructs';
 import {
   SCHEDULE_RETRY_ATTEMPTS as RETRY_ATTEMPTS,
   SCHEDULE_MAX_EVENT_AGE_SECONDS,
-} from '../../lambdas/sync-schedules/desired.ts';
-import { MAX_SCHEDULER_NAME_LENGTH } from '../../lambdas/sync-schedules/schedule-set.ts';
+} from '#domain/schedules/desired.ts';
+import { MAX_SCHEDULER_NAME_LENGTH } from '#domain/schedules/schedule-set.ts';
 import { acknowledgeNag } from './nag.ts';
 
-export { drillScheduleInput, scheduleInput, scheduleName } from '../../lambdas/sync-schedules/desired.ts';
+export { drillScheduleInput, scheduleInput, scheduleName } from '#domain/schedules/desired.ts';
 
 /** EventBridge Scheduler's limit on schedule names (`[0-9A-Za-z_.-]`). */
 export const MAX_SCHEDULE_NAME_LENGTH = MAX_SCHEDULER_NAME_LENGTH;

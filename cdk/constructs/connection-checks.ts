@@ -5,12 +5,8 @@
  */
 import { Annotations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import {
-  type BackupConfig,
-  connectionWarnings,
-  formatConnectionWarning,
-} from '../../lambdas/shared/config/index.ts';
-import { ConfigError } from '../../lambdas/shared/errors.ts';
+import { type BackupConfig, connectionWarnings, formatConnectionWarning } from '#domain/config/index.ts';
+import { ConfigError } from '#domain/errors.ts';
 
 /** Time a function needs after its last statement gave up: release its leases and report the error. */
 export const AFTER_STATEMENT_SECONDS = 10;

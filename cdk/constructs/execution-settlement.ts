@@ -8,7 +8,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { TaskFunctionName } from '../../statemachines/definitions.ts';
+import type { TaskFunctionName } from '#statemachines/definitions.ts';
 import { atLeastOnceAlarm } from './backup-monitoring.ts';
 import { type NodeFunction, taskLambdas } from './node-function.ts';
 import { grantHolderLiveness, StateMachineFromFile } from './state-machine-from-file.ts';

@@ -9,15 +9,15 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { BackupConfig } from '#domain/config/index.ts';
 import {
   DATABASES_LATE_METRIC,
   DATABASES_UNCOVERED_METRIC,
   OLDEST_SNAPSHOT_AGE_METRIC,
-} from '../../lambdas/check-freshness/metrics.ts';
-import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
-import { METRICS_NAMESPACE } from '../../lambdas/shared/metrics.ts';
-import { FRESHNESS_CHECK_INTERVAL_SECONDS } from '../../lambdas/sync-schedules/desired.ts';
-import type { TaskFunctionName } from '../../statemachines/definitions.ts';
+} from '#domain/freshness/metrics.ts';
+import { FRESHNESS_CHECK_INTERVAL_SECONDS } from '#domain/schedules/desired.ts';
+import { METRICS_NAMESPACE } from '#runtime/metrics.ts';
+import type { TaskFunctionName } from '#statemachines/definitions.ts';
 import { atLeastOnceAlarm, emfServiceDimension } from './backup-monitoring.ts';
 import { type ScheduledTarget, scheduledTarget } from './backup-schedules.ts';
 import { type NodeFunction, taskLambdas } from './node-function.ts';

@@ -1,4 +1,4 @@
-import type { TaskFunctionName } from '../../statemachines/definitions.ts';
+import type { TaskFunctionName } from '#statemachines/definitions.ts';
 
 /** A DynamoDB data-plane action as IAM names it. */
 export type DynamoAction =
@@ -36,7 +36,7 @@ const QUERY = 'dynamodb:Query';
 const BATCH_WRITE = 'dynamodb:BatchWriteItem';
 
 /**
- * Each Task function's needs, read from the code (lambdas/lock, lambdas/catalog and each core):
+ * Each Task function's needs, read from the code (lambdas/domain/lock, lambdas/domain/catalog and each core):
  * - lock store: acquire = Query (slots) + UpdateItem + GetItem (current holder); renew (which is also the fence,
  *   a conditional write on the token) and release = UpdateItem;
  * - catalog store: recordAttempt = PutItem (+ GetItem after a lost condition); listAttemptsAt, recentDurations
@@ -48,7 +48,7 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     reachesFrontEnd: true,
     locks: [],
     // Query: the pause items and the latest good backups of the cluster (one partition each); BatchWriteItem +
-    // UpdateItem: the queue's pages and head (lambdas/run-plan).
+    // UpdateItem: the queue's pages and head (lambdas/domain/run-plan).
     catalog: [GET, QUERY, BATCH_WRITE, UPDATE],
     slackWebhook: false,
     describesBackupExecutions: false,
@@ -171,7 +171,7 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     purpose: 'Summarizes a nightly run from the catalog',
     reachesFrontEnd: false,
     locks: [],
-    // PutItem: the "warned once" marker of a size anomaly (lambdas/size-anomaly); Query: earlier sizes.
+    // PutItem: the "warned once" marker of a size anomaly (lambdas/domain/size-anomaly); Query: earlier sizes.
     catalog: [QUERY, GET, PUT],
     slackWebhook: true,
     describesBackupExecutions: false,

@@ -58,7 +58,7 @@ export const HOUSE_BUNDLING: BundlingOptions = {
 
 /** Properties of a function built with the house defaults. */
 export interface NodeFunctionProps {
-  /** Folder under `lambdas/` whose `handler.ts` exports `handler`. */
+  /** The function's folder under `lambdas/functions/` (its name in the ASL), whose `handler.ts` exports `handler`. */
   readonly lambdaFolder: string;
   /** Human-readable purpose, used as the function description. */
   readonly description: string;
@@ -109,7 +109,7 @@ export class NodeFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: `${PROJECT_ROOT}lambdas/${props.lambdaFolder}/handler.ts`,
+      entry: `${PROJECT_ROOT}lambdas/functions/${props.lambdaFolder}/handler.ts`,
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,

@@ -8,8 +8,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
-import { readDefinitionText, type TaskFunctionName } from '../../statemachines/definitions.ts';
+import type { BackupConfig } from '#domain/config/index.ts';
+import { readDefinitionText, type TaskFunctionName } from '#statemachines/definitions.ts';
 import { atLeastOnceAlarm } from './backup-monitoring.ts';
 import { type ScheduledTarget, scheduledTarget } from './backup-schedules.ts';
 import {
@@ -45,7 +45,7 @@ export function drillExecutionBudget(
   });
 }
 
-export { drillScheduleInput } from '../../lambdas/sync-schedules/desired.ts';
+export { drillScheduleInput } from '#domain/schedules/desired.ts';
 
 /** Properties of the restore drills. */
 export interface RestoreDrillProps {

@@ -18,15 +18,11 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
-import { SCHEDULE_SYNC_RESOURCE_TYPE } from '../../lambdas/sync-schedules/custom-resource.ts';
-import { desiredScheduleSet } from '../../lambdas/sync-schedules/desired.ts';
-import {
-  SCHEDULE_KINDS,
-  type ScheduleKind,
-  type ScheduleSet,
-} from '../../lambdas/sync-schedules/schedule-set.ts';
-import { DEFAULT_PACING } from '../../lambdas/sync-schedules/scheduler-api.ts';
+import type { BackupConfig } from '#domain/config/index.ts';
+import { SCHEDULE_SYNC_RESOURCE_TYPE } from '#domain/schedules/custom-resource.ts';
+import { desiredScheduleSet } from '#domain/schedules/desired.ts';
+import { SCHEDULE_KINDS, type ScheduleKind, type ScheduleSet } from '#domain/schedules/schedule-set.ts';
+import { DEFAULT_PACING } from '#domain/schedules/scheduler-api.ts';
 import { atLeastOnceAlarm } from './backup-monitoring.ts';
 import type { ScheduledTarget } from './backup-schedules.ts';
 import { acknowledgeNag, nagText } from './nag.ts';
@@ -86,7 +82,7 @@ export class ScheduleSync extends Construct {
     this.asset = this.scheduleSetAsset(this.scheduleSet);
 
     this.function = new NodeFunction(this, 'SyncSchedules', {
-      lambdaFolder: 'sync-schedules',
+      lambdaFolder: 'SyncSchedules',
       description:
         'StarRocks backup: keeps the EventBridge Scheduler schedules of the stack in line with the config',
       environment: {},

@@ -8,17 +8,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
-import { METRICS_SERVICE_VARIABLE } from '../../lambdas/shared/metrics.ts';
-import { secretArnRegion } from '../../lambdas/shared/secrets.ts';
-import { CATALOG_TABLE, LOCKS_TABLE, type TableDefinition } from '../../lambdas/shared/tables.ts';
-import { scheduleGroupNames } from '../../lambdas/sync-schedules/schedule-set.ts';
+import type { BackupConfig } from '#domain/config/index.ts';
+import { scheduleGroupNames } from '#domain/schedules/schedule-set.ts';
+import { CATALOG_TABLE, LOCKS_TABLE, type TableDefinition } from '#domain/tables.ts';
+import { METRICS_SERVICE_VARIABLE } from '#runtime/metrics.ts';
+import { secretArnRegion } from '#runtime/secrets.ts';
 import {
   functionPlaceholder,
   readDefinitionText,
-  TASK_FUNCTIONS,
+  TASK_FUNCTION_NAMES,
   type TaskFunctionName,
-} from '../../statemachines/definitions.ts';
+} from '#statemachines/definitions.ts';
 import { BackupMonitoring } from './backup-monitoring.ts';
 import { BackupSchedules } from './backup-schedules.ts';
 import { checkFrontEndConnections } from './connection-checks.ts';
@@ -173,7 +173,7 @@ export class StarRocksBackupScheduler extends Construct {
             needs: frontEndServiceNeeds(config),
             endpoints,
             pathStated,
-            functionNames: frontEndStems().map((stem) => TASK_FUNCTIONS[stem]),
+            functionNames: frontEndStems().map((stem) => stem),
           });
 
     warnAboutSecretPatterns(this, config);
@@ -197,7 +197,7 @@ export class StarRocksBackupScheduler extends Construct {
     this.nightlyTimeout = Duration.seconds(nightlyExecutionTimeoutSeconds(this.backupExecutionBudget.total));
 
     const functions = {} as Record<TaskFunctionName, NodeFunction>;
-    for (const stem of Object.keys(TASK_FUNCTIONS) as TaskFunctionName[]) {
+    for (const stem of [...TASK_FUNCTION_NAMES]) {
       const taskTimeout = shortestTaskTimeoutSeconds(
         Object.values(definitions),
         `\${${functionPlaceholder(stem)}}`,
@@ -345,7 +345,7 @@ export class StarRocksBackupScheduler extends Construct {
     const access = FUNCTION_ACCESS[stem];
     const webhookSecretArn = props.config.slack.webhookSecretArn;
     const fn = new NodeFunction(this, stem, {
-      lambdaFolder: TASK_FUNCTIONS[stem],
+      lambdaFolder: stem,
       description: `StarRocks backup: ${access.purpose}`,
       environment: {
         LOCKS_TABLE_NAME: this.locksTable.tableName,

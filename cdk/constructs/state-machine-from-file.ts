@@ -9,9 +9,9 @@ import {
   placeholdersIn,
   readDefinitionText,
   type StateMachineName,
-  TASK_FUNCTIONS,
+  TASK_FUNCTION_NAMES,
   type TaskFunctionName,
-} from '../../statemachines/definitions.ts';
+} from '#statemachines/definitions.ts';
 import { acknowledgeNag, nagText } from './nag.ts';
 
 /** Properties of a state machine loaded from one of the project's ASL files. */
@@ -51,7 +51,7 @@ export class StateMachineFromFile extends Construct {
 
     const text = readDefinitionText(props.definition);
     const placeholders = placeholdersIn(text);
-    const stems = Object.keys(TASK_FUNCTIONS) as TaskFunctionName[];
+    const stems = [...TASK_FUNCTION_NAMES];
     this.invokedFunctions = stems.filter((stem) => placeholders.includes(functionPlaceholder(stem)));
 
     const substitutions: Record<string, string> = { ...props.substitutions };

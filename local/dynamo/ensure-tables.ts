@@ -6,12 +6,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  CATALOG_TABLE,
-  LOCKS_TABLE,
-  type TableDefinition,
-  toCreateTableInput,
-} from '../../lambdas/shared/tables.ts';
+import { CATALOG_TABLE, LOCKS_TABLE, type TableDefinition, toCreateTableInput } from '#domain/tables.ts';
 import { TableSchemaMismatchError } from './errors.ts';
 
 /** How long a table may stay CREATING before we give up (dynalite: milliseconds; DynamoDB Local: seconds). */

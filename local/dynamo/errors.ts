@@ -1,4 +1,4 @@
-import { BackupSchedulerError } from '../../lambdas/shared/errors.ts';
+import { BackupSchedulerError } from '#domain/errors.ts';
 
 /** Another process (or another embedded server in this one) already uses the local state directory. */
 export class StateDirBusyError extends BackupSchedulerError {

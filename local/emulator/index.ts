@@ -1,5 +1,5 @@
 import { createSecureContext } from 'node:tls';
-import { type Clock, systemClock } from '../../lambdas/shared/clock.ts';
+import { type Clock, systemClock } from '#domain/clock.ts';
 import { type EmulatorFaults, FaultRegistry } from './faults.ts';
 import type { BackupJobState } from './fe/backup-job.ts';
 import { Frontend } from './fe/frontend.ts';

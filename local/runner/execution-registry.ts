@@ -1,4 +1,4 @@
-import type { HolderLiveness } from '../../lambdas/lock/index.ts';
+import type { HolderLiveness } from '#domain/lock/index.ts';
 
 /**
  * Every execution the local runner has started in this process, keyed by ARN. It answers the two

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { TASK_FUNCTIONS, type TaskFunctionName } from '../../statemachines/definitions.ts';
+import type { TaskFunctionName } from '#statemachines/definitions.ts';
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -10,7 +10,7 @@ let requestCounter = 0;
 function handlerOf(name: TaskFunctionName): Promise<LambdaHandler> {
   let handler = loaded.get(name);
   if (!handler) {
-    handler = import(`../../lambdas/${TASK_FUNCTIONS[name]}/handler.ts`).then(
+    handler = import(`../../lambdas/functions/${name}/handler.ts`).then(
       (module: { handler: LambdaHandler }) => module.handler,
     );
     loaded.set(name, handler);

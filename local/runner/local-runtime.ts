@@ -1,9 +1,9 @@
 /** What every local execution (nightly run, drill, restore, freshness check) sets up the same way. */
 import { randomBytes } from 'node:crypto';
-import { type Clock, systemClock } from '../../lambdas/shared/clock.ts';
-import type { EnvironmentVariables } from '../../lambdas/shared/env.ts';
-import { configureRuntime, type ObservedAlert } from '../../lambdas/shared/runtime/context.ts';
-import { causeMessage } from '../../lambdas/shared/workflow-state.ts';
+import { type Clock, systemClock } from '#domain/clock.ts';
+import { causeMessage } from '#domain/workflow/workflow-state.ts';
+import { configureRuntime, type ObservedAlert } from '#runtime/context.ts';
+import type { EnvironmentVariables } from '#runtime/env.ts';
 import { localExecutionLiveness } from './execution-registry.ts';
 
 /** Where the local runs keep their locks and catalog. */

@@ -9,13 +9,14 @@ import {
 } from 'aws-local-stepfunctions';
 import '../runtime/promise-with-resolvers.ts';
 import {
+  isTaskFunctionName,
   readDefinitionText,
   STATE_MACHINE_FILES,
   type StateMachineName,
   substitute,
-  TASK_FUNCTIONS,
+  TASK_FUNCTION_NAMES,
   type TaskFunctionName,
-} from '../../statemachines/definitions.ts';
+} from '#statemachines/definitions.ts';
 import {
   DataLimitExceededError,
   EXECUTION_NAME_PATTERN,
@@ -131,7 +132,7 @@ export class LocalWorkflow {
       BackupDatabaseStateMachineArn: this.stateMachineArn('backupDatabase'),
       BackupLaneStateMachineArn: this.stateMachineArn('backupLane'),
     };
-    for (const name of Object.keys(TASK_FUNCTIONS) as TaskFunctionName[]) {
+    for (const name of [...TASK_FUNCTION_NAMES]) {
       substitutions[`${name}FunctionArn`] =
         `arn:aws:lambda:${this.region}:${this.accountId}:function:sr-backup-${name}`;
     }
@@ -367,7 +368,7 @@ export class LocalWorkflow {
       },
     };
     // Unique per report: a holder reported twice (a settlement that failed) gets a second settlement.
-    const name = `settle-${record.name}`.slice(0, 73) + `-${randomUUID().slice(0, 6)}`;
+    const name = `${`settle-${record.name}`.slice(0, 73)}-${randomUUID().slice(0, 6)}`;
     const settling = this.startExecution('settleExecution', event, name).done;
     this.settlements.add(settling);
     try {
@@ -426,7 +427,7 @@ export class LocalWorkflow {
       return (input) => this.startChildSync(input as unknown as StartExecutionInput);
     }
     const functionName = LAMBDA_ARN.exec(resource)?.[1] as TaskFunctionName | undefined;
-    if (!functionName || !(functionName in TASK_FUNCTIONS)) {
+    if (!functionName || !isTaskFunctionName(functionName)) {
       // Never let the interpreter fall through to calling real AWS.
       throw new Error(`local runner has no handler for Task '${stateName}' (${resource})`);
     }

@@ -1,6 +1,6 @@
-import { createLockStore } from '../../lambdas/lock/index.ts';
-import type { Clock } from '../../lambdas/shared/clock.ts';
-import type { ClusterSettings } from '../../lambdas/shared/config/index.ts';
+import type { Clock } from '#domain/clock.ts';
+import type { ClusterSettings } from '#domain/config/index.ts';
+import { createLockStore } from '#domain/lock/index.ts';
 import { createDocumentClient } from '../dynamo/index.ts';
 import { isLocalExecutionArn, localExecutionLiveness } from './execution-registry.ts';
 import type { LocalTables } from './local-runtime.ts';

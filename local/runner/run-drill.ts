@@ -3,11 +3,11 @@
  * the same ASL in aws-local-stepfunctions, the same Lambda handlers in process, DynamoDB at the local endpoint,
  * the cluster's real (or emulated) FE — with the drill's catalog record read back afterwards.
  */
-import { createCatalogStore, type DrillRecord } from '../../lambdas/catalog/index.ts';
-import type { Clock } from '../../lambdas/shared/clock.ts';
-import { type BackupConfig, toClusterSettings } from '../../lambdas/shared/config/index.ts';
-import type { EnvironmentVariables } from '../../lambdas/shared/env.ts';
-import { ConfigError } from '../../lambdas/shared/errors.ts';
+import { createCatalogStore, type DrillRecord } from '#domain/catalog/index.ts';
+import type { Clock } from '#domain/clock.ts';
+import { type BackupConfig, toClusterSettings } from '#domain/config/index.ts';
+import { ConfigError } from '#domain/errors.ts';
+import type { EnvironmentVariables } from '#runtime/env.ts';
 import { createDocumentClient } from '../dynamo/index.ts';
 import { invokeTaskHandler } from './handlers.ts';
 import { executionError, type LocalTables, localExecutionName, useLocalRuntime } from './local-runtime.ts';

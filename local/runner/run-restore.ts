@@ -5,24 +5,17 @@
  * (DynamoDB at the local endpoint, the FE password from the environment), so nothing here talks to StarRocks or
  * DynamoDB differently from a deployed drill.
  */
-import { restoreRequestOf } from '../../lambdas/restore/restore-job.ts';
-import type { RestorePlan } from '../../lambdas/restore/restore-plan.ts';
-import { chooseSnapshot } from '../../lambdas/restore/restore-plan.ts';
-import {
-  type RestoreProgress,
-  type RestoreRunResult,
-  runRestore,
-} from '../../lambdas/restore/run-restore.ts';
-import type { Clock } from '../../lambdas/shared/clock.ts';
-import {
-  type BackupConfig,
-  type ClusterSettings,
-  toClusterSettings,
-} from '../../lambdas/shared/config/index.ts';
-import type { EnvironmentVariables } from '../../lambdas/shared/env.ts';
-import { catalog, locks } from '../../lambdas/shared/runtime/dynamo.ts';
-import { withStarRocks } from '../../lambdas/shared/runtime/starrocks.ts';
-import { buildRestoreStatement, type StarRocksVersion } from '../../lambdas/starrocks/index.ts';
+
+import type { Clock } from '#domain/clock.ts';
+import { type BackupConfig, type ClusterSettings, toClusterSettings } from '#domain/config/index.ts';
+import { restoreRequestOf } from '#domain/restore/restore-job.ts';
+import type { RestorePlan } from '#domain/restore/restore-plan.ts';
+import { chooseSnapshot } from '#domain/restore/restore-plan.ts';
+import { buildRestoreStatement, type StarRocksVersion } from '#domain/starrocks/index.ts';
+import { catalog, locks } from '#runtime/dynamo.ts';
+import type { EnvironmentVariables } from '#runtime/env.ts';
+import { withStarRocks } from '#runtime/starrocks.ts';
+import { type RestoreProgress, type RestoreRunResult, runRestore } from '../restore/run-restore.ts';
 import { registerLocalHolder } from './execution-registry.ts';
 import { type LocalTables, localExecutionName, useLocalRuntime } from './local-runtime.ts';
 
@@ -121,7 +114,7 @@ export const realSleep: Sleep = (ms, signal) =>
   });
 
 /**
- * Runs a prepared restore to its end (see runRestore in lambdas/restore): slot, lock on the target labelled with
+ * Runs a prepared restore to its end (see runRestore in lambdas/domain/restore): slot, lock on the target labelled with
  * the snapshot, RESTORE, SHOW RESTORE at the poll policy's intervals, the check, release. The holder is a local
  * execution id, so other local runs see it alive while this process runs.
  */

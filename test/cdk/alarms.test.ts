@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emitFreshnessMetrics } from '../../lambdas/check-freshness/metrics.ts';
-import { emitBackupOutcome, METRICS_SERVICE_VARIABLE } from '../../lambdas/shared/metrics.ts';
-import { TERMINAL_STATES } from '../../lambdas/shared/outcomes.ts';
+import { emitFreshnessMetrics } from '#domain/freshness/metrics.ts';
+import { TERMINAL_STATES } from '#domain/workflow/outcomes.ts';
+import { emitBackupOutcome, METRICS_SERVICE_VARIABLE } from '#runtime/metrics.ts';
 import {
   logicalIdByPath,
   resourcesOfType,

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_STACK_NAME, readDeploySettings } from '../../cdk/app-context.ts';
-import { ConfigError } from '../../lambdas/shared/errors.ts';
+import { DEFAULT_STACK_NAME, readDeploySettings } from '#cdk/app-context.ts';
+import { ConfigError } from '#domain/errors.ts';
 import { EXAMPLE_CONFIG_PATH } from './support.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'sr-backup-cdk-context-'));

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { App, type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeFunction, PROJECT_ROOT } from '../../cdk/constructs/node-function.ts';
-import { createLockStore } from '../../lambdas/lock/index.ts';
-import { systemClock } from '../../lambdas/shared/clock.ts';
-import { toClusterSettings } from '../../lambdas/shared/config/index.ts';
+import { NodeFunction, PROJECT_ROOT } from '#cdk/constructs/node-function.ts';
+import { systemClock } from '#domain/clock.ts';
+import { toClusterSettings } from '#domain/config/index.ts';
+import { createLockStore } from '#domain/lock/index.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 import { exampleConfig } from './support.ts';
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
   const app = new App({ outdir: join(outdir, 'assembly'), builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'BundleTest');
   const functions = new Map<string, NodeFunction>();
-  for (const folder of ['acquire-lock', 'check-backup']) {
+  for (const folder of ['AcquireLock', 'CheckBackup']) {
     const fn = new NodeFunction(stack, folder, {
       lambdaFolder: folder,
       description: folder,
@@ -128,14 +128,14 @@ const state = {
 
 describe('a handler bundled as the stack bundles it', () => {
   it('reports the typed error class name as the error type (LockHeldError for a lock held by a live run)', async () => {
-    expect(await invoke('acquire-lock', state)).toEqual({
+    expect(await invoke('AcquireLock', state)).toEqual({
       errorType: 'LockHeldError',
       constructorName: 'LockHeldError',
     });
   });
 
   it('loads mysql2 under ESM and rejects a malformed event with InvalidInputError', async () => {
-    expect(await invoke('check-backup', { runId: 'run-1' })).toEqual({
+    expect(await invoke('CheckBackup', { runId: 'run-1' })).toEqual({
       errorType: 'InvalidInputError',
       constructorName: 'InvalidInputError',
     });

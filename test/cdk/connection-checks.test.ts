@@ -1,7 +1,7 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import type { BackupConfigInput } from '../../lambdas/shared/config/index.ts';
-import { ConfigError } from '../../lambdas/shared/errors.ts';
+import type { BackupConfigInput } from '#domain/config/index.ts';
+import { ConfigError } from '#domain/errors.ts';
 import { configFrom, synthStack } from './support.ts';
 
 type ClusterInput = BackupConfigInput['clusters'][number];

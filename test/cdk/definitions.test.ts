@@ -5,9 +5,8 @@ import {
   placeholdersIn,
   readDefinitionText,
   type StateMachineName,
-  TASK_FUNCTIONS,
-  type TaskFunctionName,
-} from '../../statemachines/definitions.ts';
+  TASK_FUNCTION_NAMES,
+} from '#statemachines/definitions.ts';
 import { deployedDefinitionText, exampleConfig, logicalIdByPath, synthStack } from './support.ts';
 
 const { template } = synthStack({ config: exampleConfig() });
@@ -63,7 +62,7 @@ describe.each(MACHINES)('the deployed %s definition', (name, path) => {
       resource.includes(':lambda:'),
     );
     const mismatches = lambdaTasks.filter(([state, resource]) => {
-      const stem = (Object.keys(TASK_FUNCTIONS) as TaskFunctionName[]).find(
+      const stem = [...TASK_FUNCTION_NAMES].find(
         (candidate) => rawResources.get(state) === `\${${functionPlaceholder(candidate)}}`,
       );
       if (stem === undefined) return true;

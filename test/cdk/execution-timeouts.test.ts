@@ -7,8 +7,8 @@ import {
   nightlyExecutionTimeoutSeconds,
   retryWaitBoundSeconds,
   shortestTaskTimeoutSeconds,
-} from '../../cdk/constructs/execution-timeouts.ts';
-import { functionPlaceholder, readDefinitionText } from '../../statemachines/definitions.ts';
+} from '#cdk/constructs/execution-timeouts.ts';
+import { functionPlaceholder, readDefinitionText } from '#statemachines/definitions.ts';
 
 const backupDatabase = JSON.parse(readDefinitionText('backupDatabase')) as object;
 const nightlyBackup = JSON.parse(readDefinitionText('nightlyBackup')) as object;

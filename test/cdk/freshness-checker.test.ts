@@ -3,10 +3,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { StarRocksBackupScheduler } from '../../cdk/constructs/starrocks-backup-scheduler.ts';
-import { freshnessCheckInputFor } from '../../lambdas/check-freshness/input.ts';
-import { DATABASES_LATE_METRIC, emitFreshnessMetrics } from '../../lambdas/check-freshness/metrics.ts';
-import { METRICS_NAMESPACE, METRICS_SERVICE_VARIABLE } from '../../lambdas/shared/metrics.ts';
+import { StarRocksBackupScheduler } from '#cdk/constructs/starrocks-backup-scheduler.ts';
+import { freshnessCheckInputFor } from '#domain/freshness/input.ts';
+import { DATABASES_LATE_METRIC, emitFreshnessMetrics } from '#domain/freshness/metrics.ts';
+import { METRICS_NAMESPACE, METRICS_SERVICE_VARIABLE } from '#runtime/metrics.ts';
 import {
   appWithoutBundling,
   configFrom,

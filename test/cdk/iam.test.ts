@@ -1,13 +1,13 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_ACCESS } from '../../cdk/constructs/function-access.ts';
+import { FUNCTION_ACCESS } from '#cdk/constructs/function-access.ts';
 import {
   placeholdersIn,
   readDefinitionText,
   type StateMachineName,
-  TASK_FUNCTIONS,
+  TASK_FUNCTION_NAMES,
   type TaskFunctionName,
-} from '../../statemachines/definitions.ts';
+} from '#statemachines/definitions.ts';
 import {
   configFrom,
   everyVersionOf,
@@ -60,9 +60,9 @@ const tableActions = (stem: TaskFunctionName, table: 'LocksTable' | 'CatalogTabl
     .sort();
 const stateMachineStatements = (name: 'NightlyBackup' | 'BackupLane' | 'BackupDatabase') =>
   statementsOfRole(logicalIdByPath(template, `/${name}/StateMachine/Role/Resource`));
-const stems = Object.keys(TASK_FUNCTIONS) as TaskFunctionName[];
+const stems = [...TASK_FUNCTION_NAMES];
 
-/** The functions a definition's `${<Stem>FunctionArn}` placeholders name, in TASK_FUNCTIONS order. */
+/** The functions a definition's `${<Stem>FunctionArn}` placeholders name, in TASK_FUNCTION_NAMES order. */
 function namedFunctions(machine: StateMachineName) {
   const named = new Set(placeholdersIn(readDefinitionText(machine)));
   return stems

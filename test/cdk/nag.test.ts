@@ -2,8 +2,8 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { BackupSchedulerStack } from '../../cdk/backup-scheduler-stack.ts';
-import { StarRocksBackupScheduler } from '../../cdk/constructs/starrocks-backup-scheduler.ts';
+import { BackupSchedulerStack } from '#cdk/backup-scheduler-stack.ts';
+import { StarRocksBackupScheduler } from '#cdk/constructs/starrocks-backup-scheduler.ts';
 import { appWithoutBundling, exampleConfig, scaledConfig } from './support.ts';
 
 /** Synthesizes with cdk-nag AwsSolutions and returns its findings (empty when everything is acknowledged). */

@@ -2,10 +2,10 @@ import type { Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { describe, expect, it } from 'vitest';
-import { NO_SERVICE_PATH_WARNING } from '../../cdk/constructs/front-end-network.ts';
-import { FUNCTION_ACCESS } from '../../cdk/constructs/function-access.ts';
-import type { StarRocksBackupSchedulerProps } from '../../cdk/constructs/starrocks-backup-scheduler.ts';
-import type { TaskFunctionName } from '../../statemachines/definitions.ts';
+import { NO_SERVICE_PATH_WARNING } from '#cdk/constructs/front-end-network.ts';
+import { FUNCTION_ACCESS } from '#cdk/constructs/function-access.ts';
+import type { StarRocksBackupSchedulerProps } from '#cdk/constructs/starrocks-backup-scheduler.ts';
+import type { TaskFunctionName } from '#statemachines/definitions.ts';
 import { exampleConfig, resourcesOfType, synthConstruct } from './support.ts';
 
 const config = exampleConfig();

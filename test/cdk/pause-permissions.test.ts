@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_ACCESS } from '../../cdk/constructs/function-access.ts';
-import { TASK_FUNCTIONS, type TaskFunctionName } from '../../statemachines/definitions.ts';
+import { FUNCTION_ACCESS } from '#cdk/constructs/function-access.ts';
+import { TASK_FUNCTION_NAMES } from '#statemachines/definitions.ts';
 import { exampleConfig, logicalIdByPath, resourcesOfType, synthStack } from './support.ts';
 
 interface Statement {
@@ -50,7 +50,7 @@ describe('pause permissions', () => {
   });
 
   it('lets no function delete a pause: only an operator resumes', () => {
-    const stems = Object.keys(TASK_FUNCTIONS) as TaskFunctionName[];
+    const stems = [...TASK_FUNCTION_NAMES];
     const deleting = stems.filter((stem) =>
       [...FUNCTION_ACCESS[stem].catalog, ...FUNCTION_ACCESS[stem].locks].some(
         (action) => (action as string) === 'dynamodb:DeleteItem',

@@ -3,9 +3,9 @@ import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { NO_S3_PATH_WARNING } from '../../cdk/constructs/retention.ts';
-import { StarRocksBackupScheduler } from '../../cdk/constructs/starrocks-backup-scheduler.ts';
-import type { BackupConfigInput } from '../../lambdas/shared/config/index.ts';
+import { NO_S3_PATH_WARNING } from '#cdk/constructs/retention.ts';
+import { StarRocksBackupScheduler } from '#cdk/constructs/starrocks-backup-scheduler.ts';
+import type { BackupConfigInput } from '#domain/config/index.ts';
 import {
   appWithoutBundling,
   configFrom,

@@ -3,18 +3,18 @@ import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { BackupSchedulerStack } from '../../cdk/backup-scheduler-stack.ts';
-import { drillExecutionBudget, drillScheduleInput } from '../../cdk/constructs/restore-drill.ts';
-import { drillStateSchema } from '../../lambdas/restore/drill-state.ts';
-import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
-import type { ScheduleRequest } from '../../lambdas/sync-schedules/schedule-set.ts';
+import { BackupSchedulerStack } from '#cdk/backup-scheduler-stack.ts';
+import { drillExecutionBudget, drillScheduleInput } from '#cdk/constructs/restore-drill.ts';
+import type { BackupConfig } from '#domain/config/index.ts';
+import { drillStateSchema } from '#domain/restore/drill-state.ts';
+import type { ScheduleRequest } from '#domain/schedules/schedule-set.ts';
 import {
   functionPlaceholder,
   placeholdersIn,
   readDefinitionText,
-  TASK_FUNCTIONS,
+  TASK_FUNCTION_NAMES,
   type TaskFunctionName,
-} from '../../statemachines/definitions.ts';
+} from '#statemachines/definitions.ts';
 import {
   appWithoutBundling,
   configFrom,
@@ -72,7 +72,7 @@ const functionRoleStatements = (stem: TaskFunctionName) =>
   statementsOfRole(logicalIdByPath(template, `/Scheduler/${stem}/Role/Resource`));
 const functionArn = (stem: TaskFunctionName) =>
   everyVersionOf(logicalIdByPath(template, `/Scheduler/${stem}/Function/Resource`));
-const drillStems = (Object.keys(TASK_FUNCTIONS) as TaskFunctionName[]).filter((stem) =>
+const drillStems = [...TASK_FUNCTION_NAMES].filter((stem) =>
   placeholdersIn(readDefinitionText('restoreDrill')).includes(functionPlaceholder(stem)),
 );
 
@@ -174,7 +174,7 @@ describe('the restore drill grants', () => {
 
   it('lets AcquireSlot and AcquireLock ask whether a drill execution still runs, and no other function', () => {
     const pattern = `":execution:",{"Fn::GetAtt":["${drillMachineId}","Name"]},":*"`;
-    const askers = (Object.keys(TASK_FUNCTIONS) as TaskFunctionName[]).filter((stem) =>
+    const askers = [...TASK_FUNCTION_NAMES].filter((stem) =>
       functionRoleStatements(stem).some(
         (statement) =>
           actionsOf(statement).includes('states:DescribeExecution') &&

@@ -1,8 +1,8 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { SECRET_PATTERN_WARNING } from '../../cdk/constructs/starrocks-backup-scheduler.ts';
-import { desiredScheduleSet } from '../../lambdas/sync-schedules/desired.ts';
-import { scheduleGroupNames } from '../../lambdas/sync-schedules/schedule-set.ts';
+import { SECRET_PATTERN_WARNING } from '#cdk/constructs/starrocks-backup-scheduler.ts';
+import { desiredScheduleSet } from '#domain/schedules/desired.ts';
+import { scheduleGroupNames } from '#domain/schedules/schedule-set.ts';
 import {
   configFrom,
   countByType,

@@ -6,13 +6,12 @@ import {
   BackupSchedulerStack,
   type ExistingResources,
   type SchedulerSettings,
-} from '../../cdk/backup-scheduler-stack.ts';
+} from '#cdk/backup-scheduler-stack.ts';
 import {
   StarRocksBackupScheduler,
   type StarRocksBackupSchedulerProps,
-} from '../../cdk/constructs/starrocks-backup-scheduler.ts';
-import { type BackupConfig, type BackupConfigInput, parseConfig } from '../../lambdas/shared/config/index.ts';
-import { loadConfigFileSync } from '../../lambdas/shared/config/load.ts';
+} from '#cdk/constructs/starrocks-backup-scheduler.ts';
+import { type BackupConfig, type BackupConfigInput, parseConfig } from '#domain/config/index.ts';
 import {
   SCHEDULE_KINDS,
   type ScheduleDeployment,
@@ -21,7 +20,8 @@ import {
   type ScheduleSet,
   scheduleRequest,
   scheduleSetSchema,
-} from '../../lambdas/sync-schedules/schedule-set.ts';
+} from '#domain/schedules/schedule-set.ts';
+import { loadConfigFileSync } from '#local/config/load.ts';
 
 /** The committed example configuration, as `cdk deploy -c config=backup.config.example.yaml` reads it. */
 export const EXAMPLE_CONFIG_PATH = join(import.meta.dirname, '../../backup.config.example.yaml');

@@ -1,12 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
-import { scheduleInput, scheduleName } from '../../cdk/constructs/backup-schedules.ts';
-import { nightlyInputSchema } from '../../lambdas/shared/run-state.ts';
-import { CATALOG_TABLE } from '../../lambdas/shared/tables.ts';
-import { desiredScheduleSet } from '../../lambdas/sync-schedules/desired.ts';
-import { type ScheduleRequest, scheduleGroupNames } from '../../lambdas/sync-schedules/schedule-set.ts';
-import { STATE_MACHINE_FILES, TASK_FUNCTIONS } from '../../statemachines/definitions.ts';
+import { scheduleInput, scheduleName } from '#cdk/constructs/backup-schedules.ts';
+import { desiredScheduleSet } from '#domain/schedules/desired.ts';
+import { type ScheduleRequest, scheduleGroupNames } from '#domain/schedules/schedule-set.ts';
+import { CATALOG_TABLE } from '#domain/tables.ts';
+import { nightlyInputSchema } from '#domain/workflow/run-state.ts';
+import { STATE_MACHINE_FILES, TASK_FUNCTION_NAMES } from '#statemachines/definitions.ts';
 import {
   configFrom,
   countByType,
@@ -117,7 +117,7 @@ describe('Lambda functions', () => {
   const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
 
   it('creates one function per Task of the ASL files, and the schedule sync', () => {
-    expect(functions).toHaveLength(Object.keys(TASK_FUNCTIONS).length + 1);
+    expect(functions).toHaveLength(TASK_FUNCTION_NAMES.length + 1);
     expect(
       Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')).filter((id) =>
         id.includes('SyncSchedules'),

@@ -4,12 +4,12 @@
  * holds, and drills run the RestoreDrill state machine through the local runner, the clock moving to each
  * CheckRestore's due time so that a restore of minutes takes a few polls and no real waiting.
  */
-import type { BackupAttempt } from '../../lambdas/catalog/index.ts';
-import type { BackupConfig } from '../../lambdas/shared/config/index.ts';
-import { createStarRocksClient } from '../../lambdas/starrocks/index.ts';
-import type { WorkflowEvent } from '../../local/runner/local-workflow.ts';
-import { type LocalDrillResult, runDrillLocally } from '../../local/runner/run-drill.ts';
-import type { LocalRestoreContext } from '../../local/runner/run-restore.ts';
+import type { BackupAttempt } from '#domain/catalog/index.ts';
+import type { BackupConfig } from '#domain/config/index.ts';
+import { createStarRocksClient } from '#domain/starrocks/index.ts';
+import type { WorkflowEvent } from '#local/runner/local-workflow.ts';
+import { type LocalDrillResult, runDrillLocally } from '#local/runner/run-drill.ts';
+import type { LocalRestoreContext } from '#local/runner/run-restore.ts';
 import { type ClusterOverrides, SLOT, type WorkflowHarness } from './workflow-harness.ts';
 
 /** The drill slot most tests use; its scratch database for `sales` is `drill_sales_202611250300`. */

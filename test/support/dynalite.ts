@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../local/dynamo/client.ts';
-import { startEmbeddedDynamo } from '../../local/dynamo/embedded.ts';
-import { ensureTables } from '../../local/dynamo/ensure-tables.ts';
+import { createDocumentClient } from '#local/dynamo/client.ts';
+import { startEmbeddedDynamo } from '#local/dynamo/embedded.ts';
+import { ensureTables } from '#local/dynamo/ensure-tables.ts';
 
 /** A dynalite server for one test file, with the locks and catalog tables created. */
 export interface TestDynamo {

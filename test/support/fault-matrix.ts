@@ -9,17 +9,17 @@
  * - a per-database alert (or a line in a posted summary) for every failure recorded, and none for anything else;
  * - each completed run's status agrees with what the catalog says of it (what `--json` and the exit code show).
  */
-import { type BackupAttempt, type CatalogStore, runOutcomes } from '../../lambdas/catalog/index.ts';
-import type { LockStore } from '../../lambdas/lock/index.ts';
-import { SUBMISSION_WINDOW_SECONDS } from '../../lambdas/settle-orphans/core.ts';
-import { type BackupConfig, parseConfig, type ScheduleConfig } from '../../lambdas/shared/config/index.ts';
-import type { ObservedAlert } from '../../lambdas/shared/runtime/context.ts';
-import { buildSnapshotLabel, withStarRocksClientSession } from '../../lambdas/starrocks/index.ts';
-import { hasFailures } from '../../local/cli/format/results.ts';
-import type { EmulatorHandle, ManualClock } from '../../local/emulator/index.ts';
-import { registerLocalHolder } from '../../local/runner/execution-registry.ts';
-import type { LocalWorkflow, TaskCall, WorkflowEvent } from '../../local/runner/local-workflow.ts';
-import { type LocalRunResult, runNightlyLocally } from '../../local/runner/run-nightly.ts';
+import { type BackupAttempt, type CatalogStore, runOutcomes } from '#domain/catalog/index.ts';
+import { type BackupConfig, parseConfig, type ScheduleConfig } from '#domain/config/index.ts';
+import type { LockStore } from '#domain/lock/index.ts';
+import { buildSnapshotLabel, withStarRocksClientSession } from '#domain/starrocks/index.ts';
+import { SUBMISSION_WINDOW_SECONDS } from '#functions/SettleOrphans/core.ts';
+import { hasFailures } from '#local/cli/format/results.ts';
+import type { EmulatorHandle, ManualClock } from '#local/emulator/index.ts';
+import { registerLocalHolder } from '#local/runner/execution-registry.ts';
+import type { LocalWorkflow, TaskCall, WorkflowEvent } from '#local/runner/local-workflow.ts';
+import { type LocalRunResult, runNightlyLocally } from '#local/runner/run-nightly.ts';
+import type { ObservedAlert } from '#runtime/context.ts';
 import type { TestDynamo } from './dynalite.ts';
 import { database as scenarioDatabase } from './workflow-harness.ts';
 

@@ -1,7 +1,7 @@
-import { createCatalogStore } from '../../lambdas/catalog/index.ts';
-import { createLockStore } from '../../lambdas/lock/index.ts';
-import { createManualClock, startEmulator } from '../../local/emulator/index.ts';
-import { localExecutionLiveness } from '../../local/runner/execution-registry.ts';
+import { createCatalogStore } from '#domain/catalog/index.ts';
+import { createLockStore } from '#domain/lock/index.ts';
+import { createManualClock, startEmulator } from '#local/emulator/index.ts';
+import { localExecutionLiveness } from '#local/runner/execution-registry.ts';
 import { startTestDynamo } from './dynalite.ts';
 import type { FaultWorld } from './fault-matrix.ts';
 import { startSlackSink } from './slack-sink.ts';

@@ -12,8 +12,8 @@
  *
  * The JSONPath subset is what the ASL files use (`$`, `$$`, `.field`, `[index]`); anything else fails loudly.
  */
-import type { WorkflowEvent } from '../../local/runner/local-workflow.ts';
-import type { StateMachineName } from '../../statemachines/definitions.ts';
+import type { WorkflowEvent } from '#local/runner/local-workflow.ts';
+import type { StateMachineName } from '#statemachines/definitions.ts';
 
 /** An ASL state, as far as the proof reads it. */
 export interface AslState {

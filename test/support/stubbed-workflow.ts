@@ -2,8 +2,8 @@ import {
   LocalWorkflow,
   type LocalWorkflowOptions,
   type WorkflowEvent,
-} from '../../local/runner/local-workflow.ts';
-import type { TaskFunctionName } from '../../statemachines/definitions.ts';
+} from '#local/runner/local-workflow.ts';
+import type { TaskFunctionName } from '#statemachines/definitions.ts';
 
 /** A stubbed Lambda handler: the event Step Functions sends, the result it returns. */
 export type Stub = (event: Record<string, unknown>) => unknown;

@@ -1,16 +1,16 @@
-import { type CatalogStore, createCatalogStore } from '../../lambdas/catalog/index.ts';
-import { createLockStore, type LockStore } from '../../lambdas/lock/index.ts';
-import { type BackupConfig, parseConfig } from '../../lambdas/shared/config/index.ts';
-import type { ObservedAlert } from '../../lambdas/shared/runtime/context.ts';
+import { type CatalogStore, createCatalogStore } from '#domain/catalog/index.ts';
+import { type BackupConfig, parseConfig } from '#domain/config/index.ts';
+import { createLockStore, type LockStore } from '#domain/lock/index.ts';
 import {
   createManualClock,
   type EmulatorHandle,
   type EmulatorScenario,
   type ManualClock,
   startEmulator,
-} from '../../local/emulator/index.ts';
-import type { TaskCall, WorkflowEvent } from '../../local/runner/local-workflow.ts';
-import { type LocalRunResult, runNightlyLocally } from '../../local/runner/run-nightly.ts';
+} from '#local/emulator/index.ts';
+import type { TaskCall, WorkflowEvent } from '#local/runner/local-workflow.ts';
+import { type LocalRunResult, runNightlyLocally } from '#local/runner/run-nightly.ts';
+import type { ObservedAlert } from '#runtime/context.ts';
 import { startTestDynamo, type TestDynamo } from './dynalite.ts';
 import { type SlackSink, startSlackSink } from './slack-sink.ts';
 

@@ -4,20 +4,21 @@
  * `tables.endpoint`, the cluster's real (or emulated) FE, and Slack from the environment. Used by
  * `sr-backup status --notify` and by the integration scenarios.
  */
-import { freshnessCheckInputFor } from '../../../lambdas/check-freshness/input.ts';
-import type { FreshnessCheckSummary } from '../../../lambdas/check-freshness/summary.ts';
-import type { NotifyIncidentsResult } from '../../../lambdas/incidents/core.ts';
-import type { Clock } from '../../../lambdas/shared/clock.ts';
-import type { BackupConfig } from '../../../lambdas/shared/config/index.ts';
-import type { EnvironmentVariables } from '../../../lambdas/shared/env.ts';
-import { invokeTaskHandler } from '../../runner/handlers.ts';
+
+import type { Clock } from '#domain/clock.ts';
+import type { BackupConfig } from '#domain/config/index.ts';
+import { freshnessCheckInputFor } from '#domain/freshness/input.ts';
+import type { FreshnessCheckSummary } from '#functions/CheckFreshness/summary.ts';
+import type { NotifyIncidentsResult } from '#functions/NotifyIncidents/core.ts';
+import { invokeTaskHandler } from '#local/runner/handlers.ts';
 import {
   executionError,
   type LocalTables,
   localExecutionName,
   useLocalRuntime,
-} from '../../runner/local-runtime.ts';
-import { LocalWorkflow, type WorkflowEvent } from '../../runner/local-workflow.ts';
+} from '#local/runner/local-runtime.ts';
+import { LocalWorkflow, type WorkflowEvent } from '#local/runner/local-workflow.ts';
+import type { EnvironmentVariables } from '#runtime/env.ts';
 
 /** One local check of one cluster. */
 export interface LocalFreshnessCheckOptions {

@@ -4,7 +4,7 @@
  */
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import type { Pause, PauseStore } from '../../../lambdas/pause/index.ts';
+import type { Pause, PauseStore } from '#domain/pause/index.ts';
 import { formatUtc } from '../format/time.ts';
 import { EXIT, type ExitCode, usageError } from '../support/cli-error.ts';
 import type { CommandIo } from '../support/io.ts';
@@ -58,14 +58,14 @@ function defaultAuthor(env: NodeJS.ProcessEnv): string | undefined {
 
 /** The pause store on the lifecycle tables (pauses live in the catalog table). */
 export async function openPauseStore(tables: LifecycleTables, io: CommandIo): Promise<PauseStore> {
-  const { createPauseStore } = await import('../../../lambdas/pause/index.ts');
+  const { createPauseStore } = await import('#domain/pause/index.ts');
   return createPauseStore({ client: tables.client, tableName: tables.catalogTableName, clock: io.clock });
 }
 
 /** Runs `sr-backup pause`; resolves with the exit status. */
 export function runPauseCommand(options: PauseCommandOptions, io: CommandIo): Promise<ExitCode> {
   return runLifecycleCommand(options, io, async ({ colors, open }) => {
-    const { loadConfigFile } = await import('../../../lambdas/shared/config/load.ts');
+    const { loadConfigFile } = await import('#local/config/load.ts');
     const config = await loadConfigFile(options.config);
     if (options.list) {
       const clusters = selectClusters(config, options.cluster, options.config);

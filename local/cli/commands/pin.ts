@@ -26,8 +26,8 @@ export interface PinCommandOptions extends LifecycleStoreOptions {
 export function runPinCommand(options: PinCommandOptions, io: CommandIo, pinned: boolean): Promise<ExitCode> {
   return runLifecycleCommand(options, io, async ({ colors, open }) => {
     const [{ loadConfigFile }, { createCatalogStore }] = await Promise.all([
-      import('../../../lambdas/shared/config/load.ts'),
-      import('../../../lambdas/catalog/index.ts'),
+      import('#local/config/load.ts'),
+      import('#domain/catalog/index.ts'),
     ]);
     const config = await loadConfigFile(options.config);
     const cluster = selectCluster(config, options.cluster, options.config).cluster.name;

@@ -1,9 +1,9 @@
 /** `sr-backup prune`: what retention removes and why the rest stays; `--apply` removes it. */
 import type { Command } from 'commander';
-import type { PruneReport } from '../../../lambdas/prune/prune-core.ts';
-import type { RemovalMethod } from '../../../lambdas/prune/removal-method.ts';
-import type { RetentionSettings, SnapshotDecision } from '../../../lambdas/prune/retention-policy.ts';
-import type { FullStarRocksClient } from '../../../lambdas/starrocks/index.ts';
+import type { PruneReport } from '#domain/prune/prune-core.ts';
+import type { RemovalMethod } from '#domain/prune/removal-method.ts';
+import type { RetentionSettings, SnapshotDecision } from '#domain/prune/retention-policy.ts';
+import type { FullStarRocksClient } from '#domain/starrocks/index.ts';
 import type { Colors } from '../format/color.ts';
 import { formatTable } from '../format/table.ts';
 import { formatUtc } from '../format/time.ts';
@@ -20,7 +20,7 @@ import {
   runLifecycleCommand,
 } from './lifecycle-tables.ts';
 
-/** Local only: an S3-compatible endpoint for `retention.s3` (lambdas/prune/runtime.ts reads it). */
+/** Local only: an S3-compatible endpoint for `retention.s3` (lambdas/runtime/prune.ts reads it). */
 const S3_ENDPOINT_VARIABLE = 'SR_BACKUP_S3_ENDPOINT';
 
 /** Options of `sr-backup prune`. */
@@ -175,12 +175,12 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
       { withLocalStarRocks },
       { clusterContext },
     ] = await Promise.all([
-      import('../../../lambdas/shared/config/load.ts'),
-      import('../../../lambdas/catalog/index.ts'),
-      import('../../../lambdas/lock/index.ts'),
-      import('../../../lambdas/prune/prune-core.ts'),
-      import('../../../lambdas/prune/runtime.ts'),
-      import('../../../lambdas/shared/logger.ts'),
+      import('#local/config/load.ts'),
+      import('#domain/catalog/index.ts'),
+      import('#domain/lock/index.ts'),
+      import('#domain/prune/prune-core.ts'),
+      import('#runtime/prune.ts'),
+      import('#runtime/logger.ts'),
       import('../support/starrocks.ts'),
       import('../support/explain-error.ts'),
     ]);

@@ -24,7 +24,7 @@ export interface ResumeCommandOptions extends LifecycleStoreOptions {
 /** Runs `sr-backup resume`; resolves with the exit status. */
 export function runResumeCommand(options: ResumeCommandOptions, io: CommandIo): Promise<ExitCode> {
   return runLifecycleCommand(options, io, async ({ colors, open }) => {
-    const { loadConfigFile } = await import('../../../lambdas/shared/config/load.ts');
+    const { loadConfigFile } = await import('#local/config/load.ts');
     const config = await loadConfigFile(options.config);
     const selected = selectCluster(config, options.cluster, options.config);
     const schedule =

@@ -4,8 +4,8 @@
  * `--state-dir`, so an incident alerts once across runs), and posts the incident messages to Slack
  * (SLACK_WEBHOOK_URL, or the Web API with SLACK_BOT_TOKEN and a channel), or prints them when no Slack is set.
  */
-import type { PostedNotice } from '../../../lambdas/incidents/core.ts';
-import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
+import type { PostedNotice } from '#functions/NotifyIncidents/core.ts';
+import { loadConfigFile } from '#local/config/load.ts';
 import type { Colors } from '../format/color.ts';
 import { formatDuration, formatUtc } from '../format/time.ts';
 import type { StatusCommandOptions } from '../inspect/status-command.ts';

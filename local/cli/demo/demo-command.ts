@@ -4,10 +4,10 @@
  * catalog. Nothing leaves the machine. Exit 0 when the demo behaved as designed, including its one failure.
  */
 import { stringify } from 'yaml';
-import { createCatalogStore } from '../../../lambdas/catalog/index.ts';
-import { previousSlot } from '../../../lambdas/shared/config/index.ts';
-import type { ObservedAlert } from '../../../lambdas/shared/runtime/context.ts';
-import { type EmulatorHandle, startEmulator } from '../../emulator/index.ts';
+import { createCatalogStore } from '#domain/catalog/index.ts';
+import { previousSlot } from '#domain/config/index.ts';
+import { type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
+import type { ObservedAlert } from '#runtime/context.ts';
 import { formatResultsTable, summarizeResults } from '../format/results.ts';
 import { formatDuration, formatUtc } from '../format/time.ts';
 import { newestAttempts } from '../inspect/catalog-reader.ts';

@@ -2,9 +2,9 @@
  * The demo's cluster and configuration: the emulator's demo cluster with short backups, one of which StarRocks
  * cancels, so a whole nightly run (including its failure path and Slack alert) fits in a few seconds.
  */
-import { type BackupConfig, parseConfig } from '../../../lambdas/shared/config/index.ts';
-import type { BackupOutcomeState } from '../../../lambdas/shared/outcomes.ts';
-import { demoScenario, type EmulatorScenario } from '../../emulator/index.ts';
+import { type BackupConfig, parseConfig } from '#domain/config/index.ts';
+import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
+import { demoScenario, type EmulatorScenario } from '#local/emulator/index.ts';
 
 /** The database StarRocks cancels in the demo. */
 export const DEMO_FAILING_DATABASE = 'marketing';

@@ -2,11 +2,11 @@
  * `sr-backup drill`: one restore drill of a cluster, now, through the RestoreDrill state machine in the local
  * runner (the same ASL and Lambda handlers as deployed).
  */
-import type { DrillRecord } from '../../../lambdas/catalog/index.ts';
-import type { TrackedRestore } from '../../../lambdas/restore/restore-job.ts';
-import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
-import type { WorkflowEvent } from '../../runner/local-workflow.ts';
-import { type LocalDrillResult, runDrillLocally } from '../../runner/run-drill.ts';
+import type { DrillRecord } from '#domain/catalog/index.ts';
+import type { TrackedRestore } from '#domain/restore/restore-job.ts';
+import { loadConfigFile } from '#local/config/load.ts';
+import type { WorkflowEvent } from '#local/runner/local-workflow.ts';
+import { type LocalDrillResult, runDrillLocally } from '#local/runner/run-drill.ts';
 import type { DrillCommandOptions } from '../commands/drill.ts';
 import type { Colors } from '../format/color.ts';
 import { formatDuration, formatTimestamp } from '../format/time.ts';

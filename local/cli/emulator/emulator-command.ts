@@ -7,8 +7,8 @@ import {
   ScenarioError,
   type StatementLogEntry,
   startEmulator,
-} from '../../emulator/index.ts';
-import { resolveProfile } from '../../emulator/profiles.ts';
+} from '#local/emulator/index.ts';
+import { resolveProfile } from '#local/emulator/profiles.ts';
 
 /** Options of the `emulator` command, as commander parses them. */
 export interface EmulatorCommandOptions {

@@ -1,7 +1,7 @@
 /** The final table of a run and its one-line summary. */
-import type { BackupOutcomeState } from '../../../lambdas/shared/outcomes.ts';
-import { FAILURE_STATES } from '../../../lambdas/shared/outcomes.ts';
-import type { DatabaseResult } from '../../runner/run-nightly.ts';
+import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
+import { FAILURE_STATES } from '#domain/workflow/outcomes.ts';
+import type { DatabaseResult } from '#local/runner/run-nightly.ts';
 import type { Colors } from './color.ts';
 import { formatTable } from './table.ts';
 import { formatDuration, secondsBetweenIso } from './time.ts';

@@ -1,5 +1,5 @@
 /** Reading the snapshot catalog for the `snapshots` and `status` commands. */
-import type { BackupAttempt, CatalogStore } from '../../../lambdas/catalog/index.ts';
+import type { BackupAttempt, CatalogStore } from '#domain/catalog/index.ts';
 
 /** Far enough ahead that every recorded slot is before it. */
 const END_OF_TIME = new Date(Date.UTC(9999, 0, 1));

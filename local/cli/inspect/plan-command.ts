@@ -3,16 +3,17 @@
  * and what a deploy would create, change and delete in EventBridge Scheduler (compared with the deployed groups
  * when --stack names them).
  */
-import { assessCoverage } from '../../../lambdas/check-freshness/coverage.ts';
+
 import {
   type ClusterConfig,
   clusterConnectionWarnings,
   formatConnectionWarning,
   nextSlots,
   type ScheduleConfig,
-} from '../../../lambdas/shared/config/index.ts';
-import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
-import { buildSnapshotLabel, formatSlotTimeUtc, sanitiseNamePart } from '../../../lambdas/starrocks/index.ts';
+} from '#domain/config/index.ts';
+import { assessCoverage } from '#domain/freshness/coverage.ts';
+import { buildSnapshotLabel, formatSlotTimeUtc, sanitiseNamePart } from '#domain/starrocks/index.ts';
+import { loadConfigFile } from '#local/config/load.ts';
 import type { Colors } from '../format/color.ts';
 import { formatTable } from '../format/table.ts';
 import { formatInZone, formatUtc } from '../format/time.ts';
@@ -86,7 +87,7 @@ export interface ClusterPlan {
   readonly schedules: readonly SchedulePlan[];
   /**
    * With --resolve: databases of the FE that no schedule covers and no exclude pattern names (coverage drift,
-   * lambdas/check-freshness/coverage.ts), judged against all of the cluster's schedules.
+   * lambdas/domain/freshness/coverage.ts), judged against all of the cluster's schedules.
    */
   readonly uncovered?: readonly string[];
   /** How the cluster connects, when that deserves a warning (plaintext, an unverified certificate). */

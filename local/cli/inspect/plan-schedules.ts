@@ -5,22 +5,18 @@
  * read-only) and compared as the deploy's sync would, except for the deployment's ARNs, which only the deploy knows.
  */
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { Clock } from '../../../lambdas/shared/clock.ts';
-import type { BackupConfig } from '../../../lambdas/shared/config/index.ts';
-import { planSync } from '../../../lambdas/sync-schedules/core.ts';
-import { desiredScheduleSet } from '../../../lambdas/sync-schedules/desired.ts';
+import type { Clock } from '#domain/clock.ts';
+import type { BackupConfig } from '#domain/config/index.ts';
+import { desiredScheduleSet } from '#domain/schedules/desired.ts';
 import {
   SCHEDULE_KINDS,
   type ScheduleDeployment,
   type ScheduleKind,
   scheduleGroupNames,
   scheduleRequest,
-} from '../../../lambdas/sync-schedules/schedule-set.ts';
-import {
-  DEFAULT_PACING,
-  SchedulerApi,
-  type SchedulerSender,
-} from '../../../lambdas/sync-schedules/scheduler-api.ts';
+} from '#domain/schedules/schedule-set.ts';
+import { DEFAULT_PACING, SchedulerApi, type SchedulerSender } from '#domain/schedules/scheduler-api.ts';
+import { planSync } from '#functions/SyncSchedules/core.ts';
 import type { Colors } from '../format/color.ts';
 import { formatTable } from '../format/table.ts';
 import { type CliError, failure } from '../support/cli-error.ts';

@@ -3,9 +3,9 @@
  * ResolveDatabases and SubmitBackup make, read-only (SHOW DATABASES and the table listing; nothing is written).
  */
 
-import { nameProblem } from '../../../lambdas/resolve-databases/classify-database.ts';
-import type { ClusterConfig, ScheduleConfig } from '../../../lambdas/shared/config/index.ts';
-import { effectiveDatabaseFilters, selectDatabases } from '../../../lambdas/shared/config/index.ts';
+import type { ClusterConfig, ScheduleConfig } from '#domain/config/index.ts';
+import { effectiveDatabaseFilters, selectDatabases } from '#domain/config/index.ts';
+import { nameProblem } from '#domain/run-plan/classify-database.ts';
 import {
   capabilitiesOf,
   describeOmitted,
@@ -17,7 +17,7 @@ import {
   type StarRocksClient,
   type StarRocksVersion,
   type TableInfo,
-} from '../../../lambdas/starrocks/index.ts';
+} from '#domain/starrocks/index.ts';
 
 /** Why a database would not be backed up. */
 export type LeftOutReason = 'system' | 'excluded-by-pattern' | 'not-included' | 'empty' | 'unsupported';
@@ -73,8 +73,8 @@ export async function readFe(client: StarRocksClient): Promise<FeSnapshot> {
 
 /**
  * Splits the FE's databases into those a run of `schedule` would back up and those it would leave out, with the
- * name check ResolveDatabases makes (lambdas/resolve-databases/classify-database.ts) and the scope SubmitBackup
- * plans first (lambdas/starrocks/backup-scope.ts; a refusal at BACKUP time can still narrow it).
+ * name check ResolveDatabases makes (lambdas/domain/run-plan/classify-database.ts) and the scope SubmitBackup
+ * plans first (lambdas/domain/starrocks/backup-scope.ts; a refusal at BACKUP time can still narrow it).
  */
 export async function resolveScheduleDatabases(
   fe: FeSnapshot,

@@ -1,11 +1,11 @@
 /** `sr-backup snapshots`: the snapshot catalog, newest first. */
-import type { BackupAttempt } from '../../../lambdas/catalog/index.ts';
+import type { BackupAttempt } from '#domain/catalog/index.ts';
 import {
   type ClusterSnapshotRecord,
   createCatalogStore,
   createClusterSnapshotRecords,
-} from '../../../lambdas/catalog/index.ts';
-import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
+} from '#domain/catalog/index.ts';
+import { loadConfigFile } from '#local/config/load.ts';
 import type { Colors } from '../format/color.ts';
 import { colorState } from '../format/results.ts';
 import { formatTable } from '../format/table.ts';

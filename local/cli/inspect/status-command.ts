@@ -4,17 +4,17 @@ import {
   type ClusterSnapshotRecords,
   createCatalogStore,
   createClusterSnapshotRecords,
-} from '../../../lambdas/catalog/index.ts';
-import { DEFAULT_CLUSTER_SNAPSHOT_MAX_AGE_MINUTES } from '../../../lambdas/check-freshness/cluster-snapshots.ts';
+} from '#domain/catalog/index.ts';
+import type { ClusterConfig } from '#domain/config/index.ts';
+import { effectiveDatabaseFilters, selectDatabases } from '#domain/config/index.ts';
+import { DEFAULT_CLUSTER_SNAPSHOT_MAX_AGE_MINUTES } from '#domain/freshness/cluster-snapshots.ts';
 import {
   assessFreshness,
   type DatabaseFreshness,
   defaultGraceSeconds,
   type FreshnessReport,
-} from '../../../lambdas/freshness/index.ts';
-import type { ClusterConfig } from '../../../lambdas/shared/config/index.ts';
-import { effectiveDatabaseFilters, selectDatabases } from '../../../lambdas/shared/config/index.ts';
-import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
+} from '#domain/freshness/index.ts';
+import { loadConfigFile } from '#local/config/load.ts';
 import type { Colors } from '../format/color.ts';
 import { formatTable } from '../format/table.ts';
 import { formatDuration, formatUtc } from '../format/time.ts';

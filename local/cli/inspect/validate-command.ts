@@ -4,9 +4,9 @@ import {
   connectionWarnings,
   formatConnectionWarning,
   nextSlots,
-} from '../../../lambdas/shared/config/index.ts';
-import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
-import { ConfigError } from '../../../lambdas/shared/errors.ts';
+} from '#domain/config/index.ts';
+import { ConfigError } from '#domain/errors.ts';
+import { loadConfigFile } from '#local/config/load.ts';
 import { formatUtc } from '../format/time.ts';
 import { EXIT, type ExitCode } from '../support/cli-error.ts';
 import { explainError } from '../support/explain-error.ts';

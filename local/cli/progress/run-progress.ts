@@ -2,8 +2,8 @@
  * What a local run is doing, per database, built from the interpreter's events of the parent and child
  * executions. Renderers (a live task list on a terminal, plain lines otherwise) subscribe to its changes.
  */
-import type { BackupOutcomeState } from '../../../lambdas/shared/outcomes.ts';
-import type { WorkflowEvent } from '../../runner/local-workflow.ts';
+import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
+import type { WorkflowEvent } from '#local/runner/local-workflow.ts';
 
 /** Where one database's backup is. */
 export type DatabasePhase =

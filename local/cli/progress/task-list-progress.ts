@@ -3,7 +3,7 @@
  * the workflow's polls come in (and every second for the clock).
  */
 import { Listr } from 'listr2';
-import type { Clock } from '../../../lambdas/shared/clock.ts';
+import type { Clock } from '#domain/clock.ts';
 import type { Colors } from '../format/color.ts';
 import { planLine, progressLine } from './format-progress.ts';
 import type { DatabaseProgress, RunPlanSummary, RunProgress } from './run-progress.ts';

@@ -2,17 +2,18 @@
  * `sr-backup restore`: prints the exact RESTORE statement for a verified snapshot of the catalog, and with
  * `--execute` runs it against the FE, taking the same per-cluster slot and per-database lock as the backups.
  */
-import { RestoreInterruptedError, RestoreTargetExistsError } from '../../../lambdas/restore/errors.ts';
-import type { RestoreProgress, RestoreRunResult } from '../../../lambdas/restore/run-restore.ts';
-import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
-import { InvalidIdentifierError, SnapshotNotFoundError } from '../../../lambdas/shared/errors.ts';
-import { assertValidIdentifier } from '../../../lambdas/starrocks/index.ts';
+
+import { InvalidIdentifierError, SnapshotNotFoundError } from '#domain/errors.ts';
+import { RestoreInterruptedError, RestoreTargetExistsError } from '#domain/restore/errors.ts';
+import { assertValidIdentifier } from '#domain/starrocks/index.ts';
+import { loadConfigFile } from '#local/config/load.ts';
+import type { RestoreProgress, RestoreRunResult } from '#local/restore/run-restore.ts';
 import {
   executeLocalRestore,
   type LocalRestoreContext,
   type PreparedRestore,
   prepareLocalRestore,
-} from '../../runner/run-restore.ts';
+} from '#local/runner/run-restore.ts';
 import type { RestoreCommandOptions } from '../commands/restore.ts';
 import type { Colors } from '../format/color.ts';
 import { formatDuration, formatTimestamp, formatUtc } from '../format/time.ts';

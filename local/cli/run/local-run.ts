@@ -2,11 +2,11 @@
  * One local nightly run as the CLI shows it: the real workflow (runNightlyLocally), its progress on a terminal
  * task list, as plain lines, or not at all, and the Slack alerts it produced.
  */
-import type { Clock } from '../../../lambdas/shared/clock.ts';
-import type { BackupConfig, ScheduleConfig } from '../../../lambdas/shared/config/index.ts';
-import type { EnvironmentVariables } from '../../../lambdas/shared/env.ts';
-import type { ObservedAlert } from '../../../lambdas/shared/runtime/context.ts';
-import { type LocalRunResult, type LocalTables, runNightlyLocally } from '../../runner/run-nightly.ts';
+import type { Clock } from '#domain/clock.ts';
+import type { BackupConfig, ScheduleConfig } from '#domain/config/index.ts';
+import { type LocalRunResult, type LocalTables, runNightlyLocally } from '#local/runner/run-nightly.ts';
+import type { ObservedAlert } from '#runtime/context.ts';
+import type { EnvironmentVariables } from '#runtime/env.ts';
 import type { Colors } from '../format/color.ts';
 import { attachLineProgress } from '../progress/line-progress.ts';
 import { RunProgress } from '../progress/run-progress.ts';

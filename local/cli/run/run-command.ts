@@ -5,11 +5,11 @@ import {
   previousSlot,
   type ScheduleConfig,
   SYSTEM_DATABASES,
-} from '../../../lambdas/shared/config/index.ts';
-import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
-import type { ObservedAlert } from '../../../lambdas/shared/runtime/context.ts';
-import { createSecretResolver } from '../../../lambdas/shared/secrets.ts';
-import type { LocalRunResult } from '../../runner/run-nightly.ts';
+} from '#domain/config/index.ts';
+import { loadConfigFile } from '#local/config/load.ts';
+import type { LocalRunResult } from '#local/runner/run-nightly.ts';
+import type { ObservedAlert } from '#runtime/context.ts';
+import { createSecretResolver } from '#runtime/secrets.ts';
 import type { Colors } from '../format/color.ts';
 import { formatResultsTable, hasFailures, summarizeResults } from '../format/results.ts';
 import { formatUtc } from '../format/time.ts';

@@ -1,6 +1,6 @@
 /** `sr-backup start`: starts the deployed nightly workflow now. */
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { loadConfigFile } from '../../../lambdas/shared/config/load.ts';
+import { loadConfigFile } from '#local/config/load.ts';
 import { formatUtc } from '../format/time.ts';
 import { type CliError, EXIT, type ExitCode, failure } from '../support/cli-error.ts';
 import { explainError } from '../support/explain-error.ts';

@@ -4,15 +4,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Clock } from '../../../lambdas/shared/clock.ts';
+import type { Clock } from '#domain/clock.ts';
 import {
   type BackupConfig,
   previousSlot,
   type ScheduleConfig,
   toClusterSettings,
-} from '../../../lambdas/shared/config/index.ts';
-import type { NightlyInput } from '../../../lambdas/shared/run-state.ts';
-import { formatSlotTimeUtc } from '../../../lambdas/starrocks/index.ts';
+} from '#domain/config/index.ts';
+import { formatSlotTimeUtc } from '#domain/starrocks/index.ts';
+import type { NightlyInput } from '#domain/workflow/run-state.ts';
 import { usageError } from '../support/cli-error.ts';
 
 /** `arn:<partition>:states:<region>:<account>:stateMachine:<name>`. */

@@ -1,4 +1,4 @@
-import { BackupSchedulerError } from '../../../lambdas/shared/errors.ts';
+import { BackupSchedulerError } from '#domain/errors.ts';
 
 /** Process exit statuses of every command (the CLI contract). */
 export const EXIT = {

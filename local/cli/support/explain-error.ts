@@ -11,9 +11,9 @@ import {
   StarRocksTimeoutError,
   StarRocksUnavailableError,
   UnknownDatabaseError,
-} from '../../../lambdas/shared/errors.ts';
-import { starRocksPasswordVariable } from '../../../lambdas/shared/secrets.ts';
-import { StateDirBusyError, TableSchemaMismatchError } from '../../dynamo/index.ts';
+} from '#domain/errors.ts';
+import { StateDirBusyError, TableSchemaMismatchError } from '#local/dynamo/index.ts';
+import { starRocksPasswordVariable } from '#runtime/secrets.ts';
 import { CliError, failure, usageError } from './cli-error.ts';
 import type { SelectedCluster } from './selection.ts';
 

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../../../lambdas/shared/clock.ts';
+import { type Clock, systemClock } from '#domain/clock.ts';
 import { type Colors, createColors, shouldUseColor } from '../format/color.ts';
 
 /** Where a command reads its environment and writes its output. */

@@ -10,8 +10,8 @@ import {
   type EmbeddedDynamo,
   ensureTables,
   startEmbeddedDynamo,
-} from '../../dynamo/index.ts';
-import type { LocalTables } from '../../runner/local-runtime.ts';
+} from '#local/dynamo/index.ts';
+import type { LocalTables } from '#local/runner/local-runtime.ts';
 
 /** Table names in local mode. */
 export const LOCAL_TABLE_NAMES = {

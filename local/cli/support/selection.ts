@@ -1,5 +1,5 @@
 /** Picking clusters and schedules from the configuration by the names given on the command line. */
-import type { BackupConfig, ClusterConfig, ScheduleConfig } from '../../../lambdas/shared/config/index.ts';
+import type { BackupConfig, ClusterConfig, ScheduleConfig } from '#domain/config/index.ts';
 import { usageError } from './cli-error.ts';
 
 function list(names: readonly string[]): string {

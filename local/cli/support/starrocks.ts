@@ -1,14 +1,14 @@
 /** Talking to a cluster's FE from the CLI, with the password from the local environment. */
-import type { ClusterConfig } from '../../../lambdas/shared/config/index.ts';
-import type { EnvironmentVariables } from '../../../lambdas/shared/env.ts';
-import { createSecretResolver } from '../../../lambdas/shared/secrets.ts';
-import { clusterConnectionSettings } from '../../../lambdas/starrocks/cluster-settings.ts';
+import type { ClusterConfig } from '#domain/config/index.ts';
+import { clusterConnectionSettings } from '#domain/starrocks/cluster-settings.ts';
 import {
   type StarRocksClient,
   type StarRocksSettings,
   type StarRocksVersion,
   withStarRocksClientSession,
-} from '../../../lambdas/starrocks/index.ts';
+} from '#domain/starrocks/index.ts';
+import type { EnvironmentVariables } from '#runtime/env.ts';
+import { createSecretResolver } from '#runtime/secrets.ts';
 
 type ClusterConnection = Pick<
   ClusterConfig,

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../lambdas/shared/clock.ts';
+import type { Clock } from '#domain/clock.ts';
 import type { FaultRegistry } from '../faults.ts';
 import type { VersionProfile } from '../profiles.ts';
 import type { EmulatorScenario, ScenarioDatabase } from '../scenario.ts';

@@ -4,7 +4,7 @@ import { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type SecureContext, TLSSocket } from 'node:tls';
 import mysql from 'mysql2';
-import type { Clock } from '../../../lambdas/shared/clock.ts';
+import type { Clock } from '#domain/clock.ts';
 import type { FaultRegistry, Flood } from '../faults.ts';
 import { FeError, toWireError, type WireError } from '../fe/errors.ts';
 import type { Frontend, Session } from '../fe/frontend.ts';

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BackupSchedulerStack } from '../../../cdk/backup-scheduler-stack.ts';
-import { emitFreshnessMetrics } from '../../../lambdas/check-freshness/metrics.ts';
-import { emitBackupOutcome } from '../../../lambdas/shared/metrics.ts';
+import { BackupSchedulerStack } from '#cdk/backup-scheduler-stack.ts';
+import { emitFreshnessMetrics } from '#domain/freshness/metrics.ts';
+import { emitBackupOutcome } from '#runtime/metrics.ts';
 import {
   appWithoutBundling,
   exampleConfig,

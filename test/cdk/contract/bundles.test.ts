@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { App, type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOUSE_BUNDLING, NodeFunction, PROJECT_ROOT } from '../../../cdk/constructs/node-function.ts';
+import { HOUSE_BUNDLING, NodeFunction, PROJECT_ROOT } from '#cdk/constructs/node-function.ts';
 import { DOCS, rule } from './rules.ts';
 
 const run = promisify(execFile);
@@ -38,7 +38,7 @@ beforeAll(() => {
   const app = new App({ outdir: join(outdir, 'assembly'), builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'ContractBundle');
   const fn = new NodeFunction(stack, 'CheckBackup', {
-    lambdaFolder: 'check-backup',
+    lambdaFolder: 'CheckBackup',
     description: 'check-backup',
     environment: {},
     timeout: Duration.seconds(60),

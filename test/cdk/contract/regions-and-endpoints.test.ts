@@ -5,15 +5,15 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readDeploySettings } from '../../../cdk/app-context.ts';
+import { readDeploySettings } from '#cdk/app-context.ts';
 import {
   StarRocksBackupScheduler,
   type StarRocksBackupSchedulerProps,
-} from '../../../cdk/constructs/starrocks-backup-scheduler.ts';
-import { createS3Client } from '../../../lambdas/prune/s3-client.ts';
-import type { BackupConfigInput } from '../../../lambdas/shared/config/index.ts';
-import { configureRuntime } from '../../../lambdas/shared/runtime/context.ts';
-import { secrets } from '../../../lambdas/shared/runtime/secrets.ts';
+} from '#cdk/constructs/starrocks-backup-scheduler.ts';
+import type { BackupConfigInput } from '#domain/config/index.ts';
+import { configureRuntime } from '#runtime/context.ts';
+import { createS3Client } from '#runtime/s3-client.ts';
+import { secrets } from '#runtime/secret-sources.ts';
 import {
   appWithoutBundling,
   configFrom,

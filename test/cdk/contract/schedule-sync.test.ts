@@ -9,30 +9,26 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { InMemoryScheduler } from '../../../bench/scale/in-memory-scheduler.ts';
-import { VirtualTimers } from '../../../bench/scale/virtual-timers.ts';
-import { SYNC_FUNCTION_TIMEOUT } from '../../../cdk/constructs/schedule-sync.ts';
-import { silentLogger } from '../../../lambdas/shared/logger.ts';
-import { syncSchedules } from '../../../lambdas/sync-schedules/core.ts';
+import { InMemoryScheduler } from '#bench/scale/in-memory-scheduler.ts';
+import { VirtualTimers } from '#bench/scale/virtual-timers.ts';
+import { SYNC_FUNCTION_TIMEOUT } from '#cdk/constructs/schedule-sync.ts';
 import {
   type CustomResourceResponse,
   handleScheduleSyncEvent,
   MAX_RESPONSE_BYTES,
   responseBody,
-} from '../../../lambdas/sync-schedules/custom-resource.ts';
-import { desiredScheduleSet } from '../../../lambdas/sync-schedules/desired.ts';
+} from '#domain/schedules/custom-resource.ts';
+import { desiredScheduleSet } from '#domain/schedules/desired.ts';
 import {
   MAX_DESCRIPTION_LENGTH,
   type ScheduleDeployment,
   type ScheduleRequest,
   scheduleGroupNames,
   scheduleRequest,
-} from '../../../lambdas/sync-schedules/schedule-set.ts';
-import {
-  DEFAULT_PACING,
-  SchedulerApi,
-  type SchedulerSender,
-} from '../../../lambdas/sync-schedules/scheduler-api.ts';
+} from '#domain/schedules/schedule-set.ts';
+import { DEFAULT_PACING, SchedulerApi, type SchedulerSender } from '#domain/schedules/scheduler-api.ts';
+import { syncSchedules } from '#functions/SyncSchedules/core.ts';
+import { silentLogger } from '#runtime/logger.ts';
 import {
   configFrom,
   countByType,

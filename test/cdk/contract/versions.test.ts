@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STATE_MACHINE_FILES, TASK_FUNCTIONS } from '../../../statemachines/definitions.ts';
+import { STATE_MACHINE_FILES, TASK_FUNCTION_NAMES } from '#statemachines/definitions.ts';
 import { exampleConfig, resourcesOfType, synthStack, type TemplateResource } from '../support.ts';
 import { DOCS, rule } from './rules.ts';
 
@@ -41,7 +41,7 @@ describe(
     it('retains a version when a deploy publishes the next one, so a running execution can still invoke it', () => {
       const versions = Object.values(resourcesOfType(template, 'AWS::Lambda::Version'));
       // Every Task function; the schedule sync is no Task (CloudFormation invokes it, and it keeps no state).
-      expect(versions.length).toBe(Object.keys(TASK_FUNCTIONS).length);
+      expect(versions.length).toBe(TASK_FUNCTION_NAMES.length);
       expect(versions.filter((version) => version.DeletionPolicy !== 'Retain')).toEqual([]);
     });
 

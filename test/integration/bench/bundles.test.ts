@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBundlesBench } from '../../../bench/bundles/bundles-bench.ts';
-import { houseEsbuildOptions } from '../../../bench/bundles/house-options.ts';
-import { HOUSE_BUNDLING } from '../../../cdk/constructs/node-function.ts';
+import { runBundlesBench } from '#bench/bundles/bundles-bench.ts';
+import { houseEsbuildOptions } from '#bench/bundles/house-options.ts';
+import { HOUSE_BUNDLING } from '#cdk/constructs/node-function.ts';
 
 describe('bundle benchmark (smoke size: one FE-facing and one other function, two rounds)', () => {
   let outDir: string;
@@ -13,7 +13,7 @@ describe('bundle benchmark (smoke size: one FE-facing and one other function, tw
     // Inside the repository, so the bundles resolve @aws-sdk/* from its node_modules as Lambda's runtime would.
     mkdirSync(join(process.cwd(), 'bench/.out'), { recursive: true });
     outDir = mkdtempSync(join(process.cwd(), 'bench/.out/smoke-bundles-'));
-    result = await runBundlesBench({ runs: 2, folders: ['check-backup', 'release-leases'], outDir });
+    result = await runBundlesBench({ runs: 2, folders: ['CheckBackup', 'ReleaseLeases'], outDir });
   }, 60_000);
 
   afterAll(() => {
@@ -34,15 +34,15 @@ describe('bundle benchmark (smoke size: one FE-facing and one other function, tw
 
   it('finds mysql2 in the function that talks to StarRocks and not in the other', () => {
     // Prepare
-    const check = result.functions.find((f) => f.folder === 'check-backup');
-    const release = result.functions.find((f) => f.folder === 'release-leases');
+    const check = result.functions.find((f) => f.folder === 'CheckBackup');
+    const release = result.functions.find((f) => f.folder === 'ReleaseLeases');
 
     // Assess
     expect(check?.feFacing).toBe(true);
     expect(check?.containsMysql2).toBe(true);
     expect(release?.feFacing).toBe(false);
     expect(release?.containsMysql2).toBe(false);
-    expect(check?.mysql2ImportChain?.[0]).toBe('lambdas/check-backup/handler.ts');
+    expect(check?.mysql2ImportChain?.[0]).toBe('lambdas/functions/CheckBackup/handler.ts');
     expect(check?.mysql2ImportChain?.at(-1)).toMatch(/node_modules\/mysql2\//);
     expect(release?.mysql2ImportChain).toBeNull();
   });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPollingBench } from '../../../bench/polling/polling-bench.ts';
-import { checkGoals } from '../../../bench/report/goals.ts';
-import { renderBenchmarksDoc, renderConsole } from '../../../bench/report/render.ts';
-import { type BenchResults, RESULTS_SCHEMA_VERSION } from '../../../bench/report/results.ts';
-import { HISTORY_EVENTS } from '../../../bench/support/aws-history.ts';
-import { type BenchTables, startBenchTables } from '../../../bench/support/local-tables.ts';
-import { describeMachine } from '../../../bench/support/machine.ts';
+import { runPollingBench } from '#bench/polling/polling-bench.ts';
+import { checkGoals } from '#bench/report/goals.ts';
+import { renderBenchmarksDoc, renderConsole } from '#bench/report/render.ts';
+import { type BenchResults, RESULTS_SCHEMA_VERSION } from '#bench/report/results.ts';
+import { HISTORY_EVENTS } from '#bench/support/aws-history.ts';
+import { type BenchTables, startBenchTables } from '#bench/support/local-tables.ts';
+import { describeMachine } from '#bench/support/machine.ts';
 
 describe('polling benchmark (smoke size: a 1 h job, two policies, one wrong history, one stall)', () => {
   let tables: BenchTables;

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAYLOAD_LIMIT_BYTES } from '../../../bench/report/goals.ts';
-import { runLockBench } from '../../../bench/scale/lock-contention.ts';
-import { runNightlyScale } from '../../../bench/scale/nightly-run.ts';
-import { prepareBaseline, simulateSync } from '../../../bench/scale/schedule-scale.ts';
-import { runSynthScale, scaledConfig } from '../../../bench/scale/synth.ts';
-import { type BenchTables, startBenchTables } from '../../../bench/support/local-tables.ts';
+import { PAYLOAD_LIMIT_BYTES } from '#bench/report/goals.ts';
+import { runLockBench } from '#bench/scale/lock-contention.ts';
+import { runNightlyScale } from '#bench/scale/nightly-run.ts';
+import { prepareBaseline, simulateSync } from '#bench/scale/schedule-scale.ts';
+import { runSynthScale, scaledConfig } from '#bench/scale/synth.ts';
+import { type BenchTables, startBenchTables } from '#bench/support/local-tables.ts';
 
 describe('nightly run at scale (smoke size: 2 clusters × 5 databases, 2 at once)', () => {
   it('backs up every database without ever running more jobs on one FE than its cap', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAlertBudget } from '../../../lambdas/catalog/index.ts';
-import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
+import { createAlertBudget } from '#domain/catalog/index.ts';
+import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 
 let dynamo: TestDynamo;
 

@@ -6,10 +6,10 @@ import {
   createCatalogStore,
   type NewBackupAttempt,
   REASON_MAX_CHARS,
-} from '../../../lambdas/catalog/index.ts';
-import { latestGoodKey } from '../../../lambdas/catalog/keys.ts';
-import { ConfigError } from '../../../lambdas/shared/errors.ts';
-import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
+} from '#domain/catalog/index.ts';
+import { latestGoodKey } from '#domain/catalog/keys.ts';
+import { ConfigError } from '#domain/errors.ts';
+import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 
 function manualClock(start = Date.UTC(2026, 10, 25, 6, 0, 0)) {
   let now = start;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlanStore, type PlanStore } from '../../../lambdas/run-plan/plan-store.ts';
-import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
+import { createPlanStore, type PlanStore } from '#domain/run-plan/plan-store.ts';
+import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 
 // The run's queue in the catalog table (dynalite). About 1 s.
 

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import type { EmulatorScenario } from '../../../local/emulator/index.ts';
+import type { EmulatorScenario } from '#local/emulator/index.ts';
 
 /** The repository root (the CLI's working directory unless a test says otherwise). */
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');

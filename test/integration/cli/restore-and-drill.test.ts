@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmulatorHandle, type EmulatorScenario, startEmulator } from '../../../local/emulator/index.ts';
-import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
+import { type EmulatorHandle, type EmulatorScenario, startEmulator } from '#local/emulator/index.ts';
+import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 import { type CliRun, clusterConfig, parseJsonDocument, runCli, writeConfig } from './cli-harness.ts';
 
 const SLOT = '2026-11-24T18:00:00.000Z';

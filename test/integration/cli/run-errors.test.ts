@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmulatorHandle, startEmulator } from '../../../local/emulator/index.ts';
+import { type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
 import {
   CLI_TEST_SCENARIO,
   closedPort,

@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDocumentClient,
-  type EmbeddedDynamo,
-  startEmbeddedDynamo,
-} from '../../../local/dynamo/index.ts';
-import { type EmulatorHandle, startEmulator } from '../../../local/emulator/index.ts';
-import { startSlackSink } from '../../support/slack-sink.ts';
+import { createDocumentClient, type EmbeddedDynamo, startEmbeddedDynamo } from '#local/dynamo/index.ts';
+import { type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
+import { startSlackSink } from '#test/support/slack-sink.ts';
 import {
   backupStatements,
   CLI_TEST_SCENARIO,

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPauseStore } from '../../../lambdas/pause/index.ts';
-import type { EmulatorScenario, ProfileId } from '../../../local/emulator/index.ts';
+import { createPauseStore } from '#domain/pause/index.ts';
+import type { EmulatorScenario, ProfileId } from '#local/emulator/index.ts';
 import {
   backUp,
   drillSettings,
   runDrill,
   seedVerifiedSnapshot,
   statementsStartingWith,
-} from '../../support/drill-harness.ts';
-import { database, startWorkflowHarness, type WorkflowHarness } from '../../support/workflow-harness.ts';
+} from '#test/support/drill-harness.ts';
+import { database, startWorkflowHarness, type WorkflowHarness } from '#test/support/workflow-harness.ts';
 
 const RESTORE_MS = 20 * 60_000;
 const SCRATCH = 'drill_sales_202611250300';

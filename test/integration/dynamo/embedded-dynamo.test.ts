@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CATALOG_TABLE, toCreateTableInput } from '../../../lambdas/shared/tables.ts';
+import { CATALOG_TABLE, toCreateTableInput } from '#domain/tables.ts';
 import {
   createDocumentClient,
   type EmbeddedDynamo,
@@ -15,7 +15,7 @@ import {
   StateDirBusyError,
   startEmbeddedDynamo,
   TableSchemaMismatchError,
-} from '../../../local/dynamo/index.ts';
+} from '#local/dynamo/index.ts';
 
 const tables = { locksTableName: 'locks', catalogTableName: 'catalog' };
 

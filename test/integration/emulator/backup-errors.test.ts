@@ -5,7 +5,7 @@ import {
   type EmulatorHandle,
   type ManualClock,
   startEmulator,
-} from '../../../local/emulator/index.ts';
+} from '#local/emulator/index.ts';
 import { connect, legacyError, sqlError, testScenario } from './helpers.ts';
 
 describe('BACKUP errors, in StarRocks order (reference §1, 3.3 profile)', () => {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redactSecrets, runEmulatorCommand } from '../../../local/cli/emulator/emulator-command.ts';
-import { loadScenarioFile, ScenarioError } from '../../../local/emulator/index.ts';
-import { makeTestCertificates } from '../../support/tls-certificates.ts';
+import { redactSecrets, runEmulatorCommand } from '#local/cli/emulator/emulator-command.ts';
+import { loadScenarioFile, ScenarioError } from '#local/emulator/index.ts';
+import { makeTestCertificates } from '#test/support/tls-certificates.ts';
 
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();

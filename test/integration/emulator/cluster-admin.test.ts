@@ -5,7 +5,7 @@ import {
   type EmulatorHandle,
   type EmulatorScenario,
   startEmulator,
-} from '../../../local/emulator/index.ts';
+} from '#local/emulator/index.ts';
 import { connect, legacyError, rows, sqlError, testScenario } from './helpers.ts';
 
 let opened: { emulator: EmulatorHandle; connections: mysql.Connection[] } | undefined;

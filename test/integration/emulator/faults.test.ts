@@ -5,7 +5,7 @@ import {
   type EmulatorHandle,
   type ManualClock,
   startEmulator,
-} from '../../../local/emulator/index.ts';
+} from '#local/emulator/index.ts';
 import { backupRow, connect, legacyError, rows, sqlError, testScenario } from './helpers.ts';
 
 describe('emulator fault injection', () => {

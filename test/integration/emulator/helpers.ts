@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import type { EmulatorHandle, EmulatorScenario } from '../../../local/emulator/index.ts';
+import type { EmulatorHandle, EmulatorScenario } from '#local/emulator/index.ts';
 
 /** A mysql2 promise connection to a running emulator. */
 export async function connect(

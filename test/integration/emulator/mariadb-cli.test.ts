@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManualClock, type EmulatorHandle, startEmulator } from '../../../local/emulator/index.ts';
+import { createManualClock, type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
 import { connect, testScenario } from './helpers.ts';
 
 // Always async: execFileSync would block the event loop that serves the in-process emulator.

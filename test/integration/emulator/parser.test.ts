@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EmulatorSyntaxError, parseStatements } from '../../../local/emulator/sql/parser.ts';
+import { EmulatorSyntaxError, parseStatements } from '#local/emulator/sql/parser.ts';
 
 const OLD_GRAMMAR = { backupDatabaseClause: false, showBackupWhere: false };
 

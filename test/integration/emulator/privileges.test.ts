@@ -5,7 +5,7 @@ import {
   type EmulatorHandle,
   type ProfileId,
   startEmulator,
-} from '../../../local/emulator/index.ts';
+} from '#local/emulator/index.ts';
 import { connect, rows, sqlError, testScenario } from './helpers.ts';
 
 const USERS = [

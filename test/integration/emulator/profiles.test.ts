@@ -6,7 +6,7 @@ import {
   type EmulatorScenario,
   type ManualClock,
   startEmulator,
-} from '../../../local/emulator/index.ts';
+} from '#local/emulator/index.ts';
 import { backupRow, connect, legacyError, rows, sqlError, testScenario } from './helpers.ts';
 
 let opened: { emulator: EmulatorHandle; connection: mysql.Connection } | undefined;

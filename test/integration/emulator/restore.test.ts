@@ -6,7 +6,7 @@ import {
   type EmulatorScenario,
   type ManualClock,
   startEmulator,
-} from '../../../local/emulator/index.ts';
+} from '#local/emulator/index.ts';
 import { connect, legacyError, rows, sqlError, testScenario } from './helpers.ts';
 
 /** A snapshot of `sales` (orders: 10 rows, customers: 5 rows) taken at 2026-11-20 00:00:00.143 UTC. */

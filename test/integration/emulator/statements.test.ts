@@ -1,6 +1,6 @@
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManualClock, type EmulatorHandle, startEmulator } from '../../../local/emulator/index.ts';
+import { createManualClock, type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
 import { connect, legacyError, rows, sqlError, testScenario } from './helpers.ts';
 
 describe('emulator statements over TCP (3.3 profile)', () => {

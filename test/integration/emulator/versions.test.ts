@@ -10,7 +10,7 @@ import {
   type EmulatorScenario,
   startEmulator,
   validateScenario,
-} from '../../../local/emulator/index.ts';
+} from '#local/emulator/index.ts';
 import { connect, legacyError, rows, sqlError, testScenario } from './helpers.ts';
 
 const opened: { emulator: EmulatorHandle; connection: mysql.Connection }[] = [];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applies, FAULTS, runCell, STATE_PATHS } from '../../support/fault-matrix.ts';
-import { type FaultWorldHandle, startFaultWorld } from '../../support/fault-world.ts';
+import { applies, FAULTS, runCell, STATE_PATHS } from '#test/support/fault-matrix.ts';
+import { type FaultWorldHandle, startFaultWorld } from '#test/support/fault-world.ts';
 
 // The fault matrix (test/support/fault-matrix.ts, docs/locking.md), part 2: killed runners, deadline races, slow FEs and Lambda timeouts.
 // About 100 cells on the virtual clock; 35–45 s on 2 cores.

@@ -4,9 +4,9 @@ import {
   createCatalogStore,
   type NewBackupAttempt,
   type NewDrillRecord,
-} from '../../../lambdas/catalog/index.ts';
-import { SnapshotNotFoundError } from '../../../lambdas/shared/errors.ts';
-import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
+} from '#domain/catalog/index.ts';
+import { SnapshotNotFoundError } from '#domain/errors.ts';
+import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 
 let dynamo: TestDynamo;
 let now: number;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPauseStore, type PauseStore } from '../../../lambdas/pause/index.ts';
+import { createPauseStore, type PauseStore } from '#domain/pause/index.ts';
 import {
   type HarnessRun,
   SLOT,
   startWorkflowHarness,
   type WorkflowHarness,
-} from '../../support/workflow-harness.ts';
+} from '#test/support/workflow-harness.ts';
 import {
   DATABASE,
   EMULATOR_CLUSTER_ID,

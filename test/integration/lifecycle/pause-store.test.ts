@@ -1,8 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPauseStore, type PauseStore, pauseKey } from '../../../lambdas/pause/index.ts';
-import { ConfigError } from '../../../lambdas/shared/errors.ts';
-import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
+import { ConfigError } from '#domain/errors.ts';
+import { createPauseStore, type PauseStore, pauseKey } from '#domain/pause/index.ts';
+import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 
 const START = Date.UTC(2026, 10, 25, 6, 0, 0);
 

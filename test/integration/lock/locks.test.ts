@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLockStore, type HolderLiveness, type LockStore } from '../../../lambdas/lock/index.ts';
-import { LeaseLostError, LockHeldError } from '../../../lambdas/shared/errors.ts';
-import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
+import { LeaseLostError, LockHeldError } from '#domain/errors.ts';
+import { createLockStore, type HolderLiveness, type LockStore } from '#domain/lock/index.ts';
+import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 
 const LEASE_SECONDS = 900;
 

@@ -1,14 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BackupFailureDetails } from '../../../lambdas/notify/backup-failure-message.ts';
-import type { RunSummary } from '../../../lambdas/notify/run-summary-message.ts';
-import type { SlackDeliveryResult } from '../../../lambdas/notify/slack-delivery.ts';
-import type { SlackMessage } from '../../../lambdas/notify/slack-message.ts';
-import { createSlackNotifier, type SlackNotifierOptions } from '../../../lambdas/notify/slack-notifier.ts';
-import { SecretUnavailableError } from '../../../lambdas/shared/errors.ts';
-import type { AppLogger } from '../../../lambdas/shared/logger.ts';
-import { type SlackSink, startSlackSink } from '../../support/slack-sink.ts';
+import { SecretUnavailableError } from '#domain/errors.ts';
+import type { BackupFailureDetails } from '#domain/notify/backup-failure-message.ts';
+import type { RunSummary } from '#domain/notify/run-summary-message.ts';
+import type { SlackDeliveryResult } from '#domain/notify/slack-delivery.ts';
+import type { SlackMessage } from '#domain/notify/slack-message.ts';
+import { createSlackNotifier, type SlackNotifierOptions } from '#domain/notify/slack-notifier.ts';
+import type { AppLogger } from '#runtime/logger.ts';
+import { type SlackSink, startSlackSink } from '#test/support/slack-sink.ts';
 
 interface LogEntry {
   level: string;

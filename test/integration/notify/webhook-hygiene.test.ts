@@ -1,13 +1,13 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BackupFailureDetails } from '../../../lambdas/notify/backup-failure-message.ts';
-import type { SlackBlock, SlackMessage } from '../../../lambdas/notify/slack-message.ts';
-import { createSlackNotifier } from '../../../lambdas/notify/slack-notifier.ts';
-import type { AppLogger } from '../../../lambdas/shared/logger.ts';
-import { configureRuntime } from '../../../lambdas/shared/runtime/context.ts';
-import { slack } from '../../../lambdas/shared/runtime/slack.ts';
-import { type SlackSink, startSlackSink } from '../../support/slack-sink.ts';
+import type { BackupFailureDetails } from '#domain/notify/backup-failure-message.ts';
+import type { SlackBlock, SlackMessage } from '#domain/notify/slack-message.ts';
+import { createSlackNotifier } from '#domain/notify/slack-notifier.ts';
+import { configureRuntime } from '#runtime/context.ts';
+import type { AppLogger } from '#runtime/logger.ts';
+import { slack } from '#runtime/slack.ts';
+import { type SlackSink, startSlackSink } from '#test/support/slack-sink.ts';
 
 const WEBHOOK_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:starrocks/slack';
 

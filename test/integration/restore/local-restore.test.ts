@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RestoreInterruptedError, RestoreTargetExistsError } from '../../../lambdas/restore/errors.ts';
-import { SlotUnavailableError, SnapshotNotFoundError } from '../../../lambdas/shared/errors.ts';
-import type { EmulatorScenario, ProfileId } from '../../../local/emulator/index.ts';
+import { SlotUnavailableError, SnapshotNotFoundError } from '#domain/errors.ts';
+import { RestoreInterruptedError, RestoreTargetExistsError } from '#domain/restore/errors.ts';
+import type { EmulatorScenario, ProfileId } from '#local/emulator/index.ts';
 import {
   executeLocalRestore,
   type PreparedRestore,
   prepareLocalRestore,
   type Sleep,
-} from '../../../local/runner/run-restore.ts';
-import { restoreContext, seedVerifiedSnapshot, statementsStartingWith } from '../../support/drill-harness.ts';
-import { database, startWorkflowHarness, type WorkflowHarness } from '../../support/workflow-harness.ts';
+} from '#local/runner/run-restore.ts';
+import { restoreContext, seedVerifiedSnapshot, statementsStartingWith } from '#test/support/drill-harness.ts';
+import { database, startWorkflowHarness, type WorkflowHarness } from '#test/support/workflow-harness.ts';
 
 const RESTORE_MS = 10 * 60_000;
 const LABEL = 'nightly_sales_seeded';

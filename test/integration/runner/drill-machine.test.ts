@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LocalWorkflow, type WorkflowEvent } from '../../../local/runner/local-workflow.ts';
-import type { TaskFunctionName } from '../../../statemachines/definitions.ts';
+import { LocalWorkflow, type WorkflowEvent } from '#local/runner/local-workflow.ts';
+import type { TaskFunctionName } from '#statemachines/definitions.ts';
 
 type Stub = (event: Record<string, unknown>) => unknown;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkflowEvent } from '../../../local/runner/local-workflow.ts';
-import type { TaskFunctionName } from '../../../statemachines/definitions.ts';
-import { queueStubs, type Stub, stubbedWorkflow } from '../../support/stubbed-workflow.ts';
+import type { WorkflowEvent } from '#local/runner/local-workflow.ts';
+import type { TaskFunctionName } from '#statemachines/definitions.ts';
+import { queueStubs, type Stub, stubbedWorkflow } from '#test/support/stubbed-workflow.ts';
 
 const workflow = (stubs: Partial<Record<TaskFunctionName, Stub>>, events: WorkflowEvent[] = []) =>
   stubbedWorkflow(stubs, events);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildSnapshotLabel, executionNameFor } from '../../../lambdas/starrocks/index.ts';
-import type { TaskCall, WorkflowEvent } from '../../../local/runner/local-workflow.ts';
-import type { StateMachineName, TaskFunctionName } from '../../../statemachines/definitions.ts';
-import { queueStubs, type Stub, stubbedWorkflow } from '../../support/stubbed-workflow.ts';
+import { buildSnapshotLabel, executionNameFor } from '#domain/starrocks/index.ts';
+import type { TaskCall, WorkflowEvent } from '#local/runner/local-workflow.ts';
+import type { StateMachineName, TaskFunctionName } from '#statemachines/definitions.ts';
+import { queueStubs, type Stub, stubbedWorkflow } from '#test/support/stubbed-workflow.ts';
 
 // The limits under test: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (256 KiB per
 // state input, output and Task result) and, for the fact that States.ALL never catches States.DataLimitExceeded or

@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { InheritedLease } from '../../../lambdas/lock/index.ts';
-import { createLockStore } from '../../../lambdas/lock/index.ts';
+import { toClusterSettings } from '#domain/config/index.ts';
+import type { InheritedLease } from '#domain/lock/index.ts';
+import { createLockStore } from '#domain/lock/index.ts';
+import { buildSnapshotLabel, withStarRocksClientSession } from '#domain/starrocks/index.ts';
+import type { BackupDatabaseState } from '#domain/workflow/workflow-state.ts';
 import {
   type SettleOrphansDeps,
   SUBMISSION_WINDOW_SECONDS,
   settleEnded,
   settleInherited,
-} from '../../../lambdas/settle-orphans/core.ts';
-import { toClusterSettings } from '../../../lambdas/shared/config/index.ts';
-import { silentLogger } from '../../../lambdas/shared/logger.ts';
-import type { BackupDatabaseState } from '../../../lambdas/shared/workflow-state.ts';
-import { buildSnapshotLabel, withStarRocksClientSession } from '../../../lambdas/starrocks/index.ts';
+} from '#functions/SettleOrphans/core.ts';
+import { silentLogger } from '#runtime/logger.ts';
 import {
   database,
   SLOT,
   startWorkflowHarness,
   type WorkflowHarness,
-} from '../../support/workflow-harness.ts';
+} from '#test/support/workflow-harness.ts';
 
 // SettleOrphans against the emulator and dynalite, called directly (the fault matrix drives it through the ASL).
 // About 2 s.

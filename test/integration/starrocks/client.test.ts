@@ -12,20 +12,20 @@ import {
   UnknownDatabaseError,
   UnknownRepositoryError,
   UnsupportedObjectError,
-} from '../../../lambdas/shared/errors.ts';
+} from '#domain/errors.ts';
 import {
   createStarRocksClient,
   type StarRocksClient,
   withStarRocksClientSession,
-} from '../../../lambdas/starrocks/client.ts';
-import { parseStarRocksVersion } from '../../../lambdas/starrocks/version.ts';
+} from '#domain/starrocks/client.ts';
+import { parseStarRocksVersion } from '#domain/starrocks/version.ts';
 import {
   createManualClock,
   type EmulatorHandle,
   type ManualClock,
   type ProfileId,
   startEmulator,
-} from '../../../local/emulator/index.ts';
+} from '#local/emulator/index.ts';
 import {
   type CountingProxy,
   closedPort,

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidIdentifierError } from '../../../lambdas/shared/errors.ts';
-import { createStarRocksClient, type StarRocksClient } from '../../../lambdas/starrocks/client.ts';
-import { buildBackupStatement, buildShowBackupStatement } from '../../../lambdas/starrocks/statements.ts';
-import { parseStarRocksVersion, type StarRocksVersion } from '../../../lambdas/starrocks/version.ts';
-import { createManualClock, type EmulatorHandle, startEmulator } from '../../../local/emulator/index.ts';
-import { resolveProfile } from '../../../local/emulator/profiles.ts';
-import { parseStatements } from '../../../local/emulator/sql/parser.ts';
+import { InvalidIdentifierError } from '#domain/errors.ts';
+import { createStarRocksClient, type StarRocksClient } from '#domain/starrocks/client.ts';
+import { buildBackupStatement, buildShowBackupStatement } from '#domain/starrocks/statements.ts';
+import { parseStarRocksVersion, type StarRocksVersion } from '#domain/starrocks/version.ts';
+import { createManualClock, type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
+import { resolveProfile } from '#local/emulator/profiles.ts';
+import { parseStatements } from '#local/emulator/sql/parser.ts';
 import { type CountingProxy, scenarioFor, settingsFor, startCountingProxy } from './support.ts';
 
 /** Pieces that break naive quoting: quotes, terminators, comment markers, escapes, placeholders, controls, unicode. */

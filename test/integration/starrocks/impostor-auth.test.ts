@@ -1,9 +1,9 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { StarRocksAuthError, StarRocksInsecureAuthError } from '../../../lambdas/shared/errors.ts';
-import { openStarRocksSession } from '../../../lambdas/starrocks/connection.ts';
-import { type ImpostorFe, type ImpostorPlugin, startImpostorFe } from '../../support/impostor-fe.ts';
+import { StarRocksAuthError, StarRocksInsecureAuthError } from '#domain/errors.ts';
+import { openStarRocksSession } from '#domain/starrocks/connection.ts';
+import { type ImpostorFe, type ImpostorPlugin, startImpostorFe } from '#test/support/impostor-fe.ts';
 import { PASSWORD, settingsFor } from './support.ts';
 
 interface KeyPair {

@@ -8,8 +8,8 @@ import {
   StarRocksAccessDeniedError,
   StarRocksSqlError,
   UnsupportedVersionError,
-} from '../../../lambdas/shared/errors.ts';
-import { createStarRocksClient, type FullStarRocksClient } from '../../../lambdas/starrocks/client.ts';
+} from '#domain/errors.ts';
+import { createStarRocksClient, type FullStarRocksClient } from '#domain/starrocks/client.ts';
 import {
   createManualClock,
   type EmulatorHandle,
@@ -17,7 +17,7 @@ import {
   type ManualClock,
   type ProfileId,
   startEmulator,
-} from '../../../local/emulator/index.ts';
+} from '#local/emulator/index.ts';
 import { PASSWORD, scenarioFor, settingsFor, statementsSince } from './support.ts';
 
 const PROFILES: readonly ProfileId[] = ['3.3', '3.4', '3.5', '4.2'];

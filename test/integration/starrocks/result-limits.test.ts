@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StarRocksResultTooLargeError } from '../../../lambdas/shared/errors.ts';
-import { createStarRocksClient, withStarRocksClientSession } from '../../../lambdas/starrocks/client.ts';
-import { DEFAULT_RESULT_ROW_LIMIT, resultRowLimit } from '../../../lambdas/starrocks/result-limits.ts';
-import { createManualClock, type EmulatorHandle, startEmulator } from '../../../local/emulator/index.ts';
+import { StarRocksResultTooLargeError } from '#domain/errors.ts';
+import { createStarRocksClient, withStarRocksClientSession } from '#domain/starrocks/client.ts';
+import { DEFAULT_RESULT_ROW_LIMIT, resultRowLimit } from '#domain/starrocks/result-limits.ts';
+import { createManualClock, type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
 import {
   type CountingProxy,
   PASSWORD,

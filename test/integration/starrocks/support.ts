@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
-import type { StarRocksSettings } from '../../../lambdas/starrocks/client.ts';
-import type { EmulatorHandle, EmulatorScenario, ProfileId } from '../../../local/emulator/index.ts';
+import type { StarRocksSettings } from '#domain/starrocks/client.ts';
+import type { EmulatorHandle, EmulatorScenario, ProfileId } from '#local/emulator/index.ts';
 
 /** The backup user's password; tests check it never shows up in an error. */
 export const PASSWORD = 'Pw-s3cret!value';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withStarRocksClientSession } from '../../../lambdas/starrocks/index.ts';
-import { createManualClock, type EmulatorHandle, startEmulator } from '../../../local/emulator/index.ts';
+import { withStarRocksClientSession } from '#domain/starrocks/index.ts';
+import { createManualClock, type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
 
 describe('the client pins its session time_zone, so job times are UTC whatever the FE says by default', () => {
   let emulator: EmulatorHandle;

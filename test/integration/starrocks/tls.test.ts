@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../lambdas/shared/config/index.ts';
-import { StarRocksUnavailableError } from '../../../lambdas/shared/errors.ts';
-import { createStarRocksClient } from '../../../lambdas/starrocks/client.ts';
-import { checkStarRocks } from '../../../local/cli/support/starrocks.ts';
-import { createManualClock, type EmulatorHandle, startEmulator } from '../../../local/emulator/index.ts';
-import { makeTestCertificates, type TestCertificates } from '../../support/tls-certificates.ts';
+import { parseConfig } from '#domain/config/index.ts';
+import { StarRocksUnavailableError } from '#domain/errors.ts';
+import { createStarRocksClient } from '#domain/starrocks/client.ts';
+import { checkStarRocks } from '#local/cli/support/starrocks.ts';
+import { createManualClock, type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
+import { makeTestCertificates, type TestCertificates } from '#test/support/tls-certificates.ts';
 import { PASSWORD, scenarioFor, settingsFor } from './support.ts';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {

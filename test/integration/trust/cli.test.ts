@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmulatorHandle, startEmulator } from '../../../local/emulator/index.ts';
-import { type SlackSink, startSlackSink } from '../../support/slack-sink.ts';
+import { type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
+import { type SlackSink, startSlackSink } from '#test/support/slack-sink.ts';
 import { clusterConfig, parseJsonDocument, runCli, writeConfig } from '../cli/cli-harness.ts';
 
 describe('sr-backup status --notify and plan --resolve (child process against the emulator)', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { database, SLOT } from '../../support/workflow-harness.ts';
+import { database, SLOT } from '#test/support/workflow-harness.ts';
 import { sinkTexts, startTrustHarness, type TrustHarness } from './trust-harness.ts';
 
 const HOUR = 3_600_000;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notifyIncidents } from '../../../lambdas/incidents/core.ts';
-import { createIncidentStore, type IncidentStore } from '../../../lambdas/incidents/incident-store.ts';
-import { createSlackNotifier } from '../../../lambdas/notify/slack-notifier.ts';
-import { silentLogger } from '../../../lambdas/shared/logger.ts';
-import { createManualClock, type ManualClock } from '../../../local/emulator/index.ts';
-import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
-import { type SlackSink, startSlackSink } from '../../support/slack-sink.ts';
+import { createIncidentStore, type IncidentStore } from '#domain/incidents/incident-store.ts';
+import { createSlackNotifier } from '#domain/notify/slack-notifier.ts';
+import { notifyIncidents } from '#functions/NotifyIncidents/core.ts';
+import { createManualClock, type ManualClock } from '#local/emulator/index.ts';
+import { silentLogger } from '#runtime/logger.ts';
+import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
+import { type SlackSink, startSlackSink } from '#test/support/slack-sink.ts';
 import { type SlackWebApiFake, startSlackWebApiFake } from './slack-web-api-fake.ts';
 
 const report = (cluster: string, database: string) => ({

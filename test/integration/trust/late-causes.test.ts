@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPauseStore, type PauseStore } from '../../../lambdas/pause/index.ts';
-import { database, SLOT } from '../../support/workflow-harness.ts';
+import { createPauseStore, type PauseStore } from '#domain/pause/index.ts';
+import { database, SLOT } from '#test/support/workflow-harness.ts';
 import { sinkTexts, startTrustHarness, type TrustHarness } from './trust-harness.ts';
 
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScenarioDatabase } from '../../../local/emulator/index.ts';
-import { SLOT } from '../../support/workflow-harness.ts';
+import type { ScenarioDatabase } from '#local/emulator/index.ts';
+import { SLOT } from '#test/support/workflow-harness.ts';
 import { sinkTexts, startTrustHarness, type TrustHarness } from './trust-harness.ts';
 
 const DAY = 24 * 3_600_000;

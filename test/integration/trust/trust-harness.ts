@@ -3,17 +3,17 @@
  * real ASL) plus the FreshnessCheck state machine run as `sr-backup status --notify` runs it (the local runner, the
  * real handlers), and optionally a Slack Web API fake for threaded recoveries.
  */
-import { createIncidentStore, type IncidentStore } from '../../../lambdas/incidents/incident-store.ts';
+import { createIncidentStore, type IncidentStore } from '#domain/incidents/incident-store.ts';
 import {
   type LocalFreshnessCheckResult,
   runFreshnessCheckLocally,
-} from '../../../local/cli/commands/freshness-runner.ts';
-import type { EmulatorScenario } from '../../../local/emulator/index.ts';
+} from '#local/cli/commands/freshness-runner.ts';
+import type { EmulatorScenario } from '#local/emulator/index.ts';
 import {
   type ClusterOverrides,
   startWorkflowHarness,
   type WorkflowHarness,
-} from '../../support/workflow-harness.ts';
+} from '#test/support/workflow-harness.ts';
 import { type SlackWebApiFake, startSlackWebApiFake } from './slack-web-api-fake.ts';
 
 /** The workflow harness with the checker. */

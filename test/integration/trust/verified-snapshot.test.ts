@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { database, startWorkflowHarness, type WorkflowHarness } from '../../support/workflow-harness.ts';
+import { database, startWorkflowHarness, type WorkflowHarness } from '#test/support/workflow-harness.ts';
 
 describe('a FINISHED backup whose snapshot is missing', () => {
   let harness: WorkflowHarness;

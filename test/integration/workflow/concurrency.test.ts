@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshotLabel } from '../../../lambdas/starrocks/index.ts';
-import { registerLocalHolder } from '../../../local/runner/execution-registry.ts';
+import { buildSnapshotLabel } from '#domain/starrocks/index.ts';
+import { registerLocalHolder } from '#local/runner/execution-registry.ts';
 import {
   database,
   expectCleanEnd,
   startWorkflowHarness,
   type WorkflowHarness,
-} from '../../support/workflow-harness.ts';
+} from '#test/support/workflow-harness.ts';
 
 describe('nightly backup through the local runner: idempotency, locks and concurrency', () => {
   let harness: WorkflowHarness;

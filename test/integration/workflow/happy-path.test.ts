@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseStatements } from '../../../local/emulator/sql/parser.ts';
+import { parseStatements } from '#local/emulator/sql/parser.ts';
 import {
   database,
   expectCleanEnd,
   startWorkflowHarness,
   type WorkflowHarness,
-} from '../../support/workflow-harness.ts';
+} from '#test/support/workflow-harness.ts';
 
 describe('nightly backup through the local runner: the good paths', () => {
   let harness: WorkflowHarness;

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshotLabel } from '../../../lambdas/starrocks/index.ts';
+import { buildSnapshotLabel } from '#domain/starrocks/index.ts';
 import {
   database,
   SLOT,
   startWorkflowHarness,
   type WorkflowHarness,
-} from '../../support/workflow-harness.ts';
+} from '#test/support/workflow-harness.ts';
 
 // A run whose queue spans several pages and whose lanes hand over to new generations, through the real ASL, the
 // real handlers, dynalite and the emulator (pages of 2, 2 claims per lane generation). About 3 s.

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshotLabel } from '../../../lambdas/starrocks/index.ts';
-import { hasFailures } from '../../../local/cli/format/results.ts';
-import { parseStatements } from '../../../local/emulator/sql/parser.ts';
+import { buildSnapshotLabel } from '#domain/starrocks/index.ts';
+import { hasFailures } from '#local/cli/format/results.ts';
+import { parseStatements } from '#local/emulator/sql/parser.ts';
 import {
   database,
   expectCleanEnd,
   SLOT,
   startWorkflowHarness,
   type WorkflowHarness,
-} from '../../support/workflow-harness.ts';
+} from '#test/support/workflow-harness.ts';
 
 /** The BACKUP statement the FE received for `name`, parsed. */
 function backupOf(harness: WorkflowHarness, name: string) {

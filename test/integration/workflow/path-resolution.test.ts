@@ -12,27 +12,27 @@
  * static half cannot prove because they rest on what a handler returns (each of those must have been observed).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createPauseStore } from '../../../lambdas/pause/index.ts';
-import { toClusterSettings } from '../../../lambdas/shared/config/index.ts';
-import { buildSnapshotLabel } from '../../../lambdas/starrocks/index.ts';
-import { runFreshnessCheckLocally } from '../../../local/cli/commands/freshness-runner.ts';
-import { invokeTaskHandler } from '../../../local/runner/handlers.ts';
-import { useLocalRuntime } from '../../../local/runner/local-runtime.ts';
-import { LocalWorkflow, type WorkflowEvent } from '../../../local/runner/local-workflow.ts';
+import { toClusterSettings } from '#domain/config/index.ts';
+import { createPauseStore } from '#domain/pause/index.ts';
+import { buildSnapshotLabel } from '#domain/starrocks/index.ts';
+import { runFreshnessCheckLocally } from '#local/cli/commands/freshness-runner.ts';
+import { invokeTaskHandler } from '#local/runner/handlers.ts';
+import { useLocalRuntime } from '#local/runner/local-runtime.ts';
+import { LocalWorkflow, type WorkflowEvent } from '#local/runner/local-workflow.ts';
 import {
   readDefinitionText,
   STATE_MACHINE_FILES,
   type StateMachineName,
-} from '../../../statemachines/definitions.ts';
-import { drillSettings, runDrill, seedVerifiedSnapshot, tablesOf } from '../../support/drill-harness.ts';
+} from '#statemachines/definitions.ts';
+import { drillSettings, runDrill, seedVerifiedSnapshot, tablesOf } from '#test/support/drill-harness.ts';
 import {
   type AslScope,
   checkObservation,
   ExecutionObserver,
   statesOf,
   unprovenPaths,
-} from '../../support/path-proof.ts';
-import { database, startWorkflowHarness, type WorkflowHarness } from '../../support/workflow-harness.ts';
+} from '#test/support/path-proof.ts';
+import { database, startWorkflowHarness, type WorkflowHarness } from '#test/support/workflow-harness.ts';
 import {
   EMULATOR_CLUSTER_ID,
   emulatorScenario,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { database, startWorkflowHarness, type WorkflowHarness } from '../../support/workflow-harness.ts';
+import { database, startWorkflowHarness, type WorkflowHarness } from '#test/support/workflow-harness.ts';
 
 // Every log line the in-process Lambdas write must be checked, so this file logs at the most verbose level.
 process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';

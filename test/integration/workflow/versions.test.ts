@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasFailures } from '../../../local/cli/format/results.ts';
-import { parseStatements } from '../../../local/emulator/sql/parser.ts';
+import { hasFailures } from '#local/cli/format/results.ts';
+import { parseStatements } from '#local/emulator/sql/parser.ts';
 import {
   database,
   expectCleanEnd,
   startWorkflowHarness,
   type WorkflowHarness,
-} from '../../support/workflow-harness.ts';
+} from '#test/support/workflow-harness.ts';
 
 /**
  * A whole nightly run on every supported line (test of the README's "Versions" table): an ordinary database, and

@@ -4,10 +4,10 @@ import {
   StarRocksAuthError,
   StarRocksUnavailableError,
   UnknownDatabaseError,
-} from '../../../lambdas/shared/errors.ts';
-import { CliError } from '../../../local/cli/support/cli-error.ts';
-import { explainError } from '../../../local/cli/support/explain-error.ts';
-import { StateDirBusyError } from '../../../local/dynamo/index.ts';
+} from '#domain/errors.ts';
+import { CliError } from '#local/cli/support/cli-error.ts';
+import { explainError } from '#local/cli/support/explain-error.ts';
+import { StateDirBusyError } from '#local/dynamo/index.ts';
 
 const cluster = { name: 'prod-eu', host: 'fe.internal', port: 9030, user: 'backup', index: 1 };
 

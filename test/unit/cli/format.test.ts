@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createColors, shouldUseColor, stripAnsi } from '../../../local/cli/format/color.ts';
-import { formatResultsTable, hasFailures, summarizeResults } from '../../../local/cli/format/results.ts';
-import { formatTable } from '../../../local/cli/format/table.ts';
-import { formatDuration, formatInZone, formatUtc } from '../../../local/cli/format/time.ts';
+import { createColors, shouldUseColor, stripAnsi } from '#local/cli/format/color.ts';
+import { formatResultsTable, hasFailures, summarizeResults } from '#local/cli/format/results.ts';
+import { formatTable } from '#local/cli/format/table.ts';
+import { formatDuration, formatInZone, formatUtc } from '#local/cli/format/time.ts';
 
 describe('formatTable', () => {
   it('aligns columns under their headers, right-aligning where asked', () => {

@@ -10,17 +10,17 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { InMemoryScheduler } from '../../../bench/scale/in-memory-scheduler.ts';
-import { type BackupConfigInput, parseConfig } from '../../../lambdas/shared/config/index.ts';
-import { desiredScheduleSet } from '../../../lambdas/sync-schedules/desired.ts';
+import { InMemoryScheduler } from '#bench/scale/in-memory-scheduler.ts';
+import { type BackupConfigInput, parseConfig } from '#domain/config/index.ts';
+import { desiredScheduleSet } from '#domain/schedules/desired.ts';
 import {
   type ScheduleDeployment,
   scheduleGroupNames,
   scheduleRequest,
-} from '../../../lambdas/sync-schedules/schedule-set.ts';
-import { runPlanCommand } from '../../../local/cli/inspect/plan-command.ts';
-import type { DeployPlan } from '../../../local/cli/inspect/plan-schedules.ts';
-import type { CommandIo } from '../../../local/cli/support/io.ts';
+} from '#domain/schedules/schedule-set.ts';
+import { runPlanCommand } from '#local/cli/inspect/plan-command.ts';
+import type { DeployPlan } from '#local/cli/inspect/plan-schedules.ts';
+import type { CommandIo } from '#local/cli/support/io.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 9, 30);
 const GROUPS = scheduleGroupNames('StarRocksBackup');

@@ -1,15 +1,15 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../lambdas/shared/config/index.ts';
-import { createProgram } from '../../../local/cli/program.ts';
-import { CliError } from '../../../local/cli/support/cli-error.ts';
+import { parseConfig } from '#domain/config/index.ts';
+import { createProgram } from '#local/cli/program.ts';
+import { CliError } from '#local/cli/support/cli-error.ts';
 import {
   collectNames,
   parseDurationSeconds,
   parseHttpUrl,
   parseInstant,
-} from '../../../local/cli/support/option-parsers.ts';
-import { selectCluster, selectClusters, selectSchedule } from '../../../local/cli/support/selection.ts';
+} from '#local/cli/support/option-parsers.ts';
+import { selectCluster, selectClusters, selectSchedule } from '#local/cli/support/selection.ts';
 
 const CONTRACT_COMMANDS = [
   'run',

@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createColors } from '../../../local/cli/format/color.ts';
-import { attachLineProgress } from '../../../local/cli/progress/line-progress.ts';
-import { describeJob, type ProgressChange, RunProgress } from '../../../local/cli/progress/run-progress.ts';
-import type { WorkflowEvent } from '../../../local/runner/local-workflow.ts';
+import { createColors } from '#local/cli/format/color.ts';
+import { attachLineProgress } from '#local/cli/progress/line-progress.ts';
+import { describeJob, type ProgressChange, RunProgress } from '#local/cli/progress/run-progress.ts';
+import type { WorkflowEvent } from '#local/runner/local-workflow.ts';
 
 const PARENT = 'arn:aws:states:local-1:000000000000:execution:nightlyBackup:run';
 const childArn = (database: string): string =>

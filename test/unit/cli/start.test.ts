@@ -5,15 +5,15 @@ import { PassThrough } from 'node:stream';
 import { SFNClient, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../lambdas/shared/config/index.ts';
-import { nightlyInputSchema } from '../../../lambdas/shared/run-state.ts';
-import { runStartCommand } from '../../../local/cli/start/start-command.ts';
+import { parseConfig } from '#domain/config/index.ts';
+import { nightlyInputSchema } from '#domain/workflow/run-state.ts';
+import { runStartCommand } from '#local/cli/start/start-command.ts';
 import {
   manualExecutionName,
   parseStateMachineArn,
   startNightlyExecution,
-} from '../../../local/cli/start/start-execution.ts';
-import type { CommandIo } from '../../../local/cli/support/io.ts';
+} from '#local/cli/start/start-execution.ts';
+import type { CommandIo } from '#local/cli/support/io.ts';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:NightlyBackup';
 const NOW = Date.UTC(2026, 10, 25, 9, 30);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backupTimeoutPropertySeconds } from '../../../lambdas/shared/config/index.ts';
+import { backupTimeoutPropertySeconds } from '#domain/config/index.ts';
 
 describe('backupTimeoutPropertySeconds', () => {
   it.each([

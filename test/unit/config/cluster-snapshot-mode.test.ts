@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../lambdas/shared/config/index.ts';
-import { ConfigError } from '../../../lambdas/shared/errors.ts';
+import { parseConfig } from '#domain/config/index.ts';
+import { ConfigError } from '#domain/errors.ts';
 
 const lake = (overrides: Record<string, unknown> = {}) => ({
   clusters: [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeCron, parseCron } from '../../../lambdas/shared/config/cron.ts';
-import { ConfigError } from '../../../lambdas/shared/errors.ts';
+import { analyzeCron, parseCron } from '#domain/config/cron.ts';
+import { ConfigError } from '#domain/errors.ts';
 
 function problemsOf(expression: string): readonly string[] {
   const analysis = analyzeCron(expression);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SYSTEM_DATABASES, selectDatabases } from '../../../lambdas/shared/config/index.ts';
+import { SYSTEM_DATABASES, selectDatabases } from '#domain/config/index.ts';
 
 describe('selectDatabases', () => {
   it('skips the system databases even when included by name', () => {

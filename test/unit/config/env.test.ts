@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from '../../../lambdas/shared/env.ts';
-import { ConfigError } from '../../../lambdas/shared/errors.ts';
+import { ConfigError } from '#domain/errors.ts';
+import { parseEnv } from '#runtime/env.ts';
 
 const TABLES = { LOCKS_TABLE_NAME: 'locks', CATALOG_TABLE_NAME: 'catalog' };
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextSlots } from '../../../lambdas/shared/config/index.ts';
-import { loadConfigFile, loadConfigFileSync } from '../../../lambdas/shared/config/load.ts';
-import { ConfigError } from '../../../lambdas/shared/errors.ts';
+import { nextSlots } from '#domain/config/index.ts';
+import { ConfigError } from '#domain/errors.ts';
+import { loadConfigFile, loadConfigFileSync } from '#local/config/load.ts';
 
 const EXAMPLE = join(import.meta.dirname, '../../../backup.config.example.yaml');
 

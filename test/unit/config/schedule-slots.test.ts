@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchingDays, parseCron } from '../../../lambdas/shared/config/cron.ts';
-import { nextSlots, previousSlot } from '../../../lambdas/shared/config/schedule-slots.ts';
-import { localDateTime } from '../../../lambdas/shared/config/time-zone.ts';
-import { ConfigError } from '../../../lambdas/shared/errors.ts';
+import { matchingDays, parseCron } from '#domain/config/cron.ts';
+import { nextSlots, previousSlot } from '#domain/config/schedule-slots.ts';
+import { localDateTime } from '#domain/config/time-zone.ts';
+import { ConfigError } from '#domain/errors.ts';
 
 const utc = (cron: string) => ({ cron, timezone: 'UTC' });
 const iso = (dates: readonly Date[]) => dates.map((date) => date.toISOString());

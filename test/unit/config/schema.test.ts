@@ -5,8 +5,8 @@ import {
   parseClusterSettings,
   parseConfig,
   toClusterSettings,
-} from '../../../lambdas/shared/config/index.ts';
-import { ConfigError } from '../../../lambdas/shared/errors.ts';
+} from '#domain/config/index.ts';
+import { ConfigError } from '#domain/errors.ts';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:starrocks/backup-password';
 

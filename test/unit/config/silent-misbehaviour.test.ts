@@ -1,11 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  parseClusterSettings,
-  parseConfig,
-  toClusterSettings,
-} from '../../../lambdas/shared/config/index.ts';
-import { ConfigError } from '../../../lambdas/shared/errors.ts';
+import { parseClusterSettings, parseConfig, toClusterSettings } from '#domain/config/index.ts';
+import { ConfigError } from '#domain/errors.ts';
 
 function minimalCluster(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { name: 'prod', host: 'fe.internal', repository: 's3_repo', ...overrides };

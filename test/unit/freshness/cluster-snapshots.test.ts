@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkClusterSnapshots } from '../../../lambdas/check-freshness/cluster-snapshots.ts';
-import type { ClusterSnapshot, ClusterSnapshotJob } from '../../../lambdas/starrocks/index.ts';
+import { checkClusterSnapshots } from '#domain/freshness/cluster-snapshots.ts';
+import type { ClusterSnapshot, ClusterSnapshotJob } from '#domain/starrocks/index.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const minutes = (n: number) => n * 60_000;

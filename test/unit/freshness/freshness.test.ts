@@ -4,7 +4,7 @@ import {
   defaultGraceSeconds,
   type FreshnessCluster,
   type GoodSnapshot,
-} from '../../../lambdas/freshness/index.ts';
+} from '#domain/freshness/index.ts';
 
 const HOUR = 3600;
 

@@ -1,14 +1,14 @@
 import type { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { chooseRemovalMethod } from '../../../lambdas/prune/removal-method.ts';
+import { parseConfig, toClusterSettings } from '#domain/config/index.ts';
+import { DependencyUnavailableError, InvalidIdentifierError } from '#domain/errors.ts';
+import { chooseRemovalMethod } from '#domain/prune/removal-method.ts';
 import {
   createSnapshotObjectStore,
   type S3Sender,
   snapshotKeyPrefixes,
-} from '../../../lambdas/prune/s3-snapshot-objects.ts';
-import { pruneFailureAlert } from '../../../lambdas/prune-failure/core.ts';
-import { parseConfig, toClusterSettings } from '../../../lambdas/shared/config/index.ts';
-import { DependencyUnavailableError, InvalidIdentifierError } from '../../../lambdas/shared/errors.ts';
+} from '#domain/prune/s3-snapshot-objects.ts';
+import { pruneFailureAlert } from '#functions/NotifyPruneFailure/core.ts';
 
 const S3 = { bucket: 'sr-backups', prefix: 'prod/starrocks' };
 const V33 = { version: '3.3.9', capabilities: { dropSnapshot: false } };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BackupAttempt } from '../../../lambdas/catalog/index.ts';
+import type { BackupAttempt } from '#domain/catalog/index.ts';
 import {
   dayKey,
   isoWeekKey,
@@ -8,7 +8,7 @@ import {
   planRetention,
   type RetentionPolicy,
   type SnapshotDecision,
-} from '../../../lambdas/prune/retention-policy.ts';
+} from '#domain/prune/retention-policy.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 6, 0, 0);
 const HOUR = 3_600_000;

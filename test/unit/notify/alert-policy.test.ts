@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PER_DATABASE_ALERT_LIMIT, shouldPostSummary } from '../../../lambdas/notify/alert-policy.ts';
+import { PER_DATABASE_ALERT_LIMIT, shouldPostSummary } from '#domain/notify/alert-policy.ts';
 
 describe('shouldPostSummary', () => {
   const limit = PER_DATABASE_ALERT_LIMIT;

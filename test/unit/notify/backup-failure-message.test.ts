@@ -4,8 +4,8 @@ import {
   type BackupFailureDetails,
   buildBackupFailureMessage,
   STATUS_TEXT_LIMIT,
-} from '../../../lambdas/notify/backup-failure-message.ts';
-import { SLACK_LIMITS, type SlackMessage } from '../../../lambdas/notify/slack-message.ts';
+} from '#domain/notify/backup-failure-message.ts';
+import { SLACK_LIMITS, type SlackMessage } from '#domain/notify/slack-message.ts';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:BackupDatabase:nightly-sales-3f9a1c-1';
 const STARTED = Date.parse('2026-11-24T18:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FailureHintInput, hintForFailure } from '../../../lambdas/notify/failure-hints.ts';
+import { type FailureHintInput, hintForFailure } from '#domain/notify/failure-hints.ts';
 
 const failed = (reason: string, extra: Partial<FailureHintInput> = {}): string =>
   hintForFailure({ state: 'FAILED', reason, database: 'sales', ...extra });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { executionConsoleUrl } from '../../../lambdas/notify/execution-link.ts';
+import { executionConsoleUrl } from '#domain/notify/execution-link.ts';
 import {
   formatDuration,
   formatRelative,
   formatUtc,
   formatUtcWithRelative,
   toEpochMillis,
-} from '../../../lambdas/notify/format.ts';
+} from '#domain/notify/format.ts';
 
 describe('formatDuration', () => {
   it('shows the two largest units', () => {

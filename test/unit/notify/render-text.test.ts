@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildBackupFailureMessage } from '../../../lambdas/notify/backup-failure-message.ts';
-import { mrkdwnToPlain, renderMessageAsText } from '../../../lambdas/notify/render-text.ts';
+import { buildBackupFailureMessage } from '#domain/notify/backup-failure-message.ts';
+import { mrkdwnToPlain, renderMessageAsText } from '#domain/notify/render-text.ts';
 
 describe('renderMessageAsText', () => {
   const message = buildBackupFailureMessage({

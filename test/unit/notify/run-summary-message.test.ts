@@ -5,9 +5,9 @@ import {
   countByState,
   type RunDatabaseResult,
   type RunSummary,
-} from '../../../lambdas/notify/run-summary-message.ts';
-import { SLACK_LIMITS, type SlackMessage } from '../../../lambdas/notify/slack-message.ts';
-import type { BackupOutcomeState } from '../../../lambdas/shared/outcomes.ts';
+} from '#domain/notify/run-summary-message.ts';
+import { SLACK_LIMITS, type SlackMessage } from '#domain/notify/slack-message.ts';
+import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
 
 const summary: RunSummary = {
   cluster: 'prod',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter, redactWebhookUrl } from '../../../lambdas/notify/slack-delivery.ts';
+import { parseRetryAfter, redactWebhookUrl } from '#domain/notify/slack-delivery.ts';
 import {
   boundedList,
   codeBlock,
@@ -8,7 +8,7 @@ import {
   inlineCode,
   SLACK_LIMITS,
   truncateText,
-} from '../../../lambdas/notify/slack-message.ts';
+} from '#domain/notify/slack-message.ts';
 
 describe('boundedList', () => {
   it('keeps every line when they fit', () => {

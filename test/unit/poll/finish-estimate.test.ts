@@ -7,7 +7,7 @@ import {
   medianOfRecentDurations,
   uploadEndFromProgress,
   uploadFraction,
-} from '../../../lambdas/poll/finish-estimate.ts';
+} from '#domain/poll/finish-estimate.ts';
 
 describe('medianOfRecentDurations', () => {
   it('takes the median of the newest durations only', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { observedSeconds, observeJob } from '../../../lambdas/poll/observations.ts';
+import { observedSeconds, observeJob } from '#domain/poll/observations.ts';
 
 describe('observeJob', () => {
   it('remembers the last check that saw the job before its upload', () => {

@@ -4,10 +4,10 @@ import {
   DEFAULT_FINISH_ESTIMATE_TUNING,
   type ProgressReading,
   type UploadProgress,
-} from '../../../lambdas/poll/finish-estimate.ts';
-import { PRE_UPLOAD_STATES } from '../../../lambdas/poll/observations.ts';
-import { nextPollSeconds, type PollPolicyInput } from '../../../lambdas/poll/poll-policy.ts';
-import { linearUploadProgress, simulatePolling } from '../../../lambdas/poll/simulate.ts';
+} from '#domain/poll/finish-estimate.ts';
+import { PRE_UPLOAD_STATES } from '#domain/poll/observations.ts';
+import { nextPollSeconds, type PollPolicyInput } from '#domain/poll/poll-policy.ts';
+import { linearUploadProgress, simulatePolling } from '#local/poll/simulate.ts';
 
 const DEFAULT_BOUNDS = { minSeconds: 30, maxSeconds: 3600 } as const;
 const HOURS_48 = 48 * 3600;

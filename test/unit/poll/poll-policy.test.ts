@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_POLL_TUNING,
-  nextPollSeconds,
-  type PollPolicyInput,
-} from '../../../lambdas/poll/poll-policy.ts';
+import { DEFAULT_POLL_TUNING, nextPollSeconds, type PollPolicyInput } from '#domain/poll/poll-policy.ts';
 
 const base: PollPolicyInput = {
   elapsedSeconds: 0,

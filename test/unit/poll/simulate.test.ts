@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PollPolicyInput } from '../../../lambdas/poll/poll-policy.ts';
-import { linearUploadProgress, simulatePolling } from '../../../lambdas/poll/simulate.ts';
+import type { PollPolicyInput } from '#domain/poll/poll-policy.ts';
+import { linearUploadProgress, simulatePolling } from '#local/poll/simulate.ts';
 
 describe('simulatePolling', () => {
   it('counts one check per minute for a fixed 60 s interval', () => {

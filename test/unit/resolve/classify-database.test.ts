@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameProblem } from '../../../lambdas/resolve-databases/classify-database.ts';
+import { nameProblem } from '#domain/run-plan/classify-database.ts';
 
 describe('nameProblem', () => {
   it('has nothing to say about a name StarRocks accepts', () => {

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { drillAlert } from '../../../lambdas/drill-notify/core.ts';
-import { type DrillState, decideDrillOutcome } from '../../../lambdas/restore/drill-state.ts';
-import { parseRestoreObjects } from '../../../lambdas/restore/restore-check.ts';
+import { parseConfig, toClusterSettings } from '#domain/config/index.ts';
+import { InvalidIdentifierError } from '#domain/errors.ts';
+import { type DrillState, decideDrillOutcome } from '#domain/restore/drill-state.ts';
+import { parseRestoreObjects } from '#domain/restore/restore-check.ts';
 import {
   checkRestoreJob,
   nextRestoreCheckSeconds,
   type TrackedRestore,
-} from '../../../lambdas/restore/restore-job.ts';
-import { scratchDatabaseName } from '../../../lambdas/restore/restore-plan.ts';
-import { parseConfig, toClusterSettings } from '../../../lambdas/shared/config/index.ts';
-import { InvalidIdentifierError } from '../../../lambdas/shared/errors.ts';
-import type { RestoreJob } from '../../../lambdas/starrocks/index.ts';
+} from '#domain/restore/restore-job.ts';
+import { scratchDatabaseName } from '#domain/restore/restore-plan.ts';
+import type { RestoreJob } from '#domain/starrocks/index.ts';
+import { drillAlert } from '#functions/NotifyDrill/core.ts';
 
 const cluster = toClusterSettings(
   parseConfig({

@@ -1,8 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, SecretUnavailableError } from '../../../lambdas/shared/errors.ts';
-import { createSecretResolver, starRocksPasswordVariable } from '../../../lambdas/shared/secrets.ts';
+import { ConfigError, SecretUnavailableError } from '#domain/errors.ts';
+import { createSecretResolver, starRocksPasswordVariable } from '#runtime/secrets.ts';
 
 const PASSWORD_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:starrocks/backup-password-AbCdEf';
 const SLACK_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:starrocks/slack-webhook-AbCdEf';

@@ -5,7 +5,7 @@ import {
   isRetryable,
   LockHeldError,
   StarRocksUnavailableError,
-} from '../../../lambdas/shared/errors.ts';
+} from '#domain/errors.ts';
 
 describe('typed errors', () => {
   it('gives every class a distinct literal name that matches the class', () => {

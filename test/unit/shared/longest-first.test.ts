@@ -4,7 +4,7 @@ import {
   listScheduleMakespan,
   longestExpectedFirst,
   makespanLowerBound,
-} from '../../../lambdas/run-plan/longest-first.ts';
+} from '#domain/run-plan/longest-first.ts';
 
 describe('longest expected first', () => {
   it('estimates from the last measured duration, else from size over the cluster rate, else unknown', () => {

@@ -5,7 +5,7 @@ import {
   planBackupScope,
   type TableInfo,
   withRefusal,
-} from '../../../lambdas/starrocks/index.ts';
+} from '#domain/starrocks/index.ts';
 
 const table = (name: string, tableType: string, engine: string | null): TableInfo => ({
   name,

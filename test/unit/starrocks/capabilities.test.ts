@@ -5,7 +5,7 @@ import {
   capabilitiesOf,
   type StarRocksCapabilities,
   SUPPORTED_LINES,
-} from '../../../lambdas/starrocks/version.ts';
+} from '#domain/starrocks/version.ts';
 
 const v = (text: string) => {
   const [major = 0, minor = 0, patch = 0] = text.split('.').map(Number);
@@ -17,7 +17,7 @@ function across<K extends keyof StarRocksCapabilities>(capability: K, versions: 
   return Object.fromEntries(versions.map((version) => [version, capabilitiesOf(v(version))[capability]]));
 }
 
-describe('the capability table (lambdas/starrocks/version.ts), one test per row', () => {
+describe('the capability table (lambdas/domain/starrocks/version.ts), one test per row', () => {
   it('SHOW BACKUP lists every database from 3.0 (PR #17528)', () => {
     expect(across('showBackupListsAllDbs', ['2.5', '3.0', '4.1'])).toEqual({
       '2.5': false,

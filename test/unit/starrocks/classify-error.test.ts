@@ -16,8 +16,8 @@ import {
   UnknownDatabaseError,
   UnknownRepositoryError,
   UnsupportedObjectError,
-} from '../../../lambdas/shared/errors.ts';
-import { classifyStarRocksError, type ErrorContext } from '../../../lambdas/starrocks/classify-error.ts';
+} from '#domain/errors.ts';
+import { classifyStarRocksError, type ErrorContext } from '#domain/starrocks/classify-error.ts';
 
 const context: ErrorContext = { host: 'fe.internal', port: 9030, statementKind: 'BACKUP' };
 

@@ -1,9 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  connectionOptionsFor,
-  type StarRocksConnectionSettings,
-} from '../../../lambdas/starrocks/connection.ts';
+import { connectionOptionsFor, type StarRocksConnectionSettings } from '#domain/starrocks/connection.ts';
 
 const settings: StarRocksConnectionSettings = {
   host: 'fe.internal',

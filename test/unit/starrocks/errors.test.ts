@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as shared from '../../../lambdas/shared/errors.ts';
-import * as starrocks from '../../../lambdas/starrocks/index.ts';
+import * as shared from '#domain/errors.ts';
+import * as starrocks from '#domain/starrocks/index.ts';
 
 describe('errors of the StarRocks layer', () => {
   it('keeps StarRocksResultShapeError a shared, named, non-retryable workflow error, re-exported here', () => {

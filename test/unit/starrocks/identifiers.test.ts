@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidIdentifierError } from '../../../lambdas/shared/errors.ts';
+import { InvalidIdentifierError } from '#domain/errors.ts';
 import {
   assertValidIdentifier,
   IDENTIFIER_RULES,
   isValidIdentifier,
   quoteIdentifier,
   quoteStringLiteral,
-} from '../../../lambdas/starrocks/identifiers.ts';
+} from '#domain/starrocks/identifiers.ts';
 
 describe('quoteIdentifier', () => {
   it('wraps a plain name in backticks', () => {

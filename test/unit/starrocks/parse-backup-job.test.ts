@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { StarRocksResultShapeError } from '../../../lambdas/shared/errors.ts';
+import { StarRocksResultShapeError } from '#domain/errors.ts';
 import {
   isTerminalBackupState,
   parseBackupJobs,
   parseBackupProgress,
   parseBackupStatus,
-} from '../../../lambdas/starrocks/parse-backup-job.ts';
+} from '#domain/starrocks/parse-backup-job.ts';
 
 const COLUMNS = [
   'JobId',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { UnsupportedListPartitionError } from '../../../lambdas/shared/errors.ts';
+import { UnsupportedListPartitionError } from '#domain/errors.ts';
 import {
   classifyStarRocksError,
   parseClusterSnapshotJobs,
   parseClusterSnapshots,
-} from '../../../lambdas/starrocks/index.ts';
+} from '#domain/starrocks/index.ts';
 
 describe('parseClusterSnapshots', () => {
   it('reads CREATED_TIME as epoch seconds (BIGINT layout) or a UTC DATETIME (newer layout)', () => {

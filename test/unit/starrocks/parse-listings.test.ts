@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { StarRocksResultShapeError } from '../../../lambdas/shared/errors.ts';
+import { StarRocksResultShapeError } from '#domain/errors.ts';
 import {
   classifyTable,
   parseDatabases,
   parseRepositories,
   parseTables,
-} from '../../../lambdas/starrocks/parse-listings.ts';
+} from '#domain/starrocks/parse-listings.ts';
 
 describe('classifyTable', () => {
   it('tells OLAP tables from external ones although both are BASE TABLE', () => {

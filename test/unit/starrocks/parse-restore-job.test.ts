@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { StarRocksResultShapeError } from '../../../lambdas/shared/errors.ts';
-import { isTerminalRestoreState, parseRestoreJobs } from '../../../lambdas/starrocks/parse-restore-job.ts';
-import { parseRunMode } from '../../../lambdas/starrocks/parse-run-mode.ts';
+import { StarRocksResultShapeError } from '#domain/errors.ts';
+import { isTerminalRestoreState, parseRestoreJobs } from '#domain/starrocks/parse-restore-job.ts';
+import { parseRunMode } from '#domain/starrocks/parse-run-mode.ts';
 
 const COLUMNS = [
   'JobId',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StarRocksResultShapeError } from '../../../lambdas/shared/errors.ts';
-import { parseDataSize, parseShowData } from '../../../lambdas/starrocks/parse-show-data.ts';
+import { StarRocksResultShapeError } from '#domain/errors.ts';
+import { parseDataSize, parseShowData } from '#domain/starrocks/parse-show-data.ts';
 
 const COLUMNS = ['TableName', 'Size', 'ReplicaCount'];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StarRocksResultShapeError } from '../../../lambdas/shared/errors.ts';
-import { parseSnapshotDetails, parseSnapshotInfos } from '../../../lambdas/starrocks/parse-snapshot.ts';
+import { StarRocksResultShapeError } from '#domain/errors.ts';
+import { parseSnapshotDetails, parseSnapshotInfos } from '#domain/starrocks/parse-snapshot.ts';
 
 describe('parseSnapshotInfos', () => {
   it('reads the documented SHOW SNAPSHOT example', () => {

@@ -5,7 +5,7 @@ import {
   formatSlotTimeUtc,
   SNAPSHOT_LABEL_PATTERN,
   sanitiseNamePart,
-} from '../../../lambdas/starrocks/snapshot-label.ts';
+} from '#domain/starrocks/snapshot-label.ts';
 
 const slot = {
   cluster: 'prod',

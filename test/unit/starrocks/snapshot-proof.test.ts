@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BackupFailedError } from '../../../lambdas/shared/errors.ts';
-import type { SnapshotDetail, SnapshotInfo } from '../../../lambdas/starrocks/index.ts';
-import { proveSnapshot } from '../../../lambdas/starrocks/index.ts';
+import { BackupFailedError } from '#domain/errors.ts';
+import type { SnapshotDetail, SnapshotInfo } from '#domain/starrocks/index.ts';
+import { proveSnapshot } from '#domain/starrocks/index.ts';
 
 /** SHOW SNAPSHOT as an FE would answer it: the short form's row and the detail form's row. */
 function fe(info: Partial<SnapshotInfo> | null, detail: Partial<SnapshotDetail> | null) {

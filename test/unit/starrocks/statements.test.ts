@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidIdentifierError } from '../../../lambdas/shared/errors.ts';
+import { InvalidIdentifierError } from '#domain/errors.ts';
 import {
   buildBackupStatement,
   buildCancelBackupStatement,
@@ -20,7 +20,7 @@ import {
   buildShowSnapshotDetailStatement,
   buildShowSnapshotStatement,
   buildUseDatabaseStatement,
-} from '../../../lambdas/starrocks/statements.ts';
+} from '#domain/starrocks/statements.ts';
 
 const v33 = { major: 3, minor: 3 };
 const v34 = { major: 3, minor: 4 };

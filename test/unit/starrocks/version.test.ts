@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatVersion,
-  isSupportedVersion,
-  parseStarRocksVersion,
-} from '../../../lambdas/starrocks/version.ts';
+import { formatVersion, isSupportedVersion, parseStarRocksVersion } from '#domain/starrocks/version.ts';
 
 describe('parseStarRocksVersion', () => {
   it('reads major, minor and patch from current_version() output', () => {

@@ -2,15 +2,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { ERROR_NAMES } from '../../../lambdas/shared/errors.ts';
+import { ERROR_NAMES } from '#domain/errors.ts';
 import {
   placeholdersIn,
   readDefinitionText,
   STATE_MACHINE_FILES,
   type StateMachineName,
   substitute,
-  TASK_FUNCTIONS,
-} from '../../../statemachines/definitions.ts';
+  TASK_FUNCTION_NAMES,
+} from '#statemachines/definitions.ts';
 
 type State = {
   Type: string;
@@ -28,7 +28,7 @@ type Machine = { StartAt: string; States: Record<string, State> };
 /** Every machine of the project: a new ASL file is checked as soon as definitions.ts names it. */
 const MACHINES = Object.keys(STATE_MACHINE_FILES) as StateMachineName[];
 const KNOWN_PLACEHOLDERS = new Set([
-  ...Object.keys(TASK_FUNCTIONS).map((stem) => `${stem}FunctionArn`),
+  ...TASK_FUNCTION_NAMES.map((stem) => `${stem}FunctionArn`),
   'BackupDatabaseStateMachineArn',
   'BackupLaneStateMachineArn',
   'Partition',
@@ -140,9 +140,11 @@ describe.each(MACHINES)('the %s definition', (name) => {
   });
 
   it('points every Lambda Task at a handler that exists', () => {
-    for (const [stem, folder] of Object.entries(TASK_FUNCTIONS)) {
-      const handler = fileURLToPath(new URL(`../../../lambdas/${folder}/handler.ts`, import.meta.url));
-      expect(existsSync(handler), `${stem} → ${folder}`).toBe(true);
+    for (const stem of TASK_FUNCTION_NAMES) {
+      const handler = fileURLToPath(
+        new URL(`../../../lambdas/functions/${stem}/handler.ts`, import.meta.url),
+      );
+      expect(existsSync(handler), stem).toBe(true);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readDefinitionText } from '../../../statemachines/definitions.ts';
-import { STATE_PATHS } from '../../support/fault-matrix.ts';
+import { readDefinitionText } from '#statemachines/definitions.ts';
+import { STATE_PATHS } from '#test/support/fault-matrix.ts';
 
 /** States no path of the machine reaches by design (see test/support/fault-matrix.ts). */
 const UNREACHABLE = ['UnknownPhase', 'NotifyOrphanFailed'];

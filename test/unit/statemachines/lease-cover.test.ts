@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SUBMISSION_WINDOW_SECONDS } from '../../../lambdas/settle-orphans/core.ts';
-import { LEASE_MIN_SECONDS } from '../../../lambdas/shared/config/index.ts';
-import { VERIFY_RESTORE_TASK_SECONDS } from '../../../lambdas/verify-restore/core.ts';
-import { readDefinitionText, type StateMachineName } from '../../../statemachines/definitions.ts';
+import { LEASE_MIN_SECONDS } from '#domain/config/index.ts';
+import { SUBMISSION_WINDOW_SECONDS } from '#functions/SettleOrphans/core.ts';
+import { VERIFY_RESTORE_TASK_SECONDS } from '#functions/VerifyRestore/core.ts';
+import { readDefinitionText, type StateMachineName } from '#statemachines/definitions.ts';
 
 type State = {
   Type: string;

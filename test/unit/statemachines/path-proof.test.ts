@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readDefinitionText } from '../../../statemachines/definitions.ts';
+import { readDefinitionText } from '#statemachines/definitions.ts';
 import {
   type AslScope,
   type AslState,
@@ -9,7 +9,7 @@ import {
   lookup,
   type Observation,
   unprovenPaths,
-} from '../../support/path-proof.ts';
+} from '#test/support/path-proof.ts';
 
 const CONTEXT: Observation['context'] = {
   Execution: { Id: 'arn:x', Name: 'x', StartTime: '2026-11-24T18:00:00.000Z', Input: {} },

@@ -3,13 +3,13 @@ import {
   readDefinitionText,
   STATE_MACHINE_FILES,
   type StateMachineName,
-} from '../../../statemachines/definitions.ts';
+} from '#statemachines/definitions.ts';
 import {
   applyRetryPolicy,
   isLambdaTask,
   LAMBDA_TRANSIENT_ERRORS,
   retryPolicyDrift,
-} from '../../../statemachines/retry-policy.ts';
+} from '#statemachines/retry-policy.ts';
 
 type Retrier = { ErrorEquals: string[]; MaxDelaySeconds?: number };
 type State = { Type: string; Resource?: string; Retry?: Retrier[]; ItemProcessor?: Machine };

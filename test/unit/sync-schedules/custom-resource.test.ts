@@ -9,19 +9,19 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { InMemoryScheduler } from '../../../bench/scale/in-memory-scheduler.ts';
-import { VirtualTimers } from '../../../bench/scale/virtual-timers.ts';
-import { parseConfig } from '../../../lambdas/shared/config/index.ts';
-import { silentLogger } from '../../../lambdas/shared/logger.ts';
+import { InMemoryScheduler } from '#bench/scale/in-memory-scheduler.ts';
+import { VirtualTimers } from '#bench/scale/virtual-timers.ts';
+import { parseConfig } from '#domain/config/index.ts';
 import {
   type CustomResourceResponse,
   handleScheduleSyncEvent,
   MAX_RESPONSE_BYTES,
   responseBody,
-} from '../../../lambdas/sync-schedules/custom-resource.ts';
-import { desiredScheduleSet } from '../../../lambdas/sync-schedules/desired.ts';
-import { type ScheduleSet, scheduleGroupNames } from '../../../lambdas/sync-schedules/schedule-set.ts';
-import { DEFAULT_PACING, SchedulerApi } from '../../../lambdas/sync-schedules/scheduler-api.ts';
+} from '#domain/schedules/custom-resource.ts';
+import { desiredScheduleSet } from '#domain/schedules/desired.ts';
+import { type ScheduleSet, scheduleGroupNames } from '#domain/schedules/schedule-set.ts';
+import { DEFAULT_PACING, SchedulerApi } from '#domain/schedules/scheduler-api.ts';
+import { silentLogger } from '#runtime/logger.ts';
 
 const STACK_ID =
   'arn:aws:cloudformation:eu-west-1:123456789012:stack/Backups/4e8a6f60-0000-11f0-9f0e-0a1b2c3d4e5f';

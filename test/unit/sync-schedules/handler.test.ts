@@ -11,10 +11,10 @@ import {
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InMemoryScheduler } from '../../../bench/scale/in-memory-scheduler.ts';
-import { parseConfig } from '../../../lambdas/shared/config/index.ts';
-import { desiredScheduleSet } from '../../../lambdas/sync-schedules/desired.ts';
-import { scheduleGroupNames } from '../../../lambdas/sync-schedules/schedule-set.ts';
+import { InMemoryScheduler } from '#bench/scale/in-memory-scheduler.ts';
+import { parseConfig } from '#domain/config/index.ts';
+import { desiredScheduleSet } from '#domain/schedules/desired.ts';
+import { scheduleGroupNames } from '#domain/schedules/schedule-set.ts';
 
 /** What the handler PUT to CloudFormation's presigned URL. */
 const uploads: Array<{ url: string; headers: Record<string, unknown>; body: string }> = [];
@@ -37,7 +37,7 @@ vi.mock('node:https', () => ({
   },
 }));
 
-const { handler } = await import('../../../lambdas/sync-schedules/handler.ts');
+const { handler } = await import('#functions/SyncSchedules/handler.ts');
 
 const GROUPS = scheduleGroupNames('Backups');
 const set = desiredScheduleSet(

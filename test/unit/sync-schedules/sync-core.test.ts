@@ -8,29 +8,29 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { InMemoryScheduler } from '../../../bench/scale/in-memory-scheduler.ts';
-import { VirtualTimers } from '../../../bench/scale/virtual-timers.ts';
-import { type BackupConfigInput, parseConfig } from '../../../lambdas/shared/config/index.ts';
-import { silentLogger } from '../../../lambdas/shared/logger.ts';
-import {
-  deleteAllSchedules,
-  planSync,
-  SyncFailedError,
-  syncSchedules,
-} from '../../../lambdas/sync-schedules/core.ts';
-import { desiredScheduleSet } from '../../../lambdas/sync-schedules/desired.ts';
+import { InMemoryScheduler } from '#bench/scale/in-memory-scheduler.ts';
+import { VirtualTimers } from '#bench/scale/virtual-timers.ts';
+import { type BackupConfigInput, parseConfig } from '#domain/config/index.ts';
+import { desiredScheduleSet } from '#domain/schedules/desired.ts';
 import {
   type ScheduleDeployment,
   type ScheduleRequest,
   scheduleGroupNames,
   scheduleRequest,
-} from '../../../lambdas/sync-schedules/schedule-set.ts';
+} from '#domain/schedules/schedule-set.ts';
 import {
   DEFAULT_PACING,
   SchedulerApi,
   type SchedulerPacing,
   SyncOutOfTimeError,
-} from '../../../lambdas/sync-schedules/scheduler-api.ts';
+} from '#domain/schedules/scheduler-api.ts';
+import {
+  deleteAllSchedules,
+  planSync,
+  SyncFailedError,
+  syncSchedules,
+} from '#functions/SyncSchedules/core.ts';
+import { silentLogger } from '#runtime/logger.ts';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:starrocks/';
 const GROUPS = scheduleGroupNames('Backups');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildAlertMessage } from '../../../lambdas/notify/alert-message.ts';
-import { renderMessageAsText } from '../../../lambdas/notify/render-text.ts';
+import { buildAlertMessage } from '#domain/notify/alert-message.ts';
+import { renderMessageAsText } from '#domain/notify/render-text.ts';
 
 describe('the generic alert', () => {
   it('shows the severity, the fields and the text, and keeps the notification text short', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessCoverage } from '../../../lambdas/check-freshness/coverage.ts';
+import { assessCoverage } from '#domain/freshness/coverage.ts';
 
 const DATABASES = [
   'sales',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeSize, median, type SizeThresholds } from '../../../lambdas/size-anomaly/judge.ts';
+import { judgeSize, median, type SizeThresholds } from '#domain/size-anomaly/judge.ts';
 
 const DEFAULTS: SizeThresholds = { enabled: true, dropPercent: 50, growthPercent: 200, minHistory: 3 };
 

@@ -1,5 +1,5 @@
-import { refusesListPartitionBackup, type VersionProfile } from '../../profiles.ts';
-import type { BackupObject, BackupStatement } from '../../sql/ast.ts';
+import { refusesListPartitionBackup, type VersionProfile } from '#local/emulator/profiles.ts';
+import type { BackupObject, BackupStatement } from '#local/emulator/sql/ast.ts';
 import type { CatalogDatabase, CatalogTable } from '../catalog.ts';
 import { analyzerError, executionError, FeError } from '../errors.ts';
 import type { Frontend, Session } from '../frontend.ts';

@@ -1,4 +1,4 @@
-import type { BackupObject, RestoreStatement, Statement } from '../../sql/ast.ts';
+import type { BackupObject, RestoreStatement, Statement } from '#local/emulator/sql/ast.ts';
 import type { CatalogDatabase, CatalogTable } from '../catalog.ts';
 import { analyzerError, executionError } from '../errors.ts';
 import type { Frontend, Session } from '../frontend.ts';

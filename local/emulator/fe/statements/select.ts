@@ -1,5 +1,5 @@
-import { hasClusterSnapshots } from '../../profiles.ts';
-import type { Expr, SelectStatement } from '../../sql/ast.ts';
+import { hasClusterSnapshots } from '#local/emulator/profiles.ts';
+import type { Expr, SelectStatement } from '#local/emulator/sql/ast.ts';
 import { engineOf } from '../catalog.ts';
 import { analyzerError } from '../errors.ts';
 import type { Frontend, Session } from '../frontend.ts';

@@ -1,4 +1,4 @@
-import type { Statement } from '../../sql/ast.ts';
+import type { Statement } from '#local/emulator/sql/ast.ts';
 import { FeError } from '../errors.ts';
 import type { Frontend, Session } from '../frontend.ts';
 import { OK, type Reply } from '../result.ts';

@@ -1,4 +1,4 @@
-import type { Statement } from '../../sql/ast.ts';
+import type { Statement } from '#local/emulator/sql/ast.ts';
 import type { BackupJobRecord } from '../backup-job.ts';
 import { analyzerError, executionError } from '../errors.ts';
 import type { Frontend, Session } from '../frontend.ts';

@@ -1,4 +1,4 @@
-import type { Expr, Statement } from '../../sql/ast.ts';
+import type { Expr, Statement } from '#local/emulator/sql/ast.ts';
 import { analyzerError } from '../errors.ts';
 import type { Frontend, Session } from '../frontend.ts';
 import { jsonObject, orgJsonToString } from '../java-compat.ts';

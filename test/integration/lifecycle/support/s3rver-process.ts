@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../../../lambdas/prune/s3-client.ts';
+import { createS3Client } from '#runtime/s3-client.ts';
 
 /** s3rver's fixed credentials (it checks SigV4 signatures against them). */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;

@@ -1,7 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { CatalogStore, NewBackupAttempt } from '../../../../lambdas/catalog/index.ts';
-import { buildSnapshotLabel } from '../../../../lambdas/starrocks/index.ts';
-import type { EmulatorScenario, ProfileId, ScenarioSnapshot } from '../../../../local/emulator/index.ts';
+import type { CatalogStore, NewBackupAttempt } from '#domain/catalog/index.ts';
+import { buildSnapshotLabel } from '#domain/starrocks/index.ts';
+import type { EmulatorScenario, ProfileId, ScenarioSnapshot } from '#local/emulator/index.ts';
 
 /** The prune scenarios' "now": 1 December 2026, 06:00 UTC. */
 export const NOW = Date.UTC(2026, 11, 1, 6, 0, 0);

@@ -1,0 +1,160 @@
+import { ConfigError } from '#domain/errors.ts';
+
+/**
+ * Keys of the catalog table (see CATALOG_TABLE):
+ *
+ * | item | pk | sk | gsi2 (byClusterTime) |
+ * |---|---|---|---|
+ * | backup attempt | `DB#<cluster>#<database>` | `BACKUP#<scheduledTime>#<label>#<attempt>` | `BACKUP#<cluster>` / `<scheduledTime>#<database>#<label>#<attempt>` |
+ * | run entry | `RUN#<runId>` | `<cluster>#<database>#<attempt sk>` | — |
+ * | latest good pointer | `LATEST#<cluster>` | `DB#<database>` | — |
+ * | alert budget | `ALERTS#<runId>` | `budget` | — |
+ * | restore drill | `DB#<cluster>#<database>` | `DRILL#<startedAt>#<runId>` | `DRILL#<cluster>` / `<startedAt>#<database>#<runId>` |
+ * | pause (lambdas/domain/pause) | `PAUSE#<cluster>` | `CLUSTER` or `SCHEDULE#<schedule>` | — |
+ *
+ * A run entry is what one run made of one attempt, even when another run wrote the attempt item first
+ * (a slot run twice adopts the first run's snapshot): the run reads its own entries, strongly consistent.
+ *
+ * Times are `toISOString()` strings, which sort lexicographically in time order; attempts are zero-padded.
+ * Names are escaped so that a `#` inside a name can never be read as a separator.
+ */
+
+/** Escapes `%` and `#` so a name is one unambiguous key segment. */
+export function keySegment(value: string): string {
+  return value.replaceAll('%', '%25').replaceAll('#', '%23');
+}
+
+/** Sort key prefix of backup attempts. */
+export const BACKUP_SORT_KEY_PREFIX = 'BACKUP#';
+
+/** Sort key prefix of restore drills (same database partition as the backups, their own prefix). */
+export const DRILL_SORT_KEY_PREFIX = 'DRILL#';
+
+/** Identifies one drill: the idempotency key of its catalog write. */
+export interface DrillIdentity {
+  readonly cluster: string;
+  readonly database: string;
+  /** ISO 8601 UTC, already normalised. */
+  readonly startedAt: string;
+  readonly runId: string;
+}
+
+/** Every key attribute of a drill item (table and the byClusterTime index). */
+export function drillKeys(id: DrillIdentity): Record<string, string> {
+  return {
+    pk: databasePartitionKey(id.cluster, id.database),
+    sk: `${DRILL_SORT_KEY_PREFIX}${id.startedAt}#${keySegment(id.runId)}`,
+    gsi2pk: clusterDrillIndexKey(id.cluster),
+    gsi2sk: `${id.startedAt}#${keySegment(id.database)}#${keySegment(id.runId)}`,
+  };
+}
+
+/** byClusterTime partition of one cluster's drills. */
+export function clusterDrillIndexKey(cluster: string): string {
+  return `DRILL#${keySegment(cluster)}`;
+}
+
+/** Identifies one backup attempt: the idempotency key of a catalog write. */
+export interface AttemptIdentity {
+  readonly cluster: string;
+  readonly database: string;
+  /** ISO 8601 UTC, already normalised. */
+  readonly scheduledTime: string;
+  readonly label: string;
+  readonly attempt: number;
+}
+
+/** Partition key holding every attempt of one database. */
+export function databasePartitionKey(cluster: string, database: string): string {
+  return `DB#${keySegment(cluster)}#${keySegment(database)}`;
+}
+
+/** Time-sortable sort key of one attempt. */
+export function attemptSortKey(id: AttemptIdentity): string {
+  return `${BACKUP_SORT_KEY_PREFIX}${id.scheduledTime}#${keySegment(id.label)}#${padAttempt(id.attempt)}`;
+}
+
+/** Sort key prefix of every attempt of one scheduled slot. */
+export function slotSortKeyPrefix(scheduledTime: string): string {
+  return `${BACKUP_SORT_KEY_PREFIX}${scheduledTime}#`;
+}
+
+/** Every key attribute of an attempt item (table and both indexes). */
+export function attemptKeys(id: AttemptIdentity): Record<string, string> {
+  const sk = attemptSortKey(id);
+  return {
+    pk: databasePartitionKey(id.cluster, id.database),
+    sk,
+    gsi2pk: clusterTimeIndexKey(id.cluster),
+    gsi2sk: `${id.scheduledTime}#${keySegment(id.database)}#${keySegment(id.label)}#${padAttempt(id.attempt)}`,
+  };
+}
+
+/** Partition of one run's entries. */
+export function runPartitionKey(runId: string): string {
+  return `RUN#${keySegment(runId)}`;
+}
+
+/** Key of one run entry: the run, then the attempt it made or adopted. */
+export function runEntryKey(runId: string, id: AttemptIdentity): { pk: string; sk: string } {
+  return {
+    pk: runPartitionKey(runId),
+    sk: `${keySegment(id.cluster)}#${keySegment(id.database)}#${attemptSortKey(id)}`,
+  };
+}
+
+/** byClusterTime partition of one cluster's backup attempts. */
+export function clusterTimeIndexKey(cluster: string): string {
+  return `BACKUP#${keySegment(cluster)}`;
+}
+
+/** Key of the "latest good snapshot" pointer of one database. */
+export function latestGoodKey(cluster: string, database: string): { pk: string; sk: string } {
+  return { pk: latestGoodPartitionKey(cluster), sk: `DB#${keySegment(database)}` };
+}
+
+/** Partition holding the latest-good pointers of every database of a cluster. */
+export function latestGoodPartitionKey(cluster: string): string {
+  return `LATEST#${keySegment(cluster)}`;
+}
+
+/** Key of the per-run alert budget counter. */
+export function alertBudgetKey(runId: string): { pk: string; sk: string } {
+  return { pk: `ALERTS#${runId}`, sk: 'budget' };
+}
+
+/** The attributes that exist only to key the item; stripped before an item is handed out. */
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi2pk', 'gsi2sk', 'stateRank', 'attemptSortKey'] as const;
+
+function padAttempt(attempt: number): string {
+  return String(attempt).padStart(4, '0');
+}
+
+/** Opaque paging cursor: DynamoDB's LastEvaluatedKey as base64url JSON. */
+export function encodeCursor(lastEvaluatedKey: Record<string, unknown> | undefined): string | null {
+  if (lastEvaluatedKey === undefined) return null;
+  return Buffer.from(JSON.stringify(lastEvaluatedKey), 'utf8').toString('base64url');
+}
+
+/**
+ * Reads a cursor made by encodeCursor.
+ * @throws ConfigError when the cursor is not one of ours.
+ */
+export function decodeCursor(cursor: string | null | undefined): Record<string, string> | undefined {
+  if (cursor === null || cursor === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    !Object.values(parsed).every((v) => typeof v === 'string')
+  ) {
+    throw new ConfigError('cursor: not a cursor returned by a previous page');
+  }
+  return parsed as Record<string, string>;
+}

@@ -1,0 +1,22 @@
+import { drillStateSchema } from '#domain/restore/drill-state.ts';
+import { runtimeClock } from '#runtime/context.ts';
+import { locks } from '#runtime/dynamo.ts';
+import { createLogger } from '#runtime/logger.ts';
+import { taskHandler } from '#runtime/middleware.ts';
+import { withStarRocks } from '#runtime/starrocks.ts';
+import { checkDrillRestore } from './core.ts';
+
+const logger = createLogger('check-restore');
+
+/** CheckRestore Task of RestoreDrill. */
+export const handler = taskHandler({
+  logger,
+  input: drillStateSchema,
+  run: (state) =>
+    checkDrillRestore(state, {
+      starRocks: (work) => withStarRocks(state.cluster, work),
+      locks: locks(),
+      clock: runtimeClock(),
+      logger,
+    }),
+});

@@ -1,0 +1,54 @@
+import type { CatalogStore } from '#domain/catalog/index.ts';
+import type { Clock } from '#domain/clock.ts';
+import { ClusterPausedError } from '#domain/errors.ts';
+import type { PauseStore } from '#domain/pause/index.ts';
+import { type DrillPlan, type DrillState, drillSettings } from '#domain/restore/drill-state.ts';
+import { chooseSnapshot, scratchDatabaseName } from '#domain/restore/restore-plan.ts';
+
+/** Earlier drills whose measured durations aim the poll policy. */
+const HISTORY_DEPTH = 7;
+
+/**
+ * Drills are not one of the cluster's schedules, so only a pause of the whole cluster stops them (a pause of one
+ * backup schedule leaves the drill alone); no schedule is named this.
+ */
+const NO_SCHEDULE = '';
+
+/** What PlanDrill needs. */
+export interface PlanDrillDeps {
+  readonly catalog: Pick<CatalogStore, 'latestGoodSnapshots' | 'findSnapshot' | 'listDrills'>;
+  readonly pauses: Pick<PauseStore, 'activePause'>;
+  readonly clock: Clock;
+}
+
+/**
+ * Chooses what the drill restores: the latest verified snapshot of `drill.database` in the catalog, into the
+ * scratch database `<scratchPrefix><database>_<yyyyMMddHHmm>` of the drill's slot. A cluster paused as a whole
+ * (`sr-backup pause --cluster C`) runs no drill: checked first, before anything else is read or held.
+ * @throws ClusterPausedError (the cluster is paused), ConfigError (no drill configured), SnapshotNotFoundError (no
+ * verified snapshot to restore).
+ */
+export async function planDrill(state: DrillState, deps: PlanDrillDeps): Promise<DrillPlan> {
+  const drill = drillSettings(state);
+  const cluster = state.cluster.name;
+  const pause = await deps.pauses.activePause({ cluster, schedule: NO_SCHEDULE });
+  if (pause !== null) {
+    const until = pause.until === null ? 'until resumed' : `until ${pause.until}`;
+    throw new ClusterPausedError(
+      `cluster ${cluster} is paused (${until}): ${pause.reason}; the restore drill did not run`,
+    );
+  }
+  const slot = new Date(state.scheduledTime ?? state.execution.startTime ?? deps.clock.now());
+  const snapshot = await chooseSnapshot(deps.catalog, { cluster, database: drill.database });
+  const earlier = await deps.catalog.listDrills({ cluster, database: drill.database, limit: HISTORY_DEPTH });
+  return {
+    cluster,
+    sourceDatabase: drill.database,
+    targetDatabase: scratchDatabaseName(drill.scratchPrefix, drill.database, slot),
+    snapshot,
+    scheduledTime: slot.toISOString(),
+    historySeconds: earlier.flatMap((item) =>
+      item.state === 'FINISHED' && item.durationSeconds !== null ? [item.durationSeconds] : [],
+    ),
+  };
+}

@@ -1,0 +1,297 @@
+/**
+ * An on-demand restore in one process (the CLI's `restore --execute`): the same slot and lock as a backup, the
+ * same RESTORE job functions and poll policy as the drill workflow, with the waits done by `sleep` instead of a
+ * Wait state. Every path releases what it took; a restore that did not finish leaves no job running and no empty
+ * target database behind.
+ */
+
+import type { Clock } from '#domain/clock.ts';
+import {
+  isRetryable,
+  LockHeldError,
+  RestoreCheckFailedError,
+  RestoreFailedError,
+  RestoreTimedOutError,
+  SlotUnavailableError,
+} from '#domain/errors.ts';
+import type { LockStore } from '#domain/lock/index.ts';
+import { RestoreInterruptedError, RestoreTargetExistsError } from '#domain/restore/errors.ts';
+import {
+  type CheckClient,
+  checkRestoredDatabase,
+  parseRestoreObjects,
+  type RestoreCheck,
+} from '#domain/restore/restore-check.ts';
+import {
+  cancelRestoreIfOurs,
+  checkRestoreJob,
+  measuredSeconds,
+  type RestoreClient,
+  type RestoreTiming,
+  submitRestoreJob,
+  type TrackedRestore,
+} from '#domain/restore/restore-job.ts';
+import type { RestorePlan } from '#domain/restore/restore-plan.ts';
+import type { FullStarRocksClient } from '#domain/starrocks/index.ts';
+import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
+
+/** Everything the local restore calls. */
+export type LocalRestoreClient = RestoreClient & CheckClient & Pick<FullStarRocksClient, 'dropDatabase'>;
+
+/** What the loop needs from its environment. */
+export interface RestoreRunDeps {
+  readonly locks: Pick<
+    LockStore,
+    'acquireSlot' | 'acquireLock' | 'renewLock' | 'renewSlot' | 'releaseLock' | 'releaseSlot'
+  >;
+  /** Runs `work` over one connection to the FE. */
+  readonly starRocks: <T>(work: (client: LocalRestoreClient) => Promise<T>) => Promise<T>;
+  readonly clock: Clock;
+  /** Waits `ms` (real time by default; a test moves a virtual clock); rejects when `signal` aborts. */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly onProgress?: ((event: RestoreProgress) => void) | undefined;
+}
+
+/** What the loop reports as it goes. */
+export type RestoreProgress =
+  | {
+      readonly kind: 'waiting';
+      readonly for: 'slot' | 'lock';
+      readonly detail: string;
+      readonly retryInSeconds: number;
+    }
+  | { readonly kind: 'submitted'; readonly job: TrackedRestore }
+  | { readonly kind: 'polled'; readonly job: TrackedRestore }
+  | { readonly kind: 'checking'; readonly job: TrackedRestore }
+  | { readonly kind: 'cancelling'; readonly reason: string };
+
+/** One restore to run. */
+export interface RestoreRunRequest {
+  readonly plan: RestorePlan;
+  /** Who holds the slot and the lock (a local execution id the liveness check knows). */
+  readonly holder: string;
+  /** The cluster's maxConcurrentBackups: restores share the backups' slots. */
+  readonly capacity: number;
+  readonly leaseSeconds: number;
+  readonly timing: RestoreTiming;
+  /** Earlier measured restore durations of this database, newest first (the poll policy aims with them). */
+  readonly historySeconds?: readonly number[] | undefined;
+  /** How long to wait for a free slot and for the target's lock before giving up. */
+  readonly waitSeconds: number;
+  /** Aborting cancels our RESTORE job, releases everything and rejects with RestoreInterruptedError. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** How the restore ended. */
+export interface RestoreRunResult {
+  readonly state: Extract<BackupOutcomeState, 'FINISHED' | 'FAILED' | 'TIMED_OUT'>;
+  /** StarRocks' status text, `deadline`, or the check's problem; null when FINISHED. */
+  readonly reason: string | null;
+  /** Epoch ms (our clock). */
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  /** Measured restore time: submit → the poll that saw FINISHED; null unless finished. */
+  readonly durationSeconds: number | null;
+  readonly job: TrackedRestore | null;
+  readonly check: RestoreCheck | null;
+  /** The target database was dropped again because the restore left it without tables. */
+  readonly droppedEmptyTarget: boolean;
+}
+
+/** Consecutive failed polls (FE unreachable, …) tolerated before the restore is given up. */
+const MAX_FAILED_POLLS = 4;
+
+/**
+ * Runs the restore of `request.plan` to its end.
+ * @throws RestoreTargetExistsError (nothing done), SlotUnavailableError / LockHeldError after the wait (nothing
+ * done), RestoreInterruptedError (aborted: our job cancelled), or an error of StarRocks or DynamoDB before submit.
+ */
+export async function runRestore(
+  request: RestoreRunRequest,
+  deps: RestoreRunDeps,
+): Promise<RestoreRunResult> {
+  const { plan, holder } = request;
+  const cluster = plan.cluster;
+  const startedAt = deps.clock.now();
+  const slot = await waitFor(request, deps, 'slot', () =>
+    deps.locks.acquireSlot({
+      cluster,
+      capacity: request.capacity,
+      holder,
+      leaseSeconds: request.leaseSeconds,
+    }),
+  );
+  const heldSlot = { cluster, slot: slot.slot, holder, token: slot.token };
+  let heldLock: { cluster: string; database: string; holder: string; token: number } | undefined;
+  try {
+    const lock = await waitFor(request, deps, 'lock', () =>
+      deps.locks.acquireLock({
+        cluster,
+        database: plan.targetDatabase,
+        holder,
+        leaseSeconds: request.leaseSeconds,
+        // Retention treats the label of every live lock as in use: the snapshot cannot be pruned under us.
+        label: plan.snapshot.label,
+      }),
+    );
+    heldLock = { cluster, database: plan.targetDatabase, holder, token: lock.token };
+    const leases = { lock: heldLock, slot: heldSlot };
+    return await restoreUnderLeases(request, deps, leases, startedAt);
+  } finally {
+    if (heldLock) await deps.locks.releaseLock(heldLock);
+    await deps.locks.releaseSlot(heldSlot);
+  }
+}
+
+interface Leases {
+  readonly lock: { cluster: string; database: string; holder: string; token: number };
+  readonly slot: { cluster: string; slot: number; holder: string; token: number };
+}
+
+async function restoreUnderLeases(
+  request: RestoreRunRequest,
+  deps: RestoreRunDeps,
+  leases: Leases,
+  startedAt: number,
+): Promise<RestoreRunResult> {
+  const { plan, timing } = request;
+  const now = () => deps.clock.now();
+  await deps.locks.renewLock({ ...leases.lock, extendSeconds: request.leaseSeconds });
+  const job = await deps.starRocks(async (client) => {
+    // Checked under the lock, so no other restore of ours can create it in between.
+    if ((await client.showDatabases()).includes(plan.targetDatabase)) {
+      throw new RestoreTargetExistsError(plan.targetDatabase);
+    }
+    return submitRestoreJob(client, { plan, timing, historySeconds: request.historySeconds ?? [], now });
+  });
+  deps.onProgress?.({ kind: 'submitted', job });
+
+  let tracked = job;
+  let failedPolls = 0;
+  try {
+    while (tracked.phase === 'running') {
+      await extend(deps, leases, tracked.nextWaitSeconds, request.leaseSeconds);
+      await deps.sleep(tracked.nextWaitSeconds * 1000, request.signal);
+      try {
+        tracked = await deps.starRocks((client) => checkRestoreJob(client, tracked, timing, now));
+        failedPolls = 0;
+      } catch (error) {
+        failedPolls += 1;
+        if (!isRetryable(error) || failedPolls >= MAX_FAILED_POLLS) throw error;
+        tracked = { ...tracked, nextWaitSeconds: timing.minSeconds };
+        continue;
+      }
+      deps.onProgress?.({ kind: 'polled', job: tracked });
+    }
+  } catch (error) {
+    const aborted = request.signal?.aborted === true;
+    await cancelQuietly(deps, tracked, aborted ? 'interrupted' : 'error');
+    await dropIfEmpty(deps, plan.targetDatabase);
+    if (aborted)
+      throw new RestoreInterruptedError('the restore was interrupted; its RESTORE job was cancelled');
+    throw error;
+  }
+
+  if (tracked.phase === 'finished') {
+    deps.onProgress?.({ kind: 'checking', job: tracked });
+    const check = await deps.starRocks((client) =>
+      checkRestoredDatabase(client, {
+        targetDatabase: plan.targetDatabase,
+        sourceDatabase: plan.sourceDatabase,
+        expectedTables: parseRestoreObjects(tracked.restoreObjects, tracked.restoreObjectsTruncated),
+        expectedTableCount: plan.snapshot.tableCount,
+      }),
+    );
+    return {
+      state: check.passed ? 'FINISHED' : 'FAILED',
+      reason: check.problem,
+      startedAt,
+      finishedAt: now(),
+      durationSeconds: measuredSeconds(tracked),
+      job: tracked,
+      check,
+      droppedEmptyTarget: false,
+    };
+  }
+
+  let state: RestoreRunResult['state'];
+  let reason: string;
+  if (tracked.phase === 'deadline') {
+    await cancelQuietly(deps, tracked, 'deadline');
+    state = 'TIMED_OUT';
+    reason = 'deadline';
+  } else {
+    state = tracked.outcome?.state === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED';
+    reason = tracked.outcome?.reason ?? 'StarRocks cancelled the restore';
+  }
+  const droppedEmptyTarget = await dropIfEmpty(deps, plan.targetDatabase);
+  return {
+    state,
+    reason,
+    startedAt,
+    finishedAt: now(),
+    durationSeconds: null,
+    job: tracked,
+    check: null,
+    droppedEmptyTarget,
+  };
+}
+
+/** Retries `acquire` while the slot or lock is held by a live holder, up to `waitSeconds`, then rethrows. */
+async function waitFor<T>(
+  request: RestoreRunRequest,
+  deps: RestoreRunDeps,
+  what: 'slot' | 'lock',
+  acquire: () => Promise<T>,
+): Promise<T> {
+  const giveUpAt = deps.clock.now() + request.waitSeconds * 1000;
+  for (;;) {
+    try {
+      return await acquire();
+    } catch (error) {
+      const busy = error instanceof SlotUnavailableError || error instanceof LockHeldError;
+      const retryInSeconds = Math.max(1, request.timing.minSeconds);
+      if (!busy || deps.clock.now() + retryInSeconds * 1000 > giveUpAt) throw error;
+      deps.onProgress?.({ kind: 'waiting', for: what, detail: error.message, retryInSeconds });
+      await deps.sleep(retryInSeconds * 1000, request.signal);
+    }
+  }
+}
+
+async function extend(deps: RestoreRunDeps, leases: Leases, waitSeconds: number, leaseSeconds: number) {
+  const extendSeconds = waitSeconds + leaseSeconds;
+  await deps.locks.renewLock({ ...leases.lock, extendSeconds });
+  await deps.locks.renewSlot({ ...leases.slot, extendSeconds });
+}
+
+/** Cancels our job if it still runs; a failure to do so is reported, never thrown over the original problem. */
+async function cancelQuietly(deps: RestoreRunDeps, job: TrackedRestore, reason: string): Promise<void> {
+  deps.onProgress?.({ kind: 'cancelling', reason });
+  try {
+    await deps.starRocks((client) => cancelRestoreIfOurs(client, job));
+  } catch {
+    // The FE may be the very thing that failed; StarRocks' own timeout property ends the job then.
+  }
+}
+
+/** The target did not exist before this restore: if it holds no table now, it is ours to remove. */
+async function dropIfEmpty(deps: RestoreRunDeps, database: string): Promise<boolean> {
+  try {
+    return await deps.starRocks(async (client) => {
+      if (!(await client.showDatabases()).includes(database)) return false;
+      if ((await client.listTables(database)).length > 0) return false;
+      await client.dropDatabase(database);
+      return true;
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** The error a finished restore run stands for, for callers that report it as one (exit status, alerts). */
+export function restoreRunError(result: RestoreRunResult): Error | null {
+  if (result.state === 'FINISHED') return null;
+  if (result.state === 'TIMED_OUT') return new RestoreTimedOutError(result.reason ?? 'deadline');
+  if (result.check !== null) return new RestoreCheckFailedError(result.reason ?? 'the restore check failed');
+  return new RestoreFailedError(result.reason ?? 'the restore failed');
+}
