@@ -3,14 +3,11 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { systemClock } from '#domain/clock.ts';
-import {
-  type CustomResourceResponse,
-  handleScheduleSyncEvent,
-  responseBody,
-} from '#domain/schedules/custom-resource.ts';
+import { type CustomResourceResponse, responseBody } from '#domain/schedules/custom-resource.ts';
 import { type ScheduleSet, scheduleSetSchema } from '#domain/schedules/schedule-set.ts';
 import { DEFAULT_PACING, SchedulerApi } from '#domain/schedules/scheduler-api.ts';
 import { createLogger } from '#runtime/logger.ts';
+import { handleScheduleSyncEvent } from './core.ts';
 
 const logger = createLogger('sync-schedules');
 // One attempt per SDK call: SchedulerApi retries throttling with its own backoff and pace, which a second layer

@@ -3,8 +3,12 @@
  * `--execute` runs it against the FE, taking the same per-cluster slot and per-database lock as the backups.
  */
 
-import { InvalidIdentifierError, SnapshotNotFoundError } from '#domain/errors.ts';
-import { RestoreInterruptedError, RestoreTargetExistsError } from '#domain/restore/errors.ts';
+import {
+  InvalidIdentifierError,
+  RestoreInterruptedError,
+  RestoreTargetExistsError,
+  SnapshotNotFoundError,
+} from '#domain/errors.ts';
 import { assertValidIdentifier } from '#domain/starrocks/index.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import type { RestoreProgress, RestoreRunResult } from '#local/restore/run-restore.ts';
