@@ -1,6 +1,7 @@
 import type { BackupAttempt, CatalogStore, ClusterSnapshotRecords } from '#domain/catalog/index.ts';
 import type { Clock } from '#domain/clock.ts';
 import { effectiveDatabaseFilters, selectDatabases } from '#domain/config/index.ts';
+import type { InventorySource } from '#domain/freshness/check-summary.ts';
 import { type ClusterSnapshotCheck, checkClusterSnapshots } from '#domain/freshness/cluster-snapshots.ts';
 import { assessCoverage, type Coverage } from '#domain/freshness/coverage.ts';
 import {
@@ -48,11 +49,6 @@ export interface CheckFreshnessDeps {
   /** Publishes the cluster's figures (CloudWatch EMF when deployed; nothing locally). */
   readonly emitMetrics?: ((figures: FreshnessMetrics) => void) | undefined;
 }
-
-/** What the FE said, or why it said nothing. */
-export type InventorySource =
-  | { readonly source: 'fe' }
-  | { readonly source: 'catalog'; readonly error: string };
 
 /** The incidents one check opened and closed. */
 export interface IncidentChanges {

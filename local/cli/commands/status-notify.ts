@@ -4,7 +4,7 @@
  * `--state-dir`, so an incident alerts once across runs), and posts the incident messages to Slack
  * (SLACK_WEBHOOK_URL, or the Web API with SLACK_BOT_TOKEN and a channel), or prints them when no Slack is set.
  */
-import type { PostedNotice } from '#functions/NotifyIncidents/core.ts';
+import type { PostedNotice } from '#domain/incidents/posted-notices.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import type { Colors } from '../format/color.ts';
 import { formatDuration, formatUtc } from '../format/time.ts';
