@@ -13,7 +13,7 @@ import {
   buildShowSnapshotsStatement,
   type Statement,
 } from '#domain/starrocks/statements.ts';
-import { formatDuration } from './format.ts';
+import { formatDuration } from '#domain/time-format.ts';
 
 /** What the hint is chosen from. */
 export interface FailureHintInput {

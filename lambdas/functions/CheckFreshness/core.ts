@@ -22,8 +22,8 @@ import { describePause, type PauseLookup } from '#domain/freshness/pauses.ts';
 import type { IncidentReport, IncidentStore } from '#domain/incidents/incident-store.ts';
 import type { Incident } from '#domain/incidents/schema.ts';
 import type { LockRecord, LockStore } from '#domain/lock/index.ts';
-import { formatDuration, formatUtc } from '#domain/notify/format.ts';
 import type { StarRocksClient, StarRocksMaintenanceClient } from '#domain/starrocks/index.ts';
+import { formatDuration, formatUtc } from '#domain/time-format.ts';
 import type { AppLogger } from '#runtime/logger.ts';
 
 /** The FE calls the freshness checker makes (read-only). */
