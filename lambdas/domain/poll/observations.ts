@@ -8,7 +8,7 @@
  * StarRocks' backup states (backup/BackupJob.java, reference §4):
  * PENDING → SNAPSHOTING → UPLOAD_SNAPSHOT → UPLOADING → SAVE_META → UPLOAD_INFO → FINISHED.
  */
-import type { ObservedSeconds, ProgressReading, UploadProgress } from './finish-estimate.ts';
+import type { ObservedSeconds, ProgressReading, UploadProgress } from './progress.ts';
 
 /**
  * Before the upload: PENDING waits for the first scheduler tick, SNAPSHOTING waits for the BEs' snapshot tasks

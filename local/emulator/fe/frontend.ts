@@ -2,7 +2,6 @@ import type { Clock } from '#domain/clock.ts';
 import type { FaultRegistry } from '../faults.ts';
 import type { VersionProfile } from '../profiles.ts';
 import type { EmulatorScenario, ScenarioDatabase } from '../scenario.ts';
-import type { Statement } from '../sql/ast.ts';
 import { type BackupJobRecord, type BackupJobView, viewBackupJob } from './backup-job.ts';
 import { Catalog, type CatalogDatabase, toCatalogTable } from './catalog.ts';
 import { ClusterSnapshots } from './cluster-snapshots.ts';
@@ -10,34 +9,8 @@ import { type ErrorWrapping, FeError } from './errors.ts';
 import { AccessControl } from './privileges.ts';
 import { type JobContribution, RepositoryState } from './repository.ts';
 import { type RestoreJobRecord, type RestoreJobView, viewRestoreJob } from './restore-job.ts';
-import { OK, type Reply } from './result.ts';
-import { adminShowConfig } from './statements/admin.ts';
-import { executeBackup } from './statements/backup.ts';
-import { setAutomatedClusterSnapshot } from './statements/cluster-snapshot.ts';
-import { createDatabase, dropDatabase } from './statements/database.ts';
-import { dropSnapshot } from './statements/drop-snapshot.ts';
-import { showPartitions } from './statements/partitions.ts';
-import { cancelRestore, executeRestore, showRestore } from './statements/restore.ts';
-import { executeSelect } from './statements/select.ts';
-import { executeSet } from './statements/session.ts';
-import { showData, showDatabases, showRepositories, showTables } from './statements/show.ts';
-import { cancelBackup, showBackup } from './statements/show-backup.ts';
-import { showSnapshot } from './statements/show-snapshot.ts';
+import type { Session, SlotJob } from './session.ts';
 import { createFeTimeZone, type FeTimeZone } from './time-zone.ts';
-
-/** A connection's session state. */
-export interface Session {
-  readonly connectionId: number;
-  user: string;
-  /** The client's address as the FE sees it (PrivilegeCheckerV2 texts name it). */
-  remoteIp: string;
-  database: string | undefined;
-  /** The session's `time_zone` after a `SET time_zone`; the global default until then. */
-  timeZone?: FeTimeZone;
-}
-
-/** A job in a database's backup/restore slot. */
-export type SlotJob = BackupJobRecord | RestoreJobRecord;
 
 /** history_job_keep_max_second: a finished job's SHOW BACKUP row lives this long... */
 const HISTORY_JOB_KEEP_MS = 604_800_000;
@@ -154,54 +127,6 @@ export class Frontend {
   /** The FE clock. */
   now(): number {
     return this.clock.now();
-  }
-
-  /** Answers one parsed statement. @throws FeError */
-  execute(statement: Statement, session: Session): Reply {
-    this.settle();
-    switch (statement.kind) {
-      case 'SELECT':
-        return executeSelect(this, statement, session);
-      case 'USE':
-        this.useDatabase(session, statement.database);
-        return OK;
-      case 'SET':
-        return executeSet(this, statement, session);
-      case 'SHOW_DATABASES':
-        return showDatabases(this);
-      case 'SHOW_TABLES':
-        return showTables(this, statement, session);
-      case 'SHOW_DATA':
-        return showData(this, statement, session);
-      case 'SHOW_REPOSITORIES':
-        return showRepositories(this, session);
-      case 'SHOW_PARTITIONS':
-        return showPartitions(this, statement, session);
-      case 'ADMIN_SET_AUTOMATED_CLUSTER_SNAPSHOT':
-        return setAutomatedClusterSnapshot(this, statement, session);
-      case 'SHOW_BACKUP':
-        return showBackup(this, statement, session);
-      case 'SHOW_SNAPSHOT':
-        return showSnapshot(this, statement, session);
-      case 'CANCEL_BACKUP':
-        return cancelBackup(this, statement, session);
-      case 'BACKUP':
-        return executeBackup(this, statement, session);
-      case 'RESTORE':
-        return executeRestore(this, statement, session);
-      case 'SHOW_RESTORE':
-        return showRestore(this, statement, session);
-      case 'CANCEL_RESTORE':
-        return cancelRestore(this, statement, session);
-      case 'DROP_SNAPSHOT':
-        return dropSnapshot(this, statement, session);
-      case 'CREATE_DATABASE':
-        return createDatabase(this, statement, session);
-      case 'DROP_DATABASE':
-        return dropDatabase(this, statement, session);
-      case 'ADMIN_SHOW_CONFIG':
-        return adminShowConfig(this, statement, session);
-    }
   }
 
   /** `USE db` / COM_INIT_DB / the handshake database. @throws FeError `Unknown database '<db>'` */

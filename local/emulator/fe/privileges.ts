@@ -15,7 +15,7 @@
 import type { VersionProfile } from '../profiles.ts';
 import type { ScenarioUser, UserPrivileges } from '../scenario.ts';
 import { FeError } from './errors.ts';
-import type { Session } from './frontend.ts';
+import type { Session } from './session.ts';
 
 /** The privileges the emulator checks. REPOSITORY and EXPORT are their own grants; the rest come with `admin`. */
 export type Privilege =

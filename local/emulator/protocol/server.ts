@@ -6,9 +6,11 @@ import { type SecureContext, TLSSocket } from 'node:tls';
 import mysql from 'mysql2';
 import type { Clock } from '#domain/clock.ts';
 import type { FaultRegistry, Flood } from '../faults.ts';
+import { executeStatement } from '../fe/dispatch.ts';
 import { FeError, toWireError, type WireError } from '../fe/errors.ts';
-import type { Frontend, Session } from '../fe/frontend.ts';
+import type { Frontend } from '../fe/frontend.ts';
 import type { Reply, ResultColumn } from '../fe/result.ts';
+import type { Session } from '../fe/session.ts';
 import { EmulatorSyntaxError, parseStatements, type Statement } from '../sql/parser.ts';
 import { verifyNativePassword } from './auth.ts';
 import {
@@ -336,7 +338,7 @@ export function startProtocolServer(options: ProtocolServerOptions): Promise<Pro
       for (const [index, statement] of statements.entries()) {
         const more = index < statements.length - 1 ? SERVER_MORE_RESULTS_EXISTS : 0;
         try {
-          const reply = frontend.execute(statement, session);
+          const reply = executeStatement(frontend, statement, session);
           if (flood !== undefined && reply.type === 'rows' && actions.length === 0 && more === 0) {
             await writeFlood(connection, reply.columns, flood);
             return;

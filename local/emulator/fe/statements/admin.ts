@@ -1,6 +1,7 @@
 import type { Statement } from '#local/emulator/sql/ast.ts';
-import type { Frontend, Session } from '../frontend.ts';
+import type { Frontend } from '../frontend.ts';
 import { type Reply, varcharResult } from '../result.ts';
+import type { Session } from '../session.ts';
 import { likeToRegExp } from './like.ts';
 
 /** sql/ast/AdminShowConfigStmt.java TITLE_NAMES. */

@@ -2,10 +2,11 @@ import { refusesListPartitionBackup, type VersionProfile } from '#local/emulator
 import type { BackupObject, BackupStatement } from '#local/emulator/sql/ast.ts';
 import type { CatalogDatabase, CatalogTable } from '../catalog.ts';
 import { analyzerError, executionError, FeError } from '../errors.ts';
-import type { Frontend, Session } from '../frontend.ts';
+import type { Frontend } from '../frontend.ts';
 import { javaHashMapOrder } from '../java-compat.ts';
 import { isValidDatabaseName } from '../names.ts';
 import { OK, type Reply } from '../result.ts';
+import type { Session } from '../session.ts';
 
 const MIN_TIMEOUT_MS = 600_000;
 const DEFAULT_TIMEOUT_MS = 86_400_000; // Config.backup_job_default_timeout_ms

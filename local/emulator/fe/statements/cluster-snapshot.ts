@@ -1,7 +1,8 @@
 import type { Statement } from '#local/emulator/sql/ast.ts';
 import { executionError } from '../errors.ts';
-import type { Frontend, Session } from '../frontend.ts';
+import type { Frontend } from '../frontend.ts';
 import { OK, type Reply } from '../result.ts';
+import type { Session } from '../session.ts';
 
 /**
  * `ADMIN SET AUTOMATED CLUSTER SNAPSHOT ON [STORAGE VOLUME sv]` / `OFF` (3.4.2+; StarRocks' Cluster Snapshot page):

@@ -1,8 +1,9 @@
 import type { Statement } from '#local/emulator/sql/ast.ts';
 import { analyzerError, executionError } from '../errors.ts';
-import type { Frontend, Session } from '../frontend.ts';
+import type { Frontend } from '../frontend.ts';
 import { DEFAULT_CATALOG } from '../privileges.ts';
 import { OK, type Reply } from '../result.ts';
+import type { Session } from '../session.ts';
 import { checkDatabaseName } from './backup.ts';
 
 /**

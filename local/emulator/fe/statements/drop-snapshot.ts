@@ -1,7 +1,8 @@
 import type { Statement } from '#local/emulator/sql/ast.ts';
 import { executionError } from '../errors.ts';
-import type { Frontend, Session, SlotJob } from '../frontend.ts';
+import type { Frontend } from '../frontend.ts';
 import { OK, type Reply } from '../result.ts';
+import type { Session, SlotJob } from '../session.ts';
 
 /**
  * `DROP SNAPSHOT <name> ON <repo> [FORCE]` (4.2+, BackupHandler.dropSnapshot on main): REPOSITORY privilege

@@ -1,7 +1,8 @@
 import type { Statement } from '#local/emulator/sql/ast.ts';
 import { analyzerError } from '../errors.ts';
-import type { Frontend, Session } from '../frontend.ts';
+import type { Frontend } from '../frontend.ts';
 import { type Cell, type Reply, varcharResult } from '../result.ts';
+import type { Session } from '../session.ts';
 
 /**
  * common/proc/PartitionsProcDir.createTitleNames for a shared-nothing table: the eighth column is `List` for a

@@ -1,12 +1,13 @@
 import type { BackupObject, RestoreStatement, Statement } from '#local/emulator/sql/ast.ts';
 import type { CatalogDatabase, CatalogTable } from '../catalog.ts';
 import { analyzerError, executionError } from '../errors.ts';
-import type { Frontend, Session } from '../frontend.ts';
+import type { Frontend } from '../frontend.ts';
 import { javaHashMapOrder } from '../java-compat.ts';
 import { DEFAULT_CATALOG } from '../privileges.ts';
 import type { SnapshotInfoFile } from '../repository.ts';
 import type { RestoredTable, RestoreJobRecord } from '../restore-job.ts';
 import { type Cell, OK, type Reply, varcharResult } from '../result.ts';
+import type { Session } from '../session.ts';
 import { ALREADY_RUNNING, parseJavaLong } from './backup.ts';
 import { cancelJob } from './show-backup.ts';
 

@@ -2,8 +2,9 @@ import { hasClusterSnapshots } from '#local/emulator/profiles.ts';
 import type { Expr, SelectStatement } from '#local/emulator/sql/ast.ts';
 import { engineOf } from '../catalog.ts';
 import { analyzerError } from '../errors.ts';
-import type { Frontend, Session } from '../frontend.ts';
+import type { Frontend } from '../frontend.ts';
 import type { Cell, ColumnType, Reply, ResultColumn } from '../result.ts';
+import type { Session } from '../session.ts';
 import { likeToRegExp } from './like.ts';
 
 type Value = string | number | boolean | null;

@@ -1,7 +1,8 @@
 import type { Statement } from '#local/emulator/sql/ast.ts';
 import { FeError } from '../errors.ts';
-import type { Frontend, Session } from '../frontend.ts';
+import type { Frontend } from '../frontend.ts';
 import { OK, type Reply } from '../result.ts';
+import type { Session } from '../session.ts';
 import { createFeTimeZone, type FeTimeZone } from '../time-zone.ts';
 
 /** common/util/TimeUtils.TIME_ZONE_ALIAS_MAP: CST and PRC mean Asia/Shanghai. */

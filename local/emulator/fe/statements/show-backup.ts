@@ -1,8 +1,9 @@
 import type { Statement } from '#local/emulator/sql/ast.ts';
 import type { BackupJobRecord } from '../backup-job.ts';
 import { analyzerError, executionError } from '../errors.ts';
-import type { Frontend, Session } from '../frontend.ts';
+import type { Frontend } from '../frontend.ts';
 import { type Cell, OK, type Reply, varcharResult } from '../result.ts';
+import type { Session } from '../session.ts';
 import { checkDatabaseName } from './backup.ts';
 
 /** sql/ast/ShowBackupStmt.java TITLE_NAMES. */

@@ -1,9 +1,10 @@
 import type { Expr, Statement } from '#local/emulator/sql/ast.ts';
 import { analyzerError } from '../errors.ts';
-import type { Frontend, Session } from '../frontend.ts';
+import type { Frontend } from '../frontend.ts';
 import { jsonObject, orgJsonToString } from '../java-compat.ts';
 import type { RepositoryState, SnapshotDirectory, SnapshotInfoFile } from '../repository.ts';
 import { type Cell, type Reply, varcharResult } from '../result.ts';
+import type { Session } from '../session.ts';
 
 const WHERE_SHAPE =
   "Where clause should looks like: SNAPSHOT = 'your_snapshot_name' [AND TIMESTAMP = '2018-04-18-19-19-10']";

@@ -1,8 +1,9 @@
 import type { Statement } from '#local/emulator/sql/ast.ts';
 import { type CatalogDatabase, showTablesType } from '../catalog.ts';
 import { analyzerError } from '../errors.ts';
-import type { Frontend, Session } from '../frontend.ts';
+import type { Frontend } from '../frontend.ts';
 import { type Cell, type Reply, readableSize, varcharResult } from '../result.ts';
+import type { Session } from '../session.ts';
 
 /** FeConstants.default_db_data_quota_bytes (Long.MAX_VALUE) and default_db_replica_quota_size. */
 const DEFAULT_DATA_QUOTA_BYTES = 2 ** 63 - 1;
