@@ -182,9 +182,9 @@ export const pollSchema = z
     }
   });
 
-/** When a database counts as late: its expected slot plus this grace passed without a good snapshot. */
+/** When a database counts as late: its slot plus its expected duration plus this grace passed without a good snapshot. */
 export const freshnessSchema = z.strictObject({
-  /** Minutes after a slot before a missing snapshot is late; default: the cluster's timeoutSeconds. */
+  /** Minutes after a slot's expected end (p95 of recent backups, else timeoutSeconds) before it is late; default 60. */
   graceMinutes: z
     .number()
     .positive()

@@ -2,7 +2,10 @@
 export {
   assessFreshness,
   type DatabaseFreshness,
-  defaultGraceSeconds,
+  DEFAULT_GRACE_SECONDS,
+  databasesBehindLatestSlot,
+  EXPECTED_DURATION_SAMPLE,
+  expectedDurationOf,
   expectedSlot,
   type FreshnessCluster,
   type FreshnessReport,
@@ -10,4 +13,5 @@ export {
   type FreshnessSchedule,
   type FreshnessState,
   type GoodSnapshot,
+  readExpectedDurations,
 } from './freshness.ts';

@@ -6,6 +6,7 @@
 import {
   context,
   escapeMrkdwn,
+  escapeMrkdwnLiteral,
   fallbackText,
   fieldsSection,
   header,
@@ -25,8 +26,8 @@ export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['critical', 'warning'
 export type AlertField = readonly [label: string, value: string];
 
 /**
- * One generic alert. Field values and `text` are shown as written, with Slack's control characters escaped
- * (`&`, `<`, `>`), so names from StarRocks can never turn into links or mentions.
+ * One generic alert. Field values and `text` are shown as written: Slack's control characters escaped (`&`, `<`,
+ * `>`), so names from StarRocks can never turn into links or mentions, and words mrkdwn would format shown as code.
  */
 export interface AlertDetails {
   /** One line, e.g. `Backups late: prod / sales`. The severity's emoji is added in front. */
@@ -57,12 +58,12 @@ function fieldList(fields: AlertDetails['fields']): AlertField[] {
 export function buildAlertMessage(alert: AlertDetails): SlackMessage {
   const title = `${SEVERITY_EMOJI[alert.severity]} ${alert.title.trim().replaceAll(/\s+/g, ' ')}`;
   const fields = fieldList(alert.fields).map(
-    ([label, value]) => [escapeMrkdwn(label), escapeMrkdwn(value === '' ? '—' : value)] as const,
+    ([label, value]) => [escapeMrkdwn(label), escapeMrkdwnLiteral(value === '' ? '—' : value)] as const,
   );
   const blocks: SlackBlock[] = [header(title)];
   if (fields.length > 0) blocks.push(fieldsSection(fields));
   if (alert.text !== undefined && alert.text.trim() !== '')
-    blocks.push(section(escapeMrkdwn(alert.text.trim())));
+    blocks.push(section(escapeMrkdwnLiteral(alert.text.trim())));
   if (alert.footer !== undefined && alert.footer.trim() !== '')
     blocks.push(context(escapeMrkdwn(alert.footer)));
 

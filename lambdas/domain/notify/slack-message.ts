@@ -83,12 +83,30 @@ export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
+/** A word mrkdwn would format: a `*`, `_` or `~` at its start or end (Slack formats only at word boundaries). */
+const FORMATTING_EDGE = /^[*_~]|[*_~]$/;
+
+/**
+ * Escapes like {@link escapeMrkdwn}, and shows every word that mrkdwn would turn bold, italic or struck through as
+ * inline code, so names and patterns render as written: `*_scratch, tmp_*` stays that, not bold "_scratch, tmp_".
+ * mrkdwn has no escape for these characters (Slack's "Formatting text for app surfaces"), so code is the only way.
+ * Words with such characters only inside (`sales_eu`) are left as they are: Slack does not format them.
+ */
+export function escapeMrkdwnLiteral(text: string): string {
+  return escapeMrkdwn(text).replaceAll(/\S+/g, (word) => {
+    const match = /^([("'[]*)(.*?)([)"'\].,;:!?]*)$/.exec(word);
+    const [, before = '', core = word, after = ''] = match ?? [];
+    if (core === '' || !FORMATTING_EDGE.test(core)) return word;
+    return `${before}\`${core.replaceAll('`', '')}\`${after}`;
+  });
+}
+
 /**
  * The notification text (`text`) of a message, escaped as the blocks are: Slack reads it as mrkdwn, so a name such
  * as `x<!channel>` would otherwise ping the whole channel. Cut to Slack's limit without splitting an entity.
  */
 export function fallbackText(text: string): string {
-  const escaped = escapeMrkdwn(text);
+  const escaped = escapeMrkdwnLiteral(text);
   if (escaped.length <= SLACK_LIMITS.fallbackText) return escaped;
   const cut = escaped.slice(0, SLACK_LIMITS.fallbackText - 1).replace(/&[a-z]{0,3}$/, '');
   return `${cut}…`;

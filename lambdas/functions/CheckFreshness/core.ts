@@ -7,8 +7,10 @@ import { assessCoverage, type Coverage } from '#domain/freshness/coverage.ts';
 import {
   assessFreshness,
   type DatabaseFreshness,
-  defaultGraceSeconds,
+  DEFAULT_GRACE_SECONDS,
+  databasesBehindLatestSlot,
   type FreshnessCluster,
+  readExpectedDurations,
 } from '#domain/freshness/index.ts';
 import type { CheckFreshnessInput } from '#domain/freshness/input.ts';
 import {
@@ -36,7 +38,7 @@ export interface CheckFreshnessDeps {
   readonly starRocks: <T>(work: (client: FreshnessClient) => Promise<T>) => Promise<T>;
   /** Where the cluster snapshots of shared-data clusters are recorded. */
   readonly clusterSnapshots: Pick<ClusterSnapshotRecords, 'record'>;
-  readonly catalog: Pick<CatalogStore, 'latestGoodSnapshots' | 'listAttemptsAt'>;
+  readonly catalog: Pick<CatalogStore, 'latestGoodSnapshots' | 'listAttemptsAt' | 'recentDurations'>;
   readonly locks: Pick<LockStore, 'inspectLocks'>;
   /** The pause store; without it no schedule counts as paused. */
   readonly pauses?: PauseLookup | undefined;
@@ -112,7 +114,7 @@ export async function checkFreshness(
   const now = deps.clock.now();
   const graceSeconds =
     cluster.freshness.graceMinutes === undefined
-      ? defaultGraceSeconds(cluster)
+      ? DEFAULT_GRACE_SECONDS
       : Math.round(cluster.freshness.graceMinutes * 60);
   const sharedData = await isSharedData(input, deps);
   if (sharedData) return checkSharedData(input, deps, now, graceSeconds);
@@ -145,13 +147,19 @@ export async function checkFreshness(
     for (const name of unseen) seen.set(name, new Date(now).toISOString());
   }
 
-  const report = assessFreshness({
+  const request = {
     cluster: freshnessCluster,
     latestGood: latestGood.filter((attempt) => candidateSet.has(attempt.database)),
     knownDatabases: candidates,
     now,
     graceSeconds,
-  });
+  };
+  // Only a database without a snapshot of its latest slot can be late, so only those histories are read.
+  const behind = databasesBehindLatestSlot(request);
+  const expectedDurations = await readExpectedDurations(cluster, behind, (query) =>
+    deps.catalog.recentDurations(query),
+  );
+  const report = assessFreshness({ ...request, expectedDurations });
   const stuckLocks = await findStuckLocks(input, now, deps);
   const checks: DatabaseCheck[] = [];
   for (const entry of report.databases) {

@@ -4,13 +4,19 @@ import { parseDurationSeconds, parseInstant } from '../support/option-parsers.ts
 import { configOption, runAction, storeOptions, verboseOption } from './common.ts';
 
 const HELP = `
-For each database with a good snapshot in the local catalog (and, with --resolve, each database of the FE that a
-schedule selects): its latest good snapshot, the snapshot's age, and a verdict against the schedules:
+For every database a schedule covers (the FE's databases with tables that an enabled schedule selects, and every
+database with a good snapshot in the catalog): its latest good snapshot, the snapshot's age, a verdict against the
+schedules, and for a late or never database why (its latest attempt: FAILED with StarRocks' status, SKIPPED, none):
   fresh  the latest good snapshot is from the most recent expected slot or later
-  late   an expected slot's grace period passed and the latest good snapshot is older than that slot
+  late   an expected slot passed and the latest good snapshot is older than that slot
   never  no good snapshot at all
-A slot is expected once its grace period is over; the grace defaults to the cluster's timeoutSeconds (the
-deadline of one backup: before it, the slot's backup may still be running).
+A slot is expected once its time plus the database's expected backup duration (the p95 of its recent backups, else
+the cluster's timeoutSeconds) plus a grace (clusters[].freshness.graceMinutes, default 1 h) has passed: a nightly
+at 02:00 whose backups take up to an hour is late from 04:00. When the FE cannot be read, the catalog's databases
+are judged and a warning says so; --no-resolve does not connect at all.
+
+Exit status: 0 every database is fresh; 1 any is late or never (for cron, Nagios or a CI job); 2 usage or
+configuration error.
 
 With --notify it runs the deployed hourly freshness check once, here: it reads the FE, counts stuck runs, skipped
 databases and paused schedules as late, reports databases no schedule covers (drift), keeps incidents in the local
@@ -20,7 +26,8 @@ locally.
 
 Examples:
   $ sr-backup status --config backup.yaml
-  $ sr-backup status --config backup.yaml --cluster prod --resolve --grace 2h
+  $ sr-backup status --config backup.yaml --cluster prod --grace 2h
+  $ sr-backup status --config backup.yaml --no-resolve || echo "a backup is late"
   $ sr-backup status --config backup.yaml --json | jq '.databases[] | select(.state != "fresh")'
   $ SLACK_WEBHOOK_URL=https://hooks.slack.com/services/… sr-backup status --config backup.yaml --notify`;
 
@@ -33,10 +40,14 @@ export function registerStatusCommand(program: Command): void {
   )
     .option('--cluster <name>', 'only this cluster (default: every cluster of the config)')
     .option('--schedule <name>', 'judge against this schedule only (default: every enabled schedule)')
-    .option('--resolve', 'also list the databases of the FE that a schedule selects (connects to the FE)')
+    .option(
+      '--resolve',
+      'list the databases of the FE that a schedule selects (the default; connects to the FE)',
+    )
+    .option('--no-resolve', 'judge only the databases of the catalog, without connecting to the FE')
     .option(
       '--grace <duration>',
-      'grace period after a slot, e.g. 3600, 90m, 2h (default: timeoutSeconds)',
+      "grace after a slot's expected end, e.g. 3600, 90m, 2h (default: freshness.graceMinutes, else 1h)",
       parseDurationSeconds,
     )
     .option('--at <ISO-8601>', 'judge as of this time instead of now', parseInstant)
@@ -44,7 +55,7 @@ export function registerStatusCommand(program: Command): void {
       '--notify',
       'run the freshness check as deployed: incidents in the local DynamoDB, alerts to Slack (connects to the FE)',
     )
-    .option('--json', 'print {evaluatedAt, clusters, databases: [...]} as JSON on stdout');
+    .option('--json', 'print {evaluatedAt, allFresh, clusters, databases: [...]} as JSON on stdout');
   storeOptions(command);
   verboseOption(command);
   command

@@ -16,6 +16,7 @@ import { EXIT, type ExitCode } from '../support/cli-error.ts';
 import { explainError } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
 import { type LocalStore, openLocalStore, storeIsAbsent, storeLocation } from '../support/local-store.ts';
+import { type SinceOption, type SNAPSHOT_STATE_FILTERS, sinceInstant } from '../support/option-parsers.ts';
 import { reportError } from '../support/report.ts';
 import { selectClusters } from '../support/selection.ts';
 import { newestAttempts } from './catalog-reader.ts';
@@ -26,6 +27,10 @@ export interface SnapshotsCommandOptions {
   readonly cluster?: string;
   readonly database?: string[];
   readonly limit: number;
+  /** Only attempts in one of these states or with one of these marks. */
+  readonly state?: Array<(typeof SNAPSHOT_STATE_FILTERS)[number]>;
+  /** Only attempts of slots at or after this. */
+  readonly since?: SinceOption;
   readonly stateDir?: string;
   readonly dynamodbEndpoint?: string;
   readonly json?: boolean;
@@ -56,6 +61,30 @@ export interface SnapshotJson {
   readonly omitted: readonly { readonly name: string; readonly kind: string; readonly why: string }[];
   /** When a later attempt found the snapshot gone from the repository. */
   readonly lostAt: string | null;
+  /** Retention keeps it whatever its age (`sr-backup pin`). */
+  readonly pinned: boolean;
+  /** When retention dropped it from the repository. */
+  readonly prunedAt: string | null;
+  /** Whether a restore can use it: a verified FINISHED snapshot neither pruned nor lost. */
+  readonly restorable: boolean;
+}
+
+/** The marks of an attempt, as `--state` names them. */
+function marksOf(attempt: BackupAttempt): Array<'PINNED' | 'PRUNED' | 'LOST'> {
+  return [
+    ...(attempt.pinned === true ? (['PINNED'] as const) : []),
+    ...(attempt.prunedAt === undefined ? [] : (['PRUNED'] as const)),
+    ...(attempt.lostAt === undefined ? [] : (['LOST'] as const)),
+  ];
+}
+
+/** Whether `attempt` is in one of `states` or carries one of them as a mark. */
+export function matchesStateFilter(
+  attempt: BackupAttempt,
+  states: readonly (typeof SNAPSHOT_STATE_FILTERS)[number][],
+): boolean {
+  const marks: readonly string[] = marksOf(attempt);
+  return states.some((state) => state === attempt.state || marks.includes(state));
 }
 
 function toJson(attempt: BackupAttempt): SnapshotJson {
@@ -79,6 +108,13 @@ function toJson(attempt: BackupAttempt): SnapshotJson {
     objects: attempt.objects ?? null,
     omitted: (attempt.omitted ?? []).map(({ name, kind, why }) => ({ name, kind, why })),
     lostAt: attempt.lostAt ?? null,
+    pinned: attempt.pinned === true,
+    prunedAt: attempt.prunedAt ?? null,
+    restorable:
+      attempt.state === 'FINISHED' &&
+      attempt.verified &&
+      attempt.prunedAt === undefined &&
+      attempt.lostAt === undefined,
   };
 }
 
@@ -131,6 +167,7 @@ export function formatSnapshotsTable(
     { header: 'SNAPSHOT' },
     { header: 'DURATION', align: 'right' as const },
     { header: 'SIZE', align: 'right' as const },
+    { header: 'MARKS' },
     { header: 'DETAILS', maxWidth: 80 },
   ];
   const rows = attempts.map((attempt) => [
@@ -141,10 +178,10 @@ export function formatSnapshotsTable(
     attempt.label,
     attempt.durationSeconds === null ? '-' : formatDuration(attempt.durationSeconds),
     formatBytes(attempt.sizeBytes),
+    marksOf(attempt).join(' ') || '-',
     [
-      attempt.lostAt === undefined
-        ? ''
-        : `LOST (gone from the repository since ${formatUtc(attempt.lostAt)})`,
+      attempt.prunedAt === undefined ? '' : `pruned ${formatUtc(attempt.prunedAt)}`,
+      attempt.lostAt === undefined ? '' : `gone from the repository since ${formatUtc(attempt.lostAt)}`,
       attempt.reason ?? '',
     ]
       .filter((part) => part !== '')
@@ -167,6 +204,10 @@ export async function runSnapshotsCommand(
     const config = await loadConfigFile(options.config);
     const clusters = selectClusters(config, options.cluster, options.config);
     const location = storeLocation(options);
+    const since = options.since === undefined ? undefined : sinceInstant(options.since, io.clock.now());
+    const states = options.state;
+    const keep =
+      states === undefined ? undefined : (attempt: BackupAttempt) => matchesStateFilter(attempt, states);
     const attempts: BackupAttempt[] = [];
     const clusterSnapshots: ClusterSnapshotRecord[] = [];
     if (storeIsAbsent(location)) {
@@ -189,12 +230,18 @@ export async function runSnapshotsCommand(
         clock: io.clock,
       });
       for (const { cluster } of clusters) {
-        if (options.database === undefined) {
+        if (options.database === undefined && states === undefined && since === undefined) {
           clusterSnapshots.push(...(await records.list({ cluster: cluster.name, limit: options.limit })));
         }
         for (const database of options.database ?? [undefined]) {
           attempts.push(
-            ...(await newestAttempts(catalog, { cluster: cluster.name, database, limit: options.limit })),
+            ...(await newestAttempts(catalog, {
+              cluster: cluster.name,
+              database,
+              limit: options.limit,
+              since,
+              keep,
+            })),
           );
         }
       }
@@ -209,7 +256,9 @@ export async function runSnapshotsCommand(
         // A shared-data cluster has cluster snapshots only.
       } else if (attempts.length === 0) {
         io.stdout.write(
-          `The catalog in ${store.description} holds no backups${options.database ? ' of that database' : ''} yet.\n`,
+          states !== undefined || since !== undefined
+            ? `No backup in ${store.description} matches${states ? ` --state ${states.join(',')}` : ''}${since ? ` --since ${formatUtc(since)}` : ''}.\n`
+            : `The catalog in ${store.description} holds no backups${options.database ? ' of that database' : ''} yet.\n`,
         );
       } else {
         io.stdout.write(

@@ -1,6 +1,7 @@
 /** `sr-backup status`: per database, the latest good snapshot and its age against the schedules. */
 
 import {
+  type CatalogStore,
   type ClusterSnapshotRecords,
   createCatalogStore,
   createClusterSnapshotRecords,
@@ -11,8 +12,9 @@ import { DEFAULT_CLUSTER_SNAPSHOT_MAX_AGE_MINUTES } from '#domain/freshness/clus
 import {
   assessFreshness,
   type DatabaseFreshness,
-  defaultGraceSeconds,
+  DEFAULT_GRACE_SECONDS,
   type FreshnessReport,
+  readExpectedDurations,
 } from '#domain/freshness/index.ts';
 import { formatDuration } from '#domain/time-format.ts';
 import { loadConfigFile } from '#local/config/load.ts';
@@ -43,7 +45,20 @@ export interface StatusCommandOptions {
 }
 
 /** One database in `--json`. */
-export type StatusJsonEntry = { readonly cluster: string } & DatabaseFreshness;
+export type StatusJsonEntry = {
+  readonly cluster: string;
+  readonly reason: string | null;
+} & DatabaseFreshness;
+
+/** A database's verdict with why it is not fresh (its latest attempt), null when fresh. */
+export type JudgedDatabase = DatabaseFreshness & { readonly reason: string | null };
+
+/** A cluster's report with a reason per late or never database. */
+export type StatusReport = Omit<FreshnessReport, 'databases'> & {
+  readonly databases: readonly JudgedDatabase[];
+  /** Why the FE's databases are missing from the list (it could not be read), or null. */
+  readonly inventoryWarning: string | null;
+};
 
 /** A shared-data cluster's newest recorded automated Cluster Snapshot, against its objective. */
 export interface ClusterSnapshotStatus {
@@ -97,8 +112,28 @@ function colorFreshness(state: DatabaseFreshness['state'], colors: Colors): stri
   return colors.yellow(state);
 }
 
+/** Why a database is late or never: what its latest attempt did, or that none was made. */
+async function reasonOf(
+  entry: DatabaseFreshness,
+  cluster: string,
+  catalog: Pick<CatalogStore, 'listSnapshots'> | undefined,
+): Promise<string | null> {
+  if (entry.state === 'fresh') return null;
+  const [latest] = catalog
+    ? (await catalog.listSnapshots({ cluster, database: entry.database, limit: 1 })).items
+    : [];
+  if (latest === undefined) return 'no backup attempted yet';
+  const slot = `the ${formatUtc(latest.scheduledTime)} slot`;
+  if (latest.state === 'FINISHED') {
+    return latest.verified
+      ? `last good snapshot is of ${slot}; none since`
+      : `${slot} FINISHED but was not verified`;
+  }
+  return `${latest.state} for ${slot}${latest.reason ? `: ${latest.reason}` : ''}`;
+}
+
 /** The report as a table. */
-export function formatStatusTable(report: FreshnessReport, colors: Colors): string {
+export function formatStatusTable(report: StatusReport, colors: Colors): string {
   const rows = report.databases.map((entry) => [
     entry.database,
     colorFreshness(entry.state, colors),
@@ -106,6 +141,7 @@ export function formatStatusTable(report: FreshnessReport, colors: Colors): stri
     entry.takenAt === null ? '-' : formatUtc(entry.takenAt),
     entry.ageSeconds === null ? '-' : formatDuration(entry.ageSeconds),
     entry.expectedSlot === null ? '-' : `${formatUtc(entry.expectedSlot)} (${entry.expectedSchedule})`,
+    entry.reason ?? '',
   ]);
   return formatTable(
     [
@@ -115,6 +151,7 @@ export function formatStatusTable(report: FreshnessReport, colors: Colors): stri
       { header: 'TAKEN (UTC)' },
       { header: 'AGE', align: 'right' },
       { header: 'EXPECTED SLOT (UTC)' },
+      { header: 'WHY' },
     ],
     rows,
     { styleHeader: colors.bold, indent: '  ' },
@@ -184,24 +221,45 @@ export async function runStatusCommand(options: StatusCommandOptions, io: Comman
       if (status !== undefined) clusterSnapshots.push(status);
     }
 
-    const reports: FreshnessReport[] = [];
+    const reports: StatusReport[] = [];
     for (const selected of judged) {
       if (selected.cluster.mode === 'cluster-snapshot') continue;
       const { cluster } = selected;
       context.cluster = clusterContext(selected);
       const latestGood = catalog ? await catalog.latestGoodSnapshots(cluster.name) : [];
-      const knownDatabases = options.resolve ? await databasesOnFe(selected, options.schedule, io.env) : [];
-      reports.push(
-        assessFreshness({
-          cluster,
-          latestGood,
-          knownDatabases,
-          now,
-          graceSeconds: options.grace ?? defaultGraceSeconds(cluster),
-          schedule: options.schedule,
-        }),
-      );
+      let knownDatabases: string[] = [];
+      let inventoryWarning: string | null = null;
+      if (options.resolve !== false) {
+        try {
+          knownDatabases = await databasesOnFe(selected, options.schedule, io.env);
+        } catch (error) {
+          // As the deployed check does: an unreachable FE narrows the list to the catalog's databases, and says so.
+          inventoryWarning = `the FE could not be read (${error instanceof Error ? error.message : String(error)}); only databases with a snapshot in the catalog are listed`;
+        }
+      }
+      const graceSeconds =
+        options.grace ??
+        (cluster.freshness.graceMinutes === undefined
+          ? DEFAULT_GRACE_SECONDS
+          : Math.round(cluster.freshness.graceMinutes * 60));
+      const request = { cluster, latestGood, knownDatabases, now, graceSeconds, schedule: options.schedule };
+      // Every database's history, not only those behind (as the deployed check reads): the table shows each
+      // database's expected slot, and a local catalog is small.
+      const listed = [...new Set([...latestGood.map((attempt) => attempt.database), ...knownDatabases])];
+      const expectedDurations = catalog
+        ? await readExpectedDurations(cluster, listed, (query) => catalog.recentDurations(query))
+        : undefined;
+      const report = assessFreshness({ ...request, expectedDurations });
+      const databases: JudgedDatabase[] = [];
+      for (const entry of report.databases) {
+        databases.push({ ...entry, reason: await reasonOf(entry, cluster.name, catalog) });
+      }
+      reports.push({ ...report, databases, inventoryWarning });
     }
+    const allFresh =
+      reports.every((report) => report.databases.every((entry) => entry.state === 'fresh')) &&
+      clusterSnapshots.every((status) => status.state === 'fresh');
+    const verdict = allFresh ? EXIT.ok : EXIT.failed;
 
     if (options.json) {
       const databases: StatusJsonEntry[] = reports.flatMap((report) =>
@@ -209,12 +267,17 @@ export async function runStatusCommand(options: StatusCommandOptions, io: Comman
       );
       const document = {
         evaluatedAt: new Date(now).toISOString(),
-        clusters: reports.map((report) => ({ cluster: report.cluster, graceSeconds: report.graceSeconds })),
+        allFresh,
+        clusters: reports.map((report) => ({
+          cluster: report.cluster,
+          graceSeconds: report.graceSeconds,
+          inventoryWarning: report.inventoryWarning,
+        })),
         databases,
         clusterSnapshots,
       };
       io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-      return EXIT.ok;
+      return verdict;
     }
     const { out } = colors;
     const lines: string[] = [];
@@ -227,11 +290,12 @@ export async function runStatusCommand(options: StatusCommandOptions, io: Comman
     }
     for (const report of reports) {
       lines.push(
-        `${out.bold(report.cluster)} at ${formatUtc(report.evaluatedAt)} (a slot is late once ${formatDuration(report.graceSeconds)} have passed without a good snapshot)`,
+        `${out.bold(report.cluster)} at ${formatUtc(report.evaluatedAt)} (a slot is late once its expected duration, the p95 of recent backups or else timeoutSeconds, plus ${formatDuration(report.graceSeconds)} have passed without a good snapshot)`,
       );
+      if (report.inventoryWarning !== null) lines.push(`  ${out.yellow(report.inventoryWarning)}`);
       if (report.databases.length === 0) {
         lines.push(
-          `  no good snapshot recorded yet${options.resolve ? ' and no database selected on the FE' : ' (add --resolve to list the FE’s databases too)'}`,
+          `  no good snapshot recorded yet${options.resolve === false ? ' (without --no-resolve the FE’s databases are listed too)' : ' and no database selected on the FE'}`,
         );
       } else {
         lines.push(formatStatusTable(report, out));
@@ -252,7 +316,7 @@ export async function runStatusCommand(options: StatusCommandOptions, io: Comman
       );
     }
     io.stdout.write(`${lines.join('\n')}\n`);
-    return EXIT.ok;
+    return verdict;
   } catch (error) {
     const explained = explainError(error, context);
     reportError(explained, { stderr: io.stderr, colors: colors.err, verbose: options.verbose === true });

@@ -51,3 +51,52 @@ export function collectNames(value: string, previous: string[] | undefined): str
   if (names.length === 0) throw new InvalidArgumentError('expected a name');
   return [...(previous ?? []), ...names];
 }
+
+/** A point in time given as an ISO 8601 instant or as a duration back from now (`7d`, `36h`). */
+export type SinceOption = { readonly at: Date } | { readonly agoSeconds: number };
+
+/** `--since 2026-11-01T00:00:00Z` or `--since 7d`. */
+export function parseSince(value: string): SinceOption {
+  if (/^\d{4}-/.test(value.trim())) return { at: parseInstant(value) };
+  try {
+    return { agoSeconds: parseDurationSeconds(value) };
+  } catch {
+    throw new InvalidArgumentError(
+      'expected an ISO 8601 time with a zone (2026-11-01T00:00:00Z) or a duration back from now (7d, 36h)',
+    );
+  }
+}
+
+/** The instant a {@link SinceOption} names, as of `now` (epoch ms). */
+export function sinceInstant(since: SinceOption, now: number): Date {
+  return 'at' in since ? since.at : new Date(now - since.agoSeconds * 1000);
+}
+
+/** What `snapshots --state` accepts: the attempt's state, or a mark retention or a later attempt left on it. */
+export const SNAPSHOT_STATE_FILTERS = [
+  'FINISHED',
+  'FAILED',
+  'TIMED_OUT',
+  'SKIPPED',
+  'PINNED',
+  'PRUNED',
+  'LOST',
+] as const;
+
+/** One of {@link SNAPSHOT_STATE_FILTERS}, any case; repeatable. */
+export function collectSnapshotStates(
+  value: string,
+  previous: Array<(typeof SNAPSHOT_STATE_FILTERS)[number]> | undefined,
+): Array<(typeof SNAPSHOT_STATE_FILTERS)[number]> {
+  const states = collectNames(value, undefined).map((name) => {
+    const upper = name.toUpperCase();
+    const known = SNAPSHOT_STATE_FILTERS.find((state) => state === upper);
+    if (known === undefined) {
+      throw new InvalidArgumentError(
+        `expected one of ${SNAPSHOT_STATE_FILTERS.join(', ')} (any case), got "${name}"`,
+      );
+    }
+    return known;
+  });
+  return [...(previous ?? []), ...states];
+}

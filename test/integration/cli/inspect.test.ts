@@ -156,8 +156,15 @@ describe('sr-backup validate, plan, snapshots and status (child process)', () =>
     // Assess
     expect(snapshots.code, snapshots.stderr).toBe(0);
     expect(snapshots.stdout).toContain('No local catalog');
-    expect(status.code, status.stderr).toBe(0);
-    expect(parseJsonDocument(status.stdout)).toEqual(expect.objectContaining({ databases: [] }));
+    // Every database the schedule covers on the FE has never been backed up: exit 1, each with why.
+    expect(status.code, status.stderr).toBe(1);
+    const { databases } = parseJsonDocument(status.stdout) as {
+      databases: { database: string; state: string; reason: string }[];
+    };
+    expect(databases.length).toBeGreaterThan(0);
+    for (const entry of databases) {
+      expect(entry).toEqual(expect.objectContaining({ state: 'never', reason: 'no backup attempted yet' }));
+    }
     await expect(rm(stateDir)).rejects.toThrow(/ENOENT/);
   });
 });

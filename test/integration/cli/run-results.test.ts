@@ -151,7 +151,7 @@ describe('sr-backup run (child process against the emulator)', () => {
       ]);
     });
 
-    it('judges the databases fresh against the schedule after the run', async () => {
+    it("judges the backed-up databases fresh the same day, lists the FE's others as never with why, and exits 1", async () => {
       // Act
       const run = await runCli([
         'status',
@@ -164,16 +164,69 @@ describe('sr-backup run (child process against the emulator)', () => {
         '--json',
       ]);
 
+      // Assess: `broken` is covered by the schedule but was left out of this run, so it has never been backed up.
+      expect(run.code, run.stderr).toBe(1);
+      const status = parseJsonDocument(run.stdout) as {
+        allFresh: boolean;
+        databases: { database: string; state: string; expectedSlot: string; reason: string | null }[];
+      };
+      expect(status.allFresh).toBe(false);
+      expect(
+        status.databases.map((entry) => [entry.database, entry.state, entry.expectedSlot, entry.reason]),
+      ).toEqual([
+        // No history of its own: the cluster's timeoutSeconds (24 h) plus the grace, so the slot before is expected.
+        ['broken', 'never', '2026-11-23T18:00:00.000Z', 'no backup attempted yet'],
+        // A second-long history and the 1 h grace: the slot of the night before is already expected.
+        ['crm', 'fresh', '2026-11-24T18:00:00.000Z', null],
+        ['sales', 'fresh', '2026-11-24T18:00:00.000Z', null],
+      ]);
+    });
+
+    it("exits 0 when every database it judges is fresh (--no-resolve: the catalog's databases only)", async () => {
+      // Act
+      const run = await runCli([
+        'status',
+        '--config',
+        config,
+        '--state-dir',
+        stateDir(),
+        '--at',
+        '2026-11-25T12:00:00Z',
+        '--no-resolve',
+      ]);
+
       // Assess
       expect(run.code, run.stderr).toBe(0);
-      const status = parseJsonDocument(run.stdout) as {
-        databases: { database: string; state: string; expectedSlot: string }[];
-      };
-      expect(status.databases.map((entry) => [entry.database, entry.state, entry.expectedSlot])).toEqual([
-        // The default grace is the cluster's timeoutSeconds (24 h): the slot due by then is the one before.
-        ['crm', 'fresh', '2026-11-23T18:00:00.000Z'],
-        ['sales', 'fresh', '2026-11-23T18:00:00.000Z'],
+      expect(run.stdout).toMatch(/^\s+crm\s+fresh\s/m);
+      expect(run.stdout).toContain('2 fresh, 0 late, 0 never');
+    });
+
+    it('exits 1 and says why once the next slot passed without a backup', async () => {
+      // Act: the 2026-11-25T18:00Z slot, a second-long history and the hour of grace: late from 19:00Z.
+      const run = await runCli([
+        'status',
+        '--config',
+        config,
+        '--state-dir',
+        stateDir(),
+        '--at',
+        '2026-11-25T19:30:00Z',
+        '--no-resolve',
+        '--json',
       ]);
+
+      // Assess
+      expect(run.code, run.stderr).toBe(1);
+      const status = parseJsonDocument(run.stdout) as {
+        databases: { database: string; state: string; expectedBy: string; reason: string | null }[];
+      };
+      expect(status.databases.find((entry) => entry.database === 'sales')).toEqual(
+        expect.objectContaining({
+          state: 'late',
+          expectedBy: expect.stringMatching(/^2026-11-25T19:00:0\d/),
+          reason: 'last good snapshot is of the 2026-11-24 18:00:00Z slot; none since',
+        }),
+      );
     });
   });
 

@@ -8,6 +8,7 @@ import { runPauseCommand } from '#local/cli/commands/pause.ts';
 import { runPinCommand } from '#local/cli/commands/pin.ts';
 import { runPruneCommand } from '#local/cli/commands/prune.ts';
 import { runResumeCommand } from '#local/cli/commands/resume.ts';
+import { runSnapshotsCommand } from '#local/cli/inspect/snapshots-command.ts';
 import type { CommandIo } from '#local/cli/support/io.ts';
 import { ensureTables } from '#local/dynamo/index.ts';
 import { createManualClock, type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
@@ -24,10 +25,12 @@ import {
   LOCATION_PREFIX,
   labelOf,
   NOW,
+  PINNED_DAYS,
   putObjects,
   REPOSITORY,
   RETENTION,
   seedCatalog,
+  slotOf,
 } from './support/thirty-snapshots.ts';
 
 function capture(): { stream: NodeJS.WriteStream; text: () => string } {
@@ -139,6 +142,43 @@ describe('sr-backup prune, pin and unpin (DROP SNAPSHOT, StarRocks 4.2)', () => 
     expect(removals.map((r) => r.label).sort()).toEqual(EXPECTED_REMOVED_DAYS.map(labelOf).sort());
     expect(removals.every((r) => r.outcome === 'removed')).toBe(true);
     expect(emulator.state.snapshots(REPOSITORY)).toHaveLength(31 - 14);
+  });
+
+  it('lists pruned and pinned snapshots by --state, with their marks in the table and the JSON, and --since', async () => {
+    // Prepare
+    await runPruneCommand({ config, dynamodbEndpoint: endpoint, apply: true, json: true }, cliIo().io);
+    const list = async (options: Partial<Parameters<typeof runSnapshotsCommand>[0]>) => {
+      const { io, stdout, stderr } = cliIo();
+      const code = await runSnapshotsCommand(
+        { config, dynamodbEndpoint: endpoint, limit: 100, ...options },
+        io,
+      );
+      expect(code, stderr()).toBe(0);
+      return stdout();
+    };
+    type Listed = {
+      snapshots: { snapshot: string; pinned: boolean; prunedAt: string | null; restorable: boolean }[];
+    };
+
+    // Act
+    const pruned = JSON.parse(await list({ state: ['PRUNED'], json: true })) as Listed;
+    const pinned = JSON.parse(await list({ state: ['PINNED'], json: true })) as Listed;
+    const recent = JSON.parse(await list({ since: { at: slotOf(25) }, json: true })) as Listed;
+    const table = await list({ state: ['PINNED', 'PRUNED'] });
+
+    // Assess
+    expect(pruned.snapshots.map((entry) => entry.snapshot).sort()).toEqual(
+      EXPECTED_REMOVED_DAYS.map(labelOf).sort(),
+    );
+    expect(pruned.snapshots.every((entry) => entry.prunedAt !== null && !entry.restorable)).toBe(true);
+    expect(pinned.snapshots.map((entry) => entry.snapshot).sort()).toEqual(PINNED_DAYS.map(labelOf).sort());
+    expect(pinned.snapshots.every((entry) => entry.pinned && entry.restorable)).toBe(true);
+    expect(recent.snapshots.map((entry) => entry.snapshot).sort()).toEqual(
+      [25, 26, 27, 28, 29, 30].map(labelOf).sort(),
+    );
+    expect(table).toMatch(new RegExp(`${labelOf(3)} .* PINNED *$`, 'm'));
+    expect(table).toMatch(new RegExp(`${labelOf(1)} .* PRUNED +pruned 2026-12-01 06:00:00Z`));
+    expect(table).not.toContain(labelOf(20));
   });
 
   it('keeps a pinned snapshot, lets it go again once unpinned, and refuses to pin what the catalog does not know', async () => {

@@ -78,9 +78,10 @@ describe('coverage drift', () => {
     harness.clock.set(harness.clock.now() + HOUR);
     const before = harness.slack.messages.length;
 
-    // Act: a check now, and two after the next slot's grace (the next slot ran nothing)
+    // Act: a check now, and two after the next slot's allowance, which ran nothing: without a history of its own the
+    // database is given the cluster's timeoutSeconds (6 h) plus the grace (2 h)
     const now = await harness.check();
-    harness.clock.set(SLOT.getTime() + 24 * HOUR + 3 * HOUR);
+    harness.clock.set(SLOT.getTime() + 24 * HOUR + 8 * HOUR + 60_000);
     const later = [await harness.check()];
     harness.clock.set(harness.clock.now() + HOUR);
     later.push(await harness.check());

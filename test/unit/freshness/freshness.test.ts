@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   assessFreshness,
-  defaultGraceSeconds,
+  DEFAULT_GRACE_SECONDS,
+  databasesBehindLatestSlot,
+  expectedDurationOf,
   type FreshnessCluster,
   type GoodSnapshot,
+  readExpectedDurations,
 } from '#domain/freshness/index.ts';
 
 const HOUR = 3600;
@@ -29,8 +32,8 @@ function snapshot(database: string, scheduledTime: string, startedAt: string | n
 }
 
 describe('assessFreshness', () => {
-  it('calls a database fresh while the latest slot is still within its grace period', () => {
-    // Prepare: the 2026-11-24T18:00Z slot plus 4 h grace ends at 22:00Z; it is 21:00Z.
+  it('calls a database fresh while the latest slot is still within its expected duration and grace', () => {
+    // Prepare: the 2026-11-24T18:00Z slot plus 4 h (timeoutSeconds: no history) plus 1 h grace ends at 23:00Z.
     const now = Date.parse('2026-11-24T21:00:00Z');
 
     // Act
@@ -41,7 +44,7 @@ describe('assessFreshness', () => {
     });
 
     // Assess
-    expect(report.graceSeconds).toBe(4 * HOUR);
+    expect(report.graceSeconds).toBe(HOUR);
     expect(report.databases).toEqual([
       expect.objectContaining({
         database: 'sales',
@@ -54,9 +57,9 @@ describe('assessFreshness', () => {
     ]);
   });
 
-  it('calls a database late once the latest slot plus the grace period passed without a newer snapshot', () => {
+  it('calls a database late once the latest slot plus its allowance passed without a newer snapshot', () => {
     // Prepare
-    const now = Date.parse('2026-11-24T22:30:00Z');
+    const now = Date.parse('2026-11-24T23:30:00Z');
 
     // Act
     const report = assessFreshness({
@@ -70,7 +73,8 @@ describe('assessFreshness', () => {
       expect.objectContaining({
         state: 'late',
         expectedSlot: '2026-11-24T18:00:00.000Z',
-        expectedBy: '2026-11-24T22:00:00.000Z',
+        expectedBy: '2026-11-24T23:00:00.000Z',
+        expectedDurationSeconds: 4 * HOUR,
         lateBySeconds: 30 * 60,
       }),
     );
@@ -202,9 +206,94 @@ describe('assessFreshness', () => {
     expect(report.databases[0]?.snapshotScheduledTime).toBe('2026-11-24T18:00:00.000Z');
   });
 
-  it('defaults the grace period to the cluster deadline and refuses a negative one', () => {
+  it('defaults the grace to one hour and refuses a negative one', () => {
     // Assess
-    expect(defaultGraceSeconds({ timeoutSeconds: 86_400 })).toBe(86_400);
+    expect(assessFreshness({ cluster, latestGood: [], now: 0 }).graceSeconds).toBe(DEFAULT_GRACE_SECONDS);
+    expect(DEFAULT_GRACE_SECONDS).toBe(HOUR);
     expect(() => assessFreshness({ cluster, latestGood: [], now: 0, graceSeconds: -1 })).toThrow(RangeError);
+  });
+});
+
+describe('the expected duration', () => {
+  const utcNightly: FreshnessCluster = {
+    ...cluster,
+    timeoutSeconds: 24 * HOUR,
+    schedules: [{ name: 'nightly', cron: '0 2 * * ? *', timezone: 'UTC', enabled: true }],
+  };
+  const yesterday = snapshot('sales', '2026-11-24T02:00:00.000Z');
+  const oneHour = () => HOUR;
+
+  it('is the p95 (nearest rank) of the history, else the timeout', () => {
+    // Assess
+    expect(expectedDurationOf([...Array.from({ length: 19 }, () => 600), 3000], cluster)).toBe(600);
+    expect(expectedDurationOf([...Array.from({ length: 18 }, () => 600), 3000, 3600], cluster)).toBe(3000);
+    expect(expectedDurationOf([1200], cluster)).toBe(1200);
+    expect(expectedDurationOf([], cluster)).toBe(4 * HOUR);
+  });
+
+  it('makes a missed 02:00 nightly late at 04:00 the same morning when backups take up to an hour', () => {
+    // Act
+    const before = assessFreshness({
+      cluster: utcNightly,
+      latestGood: [yesterday],
+      now: Date.parse('2026-11-25T03:59:59Z'),
+      expectedDurations: oneHour,
+    });
+    const after = assessFreshness({
+      cluster: utcNightly,
+      latestGood: [yesterday],
+      now: Date.parse('2026-11-25T04:00:00Z'),
+      expectedDurations: oneHour,
+    });
+
+    // Assess
+    expect(before.databases[0]?.state).toBe('fresh');
+    expect(after.databases[0]).toEqual(
+      expect.objectContaining({
+        state: 'late',
+        expectedSlot: '2026-11-25T02:00:00.000Z',
+        expectedBy: '2026-11-25T04:00:00.000Z',
+        expectedDurationSeconds: HOUR,
+      }),
+    );
+  });
+
+  it('without history waits for the timeout plus the grace (a day later with the 24 h default)', () => {
+    // Act
+    const report = assessFreshness({
+      cluster: utcNightly,
+      latestGood: [yesterday],
+      now: Date.parse('2026-11-25T04:00:00Z'),
+    });
+
+    // Assess
+    expect(report.databases[0]).toEqual(
+      expect.objectContaining({ state: 'fresh', expectedDurationSeconds: 24 * HOUR }),
+    );
+  });
+
+  it('reads the history of the databases behind their latest slot only', async () => {
+    // Prepare
+    const request = {
+      cluster: utcNightly,
+      latestGood: [yesterday, snapshot('crm', '2026-11-25T02:00:00.000Z')],
+      knownDatabases: ['sales', 'crm', 'new_db'],
+      now: Date.parse('2026-11-25T04:00:00Z'),
+    };
+    const asked: string[] = [];
+
+    // Act
+    const behind = databasesBehindLatestSlot(request);
+    const durations = await readExpectedDurations(utcNightly, behind, async ({ database, limit }) => {
+      asked.push(`${database}:${limit}`);
+      return database === 'sales' ? [1800, 3600, 2400] : [];
+    });
+
+    // Assess
+    expect(behind).toEqual(['new_db', 'sales']);
+    expect(asked.sort()).toEqual(['new_db:20', 'sales:20']);
+    expect(durations('sales')).toBe(3600);
+    expect(durations('new_db')).toBe(24 * HOUR);
+    expect(durations('crm')).toBeUndefined();
   });
 });

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { buildAlertMessage } from '#domain/notify/alert-message.ts';
 import { parseRetryAfter, redactWebhookUrl } from '#domain/notify/slack-delivery.ts';
 import {
   boundedList,
   codeBlock,
+  escapeMrkdwnLiteral,
   fallbackText,
   inlineCode,
   SLACK_LIMITS,
@@ -49,6 +51,37 @@ describe('text helpers', () => {
 
   it('shows an empty status as such', () => {
     expect(codeBlock('  ', 500)).toBe('```(empty)```');
+  });
+});
+
+describe('escapeMrkdwnLiteral', () => {
+  it('shows names and patterns that mrkdwn would format as code, so they render as written', () => {
+    expect(escapeMrkdwnLiteral('*_scratch, tmp_*')).toBe('`*_scratch`, `tmp_*`');
+    expect(escapeMrkdwnLiteral('late since (_x).')).toBe('late since (`_x`).');
+    expect(escapeMrkdwnLiteral('~old~ *bold*')).toBe('`~old~` `*bold*`');
+  });
+
+  it('leaves words Slack does not format alone, and still escapes control characters', () => {
+    expect(escapeMrkdwnLiteral('sales_eu nightly_sales_20261124T1800Z_3f9a')).toBe(
+      'sales_eu nightly_sales_20261124T1800Z_3f9a',
+    );
+    expect(escapeMrkdwnLiteral('x<!channel> & y')).toBe('x&lt;!channel&gt; &amp; y');
+  });
+
+  it('is what the generic alert shows for field values, its paragraph and its notification text', () => {
+    // Act
+    const message = buildAlertMessage({
+      title: 'Not covered',
+      severity: 'warning',
+      fields: [['Exclude patterns', '*_scratch, tmp_*']],
+      text: 'No schedule selects _staging.',
+    });
+
+    // Assess
+    const json = JSON.stringify(message.blocks);
+    expect(json).toContain('`*_scratch`, `tmp_*`');
+    expect(json).toContain('No schedule selects `_staging`.');
+    expect(message.text).toContain('`_staging`');
   });
 });
 
