@@ -94,6 +94,23 @@ function decisionCell(
   }
 }
 
+/** What `--apply` would do with the due snapshots, said before anyone runs it (never a promise it cannot keep). */
+function applyPromise(report: PruneReport, configPath: string, colors: Colors): string {
+  const command = `sr-backup prune --config ${configPath} --cluster ${report.cluster} --apply`;
+  switch (report.method?.kind) {
+    case 'unavailable':
+      return colors.yellow(
+        `--apply cannot remove them: ${report.method.reason}. Set retention.s3 (the repository's bucket and prefix) to delete their objects instead (docs/lifecycle.md).`,
+      );
+    case 'unknown':
+      return colors.yellow(`whether --apply can remove them is not known: ${report.method.reason}.`);
+    case 'catalog-only':
+      return colors.dim(`\`${command}\` marks them pruned in the catalog only (retention.remove: none).`);
+    default:
+      return colors.dim(`\`${command}\` removes them.`);
+  }
+}
+
 function printReport(
   report: PruneReport,
   retention: RetentionSettings,
@@ -148,7 +165,7 @@ function printReport(
     out.write(
       counts.toRemove === 0
         ? `${verified} verified snapshot(s), none due.\n\n`
-        : `${counts.toRemove} of ${verified} verified snapshot(s) would go. ${colors.dim(`\`sr-backup prune --config ${configPath} --cluster ${report.cluster} --apply\` removes them.`)}\n\n`,
+        : `${counts.toRemove} of ${verified} verified snapshot(s) would go. ${applyPromise(report, configPath, colors)}\n\n`,
     );
     return;
   }

@@ -57,7 +57,7 @@ function formatCheck(
     ];
   }
   const lines = [
-    `${colors.bold(check.cluster)} at ${formatUtc(check.evaluatedAt)} (a slot is late once ${formatDuration(check.graceSeconds)} have passed without a good snapshot)`,
+    `${colors.bold(check.cluster)} at ${formatUtc(check.evaluatedAt)} (a slot is late once its expected duration plus ${formatDuration(check.graceSeconds)} have passed without a good snapshot)`,
   ];
   if (check.inventory.source === 'catalog') {
     lines.push(

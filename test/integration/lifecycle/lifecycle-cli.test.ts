@@ -9,6 +9,7 @@ import { runPinCommand } from '#local/cli/commands/pin.ts';
 import { runPruneCommand } from '#local/cli/commands/prune.ts';
 import { runResumeCommand } from '#local/cli/commands/resume.ts';
 import { runSnapshotsCommand } from '#local/cli/inspect/snapshots-command.ts';
+import { runValidateCommand } from '#local/cli/inspect/validate-command.ts';
 import type { CommandIo } from '#local/cli/support/io.ts';
 import { ensureTables } from '#local/dynamo/index.ts';
 import { createManualClock, type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
@@ -212,6 +213,83 @@ describe('sr-backup prune, pin and unpin (DROP SNAPSHOT, StarRocks 4.2)', () => 
     expect(unknown.stderr()).toContain(
       'error: the catalog has no snapshot nightly_sales_never of database sales on cluster prod',
     );
+  });
+});
+
+describe('sr-backup prune on a cluster nothing can remove from (StarRocks 3.3, no retention.s3)', () => {
+  it('is said up front by validate --resolve, which shows the FE version (and exits 1 when an FE is unreachable)', async () => {
+    // Prepare
+    const emulator = await startEmulator({
+      scenario: emulatorScenario('3.3'),
+      clock: createManualClock(NOW),
+    });
+    cleanups.push(() => emulator.close());
+    const reachable = {
+      ...(clusterConfig(emulator.port).clusters as object[])[0],
+      name: CLUSTER,
+      retention: { ...RETENTION },
+    };
+    const config = await writeConfig(dir, 'validate-resolve.yaml', { clusters: [reachable] });
+    const withDeadFe = await writeConfig(dir, 'validate-dead.yaml', {
+      clusters: [reachable, { ...reachable, name: 'gone', port: 1 }],
+    });
+    const human = cliIo();
+    const json = cliIo();
+    const dead = cliIo();
+
+    // Act
+    const humanCode = await runValidateCommand({ config, resolve: true }, human.io);
+    const jsonCode = await runValidateCommand({ config, resolve: true, json: true }, json.io);
+    const deadCode = await runValidateCommand({ config: withDeadFe, resolve: true }, dead.io);
+
+    // Assess
+    expect(humanCode, human.stderr()).toBe(0);
+    expect(human.stdout()).toMatch(/prod: 127\.0\.0\.1:\d+, StarRocks 3\.3\.\d+/);
+    expect(human.stdout()).toMatch(
+      /warning: clusters\[0\]\.retention \(prod\): StarRocks 3\.3\.\d+ has no DROP SNAPSHOT .*prune and the nightly cleanup remove nothing/,
+    );
+    expect(jsonCode).toBe(0);
+    const document = JSON.parse(json.stdout()) as {
+      frontEnds: { cluster: string; version: string; warnings: string[] }[];
+    };
+    expect(document.frontEnds).toEqual([
+      expect.objectContaining({ cluster: 'prod', version: expect.stringMatching(/^3\.3\./), error: null }),
+    ]);
+    expect(document.frontEnds[0]?.warnings).toHaveLength(1);
+    expect(deadCode).toBe(1);
+    expect(dead.stdout()).toMatch(/gone: 127\.0\.0\.1:1, FE unreachable: cannot reach the StarRocks FE/);
+  });
+
+  it('says on the dry run that --apply cannot remove the due snapshots, and why, instead of promising it', async () => {
+    // Prepare
+    const emulator = await startEmulator({
+      scenario: emulatorScenario('3.3'),
+      clock: createManualClock(NOW),
+    });
+    cleanups.push(() => emulator.close());
+    const config = await writeConfig(dir, 'prune-unavailable.yaml', {
+      clusters: [
+        {
+          ...(clusterConfig(emulator.port).clusters as object[])[0],
+          name: CLUSTER,
+          exclude: [],
+          retention: { ...RETENTION },
+        },
+      ],
+    });
+    const { io, stdout, stderr } = cliIo();
+
+    // Act
+    const code = await runPruneCommand({ config, dynamodbEndpoint: await seededEndpoint() }, io);
+
+    // Assess
+    expect(code, stderr()).toBe(0);
+    expect(stdout()).toContain('removal: none available');
+    expect(stdout()).toMatch(
+      /14 of 30 verified snapshot\(s\) would go\. --apply cannot remove them: .*no DROP SNAPSHOT/,
+    );
+    expect(stdout()).toContain('Set retention.s3');
+    expect(stdout()).not.toContain('--apply` removes them');
   });
 });
 
