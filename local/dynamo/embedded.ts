@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,25 @@ export interface EmbeddedDynamo {
 export const DYNAMO_DATA_DIR = 'dynamodb';
 /** Sub-directory holding the LevelDB whose LOCK marks the state directory as in use. */
 export const DYNAMO_LOCK_DIR = 'dynamodb.lock';
+/** File in which the process that holds the state directory publishes its server's endpoint, for readers. */
+export const DYNAMO_ENDPOINT_FILE = 'dynamodb.endpoint.json';
+
+/**
+ * The endpoint the process holding `stateDir` serves its store on, or undefined when none is published (no
+ * process holds it, or one from before endpoints were published).
+ */
+export async function publishedEndpoint(stateDir: string): Promise<string | undefined> {
+  try {
+    const published = JSON.parse(await readFile(join(stateDir, DYNAMO_ENDPOINT_FILE), 'utf8')) as {
+      endpoint?: unknown;
+    };
+    return typeof published.endpoint === 'string' && /^http:\/\/127\.0\.0\.1:\d+$/.test(published.endpoint)
+      ? published.endpoint
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 interface LevelLike {
   open(): Promise<void>;
@@ -59,9 +78,13 @@ export async function startEmbeddedDynamo(options: { stateDir?: string } = {}): 
   }
 
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const endpointFile = options.stateDir === undefined ? undefined : join(options.stateDir, DYNAMO_ENDPOINT_FILE);
+  // Written only while we hold the lock, so a reader that finds the directory busy finds this server.
+  if (endpointFile !== undefined) await writeFile(endpointFile, `${JSON.stringify({ endpoint, pid: process.pid })}\n`);
   let closing: Promise<void> | undefined;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     dataDir,
     close() {
       closing ??= (async () => {
@@ -70,6 +93,7 @@ export async function startEmbeddedDynamo(options: { stateDir?: string } = {}): 
           // Keep-alive sockets of SDK clients would otherwise hold close() open until they time out.
           server.closeIdleConnections();
         });
+        if (endpointFile !== undefined) await rm(endpointFile, { force: true });
         await guard?.close();
       })();
       return closing;

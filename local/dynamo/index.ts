@@ -1,5 +1,12 @@
 /** The local DynamoDB: embedded dynalite, a DocumentClient for local endpoints, and table bootstrap. */
 export { createDocumentClient } from './client.ts';
-export { DYNAMO_DATA_DIR, DYNAMO_LOCK_DIR, type EmbeddedDynamo, startEmbeddedDynamo } from './embedded.ts';
+export {
+  DYNAMO_DATA_DIR,
+  DYNAMO_ENDPOINT_FILE,
+  DYNAMO_LOCK_DIR,
+  type EmbeddedDynamo,
+  publishedEndpoint,
+  startEmbeddedDynamo,
+} from './embedded.ts';
 export { ensureTables } from './ensure-tables.ts';
 export { StateDirBusyError, TableSchemaMismatchError } from './errors.ts';

@@ -218,7 +218,7 @@ export async function runSnapshotsCommand(
       }
     } else {
       isolateFromAwsSettings(io.env);
-      store = await openLocalStore(location);
+      store = await openLocalStore(location, { shareWithRunning: true });
       const catalog = createCatalogStore({
         client: store.client,
         tableName: store.tables.catalogTableName,

@@ -199,7 +199,7 @@ export async function runStatusCommand(options: StatusCommandOptions, io: Comman
     const location = storeLocation(options);
     const absent = storeIsAbsent(location);
     isolateFromAwsSettings(io.env);
-    if (!absent) store = await openLocalStore(location);
+    if (!absent) store = await openLocalStore(location, { shareWithRunning: true });
     const catalog = store
       ? createCatalogStore({
           client: store.client,

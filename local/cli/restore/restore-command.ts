@@ -221,7 +221,8 @@ export async function runRestoreCommand(options: RestoreCommandOptions, io: Comm
       );
     }
     isolateFromAwsSettings(io.env);
-    store = await openLocalStore(location);
+    // Printing the RESTORE only reads the catalog, so it works beside a running backup; --execute holds the store.
+    store = await openLocalStore(location, { shareWithRunning: options.execute !== true });
     const restoreContext: LocalRestoreContext = {
       config,
       cluster: cluster.name,

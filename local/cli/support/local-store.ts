@@ -9,6 +9,8 @@ import {
   createDocumentClient,
   type EmbeddedDynamo,
   ensureTables,
+  publishedEndpoint,
+  StateDirBusyError,
   startEmbeddedDynamo,
 } from '#local/dynamo/index.ts';
 import type { LocalTables } from '#local/runner/local-runtime.ts';
@@ -55,21 +57,37 @@ export function storeIsAbsent(location: StoreLocation): boolean {
 
 /**
  * Opens the store and makes sure both tables exist. Throws StateDirBusyError when another process uses the
- * state directory, and the SDK's error when the endpoint cannot be reached.
+ * state directory (unless `shareWithRunning` and that process publishes its server), and the SDK's error when the
+ * endpoint cannot be reached.
+ *
+ * @param options.shareWithRunning a command that only reads (snapshots, status, plan) uses the server of the
+ *   command holding the state directory, so it works while a local run is going.
  */
-export async function openLocalStore(location: StoreLocation): Promise<LocalStore> {
+export async function openLocalStore(
+  location: StoreLocation,
+  options: { readonly shareWithRunning?: boolean } = {},
+): Promise<LocalStore> {
   let embedded: EmbeddedDynamo | undefined;
   let endpoint: string;
   let description: string;
   if (location.kind === 'endpoint') {
     endpoint = location.endpoint;
     description = endpoint;
-  } else {
-    embedded = await startEmbeddedDynamo(
-      location.kind === 'state-dir' ? { stateDir: location.stateDir } : {},
-    );
+  } else if (location.kind === 'memory') {
+    embedded = await startEmbeddedDynamo({});
     endpoint = embedded.endpoint;
-    description = location.kind === 'state-dir' ? `${location.stateDir.replace(/\/+$/, '')}/` : 'memory';
+    description = 'memory';
+  } else {
+    description = `${location.stateDir.replace(/\/+$/, '')}/`;
+    try {
+      embedded = await startEmbeddedDynamo({ stateDir: location.stateDir });
+      endpoint = embedded.endpoint;
+    } catch (error) {
+      const shared = options.shareWithRunning ? await publishedEndpoint(location.stateDir) : undefined;
+      if (!(error instanceof StateDirBusyError) || shared === undefined) throw error;
+      endpoint = shared;
+      description = `${description} (through the running command's server)`;
+    }
   }
   const client = createDocumentClient(endpoint);
   const close = async (): Promise<void> => {

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DYNAMO_ENDPOINT_FILE } from '#local/dynamo/index.ts';
 import { type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
 import {
   CLI_TEST_SCENARIO,
@@ -187,6 +189,10 @@ describe('sr-backup run: expected errors (child process)', () => {
 
     // Act
     const second = await runCli(['run', '--config', config, '--database', 'crm', '--state-dir', stateDir]);
+    const [snapshots, status] = await Promise.all([
+      runCli(['snapshots', '--config', config, '--state-dir', stateDir, '--json']),
+      runCli(['status', '--config', config, '--state-dir', stateDir, '--no-resolve', '--json']),
+    ]);
     const firstRun = await first.done;
 
     // Assess
@@ -195,6 +201,13 @@ describe('sr-backup run: expected errors (child process)', () => {
     expect(second.stderr).toContain('hint: wait for it to finish, or pass --state-dir');
     expect(second.stderr).not.toMatch(STACK_LINE);
     expect(second.stderr).not.toMatch(/LEVEL_LOCKED|LevelDB|IO error/i);
+    // Readers go through the running command's server instead of being refused.
+    expect(snapshots.code, snapshots.stderr).toBe(0);
+    expect(parseJsonDocument(snapshots.stdout)).toEqual(
+      expect.objectContaining({ snapshots: expect.any(Array) }),
+    );
+    expect(status.code, status.stderr).toBe(0);
     expect(firstRun.code, firstRun.stderr).toBe(0);
+    expect(existsSync(join(stateDir, DYNAMO_ENDPOINT_FILE))).toBe(false);
   });
 });
