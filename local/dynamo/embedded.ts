@@ -79,9 +79,11 @@ export async function startEmbeddedDynamo(options: { stateDir?: string } = {}): 
 
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const endpointFile = options.stateDir === undefined ? undefined : join(options.stateDir, DYNAMO_ENDPOINT_FILE);
+  const endpointFile =
+    options.stateDir === undefined ? undefined : join(options.stateDir, DYNAMO_ENDPOINT_FILE);
   // Written only while we hold the lock, so a reader that finds the directory busy finds this server.
-  if (endpointFile !== undefined) await writeFile(endpointFile, `${JSON.stringify({ endpoint, pid: process.pid })}\n`);
+  if (endpointFile !== undefined)
+    await writeFile(endpointFile, `${JSON.stringify({ endpoint, pid: process.pid })}\n`);
   let closing: Promise<void> | undefined;
   return {
     endpoint,

@@ -9,6 +9,7 @@ import { type CliError, type ExitCode, failure, usageError } from '../support/cl
 import type { ErrorContext } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
 import { reportError } from '../support/report.ts';
+import { readStackOutputs, STACK_VARIABLE, stackNameOf } from '../support/stack-target.ts';
 import { storeOptions } from './common.ts';
 
 /** Deployed tables: from the stack outputs `CatalogTableName` and `LocksTableName`, by flag or variable. */
@@ -22,6 +23,8 @@ export interface LifecycleStoreOptions {
   readonly catalogTable?: string;
   readonly locksTable?: string;
   readonly region?: string;
+  /** A deployed stack whose outputs name the tables (`--stack`, or SR_BACKUP_STACK). */
+  readonly stack?: string;
 }
 
 /** Open tables of a lifecycle command. */
@@ -35,14 +38,24 @@ export interface LifecycleTables {
   close(): Promise<void>;
 }
 
-/** Adds the local store options and the deployed-table options (`--catalog-table`, `--locks-table`, `--region`). */
+/**
+ * Adds the local store options and the deployed ones: `--stack` (the tables from the stack's outputs), or
+ * `--catalog-table` / `--locks-table` by name, and `--region`.
+ */
 export function lifecycleStoreOptions(command: Command, options: { locks: boolean }): Command {
-  storeOptions(command).addOption(
-    new Option(
-      '--catalog-table <name>',
-      `the deployed catalog table (stack output CatalogTableName; default $${CATALOG_TABLE_VARIABLE}); uses your AWS credentials`,
-    ).conflicts(['stateDir', 'dynamodbEndpoint']),
-  );
+  storeOptions(command)
+    .addOption(
+      new Option(
+        '--stack <name>',
+        `the deployed stack whose outputs name the tables (default $${STACK_VARIABLE}); uses your AWS credentials`,
+      ).conflicts(['stateDir', 'dynamodbEndpoint']),
+    )
+    .addOption(
+      new Option(
+        '--catalog-table <name>',
+        `the deployed catalog table (stack output CatalogTableName; default $${CATALOG_TABLE_VARIABLE}); uses your AWS credentials`,
+      ).conflicts(['stateDir', 'dynamodbEndpoint']),
+    );
   if (options.locks) {
     command.option(
       '--locks-table <name>',
@@ -55,6 +68,17 @@ export function lifecycleStoreOptions(command: Command, options: { locks: boolea
   );
 }
 
+/** Whether these options name deployed tables (a stack or a catalog table, by flag or variable). */
+export function targetsDeployed(options: LifecycleStoreOptions, env: NodeJS.ProcessEnv): boolean {
+  if (options.stateDir !== undefined || options.dynamodbEndpoint !== undefined) return false;
+  const named = (value: string | undefined) => value !== undefined && value.trim() !== '';
+  return (
+    named(options.catalogTable) ||
+    stackNameOf(options, env) !== undefined ||
+    named(env[CATALOG_TABLE_VARIABLE])
+  );
+}
+
 /**
  * Opens the deployed tables when a catalog table is named (flag or variable, unless a local store is asked for
  * explicitly), else the local store under --state-dir / --dynamodb-endpoint (created when missing).
@@ -62,12 +86,17 @@ export function lifecycleStoreOptions(command: Command, options: { locks: boolea
 export async function openLifecycleTables(
   options: LifecycleStoreOptions,
   io: CommandIo,
-  needs: { locks: boolean },
+  needs: { locks: boolean; readOnly?: boolean },
 ): Promise<LifecycleTables> {
   const localAsked = options.stateDir !== undefined || options.dynamodbEndpoint !== undefined;
-  const catalogTable = options.catalogTable ?? (localAsked ? undefined : io.env[CATALOG_TABLE_VARIABLE]);
+  const stackName = localAsked ? undefined : stackNameOf(options, io.env);
+  const stack = stackName === undefined ? undefined : await readStackOutputs(stackName, options.region);
+  const catalogTable =
+    options.catalogTable ??
+    stack?.catalogTableName ??
+    (localAsked ? undefined : io.env[CATALOG_TABLE_VARIABLE]);
   if (catalogTable !== undefined && catalogTable !== '') {
-    const locksTable = options.locksTable ?? io.env[LOCKS_TABLE_VARIABLE];
+    const locksTable = options.locksTable ?? stack?.locksTableName ?? io.env[LOCKS_TABLE_VARIABLE];
     if (needs.locks && (locksTable === undefined || locksTable === '')) {
       throw usageError(
         'the deployed locks table is needed too (a restore or drill in progress holds a lock there)',
@@ -80,14 +109,15 @@ export async function openLifecycleTables(
       import('@aws-sdk/client-dynamodb'),
       import('@aws-sdk/lib-dynamodb'),
     ]);
-    const raw = new DynamoDBClient(options.region === undefined ? {} : { region: options.region });
+    const region = options.region ?? stack?.region;
+    const raw = new DynamoDBClient(region === undefined ? {} : { region });
     const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-    const region = await raw.config.region().catch(() => undefined);
+    const resolvedRegion = await raw.config.region().catch(() => undefined);
     return {
       client,
       catalogTableName: catalogTable,
       locksTableName: needs.locks ? locksTable : undefined,
-      description: `DynamoDB table ${catalogTable}${region ? ` (${region})` : ''}`,
+      description: `${stack ? `stack ${stack.stackName}: ` : ''}DynamoDB table ${catalogTable}${resolvedRegion ? ` (${resolvedRegion})` : ''}`,
       deployed: true,
       async close() {
         client.destroy();
@@ -99,7 +129,7 @@ export async function openLifecycleTables(
     import('../support/local-store.ts'),
   ]);
   isolateFromAwsSettings(io.env);
-  const store = await openLocalStore(storeLocation(options));
+  const store = await openLocalStore(storeLocation(options), { shareWithRunning: needs.readOnly === true });
   return {
     client: store.client,
     catalogTableName: store.tables.catalogTableName,

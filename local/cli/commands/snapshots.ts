@@ -7,10 +7,11 @@ import {
   positiveInteger,
   SNAPSHOT_STATE_FILTERS,
 } from '../support/option-parsers.ts';
-import { configOption, runAction, storeOptions, verboseOption } from './common.ts';
+import { configOption, runAction, verboseOption } from './common.ts';
+import { lifecycleStoreOptions } from './lifecycle-tables.ts';
 
 const HELP = `
-Lists the local snapshot catalog (what \`sr-backup run\` recorded): one row per backup attempt, newest slot first,
+Lists the snapshot catalog (local, or a deployed stack's with --stack / SR_BACKUP_STACK): one row per backup attempt, newest slot first,
 with its state (FINISHED, FAILED, TIMED_OUT, SKIPPED), label, duration, size, marks and reason. MARKS: PINNED
 (retention keeps it: sr-backup pin), PRUNED (retention dropped it from the repository), LOST (a later attempt found
 it gone from the repository). --json adds pinned, prunedAt, lostAt and restorable (a verified FINISHED snapshot
@@ -21,6 +22,7 @@ Examples:
   $ sr-backup snapshots --config backup.yaml --cluster prod --database sales --limit 10
   $ sr-backup snapshots --config backup.yaml --state failed --state timed_out --since 7d
   $ sr-backup snapshots --config backup.yaml --state pinned
+  $ sr-backup snapshots --config backup.yaml --stack StarRocksBackupScheduler --database sales
   $ sr-backup snapshots --config backup.yaml --json | jq '.snapshots[] | select(.state == "FINISHED")'`;
 
 /** Adds `sr-backup snapshots`. */
@@ -47,7 +49,7 @@ export function registerSnapshotsCommand(program: Command): void {
       50,
     )
     .option('--json', 'print {snapshots: [...]} as JSON on stdout');
-  storeOptions(command);
+  lifecycleStoreOptions(command, { locks: false });
   verboseOption(command);
   command.addHelpText('after', HELP).action(async (options: SnapshotsCommandOptions) => {
     const { runSnapshotsCommand } = await import('../inspect/snapshots-command.ts');

@@ -103,6 +103,8 @@ export async function runStatusNotify(options: StatusCommandOptions, io: Command
   };
   try {
     for (const [flag, given] of [
+      ['--stack', options.stack !== undefined],
+      ['--catalog-table', options.catalogTable !== undefined],
       ['--at', options.at !== undefined],
       ['--grace', options.grace !== undefined],
       ['--schedule', options.schedule !== undefined],

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { StatusCommandOptions } from '../inspect/status-command.ts';
 import { parseDurationSeconds, parseInstant } from '../support/option-parsers.ts';
-import { configOption, runAction, storeOptions, verboseOption } from './common.ts';
+import { configOption, runAction, verboseOption } from './common.ts';
+import { lifecycleStoreOptions } from './lifecycle-tables.ts';
 
 const HELP = `
 For every database a schedule covers (the FE's databases with tables that an enabled schedule selects, and every
@@ -27,6 +28,7 @@ locally.
 Examples:
   $ sr-backup status --config backup.yaml
   $ sr-backup status --config backup.yaml --cluster prod --grace 2h
+  $ sr-backup status --config backup.yaml --stack StarRocksBackupScheduler --no-resolve
   $ sr-backup status --config backup.yaml --no-resolve || echo "a backup is late"
   $ sr-backup status --config backup.yaml --json | jq '.databases[] | select(.state != "fresh")'
   $ SLACK_WEBHOOK_URL=https://hooks.slack.com/services/… sr-backup status --config backup.yaml --notify`;
@@ -56,7 +58,7 @@ export function registerStatusCommand(program: Command): void {
       'run the freshness check as deployed: incidents in the local DynamoDB, alerts to Slack (connects to the FE)',
     )
     .option('--json', 'print {evaluatedAt, allFresh, clusters, databases: [...]} as JSON on stdout');
-  storeOptions(command);
+  lifecycleStoreOptions(command, { locks: false });
   verboseOption(command);
   command
     .addHelpText('after', HELP)

@@ -7,22 +7,26 @@ import {
 } from '#domain/catalog/index.ts';
 import { formatDuration } from '#domain/time-format.ts';
 import { loadConfigFile } from '#local/config/load.ts';
+import {
+  type LifecycleStoreOptions,
+  type LifecycleTables,
+  openLifecycleTables,
+  reportLifecycleError,
+  targetsDeployed,
+} from '../commands/lifecycle-tables.ts';
 import type { Colors } from '../format/color.ts';
 import { colorState } from '../format/results.ts';
 import { formatTable } from '../format/table.ts';
 import { formatUtc } from '../format/time.ts';
-import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
 import { EXIT, type ExitCode } from '../support/cli-error.ts';
-import { explainError } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
-import { type LocalStore, openLocalStore, storeIsAbsent, storeLocation } from '../support/local-store.ts';
+import { storeIsAbsent, storeLocation } from '../support/local-store.ts';
 import { type SinceOption, type SNAPSHOT_STATE_FILTERS, sinceInstant } from '../support/option-parsers.ts';
-import { reportError } from '../support/report.ts';
 import { selectClusters } from '../support/selection.ts';
 import { newestAttempts } from './catalog-reader.ts';
 
 /** Options of `sr-backup snapshots`. */
-export interface SnapshotsCommandOptions {
+export interface SnapshotsCommandOptions extends LifecycleStoreOptions {
   readonly config: string;
   readonly cluster?: string;
   readonly database?: string[];
@@ -31,8 +35,6 @@ export interface SnapshotsCommandOptions {
   readonly state?: Array<(typeof SNAPSHOT_STATE_FILTERS)[number]>;
   /** Only attempts of slots at or after this. */
   readonly since?: SinceOption;
-  readonly stateDir?: string;
-  readonly dynamodbEndpoint?: string;
   readonly json?: boolean;
   readonly verbose?: boolean;
 }
@@ -199,7 +201,7 @@ export async function runSnapshotsCommand(
   io: CommandIo,
 ): Promise<ExitCode> {
   const colors = colorsFor(io);
-  let store: LocalStore | undefined;
+  let store: LifecycleTables | undefined;
   try {
     const config = await loadConfigFile(options.config);
     const clusters = selectClusters(config, options.cluster, options.config);
@@ -210,23 +212,22 @@ export async function runSnapshotsCommand(
       states === undefined ? undefined : (attempt: BackupAttempt) => matchesStateFilter(attempt, states);
     const attempts: BackupAttempt[] = [];
     const clusterSnapshots: ClusterSnapshotRecord[] = [];
-    if (storeIsAbsent(location)) {
+    if (!targetsDeployed(options, io.env) && storeIsAbsent(location)) {
       if (!options.json) {
         io.stdout.write(
           `No local catalog in ${location.kind === 'state-dir' ? location.stateDir : ''} yet: \`sr-backup run --config ${options.config}\` creates it.\n`,
         );
       }
     } else {
-      isolateFromAwsSettings(io.env);
-      store = await openLocalStore(location, { shareWithRunning: true });
+      store = await openLifecycleTables(options, io, { locks: false, readOnly: true });
       const catalog = createCatalogStore({
         client: store.client,
-        tableName: store.tables.catalogTableName,
+        tableName: store.catalogTableName,
         clock: io.clock,
       });
       const records = createClusterSnapshotRecords({
         client: store.client,
-        tableName: store.tables.catalogTableName,
+        tableName: store.catalogTableName,
         clock: io.clock,
       });
       for (const { cluster } of clusters) {
@@ -268,12 +269,12 @@ export async function runSnapshotsCommand(
     }
     return EXIT.ok;
   } catch (error) {
-    const explained = explainError(error, {
-      configPath: options.config,
-      dynamodbEndpoint: options.dynamodbEndpoint,
+    return reportLifecycleError(error, {
+      io,
+      colors: colors.err,
+      options,
+      catalogTable: store?.catalogTableName,
     });
-    reportError(explained, { stderr: io.stderr, colors: colors.err, verbose: options.verbose === true });
-    return explained.exitCode;
   } finally {
     await store?.close();
   }

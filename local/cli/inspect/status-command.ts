@@ -21,25 +21,28 @@ import { loadConfigFile } from '#local/config/load.ts';
 import type { Colors } from '../format/color.ts';
 import { formatTable } from '../format/table.ts';
 import { formatUtc } from '../format/time.ts';
-import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
 import { EXIT, type ExitCode } from '../support/cli-error.ts';
-import { clusterContext, type ErrorContext, explainError } from '../support/explain-error.ts';
+import { clusterContext, type ErrorContext } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
-import { type LocalStore, openLocalStore, storeIsAbsent, storeLocation } from '../support/local-store.ts';
-import { reportError } from '../support/report.ts';
+import {
+  type LifecycleStoreOptions,
+  type LifecycleTables,
+  openLifecycleTables,
+  reportLifecycleError,
+  targetsDeployed,
+} from '../commands/lifecycle-tables.ts';
+import { storeIsAbsent, storeLocation } from '../support/local-store.ts';
 import { type SelectedCluster, schedulesNamed, selectClusters } from '../support/selection.ts';
 import { withLocalStarRocks } from '../support/starrocks.ts';
 
 /** Options of `sr-backup status`. */
-export interface StatusCommandOptions {
+export interface StatusCommandOptions extends LifecycleStoreOptions {
   readonly config: string;
   readonly cluster?: string;
   readonly schedule?: string;
   readonly resolve?: boolean;
   readonly grace?: number;
   readonly at?: Date;
-  readonly stateDir?: string;
-  readonly dynamodbEndpoint?: string;
   readonly json?: boolean;
   readonly verbose?: boolean;
 }
@@ -185,7 +188,7 @@ async function databasesOnFe(
 /** Runs the command; resolves with the exit status. */
 export async function runStatusCommand(options: StatusCommandOptions, io: CommandIo): Promise<ExitCode> {
   const colors = colorsFor(io);
-  let store: LocalStore | undefined;
+  let store: LifecycleTables | undefined;
   const context: { -readonly [K in keyof ErrorContext]: ErrorContext[K] } = {
     configPath: options.config,
     dynamodbEndpoint: options.dynamodbEndpoint,
@@ -197,13 +200,12 @@ export async function runStatusCommand(options: StatusCommandOptions, io: Comman
     const judged = schedulesNamed(clusters, options.schedule).map((entry) => entry.selected);
     const now = options.at?.getTime() ?? io.clock.now();
     const location = storeLocation(options);
-    const absent = storeIsAbsent(location);
-    isolateFromAwsSettings(io.env);
-    if (!absent) store = await openLocalStore(location, { shareWithRunning: true });
+    const absent = !targetsDeployed(options, io.env) && storeIsAbsent(location);
+    if (!absent) store = await openLifecycleTables(options, io, { locks: false, readOnly: true });
     const catalog = store
       ? createCatalogStore({
           client: store.client,
-          tableName: store.tables.catalogTableName,
+          tableName: store.catalogTableName,
           clock: io.clock,
         })
       : undefined;
@@ -211,7 +213,7 @@ export async function runStatusCommand(options: StatusCommandOptions, io: Comman
     const records = store
       ? createClusterSnapshotRecords({
           client: store.client,
-          tableName: store.tables.catalogTableName,
+          tableName: store.catalogTableName,
           clock: io.clock,
         })
       : undefined;
@@ -318,9 +320,13 @@ export async function runStatusCommand(options: StatusCommandOptions, io: Comman
     io.stdout.write(`${lines.join('\n')}\n`);
     return verdict;
   } catch (error) {
-    const explained = explainError(error, context);
-    reportError(explained, { stderr: io.stderr, colors: colors.err, verbose: options.verbose === true });
-    return explained.exitCode;
+    return reportLifecycleError(error, {
+      io,
+      colors: colors.err,
+      options,
+      catalogTable: store?.catalogTableName,
+      cluster: context.cluster,
+    });
   } finally {
     await store?.close();
   }

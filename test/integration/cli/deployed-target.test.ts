@@ -1,0 +1,166 @@
+// The CLI against a "deployed" stack: CloudFormation mocked at the SDK boundary (DescribeStacks answers the
+// stack's outputs), the tables in dynalite reached through the SDK's own endpoint setting, as a deployed account's
+// tables would be. In process, about 2 seconds.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCatalogStore } from '#domain/catalog/index.ts';
+import { runPauseCommand } from '#local/cli/commands/pause.ts';
+import { runSnapshotsCommand } from '#local/cli/inspect/snapshots-command.ts';
+import { runStatusCommand } from '#local/cli/inspect/status-command.ts';
+import type { CommandIo } from '#local/cli/support/io.ts';
+import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
+import { CLUSTER, NOW, seedCatalog } from '../lifecycle/support/thirty-snapshots.ts';
+import { writeConfig } from './cli-harness.ts';
+
+const STACK = 'StarRocksBackupScheduler';
+const OUTPUTS = {
+  CatalogTableName: 'StarRocksBackupScheduler-Catalog1234',
+  LocksTableName: 'StarRocksBackupScheduler-Locks5678',
+  NightlyBackupStateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:NightlyBackup',
+};
+
+function cliIo() {
+  const capture = () => {
+    const stream = new PassThrough();
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    return {
+      stream: stream as unknown as NodeJS.WriteStream,
+      text: () => Buffer.concat(chunks).toString('utf8'),
+    };
+  };
+  const stdout = capture();
+  const stderr = capture();
+  const io: CommandIo = {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    env: { NO_COLOR: '1' },
+    clock: { now: () => NOW },
+  };
+  return { io, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('the CLI against a deployed stack (--stack)', () => {
+  const cloudFormation = mockClient(CloudFormationClient);
+  const saved = { ...process.env };
+  let dynamo: TestDynamo;
+  let dir: string;
+  let config: string;
+
+  beforeAll(async () => {
+    dynamo = await startTestDynamo({
+      catalogTableName: OUTPUTS.CatalogTableName,
+      locksTableName: OUTPUTS.LocksTableName,
+    });
+    await seedCatalog(
+      createCatalogStore({
+        client: dynamo.client,
+        tableName: OUTPUTS.CatalogTableName,
+        clock: { now: () => NOW },
+      }),
+    );
+    // The SDK's own settings, as on an operator's machine: credentials, a region, and (here) the endpoint.
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'example',
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    });
+    cloudFormation.on(DescribeStacksCommand, { StackName: STACK }).resolves({
+      Stacks: [
+        {
+          StackName: STACK,
+          CreationTime: new Date(NOW),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: Object.entries(OUTPUTS).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        },
+      ],
+    });
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: 'NoSuchStack' })
+      .rejects(
+        Object.assign(new Error('Stack with id NoSuchStack does not exist'), { name: 'ValidationError' }),
+      );
+    dir = await mkdtemp(join(tmpdir(), 'deployed-target-'));
+    config = await writeConfig(dir, 'backup.yaml', {
+      clusters: [
+        {
+          name: CLUSTER,
+          host: '127.0.0.1',
+          port: 1,
+          repository: 's3_repo',
+          schedules: [{ name: 'nightly', cron: '0 2 * * ? *', timezone: 'Asia/Shanghai' }],
+        },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    cloudFormation.restore();
+    process.env = saved;
+    await dynamo.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lists the deployed catalog found through the stack outputs', async () => {
+    // Act
+    const { io, stdout, stderr } = cliIo();
+    const code = await runSnapshotsCommand(
+      { config, stack: STACK, limit: 5, state: ['PINNED'], json: true },
+      io,
+    );
+
+    // Assess
+    expect(code, stderr()).toBe(0);
+    const { snapshots } = JSON.parse(stdout()) as { snapshots: { database: string; pinned: boolean }[] };
+    expect(snapshots).toHaveLength(2);
+    expect(snapshots.every((entry) => entry.pinned)).toBe(true);
+    expect(cloudFormation.commandCalls(DescribeStacksCommand, { StackName: STACK }).length).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('takes the stack from SR_BACKUP_STACK, and judges freshness over the deployed catalog', async () => {
+    // Prepare
+    const { io, stdout, stderr } = cliIo();
+
+    // Act
+    const code = await runStatusCommand(
+      { config, resolve: false, json: true },
+      { ...io, env: { ...io.env, SR_BACKUP_STACK: STACK } },
+    );
+
+    // Assess: the newest snapshot is of 2026-11-30 18:00Z; at 2026-12-01T06:00Z that slot is the one expected.
+    expect(code, stderr()).toBe(0);
+    const { databases } = JSON.parse(stdout()) as {
+      databases: { database: string; state: string; snapshot: string }[];
+    };
+    expect(databases).toEqual([expect.objectContaining({ database: 'sales', state: 'fresh' })]);
+  });
+
+  it('writes to the deployed tables too (pause), with the same command as locally', async () => {
+    // Act
+    const { io, stdout, stderr } = cliIo();
+    const code = await runPauseCommand({ config, stack: STACK, cluster: CLUSTER, reason: 'FE upgrade' }, io);
+
+    // Assess
+    expect(code, stderr()).toBe(0);
+    expect(stdout()).toContain(`stack ${STACK}: DynamoDB table ${OUTPUTS.CatalogTableName}`);
+  });
+
+  it('exits 2 naming the stack and the region when the stack does not exist', async () => {
+    // Act
+    const { io, stderr } = cliIo();
+    const code = await runSnapshotsCommand({ config, stack: 'NoSuchStack', limit: 5 }, io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr()).toContain('error: no stack NoSuchStack in eu-west-1');
+    expect(stderr()).toContain('--region');
+  });
+});
