@@ -1,6 +1,7 @@
 /** The `sr-backup` command line: every command of the CLI contract (docs/cli.md). */
 import { Command } from 'commander';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerDescribeCommand } from './commands/describe.ts';
 import { registerDrillCommand } from './commands/drill.ts';
 import { registerEmulatorCommand } from './commands/emulator.ts';
 import { registerPauseCommand } from './commands/pause.ts';
@@ -24,6 +25,7 @@ Examples:
   $ sr-backup run --config backup.yaml
   $ sr-backup snapshots --config backup.yaml --database sales
   $ sr-backup status --config backup.yaml
+  $ sr-backup describe sales --config backup.yaml
   $ sr-backup start --config backup.yaml --cluster prod --state-machine-arn arn:aws:states:…
   $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute
   $ sr-backup drill --config backup.yaml --cluster prod
@@ -48,6 +50,7 @@ export function createProgram(): Command {
   registerRunCommand(program);
   registerSnapshotsCommand(program);
   registerStatusCommand(program);
+  registerDescribeCommand(program);
   registerValidateCommand(program);
   registerPlanCommand(program);
   registerStartCommand(program);

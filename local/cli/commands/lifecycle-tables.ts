@@ -214,7 +214,7 @@ export type LifecycleFrontEnd = NonNullable<ErrorContext['cluster']>;
 export interface LifecycleSession {
   readonly colors: { readonly out: Colors; readonly err: Colors };
   /** Opens the tables (once the command's own checks have passed); they are closed when the command ends. */
-  open(needs: { locks: boolean }): Promise<LifecycleTables>;
+  open(needs: { locks: boolean; readOnly?: boolean }): Promise<LifecycleTables>;
   /** The FE the command is talking to now, for the error explanation; undefined while it talks to none. */
   frontEnd: LifecycleFrontEnd | undefined;
 }

@@ -18,12 +18,6 @@ import {
 } from '#domain/freshness/index.ts';
 import { formatDuration } from '#domain/time-format.ts';
 import { loadConfigFile } from '#local/config/load.ts';
-import type { Colors } from '../format/color.ts';
-import { formatTable } from '../format/table.ts';
-import { formatUtc } from '../format/time.ts';
-import { EXIT, type ExitCode } from '../support/cli-error.ts';
-import { clusterContext, type ErrorContext } from '../support/explain-error.ts';
-import { type CommandIo, colorsFor } from '../support/io.ts';
 import {
   type LifecycleStoreOptions,
   type LifecycleTables,
@@ -31,6 +25,12 @@ import {
   reportLifecycleError,
   targetsDeployed,
 } from '../commands/lifecycle-tables.ts';
+import type { Colors } from '../format/color.ts';
+import { formatTable } from '../format/table.ts';
+import { formatUtc } from '../format/time.ts';
+import { EXIT, type ExitCode } from '../support/cli-error.ts';
+import { clusterContext, type ErrorContext } from '../support/explain-error.ts';
+import { type CommandIo, colorsFor } from '../support/io.ts';
 import { storeIsAbsent, storeLocation } from '../support/local-store.ts';
 import { type SelectedCluster, schedulesNamed, selectClusters } from '../support/selection.ts';
 import { withLocalStarRocks } from '../support/starrocks.ts';

@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogStore } from '#domain/catalog/index.ts';
 import { runPauseCommand } from '#local/cli/commands/pause.ts';
+import { runDescribeCommand } from '#local/cli/inspect/describe-command.ts';
 import { runSnapshotsCommand } from '#local/cli/inspect/snapshots-command.ts';
 import { runStatusCommand } from '#local/cli/inspect/status-command.ts';
 import type { CommandIo } from '#local/cli/support/io.ts';
@@ -151,6 +152,34 @@ describe('the CLI against a deployed stack (--stack)', () => {
     // Assess
     expect(code, stderr()).toBe(0);
     expect(stdout()).toContain(`stack ${STACK}: DynamoDB table ${OUTPUTS.CatalogTableName}`);
+  });
+
+  it('describes a database and a run from the deployed catalog, each failure with its hint', async () => {
+    // Act
+    const byDatabase = cliIo();
+    const byRun = cliIo();
+    const databaseCode = await runDescribeCommand(
+      { config, stack: STACK, database: 'sales', limit: 100, json: true },
+      byDatabase.io,
+    );
+    const runCode = await runDescribeCommand(
+      { config, stack: STACK, run: 'run-5', limit: 100, json: true },
+      byRun.io,
+    );
+
+    // Assess
+    expect(databaseCode, byDatabase.stderr()).toBe(0);
+    const { attempts } = JSON.parse(byDatabase.stdout()) as {
+      attempts: { state: string; error: string | null; hint: string | null; runId: string }[];
+    };
+    expect(attempts).toHaveLength(31);
+    expect(attempts.filter((entry) => entry.state === 'FAILED')).toEqual([
+      expect.objectContaining({ error: 'x', hint: expect.stringMatching(/\S/), runId: 'run-20' }),
+    ]);
+    expect(runCode, byRun.stderr()).toBe(0);
+    expect((JSON.parse(byRun.stdout()) as { attempts: { runId: string }[] }).attempts).toEqual([
+      expect.objectContaining({ runId: 'run-5' }),
+    ]);
   });
 
   it('exits 2 naming the stack and the region when the stack does not exist', async () => {

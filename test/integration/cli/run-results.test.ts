@@ -262,6 +262,17 @@ describe('sr-backup run (child process against the emulator)', () => {
         run.stderr.split('SLACK_WEBHOOK_URL is not set, so').length -
         1,
     ).toBe(1);
+
+    // And `describe` tells the same story afterwards: the attempt, StarRocks' words and what to do.
+    const described = await runCli(['describe', 'broken', '--config', config, '--state-dir', stateDir]);
+    const unknown = await runCli(['describe', 'nowhere', '--config', config, '--state-dir', stateDir]);
+    expect(described.code, described.stderr).toBe(0);
+    expect(described.stdout).toMatch(/^broken {2}FAILED {2}slot 2026-11-23 18:00:00Z {2}nightly_broken_/m);
+    expect(described.stdout).toMatch(/^ {2}error: \[COMMON_ERROR, msg: failed to choose replica/m);
+    expect(described.stdout).toMatch(/^ {2}hint: \S/m);
+    expect(described.stdout).not.toContain('console:');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain('has no attempt of database nowhere on cluster local');
   });
 
   it.concurrent('exits 1 with the error in the JSON document for an unknown --database, and posts the run alert to SLACK_WEBHOOK_URL', async () => {

@@ -15,6 +15,7 @@ const CONTRACT_COMMANDS = [
   'run',
   'snapshots',
   'status',
+  'describe',
   'validate',
   'plan',
   'emulator',
