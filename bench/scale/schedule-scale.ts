@@ -25,7 +25,7 @@ import {
   type SchedulerSender,
 } from '#domain/schedules/scheduler-api.ts';
 import { deleteAllSchedules, syncSchedules } from '#functions/SyncSchedules/core.ts';
-import { silentLogger } from '#runtime/logger.ts';
+import { silentLogger } from '#domain/logger.ts';
 import { runJsonChild } from '../support/child-process.ts';
 import { InMemoryScheduler } from './in-memory-scheduler.ts';
 import type { ScheduleScaleMeasurement } from './schedule-scale-main.ts';

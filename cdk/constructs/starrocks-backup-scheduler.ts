@@ -11,8 +11,8 @@ import { Construct } from 'constructs';
 import type { BackupConfig } from '#domain/config/index.ts';
 import { scheduleGroupNames } from '#domain/schedules/schedule-set.ts';
 import { CATALOG_TABLE, LOCKS_TABLE, type TableDefinition } from '#domain/tables.ts';
-import { METRICS_SERVICE_VARIABLE } from '#runtime/metrics.ts';
-import { secretArnRegion } from '#runtime/secrets.ts';
+import { METRICS_SERVICE_VARIABLE } from '#domain/metrics.ts';
+import { secretArnRegion } from '#domain/secrets.ts';
 import {
   functionPlaceholder,
   readDefinitionText,

@@ -5,7 +5,7 @@ import type { BackupConfig, ScheduleConfig } from '#domain/config/index.ts';
 import { toClusterSettings } from '#domain/config/index.ts';
 import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
 import type { NightlyInput } from '#domain/workflow/run-state.ts';
-import type { ObservedAlert } from '#runtime/context.ts';
+import type { ObservedAlert } from '#runtime/runtime.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
 import { createDocumentClient } from '../dynamo/index.ts';
 import { invokeTaskHandler } from './handlers.ts';

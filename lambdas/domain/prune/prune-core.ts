@@ -9,7 +9,7 @@ import type { ClusterSettings } from '#domain/config/index.ts';
 import { SnapshotNotFoundError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
 import { capabilitiesOf, formatVersion, type StarRocksVersion } from '#domain/starrocks/index.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { chooseRemovalMethod, methodNeedsVersion, type RemovalMethod } from './removal-method.ts';
 import { planRetention, type SnapshotDecision } from './retention-policy.ts';
 import type { SnapshotObjectStore } from './s3-snapshot-objects.ts';

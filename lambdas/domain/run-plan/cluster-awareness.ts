@@ -19,7 +19,7 @@ import {
   SUPPORTED_LINES,
   sharedDataRefusal,
 } from '#domain/starrocks/index.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /** The FE calls cluster detection makes. */
 export interface ClusterProbe {

@@ -7,7 +7,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { z } from '#domain/zod.ts';
 import { deleteAllSchedules, type SyncReport, syncSchedules } from '#functions/SyncSchedules/core.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import {
   SCHEDULE_KINDS,
   type ScheduleDeployment,

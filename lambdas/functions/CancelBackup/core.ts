@@ -9,7 +9,7 @@ import {
 } from '#domain/starrocks/index.ts';
 import { renewLeases, requireLeases } from '#domain/workflow/leases.ts';
 import type { BackupDatabaseState, TrackedJob } from '#domain/workflow/workflow-state.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /** What CancelBackup needs. */
 export interface CancelBackupDeps {

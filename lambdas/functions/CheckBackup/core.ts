@@ -6,7 +6,7 @@ import { observeJob } from '#domain/poll/observations.ts';
 import { type BackupJob, cancelledOutcome, type StarRocksClient } from '#domain/starrocks/index.ts';
 import { extendLeases } from '#domain/workflow/leases.ts';
 import type { BackupDatabaseState, Outcome, TrackedJob } from '#domain/workflow/workflow-state.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /** What CheckBackup needs. */
 export interface CheckBackupDeps {

@@ -3,7 +3,7 @@ import type { LockStore } from '#domain/lock/index.ts';
 import { type DrillCleanup, type DrillState, drillLock } from '#domain/restore/drill-state.ts';
 import { cancelRestoreIfOurs, type RestoreClient } from '#domain/restore/restore-job.ts';
 import type { FullStarRocksClient } from '#domain/starrocks/index.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /** What DropScratch needs. */
 export interface DropScratchDeps {

@@ -12,7 +12,7 @@ import type { AlertDetails } from '#domain/notify/alert-message.ts';
 import { buildAlertMessage } from '#domain/notify/alert-message.ts';
 import { renderMessageAsText } from '#domain/notify/render-text.ts';
 import type { AlertDeliveryResult, SlackNotifier } from '#domain/notify/slack-notifier.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /** A notice that failed is tried again by this many notifier runs in all, then given up (and logged). */
 export const MAX_NOTICE_ATTEMPTS = 3;

@@ -15,7 +15,7 @@ import {
   type ResolveInput,
   type RunPlan,
 } from '#domain/workflow/run-state.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /** The FE calls ResolveDatabases makes. */
 export type ResolveClient = Pick<StarRocksClient, 'showDatabases'> & ClusterProbe;

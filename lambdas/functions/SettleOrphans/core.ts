@@ -14,7 +14,7 @@ import {
 } from '#domain/starrocks/index.ts';
 import { type BackupOutcomeState, FAILURE_STATES } from '#domain/workflow/outcomes.ts';
 import type { BackupDatabaseState, OrphanAlert, SettledOrphans } from '#domain/workflow/workflow-state.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /** What SettleOrphans needs. */
 export interface SettleOrphansDeps {

@@ -39,7 +39,7 @@ import {
 } from '#domain/starrocks/index.ts';
 import { extendLeases, renewLeases, requireLeases } from '#domain/workflow/leases.ts';
 import type { BackupDatabaseState, JobScope, TrackedJob } from '#domain/workflow/workflow-state.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /** How many earlier durations feed the poll policy's estimate. */
 const HISTORY_DEPTH = 7;

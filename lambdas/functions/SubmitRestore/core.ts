@@ -9,7 +9,7 @@ import {
 import { type RestoreClient, submitRestoreJob, type TrackedRestore } from '#domain/restore/restore-job.ts';
 import { isTerminalRestoreState } from '#domain/starrocks/index.ts';
 import { renewLeases } from '#domain/workflow/leases.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /** What SubmitRestore needs. */
 export interface SubmitRestoreDeps {

@@ -17,8 +17,8 @@ import type { PlanEntry, PlanStore } from '#domain/run-plan/plan-store.ts';
 import type { SizeAnomaly } from '#domain/size-anomaly/check-sizes.ts';
 import type { SummarizeInput } from '#domain/workflow/run-state.ts';
 import { causeMessage } from '#domain/workflow/workflow-state.ts';
-import type { ObservedAlert } from '#runtime/context.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { ObservedAlert } from '#runtime/runtime.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /** What SummarizeRun needs. */
 export interface SummarizeRunDeps {

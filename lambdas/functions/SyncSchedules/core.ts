@@ -7,7 +7,7 @@
 
 import { type CompareOptions, changedFields, type ScheduleRequest } from '#domain/schedules/schedule-set.ts';
 import type { CallCounts, SchedulerApi } from '#domain/schedules/scheduler-api.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /** A schedule's address. */
 export interface ScheduleKey {

@@ -8,7 +8,7 @@ import {
   type RestoreCheck,
 } from '#domain/restore/restore-check.ts';
 import { renewLeases } from '#domain/workflow/leases.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /**
  * The VerifyRestore Task's TimeoutSeconds in restore-drill.asl.json (a test keeps them equal): the one step longer

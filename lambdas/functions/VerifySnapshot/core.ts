@@ -3,7 +3,7 @@ import type { LockStore } from '#domain/lock/index.ts';
 import { proveSnapshot, type StarRocksClient } from '#domain/starrocks/index.ts';
 import { renewLeases, requireLeases } from '#domain/workflow/leases.ts';
 import type { BackupDatabaseState, Verification } from '#domain/workflow/workflow-state.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /** What VerifySnapshot needs. */
 export interface VerifySnapshotDeps {

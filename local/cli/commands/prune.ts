@@ -180,7 +180,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
       import('#domain/lock/index.ts'),
       import('#domain/prune/prune-core.ts'),
       import('#runtime/prune.ts'),
-      import('#runtime/logger.ts'),
+      import('#domain/logger.ts'),
       import('../support/starrocks.ts'),
       import('../support/explain-error.ts'),
     ]);

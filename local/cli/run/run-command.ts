@@ -8,7 +8,7 @@ import {
 } from '#domain/config/index.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import type { LocalRunResult } from '#local/runner/run-nightly.ts';
-import type { ObservedAlert } from '#runtime/context.ts';
+import type { ObservedAlert } from '#runtime/runtime.ts';
 import { createSecretResolver } from '#runtime/secrets.ts';
 import type { Colors } from '../format/color.ts';
 import { formatResultsTable, hasFailures, summarizeResults } from '../format/results.ts';

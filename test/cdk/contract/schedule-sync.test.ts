@@ -28,7 +28,7 @@ import {
 } from '#domain/schedules/schedule-set.ts';
 import { DEFAULT_PACING, SchedulerApi, type SchedulerSender } from '#domain/schedules/scheduler-api.ts';
 import { syncSchedules } from '#functions/SyncSchedules/core.ts';
-import { silentLogger } from '#runtime/logger.ts';
+import { silentLogger } from '#domain/logger.ts';
 import {
   configFrom,
   countByType,

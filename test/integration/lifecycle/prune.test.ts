@@ -8,7 +8,7 @@ import { createSnapshotObjectStore } from '#domain/prune/s3-snapshot-objects.ts'
 import { withStarRocksClientSession } from '#domain/starrocks/index.ts';
 import { ensureTables } from '#local/dynamo/index.ts';
 import { createManualClock, type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
-import { silentLogger } from '#runtime/logger.ts';
+import { silentLogger } from '#domain/logger.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 import { type S3rverProcess, startS3rver } from './support/s3rver-process.ts';
 import {

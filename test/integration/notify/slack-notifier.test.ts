@@ -7,7 +7,7 @@ import type { RunSummary } from '#domain/notify/run-summary-message.ts';
 import type { SlackDeliveryResult } from '#domain/notify/slack-delivery.ts';
 import type { SlackMessage } from '#domain/notify/slack-message.ts';
 import { createSlackNotifier, type SlackNotifierOptions } from '#domain/notify/slack-notifier.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { type SlackSink, startSlackSink } from '#test/support/slack-sink.ts';
 
 interface LogEntry {

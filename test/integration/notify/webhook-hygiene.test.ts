@@ -5,7 +5,7 @@ import type { BackupFailureDetails } from '#domain/notify/backup-failure-message
 import type { SlackBlock, SlackMessage } from '#domain/notify/slack-message.ts';
 import { createSlackNotifier } from '#domain/notify/slack-notifier.ts';
 import { configureRuntime } from '#runtime/context.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { slack } from '#runtime/slack.ts';
 import { type SlackSink, startSlackSink } from '#test/support/slack-sink.ts';
 

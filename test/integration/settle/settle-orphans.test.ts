@@ -10,7 +10,7 @@ import {
   settleEnded,
   settleInherited,
 } from '#functions/SettleOrphans/core.ts';
-import { silentLogger } from '#runtime/logger.ts';
+import { silentLogger } from '#domain/logger.ts';
 import {
   database,
   SLOT,

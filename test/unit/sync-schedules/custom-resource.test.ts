@@ -21,7 +21,7 @@ import {
 import { desiredScheduleSet } from '#domain/schedules/desired.ts';
 import { type ScheduleSet, scheduleGroupNames } from '#domain/schedules/schedule-set.ts';
 import { DEFAULT_PACING, SchedulerApi } from '#domain/schedules/scheduler-api.ts';
-import { silentLogger } from '#runtime/logger.ts';
+import { silentLogger } from '#domain/logger.ts';
 
 const STACK_ID =
   'arn:aws:cloudformation:eu-west-1:123456789012:stack/Backups/4e8a6f60-0000-11f0-9f0e-0a1b2c3d4e5f';

@@ -30,7 +30,7 @@ import {
   SyncFailedError,
   syncSchedules,
 } from '#functions/SyncSchedules/core.ts';
-import { silentLogger } from '#runtime/logger.ts';
+import { silentLogger } from '#domain/logger.ts';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:starrocks/';
 const GROUPS = scheduleGroupNames('Backups');
