@@ -6,6 +6,7 @@
  *   node --import tsx bench/poll-table.ts
  */
 import { pathToFileURL } from 'node:url';
+import { formatDuration } from '#domain/time-format.ts';
 import { BACKUP_PHASE_SHARES, SCHEDULER_TICK_MS } from '../local/emulator/fe/backup-job.ts';
 import {
   linearUploadProgress,
@@ -115,12 +116,6 @@ export function buildPollTable(shape: JobShape = UPLOAD_DOMINATED): PollTableRow
       history30: worstOverHistoryErrors(states, 0.3),
     };
   });
-}
-
-function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  return `${Math.round(seconds / 3600)} h`;
 }
 
 function formatCell({ polls, worstLagSeconds }: PollTableCell): string {

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { BackupConfig } from '#domain/config/index.ts';
 import { ConfigError } from '#domain/errors.ts';
-import { loadConfigFileSync } from '../local/config/load.ts';
+import { loadConfigFileSync } from './config-file.ts';
 import { VPC_ENDPOINT_SERVICES, type VpcEndpointService } from './constructs/front-end-network.ts';
 
 /** The stack name when `-c stackName=…` is not given. */

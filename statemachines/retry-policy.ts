@@ -1,32 +1,17 @@
 /**
- * The one list of Lambda errors every Lambda Task of every state machine retries, and the rule that keeps the ASL
- * files on it. JSON has no includes, so the files carry the list themselves: `npm run asl:retry-policy` rewrites
- * them from here, and a test (test/unit/statemachines/retry-policy.test.ts) fails when one drifts.
+ * The rule that keeps the ASL files on the one retry policy (lambdas/domain/retry-policy.ts): every Lambda Task's
+ * transient Retrier lists exactly the shared Lambda errors, and names no error of ours the policy does not call
+ * transient (or, in another Retrier, contention). JSON has no includes, so the files carry the lists themselves:
+ * `npm run asl:retry-policy` rewrites them, and a test (test/unit/statemachines/retry-policy.test.ts) fails when
+ * one drifts.
  */
-
-/**
- * Errors of the Lambda service or of the function's sandbox that a later attempt usually does not meet again.
- * The first four are what Step Functions recommends retrying
- * (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html); the rest are our choice.
- */
-export const LAMBDA_TRANSIENT_ERRORS = [
-  'Lambda.ClientExecutionTimeoutException',
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  // Throttled: the account's concurrency is shared with other workloads, and the backoff gives it time to free up.
-  'Lambda.TooManyRequestsException',
-  // The function's own timer fired (it is set below the Task's): a hung connection, not a wrong input, and every
-  // Task is safe to repeat because its writes are fenced by the lease token (docs/locking.md).
-  'Sandbox.Timedout',
-  // How Step Functions reports an unhandled function error such as a timeout or running out of memory on some runtimes.
-  'Lambda.Unknown',
-] as const;
-
-/** One Lambda error name of the shared list. */
-export type LambdaTransientError = (typeof LAMBDA_TRANSIENT_ERRORS)[number];
+import { CONTENTION_ERRORS, LAMBDA_TRANSIENT_ERRORS, TRANSIENT_ERRORS } from '#domain/retry-policy.ts';
 
 const LAMBDA_ERROR = /^(Lambda|Sandbox)\./;
+/** Names AWS raises (Lambda, the sandbox, Step Functions itself): not ours to classify. */
+const AWS_ERROR = /^(Lambda|Sandbox|States|StepFunctions)\./;
+const TRANSIENT: ReadonlySet<string> = new Set(TRANSIENT_ERRORS);
+const CONTENTION: ReadonlySet<string> = new Set(CONTENTION_ERRORS);
 
 /** A Retrier as far as the policy reads it; the other fields (timing) stay per state. */
 export interface Retrier {
@@ -77,7 +62,11 @@ export function applyRetryPolicy<T extends Scope>(definition: T): T {
   return rewriteScope(definition, '') as T;
 }
 
-/** Where a definition departs from the policy, one line per Lambda Task (empty when it follows it). */
+/**
+ * Where a definition departs from the policy, one line per Lambda Task (empty when it follows it): a Retry list
+ * `npm run asl:retry-policy` would rewrite, or an error of ours retried although the policy does not call it
+ * transient (or contention), which only a person can decide.
+ */
 export function retryPolicyDrift(definition: Scope): string[] {
   const expected = applyRetryPolicy(definition);
   const drift: string[] = [];
@@ -87,6 +76,7 @@ export function retryPolicyDrift(definition: Scope): string[] {
       if (JSON.stringify(state.Retry) !== JSON.stringify(target.Retry)) {
         drift.push(`${prefix}${name}: Retry should be ${JSON.stringify(target.Retry)}`);
       }
+      if (isLambdaTask(state)) drift.push(...offPolicyRetries(state, `${prefix}${name}`));
       const processor = state.ItemProcessor ?? state.Iterator;
       const wantedProcessor = target.ItemProcessor ?? target.Iterator;
       if (processor && wantedProcessor) compare(processor, wantedProcessor, `${prefix}${name}/`);
@@ -98,6 +88,18 @@ export function retryPolicyDrift(definition: Scope): string[] {
   };
   compare(definition, expected, '');
   return drift;
+}
+
+/** Our error names a Lambda Task retries although lambdas/domain/retry-policy.ts does not list them so. */
+function offPolicyRetries(state: State, path: string): string[] {
+  return (state.Retry ?? []).flatMap((retrier) => {
+    const transient = retrier.ErrorEquals.some((name) => LAMBDA_ERROR.test(name));
+    const allowed = transient ? TRANSIENT : CONTENTION;
+    return retrier.ErrorEquals.filter((name) => !AWS_ERROR.test(name) && !allowed.has(name)).map(
+      (name) =>
+        `${path}: retries ${name} as ${transient ? 'transient' : 'contention'}, which lambdas/domain/retry-policy.ts does not list so`,
+    );
+  });
 }
 
 function rewriteScope(scope: Scope, prefix: string): Scope {

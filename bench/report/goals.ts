@@ -2,6 +2,8 @@
  * The issue's goals, checked against measured numbers. Every check states what was measured and against which
  * baseline; a missed goal also says why (from the measurements) and what would close it.
  */
+
+import { formatDuration } from '#domain/time-format.ts';
 import { BUNDLE_GOALS, type BundlesBenchResult } from '../bundles/bundles-bench.ts';
 import type { PolicyId } from '../polling/policies.ts';
 import type { PollingBenchResult, PollingMeasurement } from '../polling/polling-bench.ts';
@@ -10,7 +12,7 @@ import type { ScheduleScaleMeasurement } from '../scale/schedule-scale-main.ts';
 import { CLOUDFORMATION_RESOURCE_LIMIT } from '../scale/synth.ts';
 import { HISTORY_EVENT_QUOTA } from '../support/aws-history.ts';
 import { type BenchResults, type ScaleResult, succeeded } from './results.ts';
-import { formatBytes, formatDuration, formatRatio } from './table.ts';
+import { formatBytes, formatRatio } from './table.ts';
 
 /** One goal and how the run did against it. */
 export interface GoalCheck {

@@ -4,6 +4,7 @@
  */
 
 import { DEFAULT_POLL_TUNING } from '#domain/poll/poll-policy.ts';
+import { formatDuration } from '#domain/time-format.ts';
 import { BUNDLE_GOALS, type BundlesBenchResult } from '../bundles/bundles-bench.ts';
 import { POLL_TABLE_HEADER, POLL_TABLE_LEGEND, pollTableCells } from '../poll-table.ts';
 import { POLICIES, type PolicyId } from '../polling/policies.ts';
@@ -23,15 +24,7 @@ import type { MachineInfo } from '../support/machine.ts';
 import type { WindowRow } from '../window/makespan.ts';
 import { estimateLagBound, type GoalCheck, PAYLOAD_LIMIT_BYTES } from './goals.ts';
 import { type BenchResults, type Section, succeeded } from './results.ts';
-import {
-  formatBytes,
-  formatCount,
-  formatDuration,
-  formatMs,
-  formatRatio,
-  formatUsd,
-  markdownTable,
-} from './table.ts';
+import { formatBytes, formatCount, formatMs, formatRatio, formatUsd, markdownTable } from './table.ts';
 
 const R = 'right' as const;
 const L = 'left' as const;

@@ -24,14 +24,6 @@ export function markdownTable(
   return [line(headers), rule, ...rows.map(line)].join('\n');
 }
 
-/** `1 min`, `10 min`, `1 h`, `24 h`, `45 s`. */
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  const hours = seconds / 3600;
-  return Number.isInteger(hours) ? `${hours} h` : `${hours.toFixed(1)} h`;
-}
-
 /** A whole number with thousands separators. */
 export function formatCount(value: number): string {
   return Math.round(value).toLocaleString('en-US');

@@ -24,7 +24,7 @@ import {
   SchedulerApi,
   type SchedulerSender,
 } from '#domain/schedules/scheduler-api.ts';
-import { deleteAllSchedules, syncSchedules } from '#functions/SyncSchedules/core.ts';
+import { deleteAllSchedules, syncSchedules } from '#domain/schedules/sync.ts';
 import { silentLogger } from '#domain/logger.ts';
 import { runJsonChild } from '../support/child-process.ts';
 import { InMemoryScheduler } from './in-memory-scheduler.ts';

@@ -5,13 +5,14 @@
  * Every class sets `name` to a string literal. It is never derived from the constructor at run time,
  * because minified bundles rename classes (we also bundle with `keepNames`, as a second line of defence).
  * Messages never contain a secret: callers pass host:port and statement kinds, never passwords or URLs.
+ *
+ * Whether an error is worth another attempt is not a property of its class: the ASL's Retry lists decide, and
+ * TypeScript reads the same list (retry-policy.ts).
  */
 
 /** Base class of every error the scheduler raises on purpose. */
 export class BackupSchedulerError extends Error {
   override readonly name: string = 'BackupSchedulerError';
-  /** True when the same call may succeed if retried later (the ASL retries these with backoff). */
-  readonly retryable: boolean = false;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -38,7 +39,6 @@ export class InvalidIdentifierError extends BackupSchedulerError {
 /** The per-database lock is held by someone else whose lease is still live. */
 export class LockHeldError extends BackupSchedulerError {
   override readonly name = 'LockHeldError';
-  override readonly retryable = true;
   readonly holder: string;
   readonly leaseExpiresAt: number;
 
@@ -52,7 +52,6 @@ export class LockHeldError extends BackupSchedulerError {
 /** Every backup slot of the cluster is taken by a live holder. */
 export class SlotUnavailableError extends BackupSchedulerError {
   override readonly name = 'SlotUnavailableError';
-  override readonly retryable = true;
 }
 
 /** Our fencing token is no longer current: another holder took the lock or slot over. */
@@ -63,13 +62,11 @@ export class LeaseLostError extends BackupSchedulerError {
 /** StarRocks refused the BACKUP because the database already runs a backup or restore job. */
 export class BackupAlreadyRunningError extends BackupSchedulerError {
   override readonly name = 'BackupAlreadyRunningError';
-  override readonly retryable = true;
 }
 
 /** Another job is being submitted on the FE right now (`Another backup or restore job is being submitted`). */
 export class BackupSubmitBusyError extends BackupSchedulerError {
   override readonly name = 'BackupSubmitBusyError';
-  override readonly retryable = true;
 }
 
 /** A snapshot with this label already exists in the repository. */
@@ -89,7 +86,6 @@ export class SnapshotNotFoundError extends BackupSchedulerError {
 /** DROP SNAPSHOT refused: a BACKUP is writing the snapshot or a RESTORE is reading it (free again later). */
 export class SnapshotInUseError extends BackupSchedulerError {
   override readonly name = 'SnapshotInUseError';
-  override readonly retryable = true;
 }
 
 /** DROP SNAPSHOT refused a snapshot another cluster wrote (or one that records no owner) without FORCE. */
@@ -174,8 +170,8 @@ export class StarRocksInsecureAuthError extends BackupSchedulerError {
 
 /**
  * A statement answered with more rows (or more text) than any backup needs. The read stopped at the limit and the
- * connection was dropped, so a runaway answer costs a bounded amount of memory. Not retryable: the same statement
- * would answer the same way.
+ * connection was dropped, so a runaway answer costs a bounded amount of memory. The same statement would answer
+ * the same way, so nothing retries it.
  */
 export class StarRocksResultTooLargeError extends BackupSchedulerError {
   override readonly name = 'StarRocksResultTooLargeError';
@@ -184,18 +180,16 @@ export class StarRocksResultTooLargeError extends BackupSchedulerError {
 /** The FE could not be reached, or the connection was lost mid-conversation. */
 export class StarRocksUnavailableError extends BackupSchedulerError {
   override readonly name = 'StarRocksUnavailableError';
-  override readonly retryable = true;
 }
 
 /** A statement did not answer within its timeout. */
 export class StarRocksTimeoutError extends BackupSchedulerError {
   override readonly name = 'StarRocksTimeoutError';
-  override readonly retryable = true;
 }
 
 /**
  * A StarRocks result set lacks a column we need, or holds a value we cannot read: the FE answered in a shape this
- * version of the scheduler does not know. Not retryable; the message names the statement and the problem.
+ * version of the scheduler does not know (nothing retries it); the message names the statement and the problem.
  */
 export class StarRocksResultShapeError extends BackupSchedulerError {
   override readonly name = 'StarRocksResultShapeError';
@@ -232,13 +226,11 @@ export class BackupTimedOutError extends BackupSchedulerError {
 /** A secret could not be read, or has no usable value. The message names the secret's ARN, never its value. */
 export class SecretUnavailableError extends BackupSchedulerError {
   override readonly name = 'SecretUnavailableError';
-  override readonly retryable = true;
 }
 
 /** An AWS dependency (DynamoDB, Step Functions, Secrets Manager) failed in a way worth retrying. */
 export class DependencyUnavailableError extends BackupSchedulerError {
   override readonly name = 'DependencyUnavailableError';
-  override readonly retryable = true;
 }
 
 /** A Task received an event that does not match its input schema (a definition or caller bug). */
@@ -259,7 +251,65 @@ export class RestoreCheckFailedError extends BackupSchedulerError {
   override readonly name = 'RestoreCheckFailedError';
 }
 
-/** Every error class the ASL may match, by name. Tests check the ASL against this list. */
+/**
+ * A prune ran but left snapshots it should have removed: a removal failed (S3 or StarRocks refused), or the
+ * configured way of removing is not available on this cluster. Nothing was lost; the next prune tries again.
+ * The nightly workflow catches it (States.ALL) and posts one alert; it never fails the backup run.
+ */
+export class PruneIncompleteError extends BackupSchedulerError {
+  override readonly name = 'PruneIncompleteError';
+}
+
+/**
+ * An on-demand restore refused because its target database exists: RESTORE would merge the snapshot's tables into
+ * it (and overwrite same-named ones). Restore into a new name instead. Never reaches a state machine.
+ */
+export class RestoreTargetExistsError extends BackupSchedulerError {
+  override readonly name = 'RestoreTargetExistsError';
+  readonly database: string;
+
+  constructor(database: string) {
+    super(`database "${database}" already exists; a restore never writes into an existing database`);
+    this.database = database;
+  }
+}
+
+/** The local restore was stopped (Ctrl-C) before it ended; our RESTORE job was cancelled. */
+export class RestoreInterruptedError extends BackupSchedulerError {
+  override readonly name = 'RestoreInterruptedError';
+}
+
+/** A schedule sync in which some changes failed; the others were applied. */
+export class SyncFailedError extends BackupSchedulerError {
+  override readonly name = 'SyncFailedError';
+}
+
+/** A schedule sync's deadline passed before the work was done; what was done stays done (the sync is idempotent). */
+export class SyncOutOfTimeError extends BackupSchedulerError {
+  override readonly name = 'SyncOutOfTimeError';
+}
+
+/**
+ * The nightly run ended with a database FAILED or TIMED_OUT, or failed as a whole: the error of NightlyBackup's
+ * Fail state `RunHadFailures`. Only the ASL raises it (its name has no `Error` suffix because the deployed
+ * definition spells it so); the class makes it part of the one vocabulary.
+ */
+export class BackupRunFailed extends BackupSchedulerError {
+  override readonly name = 'BackupRunFailed';
+}
+
+/**
+ * SettleExecution could not settle the leases of an execution that ended: the error of its Fail state
+ * `SettleFailed`. Only the ASL raises it, as {@link BackupRunFailed}.
+ */
+export class SettleFailed extends BackupSchedulerError {
+  override readonly name = 'SettleFailed';
+}
+
+/**
+ * Every error class of the scheduler, by name: what a Task may throw, what the ASL's Retry, Catch and Fail states
+ * name, and what the CLI reports. Tests check the ASL against this list.
+ */
 export const ERROR_CLASSES = [
   BackupSchedulerError,
   ConfigError,
@@ -298,14 +348,16 @@ export const ERROR_CLASSES = [
   RestoreTimedOutError,
   RestoreCheckFailedError,
   ClusterPausedError,
+  PruneIncompleteError,
+  RestoreTargetExistsError,
+  RestoreInterruptedError,
+  SyncFailedError,
+  SyncOutOfTimeError,
+  BackupRunFailed,
+  SettleFailed,
 ] as const;
 
 /** The set of error names, as the ASL spells them. */
 export const ERROR_NAMES: ReadonlySet<string> = new Set(
   ERROR_CLASSES.map((ErrorClass) => new (ErrorClass as new (message: string) => Error)('probe').name),
 );
-
-/** True when `error` is one of ours and safe to retry. */
-export function isRetryable(error: unknown): boolean {
-  return error instanceof BackupSchedulerError && error.retryable;
-}

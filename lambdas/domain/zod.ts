@@ -19,6 +19,7 @@ import {
   string,
   tuple,
   union,
+  url,
   type input as ZodInput,
   type output as ZodOutput,
   type ZodType as ZodTypeOf,
@@ -39,6 +40,7 @@ export const z = {
   string,
   tuple,
   union,
+  url,
 };
 
 /** zod's type helpers under their usual names (`z.infer`, `z.output`, `z.input`, `z.ZodType`). */

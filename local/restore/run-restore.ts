@@ -7,15 +7,15 @@
 
 import type { Clock } from '#domain/clock.ts';
 import {
-  isRetryable,
   LockHeldError,
   RestoreCheckFailedError,
   RestoreFailedError,
+  RestoreInterruptedError,
+  RestoreTargetExistsError,
   RestoreTimedOutError,
   SlotUnavailableError,
 } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
-import { RestoreInterruptedError, RestoreTargetExistsError } from '#domain/restore/errors.ts';
 import {
   type CheckClient,
   checkRestoredDatabase,
@@ -32,6 +32,7 @@ import {
   type TrackedRestore,
 } from '#domain/restore/restore-job.ts';
 import type { RestorePlan } from '#domain/restore/restore-plan.ts';
+import { isTransient } from '#domain/retry-policy.ts';
 import type { FullStarRocksClient } from '#domain/starrocks/index.ts';
 import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
 
@@ -177,7 +178,7 @@ async function restoreUnderLeases(
         failedPolls = 0;
       } catch (error) {
         failedPolls += 1;
-        if (!isRetryable(error) || failedPolls >= MAX_FAILED_POLLS) throw error;
+        if (!isTransient(error) || failedPolls >= MAX_FAILED_POLLS) throw error;
         tracked = { ...tracked, nextWaitSeconds: timing.minSeconds };
         continue;
       }

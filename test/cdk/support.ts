@@ -7,6 +7,7 @@ import {
   type ExistingResources,
   type SchedulerSettings,
 } from '#cdk/backup-scheduler-stack.ts';
+import { loadConfigFileSync } from '#cdk/config-file.ts';
 import {
   StarRocksBackupScheduler,
   type StarRocksBackupSchedulerProps,
@@ -21,7 +22,6 @@ import {
   scheduleRequest,
   scheduleSetSchema,
 } from '#domain/schedules/schedule-set.ts';
-import { loadConfigFileSync } from '#local/config/load.ts';
 
 /** The committed example configuration, as `cdk deploy -c config=backup.config.example.yaml` reads it. */
 export const EXAMPLE_CONFIG_PATH = join(import.meta.dirname, '../../backup.config.example.yaml');

@@ -1,7 +1,6 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#domain/clock.ts';
 import { SnapshotNotFoundError } from '#domain/errors.ts';
-import { queryAllItems } from '#domain/query-all.ts';
 import { isConditionFailure } from './conditions.ts';
 import { BACKUP_SORT_KEY_PREFIX, databasePartitionKey, KEY_ATTRIBUTES, latestGoodKey } from './keys.ts';
 import { type BackupAttempt, BackupAttemptSchema } from './schema.ts';
@@ -46,33 +45,39 @@ export function createSnapshotMarks(deps: {
 }): SnapshotMarks {
   const { client, tableName, clock } = deps;
 
-  function queryAll(
+  async function queryAll(
     cluster: string,
     database: string,
     options: { label?: string; newestFirst: boolean },
   ): Promise<Array<Record<string, unknown>>> {
-    return queryAllItems(client, {
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ...(options.label === undefined
-        ? {
-            ExpressionAttributeValues: {
-              ':pk': databasePartitionKey(cluster, database),
-              ':prefix': BACKUP_SORT_KEY_PREFIX,
-            },
-          }
-        : {
-            FilterExpression: '#label = :label',
-            ExpressionAttributeNames: { '#label': 'label' },
-            ExpressionAttributeValues: {
-              ':pk': databasePartitionKey(cluster, database),
-              ':prefix': BACKUP_SORT_KEY_PREFIX,
-              ':label': options.label,
-            },
-          }),
-      ConsistentRead: true,
-      ScanIndexForward: !options.newestFirst,
-    });
+    const pages = paginateQuery(
+      { client },
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ...(options.label === undefined
+          ? {
+              ExpressionAttributeValues: {
+                ':pk': databasePartitionKey(cluster, database),
+                ':prefix': BACKUP_SORT_KEY_PREFIX,
+              },
+            }
+          : {
+              FilterExpression: '#label = :label',
+              ExpressionAttributeNames: { '#label': 'label' },
+              ExpressionAttributeValues: {
+                ':pk': databasePartitionKey(cluster, database),
+                ':prefix': BACKUP_SORT_KEY_PREFIX,
+                ':label': options.label,
+              },
+            }),
+        ConsistentRead: true,
+        ScanIndexForward: !options.newestFirst,
+      },
+    );
+    const items: Array<Record<string, unknown>> = [];
+    for await (const page of pages) items.push(...(page.Items ?? []));
+    return items;
   }
 
   async function updateEach(

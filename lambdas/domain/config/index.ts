@@ -1,4 +1,4 @@
-/** Configuration: schema, validation, cron evaluation, database selection (file loading: ./load.ts). */
+/** Configuration: schema, validation, cron evaluation, database selection (the file's text: ./config-text.ts). */
 export { backupTimeoutPropertySeconds, MIN_BACKUP_TIMEOUT_SECONDS } from './backup-timeout.ts';
 export {
   type ConnectionWarning,
@@ -16,7 +16,7 @@ export {
   selectDatabases,
 } from './database-selection.ts';
 export { formatPath } from './issues.ts';
-// The file loaders (YAML) live in ./load.ts and are imported from there: Lambda bundles must not carry a YAML parser.
+// The file's text (YAML) is parsed in ./config-text.ts, imported from there: Lambda bundles must not carry a YAML parser.
 export { effectiveDatabaseFilters, parseClusterSettings, parseConfig, toClusterSettings } from './parse.ts';
 export { nextSlots, previousSlot, type ScheduleTiming } from './schedule-slots.ts';
 export {

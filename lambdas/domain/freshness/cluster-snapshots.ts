@@ -8,8 +8,8 @@
  */
 import type { ClusterSnapshotRecords } from '#domain/catalog/cluster-snapshots.ts';
 import type { ClusterSettings } from '#domain/config/index.ts';
-import { formatDuration, formatUtc } from '#domain/notify/format.ts';
 import type { StarRocksMaintenanceClient } from '#domain/starrocks/index.ts';
+import { formatDuration, formatUtc } from '#domain/time-format.ts';
 
 /** The objective when the configuration sets none (`clusterSnapshot.maxAgeMinutes`). */
 export const DEFAULT_CLUSTER_SNAPSHOT_MAX_AGE_MINUTES = 60;

@@ -1,6 +1,6 @@
 /** What an incident about one late database says: one summary sentence and the facts, for its Slack alert. */
 
-import { formatDuration, formatUtc } from '#domain/notify/format.ts';
+import { formatDuration, formatUtc } from '#domain/time-format.ts';
 import type { DatabaseFreshness } from './index.ts';
 
 /** Why a database counts as late. */

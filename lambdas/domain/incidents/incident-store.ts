@@ -1,7 +1,6 @@
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '#domain/catalog/conditions.ts';
 import type { Clock } from '#domain/clock.ts';
-import { queryAllItems } from '#domain/query-all.ts';
 import {
   INCIDENT_KEY_ATTRIBUTES,
   type IncidentType,
@@ -84,13 +83,17 @@ export function createIncidentStore(deps: IncidentStoreDeps): IncidentStore {
   const nowIso = () => new Date(clock.now()).toISOString();
   const expiresAt = () => Math.floor(clock.now() / 1000) + RESOLVED_RETENTION_DAYS * 86_400;
 
-  const queryAll = (pk: string): Promise<Record<string, unknown>[]> =>
-    queryAllItems(client, {
+  const queryAll = async (pk: string): Promise<Record<string, unknown>[]> => {
+    const items: Record<string, unknown>[] = [];
+    const input = {
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': pk },
       ConsistentRead: true,
-    });
+    };
+    for await (const page of paginateQuery({ client }, input)) items.push(...(page.Items ?? []));
+    return items;
+  };
 
   const fieldsOf = (report: IncidentReport) =>
     report.fields

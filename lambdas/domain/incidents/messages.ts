@@ -1,7 +1,7 @@
 /** The Slack alerts of incidents: one incident, several at once, and their recovery notices. */
 import type { AlertDetails } from '#domain/notify/alert-message.ts';
-import { formatDuration, formatUtc } from '#domain/notify/format.ts';
 import { boundedList, SLACK_LIMITS } from '#domain/notify/slack-message.ts';
+import { formatDuration, formatUtc } from '#domain/time-format.ts';
 import type { Incident } from './schema.ts';
 
 /** More incidents than this opened (or resolved) by one check share one message. */

@@ -1,7 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#domain/clock.ts';
 import { LeaseLostError, LockHeldError, SlotUnavailableError } from '#domain/errors.ts';
-import { queryAllItems } from '#domain/query-all.ts';
 import { type AppLogger, silentLogger } from '#domain/logger.ts';
 import {
   clusterPartitionKey,
@@ -319,17 +318,22 @@ export function createLockStore(deps: LockStoreDeps): LockStore {
   }
 
   async function queryCluster(cluster: string, sortKeyPrefix?: string): Promise<LeaseItem[]> {
-    const items = await queryAllItems(deps.client, {
-      TableName: deps.tableName,
-      KeyConditionExpression:
-        sortKeyPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: {
-        ':pk': clusterPartitionKey(cluster),
-        ...(sortKeyPrefix === undefined ? {} : { ':prefix': sortKeyPrefix }),
+    const pages = paginateQuery(
+      { client: deps.client },
+      {
+        TableName: deps.tableName,
+        KeyConditionExpression:
+          sortKeyPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': clusterPartitionKey(cluster),
+          ...(sortKeyPrefix === undefined ? {} : { ':prefix': sortKeyPrefix }),
+        },
+        ConsistentRead: true,
       },
-      ConsistentRead: true,
-    });
-    return items as LeaseItem[];
+    );
+    const items: LeaseItem[] = [];
+    for await (const page of pages) items.push(...((page.Items ?? []) as LeaseItem[]));
+    return items;
   }
 
   async function inspectLocks(cluster: string): Promise<ClusterLocks> {

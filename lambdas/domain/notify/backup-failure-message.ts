@@ -1,7 +1,8 @@
 /** The Slack message for one database whose backup FAILED or TIMED_OUT. */
+
+import { formatDuration, formatUtcWithRelative, type TimeInput, toEpochMillis } from '#domain/time-format.ts';
 import { executionConsoleUrl } from './execution-link.ts';
 import { hintForFailure } from './failure-hints.ts';
-import { formatDuration, formatUtcWithRelative, type TimeInput, toEpochMillis } from './format.ts';
 import {
   codeBlock,
   context,

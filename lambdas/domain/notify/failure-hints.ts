@@ -3,7 +3,17 @@
  * (texts as in starrocks-backup-reference.md). Written for someone woken at 3 a.m.: the likely cause and
  * the first thing to check or run.
  */
-import { formatDuration } from './format.ts';
+import { InvalidIdentifierError } from '#domain/errors.ts';
+import {
+  buildGrantExportStatement,
+  buildGrantRepositoryStatement,
+  buildShowBackupStatement,
+  buildShowProcStatement,
+  buildShowRepositoriesStatement,
+  buildShowSnapshotsStatement,
+  type Statement,
+} from '#domain/starrocks/statements.ts';
+import { formatDuration } from '#domain/time-format.ts';
 
 /** What the hint is chosen from. */
 export interface FailureHintInput {
@@ -13,6 +23,8 @@ export interface FailureHintInput {
   /** The typed error's name (e.g. `StarRocksAccessDeniedError`), when the failure came from one. */
   errorName?: string | undefined;
   database: string;
+  /** The cluster's repository (named in SHOW SNAPSHOT). */
+  repository?: string | undefined;
   /** The StarRocks user the scheduler logs in as (used in GRANT statements). */
   user?: string | undefined;
   /** Our deadline for one database's backup. */
@@ -39,12 +51,32 @@ const either =
   (input: FailureHintInput): boolean =>
     tests.some((test) => test(input));
 
-function grantee(user: string | undefined): string {
-  return user === undefined ? "'<backup user>'@'%'" : `'${user.replaceAll("'", '')}'@'%'`;
+/** Stands for the user in a GRANT when the input does not name it. */
+const UNKNOWN_USER = '<backup user>';
+
+/**
+ * A statement for the reader to copy, built by the StarRocks layer (the same quoting as everything we send).
+ * Quoted names hold backticks, which end a Slack code span, so such a statement goes into a code block.
+ * `otherwise` is said instead when a name is one no statement can hold.
+ */
+function runnable(build: () => Statement, otherwise: string): string {
+  let sql: string;
+  try {
+    sql = `${build().sql};`;
+  } catch (error) {
+    if (error instanceof InvalidIdentifierError) return otherwise;
+    throw error;
+  }
+  return sql.includes('`') ? `\`\`\`${sql}\`\`\`` : `\`${sql}\``;
 }
 
 function deadlineText(timeoutSeconds: number | undefined): string {
   return timeoutSeconds === undefined ? 'Our deadline' : `Our deadline (${formatDuration(timeoutSeconds)})`;
+}
+
+function snapshotListing(repository: string | undefined): string {
+  const words = "the repository's SHOW SNAPSHOT";
+  return repository === undefined ? words : runnable(() => buildShowSnapshotsStatement(repository), words);
 }
 
 const RULES: readonly HintRule[] = [
@@ -61,12 +93,18 @@ const RULES: readonly HintRule[] = [
   {
     matches: either(reasonHas(/EXPORT privilege|EXPORT command denied/i)),
     hint: (input) =>
-      `The backup user may not export these tables: \`GRANT EXPORT ON ALL TABLES IN DATABASE ${input.database.replaceAll('`', '')} TO USER ${grantee(input.user)};\``,
+      `The backup user may not export these tables: ${runnable(
+        () => buildGrantExportStatement(input.database, input.user ?? UNKNOWN_USER),
+        "grant EXPORT on the database's tables",
+      )}`,
   },
   {
     matches: either(errorIs('StarRocksAccessDeniedError'), reasonHas(/Access denied; you need/i)),
     hint: (input) =>
-      `The backup user lacks the REPOSITORY privilege: \`GRANT REPOSITORY ON SYSTEM TO USER ${grantee(input.user)};\` (and EXPORT on the database's tables).`,
+      `The backup user lacks the REPOSITORY privilege: ${runnable(
+        () => buildGrantRepositoryStatement(input.user ?? UNKNOWN_USER),
+        'grant REPOSITORY on SYSTEM',
+      )} (and EXPORT on the database's tables).`,
   },
   {
     matches: either(errorIs('StarRocksAuthError'), reasonHas(/Access denied for user/i)),
@@ -88,7 +126,7 @@ const RULES: readonly HintRule[] = [
   {
     matches: either(errorIs('UnknownRepositoryError'), reasonHas(/Repository .*does not exist/i)),
     hint: () =>
-      'The repository is unknown to the FE: compare `SHOW REPOSITORIES` with `repository` in the config.',
+      `The repository is unknown to the FE: compare ${runnable(buildShowRepositoriesStatement, 'SHOW REPOSITORIES')} with \`repository\` in the config.`,
   },
   {
     matches: either(
@@ -106,12 +144,12 @@ const RULES: readonly HintRule[] = [
   {
     matches: reasonHas(/failed to choose replica/i),
     hint: () =>
-      "A tablet had no healthy replica to snapshot: check the BEs and `SHOW PROC '/statistic'` for unhealthy tablets.",
+      `A tablet had no healthy replica to snapshot: check the BEs and ${runnable(() => buildShowProcStatement('/statistic'), 'the tablet statistics')} for unhealthy tablets.`,
   },
   {
     matches: reasonHas(/BAD_CONNECTION|CREATE_REMOTE_PATH_FAILED|BAD_FILE|\bNOT_FOUND\b/),
     hint: () =>
-      "The BEs could not write to the repository: check the storage credentials and permissions and the BEs' network path to it (`SHOW REPOSITORIES` shows the last ErrMsg).",
+      `The BEs could not write to the repository: check the storage credentials and permissions and the BEs' network path to it (${runnable(buildShowRepositoriesStatement, 'SHOW REPOSITORIES')} shows the last ErrMsg).`,
   },
   {
     matches: reasonHas(/user cancelled/i),
@@ -129,8 +167,8 @@ const RULES: readonly HintRule[] = [
   },
   {
     matches: reasonHas(/no snapshot|Failed to get info|snapshot (is )?missing|Invalid:/i),
-    hint: () =>
-      'StarRocks reported the job FINISHED but the snapshot is missing or incomplete in the repository: check `SHOW SNAPSHOT ON <repository>` and the storage; the next run takes a new snapshot.',
+    hint: (input) =>
+      `StarRocks reported the job FINISHED but the snapshot is missing or incomplete in the repository: check ${snapshotListing(input.repository)} and the storage; the next run takes a new snapshot.`,
   },
   {
     matches: errorIs('LeaseLostError'),
@@ -143,5 +181,6 @@ const RULES: readonly HintRule[] = [
 export function hintForFailure(input: FailureHintInput): string {
   const rule = RULES.find((candidate) => candidate.matches(input));
   if (rule) return rule.hint(input);
-  return `Open the execution and run \`SHOW BACKUP FROM ${input.database.replaceAll('`', '')}\` on the FE for the job's Status and TaskErrMsg.`;
+  const showBackup = runnable(() => buildShowBackupStatement(input.database), 'SHOW BACKUP');
+  return `Open the execution and run ${showBackup} on the FE for the job's Status and TaskErrMsg.`;
 }

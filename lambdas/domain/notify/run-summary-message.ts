@@ -1,8 +1,9 @@
 /** The Slack message that sums up one scheduled run of a cluster. */
+
+import { formatUtcWithRelative, type TimeInput, toEpochMillis } from '#domain/time-format.ts';
 import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
 import type { MessageBuildOptions } from './backup-failure-message.ts';
 import { executionConsoleUrl } from './execution-link.ts';
-import { formatUtcWithRelative, type TimeInput, toEpochMillis } from './format.ts';
 import {
   boundedList,
   codeBlock,

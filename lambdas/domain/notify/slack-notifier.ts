@@ -5,6 +5,7 @@
  */
 import { type Clock, systemClock } from '#domain/clock.ts';
 import { BackupSchedulerError } from '#domain/errors.ts';
+import { isHttpUrl } from '#domain/url.ts';
 import type { AppLogger } from '#domain/logger.ts';
 import { type AlertDetails, buildAlertMessage } from './alert-message.ts';
 import { type BackupFailureDetails, buildBackupFailureMessage } from './backup-failure-message.ts';
@@ -269,13 +270,4 @@ function isRevokedWebhook(
   result: SlackDeliveryResult,
 ): result is Extract<SlackDeliveryResult, { error: string }> & { httpStatus: number } {
   return 'httpStatus' in result && (result.httpStatus === 403 || result.httpStatus === 404);
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const { protocol } = new URL(text);
-    return protocol === 'https:' || protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

@@ -1,8 +1,7 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { keySegment } from '#domain/catalog/keys.ts';
 import type { Clock } from '#domain/clock.ts';
 import { ConfigError } from '#domain/errors.ts';
-import { queryAllItems } from '#domain/query-all.ts';
 import { z } from '#domain/zod.ts';
 
 /**
@@ -104,13 +103,19 @@ export function createPauseStore(deps: PauseStoreDeps): PauseStore {
   const { client, tableName, clock } = deps;
 
   async function readAll(cluster: string): Promise<Pause[]> {
-    const items = await queryAllItems(client, {
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': pausePartitionKey(cluster) },
-      ConsistentRead: true,
-    });
-    return items.map((item): Pause => PauseItemSchema.parse(item)).sort(byScope);
+    const pauses: Pause[] = [];
+    const pages = paginateQuery(
+      { client },
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pausePartitionKey(cluster) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages)
+      for (const item of page.Items ?? []) pauses.push(PauseItemSchema.parse(item));
+    return pauses.sort(byScope);
   }
 
   return {

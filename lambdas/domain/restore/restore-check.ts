@@ -4,7 +4,7 @@
  * tables are always empty); a restore that produced empty copies of tables that hold data is not.
  */
 
-import { isRetryable } from '#domain/errors.ts';
+import { isTransient } from '#domain/retry-policy.ts';
 import type { FullStarRocksClient, TableInfo } from '#domain/starrocks/index.ts';
 import { z } from '#domain/zod.ts';
 
@@ -135,7 +135,7 @@ async function sourceRows(client: CheckClient, database: string, table: string):
   try {
     return await client.countRows(database, table);
   } catch (error) {
-    if (isRetryable(error)) throw error;
+    if (isTransient(error)) throw error;
     return 0;
   }
 }

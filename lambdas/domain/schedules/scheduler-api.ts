@@ -15,6 +15,7 @@ import {
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import type { Clock } from '#domain/clock.ts';
+import { SyncOutOfTimeError } from '#domain/errors.ts';
 import type { ScheduleRequest } from './schedule-set.ts';
 
 /** The Scheduler client, or anything that sends its commands (tests mock it at this boundary). */
@@ -56,11 +57,6 @@ export interface SchedulerApiDeps {
   readonly pacing: SchedulerPacing;
   /** Epoch ms after which no call starts (undefined: no limit). */
   readonly deadline?: number;
-}
-
-/** Raised when the deadline passes before the work is done; what was done stays done (the sync is idempotent). */
-export class SyncOutOfTimeError extends Error {
-  override readonly name = 'SyncOutOfTimeError';
 }
 
 /** Calls made, by operation, and how many were retried. */

@@ -137,3 +137,11 @@ export function quoteStringLiteral(value: string): string {
   }
   return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 }
+
+/**
+ * Returns a StarRocks user identity, `'user'@'host'`, both parts as string literals (GRANT's grammar; a user
+ * name is not an identifier, so it may hold any character a string literal can).
+ */
+export function quoteUserIdentity(user: string, host = '%'): string {
+  return `${quoteStringLiteral(user)}@${quoteStringLiteral(host)}`;
+}

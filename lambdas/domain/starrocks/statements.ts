@@ -5,7 +5,12 @@
  * exists for a name that cannot be valid.
  */
 import { MIN_BACKUP_TIMEOUT_SECONDS } from '#domain/config/backup-timeout.ts';
-import { assertValidIdentifier, quoteIdentifier, quoteStringLiteral } from './identifiers.ts';
+import {
+  assertValidIdentifier,
+  quoteIdentifier,
+  quoteStringLiteral,
+  quoteUserIdentity,
+} from './identifiers.ts';
 import { capabilitiesOf, type StarRocksVersion } from './version.ts';
 
 /** The statements we send, as named in error messages. */
@@ -31,7 +36,9 @@ export type StatementKind =
   | 'SET TIME ZONE'
   | 'SHOW PARTITIONS'
   | 'CLUSTER SNAPSHOTS'
-  | 'CLUSTER SNAPSHOT JOBS';
+  | 'CLUSTER SNAPSHOT JOBS'
+  | 'GRANT'
+  | 'SHOW PROC';
 
 /** One statement ready to send with `query()`. */
 export interface Statement {
@@ -202,6 +209,11 @@ export function buildShowSnapshotDetailStatement(
 
 function labelLiteral(label: string): string {
   return quoteStringLiteral(assertValidIdentifier('label', label));
+}
+
+/** ``SHOW SNAPSHOT ON `repo` ``: every snapshot of the repository (what an operator reads, never the workflow). */
+export function buildShowSnapshotsStatement(repository: string): Statement {
+  return { kind: 'SHOW SNAPSHOT', sql: `SHOW SNAPSHOT ON ${quoteIdentifier('repository', repository)}` };
 }
 
 /** `SHOW DATABASES`. */
@@ -445,4 +457,30 @@ export function buildClusterSnapshotJobsStatement(): Statement {
  */
 export function buildRunModeStatement(): Statement {
   return { kind: 'SHOW FRONTEND CONFIG', sql: "ADMIN SHOW FRONTEND CONFIG LIKE 'run_mode'" };
+}
+
+/**
+ * ``GRANT REPOSITORY ON SYSTEM TO USER 'user'@'%'``: what BACKUP, RESTORE and SHOW SNAPSHOT need (3.0+). Only
+ * written into hints for a person to run: the scheduler never grants anything itself.
+ */
+export function buildGrantRepositoryStatement(user: string): Statement {
+  return { kind: 'GRANT', sql: `GRANT REPOSITORY ON SYSTEM TO USER ${quoteUserIdentity(user)}` };
+}
+
+/**
+ * ``GRANT EXPORT ON ALL TABLES IN DATABASE `db` TO USER 'user'@'%'``: what BACKUP needs on the tables (3.0+).
+ * Only written into hints, as {@link buildGrantRepositoryStatement}.
+ */
+export function buildGrantExportStatement(database: string, user: string): Statement {
+  return {
+    kind: 'GRANT',
+    sql: `GRANT EXPORT ON ALL TABLES IN DATABASE ${quoteIdentifier('database', database)} TO USER ${quoteUserIdentity(user)}`,
+  };
+}
+
+/** ``SHOW PROC '/path'``: the FE's internal state, e.g. `/statistic` for unhealthy tablets. Needs OPERATE. */
+export function buildShowProcStatement(path: string): Statement {
+  if (!path.startsWith('/'))
+    throw new RangeError(`SHOW PROC needs an absolute path, got ${JSON.stringify(path)}`);
+  return { kind: 'SHOW PROC', sql: `SHOW PROC ${quoteStringLiteral(path)}` };
 }

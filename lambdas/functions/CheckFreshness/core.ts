@@ -1,6 +1,7 @@
 import type { BackupAttempt, CatalogStore, ClusterSnapshotRecords } from '#domain/catalog/index.ts';
 import type { Clock } from '#domain/clock.ts';
 import { effectiveDatabaseFilters, selectDatabases } from '#domain/config/index.ts';
+import type { InventorySource } from '#domain/freshness/check-summary.ts';
 import { type ClusterSnapshotCheck, checkClusterSnapshots } from '#domain/freshness/cluster-snapshots.ts';
 import { assessCoverage, type Coverage } from '#domain/freshness/coverage.ts';
 import {
@@ -21,8 +22,8 @@ import { describePause, type PauseLookup } from '#domain/freshness/pauses.ts';
 import type { IncidentReport, IncidentStore } from '#domain/incidents/incident-store.ts';
 import type { Incident } from '#domain/incidents/schema.ts';
 import type { LockRecord, LockStore } from '#domain/lock/index.ts';
-import { formatDuration, formatUtc } from '#domain/notify/format.ts';
 import type { StarRocksClient, StarRocksMaintenanceClient } from '#domain/starrocks/index.ts';
+import { formatDuration, formatUtc } from '#domain/time-format.ts';
 import type { AppLogger } from '#domain/logger.ts';
 
 /** The FE calls the freshness checker makes (read-only). */
@@ -48,11 +49,6 @@ export interface CheckFreshnessDeps {
   /** Publishes the cluster's figures (CloudWatch EMF when deployed; nothing locally). */
   readonly emitMetrics?: ((figures: FreshnessMetrics) => void) | undefined;
 }
-
-/** What the FE said, or why it said nothing. */
-export type InventorySource =
-  | { readonly source: 'fe' }
-  | { readonly source: 'catalog'; readonly error: string };
 
 /** The incidents one check opened and closed. */
 export interface IncidentChanges {

@@ -1,11 +1,11 @@
 import { type AlertDetails, type AlertSeverity, buildAlertMessage } from '#domain/notify/alert-message.ts';
 import { executionConsoleUrl } from '#domain/notify/execution-link.ts';
-import { formatDuration } from '#domain/notify/format.ts';
 import { renderMessageAsText } from '#domain/notify/render-text.ts';
 import type { SlackDeliveryResult } from '#domain/notify/slack-delivery.ts';
 import type { SlackNotifier } from '#domain/notify/slack-notifier.ts';
 import { type DrillState, decideDrillOutcome, scratchGone } from '#domain/restore/drill-state.ts';
 import { measuredSeconds } from '#domain/restore/restore-job.ts';
+import { formatDuration } from '#domain/time-format.ts';
 import { causeMessage } from '#domain/workflow/workflow-state.ts';
 
 /** What NotifyDrill needs. */

@@ -7,6 +7,7 @@ import {
   incidentAlert,
   recoveryNotice,
 } from '#domain/incidents/messages.ts';
+import type { NotifyIncidentsResult, PostedNotice } from '#domain/incidents/posted-notices.ts';
 import type { Incident, Notice } from '#domain/incidents/schema.ts';
 import type { AlertDetails } from '#domain/notify/alert-message.ts';
 import { buildAlertMessage } from '#domain/notify/alert-message.ts';
@@ -23,26 +24,6 @@ export interface NotifyIncidentsDeps {
   readonly slack: Pick<SlackNotifier, 'postAlert'>;
   readonly clock: Clock;
   readonly logger: AppLogger;
-}
-
-/** One Slack message the notifier posted (or tried to). */
-export interface PostedNotice {
-  readonly kind: 'alert' | 'recovery';
-  readonly type: Incident['type'];
-  readonly databases: readonly string[];
-  readonly delivered: boolean;
-  /** `web-api` (threadable), `webhook`, or null when no Slack is configured (logged only). */
-  readonly via: Notice['via'];
-  /** Replied in the thread of this message. */
-  readonly threadTs: string | null;
-  /** The message as plain text (what the local CLI prints). */
-  readonly text: string;
-}
-
-/** What one notifier run did. */
-export interface NotifyIncidentsResult {
-  readonly cluster: string;
-  readonly posted: readonly PostedNotice[];
 }
 
 function due(notice: Notice | null): boolean {

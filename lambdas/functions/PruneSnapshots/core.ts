@@ -1,4 +1,4 @@
-import { PruneIncompleteError } from '#domain/prune/errors.ts';
+import { PruneIncompleteError } from '#domain/errors.ts';
 import type { PruneDeps, PruneReport } from '#domain/prune/prune-core.ts';
 import { pruneCluster } from '#domain/prune/prune-core.ts';
 import type { PruneTaskInput } from '#domain/prune/prune-input.ts';

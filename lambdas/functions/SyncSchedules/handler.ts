@@ -3,17 +3,14 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { systemClock } from '#domain/clock.ts';
 import type { AppLogger } from '#domain/logger.ts';
-import {
-  type CustomResourceResponse,
-  handleScheduleSyncEvent,
-  responseBody,
-} from '#domain/schedules/custom-resource.ts';
+import { type CustomResourceResponse, responseBody } from '#domain/schedules/custom-resource.ts';
 import { type ScheduleSet, scheduleSetSchema } from '#domain/schedules/schedule-set.ts';
 import { DEFAULT_PACING, SchedulerApi } from '#domain/schedules/scheduler-api.ts';
 import { awsLogger } from '#runtime/aws/logger.ts';
 import { awsS3 } from '#runtime/aws/s3.ts';
 import { awsScheduler } from '#runtime/aws/scheduler.ts';
 import type { LambdaRuntime } from '#runtime/runtime.ts';
+import { handleScheduleSyncEvent } from './core.ts';
 
 /** Time kept back from Lambda's timeout to send the response after the last Scheduler call. */
 const RESPONSE_MARGIN_MS = 30_000;

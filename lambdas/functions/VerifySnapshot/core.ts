@@ -1,5 +1,6 @@
-import { InvalidInputError, isRetryable } from '#domain/errors.ts';
+import { InvalidInputError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
+import { isTransient } from '#domain/retry-policy.ts';
 import { proveSnapshot, type StarRocksClient } from '#domain/starrocks/index.ts';
 import { renewLeases, requireLeases } from '#domain/workflow/leases.ts';
 import type { BackupDatabaseState, Verification } from '#domain/workflow/workflow-state.ts';
@@ -46,7 +47,7 @@ async function databaseSize(
     const data = await client.showData(database);
     return { sizeBytes: data.totalBytes, tableCount: data.tableCount };
   } catch (error) {
-    if (isRetryable(error)) throw error;
+    if (isTransient(error)) throw error;
     logger.warn('SHOW DATA failed; recording the snapshot without its size', {
       errorType: error instanceof Error ? error.name : typeof error,
       errorMessage: error instanceof Error ? error.message : String(error),

@@ -7,9 +7,9 @@
 
 import type { Clock } from '#domain/clock.ts';
 import type { BackupConfig } from '#domain/config/index.ts';
+import type { FreshnessCheckSummary } from '#domain/freshness/check-summary.ts';
 import { freshnessCheckInputFor } from '#domain/freshness/input.ts';
-import type { FreshnessCheckSummary } from '#functions/CheckFreshness/summary.ts';
-import type { NotifyIncidentsResult } from '#functions/NotifyIncidents/core.ts';
+import type { NotifyIncidentsResult } from '#domain/incidents/posted-notices.ts';
 import { invokeTaskHandler } from '#local/runner/handlers.ts';
 import {
   executionError,

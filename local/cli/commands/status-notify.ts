@@ -4,10 +4,11 @@
  * `--state-dir`, so an incident alerts once across runs), and posts the incident messages to Slack
  * (SLACK_WEBHOOK_URL, or the Web API with SLACK_BOT_TOKEN and a channel), or prints them when no Slack is set.
  */
-import type { PostedNotice } from '#functions/NotifyIncidents/core.ts';
+import type { PostedNotice } from '#domain/incidents/posted-notices.ts';
+import { formatDuration } from '#domain/time-format.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import type { Colors } from '../format/color.ts';
-import { formatDuration, formatUtc } from '../format/time.ts';
+import { formatUtc } from '../format/time.ts';
 import type { StatusCommandOptions } from '../inspect/status-command.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
 import { EXIT, type ExitCode, usageError } from '../support/cli-error.ts';

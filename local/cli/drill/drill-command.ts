@@ -4,12 +4,13 @@
  */
 import type { DrillRecord } from '#domain/catalog/index.ts';
 import type { TrackedRestore } from '#domain/restore/restore-job.ts';
+import { formatDuration } from '#domain/time-format.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import type { WorkflowEvent } from '#local/runner/local-workflow.ts';
 import { type LocalDrillResult, runDrillLocally } from '#local/runner/run-drill.ts';
 import type { DrillCommandOptions } from '../commands/drill.ts';
 import type { Colors } from '../format/color.ts';
-import { formatDuration, formatTimestamp } from '../format/time.ts';
+import { formatTimestamp } from '../format/time.ts';
 import { webhookConfigured } from '../run/alerts.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
 import { cliErrorJson, EXIT, type ExitCode, usageError } from '../support/cli-error.ts';

@@ -1,10 +1,12 @@
 /** The final table of a run and its one-line summary. */
+
+import { formatDuration } from '#domain/time-format.ts';
 import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
 import { FAILURE_STATES } from '#domain/workflow/outcomes.ts';
 import type { DatabaseResult } from '#local/runner/run-nightly.ts';
 import type { Colors } from './color.ts';
 import { formatTable } from './table.ts';
-import { formatDuration, secondsBetweenIso } from './time.ts';
+import { secondsBetweenIso } from './time.ts';
 
 /** A state word, coloured: green FINISHED, yellow SKIPPED, red FAILED / TIMED_OUT. */
 export function colorState(state: BackupOutcomeState, colors: Colors): string {

@@ -1,17 +1,4 @@
-/** Human-readable times and durations for the CLI (UTC and IANA zones; no locale surprises). */
-
-/** `0 s`, `42 s`, `3 min 05 s`, `2 h 07 min`, `3 d 4 h`. Negative or non-finite values count as 0. */
-export function formatDuration(seconds: number): string {
-  const total = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
-  const days = Math.floor(total / 86_400);
-  const hours = Math.floor((total % 86_400) / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const secs = total % 60;
-  if (days > 0) return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
-  if (hours > 0) return `${hours} h ${String(minutes).padStart(2, '0')} min`;
-  if (minutes > 0) return `${minutes} min ${String(secs).padStart(2, '0')} s`;
-  return `${secs} s`;
-}
+/** Human-readable times for the CLI (UTC and IANA zones; no locale surprises); durations: domain/time-format.ts. */
 
 /** Seconds between two ISO instants (`to - from`), or null when either is missing. */
 export function secondsBetweenIso(from: string | null, to: string | null): number | null {

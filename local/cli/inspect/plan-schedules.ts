@@ -16,7 +16,7 @@ import {
   scheduleRequest,
 } from '#domain/schedules/schedule-set.ts';
 import { DEFAULT_PACING, SchedulerApi, type SchedulerSender } from '#domain/schedules/scheduler-api.ts';
-import { planSync } from '#functions/SyncSchedules/core.ts';
+import { planSync } from '#domain/schedules/sync.ts';
 import type { Colors } from '../format/color.ts';
 import { formatTable } from '../format/table.ts';
 import { type CliError, failure } from '../support/cli-error.ts';

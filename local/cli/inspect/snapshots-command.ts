@@ -5,11 +5,12 @@ import {
   createCatalogStore,
   createClusterSnapshotRecords,
 } from '#domain/catalog/index.ts';
+import { formatDuration } from '#domain/time-format.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import type { Colors } from '../format/color.ts';
 import { colorState } from '../format/results.ts';
 import { formatTable } from '../format/table.ts';
-import { formatDuration, formatUtc } from '../format/time.ts';
+import { formatUtc } from '../format/time.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
 import { EXIT, type ExitCode } from '../support/cli-error.ts';
 import { explainError } from '../support/explain-error.ts';

@@ -1,5 +1,5 @@
+import { formatDuration } from '#domain/time-format.ts';
 import type { Colors } from '../format/color.ts';
-import { formatDuration } from '../format/time.ts';
 import type { DatabaseProgress, RunPlanSummary } from './run-progress.ts';
 
 /** Seconds the database has been (or was) at it, or null while queued. */

@@ -1,6 +1,8 @@
 /** Progress as plain timestamped lines, for logs and pipes (no cursor movement, no colours unless asked). */
+
+import { formatDuration } from '#domain/time-format.ts';
 import type { Colors } from '../format/color.ts';
-import { formatDuration, formatTimestamp } from '../format/time.ts';
+import { formatTimestamp } from '../format/time.ts';
 import { planLine } from './format-progress.ts';
 import type { ProgressChange, RunProgress } from './run-progress.ts';
 

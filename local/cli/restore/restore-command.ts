@@ -3,9 +3,14 @@
  * `--execute` runs it against the FE, taking the same per-cluster slot and per-database lock as the backups.
  */
 
-import { InvalidIdentifierError, SnapshotNotFoundError } from '#domain/errors.ts';
-import { RestoreInterruptedError, RestoreTargetExistsError } from '#domain/restore/errors.ts';
+import {
+  InvalidIdentifierError,
+  RestoreInterruptedError,
+  RestoreTargetExistsError,
+  SnapshotNotFoundError,
+} from '#domain/errors.ts';
 import { assertValidIdentifier } from '#domain/starrocks/index.ts';
+import { formatDuration } from '#domain/time-format.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import type { RestoreProgress, RestoreRunResult } from '#local/restore/run-restore.ts';
 import {
@@ -16,7 +21,7 @@ import {
 } from '#local/runner/run-restore.ts';
 import type { RestoreCommandOptions } from '../commands/restore.ts';
 import type { Colors } from '../format/color.ts';
-import { formatDuration, formatTimestamp, formatUtc } from '../format/time.ts';
+import { formatTimestamp, formatUtc } from '../format/time.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
 import {
   type CliError,

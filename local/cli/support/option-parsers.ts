@@ -1,5 +1,6 @@
 /** Parsers for option values; they throw commander's InvalidArgumentError, which the CLI reports with exit 2. */
 import { InvalidArgumentError } from 'commander';
+import { HTTP_URL_EXPECTED, isHttpUrl } from '#domain/url.ts';
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -16,15 +17,7 @@ export function parseInstant(value: string): Date {
 
 /** An http(s) URL such as `http://127.0.0.1:8000`. */
 export function parseHttpUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError('expected an http(s) URL, e.g. http://127.0.0.1:8000');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidArgumentError('expected an http(s) URL, e.g. http://127.0.0.1:8000');
-  }
+  if (!isHttpUrl(value)) throw new InvalidArgumentError(HTTP_URL_EXPECTED);
   return value;
 }
 

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { AFTER_STATEMENT_SECONDS } from '#cdk/constructs/connection-checks.ts';
 import { FUNCTION_ACCESS } from '#cdk/constructs/function-access.ts';
 import { type BackupConfig, DEFAULTS } from '#domain/config/index.ts';
+import { LAMBDA_TRANSIENT_ERRORS } from '#domain/retry-policy.ts';
 import type { TaskFunctionName } from '#statemachines/definitions.ts';
-import { isLambdaTask, LAMBDA_TRANSIENT_ERRORS } from '#statemachines/retry-policy.ts';
+import { isLambdaTask } from '#statemachines/retry-policy.ts';
 import {
   configFrom,
   deployedDefinitionText,

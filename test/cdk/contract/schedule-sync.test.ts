@@ -14,7 +14,6 @@ import { VirtualTimers } from '#bench/scale/virtual-timers.ts';
 import { SYNC_FUNCTION_TIMEOUT } from '#cdk/constructs/schedule-sync.ts';
 import {
   type CustomResourceResponse,
-  handleScheduleSyncEvent,
   MAX_RESPONSE_BYTES,
   responseBody,
 } from '#domain/schedules/custom-resource.ts';
@@ -27,7 +26,8 @@ import {
   scheduleRequest,
 } from '#domain/schedules/schedule-set.ts';
 import { DEFAULT_PACING, SchedulerApi, type SchedulerSender } from '#domain/schedules/scheduler-api.ts';
-import { syncSchedules } from '#functions/SyncSchedules/core.ts';
+import { syncSchedules } from '#domain/schedules/sync.ts';
+import { handleScheduleSyncEvent } from '#functions/SyncSchedules/core.ts';
 import { silentLogger } from '#domain/logger.ts';
 import {
   configFrom,

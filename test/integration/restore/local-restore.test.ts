@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SlotUnavailableError, SnapshotNotFoundError } from '#domain/errors.ts';
-import { RestoreInterruptedError, RestoreTargetExistsError } from '#domain/restore/errors.ts';
+import {
+  RestoreInterruptedError,
+  RestoreTargetExistsError,
+  SlotUnavailableError,
+  SnapshotNotFoundError,
+} from '#domain/errors.ts';
 import type { EmulatorScenario, ProfileId } from '#local/emulator/index.ts';
 import {
   executeLocalRestore,

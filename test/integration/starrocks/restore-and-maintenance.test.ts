@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   BackupAlreadyRunningError,
-  isRetryable,
   SnapshotInUseError,
   SnapshotNotFoundError,
   SnapshotNotOwnedError,
@@ -273,7 +272,6 @@ describe.each(PROFILES)('restores, drills and pruning against the %s emulator', 
 
       // Assess
       expect(error).toBeInstanceOf(SnapshotInUseError);
-      expect(isRetryable(error)).toBe(true);
     });
   } else {
     it('refuses DROP SNAPSHOT before 4.2 without sending it', async () => {

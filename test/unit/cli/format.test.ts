@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { formatDuration } from '#domain/time-format.ts';
 import { createColors, shouldUseColor, stripAnsi } from '#local/cli/format/color.ts';
 import { formatResultsTable, hasFailures, summarizeResults } from '#local/cli/format/results.ts';
 import { formatTable } from '#local/cli/format/table.ts';
-import { formatDuration, formatInZone, formatUtc } from '#local/cli/format/time.ts';
+import { formatInZone, formatUtc } from '#local/cli/format/time.ts';
 
 describe('formatTable', () => {
   it('aligns columns under their headers, right-aligning where asked', () => {
@@ -57,12 +58,12 @@ describe('colours', () => {
 });
 
 describe('time formats', () => {
-  it('writes durations in the two largest units', () => {
+  it('writes durations in the two largest units, as the alerts do', () => {
     // Assess
     expect(formatDuration(0)).toBe('0 s');
     expect(formatDuration(59.9)).toBe('59 s');
-    expect(formatDuration(185)).toBe('3 min 05 s');
-    expect(formatDuration(7620)).toBe('2 h 07 min');
+    expect(formatDuration(185)).toBe('3 min 5 s');
+    expect(formatDuration(7620)).toBe('2 h 7 min');
     expect(formatDuration(3 * 86_400 + 4 * 3600 + 5)).toBe('3 d 4 h');
     expect(formatDuration(-5)).toBe('0 s');
   });
@@ -103,7 +104,7 @@ describe('run results', () => {
 
     // Assess
     expect(lines[0]).toMatch(/^DATABASE\s+STATE\s+SNAPSHOT\s+DURATION\s+DETAILS$/);
-    expect(lines[1]).toMatch(/^crm\s+FINISHED\s+nightly_crm_x\s+2 min 05 s$/);
+    expect(lines[1]).toMatch(/^crm\s+FINISHED\s+nightly_crm_x\s+2 min 5 s$/);
     expect(lines[2]).toMatch(/^events\s+FAILED\s+nightly_events_x\s+-\s+\[COMMON_ERROR, msg: boom\]$/);
   });
 

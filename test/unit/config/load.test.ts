@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigFileSync } from '#cdk/config-file.ts';
+import { parseConfigText } from '#domain/config/config-text.ts';
 import { nextSlots } from '#domain/config/index.ts';
 import { ConfigError } from '#domain/errors.ts';
-import { loadConfigFile, loadConfigFileSync } from '#local/config/load.ts';
+import { loadConfigFile } from '#local/config/load.ts';
 
 const EXAMPLE = join(import.meta.dirname, '../../../backup.config.example.yaml');
 
@@ -64,8 +66,19 @@ describe('the example configuration', () => {
     );
   });
 
-  it('reads the same asynchronously', async () => {
+  it('reads the same in the CLI (asynchronously) as in the CDK app', async () => {
     expect(await loadConfigFile(EXAMPLE)).toEqual(loadConfigFileSync(EXAMPLE));
+  });
+
+  it('parses text that no file holds, locating problems by the name it is given', () => {
+    const config = parseConfigText(
+      'inline.yaml',
+      'clusters:\n  - {name: prod, host: fe, repository: repo}\n',
+    );
+    expect(config.clusters[0]?.name).toBe('prod');
+    expect(errorOf(() => parseConfigText('inline.yaml', 'clusters:\n  - name: prod\n')).message).toContain(
+      'clusters[0].host: is required (inline.yaml:2:5)',
+    );
   });
 });
 

@@ -31,11 +31,34 @@ describe('hintForFailure', () => {
 
   it('gives the GRANT for a missing EXPORT privilege', () => {
     const hint = failed('Access denied; you need (at least one of) the EXPORT privilege(s) on TABLE t');
-    expect(hint).toContain("GRANT EXPORT ON ALL TABLES IN DATABASE sales TO USER '<backup user>'@'%';");
+    expect(hint).toContain(
+      "```GRANT EXPORT ON ALL TABLES IN DATABASE `sales` TO USER '<backup user>'@'%';```",
+    );
+  });
+
+  it('quotes the names in a GRANT as every statement we send quotes them', () => {
+    const hint = failed('Access denied; you need (at least one of) the EXPORT privilege(s) on TABLE t', {
+      database: 'sales-eu',
+      user: "o'brien",
+    });
+    expect(hint).toContain("GRANT EXPORT ON ALL TABLES IN DATABASE `sales-eu` TO USER 'o\\'brien'@'%';");
+  });
+
+  it('says what to grant in words when the database name cannot be written into a statement', () => {
+    const hint = failed('Access denied; you need (at least one of) the EXPORT privilege(s) on TABLE t', {
+      database: 'bad\u0001name',
+    });
+    expect(hint).toContain("grant EXPORT on the database's tables");
+    expect(hint).not.toContain('GRANT');
   });
 
   it('points at the secret when the login is refused', () => {
     expect(failed('login refused', { errorName: 'StarRocksAuthError' })).toContain('password');
+  });
+
+  it('names the repository to list when the snapshot went missing', () => {
+    expect(failed('no snapshot', { repository: 's3_repo' })).toContain('```SHOW SNAPSHOT ON `s3_repo`;```');
+    expect(failed('no snapshot')).toContain("the repository's SHOW SNAPSHOT");
   });
 
   it('points at the network when the FE is unreachable', () => {
@@ -52,6 +75,6 @@ describe('hintForFailure', () => {
   });
 
   it('falls back to where to look', () => {
-    expect(failed('something nobody foresaw')).toContain('SHOW BACKUP FROM sales');
+    expect(failed('something nobody foresaw')).toContain('```SHOW BACKUP FROM `sales`;```');
   });
 });

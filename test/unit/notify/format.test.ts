@@ -6,7 +6,7 @@ import {
   formatUtc,
   formatUtcWithRelative,
   toEpochMillis,
-} from '#domain/notify/format.ts';
+} from '#domain/time-format.ts';
 
 describe('formatDuration', () => {
   it('shows the two largest units', () => {

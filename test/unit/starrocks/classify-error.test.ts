@@ -88,13 +88,14 @@ describe('classifyStarRocksError', () => {
     });
   }
 
-  it('retries a snapshot in use but not a missing or foreign one', () => {
+  it('tells a snapshot in use (free again for the next prune) from a missing one', () => {
     const inUse = classifyStarRocksError(
       serverError('Can not drop snapshot s: a backup is writing it'),
       context,
     );
     const missing = classifyStarRocksError(serverError('Table t does not exist in snapshot s'), context);
-    expect([inUse.retryable, missing.retryable]).toEqual([true, false]);
+    expect(inUse).toBeInstanceOf(SnapshotInUseError);
+    expect(missing).toBeInstanceOf(SnapshotNotFoundError);
   });
 
   it('names the statement kind in the message', () => {

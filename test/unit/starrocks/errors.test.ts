@@ -1,26 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import * as shared from '#domain/errors.ts';
+import { isTransient } from '#domain/retry-policy.ts';
 import * as starrocks from '#domain/starrocks/index.ts';
 
 describe('errors of the StarRocks layer', () => {
-  it('keeps StarRocksResultShapeError a shared, named, non-retryable workflow error, re-exported here', () => {
+  it('keeps StarRocksResultShapeError a shared, named, non-transient workflow error, re-exported here', () => {
     // Act
     const error = new starrocks.StarRocksResultShapeError('SHOW BACKUP answered without column State');
 
     // Assess
     expect(starrocks.StarRocksResultShapeError).toBe(shared.StarRocksResultShapeError);
     expect(error.name).toBe('StarRocksResultShapeError');
-    expect(shared.isRetryable(error)).toBe(false);
+    expect(isTransient(error)).toBe(false);
     expect(shared.ERROR_NAMES.has('StarRocksResultShapeError')).toBe(true);
   });
 
+  // None is a dependency outage: a snapshot in use is left for the next prune, not retried by a Task.
   it.each([
-    ['SnapshotNotFoundError', false],
-    ['SnapshotInUseError', true],
-    ['SnapshotNotOwnedError', false],
-    ['RestoreFailedError', false],
-    ['UnsupportedVersionError', false],
-  ])('lists %s for the ASL, retryable %s', (name, retryable) => {
+    'SnapshotNotFoundError',
+    'SnapshotInUseError',
+    'SnapshotNotOwnedError',
+    'RestoreFailedError',
+    'UnsupportedVersionError',
+  ])('lists %s for the ASL, not as transient', (name) => {
     // Prepare
     const ErrorClass = shared.ERROR_CLASSES.find((candidate) => candidate.name === name);
 
@@ -30,6 +32,6 @@ describe('errors of the StarRocks layer', () => {
 
     // Assess
     expect(error?.name).toBe(name);
-    expect(shared.isRetryable(error)).toBe(retryable);
+    expect(isTransient(error)).toBe(false);
   });
 });

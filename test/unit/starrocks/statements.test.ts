@@ -9,16 +9,20 @@ import {
   buildCurrentVersionStatement,
   buildDropDatabaseStatement,
   buildDropSnapshotStatement,
+  buildGrantExportStatement,
+  buildGrantRepositoryStatement,
   buildListTablesStatement,
   buildRestoreStatement,
   buildRunModeStatement,
   buildShowBackupStatement,
   buildShowDatabasesStatement,
   buildShowDataStatement,
+  buildShowProcStatement,
   buildShowRepositoriesStatement,
   buildShowRestoreStatement,
   buildShowSnapshotDetailStatement,
   buildShowSnapshotStatement,
+  buildShowSnapshotsStatement,
   buildUseDatabaseStatement,
 } from '#domain/starrocks/statements.ts';
 
@@ -217,5 +221,27 @@ describe('restore, pruning and drill statements', () => {
       kind: 'SHOW FRONTEND CONFIG',
       sql: "ADMIN SHOW FRONTEND CONFIG LIKE 'run_mode'",
     });
+  });
+});
+
+describe('statements written into hints for a person to run', () => {
+  it('grants REPOSITORY and EXPORT to a quoted user identity', () => {
+    expect(buildGrantRepositoryStatement('backup')).toEqual({
+      kind: 'GRANT',
+      sql: "GRANT REPOSITORY ON SYSTEM TO USER 'backup'@'%'",
+    });
+    expect(buildGrantExportStatement('sales-eu', "o'brien").sql).toBe(
+      "GRANT EXPORT ON ALL TABLES IN DATABASE `sales-eu` TO USER 'o\\'brien'@'%'",
+    );
+    expect(() => buildGrantExportStatement('sales eu', 'backup')).toThrow(InvalidIdentifierError);
+  });
+
+  it('lists every snapshot of a repository and reads a PROC path', () => {
+    expect(buildShowSnapshotsStatement('s3_repo').sql).toBe('SHOW SNAPSHOT ON `s3_repo`');
+    expect(buildShowProcStatement('/statistic')).toEqual({
+      kind: 'SHOW PROC',
+      sql: "SHOW PROC '/statistic'",
+    });
+    expect(() => buildShowProcStatement('statistic')).toThrow(RangeError);
   });
 });

@@ -14,6 +14,7 @@ import {
 
 type State = {
   Type: string;
+  Error?: string;
   Next?: string;
   Default?: string;
   End?: boolean;
@@ -117,6 +118,13 @@ describe.each(MACHINES)('the %s definition', (name) => {
           expect(fromAws || ERROR_NAMES.has(errorName), errorName).toBe(true);
         }
       }
+    }
+  });
+
+  it('fails only with error names that exist as error classes', () => {
+    for (const [stateName, state] of states(machine)) {
+      if (state.Type !== 'Fail' || state.Error === undefined) continue;
+      expect(ERROR_NAMES.has(state.Error), `${stateName}: ${state.Error}`).toBe(true);
     }
   });
 

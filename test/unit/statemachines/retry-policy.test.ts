@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { LAMBDA_TRANSIENT_ERRORS } from '#domain/retry-policy.ts';
 import {
   readDefinitionText,
   STATE_MACHINE_FILES,
   type StateMachineName,
 } from '#statemachines/definitions.ts';
-import {
-  applyRetryPolicy,
-  isLambdaTask,
-  LAMBDA_TRANSIENT_ERRORS,
-  retryPolicyDrift,
-} from '#statemachines/retry-policy.ts';
+import { applyRetryPolicy, isLambdaTask, retryPolicyDrift } from '#statemachines/retry-policy.ts';
 
 type Retrier = { ErrorEquals: string[]; MaxDelaySeconds?: number };
 type State = { Type: string; Resource?: string; Retry?: Retrier[]; ItemProcessor?: Machine };
@@ -108,6 +104,31 @@ describe('the shared Lambda retry policy (statemachines/retry-policy.ts)', () =>
       States: { Work: { Type: 'Task', Resource: `\${WorkFunctionArn}`, Retry: [{ ErrorEquals: ['Busy'] }] } },
     };
     expect(() => applyRetryPolicy(definition)).toThrow(/Work: a Lambda Task needs exactly one Retrier/);
+  });
+
+  it('reports an error of ours that a Retrier names although the domain policy does not call it so', () => {
+    // Prepare: a terminal error retried as transient, and a transient one retried as contention.
+    const definition = {
+      States: {
+        Work: {
+          Type: 'Task',
+          Resource: `\${WorkFunctionArn}`,
+          Retry: [
+            { ErrorEquals: ['StarRocksUnavailableError'] },
+            { ErrorEquals: ['StarRocksAuthError', ...LAMBDA_TRANSIENT_ERRORS] },
+          ],
+        },
+      },
+    };
+
+    // Act
+    const drift = retryPolicyDrift(definition);
+
+    // Assess
+    expect(drift).toEqual([
+      'Work: retries StarRocksUnavailableError as contention, which lambdas/domain/retry-policy.ts does not list so',
+      'Work: retries StarRocksAuthError as transient, which lambdas/domain/retry-policy.ts does not list so',
+    ]);
   });
 
   it('leaves the .sync:2 child starts alone (their errors are Step Functions API errors)', () => {

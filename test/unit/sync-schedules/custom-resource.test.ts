@@ -14,13 +14,13 @@ import { VirtualTimers } from '#bench/scale/virtual-timers.ts';
 import { parseConfig } from '#domain/config/index.ts';
 import {
   type CustomResourceResponse,
-  handleScheduleSyncEvent,
   MAX_RESPONSE_BYTES,
   responseBody,
 } from '#domain/schedules/custom-resource.ts';
 import { desiredScheduleSet } from '#domain/schedules/desired.ts';
 import { type ScheduleSet, scheduleGroupNames } from '#domain/schedules/schedule-set.ts';
 import { DEFAULT_PACING, SchedulerApi } from '#domain/schedules/scheduler-api.ts';
+import { handleScheduleSyncEvent } from '#functions/SyncSchedules/core.ts';
 import { silentLogger } from '#domain/logger.ts';
 
 const STACK_ID =

@@ -1,4 +1,7 @@
-/** Human-readable times and durations for alerts (UTC, so people in different zones read the same thing). */
+/**
+ * Human-readable times and durations, the same in alerts, the CLI and the benchmark reports (UTC, so people in
+ * different zones read the same thing).
+ */
 
 /** A point in time as epoch milliseconds or an ISO-8601 string (the catalog stores either). */
 export type TimeInput = number | string;
