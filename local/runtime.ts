@@ -51,6 +51,12 @@ export interface LocalRuntimeOptions {
   readonly livenessOf?: ((holder: string) => Promise<HolderLiveness>) | undefined;
 }
 
+/** A local runtime, with what it opened closed by {@link LocalRuntime.close} when the run is over. */
+export interface LocalRuntime extends LambdaRuntime {
+  /** Closes the clients the runtime opened (the DynamoDB and S3 connections). */
+  close(): void;
+}
+
 /** Builds `value` on the first call and hands out the same one after. */
 function once<T>(build: () => T): () => T {
   let built: { value: T } | undefined;
@@ -61,11 +67,22 @@ function once<T>(build: () => T): () => T {
 }
 
 /** The runtime of the local runs over `tables`. */
-export function createLocalRuntime(tables: LocalTables, options: LocalRuntimeOptions = {}): LambdaRuntime {
+export function createLocalRuntime(tables: LocalTables, options: LocalRuntimeOptions = {}): LocalRuntime {
   const clock = options.clock ?? systemClock;
   const env = options.secretEnv ?? process.env;
   const secrets = createEnvSecretResolver(env);
-  const client = once(() => createDocumentClient(tables.endpoint));
+  const opened: Array<{ destroy(): void }> = [];
+  const client = once(() => {
+    const documentClient = createDocumentClient(tables.endpoint);
+    opened.push(documentClient);
+    return documentClient;
+  });
+  const s3 = once(async () => {
+    const s3Client = createS3Client(localS3Settings(undefined, env));
+    opened.push(s3Client);
+    return s3Client;
+  });
+  const snapshotObjects = localSnapshotObjects(env);
   const overCatalog = <Store>(
     create: (deps: { client: DynamoDBDocumentClient; tableName: string; clock: Clock }) => Store,
   ) => once(async () => create({ client: client(), tableName: tables.catalogTableName, clock }));
@@ -100,10 +117,14 @@ export function createLocalRuntime(tables: LocalTables, options: LocalRuntimeOpt
         }),
         options.onAlert,
       ),
-    snapshotObjects: localSnapshotObjects(env),
+    snapshotObjects: snapshotObjects.objects,
     scheduler: () => Promise.reject(new Error('EventBridge Scheduler is not reached from local runs')),
-    s3: once(async () => createS3Client(localS3Settings(undefined, env))),
+    s3,
     observeAlert: options.onAlert,
+    close() {
+      for (const each of opened.splice(0)) each.destroy();
+      snapshotObjects.close();
+    },
   };
 }
 
@@ -114,7 +135,11 @@ function observed(base: SlackNotifier, observe: ((alert: ObservedAlert) => void)
     ...base,
     async postAlert(alert, postOptions) {
       const delivery = await base.postAlert(alert, postOptions);
-      observe({ kind: 'alert', text: renderMessageAsText(buildAlertMessage(alert)), delivered: delivery.delivered });
+      observe({
+        kind: 'alert',
+        text: renderMessageAsText(buildAlertMessage(alert)),
+        delivered: delivery.delivered,
+      });
       return delivery;
     },
   };

@@ -4,21 +4,12 @@
  * runtime's job. Errors name the ARN, never the value.
  */
 import { SecretUnavailableError } from '#domain/errors.ts';
+import { isHttpUrl } from '#domain/url.ts';
 
 /** The Region of a Secrets Manager ARN (`arn:<partition>:secretsmanager:<region>:…`), or undefined. */
 export function secretArnRegion(arn: string): string | undefined {
   const region = arn.split(':')[3];
   return region === undefined || region === '' ? undefined : region;
-}
-
-/** Whether `text` is an http(s) URL. */
-export function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }
 
 /**

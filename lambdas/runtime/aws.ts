@@ -5,7 +5,14 @@
  * every function load all five SDK clients at cold start. This object assembles them all, for reading and for tests.
  */
 import { systemClock } from '#domain/clock.ts';
-import { awsAlerts, awsCatalog, awsClusterSnapshots, awsIncidents, awsPauses, awsPlans } from './aws/dynamo.ts';
+import {
+  awsAlerts,
+  awsCatalog,
+  awsClusterSnapshots,
+  awsIncidents,
+  awsPauses,
+  awsPlans,
+} from './aws/dynamo.ts';
 import { awsLocks } from './aws/locks.ts';
 import { awsLogger } from './aws/logger.ts';
 import { awsMetrics } from './aws/metrics.ts';

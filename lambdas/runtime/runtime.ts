@@ -26,7 +26,7 @@ import type { SnapshotObjectStore } from '#domain/prune/s3-snapshot-objects.ts';
 import type { PlanStore } from '#domain/run-plan/plan-store.ts';
 import type { FullStarRocksClient } from '#domain/starrocks/index.ts';
 
-/** A built Slack message, as a host that shows alerts (the local CLI) sees it. */
+/** A built Slack message, as a host that shows alerts sees it. */
 export interface ObservedAlert {
   readonly kind: 'backup-failure' | 'run-summary' | 'alert';
   readonly text: string;
@@ -50,7 +50,7 @@ export interface LambdaRuntime {
   logger(serviceName: string): Logger;
   /**
    * The function's one Metrics instance, flushed by the pipeline after every invocation. Absent where nothing
-   * collects metrics (a local run, whose stdout belongs to the CLI): the cores then emit none.
+   * collects metrics (a host whose stdout is not a log): the cores then emit none.
    */
   readonly metrics?: ((logger: Logger) => Metrics) | undefined;
   /** The lock and slot store. */
@@ -80,6 +80,6 @@ export interface LambdaRuntime {
   scheduler(): Promise<SchedulerClient>;
   /** S3 in the function's own Region (the schedule set asset). */
   s3(): Promise<S3Client>;
-  /** Sees every Slack message the handlers build, delivered or not (the local CLI shows them); absent deployed. */
+  /** Sees every Slack message the handlers build, delivered or not; absent where nobody watches. */
   readonly observeAlert?: ((alert: ObservedAlert) => void) | undefined;
 }

@@ -98,7 +98,11 @@ export function createSecretsManagerResolver(clientFor: SecretsClientFor): Secre
   };
 }
 
-async function readSecretString(provider: SecretsProvider, arn: string, forceFetch: boolean): Promise<string> {
+async function readSecretString(
+  provider: SecretsProvider,
+  arn: string,
+  forceFetch: boolean,
+): Promise<string> {
   let value: unknown;
   try {
     value = await provider.get(arn, { maxAge: SECRET_MAX_AGE_SECONDS, forceFetch });

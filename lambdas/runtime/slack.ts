@@ -1,6 +1,10 @@
 import type { Clock } from '#domain/clock.ts';
 import type { AppLogger } from '#domain/logger.ts';
-import { createSlackNotifier, type SlackNotifier, type SlackWebApiSource } from '#domain/notify/slack-notifier.ts';
+import {
+  createSlackNotifier,
+  type SlackNotifier,
+  type SlackWebApiSource,
+} from '#domain/notify/slack-notifier.ts';
 import type { SecretResolver } from './secrets.ts';
 
 /** What a notifier is built from. */

@@ -7,7 +7,7 @@
 import { ConfigError } from '#domain/errors.ts';
 import type { SlackRouting } from '#domain/incidents/slack-routing.ts';
 import type { SlackWebApiSource } from '#domain/notify/slack-notifier.ts';
-import { isHttpUrl } from '#domain/secrets.ts';
+import { isHttpUrl } from '#domain/url.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
 import type { SecretResolver } from '#runtime/secrets.ts';
 

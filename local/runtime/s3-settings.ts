@@ -27,17 +27,27 @@ export function localS3Settings(region: string | undefined, env: EnvironmentVari
   };
 }
 
+/** The snapshot object stores of this machine, and how to close the S3 clients they opened. */
+export interface LocalSnapshotObjects {
+  readonly objects: (retention: RetentionSettings | undefined) => Promise<SnapshotObjectStore | undefined>;
+  close(): void;
+}
+
 /** The snapshot object stores of this machine: one S3 client per Region, with the environment's endpoint. */
-export function localSnapshotObjects(
-  env: EnvironmentVariables,
-): (retention: RetentionSettings | undefined) => Promise<SnapshotObjectStore | undefined> {
+export function localSnapshotObjects(env: EnvironmentVariables): LocalSnapshotObjects {
   const clients = new Map<string, S3Client>();
-  return snapshotObjectsOver(async (region) => {
-    let client = clients.get(region ?? '');
-    if (client === undefined) {
-      client = createS3Client(localS3Settings(region, env));
-      clients.set(region ?? '', client);
-    }
-    return client;
-  });
+  return {
+    objects: snapshotObjectsOver(async (region) => {
+      let client = clients.get(region ?? '');
+      if (client === undefined) {
+        client = createS3Client(localS3Settings(region, env));
+        clients.set(region ?? '', client);
+      }
+      return client;
+    }),
+    close() {
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
+    },
+  };
 }

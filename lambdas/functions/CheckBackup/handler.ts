@@ -1,8 +1,8 @@
+import { systemClock } from '#domain/clock.ts';
 import { backupDatabaseStateSchema } from '#domain/workflow/workflow-state.ts';
+import { awsLocks } from '#runtime/aws/locks.ts';
 import { awsLogger } from '#runtime/aws/logger.ts';
 import { awsWithStarRocks } from '#runtime/aws/starrocks.ts';
-import { awsLocks } from '#runtime/aws/locks.ts';
-import { systemClock } from '#domain/clock.ts';
 import { taskHandler } from '#runtime/middleware.ts';
 import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { checkBackup } from './core.ts';
@@ -24,4 +24,9 @@ export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'withStarR
 }
 
 /** The deployed entry point. */
-export const handler = createHandler({ logger: awsLogger, withStarRocks: awsWithStarRocks, locks: awsLocks, clock: systemClock });
+export const handler = createHandler({
+  logger: awsLogger,
+  withStarRocks: awsWithStarRocks,
+  locks: awsLocks,
+  clock: systemClock,
+});

@@ -1,11 +1,6 @@
 import { systemClock } from '#domain/clock.ts';
 import { checkFreshnessInputSchema } from '#domain/freshness/input.ts';
-import {
-  awsCatalog,
-  awsClusterSnapshots,
-  awsIncidents,
-  awsPauses,
-} from '#runtime/aws/dynamo.ts';
+import { awsCatalog, awsClusterSnapshots, awsIncidents, awsPauses } from '#runtime/aws/dynamo.ts';
 import { awsLocks } from '#runtime/aws/locks.ts';
 import { awsLogger } from '#runtime/aws/logger.ts';
 import { awsMetrics } from '#runtime/aws/metrics.ts';

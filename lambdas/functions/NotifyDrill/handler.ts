@@ -11,8 +11,7 @@ export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'slack'>) 
   return taskHandler({
     logger,
     input: drillStateSchema,
-    run: async (state) =>
-      notifyDrill(state, { slack: runtime.slack(logger) }),
+    run: async (state) => notifyDrill(state, { slack: runtime.slack(logger) }),
   });
 }
 

@@ -1,14 +1,16 @@
+import { systemClock } from '#domain/clock.ts';
 import { backupDatabaseStateSchema } from '#domain/workflow/workflow-state.ts';
+import { awsAlerts } from '#runtime/aws/dynamo.ts';
 import { awsLogger } from '#runtime/aws/logger.ts';
 import { awsSlack } from '#runtime/aws/slack.ts';
-import { awsAlerts } from '#runtime/aws/dynamo.ts';
-import { systemClock } from '#domain/clock.ts';
 import { taskHandler } from '#runtime/middleware.ts';
 import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { notifyFailure } from './core.ts';
 
 /** NotifyFailure Task of BackupDatabase, over its host's runtime. */
-export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'slack' | 'alerts' | 'clock' | 'observeAlert'>) {
+export function createHandler(
+  runtime: Pick<LambdaRuntime, 'logger' | 'slack' | 'alerts' | 'clock' | 'observeAlert'>,
+) {
   const logger = runtime.logger('notify-failure');
   return taskHandler({
     logger,
@@ -24,4 +26,9 @@ export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'slack' | 
 }
 
 /** The deployed entry point. */
-export const handler = createHandler({ logger: awsLogger, slack: awsSlack, alerts: awsAlerts, clock: systemClock });
+export const handler = createHandler({
+  logger: awsLogger,
+  slack: awsSlack,
+  alerts: awsAlerts,
+  clock: systemClock,
+});

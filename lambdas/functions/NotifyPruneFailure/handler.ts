@@ -11,8 +11,7 @@ export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'slack'>) 
   return taskHandler({
     logger,
     input: pruneTaskInputSchema,
-    run: async (input) =>
-      notifyPruneFailure(input, { slack: runtime.slack(logger) }),
+    run: async (input) => notifyPruneFailure(input, { slack: runtime.slack(logger) }),
   });
 }
 

@@ -1,7 +1,7 @@
-import { drillStateSchema } from '#domain/restore/drill-state.ts';
-import { awsLogger } from '#runtime/aws/logger.ts';
-import { awsCatalog, awsPauses } from '#runtime/aws/dynamo.ts';
 import { systemClock } from '#domain/clock.ts';
+import { drillStateSchema } from '#domain/restore/drill-state.ts';
+import { awsCatalog, awsPauses } from '#runtime/aws/dynamo.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
 import { taskHandler } from '#runtime/middleware.ts';
 import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { planDrill } from './core.ts';
@@ -21,4 +21,9 @@ export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'catalog' 
 }
 
 /** The deployed entry point. */
-export const handler = createHandler({ logger: awsLogger, catalog: awsCatalog, pauses: awsPauses, clock: systemClock });
+export const handler = createHandler({
+  logger: awsLogger,
+  catalog: awsCatalog,
+  pauses: awsPauses,
+  clock: systemClock,
+});

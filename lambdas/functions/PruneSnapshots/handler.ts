@@ -14,7 +14,10 @@ const STOP_BEFORE_TIMEOUT_MS = 60_000;
 
 /** PruneSnapshots Task of NightlyBackup (applies the cluster's retention after the run), over its host's runtime. */
 export function createHandler(
-  runtime: Pick<LambdaRuntime, 'logger' | 'catalog' | 'locks' | 'withStarRocks' | 'snapshotObjects' | 'clock'>,
+  runtime: Pick<
+    LambdaRuntime,
+    'logger' | 'catalog' | 'locks' | 'withStarRocks' | 'snapshotObjects' | 'clock'
+  >,
 ) {
   const logger = runtime.logger('prune-snapshots');
   return taskHandler({

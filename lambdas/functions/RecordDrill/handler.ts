@@ -1,7 +1,7 @@
-import { drillStateSchema } from '#domain/restore/drill-state.ts';
-import { awsLogger } from '#runtime/aws/logger.ts';
-import { awsCatalog } from '#runtime/aws/dynamo.ts';
 import { systemClock } from '#domain/clock.ts';
+import { drillStateSchema } from '#domain/restore/drill-state.ts';
+import { awsCatalog } from '#runtime/aws/dynamo.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
 import { taskHandler } from '#runtime/middleware.ts';
 import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { recordDrill } from './core.ts';
@@ -11,8 +11,7 @@ export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'catalog' 
   return taskHandler({
     logger: runtime.logger('drill-record'),
     input: drillStateSchema,
-    run: async (state) =>
-      recordDrill(state, { catalog: await runtime.catalog(), clock: runtime.clock }),
+    run: async (state) => recordDrill(state, { catalog: await runtime.catalog(), clock: runtime.clock }),
   });
 }
 

@@ -1,6 +1,6 @@
 import { backupDatabaseStateSchema } from '#domain/workflow/workflow-state.ts';
-import { awsLogger } from '#runtime/aws/logger.ts';
 import { awsLocks } from '#runtime/aws/locks.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
 import { taskHandler } from '#runtime/middleware.ts';
 import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { releaseLeases } from './core.ts';
@@ -10,8 +10,7 @@ export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'locks'>) 
   return taskHandler({
     logger: runtime.logger('release-leases'),
     input: backupDatabaseStateSchema,
-    run: async (state) =>
-      releaseLeases(state, { locks: await runtime.locks() }),
+    run: async (state) => releaseLeases(state, { locks: await runtime.locks() }),
   });
 }
 

@@ -1,14 +1,16 @@
+import { systemClock } from '#domain/clock.ts';
 import { resolveInputSchema } from '#domain/workflow/run-state.ts';
+import { awsCatalog, awsPauses, awsPlans } from '#runtime/aws/dynamo.ts';
 import { awsLogger } from '#runtime/aws/logger.ts';
 import { awsWithStarRocks } from '#runtime/aws/starrocks.ts';
-import { awsCatalog, awsPauses, awsPlans } from '#runtime/aws/dynamo.ts';
-import { systemClock } from '#domain/clock.ts';
 import { taskHandler } from '#runtime/middleware.ts';
 import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { resolveDatabases } from './core.ts';
 
 /** ResolveDatabases Task of NightlyBackup, over its host's runtime. */
-export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'catalog' | 'plans' | 'pauses' | 'clock'>) {
+export function createHandler(
+  runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'catalog' | 'plans' | 'pauses' | 'clock'>,
+) {
   const logger = runtime.logger('resolve-databases');
   return taskHandler({
     logger,
@@ -28,4 +30,11 @@ export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'withStarR
 }
 
 /** The deployed entry point. */
-export const handler = createHandler({ logger: awsLogger, withStarRocks: awsWithStarRocks, catalog: awsCatalog, plans: awsPlans, pauses: awsPauses, clock: systemClock });
+export const handler = createHandler({
+  logger: awsLogger,
+  withStarRocks: awsWithStarRocks,
+  catalog: awsCatalog,
+  plans: awsPlans,
+  pauses: awsPauses,
+  clock: systemClock,
+});

@@ -41,7 +41,9 @@ export function createHandler(
       }
       const parsed = endedExecutionInputSchema.safeParse(JSON.parse(detail.input));
       if (!parsed.success)
-        throw new InvalidInputError(`the ended execution's input is not one of ours: ${parsed.error.message}`);
+        throw new InvalidInputError(
+          `the ended execution's input is not one of ours: ${parsed.error.message}`,
+        );
       const ended = parsed.data;
       const attempt =
         ended.runId && ended.schedule && ended.scheduledTime && ended.database && ended.label

@@ -1,15 +1,17 @@
+import { systemClock } from '#domain/clock.ts';
 import { backupDatabaseStateSchema } from '#domain/workflow/workflow-state.ts';
+import { awsCatalog } from '#runtime/aws/dynamo.ts';
+import { awsLocks } from '#runtime/aws/locks.ts';
 import { awsLogger } from '#runtime/aws/logger.ts';
 import { awsWithStarRocks } from '#runtime/aws/starrocks.ts';
-import { awsLocks } from '#runtime/aws/locks.ts';
-import { awsCatalog } from '#runtime/aws/dynamo.ts';
-import { systemClock } from '#domain/clock.ts';
 import { taskHandler } from '#runtime/middleware.ts';
 import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { submitBackup } from './core.ts';
 
 /** SubmitBackup Task of BackupDatabase, over its host's runtime. */
-export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'locks' | 'catalog' | 'clock'>) {
+export function createHandler(
+  runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'locks' | 'catalog' | 'clock'>,
+) {
   const logger = runtime.logger('submit-backup');
   return taskHandler({
     logger,
@@ -26,4 +28,10 @@ export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'withStarR
 }
 
 /** The deployed entry point. */
-export const handler = createHandler({ logger: awsLogger, withStarRocks: awsWithStarRocks, locks: awsLocks, catalog: awsCatalog, clock: systemClock });
+export const handler = createHandler({
+  logger: awsLogger,
+  withStarRocks: awsWithStarRocks,
+  locks: awsLocks,
+  catalog: awsCatalog,
+  clock: systemClock,
+});

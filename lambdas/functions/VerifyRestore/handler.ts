@@ -1,7 +1,7 @@
 import { drillStateSchema } from '#domain/restore/drill-state.ts';
+import { awsLocks } from '#runtime/aws/locks.ts';
 import { awsLogger } from '#runtime/aws/logger.ts';
 import { awsWithStarRocks } from '#runtime/aws/starrocks.ts';
-import { awsLocks } from '#runtime/aws/locks.ts';
 import { taskHandler } from '#runtime/middleware.ts';
 import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { verifyDrillRestore } from './core.ts';

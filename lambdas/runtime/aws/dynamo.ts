@@ -36,7 +36,11 @@ type CatalogTableStore<Store> = (deps: {
 }) => Store;
 
 async function overCatalogTable<Store>(create: CatalogTableStore<Store>): Promise<Store> {
-  return create({ client: await awsDocumentClient(), tableName: awsEnv().catalogTableName, clock: systemClock });
+  return create({
+    client: await awsDocumentClient(),
+    tableName: awsEnv().catalogTableName,
+    clock: systemClock,
+  });
 }
 
 let catalog: Promise<CatalogStore> | undefined;

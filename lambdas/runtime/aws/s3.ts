@@ -20,7 +20,9 @@ export function awsS3(region?: string): Promise<S3Client> {
 let objects: ReturnType<typeof snapshotObjectsOver> | undefined;
 
 /** The objects of a repository's snapshots for `retention.s3` (its bucket's Region), or undefined without it. */
-export function awsSnapshotObjects(retention: RetentionSettings | undefined): Promise<SnapshotObjectStore | undefined> {
+export function awsSnapshotObjects(
+  retention: RetentionSettings | undefined,
+): Promise<SnapshotObjectStore | undefined> {
   objects ??= snapshotObjectsOver(awsS3);
   return objects(retention);
 }

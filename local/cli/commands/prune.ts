@@ -170,7 +170,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
       { createCatalogStore },
       { createLockStore },
       { pruneCluster },
-      { snapshotObjects },
+      { localSnapshotObjects },
       { silentLogger },
       { withLocalStarRocks },
       { clusterContext },
@@ -179,7 +179,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
       import('#domain/catalog/index.ts'),
       import('#domain/lock/index.ts'),
       import('#domain/prune/prune-core.ts'),
-      import('#runtime/prune.ts'),
+      import('#local/runtime/s3-settings.ts'),
       import('#domain/logger.ts'),
       import('../support/starrocks.ts'),
       import('../support/explain-error.ts'),
@@ -190,6 +190,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
       ...io.env,
       ...(options.s3Endpoint === undefined ? {} : { [S3_ENDPOINT_VARIABLE]: options.s3Endpoint }),
     };
+    const snapshotObjects = localSnapshotObjects(s3Env);
     const tables = await session.open({ locks: true });
     const catalog = createCatalogStore({
       client: tables.client,
@@ -219,7 +220,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
           locks,
           withFrontEnd: (work) =>
             withLocalStarRocks(cluster, io.env, (client) => work(client as FullStarRocksClient)),
-          objects: snapshotObjects(cluster.retention, s3Env),
+          objects: await snapshotObjects.objects(cluster.retention),
           clock: io.clock,
           logger: silentLogger,
         },
@@ -227,6 +228,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
       reports.push({ report, retention: cluster.retention });
     }
     session.frontEnd = undefined;
+    snapshotObjects.close();
     if (options.json) {
       io.stdout.write(
         `${JSON.stringify({ clusters: reports.map((r) => r.report), withoutRetention: unconfigured }, null, 2)}\n`,

@@ -11,7 +11,7 @@ import {
   ensureTables,
   startEmbeddedDynamo,
 } from '#local/dynamo/index.ts';
-import type { LocalTables } from '#local/runner/local-runtime.ts';
+import type { LocalTables } from '#local/runtime.ts';
 
 /** Table names in local mode. */
 export const LOCAL_TABLE_NAMES = {
