@@ -5,32 +5,15 @@
  *
  * Times are seconds since we submitted the backup (our clock, never the FE's CreateTime).
  */
-import { FINISHING_STATES, isStateIn, MIN_RATE_SEGMENT_FRACTION, PRE_UPLOAD_STATES } from './observations.ts';
-
-/** Done/total upload tasks, summed over SHOW BACKUP's `Progress` column (`[taskId: done/total], …`). */
-export interface UploadProgress {
-  done: number;
-  total: number;
-}
-
-/** A Progress reading at an elapsed time. */
-export interface ProgressReading extends UploadProgress {
-  elapsedSeconds: number;
-}
-
-/** {@link JobObservations} in seconds since submission. */
-export interface ObservedSeconds {
-  /** The last check that saw the job in PENDING, SNAPSHOTING or UPLOAD_SNAPSHOT. */
-  preUploadSeenSeconds?: number | undefined;
-  /** The first UPLOADING check with a usable Progress column. */
-  uploadFirst?: ProgressReading | undefined;
-  /** The UPLOADING check with a usable Progress column before the current one. */
-  uploadPrevious?: ProgressReading | undefined;
-  /** The latest reading showed the same Progress as the one before it: the upload is stalled. */
-  uploadStalled?: boolean | undefined;
-  /** The fastest rate measured between two consecutive readings, as a fraction of the upload per second. */
-  uploadFastestPerSecond?: number | undefined;
-}
+import {
+  FINISHING_STATES,
+  isStateIn,
+  MIN_RATE_SEGMENT_FRACTION,
+  type ObservedSeconds,
+  PRE_UPLOAD_STATES,
+  type ProgressReading,
+  type UploadProgress,
+} from './observations.ts';
 
 /** What the estimate is built from. */
 export interface FinishEstimateInput {

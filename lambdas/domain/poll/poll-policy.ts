@@ -34,9 +34,8 @@ import {
   estimateFinishSeconds,
   type FinishEstimateTuning,
   isEndImminent,
-  type ObservedSeconds,
-  type UploadProgress,
 } from './finish-estimate.ts';
+import type { ObservedSeconds, UploadProgress } from './observations.ts';
 
 /** What the policy knows when the workflow is about to wait. */
 export interface PollPolicyInput {

@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_FINISH_ESTIMATE_TUNING,
-  type ProgressReading,
-  type UploadProgress,
-} from '#domain/poll/finish-estimate.ts';
-import { PRE_UPLOAD_STATES } from '#domain/poll/observations.ts';
+import { DEFAULT_FINISH_ESTIMATE_TUNING } from '#domain/poll/finish-estimate.ts';
+import { PRE_UPLOAD_STATES, type ProgressReading, type UploadProgress } from '#domain/poll/observations.ts';
 import { nextPollSeconds, type PollPolicyInput } from '#domain/poll/poll-policy.ts';
 import { linearUploadProgress, simulatePolling } from '#local/poll/simulate.ts';
 
