@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { DrillCommandOptions } from '../drill/drill-command.ts';
 import { parseInstant } from '../support/option-parsers.ts';
 import { configOption, runAction, storeOptions, verboseOption } from './common.ts';
 
@@ -15,17 +16,6 @@ Exit status: 0 the drill passed (or was skipped: another run of the same slot ho
 Examples:
   $ sr-backup drill --config backup.yaml --cluster prod
   $ sr-backup drill --config backup.yaml --cluster prod --json | jq .drill`;
-
-/** Options of `sr-backup drill`, as commander parses them. */
-export interface DrillCommandOptions {
-  readonly config: string;
-  readonly cluster?: string;
-  readonly scheduledTime?: Date;
-  readonly dynamodbEndpoint?: string;
-  readonly stateDir?: string;
-  readonly json?: boolean;
-  readonly verbose?: boolean;
-}
 
 /** Adds `sr-backup drill`. */
 export function registerDrillCommand(program: Command): void {

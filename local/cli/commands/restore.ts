@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { RestoreCommandOptions } from '../restore/restore-command.ts';
 import { parseDurationSeconds } from '../support/option-parsers.ts';
 import { configOption, runAction, storeOptions, verboseOption } from './common.ts';
 
@@ -22,21 +23,6 @@ Examples:
   $ sr-backup restore --config backup.yaml --database sales --snapshot nightly_sales_20261124T1800Z_3f9a1c0b2d4e
   $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute
   $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute --json > restore.json`;
-
-/** Options of `sr-backup restore`, as commander parses them. */
-export interface RestoreCommandOptions {
-  readonly config: string;
-  readonly cluster?: string;
-  readonly database: string;
-  readonly snapshot?: string;
-  readonly as?: string;
-  readonly execute?: boolean;
-  readonly timeout?: number;
-  readonly dynamodbEndpoint?: string;
-  readonly stateDir?: string;
-  readonly json?: boolean;
-  readonly verbose?: boolean;
-}
 
 /** Adds `sr-backup restore`. */
 export function registerRestoreCommand(program: Command): void {

@@ -8,7 +8,6 @@ import { formatDuration } from '#domain/time-format.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import type { WorkflowEvent } from '#local/runner/local-workflow.ts';
 import { type LocalDrillResult, runDrillLocally } from '#local/runner/run-drill.ts';
-import type { DrillCommandOptions } from '../commands/drill.ts';
 import type { Colors } from '../format/color.ts';
 import { formatTimestamp } from '../format/time.ts';
 import { webhookConfigured } from '../run/alerts.ts';
@@ -20,6 +19,17 @@ import { type LocalStore, openLocalStore, storeLocation } from '../support/local
 import { reportError } from '../support/report.ts';
 import { selectCluster } from '../support/selection.ts';
 import { checkStarRocks } from '../support/starrocks.ts';
+
+/** Options of `sr-backup drill`, as commander parses them. */
+export interface DrillCommandOptions {
+  readonly config: string;
+  readonly cluster?: string;
+  readonly scheduledTime?: Date;
+  readonly dynamodbEndpoint?: string;
+  readonly stateDir?: string;
+  readonly json?: boolean;
+  readonly verbose?: boolean;
+}
 
 /** The `--json` document. */
 export interface DrillJsonDocument {

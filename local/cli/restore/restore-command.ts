@@ -19,7 +19,6 @@ import {
   type PreparedRestore,
   prepareLocalRestore,
 } from '#local/runner/run-restore.ts';
-import type { RestoreCommandOptions } from '../commands/restore.ts';
 import type { Colors } from '../format/color.ts';
 import { formatTimestamp, formatUtc } from '../format/time.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
@@ -36,6 +35,21 @@ import { type CommandIo, colorsFor } from '../support/io.ts';
 import { type LocalStore, openLocalStore, storeIsAbsent, storeLocation } from '../support/local-store.ts';
 import { reportError } from '../support/report.ts';
 import { selectCluster } from '../support/selection.ts';
+
+/** Options of `sr-backup restore`, as commander parses them. */
+export interface RestoreCommandOptions {
+  readonly config: string;
+  readonly cluster?: string;
+  readonly database: string;
+  readonly snapshot?: string;
+  readonly as?: string;
+  readonly execute?: boolean;
+  readonly timeout?: number;
+  readonly dynamodbEndpoint?: string;
+  readonly stateDir?: string;
+  readonly json?: boolean;
+  readonly verbose?: boolean;
+}
 
 /** The `--json` document. */
 export interface RestoreJsonDocument {
