@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { silentLogger } from '#domain/logger.ts';
 import { desiredScheduleSet } from '#domain/schedules/desired.ts';
 import {
   type ScheduleDeployment,
@@ -25,7 +26,6 @@ import {
   type SchedulerSender,
 } from '#domain/schedules/scheduler-api.ts';
 import { deleteAllSchedules, syncSchedules } from '#domain/schedules/sync.ts';
-import { silentLogger } from '#runtime/logger.ts';
 import { runJsonChild } from '../support/child-process.ts';
 import { InMemoryScheduler } from './in-memory-scheduler.ts';
 import type { ScheduleScaleMeasurement } from './schedule-scale-main.ts';

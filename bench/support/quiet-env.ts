@@ -4,4 +4,3 @@
  */
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-process.env.SR_BACKUP_LOG_STREAM ??= 'stderr';

@@ -6,14 +6,14 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { CLUSTER_DIMENSION, DURATION_METRIC, METRICS_NAMESPACE, OUTCOME_METRICS } from '#runtime/metrics.ts';
+import { CLUSTER_DIMENSION, DURATION_METRIC, METRICS_NAMESPACE, OUTCOME_METRICS } from '#domain/metrics.ts';
 import type { TaskFunctionName } from '#statemachines/definitions.ts';
 import { FUNCTION_ACCESS } from './function-access.ts';
 import type { NodeFunction } from './node-function.ts';
 
 /**
  * The `service` dimension Powertools Metrics adds to every EMF document the code emits: the deployment's identity,
- * which the construct passes to every function as POWERTOOLS_SERVICE_NAME (lambdas/runtime/metrics.ts). CloudWatch
+ * which the construct passes to every function as POWERTOOLS_SERVICE_NAME (lambdas/domain/metrics.ts). CloudWatch
  * stores a metric per dimension set, so an alarm must name it too; a test checks this against real output.
  */
 export function emfServiceDimension(service: string): { readonly service: string } {

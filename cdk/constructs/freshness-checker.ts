@@ -13,10 +13,10 @@ import type { BackupConfig } from '#domain/config/index.ts';
 import {
   DATABASES_LATE_METRIC,
   DATABASES_UNCOVERED_METRIC,
+  METRICS_NAMESPACE,
   OLDEST_SNAPSHOT_AGE_METRIC,
-} from '#domain/freshness/metrics.ts';
+} from '#domain/metrics.ts';
 import { FRESHNESS_CHECK_INTERVAL_SECONDS } from '#domain/schedules/desired.ts';
-import { METRICS_NAMESPACE } from '#runtime/metrics.ts';
 import type { TaskFunctionName } from '#statemachines/definitions.ts';
 import { atLeastOnceAlarm, emfServiceDimension } from './backup-monitoring.ts';
 import { type ScheduledTarget, scheduledTarget } from './backup-schedules.ts';

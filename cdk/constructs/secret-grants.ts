@@ -1,7 +1,7 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import { secretArnRegion } from '#runtime/secrets.ts';
+import { secretArnRegion } from '#domain/secrets.ts';
 import { acknowledgeNag, nagText } from './nag.ts';
 
 /**

@@ -9,10 +9,10 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { BackupConfig } from '#domain/config/index.ts';
+import { METRICS_SERVICE_VARIABLE } from '#domain/metrics.ts';
 import { scheduleGroupNames } from '#domain/schedules/schedule-set.ts';
+import { secretArnRegion } from '#domain/secrets.ts';
 import { CATALOG_TABLE, LOCKS_TABLE, type TableDefinition } from '#domain/tables.ts';
-import { METRICS_SERVICE_VARIABLE } from '#runtime/metrics.ts';
-import { secretArnRegion } from '#runtime/secrets.ts';
 import {
   functionPlaceholder,
   readDefinitionText,

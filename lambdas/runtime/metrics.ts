@@ -1,50 +1,59 @@
+/**
+ * What the functions emit to CloudWatch (EMF through Powertools Metrics). Each function that emits has one Metrics
+ * instance, which the pipeline flushes after every invocation (middleware.ts); the names are the domain's
+ * (lambdas/domain/metrics.ts), shared with the alarms that read them.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
-
-/** The CloudWatch namespace of every metric the scheduler's code emits (EMF, through Powertools Metrics). */
-export const METRICS_NAMESPACE = 'StarRocksBackupScheduler';
-
-/**
- * The `service` dimension when {@link METRICS_SERVICE_VARIABLE} is unset (local runs). Powertools adds the service
- * as a dimension of every metric, so alarms must name it too.
- */
-export const METRICS_SERVICE_NAME = 'starrocks-backup-scheduler';
-
-/**
- * Powertools' own variable for the service name. The CDK construct sets it to the deployment's identity (the
- * stack name by default), so that two deployments in one account and Region never read each other's metrics.
- */
-export const METRICS_SERVICE_VARIABLE = 'POWERTOOLS_SERVICE_NAME';
+import {
+  type BackupOutcomeFigures,
+  CLUSTER_DIMENSION,
+  DATABASES_LATE_METRIC,
+  DATABASES_UNCOVERED_METRIC,
+  DURATION_METRIC,
+  type FreshnessMetrics,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE_NAME,
+  METRICS_SERVICE_VARIABLE,
+  OLDEST_SNAPSHOT_AGE_METRIC,
+  OUTCOME_METRICS,
+} from '#domain/metrics.ts';
+import type { EnvironmentVariables } from './env.ts';
 
 /** The `service` dimension this process emits: the deployment's identity, or {@link METRICS_SERVICE_NAME}. */
-export function metricsServiceName(env: NodeJS.ProcessEnv = process.env): string {
+export function metricsServiceName(env: EnvironmentVariables): string {
   return env[METRICS_SERVICE_VARIABLE] || METRICS_SERVICE_NAME;
 }
 
-/** The dimension every backup metric carries. */
-export const CLUSTER_DIMENSION = 'Cluster';
+/** A function's Metrics instance, in the scheduler's namespace, with its warnings in the function's log. */
+export function createMetrics(env: EnvironmentVariables, logger?: Logger): Metrics {
+  return new Metrics({
+    namespace: METRICS_NAMESPACE,
+    serviceName: metricsServiceName(env),
+    ...(logger === undefined ? {} : { logger }),
+  });
+}
 
-/** One count per terminal outcome, so dashboards and alarms can read each state on its own. */
-export const OUTCOME_METRICS: Readonly<Record<BackupOutcomeState, string>> = {
-  FINISHED: 'BackupsFinished',
-  FAILED: 'BackupsFailed',
-  TIMED_OUT: 'BackupsTimedOut',
-  SKIPPED: 'BackupsSkipped',
-};
-
-/** Seconds from submit to verified snapshot of a FINISHED backup we watched. */
-export const DURATION_METRIC = 'BackupDurationSeconds';
-
-/** Emits the outcome of one recorded backup attempt (one EMF document on stdout; Lambda ships it). */
-export function emitBackupOutcome(outcome: {
-  cluster: string;
-  state: BackupOutcomeState;
-  durationSeconds: number | null;
-}): void {
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: metricsServiceName() });
+/** Adds the outcome of one recorded backup attempt. */
+export function addBackupOutcome(metrics: Metrics, outcome: BackupOutcomeFigures): void {
   metrics.addDimension(CLUSTER_DIMENSION, outcome.cluster);
   metrics.addMetric(OUTCOME_METRICS[outcome.state], MetricUnit.Count, 1);
   if (outcome.durationSeconds !== null)
     metrics.addMetric(DURATION_METRIC, MetricUnit.Seconds, outcome.durationSeconds);
-  metrics.publishStoredMetrics();
+}
+
+/**
+ * Adds one freshness check's figures in two dimension sets: per cluster (`service`, `Cluster`: the dashboard), and
+ * `service` alone, so one alarm covers every cluster (its Maximum is the worst cluster's count) and the alarms do
+ * not grow with the clusters.
+ */
+export function addFreshnessFigures(metrics: Metrics, figures: FreshnessMetrics): void {
+  metrics.addDimension(CLUSTER_DIMENSION, figures.cluster);
+  // An empty extra set publishes every metric once more under the service dimension alone.
+  metrics.addDimensions({});
+  metrics.addMetric(DATABASES_LATE_METRIC, MetricUnit.Count, figures.late);
+  metrics.addMetric(DATABASES_UNCOVERED_METRIC, MetricUnit.Count, figures.uncovered);
+  if (figures.oldestAgeSeconds !== null) {
+    metrics.addMetric(OLDEST_SNAPSHOT_AGE_METRIC, MetricUnit.Seconds, figures.oldestAgeSeconds);
+  }
 }

@@ -1,5 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -12,8 +14,10 @@ export interface TaskInvocation {
 
 /** The options every Task handler is built from. */
 export interface TaskHandlerOptions<Schema extends z.ZodType, Result> {
-  /** The function's structured logger (built once at module scope). */
+  /** The function's structured logger (built once per handler). */
   readonly logger: Logger;
+  /** The function's metrics, flushed after every invocation (failed ones too); none where nothing collects them. */
+  readonly metrics?: Metrics | undefined;
   /** The zod schema of the event Step Functions sends this Task. */
   readonly input: Schema;
   /** The Task's logic: parsed input in, result out; throws typed errors. */
@@ -21,13 +25,17 @@ export interface TaskHandlerOptions<Schema extends z.ZodType, Result> {
 }
 
 /**
- * The one middy pipeline every Task handler uses: logger context, input parsing with zod, then the core.
+ * The one middy pipeline every Task handler uses: logger context, metrics flushing, input parsing with zod, then the
+ * core.
  * Errors propagate (the ASL's Retry/Catch decide); unknown transient AWS SDK failures become
  * `DependencyUnavailableError` so the ASL can retry them by one name.
  */
 export function taskHandler<Schema extends z.ZodType, Result>(options: TaskHandlerOptions<Schema, Result>) {
-  return middy<unknown, Result, Error, Context>()
-    .use(injectLambdaContext(options.logger, { resetKeys: true }))
+  const pipeline = middy<unknown, Result, Error, Context>().use(
+    injectLambdaContext(options.logger, { resetKeys: true }),
+  );
+  if (options.metrics !== undefined) pipeline.use(logMetrics(options.metrics));
+  return pipeline
     .use(parseInput(options.input))
     .use(reportErrors(options.logger))
     .handler((event, context) => options.run(event as z.output<Schema>, { context }));

@@ -1,184 +1,121 @@
 /**
- * Resolves the two secrets the scheduler needs: the StarRocks FE password and the Slack webhook URL.
- *
- * Deployed (`aws`): read from Secrets Manager, plain text or JSON with a `password` / `url` key, cached per
- * resolver (one resolver per cold start) and dropped with `invalidate(arn)` so a caller can re-read once after
- * an authentication error (the secret may have been rotated).
- * Locally (`env`): `STARROCKS_PASSWORD_<CLUSTER>`, else `STARROCKS_PASSWORD`, else the empty password of
- * StarRocks' default root; `SLACK_WEBHOOK_URL`.
- *
- * Errors name the ARN or variable, never the value.
+ * The secrets the scheduler reads, from Secrets Manager through Powertools Parameters: the StarRocks FE password,
+ * the Slack webhook URL and the Slack bot token (plain text, or JSON with a `password` / `url` / `token` key; see
+ * lambdas/domain/secrets.ts). Each value is cached for {@link SECRET_MAX_AGE_SECONDS}, and read again at once after
+ * `invalidate` (a refused login or a revoked webhook: the secret may have been rotated). Errors name the ARN, never
+ * the value. Locally the same {@link SecretResolver} reads environment variables instead (local/runtime/).
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError, SecretUnavailableError } from '#domain/errors.ts';
-import type { EnvironmentVariables } from './env.ts';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretUnavailableError } from '#domain/errors.ts';
+import { botTokenOf, secretArnRegion, secretField, webhookUrlOf } from '#domain/secrets.ts';
 
-/** Where secrets come from. */
-export type SecretResolverOptions =
-  | {
-      readonly mode: 'aws';
-      /** Reads secrets whose ARN names no Region, or all of them when `clientForRegion` is not given. */
-      readonly client: SecretsManagerClient;
-      /**
-       * A client for the Region a secret's ARN names. Secrets Manager serves a secret only from its own Region's
-       * endpoint, so a secret kept in another Region than the function's needs a client of that Region.
-       */
-      readonly clientForRegion?: (region: string) => SecretsManagerClient;
-    }
-  | { readonly mode: 'env'; readonly env?: EnvironmentVariables };
+/** How long a secret read from Secrets Manager is reused before it is read again. */
+export const SECRET_MAX_AGE_SECONDS = 900;
 
-/** The Region of a Secrets Manager ARN (`arn:<partition>:secretsmanager:<region>:…`), or undefined. */
-export function secretArnRegion(arn: string): string | undefined {
-  const region = arn.split(':')[3];
-  return region === undefined || region === '' ? undefined : region;
-}
-
-/** The cluster fields the resolver reads. */
+/** The cluster fields a resolver reads. */
 export interface PasswordSource {
   readonly name: string;
   readonly passwordSecretArn?: string | undefined;
 }
 
-/** The Slack fields the resolver reads. */
+/** The Slack fields a resolver reads. */
 export interface WebhookSource {
   readonly webhookSecretArn?: string | undefined;
 }
 
-/** Reads secrets for the cores; create one per cold start. */
+/** Reads the secrets the cores need. */
 export interface SecretResolver {
   /** The FE password of a cluster; the empty string when the cluster names no secret. */
   starRocksPassword(cluster: PasswordSource): Promise<string>;
   /** The Slack webhook URL, or `undefined` when Slack is not configured. */
   slackWebhookUrl(slack?: WebhookSource): Promise<string | undefined>;
-  /** Forgets a cached secret so the next read goes to Secrets Manager again. */
+  /** The next read of this secret goes to the store again instead of the cache. */
   invalidate(arn: string): void;
 }
 
-/** Local fallback for every cluster's password. */
-export const STARROCKS_PASSWORD_VARIABLE = 'STARROCKS_PASSWORD';
-/** Local Slack webhook URL. */
-export const SLACK_WEBHOOK_URL_VARIABLE = 'SLACK_WEBHOOK_URL';
-
-/** The per-cluster password variable: `STARROCKS_PASSWORD_` + the name upper-cased, other characters as `_`. */
-export function starRocksPasswordVariable(clusterName: string): string {
-  return `${STARROCKS_PASSWORD_VARIABLE}_${clusterName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
+/** The Secrets Manager resolver, which also reads bot tokens by ARN. */
+export interface SecretsManagerResolver extends SecretResolver {
+  /** The Slack bot token kept in the secret `arn`. */
+  slackBotToken(arn: string): Promise<string>;
 }
 
 /**
- * The usable value of a secret string: the `key` member when the secret is a JSON object, else the text itself.
- * A password that merely looks like JSON (a number, a quoted string) stays plain text.
+ * The Secrets Manager client for a secret in `region` (undefined when its ARN names none). Secrets Manager serves a
+ * secret only from its own Region's endpoint, so a secret kept in another Region needs a client of that Region.
  */
-function secretValue(arn: string, secretString: string, key: 'password' | 'url'): string {
-  if (secretString.trimStart().startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(secretString);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      const value = (parsed as Record<string, unknown>)[key];
-      if (typeof value !== 'string' || value === '') {
-        throw new SecretUnavailableError(
-          `Secret ${arn} is a JSON object without a non-empty string "${key}" key (it has: ${Object.keys(parsed).join(', ') || 'no keys'})`,
-        );
-      }
-      return value;
-    }
-  }
-  if (secretString === '') throw new SecretUnavailableError(`Secret ${arn} is empty`);
-  return secretString;
-}
+export type SecretsClientFor = (
+  region: string | undefined,
+) => SecretsManagerClient | Promise<SecretsManagerClient>;
 
-function awsResolver(
-  client: SecretsManagerClient,
-  clientForRegion: ((region: string) => SecretsManagerClient) | undefined,
-): SecretResolver {
-  // Promises, not values, so that concurrent first reads share one GetSecretValue call.
-  const cache = new Map<string, Promise<string>>();
-  const clientFor = (arn: string): SecretsManagerClient => {
+/** Creates the resolver over Secrets Manager; keep one per cold start (its cache is the point). */
+export function createSecretsManagerResolver(clientFor: SecretsClientFor): SecretsManagerResolver {
+  const providers = new Map<string, Promise<SecretsProvider>>();
+  // Powertools caches a value only once its read resolved: concurrent first reads share one call through this.
+  const reading = new Map<string, Promise<string>>();
+  const stale = new Set<string>();
+
+  const providerFor = (arn: string): Promise<SecretsProvider> => {
     const region = secretArnRegion(arn);
-    return region === undefined || clientForRegion === undefined ? client : clientForRegion(region);
+    let provider = providers.get(region ?? '');
+    if (provider === undefined) {
+      provider = Promise.resolve(clientFor(region)).then(
+        (awsSdkV3Client) => new SecretsProvider({ awsSdkV3Client }),
+      );
+      providers.set(region ?? '', provider);
+    }
+    return provider;
   };
 
-  const read = (arn: string): Promise<string> => {
-    let pending = cache.get(arn);
+  const text = (arn: string): Promise<string> => {
+    let pending = reading.get(arn);
     if (pending === undefined) {
-      pending = fetchSecretString(clientFor(arn), arn);
-      cache.set(arn, pending);
-      // A failed read must not stick: the next call tries again.
-      pending.catch(() => {
-        if (cache.get(arn) === pending) cache.delete(arn);
-      });
+      const forceFetch = stale.delete(arn);
+      pending = providerFor(arn)
+        .then((provider) => readSecretString(provider, arn, forceFetch))
+        .finally(() => reading.delete(arn));
+      reading.set(arn, pending);
     }
     return pending;
   };
 
+  // Powertools' `json` transform throws on a plain-text secret, which the design accepts: the key is picked after one raw read.
   return {
     async starRocksPassword(cluster) {
-      if (cluster.passwordSecretArn === undefined) return '';
-      return secretValue(cluster.passwordSecretArn, await read(cluster.passwordSecretArn), 'password');
+      const arn = cluster.passwordSecretArn;
+      return arn === undefined ? '' : secretField(arn, await text(arn), 'password');
     },
     async slackWebhookUrl(slack) {
       const arn = slack?.webhookSecretArn;
-      if (arn === undefined) return undefined;
-      const url = secretValue(arn, await read(arn), 'url').trim();
-      if (!isHttpUrl(url)) throw new SecretUnavailableError(`Secret ${arn} does not hold an http(s) URL`);
-      return url;
+      return arn === undefined ? undefined : webhookUrlOf(arn, await text(arn));
+    },
+    async slackBotToken(arn) {
+      return botTokenOf(arn, await text(arn));
     },
     invalidate(arn) {
-      cache.delete(arn);
+      stale.add(arn);
     },
   };
 }
 
-async function fetchSecretString(client: SecretsManagerClient, arn: string): Promise<string> {
-  let secretString: string | undefined;
+async function readSecretString(
+  provider: SecretsProvider,
+  arn: string,
+  forceFetch: boolean,
+): Promise<string> {
+  let value: unknown;
   try {
-    const response = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    secretString = response.SecretString;
+    value = await provider.get(arn, { maxAge: SECRET_MAX_AGE_SECONDS, forceFetch });
   } catch (error) {
-    const name = error instanceof Error ? error.name : 'unknown error';
+    // Powertools wraps the SDK's error (GetParameterError); its cause names what went wrong.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const name = cause instanceof Error ? cause.name : 'unknown error';
     throw new SecretUnavailableError(`Could not read secret ${arn}: ${name}`, { cause: error });
   }
-  if (secretString === undefined) {
+  // Powertools answers an empty SecretString as no value, and a binary secret with its bytes.
+  if (value === undefined || value === '') throw new SecretUnavailableError(`Secret ${arn} is empty`);
+  if (typeof value !== 'string') {
     throw new SecretUnavailableError(`Secret ${arn} has no string value (binary secrets are not supported)`);
   }
-  return secretString;
-}
-
-function envResolver(env: EnvironmentVariables): SecretResolver {
-  return {
-    async starRocksPassword(cluster) {
-      return env[starRocksPasswordVariable(cluster.name)] ?? env[STARROCKS_PASSWORD_VARIABLE] ?? '';
-    },
-    async slackWebhookUrl() {
-      const url = env[SLACK_WEBHOOK_URL_VARIABLE]?.trim();
-      if (url === undefined || url === '') return undefined;
-      if (!isHttpUrl(url)) {
-        const message = `${SLACK_WEBHOOK_URL_VARIABLE}: is not an http(s) URL`;
-        throw new ConfigError(message, [message]);
-      }
-      return url;
-    },
-    invalidate() {
-      // Nothing is cached: the environment is read on every call.
-    },
-  };
-}
-
-/** Creates the resolver for one cold start (deployed) or one local process. */
-export function createSecretResolver(options: SecretResolverOptions): SecretResolver {
-  return options.mode === 'aws'
-    ? awsResolver(options.client, options.clientForRegion)
-    : envResolver(options.env ?? process.env);
+  return value;
 }

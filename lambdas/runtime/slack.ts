@@ -1,49 +1,36 @@
-import { buildAlertMessage } from '#domain/notify/alert-message.ts';
-import { renderMessageAsText } from '#domain/notify/render-text.ts';
-import { createSlackNotifier, type SlackNotifier } from '#domain/notify/slack-notifier.ts';
-import { onRuntimeReset, runtimeClock, runtimeEnv, runtimeOverrides } from './context.ts';
-import type { AppLogger } from './logger.ts';
-import { secrets } from './secret-sources.ts';
+import type { Clock } from '#domain/clock.ts';
+import type { AppLogger } from '#domain/logger.ts';
+import {
+  createSlackNotifier,
+  type SlackNotifier,
+  type SlackWebApiSource,
+} from '#domain/notify/slack-notifier.ts';
+import type { SecretResolver } from './secrets.ts';
 
-let notifier: SlackNotifier | undefined;
-
-onRuntimeReset(() => {
-  notifier = undefined;
-});
-
-/** The Slack notifier; the webhook URL is read from its secret (or SLACK_WEBHOOK_URL locally) when first needed. */
-export function slack(logger: AppLogger): SlackNotifier {
-  notifier ??= observedLocally(
-    createSlackNotifier({
-      webhookUrl: () => {
-        const webhookSecretArn = runtimeEnv().slackWebhookSecretArn;
-        return secrets().slackWebhookUrl(webhookSecretArn === undefined ? {} : { webhookSecretArn });
-      },
-      invalidateWebhookUrl: () => {
-        const webhookSecretArn = runtimeEnv().slackWebhookSecretArn;
-        if (webhookSecretArn !== undefined) secrets().invalidate(webhookSecretArn);
-      },
-      logger,
-      clock: runtimeClock(),
-    }),
-  );
-  return notifier;
+/** What a notifier is built from. */
+export interface SlackSettings {
+  readonly secrets: SecretResolver;
+  /** The webhook's secret; undefined means no webhook (locally the resolver may still know one). */
+  readonly webhookSecretArn?: string | undefined;
+  /** The Web API route with its bot token, when incidents should thread. */
+  readonly webApi?: SlackWebApiSource | undefined;
+  readonly clock: Clock;
+  readonly logger: AppLogger;
 }
 
-/** Locally, generic alerts (size warnings, prune failures) are also shown on the terminal, delivered or not. */
-function observedLocally(base: SlackNotifier): SlackNotifier {
-  if (!runtimeOverrides().observeAlert) return base;
-  return {
-    ...base,
-    async postAlert(alert, options) {
-      const delivery = await base.postAlert(alert, options);
-      // The observer of the run now in progress: the notifier outlives one local run.
-      runtimeOverrides().observeAlert?.({
-        kind: 'alert',
-        text: renderMessageAsText(buildAlertMessage(alert)),
-        delivered: delivery.delivered,
-      });
-      return delivery;
+/**
+ * The Slack notifier over a secret resolver: the webhook URL is read when first needed, and read again (past the
+ * cache) after Slack answers that the webhook was revoked.
+ */
+export function createSlack(settings: SlackSettings): SlackNotifier {
+  const { secrets, webhookSecretArn } = settings;
+  return createSlackNotifier({
+    webhookUrl: () => secrets.slackWebhookUrl(webhookSecretArn === undefined ? {} : { webhookSecretArn }),
+    invalidateWebhookUrl: () => {
+      if (webhookSecretArn !== undefined) secrets.invalidate(webhookSecretArn);
     },
-  };
+    webApi: settings.webApi,
+    logger: settings.logger,
+    clock: settings.clock,
+  });
 }

@@ -2,10 +2,9 @@
  * Runs a poll policy over a backup of known duration, in pure arithmetic (no timers), to count the checks
  * and measure how late the end is noticed. Used by the property tests and by bench/poll-table.ts.
  */
-
+import type { UploadProgress } from '#domain/poll/observations.ts';
 import { type JobObservations, observedSeconds, observeJob } from '#domain/poll/observations.ts';
 import { nextPollSeconds, type PollPolicyInput } from '#domain/poll/poll-policy.ts';
-import type { UploadProgress } from '#domain/poll/progress.ts';
 
 /** A simulated backup and the policy's fixed inputs. */
 export interface PollSimulationInput {

@@ -1,21 +1,27 @@
 import type { Context } from 'aws-lambda';
+import type { LambdaRuntime } from '#runtime/runtime.ts';
 import type { TaskFunctionName } from '#statemachines/definitions.ts';
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
-const loaded = new Map<TaskFunctionName, Promise<LambdaHandler>>();
+/** What every handler module exports besides its deployed entry point. */
+interface HandlerModule {
+  createHandler(runtime: LambdaRuntime): LambdaHandler;
+}
+
+/** Invokes a Task by its ASL name with the event Step Functions would send it; resolves with its JSON result. */
+export type TaskInvoker = (name: TaskFunctionName, event: unknown) => Promise<unknown>;
+
+const modules = new Map<TaskFunctionName, Promise<HandlerModule>>();
 let requestCounter = 0;
 
-/** Imports a Task's handler module once, as a Lambda cold start would. */
-function handlerOf(name: TaskFunctionName): Promise<LambdaHandler> {
-  let handler = loaded.get(name);
-  if (!handler) {
-    handler = import(`../../lambdas/functions/${name}/handler.ts`).then(
-      (module: { handler: LambdaHandler }) => module.handler,
-    );
-    loaded.set(name, handler);
+function moduleOf(name: TaskFunctionName): Promise<HandlerModule> {
+  let loaded = modules.get(name);
+  if (!loaded) {
+    loaded = import(`../../lambdas/functions/${name}/handler.ts`) as Promise<HandlerModule>;
+    modules.set(name, loaded);
   }
-  return handler;
+  return loaded;
 }
 
 /** A Lambda context good enough for our handlers (they read the request id and function name for logs). */
@@ -39,11 +45,19 @@ function lambdaContext(name: TaskFunctionName): Context {
 }
 
 /**
- * Invokes a Task's real handler (the whole middy pipeline) in process, with the event Step Functions would
- * send it. A structuredClone stands in for the JSON round trip of a real invocation.
+ * Invokes the Tasks' real handlers (the whole middy pipeline) in process, each built over `runtime` on its first
+ * invocation, as a Lambda cold start builds it over AWS. A structuredClone stands in for the JSON round trip of a
+ * real invocation.
  */
-export async function invokeTaskHandler(name: TaskFunctionName, event: unknown): Promise<unknown> {
-  const handler = await handlerOf(name);
-  const result = await handler(structuredClone(event), lambdaContext(name));
-  return result === undefined ? null : JSON.parse(JSON.stringify(result));
+export function localTaskInvoker(runtime: LambdaRuntime): TaskInvoker {
+  const handlers = new Map<TaskFunctionName, Promise<LambdaHandler>>();
+  return async (name, event) => {
+    let handler = handlers.get(name);
+    if (!handler) {
+      handler = moduleOf(name).then((module) => module.createHandler(runtime));
+      handlers.set(name, handler);
+    }
+    const result = await (await handler)(structuredClone(event), lambdaContext(name));
+    return result === undefined ? null : JSON.parse(JSON.stringify(result));
+  };
 }

@@ -2,8 +2,8 @@ import type { Clock } from '#domain/clock.ts';
 import type { ClusterSettings } from '#domain/config/index.ts';
 import { createLockStore } from '#domain/lock/index.ts';
 import { createDocumentClient } from '../dynamo/index.ts';
+import type { LocalTables } from '../runtime.ts';
 import { isLocalExecutionArn, localExecutionLiveness } from './execution-registry.ts';
-import type { LocalTables } from './local-runtime.ts';
 import type { LocalWorkflow } from './local-workflow.ts';
 
 /**

@@ -3,14 +3,14 @@
  * the same ASL in aws-local-stepfunctions, the same Lambda handlers in process, DynamoDB at the local endpoint,
  * the cluster's real (or emulated) FE — with the drill's catalog record read back afterwards.
  */
-import { createCatalogStore, type DrillRecord } from '#domain/catalog/index.ts';
+import type { CatalogStore, DrillRecord } from '#domain/catalog/index.ts';
 import type { Clock } from '#domain/clock.ts';
-import { type BackupConfig, toClusterSettings } from '#domain/config/index.ts';
+import { type BackupConfig, type ClusterSettings, toClusterSettings } from '#domain/config/index.ts';
 import { ConfigError } from '#domain/errors.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
-import { createDocumentClient } from '../dynamo/index.ts';
-import { invokeTaskHandler } from './handlers.ts';
-import { executionError, type LocalTables, localExecutionName, useLocalRuntime } from './local-runtime.ts';
+import { createLocalRuntime, type LocalRuntime, type LocalTables } from '../runtime.ts';
+import { localTaskInvoker } from './handlers.ts';
+import { executionError, localExecutionName } from './local-runtime.ts';
 import {
   type EventLog,
   LocalWorkflow,
@@ -67,11 +67,24 @@ export async function runDrillLocally(options: LocalDrillOptions): Promise<Local
     const message = `cluster "${options.cluster}" has no restore drill configured`;
     throw new ConfigError(message, [`clusters: ${message} (add clusters[].drill)`]);
   }
-  const clock = useLocalRuntime(options.tables, { clock: options.clock, secretEnv: options.secretEnv });
+  const runtime = createLocalRuntime(options.tables, { clock: options.clock, secretEnv: options.secretEnv });
+  try {
+    return await runDrill(options, settings, settings.drill, runtime);
+  } finally {
+    runtime.close();
+  }
+}
 
+async function runDrill(
+  options: LocalDrillOptions,
+  settings: ClusterSettings,
+  drillSettings: NonNullable<ClusterSettings['drill']>,
+  runtime: LocalRuntime,
+): Promise<LocalDrillResult> {
+  const { clock } = runtime;
   let alert: DrillAlertSeen | null = null;
   const workflow = new LocalWorkflow({
-    invokeFunction: invokeTaskHandler,
+    invokeFunction: localTaskInvoker(runtime),
     ...(options.waitOverrideMs === undefined ? {} : { waitOverrideMs: options.waitOverrideMs }),
     ...(options.retryOverrideMs === undefined ? {} : { retryOverrideMs: options.retryOverrideMs }),
     ...(options.beforeTask ? { beforeTask: options.beforeTask } : {}),
@@ -91,15 +104,14 @@ export async function runDrillLocally(options: LocalDrillOptions): Promise<Local
     localExecutionName(`drill-${options.cluster}`, options.scheduledTime ?? new Date(clock.now())),
   );
   const drill = await readDrill(
-    options.tables,
+    await runtime.catalog(),
     settings.name,
-    settings.drill.database,
+    drillSettings.database,
     outcome.executionArn,
-    clock,
   );
   return {
     cluster: settings.name,
-    database: settings.drill.database,
+    database: drillSettings.database,
     executionArn: outcome.executionArn,
     status: outcome.status,
     error: outcome.status === 'SUCCEEDED' ? null : executionError(outcome),
@@ -135,18 +147,11 @@ function alertIn(event: EventLog): DrillAlertSeen | null {
 }
 
 async function readDrill(
-  tables: LocalTables,
+  catalog: CatalogStore,
   cluster: string,
   database: string,
   runId: string,
-  clock: Clock,
 ): Promise<DrillRecord | null> {
-  const client = createDocumentClient(tables.endpoint);
-  try {
-    const store = createCatalogStore({ client, tableName: tables.catalogTableName, clock });
-    const drills = await store.listDrills({ cluster, database, limit: 50 });
-    return drills.find((drill) => drill.runId === runId) ?? null;
-  } finally {
-    client.destroy();
-  }
+  const drills = await catalog.listDrills({ cluster, database, limit: 50 });
+  return drills.find((drill) => drill.runId === runId) ?? null;
 }

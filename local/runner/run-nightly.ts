@@ -1,15 +1,15 @@
 import type { BackupAttempt } from '#domain/catalog/index.ts';
-import { createCatalogStore, runOutcomes } from '#domain/catalog/index.ts';
+import { runOutcomes } from '#domain/catalog/index.ts';
 import type { Clock } from '#domain/clock.ts';
 import type { BackupConfig, ScheduleConfig } from '#domain/config/index.ts';
 import { toClusterSettings } from '#domain/config/index.ts';
 import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
 import type { NightlyInput } from '#domain/workflow/run-state.ts';
-import type { ObservedAlert } from '#runtime/context.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
-import { createDocumentClient } from '../dynamo/index.ts';
-import { invokeTaskHandler } from './handlers.ts';
-import { executionError, type LocalTables, localExecutionName, useLocalRuntime } from './local-runtime.ts';
+import type { ObservedAlert } from '#runtime/runtime.ts';
+import { createLocalRuntime, type LocalRuntime, type LocalTables } from '../runtime.ts';
+import { localTaskInvoker } from './handlers.ts';
+import { executionError, localExecutionName } from './local-runtime.ts';
 import {
   type ExecutionOutcome,
   LocalWorkflow,
@@ -18,7 +18,7 @@ import {
 } from './local-workflow.ts';
 import { reapEndedLocalHolders } from './reap-ended-holders.ts';
 
-export type { LocalTables } from './local-runtime.ts';
+export type { LocalTables } from '../runtime.ts';
 
 /** One local nightly run. */
 export interface LocalRunOptions {
@@ -81,10 +81,18 @@ export interface LocalRunResult {
  * Results are read back from the catalog, as the deployed SummarizeRun reads them.
  */
 export async function runNightlyLocally(options: LocalRunOptions): Promise<LocalRunResult> {
-  const clock = useLocalRuntime(options.tables, options);
+  const runtime = createLocalRuntime(options.tables, options);
+  try {
+    return await runNightly(options, runtime);
+  } finally {
+    runtime.close();
+  }
+}
 
+async function runNightly(options: LocalRunOptions, runtime: LocalRuntime): Promise<LocalRunResult> {
+  const { clock } = runtime;
   const workflow = new LocalWorkflow({
-    invokeFunction: invokeTaskHandler,
+    invokeFunction: localTaskInvoker(runtime),
     ...(options.waitOverrideMs === undefined ? {} : { waitOverrideMs: options.waitOverrideMs }),
     ...(options.retryOverrideMs === undefined ? {} : { retryOverrideMs: options.retryOverrideMs }),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
@@ -115,7 +123,7 @@ export async function runNightlyLocally(options: LocalRunOptions): Promise<Local
     ),
   );
   await workflow.settled();
-  const attempts = await readRun(options.tables, outcome.executionArn, clock);
+  const attempts = await runOutcomes(await runtime.catalog(), outcome.executionArn);
   const runError = outcome.status !== 'SUCCEEDED' && attempts.length === 0 ? executionError(outcome) : null;
   return {
     cluster: options.cluster,
@@ -127,18 +135,6 @@ export async function runNightlyLocally(options: LocalRunOptions): Promise<Local
     paused: pauseOf(outcome),
     results: attempts.map(toDatabaseResult),
   };
-}
-
-async function readRun(tables: LocalTables, runId: string, clock: Clock): Promise<BackupAttempt[]> {
-  const client = createDocumentClient(tables.endpoint);
-  try {
-    return await runOutcomes(
-      createCatalogStore({ client, tableName: tables.catalogTableName, clock }),
-      runId,
-    );
-  } finally {
-    client.destroy();
-  }
 }
 
 function toDatabaseResult(attempt: BackupAttempt): DatabaseResult {

@@ -12,12 +12,11 @@ import { restoreRequestOf } from '#domain/restore/restore-job.ts';
 import type { RestorePlan } from '#domain/restore/restore-plan.ts';
 import { chooseSnapshot } from '#domain/restore/restore-plan.ts';
 import { buildRestoreStatement, type StarRocksVersion } from '#domain/starrocks/index.ts';
-import { catalog, locks } from '#runtime/dynamo.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
-import { withStarRocks } from '#runtime/starrocks.ts';
 import { type RestoreProgress, type RestoreRunResult, runRestore } from '../restore/run-restore.ts';
+import { createLocalRuntime, type LocalRuntime, type LocalTables } from '../runtime.ts';
 import { registerLocalHolder } from './execution-registry.ts';
-import { type LocalTables, localExecutionName, useLocalRuntime } from './local-runtime.ts';
+import { localExecutionName } from './local-runtime.ts';
 
 /** Where and with what a local restore runs. */
 export interface LocalRestoreContext {
@@ -62,9 +61,27 @@ export async function prepareLocalRestore(
   context: LocalRestoreContext,
   request: LocalRestoreRequest,
 ): Promise<PreparedRestore> {
-  useLocalRuntime(context.tables, context);
+  const runtime = localRuntimeOf(context);
+  try {
+    return await prepare(context, request, runtime);
+  } finally {
+    runtime.close();
+  }
+}
+
+/** The Lambdas' runtime over the local tables, with secrets from the context's environment. */
+function localRuntimeOf(context: LocalRestoreContext): LocalRuntime {
+  return createLocalRuntime(context.tables, { clock: context.clock, secretEnv: context.secretEnv });
+}
+
+async function prepare(
+  context: LocalRestoreContext,
+  request: LocalRestoreRequest,
+  runtime: LocalRuntime,
+): Promise<PreparedRestore> {
   const settings = toClusterSettings(context.config, context.cluster);
-  const snapshot = await chooseSnapshot(catalog(), {
+  const catalog = await runtime.catalog();
+  const snapshot = await chooseSnapshot(catalog, {
     cluster: settings.name,
     database: request.database,
     label: request.snapshot,
@@ -76,12 +93,12 @@ export async function prepareLocalRestore(
     snapshot,
   };
   const deadlineSeconds = request.deadlineSeconds ?? settings.timeoutSeconds;
-  const { version, targetExists } = await withStarRocks(settings, async (client) => ({
+  const { version, targetExists } = await runtime.withStarRocks(settings, async (client) => ({
     version: await client.currentVersion(),
     targetExists: (await client.showDatabases()).includes(plan.targetDatabase),
   }));
   const statement = buildRestoreStatement({ ...restoreRequestOf(plan, deadlineSeconds), version }).sql;
-  const earlier = await catalog().listDrills({
+  const earlier = await catalog.listDrills({
     cluster: settings.name,
     database: request.database,
     limit: 7,
@@ -129,7 +146,8 @@ export async function executeLocalRestore(
     readonly waitSeconds?: number | undefined;
   } = {},
 ): Promise<RestoreRunResult> {
-  const clock = useLocalRuntime(context.tables, context);
+  const runtime = localRuntimeOf(context);
+  const { clock } = runtime;
   const { settings, plan } = prepared;
   const holder = registerLocalHolder('restore', localExecutionName(settings.name, new Date(clock.now())));
   try {
@@ -149,8 +167,8 @@ export async function executeLocalRestore(
         signal: options.signal,
       },
       {
-        locks: locks(),
-        starRocks: (work) => withStarRocks(settings, work),
+        locks: await runtime.locks(),
+        starRocks: (work) => runtime.withStarRocks(settings, work),
         clock,
         sleep: options.sleep ?? realSleep,
         onProgress: options.onProgress,
@@ -158,5 +176,6 @@ export async function executeLocalRestore(
     );
   } finally {
     holder.end();
+    runtime.close();
   }
 }

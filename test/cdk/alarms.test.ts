@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emitFreshnessMetrics } from '#domain/freshness/metrics.ts';
+import { METRICS_SERVICE_VARIABLE } from '#domain/metrics.ts';
 import { TERMINAL_STATES } from '#domain/workflow/outcomes.ts';
-import { emitBackupOutcome, METRICS_SERVICE_VARIABLE } from '#runtime/metrics.ts';
+import { emitBackupOutcome, emitFreshnessMetrics } from '#test/support/emitted-metrics.ts';
 import {
   logicalIdByPath,
   resourcesOfType,

@@ -98,7 +98,10 @@ async function invoke(folder: string, event: unknown): Promise<Record<string, un
         AWS_REGION: 'us-east-1',
         LOCKS_TABLE_NAME: dynamo.locksTableName,
         CATALOG_TABLE_NAME: dynamo.catalogTableName,
-        DYNAMODB_ENDPOINT: dynamo.endpoint,
+        // The SDK's own endpoint setting: the deployed code has no switch for a local DynamoDB.
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_LOG_LEVEL: 'CRITICAL',
       },

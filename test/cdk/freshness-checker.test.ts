@@ -5,8 +5,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StarRocksBackupScheduler } from '#cdk/constructs/starrocks-backup-scheduler.ts';
 import { freshnessCheckInputFor } from '#domain/freshness/input.ts';
-import { DATABASES_LATE_METRIC, emitFreshnessMetrics } from '#domain/freshness/metrics.ts';
-import { METRICS_NAMESPACE, METRICS_SERVICE_VARIABLE } from '#runtime/metrics.ts';
+import { DATABASES_LATE_METRIC, METRICS_NAMESPACE, METRICS_SERVICE_VARIABLE } from '#domain/metrics.ts';
+import { emitFreshnessMetrics } from '#test/support/emitted-metrics.ts';
 import {
   appWithoutBundling,
   configFrom,

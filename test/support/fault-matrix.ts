@@ -19,7 +19,7 @@ import type { EmulatorHandle, ManualClock } from '#local/emulator/index.ts';
 import { registerLocalHolder } from '#local/runner/execution-registry.ts';
 import type { LocalWorkflow, TaskCall, WorkflowEvent } from '#local/runner/local-workflow.ts';
 import { type LocalRunResult, runNightlyLocally } from '#local/runner/run-nightly.ts';
-import type { ObservedAlert } from '#runtime/context.ts';
+import type { ObservedAlert } from '#runtime/runtime.ts';
 import type { TestDynamo } from './dynalite.ts';
 import { database as scenarioDatabase } from './workflow-harness.ts';
 

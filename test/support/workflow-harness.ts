@@ -10,7 +10,7 @@ import {
 } from '#local/emulator/index.ts';
 import type { TaskCall, WorkflowEvent } from '#local/runner/local-workflow.ts';
 import { type LocalRunResult, runNightlyLocally } from '#local/runner/run-nightly.ts';
-import type { ObservedAlert } from '#runtime/context.ts';
+import type { ObservedAlert } from '#runtime/runtime.ts';
 import { startTestDynamo, type TestDynamo } from './dynalite.ts';
 import { type SlackSink, startSlackSink } from './slack-sink.ts';
 

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#domain/clock.ts';
 import { LeaseLostError, LockHeldError, SlotUnavailableError } from '#domain/errors.ts';
-import { type AppLogger, silentLogger } from '#runtime/logger.ts';
+import { type AppLogger, silentLogger } from '#domain/logger.ts';
 import {
   clusterPartitionKey,
   databaseLockKey,

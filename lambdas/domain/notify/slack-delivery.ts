@@ -6,7 +6,7 @@
  * line, an error or a result: every text that leaves this module goes through {@link redactWebhookUrl}.
  */
 import { type FetchFunction, IncomingWebhook } from '@slack/webhook';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import type { SlackMessage } from './slack-message.ts';
 import {
   type AttemptResult,

@@ -5,8 +5,8 @@
  */
 import { type Clock, systemClock } from '#domain/clock.ts';
 import { BackupSchedulerError } from '#domain/errors.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { isHttpUrl } from '#domain/url.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 import { type AlertDetails, buildAlertMessage } from './alert-message.ts';
 import { type BackupFailureDetails, buildBackupFailureMessage } from './backup-failure-message.ts';
 import { buildRunSummaryMessage, type RunSummary } from './run-summary-message.ts';

@@ -4,7 +4,7 @@
  * backoff with jitter otherwise.
  */
 import { type Clock, systemClock } from '#domain/clock.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 
 /** How hard delivery tries. Every field has a default. */
 export interface SlackDeliveryOptions {

@@ -6,7 +6,7 @@
  * The bot token is a secret: it travels only in the Authorization header and never appears in a log line, an
  * error or a result (every text that leaves this module goes through {@link redactSlackToken}).
  */
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import type { SlackMessage } from './slack-message.ts';
 import {
   type AttemptResult,

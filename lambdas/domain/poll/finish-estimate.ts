@@ -5,8 +5,15 @@
  *
  * Times are seconds since we submitted the backup (our clock, never the FE's CreateTime).
  */
-import { FINISHING_STATES, isStateIn, MIN_RATE_SEGMENT_FRACTION, PRE_UPLOAD_STATES } from './observations.ts';
-import type { ObservedSeconds, ProgressReading, UploadProgress } from './progress.ts';
+import {
+  FINISHING_STATES,
+  isStateIn,
+  MIN_RATE_SEGMENT_FRACTION,
+  type ObservedSeconds,
+  PRE_UPLOAD_STATES,
+  type ProgressReading,
+  type UploadProgress,
+} from './observations.ts';
 
 /** What the estimate is built from. */
 export interface FinishEstimateInput {

@@ -8,7 +8,30 @@
  * StarRocks' backup states (backup/BackupJob.java, reference §4):
  * PENDING → SNAPSHOTING → UPLOAD_SNAPSHOT → UPLOADING → SAVE_META → UPLOAD_INFO → FINISHED.
  */
-import type { ObservedSeconds, ProgressReading, UploadProgress } from './progress.ts';
+/** Done/total upload tasks, summed over SHOW BACKUP's `Progress` column (`[taskId: done/total], …`). */
+export interface UploadProgress {
+  done: number;
+  total: number;
+}
+
+/** A Progress reading at an elapsed time. */
+export interface ProgressReading extends UploadProgress {
+  elapsedSeconds: number;
+}
+
+/** {@link JobObservations} in seconds since submission. */
+export interface ObservedSeconds {
+  /** The last check that saw the job in PENDING, SNAPSHOTING or UPLOAD_SNAPSHOT. */
+  preUploadSeenSeconds?: number | undefined;
+  /** The first UPLOADING check with a usable Progress column. */
+  uploadFirst?: ProgressReading | undefined;
+  /** The UPLOADING check with a usable Progress column before the current one. */
+  uploadPrevious?: ProgressReading | undefined;
+  /** The latest reading showed the same Progress as the one before it: the upload is stalled. */
+  uploadStalled?: boolean | undefined;
+  /** The fastest rate measured between two consecutive readings, as a fraction of the upload per second. */
+  uploadFastestPerSecond?: number | undefined;
+}
 
 /**
  * Before the upload: PENDING waits for the first scheduler tick, SNAPSHOTING waits for the BEs' snapshot tasks

@@ -35,7 +35,7 @@ import {
   type FinishEstimateTuning,
   isEndImminent,
 } from './finish-estimate.ts';
-import type { ObservedSeconds, UploadProgress } from './progress.ts';
+import type { ObservedSeconds, UploadProgress } from './observations.ts';
 
 /** What the policy knows when the workflow is about to wait. */
 export interface PollPolicyInput {

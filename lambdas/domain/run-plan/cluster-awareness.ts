@@ -8,6 +8,7 @@ import {
   UnknownRepositoryError,
   UnsupportedClusterError,
 } from '#domain/errors.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import {
   capabilitiesOf,
   formatVersion,
@@ -19,7 +20,6 @@ import {
   SUPPORTED_LINES,
   sharedDataRefusal,
 } from '#domain/starrocks/index.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** The FE calls cluster detection makes. */
 export interface ClusterProbe {

@@ -6,7 +6,7 @@
  */
 
 import { SyncFailedError, SyncOutOfTimeError } from '#domain/errors.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { type CompareOptions, changedFields, type ScheduleRequest } from './schedule-set.ts';
 import type { CallCounts, SchedulerApi } from './scheduler-api.ts';
 

@@ -6,10 +6,10 @@
 import type { BackupAttempt, CatalogStore } from '#domain/catalog/index.ts';
 import { isGoodSnapshot } from '#domain/catalog/index.ts';
 import type { IncidentStore } from '#domain/incidents/incident-store.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import type { AlertDetails } from '#domain/notify/alert-message.ts';
 import { boundedList, SLACK_LIMITS } from '#domain/notify/slack-message.ts';
 import type { SlackNotifier } from '#domain/notify/slack-notifier.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 import { historyWindow, judgeSize, type SizeThresholds, type SizeVerdict } from './judge.ts';
 
 /** How many of the newest attempts are read at most to find the earlier sizes. */

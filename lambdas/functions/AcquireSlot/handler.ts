@@ -1,14 +1,18 @@
 import { backupDatabaseStateSchema } from '#domain/workflow/workflow-state.ts';
-import { locks } from '#runtime/dynamo.ts';
-import { createLogger } from '#runtime/logger.ts';
+import { awsLocks } from '#runtime/aws/locks.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
 import { taskHandler } from '#runtime/middleware.ts';
+import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { acquireSlot } from './core.ts';
 
-const logger = createLogger('acquire-slot');
+/** AcquireSlot Task of BackupDatabase, over its host's runtime. */
+export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'locks'>) {
+  return taskHandler({
+    logger: runtime.logger('acquire-slot'),
+    input: backupDatabaseStateSchema,
+    run: async (state) => acquireSlot(state, { locks: await runtime.locks() }),
+  });
+}
 
-/** AcquireSlot Task of BackupDatabase. */
-export const handler = taskHandler({
-  logger,
-  input: backupDatabaseStateSchema,
-  run: (state) => acquireSlot(state, { locks: locks() }),
-});
+/** The deployed entry point. */
+export const handler = createHandler({ logger: awsLogger, locks: awsLocks });

@@ -1,6 +1,7 @@
 import type { Clock } from '#domain/clock.ts';
 import { InvalidInputError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import {
   type BackupJob,
   cancelledOutcome,
@@ -9,7 +10,6 @@ import {
 } from '#domain/starrocks/index.ts';
 import { renewLeases, requireLeases } from '#domain/workflow/leases.ts';
 import type { BackupDatabaseState, TrackedJob } from '#domain/workflow/workflow-state.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** What CancelBackup needs. */
 export interface CancelBackupDeps {

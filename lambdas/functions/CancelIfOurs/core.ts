@@ -1,9 +1,9 @@
 import { LeaseLostError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { isTerminalBackupState, type StarRocksClient } from '#domain/starrocks/index.ts';
 import { heldLock } from '#domain/workflow/leases.ts';
 import type { BackupDatabaseState } from '#domain/workflow/workflow-state.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** What CancelIfOurs needs. */
 export interface CancelIfOursDeps {

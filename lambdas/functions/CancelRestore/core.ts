@@ -1,8 +1,8 @@
 import { LeaseLostError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { type DrillCancel, type DrillState, drillLock } from '#domain/restore/drill-state.ts';
 import { cancelRestoreIfOurs, type RestoreClient } from '#domain/restore/restore-job.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** What CancelRestore needs. */
 export interface CancelRestoreDeps {

@@ -1,12 +1,12 @@
 import type { Clock } from '#domain/clock.ts';
 import { InvalidInputError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { nextCheckSeconds } from '#domain/poll/next-check.ts';
 import { observeJob } from '#domain/poll/observations.ts';
 import { type BackupJob, cancelledOutcome, type StarRocksClient } from '#domain/starrocks/index.ts';
 import { extendLeases } from '#domain/workflow/leases.ts';
 import type { BackupDatabaseState, Outcome, TrackedJob } from '#domain/workflow/workflow-state.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** What CheckBackup needs. */
 export interface CheckBackupDeps {

@@ -1,22 +1,32 @@
+import { systemClock } from '#domain/clock.ts';
 import { backupDatabaseStateSchema } from '#domain/workflow/workflow-state.ts';
-import { runtimeClock } from '#runtime/context.ts';
-import { locks } from '#runtime/dynamo.ts';
-import { createLogger } from '#runtime/logger.ts';
+import { awsLocks } from '#runtime/aws/locks.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
+import { awsWithStarRocks } from '#runtime/aws/starrocks.ts';
 import { taskHandler } from '#runtime/middleware.ts';
-import { withStarRocks } from '#runtime/starrocks.ts';
+import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { checkBackup } from './core.ts';
 
-const logger = createLogger('check-backup');
+/** CheckBackup Task of BackupDatabase, over its host's runtime. */
+export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'locks' | 'clock'>) {
+  const logger = runtime.logger('check-backup');
+  return taskHandler({
+    logger,
+    input: backupDatabaseStateSchema,
+    run: async (state) =>
+      checkBackup(state, {
+        starRocks: (work) => runtime.withStarRocks(state.cluster, work),
+        locks: await runtime.locks(),
+        clock: runtime.clock,
+        logger,
+      }),
+  });
+}
 
-/** CheckBackup Task of BackupDatabase. */
-export const handler = taskHandler({
-  logger,
-  input: backupDatabaseStateSchema,
-  run: (state) =>
-    checkBackup(state, {
-      starRocks: (work) => withStarRocks(state.cluster, work),
-      locks: locks(),
-      clock: runtimeClock(),
-      logger,
-    }),
+/** The deployed entry point. */
+export const handler = createHandler({
+  logger: awsLogger,
+  withStarRocks: awsWithStarRocks,
+  locks: awsLocks,
+  clock: systemClock,
 });

@@ -19,14 +19,14 @@ import {
   lateFields,
   lateSummary,
 } from '#domain/freshness/late-report.ts';
-import type { FreshnessMetrics } from '#domain/freshness/metrics.ts';
 import { describePause, type PauseLookup } from '#domain/freshness/pauses.ts';
 import type { IncidentReport, IncidentStore } from '#domain/incidents/incident-store.ts';
 import type { Incident } from '#domain/incidents/schema.ts';
 import type { LockRecord, LockStore } from '#domain/lock/index.ts';
+import type { AppLogger } from '#domain/logger.ts';
+import type { FreshnessMetrics } from '#domain/metrics.ts';
 import type { StarRocksClient, StarRocksMaintenanceClient } from '#domain/starrocks/index.ts';
 import { formatDuration, formatUtc } from '#domain/time-format.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** The FE calls the freshness checker makes (read-only). */
 export type FreshnessClient = StarRocksClient &

@@ -1,41 +1,68 @@
-import { createClusterSnapshotRecords } from '#domain/catalog/index.ts';
-import { type CheckFreshnessInput, checkFreshnessInputSchema } from '#domain/freshness/input.ts';
-import { emitFreshnessMetrics } from '#domain/freshness/metrics.ts';
-import { createIncidentStore } from '#domain/incidents/incident-store.ts';
-import { runtimeClock, runtimeEnv, runtimeOverrides } from '#runtime/context.ts';
-import { catalog, dynamoDocumentClient, locks } from '#runtime/dynamo.ts';
-import { createLogger } from '#runtime/logger.ts';
+import { systemClock } from '#domain/clock.ts';
+import { checkFreshnessInputSchema } from '#domain/freshness/input.ts';
+import { awsCatalog, awsClusterSnapshots, awsIncidents, awsPauses } from '#runtime/aws/dynamo.ts';
+import { awsLocks } from '#runtime/aws/locks.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
+import { awsMetrics } from '#runtime/aws/metrics.ts';
+import { awsWithStarRocks } from '#runtime/aws/starrocks.ts';
+import { addFreshnessFigures } from '#runtime/metrics.ts';
 import { taskHandler } from '#runtime/middleware.ts';
-import { pauses } from '#runtime/pause.ts';
-import { withStarRocks } from '#runtime/starrocks.ts';
-import { type CheckFreshnessDeps, checkFreshness } from './core.ts';
+import type { LambdaRuntime } from '#runtime/runtime.ts';
+import { checkFreshness } from './core.ts';
 import { summarizeCheck } from './summary.ts';
 
-const logger = createLogger('check-freshness');
-
-/** The checker's dependencies from the runtime (deployed: AWS; locally: the overrides of the local runner). */
-export function checkFreshnessDeps(input: CheckFreshnessInput): CheckFreshnessDeps {
-  const clock = runtimeClock();
-  const tableName = runtimeEnv().catalogTableName;
-  return {
-    starRocks: (work) => withStarRocks(input.cluster, work),
-    catalog: catalog(),
-    locks: locks(),
-    pauses: pauses(),
-    incidents: createIncidentStore({ client: dynamoDocumentClient(), tableName, clock }),
-    clusterSnapshots: createClusterSnapshotRecords({ client: dynamoDocumentClient(), tableName, clock }),
-    clock,
-    logger,
-    emitMetrics: runtimeOverrides().env ? undefined : emitFreshnessMetrics,
-  };
-}
+/** What CheckFreshness takes from its host. */
+export type CheckFreshnessRuntime = Pick<
+  LambdaRuntime,
+  | 'logger'
+  | 'metrics'
+  | 'withStarRocks'
+  | 'catalog'
+  | 'locks'
+  | 'pauses'
+  | 'incidents'
+  | 'clusterSnapshots'
+  | 'clock'
+>;
 
 /**
  * CheckFreshness Task of FreshnessCheck (EventBridge Scheduler starts it hourly per cluster; in the VPC when the FE
- * is). Its compact summary goes on to NotifyIncidents, which posts to Slack from outside the VPC.
+ * is), over its host's runtime. Its compact summary goes on to NotifyIncidents, which posts to Slack from outside
+ * the VPC.
  */
-export const handler = taskHandler({
-  logger,
-  input: checkFreshnessInputSchema,
-  run: async (input) => summarizeCheck(await checkFreshness(input, checkFreshnessDeps(input))),
+export function createHandler(runtime: CheckFreshnessRuntime) {
+  const logger = runtime.logger('check-freshness');
+  const metrics = runtime.metrics?.(logger);
+  return taskHandler({
+    logger,
+    metrics,
+    input: checkFreshnessInputSchema,
+    run: async (input) =>
+      summarizeCheck(
+        await checkFreshness(input, {
+          starRocks: (work) => runtime.withStarRocks(input.cluster, work),
+          catalog: await runtime.catalog(),
+          locks: await runtime.locks(),
+          pauses: await runtime.pauses(),
+          incidents: await runtime.incidents(),
+          clusterSnapshots: await runtime.clusterSnapshots(),
+          clock: runtime.clock,
+          logger,
+          emitMetrics: metrics && ((figures) => addFreshnessFigures(metrics, figures)),
+        }),
+      ),
+  });
+}
+
+/** The deployed entry point. */
+export const handler = createHandler({
+  logger: awsLogger,
+  metrics: awsMetrics,
+  withStarRocks: awsWithStarRocks,
+  catalog: awsCatalog,
+  locks: awsLocks,
+  pauses: awsPauses,
+  incidents: awsIncidents,
+  clusterSnapshots: awsClusterSnapshots,
+  clock: systemClock,
 });

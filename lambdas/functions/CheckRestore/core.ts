@@ -1,10 +1,10 @@
 import type { Clock } from '#domain/clock.ts';
 import { InvalidInputError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { type DrillState, drillTiming, requireDrillLeases } from '#domain/restore/drill-state.ts';
 import { checkRestoreJob, type RestoreClient, type TrackedRestore } from '#domain/restore/restore-job.ts';
 import { renewLeases } from '#domain/workflow/leases.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** What CheckRestore needs. */
 export interface CheckRestoreDeps {

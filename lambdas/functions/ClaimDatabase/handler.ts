@@ -1,18 +1,22 @@
 import { z } from '#domain/zod.ts';
-import { plans } from '#runtime/dynamo.ts';
-import { createLogger } from '#runtime/logger.ts';
+import { awsPlans } from '#runtime/aws/dynamo.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
 import { taskHandler } from '#runtime/middleware.ts';
+import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { claimDatabase } from './core.ts';
 
-const logger = createLogger('claim-database');
+/** ClaimDatabase Task of BackupLane, over its host's runtime. */
+export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'plans'>) {
+  return taskHandler({
+    logger: runtime.logger('claim-database'),
+    input: z.looseObject({
+      runId: z.string().min(1),
+      lane: z.number().int().nonnegative(),
+      iteration: z.number().int().nonnegative(),
+    }),
+    run: async (input) => claimDatabase(input, { plans: await runtime.plans() }),
+  });
+}
 
-/** ClaimDatabase Task of BackupLane. */
-export const handler = taskHandler({
-  logger,
-  input: z.looseObject({
-    runId: z.string().min(1),
-    lane: z.number().int().nonnegative(),
-    iteration: z.number().int().nonnegative(),
-  }),
-  run: (input) => claimDatabase(input, { plans: plans() }),
-});
+/** The deployed entry point. */
+export const handler = createHandler({ logger: awsLogger, plans: awsPlans });

@@ -1,9 +1,9 @@
 import { LeaseLostError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { type DrillCleanup, type DrillState, drillLock } from '#domain/restore/drill-state.ts';
 import { cancelRestoreIfOurs, type RestoreClient } from '#domain/restore/restore-job.ts';
 import type { FullStarRocksClient } from '#domain/starrocks/index.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** What DropScratch needs. */
 export interface DropScratchDeps {

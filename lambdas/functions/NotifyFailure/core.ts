@@ -10,7 +10,7 @@ import type { SlackDeliveryResult } from '#domain/notify/slack-delivery.ts';
 import type { SlackNotifier } from '#domain/notify/slack-notifier.ts';
 import { decideOutcome } from '#domain/workflow/decide-outcome.ts';
 import type { BackupDatabaseState } from '#domain/workflow/workflow-state.ts';
-import type { ObservedAlert } from '#runtime/context.ts';
+import type { ObservedAlert } from '#runtime/runtime.ts';
 
 /** What NotifyFailure needs. */
 export interface NotifyFailureDeps {

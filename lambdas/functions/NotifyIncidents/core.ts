@@ -9,11 +9,11 @@ import {
 } from '#domain/incidents/messages.ts';
 import type { NotifyIncidentsResult, PostedNotice } from '#domain/incidents/posted-notices.ts';
 import type { Incident, Notice } from '#domain/incidents/schema.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import type { AlertDetails } from '#domain/notify/alert-message.ts';
 import { buildAlertMessage } from '#domain/notify/alert-message.ts';
 import { renderMessageAsText } from '#domain/notify/render-text.ts';
 import type { AlertDeliveryResult, SlackNotifier } from '#domain/notify/slack-notifier.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** A notice that failed is tried again by this many notifier runs in all, then given up (and logged). */
 export const MAX_NOTICE_ATTEMPTS = 3;

@@ -1,16 +1,12 @@
+import { systemClock } from '#domain/clock.ts';
 import { slackSchema } from '#domain/config/index.ts';
-import { createIncidentStore } from '#domain/incidents/incident-store.ts';
-import { webApiSource } from '#domain/incidents/slack-routing.ts';
-import { createSlackNotifier } from '#domain/notify/slack-notifier.ts';
 import { z } from '#domain/zod.ts';
-import { runtimeClock, runtimeEnv, runtimeOverrides } from '#runtime/context.ts';
-import { dynamoDocumentClient } from '#runtime/dynamo.ts';
-import { createLogger } from '#runtime/logger.ts';
+import { awsIncidents } from '#runtime/aws/dynamo.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
+import { awsSlack } from '#runtime/aws/slack.ts';
 import { taskHandler } from '#runtime/middleware.ts';
-import { secrets } from '#runtime/secret-sources.ts';
+import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { notifyIncidents } from './core.ts';
-
-const logger = createLogger('notify-incidents');
 
 /** The notifier's input: the cluster's name and the Slack section of the check's input. */
 export const notifyIncidentsInputSchema = z.looseObject({
@@ -18,29 +14,29 @@ export const notifyIncidentsInputSchema = z.looseObject({
   slack: slackSchema.optional(),
 });
 
-/** NotifyIncidents Task of FreshnessCheck: posts a cluster's pending incident messages to Slack (outside any VPC). */
-export const handler = taskHandler({
-  logger,
-  input: notifyIncidentsInputSchema,
-  run: (input) => {
-    const env = runtimeEnv();
-    const clock = runtimeClock();
-    const webhookSecretArn = input.slack?.webhookSecretArn ?? env.slackWebhookSecretArn;
-    const slack = createSlackNotifier({
-      webhookUrl: () => secrets().slackWebhookUrl(webhookSecretArn === undefined ? {} : { webhookSecretArn }),
-      webApi: webApiSource(input.slack, env.secretsMode, runtimeOverrides().secretEnv ?? process.env),
-      logger,
-      clock,
-    });
-    return notifyIncidents(input.cluster, {
-      incidents: createIncidentStore({
-        client: dynamoDocumentClient(),
-        tableName: env.catalogTableName,
-        clock,
+/**
+ * NotifyIncidents Task of FreshnessCheck: posts a cluster's pending incident messages to Slack (outside any VPC),
+ * through the cluster's own Slack routing; over its host's runtime.
+ */
+export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'incidents' | 'slack' | 'clock'>) {
+  const logger = runtime.logger('notify-incidents');
+  return taskHandler({
+    logger,
+    input: notifyIncidentsInputSchema,
+    run: async (input) =>
+      notifyIncidents(input.cluster, {
+        incidents: await runtime.incidents(),
+        slack: runtime.slack(logger, input.slack),
+        clock: runtime.clock,
+        logger,
       }),
-      slack,
-      clock,
-      logger,
-    });
-  },
+  });
+}
+
+/** The deployed entry point. */
+export const handler = createHandler({
+  logger: awsLogger,
+  incidents: awsIncidents,
+  slack: awsSlack,
+  clock: systemClock,
 });

@@ -1,15 +1,19 @@
+import { systemClock } from '#domain/clock.ts';
 import { drillStateSchema } from '#domain/restore/drill-state.ts';
-import { runtimeClock } from '#runtime/context.ts';
-import { catalog } from '#runtime/dynamo.ts';
-import { createLogger } from '#runtime/logger.ts';
+import { awsCatalog } from '#runtime/aws/dynamo.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
 import { taskHandler } from '#runtime/middleware.ts';
+import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { recordDrill } from './core.ts';
 
-const logger = createLogger('drill-record');
+/** RecordDrill Task of RestoreDrill, over its host's runtime. */
+export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'catalog' | 'clock'>) {
+  return taskHandler({
+    logger: runtime.logger('drill-record'),
+    input: drillStateSchema,
+    run: async (state) => recordDrill(state, { catalog: await runtime.catalog(), clock: runtime.clock }),
+  });
+}
 
-/** RecordDrill Task of RestoreDrill. */
-export const handler = taskHandler({
-  logger,
-  input: drillStateSchema,
-  run: (state) => recordDrill(state, { catalog: catalog(), clock: runtimeClock() }),
-});
+/** The deployed entry point. */
+export const handler = createHandler({ logger: awsLogger, catalog: awsCatalog, clock: systemClock });

@@ -3,6 +3,7 @@ import type { CatalogStore } from '#domain/catalog/index.ts';
 import type { Clock } from '#domain/clock.ts';
 import { effectiveDatabaseFilters, previousSlot, selectDatabases } from '#domain/config/index.ts';
 import { ConfigError, UnknownDatabaseError } from '#domain/errors.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import type { Pause, PauseStore } from '#domain/pause/index.ts';
 import { nameProblem } from '#domain/run-plan/classify-database.ts';
 import { type ClusterProbe, type FrontEndFacts, inspectCluster } from '#domain/run-plan/cluster-awareness.ts';
@@ -15,7 +16,6 @@ import {
   type ResolveInput,
   type RunPlan,
 } from '#domain/workflow/run-state.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** The FE calls ResolveDatabases makes. */
 export type ResolveClient = Pick<StarRocksClient, 'showDatabases'> & ClusterProbe;

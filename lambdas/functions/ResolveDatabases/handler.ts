@@ -1,27 +1,40 @@
+import { systemClock } from '#domain/clock.ts';
 import { resolveInputSchema } from '#domain/workflow/run-state.ts';
-import { runtimeClock } from '#runtime/context.ts';
-import { catalog, plans } from '#runtime/dynamo.ts';
-import { createLogger } from '#runtime/logger.ts';
+import { awsCatalog, awsPauses, awsPlans } from '#runtime/aws/dynamo.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
+import { awsWithStarRocks } from '#runtime/aws/starrocks.ts';
 import { taskHandler } from '#runtime/middleware.ts';
-import { pauses } from '#runtime/pause.ts';
-import { withStarRocks } from '#runtime/starrocks.ts';
+import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { resolveDatabases } from './core.ts';
 
-const logger = createLogger('resolve-databases');
+/** ResolveDatabases Task of NightlyBackup, over its host's runtime. */
+export function createHandler(
+  runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'catalog' | 'plans' | 'pauses' | 'clock'>,
+) {
+  const logger = runtime.logger('resolve-databases');
+  return taskHandler({
+    logger,
+    input: resolveInputSchema,
+    run: async (input) =>
+      resolveDatabases(input, {
+        // The access hands out the full client (backup and maintenance calls over one session); the core's type
+        // names only the backup half, and run-mode detection needs the other.
+        starRocks: (work) => runtime.withStarRocks(input.cluster, work),
+        catalog: await runtime.catalog(),
+        plans: await runtime.plans(),
+        pauses: await runtime.pauses(),
+        clock: runtime.clock,
+        logger,
+      }),
+  });
+}
 
-/** ResolveDatabases Task of NightlyBackup. */
-export const handler = taskHandler({
-  logger,
-  input: resolveInputSchema,
-  run: (input) =>
-    resolveDatabases(input, {
-      // withStarRocks hands out the full client (backup and maintenance calls over one session); its signature
-      // names only the backup half, and run-mode detection needs the other.
-      starRocks: (work) => withStarRocks(input.cluster, work),
-      catalog: catalog(),
-      plans: plans(),
-      pauses: pauses(),
-      clock: runtimeClock(),
-      logger,
-    }),
+/** The deployed entry point. */
+export const handler = createHandler({
+  logger: awsLogger,
+  withStarRocks: awsWithStarRocks,
+  catalog: awsCatalog,
+  plans: awsPlans,
+  pauses: awsPauses,
+  clock: systemClock,
 });

@@ -2,6 +2,7 @@ import type { CatalogStore } from '#domain/catalog/index.ts';
 import type { Clock } from '#domain/clock.ts';
 import type { ClusterSettings } from '#domain/config/index.ts';
 import type { InheritedLease, LockStore } from '#domain/lock/index.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { DRILL_SCHEDULE_NAME } from '#domain/restore/drill-state.ts';
 import {
   type BackupJob,
@@ -14,7 +15,6 @@ import {
 } from '#domain/starrocks/index.ts';
 import { type BackupOutcomeState, FAILURE_STATES } from '#domain/workflow/outcomes.ts';
 import type { BackupDatabaseState, OrphanAlert, SettledOrphans } from '#domain/workflow/workflow-state.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** What SettleOrphans needs. */
 export interface SettleOrphansDeps {

@@ -13,6 +13,7 @@ import {
   UnsupportedObjectError,
 } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { nextCheckSeconds } from '#domain/poll/next-check.ts';
 import {
   type BackupJob,
@@ -39,7 +40,6 @@ import {
 } from '#domain/starrocks/index.ts';
 import { extendLeases, renewLeases, requireLeases } from '#domain/workflow/leases.ts';
 import type { BackupDatabaseState, JobScope, TrackedJob } from '#domain/workflow/workflow-state.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** How many earlier durations feed the poll policy's estimate. */
 const HISTORY_DEPTH = 7;

@@ -1,23 +1,37 @@
+import { systemClock } from '#domain/clock.ts';
 import { backupDatabaseStateSchema } from '#domain/workflow/workflow-state.ts';
-import { runtimeClock } from '#runtime/context.ts';
-import { catalog, locks } from '#runtime/dynamo.ts';
-import { createLogger } from '#runtime/logger.ts';
+import { awsCatalog } from '#runtime/aws/dynamo.ts';
+import { awsLocks } from '#runtime/aws/locks.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
+import { awsWithStarRocks } from '#runtime/aws/starrocks.ts';
 import { taskHandler } from '#runtime/middleware.ts';
-import { withStarRocks } from '#runtime/starrocks.ts';
+import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { submitBackup } from './core.ts';
 
-const logger = createLogger('submit-backup');
+/** SubmitBackup Task of BackupDatabase, over its host's runtime. */
+export function createHandler(
+  runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'locks' | 'catalog' | 'clock'>,
+) {
+  const logger = runtime.logger('submit-backup');
+  return taskHandler({
+    logger,
+    input: backupDatabaseStateSchema,
+    run: async (state) =>
+      submitBackup(state, {
+        starRocks: (work) => runtime.withStarRocks(state.cluster, work),
+        locks: await runtime.locks(),
+        catalog: await runtime.catalog(),
+        clock: runtime.clock,
+        logger,
+      }),
+  });
+}
 
-/** SubmitBackup Task of BackupDatabase. */
-export const handler = taskHandler({
-  logger,
-  input: backupDatabaseStateSchema,
-  run: (state) =>
-    submitBackup(state, {
-      starRocks: (work) => withStarRocks(state.cluster, work),
-      locks: locks(),
-      catalog: catalog(),
-      clock: runtimeClock(),
-      logger,
-    }),
+/** The deployed entry point. */
+export const handler = createHandler({
+  logger: awsLogger,
+  withStarRocks: awsWithStarRocks,
+  locks: awsLocks,
+  catalog: awsCatalog,
+  clock: systemClock,
 });

@@ -1,5 +1,6 @@
 import type { Clock } from '#domain/clock.ts';
 import type { LockStore } from '#domain/lock/index.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import {
   type DrillState,
   drillTiming,
@@ -9,7 +10,6 @@ import {
 import { type RestoreClient, submitRestoreJob, type TrackedRestore } from '#domain/restore/restore-job.ts';
 import { isTerminalRestoreState } from '#domain/starrocks/index.ts';
 import { renewLeases } from '#domain/workflow/leases.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** What SubmitRestore needs. */
 export interface SubmitRestoreDeps {

@@ -5,6 +5,7 @@ import {
   runOutcomes,
 } from '#domain/catalog/index.ts';
 import type { Clock } from '#domain/clock.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { PER_DATABASE_ALERT_LIMIT, shouldPostSummary } from '#domain/notify/alert-policy.ts';
 import { renderMessageAsText } from '#domain/notify/render-text.ts';
 import {
@@ -17,8 +18,7 @@ import type { PlanEntry, PlanStore } from '#domain/run-plan/plan-store.ts';
 import type { SizeAnomaly } from '#domain/size-anomaly/check-sizes.ts';
 import type { SummarizeInput } from '#domain/workflow/run-state.ts';
 import { causeMessage } from '#domain/workflow/workflow-state.ts';
-import type { ObservedAlert } from '#runtime/context.ts';
-import type { AppLogger } from '#runtime/logger.ts';
+import type { ObservedAlert } from '#runtime/runtime.ts';
 
 /** What SummarizeRun needs. */
 export interface SummarizeRunDeps {

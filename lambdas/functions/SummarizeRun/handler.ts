@@ -1,48 +1,57 @@
-import { createIncidentStore } from '#domain/incidents/incident-store.ts';
+import { systemClock } from '#domain/clock.ts';
 import { checkRunSizes } from '#domain/size-anomaly/check-sizes.ts';
 import { summarizeInputSchema } from '#domain/workflow/run-state.ts';
-import { runtimeClock, runtimeEnv, runtimeOverrides } from '#runtime/context.ts';
-import { alerts, catalog, dynamoDocumentClient, plans } from '#runtime/dynamo.ts';
-import { createLogger } from '#runtime/logger.ts';
+import { awsAlerts, awsCatalog, awsIncidents, awsPlans } from '#runtime/aws/dynamo.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
+import { awsSlack } from '#runtime/aws/slack.ts';
 import { taskHandler } from '#runtime/middleware.ts';
-import { slack } from '#runtime/slack.ts';
+import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { summarizeRun } from './core.ts';
 
-const logger = createLogger('summarize-run');
+/** SummarizeRun and NotifyRunFailure Tasks of NightlyBackup, over their host's runtime. */
+export function createHandler(
+  runtime: Pick<
+    LambdaRuntime,
+    'logger' | 'catalog' | 'plans' | 'alerts' | 'incidents' | 'slack' | 'clock' | 'observeAlert'
+  >,
+) {
+  const logger = runtime.logger('summarize-run');
+  return taskHandler({
+    logger,
+    input: summarizeInputSchema,
+    run: async (input, { context }) => {
+      const catalog = await runtime.catalog();
+      const slack = runtime.slack(logger);
+      return summarizeRun(input, {
+        catalog,
+        plans: await runtime.plans(),
+        alerts: await runtime.alerts(),
+        slack,
+        clock: runtime.clock,
+        logger,
+        observe: runtime.observeAlert,
+        checkSizes: async (attempts) =>
+          checkRunSizes(
+            {
+              cluster: input.cluster.name,
+              thresholds: input.cluster.sizeAnomaly,
+              attempts,
+              timeLeftMs: () => context.getRemainingTimeInMillis(),
+            },
+            { catalog, once: await runtime.incidents(), slack, logger },
+          ),
+      });
+    },
+  });
+}
 
-/** SummarizeRun and NotifyRunFailure Tasks of NightlyBackup. */
-export const handler = taskHandler({
-  logger,
-  input: summarizeInputSchema,
-  run: (input, { context }) => {
-    const clock = runtimeClock();
-    return summarizeRun(input, {
-      catalog: catalog(),
-      plans: plans(),
-      alerts: alerts(),
-      slack: slack(logger),
-      clock,
-      logger,
-      observe: runtimeOverrides().observeAlert,
-      checkSizes: (attempts) =>
-        checkRunSizes(
-          {
-            cluster: input.cluster.name,
-            thresholds: input.cluster.sizeAnomaly,
-            attempts,
-            timeLeftMs: () => context.getRemainingTimeInMillis(),
-          },
-          {
-            catalog: catalog(),
-            once: createIncidentStore({
-              client: dynamoDocumentClient(),
-              tableName: runtimeEnv().catalogTableName,
-              clock,
-            }),
-            slack: slack(logger),
-            logger,
-          },
-        ),
-    });
-  },
+/** The deployed entry point. */
+export const handler = createHandler({
+  logger: awsLogger,
+  catalog: awsCatalog,
+  plans: awsPlans,
+  alerts: awsAlerts,
+  incidents: awsIncidents,
+  slack: awsSlack,
+  clock: systemClock,
 });

@@ -5,6 +5,7 @@
  * (a new one would make CloudFormation delete the "old" resource, and with it every schedule).
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { AppLogger } from '#domain/logger.ts';
 import {
   type CustomResourceResponse,
   deploymentOf,
@@ -20,7 +21,6 @@ import {
 } from '#domain/schedules/schedule-set.ts';
 import type { SchedulerApi, SchedulerPacing } from '#domain/schedules/scheduler-api.ts';
 import { deleteAllSchedules, type SyncReport, syncSchedules } from '#domain/schedules/sync.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** What the handler needs: the paced Scheduler API for given pacing, and a reader of the schedule set. */
 export interface ScheduleSyncDeps {

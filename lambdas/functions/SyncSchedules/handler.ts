@@ -1,61 +1,73 @@
 import { request } from 'node:https';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { systemClock } from '#domain/clock.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { type CustomResourceResponse, responseBody } from '#domain/schedules/custom-resource.ts';
 import { type ScheduleSet, scheduleSetSchema } from '#domain/schedules/schedule-set.ts';
 import { DEFAULT_PACING, SchedulerApi } from '#domain/schedules/scheduler-api.ts';
-import { createLogger } from '#runtime/logger.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
+import { awsS3 } from '#runtime/aws/s3.ts';
+import { awsScheduler } from '#runtime/aws/scheduler.ts';
+import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { handleScheduleSyncEvent } from './core.ts';
-
-const logger = createLogger('sync-schedules');
-// One attempt per SDK call: SchedulerApi retries throttling with its own backoff and pace, which a second layer
-// of SDK retries would only multiply.
-const scheduler = new SchedulerClient({ maxAttempts: 1 });
-const s3 = new S3Client({});
 
 /** Time kept back from Lambda's timeout to send the response after the last Scheduler call. */
 const RESPONSE_MARGIN_MS = 30_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function readScheduleSet(bucket: string, key: string): Promise<ScheduleSet> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const text = (await object.Body?.transformToString('utf8')) ?? '';
-  return scheduleSetSchema.parse(JSON.parse(text));
+/** The service token of `Custom::ScheduleSync` (see custom-resource.ts), over its host's runtime. */
+export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'scheduler' | 's3' | 'clock'>) {
+  const logger = runtime.logger('sync-schedules');
+  const { clock } = runtime;
+
+  async function readScheduleSet(bucket: string, key: string): Promise<ScheduleSet> {
+    const s3 = await runtime.s3();
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const text = (await object.Body?.transformToString('utf8')) ?? '';
+    return scheduleSetSchema.parse(JSON.parse(text));
+  }
+
+  return async (event: CloudFormationCustomResourceEvent, context: Context): Promise<void> => {
+    logger.appendKeys({ requestType: event.RequestType, logicalResourceId: event.LogicalResourceId });
+    const deadline = clock.now() + context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS;
+    const scheduler = await runtime.scheduler();
+    const response = await handleScheduleSyncEvent(event, {
+      api: (pacing) =>
+        new SchedulerApi({
+          scheduler,
+          clock,
+          sleep,
+          random: Math.random,
+          pacing: { ...DEFAULT_PACING, ...pacing },
+          deadline,
+        }),
+      readScheduleSet,
+      logger,
+    });
+    logger.info('schedule sync answered', {
+      status: response.Status,
+      data: response.Data,
+      reason: response.Reason,
+    });
+    await sendResponse(event.ResponseURL, response, logger);
+  };
 }
 
-/** The service token of `Custom::ScheduleSync` (see custom-resource.ts). */
-export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
-  logger.appendKeys({ requestType: event.RequestType, logicalResourceId: event.LogicalResourceId });
-  const deadline = systemClock.now() + context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS;
-  const response = await handleScheduleSyncEvent(event, {
-    api: (pacing) =>
-      new SchedulerApi({
-        scheduler,
-        clock: systemClock,
-        sleep,
-        random: Math.random,
-        pacing: { ...DEFAULT_PACING, ...pacing },
-        deadline,
-      }),
-    readScheduleSet,
-    logger,
-  });
-  logger.info('schedule sync answered', {
-    status: response.Status,
-    data: response.Data,
-    reason: response.Reason,
-  });
-  await sendResponse(event.ResponseURL, response);
-}
+/** The deployed entry point. */
+export const handler = createHandler({
+  logger: awsLogger,
+  scheduler: awsScheduler,
+  s3: () => awsS3(),
+  clock: systemClock,
+});
 
 /**
  * PUTs the response to CloudFormation's presigned S3 URL, with an empty content type (the URL is signed without
  * one), retrying a dropped connection a few times: an answer that never arrives leaves the stack waiting.
  */
-export async function sendResponse(url: string, response: CustomResourceResponse): Promise<void> {
+async function sendResponse(url: string, response: CustomResourceResponse, logger: AppLogger): Promise<void> {
   const body = responseBody(response);
   for (let attempt = 1; ; attempt++) {
     try {

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { type DrillState, requireDrillLeases, requirePlan } from '#domain/restore/drill-state.ts';
 import {
   type CheckClient,
@@ -8,7 +9,6 @@ import {
   type RestoreCheck,
 } from '#domain/restore/restore-check.ts';
 import { renewLeases } from '#domain/workflow/leases.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /**
  * The VerifyRestore Task's TimeoutSeconds in restore-drill.asl.json (a test keeps them equal): the one step longer

@@ -1,20 +1,25 @@
 import { drillStateSchema } from '#domain/restore/drill-state.ts';
-import { locks } from '#runtime/dynamo.ts';
-import { createLogger } from '#runtime/logger.ts';
+import { awsLocks } from '#runtime/aws/locks.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
+import { awsWithStarRocks } from '#runtime/aws/starrocks.ts';
 import { taskHandler } from '#runtime/middleware.ts';
-import { withStarRocks } from '#runtime/starrocks.ts';
+import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { verifyDrillRestore } from './core.ts';
 
-const logger = createLogger('verify-restore');
+/** VerifyRestore Task of RestoreDrill, over its host's runtime. */
+export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'locks'>) {
+  const logger = runtime.logger('verify-restore');
+  return taskHandler({
+    logger,
+    input: drillStateSchema,
+    run: async (state) =>
+      verifyDrillRestore(state, {
+        starRocks: (work) => runtime.withStarRocks(state.cluster, work),
+        locks: await runtime.locks(),
+        logger,
+      }),
+  });
+}
 
-/** VerifyRestore Task of RestoreDrill. */
-export const handler = taskHandler({
-  logger,
-  input: drillStateSchema,
-  run: (state) =>
-    verifyDrillRestore(state, {
-      starRocks: (work) => withStarRocks(state.cluster, work),
-      locks: locks(),
-      logger,
-    }),
-});
+/** The deployed entry point. */
+export const handler = createHandler({ logger: awsLogger, withStarRocks: awsWithStarRocks, locks: awsLocks });

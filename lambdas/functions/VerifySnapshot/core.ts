@@ -1,10 +1,10 @@
 import { InvalidInputError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import { isTransient } from '#domain/retry-policy.ts';
 import { proveSnapshot, type StarRocksClient } from '#domain/starrocks/index.ts';
 import { renewLeases, requireLeases } from '#domain/workflow/leases.ts';
 import type { BackupDatabaseState, Verification } from '#domain/workflow/workflow-state.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 
 /** What VerifySnapshot needs. */
 export interface VerifySnapshotDeps {

@@ -1,20 +1,25 @@
 import { backupDatabaseStateSchema } from '#domain/workflow/workflow-state.ts';
-import { locks } from '#runtime/dynamo.ts';
-import { createLogger } from '#runtime/logger.ts';
+import { awsLocks } from '#runtime/aws/locks.ts';
+import { awsLogger } from '#runtime/aws/logger.ts';
+import { awsWithStarRocks } from '#runtime/aws/starrocks.ts';
 import { taskHandler } from '#runtime/middleware.ts';
-import { withStarRocks } from '#runtime/starrocks.ts';
+import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { verifySnapshot } from './core.ts';
 
-const logger = createLogger('verify-snapshot');
+/** VerifySnapshot Task of BackupDatabase, over its host's runtime. */
+export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'locks'>) {
+  const logger = runtime.logger('verify-snapshot');
+  return taskHandler({
+    logger,
+    input: backupDatabaseStateSchema,
+    run: async (state) =>
+      verifySnapshot(state, {
+        starRocks: (work) => runtime.withStarRocks(state.cluster, work),
+        locks: await runtime.locks(),
+        logger,
+      }),
+  });
+}
 
-/** VerifySnapshot Task of BackupDatabase. */
-export const handler = taskHandler({
-  logger,
-  input: backupDatabaseStateSchema,
-  run: (state) =>
-    verifySnapshot(state, {
-      starRocks: (work) => withStarRocks(state.cluster, work),
-      locks: locks(),
-      logger,
-    }),
-});
+/** The deployed entry point. */
+export const handler = createHandler({ logger: awsLogger, withStarRocks: awsWithStarRocks, locks: awsLocks });

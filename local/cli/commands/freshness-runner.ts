@@ -10,14 +10,10 @@ import type { BackupConfig } from '#domain/config/index.ts';
 import type { FreshnessCheckSummary } from '#domain/freshness/check-summary.ts';
 import { freshnessCheckInputFor } from '#domain/freshness/input.ts';
 import type { NotifyIncidentsResult } from '#domain/incidents/posted-notices.ts';
-import { invokeTaskHandler } from '#local/runner/handlers.ts';
-import {
-  executionError,
-  type LocalTables,
-  localExecutionName,
-  useLocalRuntime,
-} from '#local/runner/local-runtime.ts';
+import { localTaskInvoker } from '#local/runner/handlers.ts';
+import { executionError, localExecutionName } from '#local/runner/local-runtime.ts';
 import { LocalWorkflow, type WorkflowEvent } from '#local/runner/local-workflow.ts';
+import { createLocalRuntime, type LocalRuntime, type LocalTables } from '#local/runtime.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
 
 /** One local check of one cluster. */
@@ -49,9 +45,21 @@ export interface LocalFreshnessCheckResult {
 export async function runFreshnessCheckLocally(
   options: LocalFreshnessCheckOptions,
 ): Promise<LocalFreshnessCheckResult> {
-  const clock = useLocalRuntime(options.tables, { clock: options.clock, secretEnv: options.secretEnv });
+  const runtime = createLocalRuntime(options.tables, { clock: options.clock, secretEnv: options.secretEnv });
+  try {
+    return await runFreshnessCheck(options, runtime);
+  } finally {
+    runtime.close();
+  }
+}
+
+async function runFreshnessCheck(
+  options: LocalFreshnessCheckOptions,
+  runtime: LocalRuntime,
+): Promise<LocalFreshnessCheckResult> {
+  const { clock } = runtime;
   const workflow = new LocalWorkflow({
-    invokeFunction: invokeTaskHandler,
+    invokeFunction: localTaskInvoker(runtime),
     ...(options.retryOverrideMs === undefined ? {} : { retryOverrideMs: options.retryOverrideMs }),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });

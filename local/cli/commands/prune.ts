@@ -187,7 +187,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
       { createCatalogStore },
       { createLockStore },
       { pruneCluster },
-      { snapshotObjects },
+      { localSnapshotObjects },
       { silentLogger },
       { withLocalStarRocks },
       { clusterContext },
@@ -196,8 +196,8 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
       import('#domain/catalog/index.ts'),
       import('#domain/lock/index.ts'),
       import('#domain/prune/prune-core.ts'),
-      import('#runtime/prune.ts'),
-      import('#runtime/logger.ts'),
+      import('#local/runtime/s3-settings.ts'),
+      import('#domain/logger.ts'),
       import('../support/starrocks.ts'),
       import('../support/explain-error.ts'),
     ]);
@@ -207,6 +207,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
       ...io.env,
       ...(options.s3Endpoint === undefined ? {} : { [S3_ENDPOINT_VARIABLE]: options.s3Endpoint }),
     };
+    const snapshotObjects = localSnapshotObjects(s3Env);
     const tables = await session.open({ locks: true });
     const catalog = createCatalogStore({
       client: tables.client,
@@ -236,7 +237,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
           locks,
           withFrontEnd: (work) =>
             withLocalStarRocks(cluster, io.env, (client) => work(client as FullStarRocksClient)),
-          objects: snapshotObjects(cluster.retention, s3Env),
+          objects: await snapshotObjects.objects(cluster.retention),
           clock: io.clock,
           logger: silentLogger,
         },
@@ -244,6 +245,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
       reports.push({ report, retention: cluster.retention });
     }
     session.frontEnd = undefined;
+    snapshotObjects.close();
     if (options.json) {
       io.stdout.write(
         `${JSON.stringify({ clusters: reports.map((r) => r.report), withoutRetention: unconfigured }, null, 2)}\n`,

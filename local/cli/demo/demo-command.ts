@@ -8,7 +8,7 @@ import { createCatalogStore } from '#domain/catalog/index.ts';
 import { previousSlot } from '#domain/config/index.ts';
 import { formatDuration } from '#domain/time-format.ts';
 import { type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
-import type { ObservedAlert } from '#runtime/context.ts';
+import type { ObservedAlert } from '#runtime/runtime.ts';
 import { formatResultsTable, summarizeResults } from '../format/results.ts';
 import { formatUtc } from '../format/time.ts';
 import { newestAttempts } from '../inspect/catalog-reader.ts';

@@ -1,5 +1,5 @@
 /** Showing the Slack alerts of a local run on the terminal. */
-import type { ObservedAlert } from '#runtime/context.ts';
+import type { ObservedAlert } from '#runtime/runtime.ts';
 import type { Colors } from '../format/color.ts';
 
 /** Said once per command when no webhook is configured. */

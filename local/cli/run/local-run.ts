@@ -5,8 +5,8 @@
 import type { Clock } from '#domain/clock.ts';
 import type { BackupConfig, ScheduleConfig } from '#domain/config/index.ts';
 import { type LocalRunResult, type LocalTables, runNightlyLocally } from '#local/runner/run-nightly.ts';
-import type { ObservedAlert } from '#runtime/context.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
+import type { ObservedAlert } from '#runtime/runtime.ts';
 import type { Colors } from '../format/color.ts';
 import { attachLineProgress } from '../progress/line-progress.ts';
 import { RunProgress } from '../progress/run-progress.ts';

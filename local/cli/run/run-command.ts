@@ -8,8 +8,8 @@ import {
 } from '#domain/config/index.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import type { LocalRunResult } from '#local/runner/run-nightly.ts';
-import type { ObservedAlert } from '#runtime/context.ts';
-import { createSecretResolver } from '#runtime/secrets.ts';
+import { createEnvSecretResolver } from '#local/runtime/env-secrets.ts';
+import type { ObservedAlert } from '#runtime/runtime.ts';
 import type { Colors } from '../format/color.ts';
 import { formatResultsTable, hasFailures, summarizeResults } from '../format/results.ts';
 import { formatUtc } from '../format/time.ts';
@@ -62,7 +62,7 @@ function checkDatabases(databases: readonly string[] | undefined): void {
 
 async function checkSlackVariable(env: NodeJS.ProcessEnv): Promise<void> {
   try {
-    await createSecretResolver({ mode: 'env', env }).slackWebhookUrl();
+    await createEnvSecretResolver(env).slackWebhookUrl();
   } catch {
     throw usageError('SLACK_WEBHOOK_URL is not an http(s) URL', {
       hint: 'set it to the incoming webhook URL Slack gave you, or unset it to print alerts here',

@@ -13,7 +13,7 @@ import {
   UnknownDatabaseError,
 } from '#domain/errors.ts';
 import { StateDirBusyError, TableSchemaMismatchError } from '#local/dynamo/index.ts';
-import { starRocksPasswordVariable } from '#runtime/secrets.ts';
+import { starRocksPasswordVariable } from '#local/runtime/env-secrets.ts';
 import { CliError, failure, usageError } from './cli-error.ts';
 import type { SelectedCluster } from './selection.ts';
 

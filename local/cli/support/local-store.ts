@@ -13,7 +13,7 @@ import {
   StateDirBusyError,
   startEmbeddedDynamo,
 } from '#local/dynamo/index.ts';
-import type { LocalTables } from '#local/runner/local-runtime.ts';
+import type { LocalTables } from '#local/runtime.ts';
 
 /** Table names in local mode. */
 export const LOCAL_TABLE_NAMES = {

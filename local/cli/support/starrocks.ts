@@ -7,8 +7,8 @@ import {
   type StarRocksVersion,
   withStarRocksClientSession,
 } from '#domain/starrocks/index.ts';
+import { createEnvSecretResolver } from '#local/runtime/env-secrets.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
-import { createSecretResolver } from '#runtime/secrets.ts';
 
 type ClusterConnection = Pick<
   ClusterConfig,
@@ -30,10 +30,7 @@ export async function localStarRocksSettings(
   cluster: ClusterConnection,
   env: EnvironmentVariables,
 ): Promise<StarRocksSettings> {
-  return clusterConnectionSettings(
-    cluster,
-    await createSecretResolver({ mode: 'env', env }).starRocksPassword(cluster),
-  );
+  return clusterConnectionSettings(cluster, await createEnvSecretResolver(env).starRocksPassword(cluster));
 }
 
 /** Runs `work` over one connection to the cluster's FE (typed errors: unreachable, login refused, …). */

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BackupSchedulerStack } from '#cdk/backup-scheduler-stack.ts';
-import { emitFreshnessMetrics } from '#domain/freshness/metrics.ts';
-import { emitBackupOutcome } from '#runtime/metrics.ts';
+import { emitBackupOutcome, emitFreshnessMetrics } from '#test/support/emitted-metrics.ts';
 import {
   appWithoutBundling,
   exampleConfig,

@@ -11,9 +11,8 @@ import {
   type StarRocksBackupSchedulerProps,
 } from '#cdk/constructs/starrocks-backup-scheduler.ts';
 import type { BackupConfigInput } from '#domain/config/index.ts';
-import { configureRuntime } from '#runtime/context.ts';
+import { awsSecrets } from '#runtime/aws/secrets.ts';
 import { createS3Client } from '#runtime/s3-client.ts';
-import { secrets } from '#runtime/secret-sources.ts';
 import {
   appWithoutBundling,
   configFrom,
@@ -76,7 +75,6 @@ const secretsManager = mockClient(SecretsManagerClient);
 
 afterEach(() => {
   secretsManager.reset();
-  configureRuntime({});
 });
 
 describe(
@@ -92,13 +90,10 @@ describe(
         regions.push(await getClient().config.region());
         return { SecretString: '{"password":"pw"}' };
       });
-      configureRuntime({
-        env: { locksTableName: 'locks', catalogTableName: 'catalog', secretsMode: 'aws' },
-      });
       const previous = process.env.AWS_REGION;
       process.env.AWS_REGION = 'us-east-1';
       try {
-        await secrets().starRocksPassword({ name: 'prod', passwordSecretArn: OTHER_REGION_SECRET });
+        await awsSecrets().starRocksPassword({ name: 'prod', passwordSecretArn: OTHER_REGION_SECRET });
       } finally {
         if (previous === undefined) delete process.env.AWS_REGION;
         else process.env.AWS_REGION = previous;

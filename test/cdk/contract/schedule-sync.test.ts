@@ -12,6 +12,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryScheduler } from '#bench/scale/in-memory-scheduler.ts';
 import { VirtualTimers } from '#bench/scale/virtual-timers.ts';
 import { SYNC_FUNCTION_TIMEOUT } from '#cdk/constructs/schedule-sync.ts';
+import { silentLogger } from '#domain/logger.ts';
 import {
   type CustomResourceResponse,
   MAX_RESPONSE_BYTES,
@@ -28,7 +29,6 @@ import {
 import { DEFAULT_PACING, SchedulerApi, type SchedulerSender } from '#domain/schedules/scheduler-api.ts';
 import { syncSchedules } from '#domain/schedules/sync.ts';
 import { handleScheduleSyncEvent } from '#functions/SyncSchedules/core.ts';
-import { silentLogger } from '#runtime/logger.ts';
 import {
   configFrom,
   countByType,

@@ -2,13 +2,13 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type CatalogStore, createCatalogStore } from '#domain/catalog/index.ts';
 import { createLockStore, type LockStore } from '#domain/lock/index.ts';
+import { silentLogger } from '#domain/logger.ts';
 import { type PruneDeps, type PruneReport, pruneCluster } from '#domain/prune/prune-core.ts';
 import type { RetentionSettings } from '#domain/prune/retention-policy.ts';
 import { createSnapshotObjectStore } from '#domain/prune/s3-snapshot-objects.ts';
 import { withStarRocksClientSession } from '#domain/starrocks/index.ts';
 import { ensureTables } from '#local/dynamo/index.ts';
 import { createManualClock, type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
-import { silentLogger } from '#runtime/logger.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 import { type S3rverProcess, startS3rver } from './support/s3rver-process.ts';
 import {

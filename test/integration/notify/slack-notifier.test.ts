@@ -2,12 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SecretUnavailableError } from '#domain/errors.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import type { BackupFailureDetails } from '#domain/notify/backup-failure-message.ts';
 import type { RunSummary } from '#domain/notify/run-summary-message.ts';
 import type { SlackDeliveryResult } from '#domain/notify/slack-delivery.ts';
 import type { SlackMessage } from '#domain/notify/slack-message.ts';
 import { createSlackNotifier, type SlackNotifierOptions } from '#domain/notify/slack-notifier.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 import { type SlackSink, startSlackSink } from '#test/support/slack-sink.ts';
 
 interface LogEntry {

@@ -1,12 +1,14 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '#domain/clock.ts';
+import type { AppLogger } from '#domain/logger.ts';
 import type { BackupFailureDetails } from '#domain/notify/backup-failure-message.ts';
 import type { SlackBlock, SlackMessage } from '#domain/notify/slack-message.ts';
+import type { SlackNotifier } from '#domain/notify/slack-notifier.ts';
 import { createSlackNotifier } from '#domain/notify/slack-notifier.ts';
-import { configureRuntime } from '#runtime/context.ts';
-import type { AppLogger } from '#runtime/logger.ts';
-import { slack } from '#runtime/slack.ts';
+import { createSecretsManagerResolver } from '#runtime/secrets.ts';
+import { createSlack } from '#runtime/slack.ts';
 import { type SlackSink, startSlackSink } from '#test/support/slack-sink.ts';
 
 const WEBHOOK_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:starrocks/slack';
@@ -98,23 +100,21 @@ describe('re-reading the webhook secret after a 403 or 404 (deployed mode, over 
   const secretsManager = mockClient(SecretsManagerClient);
   let sink: SlackSink;
   let log: ReturnType<typeof capturingLogger>;
+  let slack: (logger: AppLogger) => SlackNotifier;
 
   beforeEach(async () => {
     sink = await startSlackSink();
     log = capturingLogger();
     secretsManager.reset();
-    configureRuntime({
-      env: {
-        locksTableName: 'locks',
-        catalogTableName: 'catalog',
-        secretsMode: 'aws',
-        slackWebhookSecretArn: WEBHOOK_SECRET_ARN,
-      },
-    });
+    // A fresh resolver per test, as a cold start has: its cache is what these tests watch.
+    const secrets = createSecretsManagerResolver(
+      (region) => new SecretsManagerClient(region === undefined ? {} : { region }),
+    );
+    slack = (logger) =>
+      createSlack({ secrets, webhookSecretArn: WEBHOOK_SECRET_ARN, clock: systemClock, logger });
   });
 
   afterEach(async () => {
-    configureRuntime({});
     await sink.close();
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toClusterSettings } from '#domain/config/index.ts';
 import type { InheritedLease } from '#domain/lock/index.ts';
 import { createLockStore } from '#domain/lock/index.ts';
+import { silentLogger } from '#domain/logger.ts';
 import { buildSnapshotLabel, withStarRocksClientSession } from '#domain/starrocks/index.ts';
 import type { BackupDatabaseState } from '#domain/workflow/workflow-state.ts';
 import {
@@ -10,7 +11,6 @@ import {
   settleEnded,
   settleInherited,
 } from '#functions/SettleOrphans/core.ts';
-import { silentLogger } from '#runtime/logger.ts';
 import {
   database,
   SLOT,

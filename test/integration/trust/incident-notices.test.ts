@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIncidentStore, type IncidentStore } from '#domain/incidents/incident-store.ts';
+import { silentLogger } from '#domain/logger.ts';
 import { createSlackNotifier } from '#domain/notify/slack-notifier.ts';
 import { notifyIncidents } from '#functions/NotifyIncidents/core.ts';
 import { createManualClock, type ManualClock } from '#local/emulator/index.ts';
-import { silentLogger } from '#runtime/logger.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 import { type SlackSink, startSlackSink } from '#test/support/slack-sink.ts';
 import { type SlackWebApiFake, startSlackWebApiFake } from './slack-web-api-fake.ts';

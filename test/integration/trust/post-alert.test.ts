@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppLogger } from '#domain/logger.ts';
 import type { AlertDetails } from '#domain/notify/alert-message.ts';
 import { createSlackNotifier, type SlackWebApiSource } from '#domain/notify/slack-notifier.ts';
-import type { AppLogger } from '#runtime/logger.ts';
 import { type SlackSink, startSlackSink } from '#test/support/slack-sink.ts';
 import { type SlackWebApiFake, startSlackWebApiFake } from './slack-web-api-fake.ts';
 

@@ -16,9 +16,9 @@ import { toClusterSettings } from '#domain/config/index.ts';
 import { createPauseStore } from '#domain/pause/index.ts';
 import { buildSnapshotLabel } from '#domain/starrocks/index.ts';
 import { runFreshnessCheckLocally } from '#local/cli/commands/freshness-runner.ts';
-import { invokeTaskHandler } from '#local/runner/handlers.ts';
-import { useLocalRuntime } from '#local/runner/local-runtime.ts';
+import { localTaskInvoker } from '#local/runner/handlers.ts';
 import { LocalWorkflow, type WorkflowEvent } from '#local/runner/local-workflow.ts';
+import { createLocalRuntime } from '#local/runtime.ts';
 import {
   readDefinitionText,
   STATE_MACHINE_FILES,
@@ -247,13 +247,13 @@ async function nightlyScenarios(): Promise<void> {
       leaseSeconds: 7200,
       purpose,
     });
-    useLocalRuntime(tablesOf(harness), {
+    const runtime = createLocalRuntime(tablesOf(harness), {
       clock: harness.clock,
       secretEnv: { SLACK_WEBHOOK_URL: harness.slack.url, STARROCKS_PASSWORD: '' },
     });
     const settleEvents: WorkflowEvent[] = [];
     const settler = new LocalWorkflow({
-      invokeFunction: invokeTaskHandler,
+      invokeFunction: localTaskInvoker(runtime),
       retryOverrideMs: 1,
       onEvent: (event) => settleEvents.push(event),
     });
@@ -266,6 +266,7 @@ async function nightlyScenarios(): Promise<void> {
         input: JSON.stringify({ cluster: toClusterSettings(harness.config(), 'test'), ...purpose }),
       },
     });
+    runtime.close();
     expect(settled.status).toBe('SUCCEEDED');
     observer.record(settleEvents);
 

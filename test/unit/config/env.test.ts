@@ -3,52 +3,43 @@ import { ConfigError } from '#domain/errors.ts';
 import { parseEnv } from '#runtime/env.ts';
 
 const TABLES = { LOCKS_TABLE_NAME: 'locks', CATALOG_TABLE_NAME: 'catalog' };
+const SLACK_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:slack';
 
 describe('parseEnv', () => {
-  it('reads secrets from Secrets Manager by default inside Lambda', () => {
+  it('reads the table names', () => {
     expect(parseEnv({ ...TABLES, AWS_LAMBDA_FUNCTION_NAME: 'submit-backup' })).toEqual({
       locksTableName: 'locks',
       catalogTableName: 'catalog',
-      secretsMode: 'aws',
     });
   });
 
-  it('reads secrets from the environment by default outside Lambda', () => {
-    expect(parseEnv(TABLES).secretsMode).toBe('env');
-  });
-
-  it('honours an explicit SECRETS_MODE', () => {
-    expect(parseEnv({ ...TABLES, SECRETS_MODE: 'env', AWS_LAMBDA_FUNCTION_NAME: 'f' }).secretsMode).toBe(
-      'env',
-    );
-  });
-
-  it('reads the optional variables', () => {
-    const env = parseEnv({
-      ...TABLES,
-      DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567',
-      STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:BackupDatabase',
-      SLACK_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:slack',
+  it('takes no switch between hosts: SECRETS_MODE and DYNAMODB_ENDPOINT change nothing', () => {
+    // Where secrets and tables live is the composition root's choice (lambdas/runtime/aws, local/runtime.ts).
+    expect(parseEnv({ ...TABLES, SECRETS_MODE: 'env', DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567' })).toEqual({
+      locksTableName: 'locks',
+      catalogTableName: 'catalog',
     });
-    expect(env).toMatchObject({
-      dynamodbEndpoint: 'http://127.0.0.1:4567',
-      stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:BackupDatabase',
-      slackWebhookSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:slack',
+  });
+
+  it('reads the Slack webhook secret ARN', () => {
+    expect(parseEnv({ ...TABLES, SLACK_WEBHOOK_SECRET_ARN: SLACK_SECRET })).toEqual({
+      locksTableName: 'locks',
+      catalogTableName: 'catalog',
+      slackWebhookSecretArn: SLACK_SECRET,
     });
   });
 
   it('treats an empty optional variable as unset', () => {
-    expect(parseEnv({ ...TABLES, DYNAMODB_ENDPOINT: '', SECRETS_MODE: '' })).toEqual({
+    expect(parseEnv({ ...TABLES, SLACK_WEBHOOK_SECRET_ARN: '' })).toEqual({
       locksTableName: 'locks',
       catalogTableName: 'catalog',
-      secretsMode: 'env',
     });
   });
 
   it('names every missing or malformed variable', () => {
     let error: unknown;
     try {
-      parseEnv({ CATALOG_TABLE_NAME: '', SECRETS_MODE: 'vault', DYNAMODB_ENDPOINT: 'localhost:8000' });
+      parseEnv({ CATALOG_TABLE_NAME: '', SLACK_WEBHOOK_SECRET_ARN: 'https://hooks.example.invalid/T0/B0/x' });
     } catch (caught) {
       error = caught;
     }
@@ -56,8 +47,18 @@ describe('parseEnv', () => {
     expect((error as ConfigError).issues).toEqual([
       'LOCKS_TABLE_NAME: is required',
       'CATALOG_TABLE_NAME: must not be empty',
-      'SECRETS_MODE: must be one of "aws", "env"',
-      'DYNAMODB_ENDPOINT: must be an http(s) URL, e.g. http://127.0.0.1:8000',
+      'SLACK_WEBHOOK_SECRET_ARN: must be a Secrets Manager secret ARN, not the URL itself',
     ]);
+  });
+
+  it('never repeats a malformed value, which may be a webhook URL put where its ARN belongs', () => {
+    let error: unknown;
+    try {
+      parseEnv({ ...TABLES, SLACK_WEBHOOK_SECRET_ARN: 'https://hooks.example.invalid/T0/B0/secret-token' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).not.toContain('secret-token');
   });
 });

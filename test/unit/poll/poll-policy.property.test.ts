@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FINISH_ESTIMATE_TUNING } from '#domain/poll/finish-estimate.ts';
-import { PRE_UPLOAD_STATES } from '#domain/poll/observations.ts';
+import { PRE_UPLOAD_STATES, type ProgressReading, type UploadProgress } from '#domain/poll/observations.ts';
 import { nextPollSeconds, type PollPolicyInput } from '#domain/poll/poll-policy.ts';
-import type { ProgressReading, UploadProgress } from '#domain/poll/progress.ts';
 import { linearUploadProgress, simulatePolling } from '#local/poll/simulate.ts';
 
 const DEFAULT_BOUNDS = { minSeconds: 30, maxSeconds: 3600 } as const;

@@ -2,7 +2,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, SecretUnavailableError } from '#domain/errors.ts';
-import { createSecretResolver, starRocksPasswordVariable } from '#runtime/secrets.ts';
+import { createEnvSecretResolver, starRocksPasswordVariable } from '#local/runtime/env-secrets.ts';
+import { createSecretsManagerResolver } from '#runtime/secrets.ts';
 
 const PASSWORD_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:starrocks/backup-password-AbCdEf';
 const SLACK_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:starrocks/slack-webhook-AbCdEf';
@@ -17,7 +18,9 @@ afterEach(() => {
 });
 
 function awsResolver() {
-  return createSecretResolver({ mode: 'aws', client: new SecretsManagerClient({ region: 'us-east-1' }) });
+  return createSecretsManagerResolver(
+    (region) => new SecretsManagerClient({ region: region ?? 'us-east-1' }),
+  );
 }
 
 function reads(): number {
@@ -163,41 +166,37 @@ describe('secrets from the environment', () => {
   it('prefers the per-cluster variable, then the shared one, then the empty root password', async () => {
     const cluster = { name: 'prod-eu.1', passwordSecretArn: PASSWORD_ARN };
     expect(starRocksPasswordVariable(cluster.name)).toBe('STARROCKS_PASSWORD_PROD_EU_1');
-    const both = createSecretResolver({
-      mode: 'env',
-      env: { STARROCKS_PASSWORD_PROD_EU_1: 'cluster-pw', STARROCKS_PASSWORD: 'shared-pw' },
+    const both = createEnvSecretResolver({
+      STARROCKS_PASSWORD_PROD_EU_1: 'cluster-pw',
+      STARROCKS_PASSWORD: 'shared-pw',
     });
     expect(await both.starRocksPassword(cluster)).toBe('cluster-pw');
-    const shared = createSecretResolver({ mode: 'env', env: { STARROCKS_PASSWORD: 'shared-pw' } });
+    const shared = createEnvSecretResolver({ STARROCKS_PASSWORD: 'shared-pw' });
     expect(await shared.starRocksPassword(cluster)).toBe('shared-pw');
-    const none = createSecretResolver({ mode: 'env', env: {} });
+    const none = createEnvSecretResolver({});
     expect(await none.starRocksPassword(cluster)).toBe('');
     expect(reads()).toBe(0);
   });
 
   it('keeps an explicitly empty per-cluster password', async () => {
-    const resolver = createSecretResolver({
-      mode: 'env',
-      env: { STARROCKS_PASSWORD_PROD: '', STARROCKS_PASSWORD: 'shared-pw' },
+    const resolver = createEnvSecretResolver({
+      STARROCKS_PASSWORD_PROD: '',
+      STARROCKS_PASSWORD: 'shared-pw',
     });
     expect(await resolver.starRocksPassword({ name: 'prod' })).toBe('');
   });
 
   it('reads SLACK_WEBHOOK_URL, undefined when unset or empty', async () => {
     const slack = { webhookSecretArn: SLACK_ARN };
-    expect(
-      await createSecretResolver({ mode: 'env', env: { SLACK_WEBHOOK_URL: SECRET_URL } }).slackWebhookUrl(
-        slack,
-      ),
-    ).toBe(SECRET_URL);
-    expect(await createSecretResolver({ mode: 'env', env: {} }).slackWebhookUrl(slack)).toBeUndefined();
-    expect(
-      await createSecretResolver({ mode: 'env', env: { SLACK_WEBHOOK_URL: '' } }).slackWebhookUrl(),
-    ).toBeUndefined();
+    expect(await createEnvSecretResolver({ SLACK_WEBHOOK_URL: SECRET_URL }).slackWebhookUrl(slack)).toBe(
+      SECRET_URL,
+    );
+    expect(await createEnvSecretResolver({}).slackWebhookUrl(slack)).toBeUndefined();
+    expect(await createEnvSecretResolver({ SLACK_WEBHOOK_URL: '' }).slackWebhookUrl()).toBeUndefined();
   });
 
   it('refuses a SLACK_WEBHOOK_URL that is not a URL without repeating it', async () => {
-    const resolver = createSecretResolver({ mode: 'env', env: { SLACK_WEBHOOK_URL: SECRET_PASSWORD } });
+    const resolver = createEnvSecretResolver({ SLACK_WEBHOOK_URL: SECRET_PASSWORD });
     const error = await rejectionOf(resolver.slackWebhookUrl());
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toBe('SLACK_WEBHOOK_URL: is not an http(s) URL');

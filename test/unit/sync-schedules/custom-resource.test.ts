@@ -12,6 +12,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryScheduler } from '#bench/scale/in-memory-scheduler.ts';
 import { VirtualTimers } from '#bench/scale/virtual-timers.ts';
 import { parseConfig } from '#domain/config/index.ts';
+import { silentLogger } from '#domain/logger.ts';
 import {
   type CustomResourceResponse,
   MAX_RESPONSE_BYTES,
@@ -21,7 +22,6 @@ import { desiredScheduleSet } from '#domain/schedules/desired.ts';
 import { type ScheduleSet, scheduleGroupNames } from '#domain/schedules/schedule-set.ts';
 import { DEFAULT_PACING, SchedulerApi } from '#domain/schedules/scheduler-api.ts';
 import { handleScheduleSyncEvent } from '#functions/SyncSchedules/core.ts';
-import { silentLogger } from '#runtime/logger.ts';
 
 const STACK_ID =
   'arn:aws:cloudformation:eu-west-1:123456789012:stack/Backups/4e8a6f60-0000-11f0-9f0e-0a1b2c3d4e5f';

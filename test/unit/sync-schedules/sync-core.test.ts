@@ -12,6 +12,7 @@ import { InMemoryScheduler } from '#bench/scale/in-memory-scheduler.ts';
 import { VirtualTimers } from '#bench/scale/virtual-timers.ts';
 import { type BackupConfigInput, parseConfig } from '#domain/config/index.ts';
 import { SyncFailedError, SyncOutOfTimeError } from '#domain/errors.ts';
+import { silentLogger } from '#domain/logger.ts';
 import { desiredScheduleSet } from '#domain/schedules/desired.ts';
 import {
   type ScheduleDeployment,
@@ -21,7 +22,6 @@ import {
 } from '#domain/schedules/schedule-set.ts';
 import { DEFAULT_PACING, SchedulerApi, type SchedulerPacing } from '#domain/schedules/scheduler-api.ts';
 import { deleteAllSchedules, planSync, syncSchedules } from '#domain/schedules/sync.ts';
-import { silentLogger } from '#runtime/logger.ts';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:starrocks/';
 const GROUPS = scheduleGroupNames('Backups');
