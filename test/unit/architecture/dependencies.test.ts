@@ -1,8 +1,10 @@
 // The arrows ARCHITECTURE.md allows between the rooms, checked over the whole import graph (TypeScript's
 // pre-processor, no type checking): about 3 seconds.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type ImportEdge, importCycles, importGraph } from '#test/support/import-graph.ts';
+import { type ImportEdge, importCycles, importGraph, sourceFiles } from '#test/support/import-graph.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const edges = importGraph(ROOT);
@@ -55,6 +57,32 @@ describe('the import graph', () => {
         (target, source) => target === source || target === 'domain' || target === 'runtime',
       ),
     ).toEqual([]);
+  });
+
+  it('keeps the domain pure: it imports the domain only, and no SDK client', () => {
+    expect(
+      edgesLeaving(
+        (room) => room === 'domain',
+        (t) => t === 'domain',
+      ),
+    ).toEqual([]);
+    const clients = edges.filter(
+      (edge) =>
+        edge.kind === 'package' &&
+        edge.from.startsWith('lambdas/domain/') &&
+        !edge.typeOnly &&
+        /^@aws-lambda-powertools|^@middy/.test(edge.to),
+    );
+    expect(clients.map(describeEdge)).toEqual([]);
+  });
+
+  it('reads the environment only in the runtime: the domain and the functions get what they need injected', () => {
+    const readers = sourceFiles(ROOT).filter(
+      (file) =>
+        (file.startsWith('lambdas/domain/') || file.startsWith('lambdas/functions/')) &&
+        readFileSync(join(ROOT, file), 'utf8').includes('process.env'),
+    );
+    expect(readers).toEqual([]);
   });
 
   it('lets the runtime build on the domain only', () => {
