@@ -5,7 +5,7 @@
  * deadlines are still measured on our own clock.
  */
 import { StarRocksResultShapeError } from '#domain/errors.ts';
-import { type ResultTable, readRows } from './result-table.ts';
+import { type ResultTable, type RowReader, readRows } from './result-table.ts';
 
 /** Every state of backup/BackupJob.java, in the order a job goes through them (CANCELLED from any unfinished one). */
 export const BACKUP_JOB_STATES = [
@@ -117,30 +117,53 @@ export function parseBackupProgress(raw: string | null): BackupProgress | null {
   return entries === 0 ? null : { done, total };
 }
 
+/** A row's State, refused when it is none of `states` (a version we do not know). */
+export function readJobState<State extends string>(
+  row: RowReader,
+  statement: 'SHOW BACKUP' | 'SHOW RESTORE',
+  states: ReadonlySet<string>,
+): State {
+  const state = row.text('State');
+  if (!states.has(state)) {
+    throw new StarRocksResultShapeError(
+      `${statement} reported an unknown job state ${JSON.stringify(state)}`,
+    );
+  }
+  return state as State;
+}
+
+/** The columns SHOW BACKUP and SHOW RESTORE end with alike (both come from AbstractJob's progress and status). */
+export function readJobOutcome(row: RowReader): {
+  unfinishedTasks: string;
+  progress: BackupProgress | null;
+  taskErrMsg: string;
+  status: BackupJobStatus;
+  timeoutSeconds: number | null;
+} {
+  return {
+    unfinishedTasks: row.nullable('UnfinishedTasks') ?? '',
+    progress: parseBackupProgress(row.nullable('Progress')),
+    taskErrMsg: row.nullable('TaskErrMsg') ?? '',
+    status: parseBackupStatus(row.nullable('Status') ?? ''),
+    timeoutSeconds: row.optionalNumber('Timeout'),
+  };
+}
+
 /** Parses every row of a SHOW BACKUP answer. */
 export function parseBackupJobs(table: ResultTable): BackupJob[] {
   return readRows(table, 'SHOW BACKUP', COLUMNS).map((row) => {
-    const state = row.text('State');
-    if (!STATES.has(state)) {
-      throw new StarRocksResultShapeError(
-        `SHOW BACKUP reported an unknown job state ${JSON.stringify(state)}`,
-      );
-    }
+    const state = readJobState<BackupJobState>(row, 'SHOW BACKUP', STATES);
     return {
       jobId: row.nullable('JobId') ?? '',
       snapshotName: row.text('SnapshotName'),
       dbName: row.nullable('DbName') ?? '',
-      state: state as BackupJobState,
+      state,
       backupObjs: row.nullable('BackupObjs') ?? '',
       createTime: row.optional('CreateTime'),
       snapshotFinishedTime: row.optional('SnapshotFinishedTime'),
       uploadFinishedTime: row.optional('UploadFinishedTime'),
       finishedTime: row.optional('FinishedTime'),
-      unfinishedTasks: row.nullable('UnfinishedTasks') ?? '',
-      progress: parseBackupProgress(row.nullable('Progress')),
-      taskErrMsg: row.nullable('TaskErrMsg') ?? '',
-      status: parseBackupStatus(row.nullable('Status') ?? ''),
-      timeoutSeconds: row.optionalNumber('Timeout'),
+      ...readJobOutcome(row),
     };
   });
 }

@@ -4,12 +4,11 @@
  * (common/util/TimeUtils.longToTimeString), which every connection pins to UTC (statements.ts SESSION_TIME_ZONE);
  * the Timestamp is the snapshot's, in the FE JVM's zone, and RESTORE needs it exactly.
  */
-import { StarRocksResultShapeError } from '#domain/errors.ts';
 import {
   type BackupJobStatus,
   type BackupProgress,
-  parseBackupProgress,
-  parseBackupStatus,
+  readJobOutcome,
+  readJobState,
 } from './parse-backup-job.ts';
 import { type ResultTable, readRows } from './result-table.ts';
 
@@ -87,19 +86,14 @@ const STATES: ReadonlySet<string> = new Set(RESTORE_JOB_STATES);
 /** Parses every row of a SHOW RESTORE answer. */
 export function parseRestoreJobs(table: ResultTable): RestoreJob[] {
   return readRows(table, 'SHOW RESTORE', COLUMNS).map((row) => {
-    const state = row.text('State');
-    if (!STATES.has(state)) {
-      throw new StarRocksResultShapeError(
-        `SHOW RESTORE reported an unknown job state ${JSON.stringify(state)}`,
-      );
-    }
+    const state = readJobState<RestoreJobState>(row, 'SHOW RESTORE', STATES);
     const allowLoad = (row.nullable('AllowLoad') ?? '').trim().toLowerCase();
     return {
       jobId: row.nullable('JobId') ?? '',
       label: row.text('Label'),
       timestamp: row.nullable('Timestamp') ?? '',
       dbName: row.nullable('DbName') ?? '',
-      state: state as RestoreJobState,
+      state,
       allowLoad: allowLoad === 'true' ? true : allowLoad === 'false' ? false : null,
       replicationNum: row.optionalNumber('ReplicationNum'),
       restoreObjs: row.nullable('RestoreObjs') ?? '',
@@ -108,11 +102,7 @@ export function parseRestoreJobs(table: ResultTable): RestoreJob[] {
       snapshotFinishedTime: row.optional('SnapshotFinishedTime'),
       downloadFinishedTime: row.optional('DownloadFinishedTime'),
       finishedTime: row.optional('FinishedTime'),
-      unfinishedTasks: row.nullable('UnfinishedTasks') ?? '',
-      progress: parseBackupProgress(row.nullable('Progress')),
-      taskErrMsg: row.nullable('TaskErrMsg') ?? '',
-      status: parseBackupStatus(row.nullable('Status') ?? ''),
-      timeoutSeconds: row.optionalNumber('Timeout'),
+      ...readJobOutcome(row),
     };
   });
 }
