@@ -179,8 +179,8 @@ export async function runRunCommand(options: RunCommandOptions, io: CommandIo): 
     await checkSlackVariable(io.env);
     isolateFromAwsSettings(io.env);
 
+    await checkStarRocks(cluster, io.env, { databases: options.database });
     store = await openLocalStore(storeLocation(options));
-    await checkStarRocks(cluster, io.env);
 
     const webhookSet = webhookConfigured(io.env);
     if (!webhookSet) human.write(`${humanColors.dim(ALERTS_PRINTED_NOTICE)}\n`);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -275,23 +276,19 @@ describe('sr-backup run (child process against the emulator)', () => {
     expect(unknown.stdout).toContain('has no attempt of database nowhere on cluster local');
   });
 
-  it.concurrent('exits 1 with the error in the JSON document for an unknown --database, and posts the run alert to SLACK_WEBHOOK_URL', async () => {
+  it.concurrent('exits 1 with the error in the JSON document when the run stops before any database (no repository), and posts the run alert to SLACK_WEBHOOK_URL', async () => {
     // Prepare
     const sink = await startSlackSink();
+    const noRepository = await writeConfig(
+      dir,
+      'no-repository.yaml',
+      clusterConfig(emulator.port, { repository: 'no_such_repo' }),
+    );
 
     try {
       // Act
       const run = await runCli(
-        [
-          'run',
-          '--config',
-          config,
-          '--database',
-          'nope',
-          '--state-dir',
-          join(dir, 'state-unknown'),
-          '--json',
-        ],
+        ['run', '--config', noRepository, '--state-dir', join(dir, 'state-no-repository'), '--json'],
         { env: { SLACK_WEBHOOK_URL: sink.url } },
       );
 
@@ -299,14 +296,40 @@ describe('sr-backup run (child process against the emulator)', () => {
       expect(run.code, run.stderr).toBe(1);
       const document = parseJsonDocument(run.stdout) as RunDocument;
       expect(document.results).toEqual([]);
-      expect(document.error).toEqual(expect.objectContaining({ name: 'UnknownDatabaseError' }));
-      expect(run.stderr).toContain('unknown database nope');
+      expect(document.error).toEqual(
+        expect.objectContaining({ message: expect.stringContaining('no_such_repo') }),
+      );
+      expect(run.stderr).toContain('repository no_such_repo does not exist');
       expect(run.stderr).not.toMatch(/^\s+at /m);
       expect(sink.messages).toHaveLength(1);
-      expect(JSON.stringify(sink.messages[0]?.body)).toContain('unknown database nope');
+      expect(JSON.stringify(sink.messages[0]?.body)).toContain('no_such_repo');
       expect(run.stderr).toContain('Slack alert sent (run summary)');
       expect(run.stderr).not.toContain('SLACK_WEBHOOK_URL is not set');
       expect(`${run.stdout}${run.stderr}`).not.toContain(sink.url);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it.concurrent('exits 2 before anything starts on an unknown --database, suggests the closest name, and alerts no one', async () => {
+    // Prepare
+    const sink = await startSlackSink();
+    const stateDir = join(dir, 'state-unknown');
+
+    try {
+      // Act
+      const run = await runCli(
+        ['run', '--config', config, '--database', 'salez', '--database', 'crm', '--state-dir', stateDir],
+        { env: { SLACK_WEBHOOK_URL: sink.url } },
+      );
+
+      // Assess
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(/^error: unknown database salez on 127\.0\.0\.1:\d+$/m);
+      expect(run.stderr).toContain('hint: did you mean salez → sales?');
+      expect(run.stdout).not.toContain('resolving databases');
+      expect(sink.messages).toHaveLength(0);
+      expect(existsSync(stateDir)).toBe(false);
     } finally {
       await sink.close();
     }
