@@ -33,6 +33,8 @@ export interface LocalRestoreRequest {
   readonly database: string;
   /** A snapshot label of that database; default the latest verified one. */
   readonly snapshot?: string | undefined;
+  /** ISO 8601: the newest verified snapshot of a slot at or before this (when no `snapshot` is named). */
+  readonly before?: string | undefined;
   /** Restore into this database instead of `database`. */
   readonly as?: string | undefined;
   /** Our deadline in seconds; default the cluster's `timeoutSeconds`. */
@@ -85,6 +87,7 @@ async function prepare(
     cluster: settings.name,
     database: request.database,
     label: request.snapshot,
+    before: request.before,
   });
   const plan: RestorePlan = {
     cluster: settings.name,

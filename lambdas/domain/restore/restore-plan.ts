@@ -40,18 +40,32 @@ export type RestoreSnapshot = z.output<typeof restoreSnapshotSchema>;
 export type RestorePlan = z.output<typeof restorePlanSchema>;
 
 /** What choosing a snapshot reads from the catalog. */
-export type SnapshotCatalog = Pick<CatalogStore, 'latestGoodSnapshots' | 'findSnapshot'>;
+export type SnapshotCatalog = Pick<CatalogStore, 'latestGoodSnapshots' | 'findSnapshot' | 'listSnapshots'>;
+
+/** Whether a restore can read `item`: FINISHED, verified, neither lost nor pruned. */
+function restorable(item: BackupAttempt): boolean {
+  return isGoodSnapshot(item) && item.prunedAt === undefined;
+}
 
 /**
- * The snapshot to restore: the one labelled `label`, or by default the latest verified snapshot of the
+ * The snapshot to restore: the one labelled `label`, or the newest verified snapshot whose slot is at or before
+ * `before` (the point before a bad load or a dropped table), or by default the latest verified snapshot of the
  * database. Only a FINISHED, verified, not-pruned catalog item with a snapshot timestamp qualifies.
  * @throws SnapshotNotFoundError naming what the catalog holds instead.
  */
 export async function chooseSnapshot(
   catalog: SnapshotCatalog,
-  request: { readonly cluster: string; readonly database: string; readonly label?: string | undefined },
+  request: {
+    readonly cluster: string;
+    readonly database: string;
+    readonly label?: string | undefined;
+    /** ISO 8601: the newest restorable snapshot of a slot at or before this. */
+    readonly before?: string | undefined;
+  },
 ): Promise<RestoreSnapshot> {
   const { cluster, database, label } = request;
+  if (label === undefined && request.before !== undefined)
+    return newestBefore(catalog, { cluster, database, before: request.before });
   if (label === undefined) {
     const latest = (await catalog.latestGoodSnapshots(cluster)).find((item) => item.database === database);
     if (!latest) {
@@ -67,7 +81,7 @@ export async function chooseSnapshot(
       `snapshot "${label}" is not in the catalog for database "${database}" of cluster "${cluster}"`,
     );
   }
-  const good = items.filter((item) => isGoodSnapshot(item) && item.prunedAt === undefined).at(-1);
+  const good = items.filter(restorable).at(-1);
   if (!good) {
     const item = items.at(-1) as BackupAttempt;
     const why =
@@ -79,6 +93,29 @@ export async function chooseSnapshot(
     );
   }
   return toRestoreSnapshot(good);
+}
+
+/** The newest restorable snapshot of a slot at or before `before`, reading the database's attempts newest first. */
+async function newestBefore(
+  catalog: SnapshotCatalog,
+  request: { readonly cluster: string; readonly database: string; readonly before: string },
+): Promise<RestoreSnapshot> {
+  const before = new Date(request.before).toISOString();
+  let cursor: string | null = null;
+  do {
+    const page = await catalog.listSnapshots({
+      cluster: request.cluster,
+      database: request.database,
+      cursor,
+      limit: 100,
+    });
+    const found = page.items.find((item) => item.scheduledTime <= before && restorable(item));
+    if (found !== undefined) return toRestoreSnapshot(found);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  throw new SnapshotNotFoundError(
+    `the catalog holds no verified snapshot of database "${request.database}" of cluster "${request.cluster}" taken for a slot at or before ${before}`,
+  );
 }
 
 function toRestoreSnapshot(item: BackupAttempt): RestoreSnapshot {

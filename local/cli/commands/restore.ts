@@ -1,11 +1,12 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { RestoreCommandOptions } from '../restore/restore-command.ts';
-import { parseDurationSeconds } from '../support/option-parsers.ts';
+import { parseDurationSeconds, parseInstant } from '../support/option-parsers.ts';
 import { configOption, runAction, storeOptions, verboseOption } from './common.ts';
 
 const HELP = `
-Without --execute: prints the RESTORE statement for the chosen snapshot (default: the latest verified snapshot of
-the database in the local catalog) with its StarRocks timestamp, and changes nothing.
+Without --execute: prints the RESTORE statement for the chosen snapshot (--snapshot <label>; --before <time>: the
+newest verified snapshot of a slot at or before that time; default: the latest verified snapshot of the database
+in the local catalog) with its StarRocks timestamp, and changes nothing.
 
 With --execute: runs it against the FE, taking one of the cluster's backup slots and the lock of the target
 database (so no backup or drill of it runs meanwhile, and retention keeps the snapshot), polls SHOW RESTORE
@@ -22,6 +23,7 @@ Examples:
   $ sr-backup restore --config backup.yaml --cluster prod --database sales
   $ sr-backup restore --config backup.yaml --database sales --snapshot nightly_sales_20261124T1800Z_3f9a1c0b2d4e
   $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute
+  $ sr-backup restore --config backup.yaml --database sales --before 2026-11-24T09:00:00Z --as sales_before_load
   $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute --json > restore.json`;
 
 /** Adds `sr-backup restore`. */
@@ -36,6 +38,14 @@ export function registerRestoreCommand(program: Command): void {
     .option(
       '--snapshot <label>',
       'the snapshot label (default: the latest verified snapshot of the database)',
+    )
+    .addOption(
+      new Option(
+        '--before <ISO-8601>',
+        'the newest verified snapshot of a slot at or before this time (before a bad load, a dropped table)',
+      )
+        .argParser(parseInstant)
+        .conflicts('snapshot'),
     )
     .option('--as <db>', 'restore into this new database instead of the original name')
     .option('--execute', 'run the restore (without it nothing is changed)')

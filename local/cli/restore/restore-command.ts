@@ -42,6 +42,8 @@ export interface RestoreCommandOptions {
   readonly cluster?: string;
   readonly database: string;
   readonly snapshot?: string;
+  /** The newest verified snapshot of a slot at or before this. */
+  readonly before?: Date;
   readonly as?: string;
   readonly execute?: boolean;
   readonly timeout?: number;
@@ -155,9 +157,10 @@ function explainRestoreError(
   const where = `--config ${options.config}${options.cluster ? ` --cluster ${options.cluster}` : ''}`;
   if (error instanceof SnapshotNotFoundError) {
     const hint = `\`sr-backup snapshots ${where} --database ${options.database}\` lists what the catalog holds`;
-    return options.snapshot === undefined
-      ? failure(error.message, { hint: `back the database up first; ${hint}`, cause: error })
-      : usageError(`--snapshot: ${error.message}`, { hint, cause: error });
+    if (options.snapshot !== undefined)
+      return usageError(`--snapshot: ${error.message}`, { hint, cause: error });
+    if (options.before !== undefined) return failure(`--before: ${error.message}`, { hint, cause: error });
+    return failure(error.message, { hint: `back the database up first; ${hint}`, cause: error });
   }
   if (error instanceof RestoreTargetExistsError) {
     return usageError(error.message, {
@@ -233,6 +236,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, io: Comm
     const prepared = await prepareLocalRestore(restoreContext, {
       database: options.database,
       snapshot: options.snapshot,
+      before: options.before?.toISOString(),
       as: options.as,
       deadlineSeconds: options.timeout,
     });
