@@ -5,7 +5,7 @@
  * The webhook URL is a secret (anyone holding it can post to the channel), so it never appears in a log
  * line, an error or a result: every text that leaves this module goes through {@link redactWebhookUrl}.
  */
-import { type FetchFunction, IncomingWebhook } from '@slack/webhook';
+import type { FetchFunction } from '@slack/webhook';
 import type { AppLogger } from '#domain/logger.ts';
 import type { SlackMessage } from './slack-message.ts';
 import {
@@ -106,6 +106,8 @@ async function attemptOnce(
     retryAfter = response.headers.get('retry-after');
     return response;
   };
+  // Loaded on the first alert, not at cold start: most invocations of a notifying function post nothing.
+  const { IncomingWebhook } = await import('@slack/webhook');
   const webhook = new IncomingWebhook(webhookUrl, {
     timeout: timeoutMs,
     retryConfig: { retries: 0 },
