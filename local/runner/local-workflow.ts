@@ -171,6 +171,15 @@ export class LocalWorkflow {
   }
 
   /**
+   * StopExecution of every execution still running (Ctrl-C of `sr-backup run`): each ends ABORTED and is settled
+   * as deployed (SettleExecution cancels the StarRocks job it left running, records it and releases its leases);
+   * {@link settled} resolves once that is done.
+   */
+  stopAll(): void {
+    for (const executionArn of [...this.aborts.keys()]) this.stopExecution(executionArn);
+  }
+
+  /**
    * The runner's process dies (for fault tests): every running execution of this workflow stops where it is, no
    * further state runs, and nothing reports the end, so only a later takeover finds what they held. Their holders
    * count as ended from now on, as a killed `sr-backup run` process does for another one.

@@ -11,8 +11,12 @@ No AWS account, credentials or region are needed.
 Secrets: the FE password comes from STARROCKS_PASSWORD_<CLUSTER> or STARROCKS_PASSWORD; Slack alerts go to
 SLACK_WEBHOOK_URL (when it is unset, alerts are printed here instead).
 
+Ctrl-C cancels the BACKUP jobs this run submitted, records them and releases its leases (a second Ctrl-C leaves
+at once).
+
 Exit status: 0 every selected database FINISHED or SKIPPED; 1 a database FAILED or TIMED_OUT, or the run failed
-before reaching any database (FE unreachable, login refused, unknown --database); 2 usage or configuration error.
+before reaching any database (FE unreachable, login refused); 2 usage or configuration error (an unknown
+--database among them); 130 stopped by Ctrl-C.
 
 Examples:
   $ sr-backup run --config backup.yaml

@@ -4,6 +4,7 @@
  */
 import type { Clock } from '#domain/clock.ts';
 import type { BackupConfig, ScheduleConfig } from '#domain/config/index.ts';
+import type { LocalWorkflow } from '#local/runner/local-workflow.ts';
 import { type LocalRunResult, type LocalTables, runNightlyLocally } from '#local/runner/run-nightly.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
 import type { ObservedAlert } from '#runtime/runtime.ts';
@@ -33,6 +34,8 @@ export interface LocalRunRequest {
   readonly clock: Clock;
   /** Every Slack message the run built, delivered or not. */
   readonly onAlert: (alert: ObservedAlert) => void;
+  /** Gets the run's workflow once it exists (Ctrl-C stops it). */
+  readonly onWorkflow?: ((workflow: LocalWorkflow) => void) | undefined;
 }
 
 /** Runs the nightly workflow locally while showing its progress; resolves with the runner's result. */
@@ -59,6 +62,7 @@ export async function executeLocalRun(request: LocalRunRequest): Promise<LocalRu
       }
     },
     onAlert: request.onAlert,
+    onWorkflow: request.onWorkflow,
   });
   try {
     if (request.display.kind === 'task-list') {

@@ -9,6 +9,7 @@ import {
 import { loadConfigFile } from '#local/config/load.ts';
 import type { LocalRunResult } from '#local/runner/run-nightly.ts';
 import { createEnvSecretResolver } from '#local/runtime/env-secrets.ts';
+import type { LocalWorkflow } from '#local/runner/local-workflow.ts';
 import type { ObservedAlert } from '#runtime/runtime.ts';
 import type { Colors } from '../format/color.ts';
 import { formatResultsTable, hasFailures, summarizeResults } from '../format/results.ts';
@@ -161,13 +162,26 @@ export async function runRunCommand(options: RunCommandOptions, io: CommandIo): 
   let slotIso: string | null = options.scheduledTime?.toISOString() ?? null;
   let store: LocalStore | undefined;
 
+  let workflow: LocalWorkflow | undefined;
+  let interrupted = false;
+  // The first Ctrl-C stops the run the way StopExecution stops a deployed one: each stopped execution is settled
+  // (its running StarRocks job cancelled and recorded, its leases released) before the command ends with 130. A
+  // second Ctrl-C leaves at once.
   const onInterrupt = (): void => {
+    if (!interrupted && workflow !== undefined) {
+      interrupted = true;
+      human.write(
+        '\ninterrupted: stopping the run: cancelling the StarRocks jobs it submitted, recording them and releasing its leases (Ctrl-C again to leave at once)\n',
+      );
+      workflow.stopAll();
+      return;
+    }
     human.write(
-      '\ninterrupted: StarRocks jobs already submitted keep running; the next run of this slot adopts them.\n',
+      `\n${workflow === undefined ? 'interrupted before any backup was submitted.' : 'left at once: StarRocks jobs already submitted may still run; the next run of this slot adopts or settles them.'}\n`,
     );
-    void (store?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+    void (store?.close() ?? Promise.resolve()).finally(() => process.exit(EXIT.interrupted));
   };
-  process.once('SIGINT', onInterrupt);
+  process.on('SIGINT', onInterrupt);
 
   try {
     const target = await resolveTarget(options, io);
@@ -208,6 +222,9 @@ export async function runRunCommand(options: RunCommandOptions, io: CommandIo): 
       display,
       colors: humanColors,
       clock: io.clock,
+      onWorkflow: (started) => {
+        workflow = started;
+      },
       onAlert: (alert) => {
         if (display.kind === 'task-list') heldAlerts.push(alert);
         else human.write(formatAlert(alert, { webhookSet, colors: humanColors }));
@@ -240,7 +257,11 @@ export async function runRunCommand(options: RunCommandOptions, io: CommandIo): 
         configPath: options.config,
       });
     }
-    if (runError) reportError(runError, { stderr: io.stderr, colors: colors.err, verbose });
+    if (runError && !interrupted) reportError(runError, { stderr: io.stderr, colors: colors.err, verbose });
+    if (interrupted) {
+      human.write('stopped: every job this run submitted was cancelled or had ended, and its leases are released.\n');
+      return EXIT.interrupted;
+    }
     return failed ? EXIT.failed : EXIT.ok;
   } catch (error) {
     const explained = explainError(error, context);

@@ -8,6 +8,8 @@ export const EXIT = {
   failed: 1,
   /** A usage or configuration error. */
   usage: 2,
+  /** Stopped by Ctrl-C (128 + SIGINT, as shells report it). */
+  interrupted: 130,
 } as const;
 
 /** An exit status of the CLI. */

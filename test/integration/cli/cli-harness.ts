@@ -27,6 +27,8 @@ export interface CliProcess {
   readonly done: Promise<CliRun>;
   /** Resolves once stdout or stderr contains `text`. */
   waitForOutput(text: string): Promise<void>;
+  /** Sends `signal` to the child process (SIGINT: what Ctrl-C sends). */
+  signal(signal: NodeJS.Signals): void;
 }
 
 /**
@@ -94,6 +96,9 @@ export function startCli(
         waiters.push({ text, resolve: resolveWait });
         check();
       }),
+    signal: (signal) => {
+      child.kill(signal);
+    },
   };
 }
 
