@@ -16,7 +16,10 @@ const NO_SCHEDULE = '';
 
 /** What PlanDrill needs. */
 export interface PlanDrillDeps {
-  readonly catalog: Pick<CatalogStore, 'latestGoodSnapshots' | 'findSnapshot' | 'listSnapshots' | 'listDrills'>;
+  readonly catalog: Pick<
+    CatalogStore,
+    'latestGoodSnapshots' | 'findSnapshot' | 'listSnapshots' | 'listDrills'
+  >;
   readonly pauses: Pick<PauseStore, 'activePause'>;
   readonly clock: Clock;
 }

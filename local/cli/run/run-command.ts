@@ -7,9 +7,9 @@ import {
   SYSTEM_DATABASES,
 } from '#domain/config/index.ts';
 import { loadConfigFile } from '#local/config/load.ts';
+import type { LocalWorkflow } from '#local/runner/local-workflow.ts';
 import type { LocalRunResult } from '#local/runner/run-nightly.ts';
 import { createEnvSecretResolver } from '#local/runtime/env-secrets.ts';
-import type { LocalWorkflow } from '#local/runner/local-workflow.ts';
 import type { ObservedAlert } from '#runtime/runtime.ts';
 import type { Colors } from '../format/color.ts';
 import { formatResultsTable, hasFailures, summarizeResults } from '../format/results.ts';
@@ -259,7 +259,9 @@ export async function runRunCommand(options: RunCommandOptions, io: CommandIo): 
     }
     if (runError && !interrupted) reportError(runError, { stderr: io.stderr, colors: colors.err, verbose });
     if (interrupted) {
-      human.write('stopped: every job this run submitted was cancelled or had ended, and its leases are released.\n');
+      human.write(
+        'stopped: every job this run submitted was cancelled or had ended, and its leases are released.\n',
+      );
       return EXIT.interrupted;
     }
     return failed ? EXIT.failed : EXIT.ok;
