@@ -267,10 +267,17 @@ export class PruneIncompleteError extends BackupSchedulerError {
 export class RestoreTargetExistsError extends BackupSchedulerError {
   override readonly name = 'RestoreTargetExistsError';
   readonly database: string;
+  /** The tables of a table restore that exist in the target already (empty for a whole-database restore). */
+  readonly tables: readonly string[];
 
-  constructor(database: string) {
-    super(`database "${database}" already exists; a restore never writes into an existing database`);
+  constructor(database: string, tables: readonly string[] = []) {
+    super(
+      tables.length === 0
+        ? `database "${database}" already exists; a restore never writes into an existing database`
+        : `${tables.length === 1 ? 'table' : 'tables'} ${tables.map((name) => `"${name}"`).join(', ')} already ${tables.length === 1 ? 'exists' : 'exist'} in database "${database}"; a restore never writes over an existing table`,
+    );
     this.database = database;
+    this.tables = tables;
   }
 }
 

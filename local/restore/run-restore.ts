@@ -31,7 +31,7 @@ import {
   submitRestoreJob,
   type TrackedRestore,
 } from '#domain/restore/restore-job.ts';
-import type { RestorePlan } from '#domain/restore/restore-plan.ts';
+import { type RestorePlan, restoredTableNames } from '#domain/restore/restore-plan.ts';
 import { isTransient } from '#domain/retry-policy.ts';
 import type { FullStarRocksClient } from '#domain/starrocks/index.ts';
 import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
@@ -160,8 +160,13 @@ async function restoreUnderLeases(
   await deps.locks.renewLock({ ...leases.lock, extendSeconds: request.leaseSeconds });
   const job = await deps.starRocks(async (client) => {
     // Checked under the lock, so no other restore of ours can create it in between.
-    if ((await client.showDatabases()).includes(plan.targetDatabase)) {
-      throw new RestoreTargetExistsError(plan.targetDatabase);
+    const targetExists = (await client.showDatabases()).includes(plan.targetDatabase);
+    const names = restoredTableNames(plan);
+    if (names === undefined && targetExists) throw new RestoreTargetExistsError(plan.targetDatabase);
+    if (names !== undefined && targetExists) {
+      const present = new Set((await client.listTables(plan.targetDatabase)).map((table) => table.name));
+      const clashing = names.filter((name) => present.has(name));
+      if (clashing.length > 0) throw new RestoreTargetExistsError(plan.targetDatabase, clashing);
     }
     return submitRestoreJob(client, { plan, timing, historySeconds: request.historySeconds ?? [], now });
   });
@@ -201,6 +206,7 @@ async function restoreUnderLeases(
         sourceDatabase: plan.sourceDatabase,
         expectedTables: parseRestoreObjects(tracked.restoreObjects, tracked.restoreObjectsTruncated),
         expectedTableCount: plan.snapshot.tableCount,
+        onlyTables: restoredTableNames(plan),
       }),
     );
     return {

@@ -8,9 +8,10 @@
 
 import type { Clock } from '#domain/clock.ts';
 import { type BackupConfig, type ClusterSettings, toClusterSettings } from '#domain/config/index.ts';
+import { RestoreTargetExistsError } from '#domain/errors.ts';
 import { restoreRequestOf } from '#domain/restore/restore-job.ts';
 import type { RestorePlan } from '#domain/restore/restore-plan.ts';
-import { chooseSnapshot } from '#domain/restore/restore-plan.ts';
+import { chooseSnapshot, restoredTableNames } from '#domain/restore/restore-plan.ts';
 import { buildRestoreStatement, type StarRocksVersion } from '#domain/starrocks/index.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
 import { type RestoreProgress, type RestoreRunResult, runRestore } from '../restore/run-restore.ts';
@@ -35,6 +36,8 @@ export interface LocalRestoreRequest {
   readonly snapshot?: string | undefined;
   /** ISO 8601: the newest verified snapshot of a slot at or before this (when no `snapshot` is named). */
   readonly before?: string | undefined;
+  /** Only these tables, each under its own name or `alias` (a table restore may use an existing database). */
+  readonly tables?: readonly { readonly name: string; readonly alias?: string | undefined }[] | undefined;
   /** Restore into this database instead of `database`. */
   readonly as?: string | undefined;
   /** Our deadline in seconds; default the cluster's `timeoutSeconds`. */
@@ -49,8 +52,10 @@ export interface PreparedRestore {
   readonly version: StarRocksVersion;
   /** The exact statement `--execute` sends (the grammar follows the FE's version). */
   readonly statement: string;
-  /** The target database exists already: `--execute` refuses it. */
+  /** The target database exists already. */
   readonly targetExists: boolean;
+  /** Why `--execute` would refuse (an existing target database, or tables of a table restore that exist), or null. */
+  readonly refusal: RestoreTargetExistsError | null;
   /** Measured durations of this database's earlier drills, newest first (the poll policy aims with them). */
   readonly historySeconds: readonly number[];
 }
@@ -94,12 +99,37 @@ async function prepare(
     sourceDatabase: request.database,
     targetDatabase: request.as ?? request.database,
     snapshot,
+    ...(request.tables === undefined
+      ? {}
+      : {
+          tables: request.tables.map((table) => ({
+            name: table.name,
+            ...(table.alias === undefined ? {} : { alias: table.alias }),
+          })),
+        }),
   };
+  const names = restoredTableNames(plan);
   const deadlineSeconds = request.deadlineSeconds ?? settings.timeoutSeconds;
-  const { version, targetExists } = await runtime.withStarRocks(settings, async (client) => ({
-    version: await client.currentVersion(),
-    targetExists: (await client.showDatabases()).includes(plan.targetDatabase),
-  }));
+  const { version, targetExists, clashing } = await runtime.withStarRocks(settings, async (client) => {
+    const exists = (await client.showDatabases()).includes(plan.targetDatabase);
+    const present =
+      names !== undefined && exists
+        ? new Set((await client.listTables(plan.targetDatabase)).map((table) => table.name))
+        : new Set<string>();
+    return {
+      version: await client.currentVersion(),
+      targetExists: exists,
+      clashing: (names ?? []).filter((name) => present.has(name)),
+    };
+  });
+  const refusal =
+    names === undefined
+      ? targetExists
+        ? new RestoreTargetExistsError(plan.targetDatabase)
+        : null
+      : clashing.length > 0
+        ? new RestoreTargetExistsError(plan.targetDatabase, clashing)
+        : null;
   const statement = buildRestoreStatement({ ...restoreRequestOf(plan, deadlineSeconds), version }).sql;
   const earlier = await catalog.listDrills({
     cluster: settings.name,
@@ -109,7 +139,7 @@ async function prepare(
   const historySeconds = earlier.flatMap((drill) =>
     drill.state === 'FINISHED' && drill.durationSeconds !== null ? [drill.durationSeconds] : [],
   );
-  return { plan, settings, deadlineSeconds, version, statement, targetExists, historySeconds };
+  return { plan, settings, deadlineSeconds, version, statement, targetExists, refusal, historySeconds };
 }
 
 /** How the restore loop waits: real time by default. */

@@ -88,12 +88,21 @@ export async function checkRestoredDatabase(
     readonly expectedTables: readonly string[] | null;
     /** The snapshot's table count from the catalog, used when the names are unknown. */
     readonly expectedTableCount: number | null;
+    /**
+     * A table restore's target names: only these are checked (the target database may hold other tables), and
+     * they are the expected ones.
+     */
+    readonly onlyTables?: readonly string[] | undefined;
   },
 ): Promise<RestoreCheck> {
-  const listed = await client.listTables(request.targetDatabase);
+  const only = request.onlyTables === undefined ? undefined : new Set(request.onlyTables);
+  const listed = (await client.listTables(request.targetDatabase)).filter(
+    (table) => only === undefined || only.has(table.name),
+  );
   const present = new Set(listed.map((table) => table.name));
   const restored = listed.filter((table) => RESTORED_KINDS.has(table.kind));
-  const missing = (request.expectedTables ?? []).filter((name) => !present.has(name));
+  const expectedNames = request.onlyTables ?? request.expectedTables;
+  const missing = (expectedNames ?? []).filter((name) => !present.has(name));
 
   let rowCount = 0;
   const empty: string[] = [];
@@ -108,12 +117,12 @@ export async function checkRestoredDatabase(
     if ((await sourceRows(client, request.sourceDatabase, name)) > 0) emptied.push(name);
   }
 
-  const expectedTableCount = request.expectedTables?.length ?? request.expectedTableCount;
+  const expectedTableCount = expectedNames?.length ?? request.expectedTableCount;
   const problem = describeProblem({
     restored: restored.length,
     listed: listed.length,
     expectedTableCount,
-    namesKnown: request.expectedTables !== null,
+    namesKnown: expectedNames !== null,
     missing,
     emptied,
     target: request.targetDatabase,

@@ -105,6 +105,13 @@ export function restoreRequestOf(plan: RestorePlan, deadlineSeconds: number) {
     snapshotTimestamp: plan.snapshot.snapshotTimestamp,
     timeoutSeconds: backupTimeoutPropertySeconds(deadlineSeconds),
     ...(plan.targetDatabase === plan.sourceDatabase ? {} : { asDatabase: plan.targetDatabase }),
+    ...(plan.tables === undefined
+      ? {}
+      : {
+          tables: plan.tables.map((table) =>
+            table.alias === undefined ? table.name : { name: table.name, alias: table.alias },
+          ),
+        }),
   };
 }
 

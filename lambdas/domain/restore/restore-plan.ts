@@ -32,7 +32,20 @@ export const restorePlanSchema = z.object({
   /** The database the tables are restored into (the source itself, a new name, or a drill's scratch database). */
   targetDatabase: z.string().min(1),
   snapshot: restoreSnapshotSchema,
+  /**
+   * Only these tables of the snapshot, each under its own name or `alias`; absent = the whole database. A table
+   * restore may write into an existing database, never over an existing table.
+   */
+  tables: z
+    .array(z.object({ name: z.string().min(1), alias: z.string().min(1).optional() }))
+    .min(1)
+    .optional(),
 });
+
+/** The names a restore creates in its target: each table's alias or name (undefined for a whole database). */
+export function restoredTableNames(plan: Pick<RestorePlan, 'tables'>): string[] | undefined {
+  return plan.tables?.map((table) => table.alias ?? table.name);
+}
 
 /** The snapshot a restore reads. */
 export type RestoreSnapshot = z.output<typeof restoreSnapshotSchema>;

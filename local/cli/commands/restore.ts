@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { RestoreCommandOptions } from '../restore/restore-command.ts';
-import { parseDurationSeconds, parseInstant } from '../support/option-parsers.ts';
+import { collectTables, parseDurationSeconds, parseInstant } from '../support/option-parsers.ts';
 import { configOption, runAction, storeOptions, verboseOption } from './common.ts';
 
 const HELP = `
@@ -13,7 +13,8 @@ database (so no backup or drill of it runs meanwhile, and retention keeps the sn
 with the backups' poll policy until it finishes (or cancels it at --timeout), then checks the restored tables.
 
 A restore never writes into an existing database: restore under a new name with --as, or drop the old
-database first. The FE password comes from STARROCKS_PASSWORD_<CLUSTER> or STARROCKS_PASSWORD.
+database first. With --table it restores only those tables (a dropped table back into its database, or a copy
+under a new name: --table orders:orders_before) and may use an existing database, never an existing table. The FE password comes from STARROCKS_PASSWORD_<CLUSTER> or STARROCKS_PASSWORD.
 
 Exit status: 0 printed, or restored and checked; 1 the restore failed or timed out, the catalog holds no
 verified snapshot of the database, or the FE is unreachable; 2 usage or configuration error, an unknown or
@@ -24,6 +25,7 @@ Examples:
   $ sr-backup restore --config backup.yaml --database sales --snapshot nightly_sales_20261124T1800Z_3f9a1c0b2d4e
   $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute
   $ sr-backup restore --config backup.yaml --database sales --before 2026-11-24T09:00:00Z --as sales_before_load
+  $ sr-backup restore --config backup.yaml --database sales --table orders:orders_restored --execute
   $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute --json > restore.json`;
 
 /** Adds `sr-backup restore`. */
@@ -46,6 +48,11 @@ export function registerRestoreCommand(program: Command): void {
       )
         .argParser(parseInstant)
         .conflicts('snapshot'),
+    )
+    .option(
+      '--table <name[:new_name]>',
+      'only this table (repeatable), under a new name after a colon; the target database may exist, the tables must not',
+      collectTables,
     )
     .option('--as <db>', 'restore into this new database instead of the original name')
     .option('--execute', 'run the restore (without it nothing is changed)')

@@ -44,6 +44,8 @@ export interface RestoreCommandOptions {
   readonly snapshot?: string;
   /** The newest verified snapshot of a slot at or before this. */
   readonly before?: Date;
+  /** Only these tables (`name` or `name:alias`). */
+  readonly table?: readonly { readonly name: string; readonly alias?: string | undefined }[];
   readonly as?: string;
   readonly execute?: boolean;
   readonly timeout?: number;
@@ -100,7 +102,20 @@ function describePlan(prepared: PreparedRestore, colors: Colors): string {
     `  taken for slot   ${formatUtc(snapshot.scheduledTime)}${snapshot.finishedAt ? ` (finished ${formatUtc(snapshot.finishedAt)})` : ''}`,
     `  snapshot time    ${snapshot.snapshotTimestamp}  (StarRocks' backup_timestamp, verbatim)`,
     `  repository       ${snapshot.repository}`,
-    `  into             ${plan.targetDatabase}${prepared.targetExists ? colors.yellow(' (exists!)') : ' (new database)'}`,
+    `  into             ${plan.targetDatabase}${
+      plan.tables === undefined
+        ? prepared.targetExists
+          ? colors.yellow(' (exists!)')
+          : ' (new database)'
+        : prepared.targetExists
+          ? ' (existing database)'
+          : ' (new database)'
+    }`,
+    ...(plan.tables === undefined
+      ? []
+      : [
+          `  tables           ${plan.tables.map((table) => (table.alias === undefined ? table.name : `${table.name} AS ${table.alias}`)).join(', ')}`,
+        ]),
     '',
     prepared.statement,
     '',
@@ -164,7 +179,10 @@ function explainRestoreError(
   }
   if (error instanceof RestoreTargetExistsError) {
     return usageError(error.message, {
-      hint: `restore under a new name with --as ${error.database}_restored, or drop ${error.database} first if it is really meant to be replaced`,
+      hint:
+        error.tables.length === 0
+          ? `restore under a new name with --as ${error.database}_restored, or drop ${error.database} first if it is really meant to be replaced`
+          : `give the table a new name (--table ${error.tables[0]}:${error.tables[0]}_restored), restore into another database with --as, or drop the table first`,
       cause: error,
     });
   }
@@ -237,6 +255,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, io: Comm
       database: options.database,
       snapshot: options.snapshot,
       before: options.before?.toISOString(),
+      tables: options.table,
       as: options.as,
       deadlineSeconds: options.timeout,
     });
@@ -252,9 +271,9 @@ export async function runRestoreCommand(options: RestoreCommandOptions, io: Comm
 
     if (options.execute !== true) {
       document.state = 'PLANNED';
-      if (prepared.targetExists) {
+      if (prepared.refusal !== null) {
         human.write(
-          `${humanColors.yellow(`Database ${plan.targetDatabase} exists: --execute would refuse it.`)} Choose a new name with --as.\n`,
+          `${humanColors.yellow(`${prepared.refusal.message}: --execute would refuse it.`)} ${plan.tables === undefined ? 'Choose a new name with --as.' : 'Give the table a new name (--table name:new_name) or restore into another database with --as.'}\n`,
         );
       } else {
         human.write(humanColors.dim('Nothing was changed. Add --execute to run it.\n'));
@@ -262,7 +281,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, io: Comm
       if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
       return EXIT.ok;
     }
-    if (prepared.targetExists) throw new RestoreTargetExistsError(plan.targetDatabase);
+    if (prepared.refusal !== null) throw prepared.refusal;
 
     process.once('SIGINT', onInterrupt);
     document.executed = true;

@@ -1,5 +1,6 @@
 /** Parsers for option values; they throw commander's InvalidArgumentError, which the CLI reports with exit 2. */
 import { InvalidArgumentError } from 'commander';
+import { assertValidIdentifier } from '#domain/starrocks/index.ts';
 import { HTTP_URL_EXPECTED, isHttpUrl } from '#domain/url.ts';
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -99,4 +100,22 @@ export function collectSnapshotStates(
     return known;
   });
   return [...(previous ?? []), ...states];
+}
+
+/** `--table orders` or `--table orders:orders_restored` (repeatable): a table to restore and its new name. */
+export function collectTables(
+  value: string,
+  previous: Array<{ name: string; alias?: string }> | undefined,
+): Array<{ name: string; alias?: string }> {
+  const [name = '', alias, extra] = value.split(':').map((part) => part.trim());
+  if (name === '' || alias === '' || extra !== undefined) {
+    throw new InvalidArgumentError('expected a table name, or name:new_name');
+  }
+  try {
+    assertValidIdentifier('table', name);
+    if (alias !== undefined) assertValidIdentifier('table', alias);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+  return [...(previous ?? []), alias === undefined ? { name } : { name, alias }];
 }

@@ -130,7 +130,9 @@ describe('sr-backup restore and drill (child processes against the emulator)', (
         ),
       );
       expect(planned.stdout).toContain('snapshot time');
-      expect(planned.stdout).toContain('Database sales exists: --execute would refuse it.');
+      expect(planned.stdout).toContain(
+        'database "sales" already exists; a restore never writes into an existing database: --execute would refuse it.',
+      );
     });
 
     it('refuses to restore over an existing database with exit 2 and a hint to use --as', () => {
@@ -185,6 +187,52 @@ describe('sr-backup restore and drill (child processes against the emulator)', (
         (emulator.state.tables('sales_copy') ?? []).map((table) => [table.name, table.rows]),
       ),
     ).toEqual({ orders: 40, items: 20 });
+  });
+
+  it('restores one table under a new name into the existing database, and refuses to write over a table', async () => {
+    // Act
+    const copied = await runCli([
+      'restore',
+      '--config',
+      config,
+      '--database',
+      'sales',
+      '--table',
+      'items:items_copy',
+      '--execute',
+      '--json',
+      ...store(),
+    ]);
+    const over = await runCli([
+      'restore',
+      '--config',
+      config,
+      '--database',
+      'sales',
+      '--table',
+      'orders',
+      '--execute',
+      ...store(),
+    ]);
+
+    // Assess
+    expect(copied.code, copied.stderr).toBe(0);
+    expect(parseJsonDocument(copied.stdout)).toMatchObject({
+      state: 'FINISHED',
+      tableCount: 1,
+      rowCount: 20,
+    });
+    expect(restoreStatements(emulator).at(-1)).toMatch(
+      / ON \(TABLE `items` AS `items_copy`\)| ON \(`items` AS `items_copy`\)/,
+    );
+    expect(
+      Object.fromEntries((emulator.state.tables('sales') ?? []).map((table) => [table.name, table.rows])),
+    ).toEqual({ orders: 40, items: 20, items_copy: 20 });
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain(
+      'table "orders" already exists in database "sales"; a restore never writes over an existing table',
+    );
+    expect(over.stderr).toContain('--table orders:orders_restored');
   });
 
   it('runs a drill through the local runner: restore, check, record, drop; exits 0', async () => {
