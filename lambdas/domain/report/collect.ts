@@ -142,7 +142,7 @@ async function readPeriodAttempts(
   let cursor: string | null = null;
   do {
     const page = await catalog.listBetween({ cluster, from, to, cursor, limit: PAGE });
-    attempts.push(...page.items);
+    for (const attempt of page.items) attempts.push(attempt);
     cursor = page.nextCursor;
   } while (cursor !== null);
   return attempts;

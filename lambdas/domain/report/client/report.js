@@ -19,6 +19,8 @@
   const CODES = Object.keys(OUTCOMES);
   const COLOR = { type: 'ordinal', domain: CODES, range: CODES.map((code) => OUTCOMES[code].color) };
   const CHUNK_ROWS = 40;
+  /** Per-database cards drawn at most (see buildCards). */
+  const CARD_LIMIT = 40;
   const WIDTH_FALLBACK = 1140;
 
   const $ = (id) => document.getElementById(id);
@@ -683,44 +685,93 @@
     });
   }
 
+  /** Slots that failed, timed out, were lost or missed: how much trouble a database had. */
+  function trouble(db) {
+    let count = 0;
+    for (let i = 0; i < db.n; i += 1) if ('XTLM'.includes(db.o[i])) count += 1;
+    return count;
+  }
+
+  function buildCard(root, db) {
+    const card = element('article', {
+      class: 'card',
+      id: `card-${db.index}`,
+      'aria-label': `Database ${db.name}`,
+    });
+    const title = element('h3', {}, db.name);
+    let failed = 0;
+    for (let i = 0; i < db.n; i += 1) if (db.o[i] === 'X' || db.o[i] === 'T') failed += 1;
+    const f = db.freshness;
+    title.append(
+      element(
+        'span',
+        { class: 'sub' },
+        `${db.cluster.name} · ${db.n} slots · ${failed} failed · worst recovery point ${formatSeconds(f.worstAgeSeconds)}${
+          f.objectiveSeconds === null ? '' : ` (objective ${formatSeconds(f.objectiveSeconds)})`
+        }${db.anomalies.size > 0 ? ` · ${db.anomalies.size} size ${db.anomalies.size === 1 ? 'anomaly' : 'anomalies'}` : ''}`,
+      ),
+    );
+    const charts = element('div', { class: 'charts' });
+    card.append(title, charts);
+    root.append(card);
+    later(card, () => {
+      const width = Math.floor((contentWidth(charts) - 24) / 3);
+      const figures = [
+        ['Duration', durationChart(db, width)],
+        ['Size', sizeChart(db, width)],
+        ['Recovery point', recoveryChart(db, width)],
+      ].map(([caption, chart]) => {
+        const figure = element('figure');
+        figure.append(element('figcaption', {}, caption), chart);
+        return figure;
+      });
+      charts.replaceChildren(...figures);
+    });
+    return card;
+  }
+
   function buildCards() {
     const root = $('cards');
+    // Each card is three charts of every slot: hundreds of them would take minutes to draw (and print) and
+    // nobody reads them all. Past CARD_LIMIT the cards show the databases with the most trouble (and every size
+    // anomaly); any other database's card is drawn on request.
+    const shown =
+      databases.length <= CARD_LIMIT
+        ? databases
+        : [...databases]
+            .sort(
+              (a, b) =>
+                trouble(b) + b.anomalies.size * 1000 - (trouble(a) + a.anomalies.size * 1000) ||
+                a.index - b.index,
+            )
+            .slice(0, CARD_LIMIT)
+            .sort((a, b) => a.index - b.index);
+    for (const db of shown) buildCard(root, db);
+    if (shown.length === databases.length) return;
+    const picker = element('select', {
+      id: 'card-database',
+      'aria-label': 'Show the card of another database',
+    });
+    picker.append(element('option', { value: '' }, 'another database…'));
+    const onShow = new Set(shown.map((db) => db.index));
     for (const db of databases) {
-      const card = element('article', {
-        class: 'card',
-        id: `card-${db.index}`,
-        'aria-label': `Database ${db.name}`,
-      });
-      const title = element('h3', {}, db.name);
-      let failed = 0;
-      for (let i = 0; i < db.n; i += 1) if (db.o[i] === 'X' || db.o[i] === 'T') failed += 1;
-      const f = db.freshness;
-      title.append(
-        element(
-          'span',
-          { class: 'sub' },
-          `${db.cluster.name} · ${db.n} slots · ${failed} failed · worst recovery point ${formatSeconds(f.worstAgeSeconds)}${
-            f.objectiveSeconds === null ? '' : ` (objective ${formatSeconds(f.objectiveSeconds)})`
-          }${db.anomalies.size > 0 ? ` · ${db.anomalies.size} size ${db.anomalies.size === 1 ? 'anomaly' : 'anomalies'}` : ''}`,
-        ),
-      );
-      const charts = element('div', { class: 'charts' });
-      card.append(title, charts);
-      root.append(card);
-      later(card, () => {
-        const width = Math.floor((contentWidth(charts) - 24) / 3);
-        const figures = [
-          ['Duration', durationChart(db, width)],
-          ['Size', sizeChart(db, width)],
-          ['Recovery point', recoveryChart(db, width)],
-        ].map(([caption, chart]) => {
-          const figure = element('figure');
-          figure.append(element('figcaption', {}, caption), chart);
-          return figure;
-        });
-        charts.replaceChildren(...figures);
-      });
+      if (!onShow.has(db.index))
+        picker.append(element('option', { value: String(db.index) }, `${db.name} (${db.cluster.name})`));
     }
+    picker.addEventListener('change', () => {
+      const db = databases[Number(picker.value)];
+      if (!db || document.getElementById(`card-${db.index}`)) return;
+      draw(buildCard(root, db));
+      picker.selectedOptions[0]?.remove();
+      picker.value = '';
+    });
+    const note = element(
+      'p',
+      { class: 'lede' },
+      `Cards of the ${shown.length} databases with the most trouble, of ${databases.length}. Show the card of `,
+    );
+    note.append(picker);
+    root.before(note);
   }
 
   // ---------- backup window ----------
@@ -1080,8 +1131,6 @@
   bindAllFailures();
   drawNearViewport();
   // The table starts with the database that had the most trouble: the one a reader wants to see first.
-  const trouble = (db) =>
-    [...db.o].filter((code) => code === 'X' || code === 'T' || code === 'L' || code === 'M').length;
   const first = databases.reduce(
     (best, db) => (best === null || trouble(db) > trouble(best) ? db : best),
     null,
