@@ -6,7 +6,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatSeconds } from '#domain/report/format.ts';
-import { OUTCOME_LEGEND, type ReportData } from '#domain/report/index.ts';
+import {
+  collectReportData,
+  loadReportAssets,
+  OUTCOME_LEGEND,
+  type ReportData,
+  renderReport,
+} from '#domain/report/index.ts';
 import { writeLocalReport } from '#local/cli/report/write-report.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 import {
@@ -18,7 +24,7 @@ import {
   watchPage,
 } from '#test/support/report/browser.ts';
 import { type SeededCatalog, seedReportCatalog } from '#test/support/report/seed.ts';
-import { writeSeededCatalog } from '#test/support/report/sinks.ts';
+import { inMemoryReportDeps, writeSeededCatalog } from '#test/support/report/sinks.ts';
 
 const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
 const DAYS = 90;
@@ -232,5 +238,45 @@ describe('the report of 40 databases over 90 days, in Chromium', () => {
     }
     expect(watch.requests).toEqual([]);
     expect(watch.errors).toEqual([]);
+  });
+});
+
+describe('the report of 45 databases: more than the cards drawn at once', () => {
+  it('draws cards for 40 databases, the failed ones among them, and any other on request', async () => {
+    // Prepare
+    const many = seedReportCatalog({ databases: 45, days: 14, nowMs: NOW });
+    const manyData = await collectReportData(
+      { clusters: many.config.clusters, days: 14 },
+      inMemoryReportDeps(many),
+    );
+    const path = join(ARTIFACTS, 'report-45.html');
+    writeFileSync(path, renderReport(manyData, loadReportAssets()));
+    const url = pathToFileURL(path).href;
+    const opened = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const openedWatch = watchPage(opened, url);
+    await openReport(opened, url);
+    await callReport(opened, 'drawAll');
+    const shown = await opened
+      .locator('#cards article.card')
+      .evaluateAll((cards) => cards.map((card) => Number(card.id.replace('card-', ''))));
+    const hidden = manyData.databases.map((_, index) => index).filter((index) => !shown.includes(index));
+    const failedIndexes = manyData.databases
+      .map((db, index) => ({ index, failed: [...db.o].some((code) => 'XTLM'.includes(code)) }))
+      .filter((db) => db.failed)
+      .map((db) => db.index);
+
+    // Act
+    await opened.locator('#card-database').selectOption(String(hidden[0]));
+    const added = opened.locator(`#card-${hidden[0]} svg`);
+    await added.first().waitFor();
+
+    // Assess
+    expect(shown).toHaveLength(40);
+    expect(hidden).toHaveLength(5);
+    for (const index of failedIndexes.slice(0, 40)) expect(shown).toContain(index);
+    expect(await added.count()).toBe(3);
+    expect(openedWatch.errors).toEqual([]);
+    expect(openedWatch.requests).toEqual([]);
+    await opened.close();
   });
 });
