@@ -2,10 +2,12 @@ import { type Command, Option } from 'commander';
 import type { ReportCommandOptions } from '../report/report-command.ts';
 import { parseDay, parseSince } from '../report/report-options.ts';
 import { collectNames } from '../support/option-parsers.ts';
-import { configOption, runAction, storeOptions, verboseOption } from './common.ts';
+import { configOption, runAction, verboseOption } from './common.ts';
+import { lifecycleStoreOptions } from './lifecycle-tables.ts';
 
 const HELP = `
-Writes one self-contained HTML report of the local catalog over a period: the outcome of every database on every
+Writes one self-contained HTML report of the catalog over a period (the local one, or the deployed table with
+--catalog-table or $SR_BACKUP_CATALOG_TABLE and your AWS credentials): the outcome of every database on every
 day (a heat map, with each cell's label, duration, size and error), duration and size per database with size
 anomalies and trends, the nightly backup window against maxConcurrentBackups, the recovery point each database
 had against its objective, restore drills, coverage (unscheduled databases, pins, what retention removes next)
@@ -16,7 +18,8 @@ Examples:
   $ sr-backup report --config backup.yaml --out report.html
   $ sr-backup report --config backup.yaml --since 90d --cluster prod --out prod-q3.html
   $ sr-backup report --config backup.yaml --since 2026-10-01 --until 2026-11-01 --out october.html
-  $ sr-backup report --config backup.yaml --time-zone Asia/Shanghai --json`;
+  $ sr-backup report --config backup.yaml --time-zone Asia/Shanghai --json
+  $ sr-backup report --config backup.yaml --catalog-table <stack output CatalogTableName> --region eu-west-1`;
 
 /** Adds `sr-backup report`. */
 export function registerReportCommand(program: Command): void {
@@ -40,7 +43,7 @@ export function registerReportCommand(program: Command): void {
     .option('--title <text>', 'the report title (default: StarRocks backups)')
     .option('-o, --out <file>', 'the HTML file to write', 'sr-backup-report.html')
     .option('--json', 'print {out, bytes, period, databases, slots, …} as JSON on stdout');
-  storeOptions(command);
+  lifecycleStoreOptions(command, { locks: false });
   verboseOption(command);
   command.addHelpText('after', HELP).action(async (options: ReportCommandOptions) => {
     const { runReportCommand } = await import('../report/report-command.ts');

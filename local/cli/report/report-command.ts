@@ -1,20 +1,26 @@
-/** `sr-backup report`: one self-contained HTML report of the local catalog over a period. */
+/** `sr-backup report`: one self-contained HTML report of the catalog (local or deployed) over a period. */
 
 import { timeZoneProblem } from '#domain/config/index.ts';
 import type { ReportRequest } from '#domain/report/index.ts';
 import { loadConfigFile } from '#local/config/load.ts';
-import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
+import {
+  CATALOG_TABLE_VARIABLE,
+  explainAwsTableError,
+  type LifecycleStoreOptions,
+  type LifecycleTables,
+  openLifecycleTables,
+} from '../commands/lifecycle-tables.ts';
 import { EXIT, type ExitCode, failure, usageError } from '../support/cli-error.ts';
 import { explainError } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
-import { type LocalStore, openLocalStore, storeIsAbsent, storeLocation } from '../support/local-store.ts';
+import { storeIsAbsent, storeLocation } from '../support/local-store.ts';
 import { reportError } from '../support/report.ts';
 import { selectCluster } from '../support/selection.ts';
 import type { ReportSince } from './report-options.ts';
 import { writeLocalReport } from './write-report.ts';
 
 /** Options of `sr-backup report`. */
-export interface ReportCommandOptions {
+export interface ReportCommandOptions extends LifecycleStoreOptions {
   readonly config: string;
   readonly cluster?: string[];
   readonly since: ReportSince;
@@ -22,8 +28,6 @@ export interface ReportCommandOptions {
   readonly timeZone: string;
   readonly title?: string;
   readonly out: string;
-  readonly stateDir?: string;
-  readonly dynamodbEndpoint?: string;
   readonly json?: boolean;
   readonly verbose?: boolean;
 }
@@ -38,10 +42,17 @@ function request(options: ReportCommandOptions, clusters: ReportRequest['cluster
   };
 }
 
+/** Whether the deployed catalog is asked for (as the lifecycle commands decide it): then no local store is needed. */
+function deployedTableNamed(options: ReportCommandOptions, io: CommandIo): boolean {
+  const localAsked = options.stateDir !== undefined || options.dynamodbEndpoint !== undefined;
+  const table = options.catalogTable ?? (localAsked ? undefined : io.env[CATALOG_TABLE_VARIABLE]);
+  return table !== undefined && table !== '';
+}
+
 /** Runs the command; resolves with the exit status. */
 export async function runReportCommand(options: ReportCommandOptions, io: CommandIo): Promise<ExitCode> {
   const colors = colorsFor(io);
-  let store: LocalStore | undefined;
+  let tables: LifecycleTables | undefined;
   try {
     const problem = timeZoneProblem(options.timeZone);
     if (problem !== undefined) throw usageError(`--time-zone ${options.timeZone}: ${problem}`);
@@ -51,7 +62,7 @@ export async function runReportCommand(options: ReportCommandOptions, io: Comman
         ? config.clusters
         : options.cluster.map((name) => selectCluster(config, name, options.config).cluster);
     const location = storeLocation(options);
-    if (storeIsAbsent(location)) {
+    if (!deployedTableNamed(options, io) && storeIsAbsent(location)) {
       throw failure(
         `no local catalog in ${location.kind === 'state-dir' ? location.stateDir : 'the state directory'} yet`,
         {
@@ -63,11 +74,10 @@ export async function runReportCommand(options: ReportCommandOptions, io: Comman
     if ('at' in options.since && options.since.at.getTime() >= until) {
       throw usageError('--since must be before --until (or now)');
     }
-    isolateFromAwsSettings(io.env);
-    store = await openLocalStore(location);
+    tables = await openLifecycleTables(options, io, { locks: false });
     const written = await writeLocalReport(
       { ...request(options, clusters), out: options.out },
-      { client: store.client, tableName: store.tables.catalogTableName, clock: io.clock },
+      { client: tables.client, tableName: tables.catalogTableName, clock: io.clock },
     );
     const { data, summary } = written;
     if (options.json) {
@@ -99,13 +109,12 @@ export async function runReportCommand(options: ReportCommandOptions, io: Comman
     }
     return EXIT.ok;
   } catch (error) {
-    const explained = explainError(error, {
-      configPath: options.config,
-      dynamodbEndpoint: options.dynamodbEndpoint,
-    });
+    const explained =
+      explainAwsTableError(error, { catalog: tables?.catalogTableName ?? options.catalogTable }) ??
+      explainError(error, { configPath: options.config, dynamodbEndpoint: options.dynamodbEndpoint });
     reportError(explained, { stderr: io.stderr, colors: colors.err, verbose: options.verbose === true });
     return explained.exitCode;
   } finally {
-    await store?.close();
+    await tables?.close();
   }
 }
