@@ -82,6 +82,5 @@ export function reportSection(result: ReportBenchResult, machineLine: string): s
     reportTable(result),
     '',
     `§4 took ${result.wallSeconds.toFixed(0)} s of wall time. Repeat it with \`npm run bench -- --only report\`.`,
-    '',
   ];
 }
