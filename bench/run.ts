@@ -1,10 +1,10 @@
 /**
- * `npm run bench`: the three benchmarks of issue 9, one table each (the baseline beside every figure), then
+ * `npm run bench`: the three benchmarks of issue 9 and the HTML report's (issue 19), one table each (the baseline beside every figure), then
  * bench/results/latest.json and docs/benchmarks.md, both generated from the measured numbers.
  *
  *   npm run bench                         # everything (a few minutes on 2 cores)
  *   npm run bench -- --quick              # smoke-sized (also BENCH_QUICK=1); writes bench/results/quick.json only
- *   npm run bench -- --only scale         # re-measure one section (polling, bundles, scale) into latest.json
+ *   npm run bench -- --only scale         # re-measure one section (polling, bundles, scale, report) into latest.json
  *   npm run bench -- --serial             # run §3's nightly run after §1 instead of beside it
  *
  * Offline: nothing is downloaded. Benchmarks never fail on absolute times; the exit code is 1 only when a
@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBundlesBench } from './bundles/bundles-bench.ts';
+import { REPORT_SIZES, runReportBench } from './html-report/report-bench.ts';
 import { POLLING_SIZES, runPollingBench } from './polling/polling-bench.ts';
 import { checkGoals } from './report/goals.ts';
 import { renderBenchmarksDoc, renderConsole } from './report/render.ts';
@@ -23,7 +24,7 @@ import { runScaleBench, SCALE_SIZES, startNightlyScale } from './scale/scale-ben
 import { startBenchTables } from './support/local-tables.ts';
 import { describeMachine } from './support/machine.ts';
 
-const SECTIONS = ['polling', 'bundles', 'scale'] as const;
+const SECTIONS = ['polling', 'bundles', 'scale', 'report'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -32,6 +33,7 @@ const LATEST = `${RESULTS_DIR}latest.json`;
 const QUICK = `${RESULTS_DIR}quick.json`;
 const DOC = `${ROOT}docs/benchmarks.md`;
 const BUNDLE_DIR = `${ROOT}bench/.out/bundles`;
+const REPORT_DIR = `${ROOT}bench/.out/report`;
 
 function options() {
   const { values } = parseArgs({
@@ -121,6 +123,20 @@ async function main(): Promise<void> {
       }),
       quick,
       bundlesMachine,
+    );
+  }
+
+  if (sections.has('report')) {
+    const reportMachine = describeMachine();
+    results.report = section(
+      await runReportBench({
+        sizes: quick ? REPORT_SIZES.quick : REPORT_SIZES.full,
+        runs: quick ? 2 : 5,
+        outDir: REPORT_DIR,
+        log,
+      }),
+      quick,
+      reportMachine,
     );
   }
 

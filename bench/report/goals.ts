@@ -5,6 +5,7 @@
 
 import { formatDuration } from '#domain/time-format.ts';
 import { BUNDLE_GOALS, type BundlesBenchResult } from '../bundles/bundles-bench.ts';
+import { reportGoals } from '../html-report/report-table.ts';
 import type { PolicyId } from '../polling/policies.ts';
 import type { PollingBenchResult, PollingMeasurement } from '../polling/polling-bench.ts';
 import type { ScheduleScaleResult } from '../scale/schedule-scale.ts';
@@ -16,7 +17,7 @@ import { formatBytes, formatRatio } from './table.ts';
 
 /** One goal and how the run did against it. */
 export interface GoalCheck {
-  readonly section: '§1' | '§2' | '§3';
+  readonly section: '§1' | '§2' | '§3' | '§4';
   readonly goal: string;
   readonly measured: string;
   readonly met: boolean;
@@ -515,6 +516,7 @@ export function checkGoals(results: BenchResults): GoalCheck[] {
     ...(results.polling ? pollingGoals(results.polling.data) : []),
     ...(results.bundles ? bundleGoals(results.bundles.data) : []),
     ...(results.scale ? scaleGoals(results.scale.data) : []),
+    ...(results.report ? reportGoals(results.report.data) : []),
   ];
 }
 

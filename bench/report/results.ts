@@ -1,5 +1,6 @@
 /** The shape of bench/results/latest.json. */
 import type { BundlesBenchResult } from '../bundles/bundles-bench.ts';
+import type { ReportBenchResult } from '../html-report/report-bench.ts';
 import type { PollingBenchResult } from '../polling/polling-bench.ts';
 import type { LockBenchResult } from '../scale/lock-contention.ts';
 import type { NightlyScaleResult } from '../scale/nightly-run.ts';
@@ -42,6 +43,8 @@ export interface BenchResults {
   readonly polling?: Section<PollingBenchResult>;
   readonly bundles?: Section<BundlesBenchResult>;
   readonly scale?: Section<ScaleResult>;
+  /** §4 the HTML report (issue 19). */
+  readonly report?: Section<ReportBenchResult>;
 }
 
 /** Narrows a part that may have failed. */

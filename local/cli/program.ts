@@ -8,6 +8,7 @@ import { registerPauseCommand } from './commands/pause.ts';
 import { registerPinCommand } from './commands/pin.ts';
 import { registerPlanCommand } from './commands/plan.ts';
 import { registerPruneCommand } from './commands/prune.ts';
+import { registerReportCommand } from './commands/report.ts';
 import { registerRestoreCommand } from './commands/restore.ts';
 import { registerResumeCommand } from './commands/resume.ts';
 import { registerRunCommand } from './commands/run.ts';
@@ -26,6 +27,7 @@ Examples:
   $ sr-backup snapshots --config backup.yaml --database sales
   $ sr-backup status --config backup.yaml
   $ sr-backup describe sales --config backup.yaml
+  $ sr-backup report --config backup.yaml --since 30d --out report.html
   $ sr-backup start --config backup.yaml --cluster prod --state-machine-arn arn:aws:states:…
   $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute
   $ sr-backup drill --config backup.yaml --cluster prod
@@ -49,6 +51,7 @@ export function createProgram(): Command {
     .addHelpText('after', EXAMPLES);
   registerRunCommand(program);
   registerSnapshotsCommand(program);
+  registerReportCommand(program);
   registerStatusCommand(program);
   registerDescribeCommand(program);
   registerValidateCommand(program);

@@ -111,6 +111,17 @@ export interface CatalogStore extends SnapshotMarks, DrillCatalog {
     cursor?: string | null;
   }): Promise<Page<BackupAttempt>>;
   /**
+   * Attempts of the cluster whose scheduled time is in [`from`, `to`), oldest first (for reports over a period):
+   * reads the period only, whatever the catalog holds before or after it.
+   */
+  listBetween(request: {
+    cluster: string;
+    from: Date;
+    to: Date;
+    limit?: number;
+    cursor?: string | null;
+  }): Promise<Page<BackupAttempt>>;
+  /**
    * durationSeconds of the last `limit` FINISHED attempts of the database, newest first. Looks back over at most
    * RECENT_DURATIONS_LOOKBACK attempts, so a long streak of failures yields fewer values rather than a long read.
    */
@@ -301,6 +312,26 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
           IndexName: CATALOG_BY_CLUSTER_TIME_INDEX,
           KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
           ExpressionAttributeValues: { ':pk': clusterTimeIndexKey(cluster), ':before': before.toISOString() },
+          Limit: pageSize(limit),
+        },
+        cursor,
+      );
+    },
+
+    listBetween({ cluster, from, to, limit, cursor }) {
+      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) {
+        throw new RangeError('listBetween: from and to must be valid dates');
+      }
+      // gsi2sk is `<scheduledTime>#…`, so the bare ISO time of `to` sorts before every key of that instant.
+      return queryPage(
+        {
+          IndexName: CATALOG_BY_CLUSTER_TIME_INDEX,
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': clusterTimeIndexKey(cluster),
+            ':from': from.toISOString(),
+            ':to': to.toISOString(),
+          },
           Limit: pageSize(limit),
         },
         cursor,

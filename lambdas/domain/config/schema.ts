@@ -445,6 +445,25 @@ export const clusterSchema = z
     }
   });
 
+/** An S3 bucket name: 3–63 lowercase letters, digits, dots and hyphens, starting and ending alphanumeric. */
+const BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * The deployed weekly report (opt-in): when to write it and where. The past week's report goes to
+ * `s3://<bucket>/<prefix><first day>_7d.html` and the Slack digest links it.
+ */
+export const reportSchema = z.strictObject({
+  schedule: z.strictObject({ cron: cronSchema, timezone: timeZoneSchema.default(DEFAULTS.timezone) }),
+  bucket: z.string().regex(BUCKET_NAME_PATTERN, {
+    error: 'must be an S3 bucket name: 3–63 lowercase letters, digits, dots and hyphens',
+  }),
+  prefix: z
+    .string()
+    .max(512)
+    .refine((prefix) => !prefix.startsWith('/'), { error: 'must not start with /' })
+    .default('reports/'),
+});
+
 /** The whole configuration file. */
 export const backupConfigSchema = z
   .strictObject({
@@ -452,6 +471,7 @@ export const backupConfigSchema = z
     poll: pollSchema.default(() => ({ ...DEFAULTS.poll })),
     lock: lockSchema.default(() => ({ ...DEFAULTS.lock })),
     slack: slackSchema.default(() => ({})),
+    report: reportSchema.optional(),
   })
   .superRefine((config, ctx) => {
     reportDuplicates(
@@ -489,3 +509,5 @@ export type TlsConfig = ClusterConfig['tls'];
 export type PollConfig = z.output<typeof pollSchema>;
 /** Lease settings. */
 export type LockConfig = z.output<typeof lockSchema>;
+/** The deployed weekly report's settings. */
+export type ReportConfig = z.output<typeof reportSchema>;

@@ -10,3 +10,9 @@ export {
   pauseKey,
   pausePartitionKey,
 } from './pause-store.ts';
+export {
+  createPausedSlotLog,
+  PAUSED_SLOT_RETENTION_DAYS,
+  type PausedSlot,
+  type PausedSlotLog,
+} from './paused-slots.ts';

@@ -3,6 +3,7 @@ import { keySegment } from '#domain/catalog/keys.ts';
 import type { Clock } from '#domain/clock.ts';
 import { ConfigError } from '#domain/errors.ts';
 import { z } from '#domain/zod.ts';
+import { createPausedSlotLog, type PausedSlotLog } from './paused-slots.ts';
 
 /**
  * A pause of backups, with the reason someone gave. It lives in the catalog table, not in the schedule:
@@ -29,8 +30,8 @@ export interface PauseStoreDeps {
   readonly clock: Clock;
 }
 
-/** Pauses of a cluster or of one of its schedules. */
-export interface PauseStore {
+/** Pauses of a cluster or of one of its schedules, and the slots they stopped. */
+export interface PauseStore extends PausedSlotLog {
   /**
    * Pauses the cluster (no `schedule`) or one schedule. Pausing again replaces the earlier pause (new reason,
    * new `since`).
@@ -119,6 +120,8 @@ export function createPauseStore(deps: PauseStoreDeps): PauseStore {
   }
 
   return {
+    ...createPausedSlotLog(deps),
+
     async pause({ cluster, schedule, reason, until, by }) {
       const now = clock.now();
       const trimmed = reason.trim();

@@ -25,7 +25,7 @@ export interface ResolveDatabasesDeps {
   readonly starRocks: <T>(work: (client: ResolveClient) => Promise<T>) => Promise<T>;
   readonly catalog: Pick<CatalogStore, 'latestGoodSnapshots'>;
   readonly plans: Pick<PlanStore, 'writePlan'>;
-  readonly pauses: Pick<PauseStore, 'activePause'>;
+  readonly pauses: Pick<PauseStore, 'activePause' | 'recordPausedSlot'>;
   readonly clock: Clock;
   readonly logger: AppLogger;
 }
@@ -39,6 +39,30 @@ export type ResolvedPlan = RunPlan & {
   readonly frontEnd?: FrontEndFacts;
 };
 
+async function recordPausedSlot(
+  input: ResolveInput,
+  scheduledTime: string,
+  paused: Pause,
+  deps: ResolveDatabasesDeps,
+): Promise<void> {
+  try {
+    await deps.pauses.recordPausedSlot({
+      cluster: input.cluster.name,
+      schedule: input.schedule.name,
+      scheduledTime,
+      pausedSchedule: paused.schedule,
+      reason: paused.reason,
+      since: paused.since,
+      until: paused.until,
+      by: paused.by,
+      runId: input.run.id,
+    });
+  } catch (error) {
+    // The record only serves reports: a paused run still ends paused, and quietly, without it.
+    deps.logger.warn('could not record the paused slot', { scheduledTime, error });
+  }
+}
+
 /** Claims one lane execution makes before it hands over to the next (about 17 history events each). */
 export const LANE_ITERATIONS = 400;
 
@@ -51,7 +75,8 @@ export const LANE_ITERATIONS = 400;
  * databases. Tables are not listed here: each database's own execution finds out whether it is empty.
  *
  * First of all it checks the pause store: a paused cluster or schedule gets an empty plan with `paused`, before
- * the FE is even contacted (a cluster paused for maintenance may well be down), and nothing is recorded.
+ * the FE is even contacted (a cluster paused for maintenance may well be down); only the paused slot is recorded
+ * (for reports: a lifted pause leaves no other trace).
  * Then it reads the FE's version and run mode and refuses a shared-data cluster (UnsupportedClusterError).
  * Fails the run as a whole on an unknown explicit database or a dead FE.
  */
@@ -78,6 +103,7 @@ export async function resolveDatabases(
       since: paused.since,
       until: paused.until,
     });
+    await recordPausedSlot(input, scheduledTime, paused, deps);
     return {
       scheduledTime,
       total: 0,

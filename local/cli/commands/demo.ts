@@ -18,6 +18,10 @@ export function registerDemoCommand(program: Command): void {
   const command = program
     .command('demo')
     .description('A whole nightly backup of a demo cluster, locally (npm start)');
+  command.option(
+    '--report <file>',
+    "where to write the demo's HTML report (default: in the temporary folder)",
+  );
   verboseOption(command);
   command.addHelpText('after', HELP).action(async (options: DemoCommandOptions) => {
     const { runDemoCommand } = await import('../demo/demo-command.ts');

@@ -3,6 +3,9 @@
  * FE emulator and an in-memory DynamoDB, with live progress, the final table, the printed Slack alert and the
  * catalog. Nothing leaves the machine. Exit 0 when the demo behaved as designed, including its one failure.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { createCatalogStore } from '#domain/catalog/index.ts';
 import { previousSlot } from '#domain/config/index.ts';
@@ -13,6 +16,7 @@ import { formatResultsTable, summarizeResults } from '../format/results.ts';
 import { formatUtc } from '../format/time.ts';
 import { newestAttempts } from '../inspect/catalog-reader.ts';
 import { formatSnapshotsTable } from '../inspect/snapshots-command.ts';
+import { writeLocalReport } from '../report/write-report.ts';
 import { formatAlert } from '../run/alerts.ts';
 import { executeLocalRun, type ProgressDisplay } from '../run/local-run.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
@@ -32,6 +36,8 @@ import {
 /** Options of `sr-backup demo`. */
 export interface DemoCommandOptions {
   readonly verbose?: boolean;
+  /** Where the demo's HTML report goes (default: sr-backup-demo-report.html in the system's temporary folder). */
+  readonly report?: string;
 }
 
 function indent(text: string, prefix = '  '): string {
@@ -128,6 +134,16 @@ export async function runDemoCommand(options: DemoCommandOptions, io: CommandIo)
     write(formatSnapshotsTable(attempts, out, { showCluster: false, indent: '  ' }));
     write();
 
+    const report = await writeLocalReport(
+      {
+        clusters: config.clusters,
+        days: 7,
+        title: 'StarRocks backups (demo)',
+        out: options.report ?? join(tmpdir(), 'sr-backup-demo-report.html'),
+      },
+      { client: store.client, tableName: store.tables.catalogTableName, clock: io.clock },
+    );
+
     const backups = emulator.statements.filter((entry) => /^\s*BACKUP\b/i.test(entry.sql)).length;
     const deviations = demoDeviations(result.results, alerts);
     const elapsed = formatDuration((io.clock.now() - startedMs) / 1000);
@@ -150,9 +166,15 @@ export async function runDemoCommand(options: DemoCommandOptions, io: CommandIo)
           'npx sr-backup plan --config backup.yaml --resolve',
           'STARROCKS_PASSWORD=… npx sr-backup run --config backup.yaml',
           'npx sr-backup snapshots --config backup.yaml   # docs/cli.md has every command',
+          'npx sr-backup report --config backup.yaml --out report.html',
         ].join('\n'),
       ),
     );
+    write();
+    write(
+      `${out.bold('Report')} of the demo's catalog (what \`sr-backup report\` writes; it opens without a network):`,
+    );
+    write(`  ${pathToFileURL(report.path).href}`);
     return EXIT.ok;
   } catch (error) {
     const explained = explainError(error);

@@ -48,7 +48,7 @@ describe('a paused cluster or schedule', () => {
     await harness.close();
   });
 
-  it('ends the run at once, successfully, without contacting the FE, recording anything or alerting', async () => {
+  it('ends the run at once, successfully, without contacting the FE, recording a backup or alerting', async () => {
     // Prepare
     await store.pause({ cluster: 'paused', reason: 'FE upgrade to 3.4 (CHG-1234)', by: 'alice' });
     const statementsBefore = harness.emulator.statements.length;
@@ -76,6 +76,19 @@ describe('a paused cluster or schedule', () => {
       scheduledTime: SLOT.toISOString(),
     });
     expect(await harness.catalog.listRun({ runId: run.executionArn })).toMatchObject({ items: [] });
+    const pausedSlots = await store.listPausedSlots({
+      cluster: 'paused',
+      from: new Date(SLOT.getTime() - 1),
+      to: new Date(SLOT.getTime() + 1),
+    });
+    expect(pausedSlots).toMatchObject([
+      {
+        schedule: 'nightly',
+        scheduledTime: SLOT.toISOString(),
+        pausedSchedule: null,
+        runId: run.executionArn,
+      },
+    ]);
   });
 
   it('backs up again once resumed, and a pause of another schedule does not stop this one', async () => {

@@ -14,6 +14,7 @@ import { selectCluster, selectClusters, selectSchedule } from '#local/cli/suppor
 const CONTRACT_COMMANDS = [
   'run',
   'snapshots',
+  'report',
   'status',
   'describe',
   'validate',

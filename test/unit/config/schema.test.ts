@@ -141,7 +141,7 @@ describe('parseConfig', () => {
       'clusters[0].timeoutSeconds: must be greater than 0',
       'clusters[0].schedules[0].timezone: "Mars/Olympus" is not a known IANA time zone name (for example UTC, Europe/Berlin, Asia/Shanghai)',
       'poll.maxSeconds: must be at least poll.minSeconds (600); it is 60',
-      'extra: unknown field; known fields: clusters, poll, lock, slack',
+      'extra: unknown field; known fields: clusters, poll, lock, slack, report',
     ]);
   });
 
@@ -325,5 +325,39 @@ describe('cluster settings for the execution input', () => {
       exclude: ['tmp_*'],
     });
     expect(effectiveDatabaseFilters(cluster, { exclude: [] })).toEqual({ include: ['*'], exclude: [] });
+  });
+});
+
+describe('the deployed report (report: {schedule, bucket})', () => {
+  it('is off unless configured, and takes a schedule, a bucket and a key prefix', () => {
+    // Act
+    const off = parseConfig({ clusters: [minimalCluster()] });
+    const on = parseConfig({
+      clusters: [minimalCluster()],
+      report: { schedule: { cron: '0 7 ? * mon *' }, bucket: 'acme-backup-reports' },
+    });
+
+    // Assess
+    expect(off.report).toBeUndefined();
+    expect(on.report).toEqual({
+      schedule: { cron: '0 7 ? * MON *', timezone: 'UTC' },
+      bucket: 'acme-backup-reports',
+      prefix: 'reports/',
+    });
+  });
+
+  it('refuses a bucket S3 would refuse, a prefix from the root and a cron that is no cron', () => {
+    // Act
+    const issues = issuesOf({
+      clusters: [minimalCluster()],
+      report: { schedule: { cron: 'weekly' }, bucket: 'Acme_Reports', prefix: '/reports/' },
+    });
+
+    // Assess
+    expect(issues.some((issue) => issue.includes('report.bucket') && issue.includes('S3 bucket name'))).toBe(
+      true,
+    );
+    expect(issues.some((issue) => issue.includes('report.prefix'))).toBe(true);
+    expect(issues.some((issue) => issue.includes('report.schedule.cron'))).toBe(true);
   });
 });
