@@ -1,5 +1,5 @@
 /** §4's table, goals and docs/benchmarks.md section. */
-import type { GoalCheck } from '../report/goals.ts';
+import type { GoalCheck } from '../report/goal-check.ts';
 import { formatBytes, formatCount, formatMs, markdownTable } from '../report/table.ts';
 import { REPORT_GOALS, type ReportBenchResult } from './report-bench.ts';
 

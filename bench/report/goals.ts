@@ -12,20 +12,9 @@ import type { ScheduleScaleResult } from '../scale/schedule-scale.ts';
 import type { ScheduleScaleMeasurement } from '../scale/schedule-scale-main.ts';
 import { CLOUDFORMATION_RESOURCE_LIMIT } from '../scale/synth.ts';
 import { HISTORY_EVENT_QUOTA } from '../support/aws-history.ts';
+import type { GoalCheck } from './goal-check.ts';
 import { type BenchResults, type ScaleResult, succeeded } from './results.ts';
 import { formatBytes, formatRatio } from './table.ts';
-
-/** One goal and how the run did against it. */
-export interface GoalCheck {
-  readonly section: '§1' | '§2' | '§3' | '§4';
-  readonly goal: string;
-  readonly measured: string;
-  readonly met: boolean;
-  /** For a missed goal: the cause, from the measurements. */
-  readonly why?: string;
-  /** For a missed goal: what would close it. */
-  readonly close?: string;
-}
 
 /** The state payload limit (256 KB) and how far below it counts as "far below" (a tenth). */
 export const PAYLOAD_LIMIT_BYTES = 256 * 1024;

@@ -23,7 +23,8 @@ import {
 } from '../support/aws-history.ts';
 import type { MachineInfo } from '../support/machine.ts';
 import type { WindowRow } from '../window/makespan.ts';
-import { estimateLagBound, type GoalCheck, PAYLOAD_LIMIT_BYTES } from './goals.ts';
+import type { GoalCheck } from './goal-check.ts';
+import { estimateLagBound, PAYLOAD_LIMIT_BYTES } from './goals.ts';
 import { type BenchResults, type Section, succeeded } from './results.ts';
 import { formatBytes, formatCount, formatMs, formatRatio, formatUsd, markdownTable } from './table.ts';
 
