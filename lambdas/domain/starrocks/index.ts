@@ -107,6 +107,7 @@ export { sharedDataRefusal } from './shared-data.ts';
 export {
   type BackupSlot,
   buildSnapshotLabel,
+  databasePartOfLabel,
   executionNameFor,
   formatSlotTimeUtc,
   MAX_LABEL_ATTEMPTS,

@@ -142,3 +142,26 @@ export function slotLabels(slot: Omit<BackupSlot, 'attempt'>): string[] {
     buildSnapshotLabel({ ...slot, attempt: index + 1 }),
   );
 }
+
+const LABEL_TAIL = /_(\d{8}T\d{4}Z)_([0-9a-f]{12})(?:_a\d{1,4})?$/;
+
+/**
+ * The database part of a label built by {@link buildSnapshotLabel} for one of `schedules`: the text between the
+ * schedule's part and the slot time. It is the database's name when that name is already `[A-Za-z0-9_]` and short
+ * enough not to be cut (the common case); callers confirm it against the catalog. Undefined when the label is not
+ * one of ours.
+ */
+export function databasePartOfLabel(label: string, schedules: readonly string[]): string | undefined {
+  const tail = LABEL_TAIL.exec(label);
+  if (tail === null) return undefined;
+  const head = label.slice(0, tail.index);
+  const parts = schedules
+    .map((schedule) => {
+      const part = sanitiseNamePart(schedule) || 'schedule';
+      return /^[A-Za-z]/.test(part) ? part : `s${part}`;
+    })
+    // The longest schedule part first: `nightly_eu` must win over `nightly` for `nightly_eu_sales_…`.
+    .sort((a, b) => b.length - a.length);
+  const schedulePart = parts.find((part) => head.startsWith(`${part}_`) && head.length > part.length + 1);
+  return schedulePart === undefined ? undefined : head.slice(schedulePart.length + 1);
+}

@@ -1,7 +1,8 @@
 /** `sr-backup pin` / `unpin`: retention never removes a pinned snapshot. */
 import type { Command } from 'commander';
+import { databasePartOfLabel } from '#domain/starrocks/index.ts';
 import { formatUtc } from '../format/time.ts';
-import { EXIT, type ExitCode, failure } from '../support/cli-error.ts';
+import { EXIT, type ExitCode, failure, usageError } from '../support/cli-error.ts';
 import type { CommandIo } from '../support/io.ts';
 import { selectCluster } from '../support/selection.ts';
 import { configOption, runAction, verboseOption } from './common.ts';
@@ -16,7 +17,8 @@ import {
 export interface PinCommandOptions extends LifecycleStoreOptions {
   readonly config: string;
   readonly cluster?: string;
-  readonly database: string;
+  /** The snapshot's database; found from the label when left out. */
+  readonly database?: string;
   readonly snapshot: string;
   readonly json?: boolean;
   readonly verbose?: boolean;
@@ -30,21 +32,41 @@ export function runPinCommand(options: PinCommandOptions, io: CommandIo, pinned:
       import('#domain/catalog/index.ts'),
     ]);
     const config = await loadConfigFile(options.config);
-    const cluster = selectCluster(config, options.cluster, options.config).cluster.name;
+    const selected = selectCluster(config, options.cluster, options.config).cluster;
+    const cluster = selected.name;
     const tables = await open({ locks: false });
     const catalog = createCatalogStore({
       client: tables.client,
       tableName: tables.catalogTableName,
       clock: io.clock,
     });
-    const ref = { cluster, database: options.database, label: options.snapshot };
+    const database =
+      options.database ??
+      databasePartOfLabel(
+        options.snapshot,
+        selected.schedules.map((schedule) => schedule.name),
+      );
+    if (database === undefined) {
+      throw usageError(`cannot tell the database from the label ${options.snapshot}`, {
+        hint: 'pass --database <db> (`sr-backup snapshots --json` lists each snapshot with its database)',
+      });
+    }
+    const ref = { cluster, database, label: options.snapshot };
     const known = await catalog.findSnapshot(ref);
+    if (options.database === undefined && known.length === 0) {
+      throw usageError(
+        `the catalog has no snapshot ${options.snapshot} of a database ${database} on cluster ${cluster}`,
+        {
+          hint: 'pass --database <db>: the label shortens long or unusual database names',
+        },
+      );
+    }
     const pruned = known.find((item) => item.prunedAt !== undefined);
     if (pinned && pruned !== undefined) {
       throw failure(
-        `snapshot ${options.snapshot} of ${options.database} was pruned at ${formatUtc(pruned.prunedAt as string)}: nothing is left to keep`,
+        `snapshot ${options.snapshot} of ${database} was pruned at ${formatUtc(pruned.prunedAt as string)}: nothing is left to keep`,
         {
-          hint: `\`sr-backup snapshots --config ${options.config} --database ${options.database}\` lists the snapshots`,
+          hint: `\`sr-backup snapshots --config ${options.config} --database ${database}\` lists the snapshots`,
         },
       );
     }
@@ -52,11 +74,11 @@ export function runPinCommand(options: PinCommandOptions, io: CommandIo, pinned:
     const verified = items.some((item) => item.state === 'FINISHED' && item.verified);
     if (options.json) {
       io.stdout.write(
-        `${JSON.stringify({ cluster, database: options.database, snapshot: options.snapshot, pinned, verified }, null, 2)}\n`,
+        `${JSON.stringify({ cluster, database: database, snapshot: options.snapshot, pinned, verified }, null, 2)}\n`,
       );
     } else if (pinned) {
       io.stdout.write(
-        `${colors.out.green('Pinned')} ${options.database}/${options.snapshot} (cluster ${cluster}): retention keeps it until \`sr-backup unpin\`.\n`,
+        `${colors.out.green('Pinned')} ${database}/${options.snapshot} (cluster ${cluster}): retention keeps it until \`sr-backup unpin\`.\n`,
       );
       if (!verified) {
         io.stdout.write(
@@ -67,7 +89,7 @@ export function runPinCommand(options: PinCommandOptions, io: CommandIo, pinned:
       }
     } else {
       io.stdout.write(
-        `${colors.out.green('Unpinned')} ${options.database}/${options.snapshot} (cluster ${cluster}): retention applies to it again.\n`,
+        `${colors.out.green('Unpinned')} ${database}/${options.snapshot} (cluster ${cluster}): retention applies to it again.\n`,
       );
     }
     return EXIT.ok;
@@ -78,7 +100,7 @@ export function runPinCommand(options: PinCommandOptions, io: CommandIo, pinned:
 export function pinOptions(command: Command): Command {
   configOption(command)
     .option('--cluster <name>', 'cluster (may be left out when the config has one)')
-    .requiredOption('--database <db>', 'database of the snapshot')
+    .option('--database <db>', 'database of the snapshot (default: read from the label)')
     .requiredOption('--snapshot <label>', 'snapshot label (as `sr-backup snapshots` lists it)')
     .option('--json', 'print {cluster, database, snapshot, pinned, verified} as JSON on stdout');
   lifecycleStoreOptions(command, { locks: false });
@@ -90,7 +112,8 @@ Pins a snapshot in the catalog: retention (the prune after each nightly run, and
 it. Deployed: pass --catalog-table (stack output CatalogTableName) or set ${CATALOG_TABLE_VARIABLE}.
 
 Examples:
-  $ sr-backup pin --config backup.yaml --cluster prod --database sales --snapshot nightly_sales_20261124T1800Z_3f9a1c`;
+  $ sr-backup pin --config backup.yaml --cluster prod --snapshot nightly_sales_20261124T1800Z_3f9a1c0b2d4e
+  $ sr-backup pin --config backup.yaml --cluster prod --database sales --snapshot nightly_sales_20261124T1800Z_3f9a1c0b2d4e`;
 
 /** Adds `sr-backup pin`. */
 export function registerPinCommand(program: Command): void {

@@ -197,6 +197,12 @@ describe('sr-backup prune, pin and unpin (DROP SNAPSHOT, StarRocks 4.2)', () => 
     const unpinCode = await runPinCommand(pin, unpinned.io, false);
     await runPruneCommand({ config, dynamodbEndpoint: endpoint, json: true }, dryUnpinned.io);
     const unknownCode = await runPinCommand({ ...pin, snapshot: 'nightly_sales_never' }, unknown.io, true);
+    const byLabel = cliIo();
+    const byLabelCode = await runPinCommand(
+      { config, dynamodbEndpoint: endpoint, snapshot: labelOf(13) },
+      byLabel.io,
+      true,
+    );
 
     // Assess
     const due = (text: string) =>
@@ -213,6 +219,9 @@ describe('sr-backup prune, pin and unpin (DROP SNAPSHOT, StarRocks 4.2)', () => 
     expect(unknown.stderr()).toContain(
       'error: the catalog has no snapshot nightly_sales_never of database sales on cluster prod',
     );
+    // Without --database, the database is read from the label and confirmed by the catalog.
+    expect(byLabelCode, byLabel.stderr()).toBe(0);
+    expect(byLabel.stdout()).toContain(`Pinned sales/${labelOf(13)} (cluster prod)`);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildSnapshotLabel,
+  databasePartOfLabel,
   executionNameFor,
   formatSlotTimeUtc,
   SNAPSHOT_LABEL_PATTERN,
@@ -122,5 +123,28 @@ describe('executionNameFor', () => {
     expect(executionNameFor({ ...slot, database: 'x-y' })).not.toBe(
       executionNameFor({ ...slot, database: 'x_y' }),
     );
+  });
+});
+
+describe('databasePartOfLabel', () => {
+  const slot = { cluster: 'prod', database: 'sales_eu', scheduledTime: new Date('2026-11-24T18:00:00Z') };
+
+  it('reads the database back from a label of one of the schedules, the longest schedule name first', () => {
+    expect(databasePartOfLabel(buildSnapshotLabel({ ...slot, schedule: 'nightly' }), ['nightly'])).toBe(
+      'sales_eu',
+    );
+    expect(
+      databasePartOfLabel(buildSnapshotLabel({ ...slot, schedule: 'nightly_eu', attempt: 2 }), [
+        'nightly',
+        'nightly_eu',
+      ]),
+    ).toBe('sales_eu');
+  });
+
+  it('gives nothing for a label that is not one of ours', () => {
+    expect(databasePartOfLabel('manual_before_upgrade', ['nightly'])).toBeUndefined();
+    expect(
+      databasePartOfLabel(buildSnapshotLabel({ ...slot, schedule: 'weekly' }), ['nightly']),
+    ).toBeUndefined();
   });
 });
