@@ -58,6 +58,8 @@ export interface DatabaseResult {
   readonly error: string | null;
   /** A FINISHED backup's reservation (`partial: …` when StarRocks refused objects that hold data); else null. */
   readonly warning?: string | null;
+  /** The slot already had this snapshot (an earlier run of the same slot made it): nothing new was taken. */
+  readonly adopted?: boolean;
 }
 
 /** How a local run ended. */
@@ -149,6 +151,7 @@ function toDatabaseResult(attempt: BackupAttempt): DatabaseResult {
       attempt.state === 'FINISHED' && attempt.reason !== null && attempt.reason !== 'adopted'
         ? attempt.reason
         : null,
+    adopted: attempt.state === 'FINISHED' && attempt.reason === 'adopted',
   };
 }
 

@@ -43,7 +43,10 @@ export function formatResultsTable(
     const seconds = secondsBetweenIso(result.startedAt, result.finishedAt);
     const note = options.note?.(result);
     const warning = result.warning ? colors.yellow(result.warning) : '';
-    const why = [result.error ?? '', warning, note ? colors.dim(note) : '']
+    const adopted = result.adopted
+      ? colors.dim('this slot already had its snapshot: reused, nothing new taken')
+      : '';
+    const why = [result.error ?? '', warning, adopted, note ? colors.dim(note) : '']
       .filter((part) => part !== '')
       .join(' ');
     return [

@@ -33,6 +33,8 @@ export interface RunCommandOptions {
   readonly schedule?: string;
   readonly database?: string[];
   readonly scheduledTime?: Date;
+  /** An ad-hoc backup now, outside the schedules: its own label family and catalog entries. */
+  readonly now?: boolean;
   readonly dynamodbEndpoint?: string;
   readonly stateDir?: string;
   readonly json?: boolean;
@@ -71,6 +73,26 @@ async function checkSlackVariable(env: NodeJS.ProcessEnv): Promise<void> {
   }
 }
 
+/** The schedule name of ad-hoc backups (`run --now`): their labels read `adhoc_<database>_<minute>_<hash>`. */
+export const AD_HOC_SCHEDULE = 'adhoc';
+
+/**
+ * The schedule an ad-hoc backup runs under: the cluster's include/exclude patterns, and a name no configured
+ * schedule may have, so its labels and catalog entries are never taken for a schedule's slot. The cron is never
+ * evaluated (the slot is given); it only satisfies the schedule's shape.
+ */
+function adHocSchedule(cluster: ClusterConfig): ScheduleConfig {
+  if (cluster.schedules.some((schedule) => schedule.name === AD_HOC_SCHEDULE)) {
+    throw usageError(
+      `cluster ${cluster.name} has a schedule named "${AD_HOC_SCHEDULE}", the name run --now uses`,
+      {
+        hint: 'rename that schedule in the configuration to take ad-hoc backups',
+      },
+    );
+  }
+  return { name: AD_HOC_SCHEDULE, cron: '0 0 * * ? *', timezone: 'UTC', enabled: true };
+}
+
 /** What a run is for: the configuration, cluster, schedule and slot the options name. */
 interface RunTarget {
   readonly config: BackupConfig;
@@ -85,6 +107,17 @@ async function resolveTarget(options: RunCommandOptions, io: CommandIo): Promise
   const config = await loadConfigFile(options.config);
   const selected = selectCluster(config, options.cluster, options.config);
   const { cluster } = selected;
+  if (options.now) {
+    checkDatabases(options.database);
+    return {
+      config,
+      cluster,
+      schedule: adHocSchedule(cluster),
+      // To the minute, as labels are: a second `run --now` in the same minute reuses the first one's snapshot.
+      scheduledTime: new Date(Math.floor(io.clock.now() / 60_000) * 60_000),
+      errorCluster: clusterContext(selected),
+    };
+  }
   const schedule = selectSchedule(selected, options.schedule);
   const scheduledTime = options.scheduledTime ?? previousSlot(schedule, new Date(io.clock.now()));
   if (scheduledTime === null) {
