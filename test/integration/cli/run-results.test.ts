@@ -87,6 +87,7 @@ describe('sr-backup run (child process against the emulator)', () => {
       expect(document.results.map((result) => result.database)).toEqual(['crm', 'sales']);
       for (const result of document.results) {
         expect(Object.keys(result).sort()).toEqual([
+          'adopted',
           'database',
           'error',
           'finishedAt',
