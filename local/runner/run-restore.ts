@@ -8,11 +8,15 @@
 
 import type { Clock } from '#domain/clock.ts';
 import { type BackupConfig, type ClusterSettings, toClusterSettings } from '#domain/config/index.ts';
-import { RestoreTargetExistsError } from '#domain/errors.ts';
+import { RestoreTargetExistsError, SnapshotNotFoundError } from '#domain/errors.ts';
 import { restoreRequestOf } from '#domain/restore/restore-job.ts';
 import type { RestorePlan } from '#domain/restore/restore-plan.ts';
 import { chooseSnapshot, restoredTableNames } from '#domain/restore/restore-plan.ts';
-import { buildRestoreStatement, type StarRocksVersion } from '#domain/starrocks/index.ts';
+import {
+  buildRestoreStatement,
+  type FullStarRocksClient,
+  type StarRocksVersion,
+} from '#domain/starrocks/index.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
 import { type RestoreProgress, type RestoreRunResult, runRestore } from '../restore/run-restore.ts';
 import { createLocalRuntime, type LocalRuntime, type LocalTables } from '../runtime.ts';
@@ -36,6 +40,11 @@ export interface LocalRestoreRequest {
   readonly snapshot?: string | undefined;
   /** ISO 8601: the newest verified snapshot of a slot at or before this (when no `snapshot` is named). */
   readonly before?: string | undefined;
+  /**
+   * The cluster whose catalog holds the snapshot, when it is not the one restored into (`--to-cluster`): the
+   * disaster-recovery path. The target cluster's repository must hold the same snapshot (it is checked).
+   */
+  readonly fromCluster?: string | undefined;
   /** Only these tables, each under its own name or `alias` (a table restore may use an existing database). */
   readonly tables?: readonly { readonly name: string; readonly alias?: string | undefined }[] | undefined;
   /** Restore into this database instead of `database`. */
@@ -88,12 +97,15 @@ async function prepare(
 ): Promise<PreparedRestore> {
   const settings = toClusterSettings(context.config, context.cluster);
   const catalog = await runtime.catalog();
-  const snapshot = await chooseSnapshot(catalog, {
-    cluster: settings.name,
+  const source = request.fromCluster ?? settings.name;
+  const recorded = await chooseSnapshot(catalog, {
+    cluster: source,
     database: request.database,
     label: request.snapshot,
     before: request.before,
   });
+  // Another cluster reads the snapshot through its own repository (same location, its own name).
+  const snapshot = source === settings.name ? recorded : { ...recorded, repository: settings.repository };
   const plan: RestorePlan = {
     cluster: settings.name,
     sourceDatabase: request.database,
@@ -111,6 +123,7 @@ async function prepare(
   const names = restoredTableNames(plan);
   const deadlineSeconds = request.deadlineSeconds ?? settings.timeoutSeconds;
   const { version, targetExists, clashing } = await runtime.withStarRocks(settings, async (client) => {
+    if (source !== settings.name) await assertRepositoryHolds(client, settings, source, snapshot);
     const exists = (await client.showDatabases()).includes(plan.targetDatabase);
     const present =
       names !== undefined && exists
@@ -140,6 +153,25 @@ async function prepare(
     drill.state === 'FINISHED' && drill.durationSeconds !== null ? [drill.durationSeconds] : [],
   );
   return { plan, settings, deadlineSeconds, version, statement, targetExists, refusal, historySeconds };
+}
+
+/**
+ * The target cluster's repository must hold the snapshot with the timestamp the source cluster's catalog recorded
+ * (SHOW SNAPSHOT reads the repository's files): otherwise the repositories do not share a location, or the
+ * snapshot was never copied there.
+ * @throws SnapshotNotFoundError naming both clusters and the repository.
+ */
+async function assertRepositoryHolds(
+  client: Pick<FullStarRocksClient, 'showSnapshot'>,
+  target: ClusterSettings,
+  source: string,
+  snapshot: RestorePlan['snapshot'],
+): Promise<void> {
+  const found = await client.showSnapshot(target.repository, snapshot.label);
+  if (found?.ok === true && found.timestamps.includes(snapshot.snapshotTimestamp)) return;
+  throw new SnapshotNotFoundError(
+    `repository ${target.repository} of cluster ${target.name} does not hold snapshot ${snapshot.label} of cluster ${source} (timestamp ${snapshot.snapshotTimestamp}; SHOW SNAPSHOT: ${found?.status ?? 'no such snapshot'}); its repository must point at the same location as ${source}'s`,
+  );
 }
 
 /** How the restore loop waits: real time by default. */

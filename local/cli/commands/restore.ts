@@ -14,7 +14,11 @@ with the backups' poll policy until it finishes (or cancels it at --timeout), th
 
 A restore never writes into an existing database: restore under a new name with --as, or drop the old
 database first. With --table it restores only those tables (a dropped table back into its database, or a copy
-under a new name: --table orders:orders_before) and may use an existing database, never an existing table. The FE password comes from STARROCKS_PASSWORD_<CLUSTER> or STARROCKS_PASSWORD.
+under a new name: --table orders:orders_before) and may use an existing database, never an existing table.
+
+--to-cluster restores a snapshot recorded for --cluster into another configured cluster (the disaster-recovery
+path): that cluster's FE runs the RESTORE from its own repository, which must point at the same location (SHOW
+SNAPSHOT there must list the snapshot with the recorded timestamp; it is checked first). The FE password comes from STARROCKS_PASSWORD_<CLUSTER> or STARROCKS_PASSWORD.
 
 Exit status: 0 printed, or restored and checked; 1 the restore failed or timed out, the catalog holds no
 verified snapshot of the database, or the FE is unreachable; 2 usage or configuration error, an unknown or
@@ -26,6 +30,7 @@ Examples:
   $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute
   $ sr-backup restore --config backup.yaml --database sales --before 2026-11-24T09:00:00Z --as sales_before_load
   $ sr-backup restore --config backup.yaml --database sales --table orders:orders_restored --execute
+  $ sr-backup restore --config backup.yaml --cluster prod --database sales --to-cluster dr --execute
   $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute --json > restore.json`;
 
 /** Adds `sr-backup restore`. */
@@ -55,6 +60,10 @@ export function registerRestoreCommand(program: Command): void {
       collectTables,
     )
     .option('--as <db>', 'restore into this new database instead of the original name')
+    .option(
+      '--to-cluster <name>',
+      'restore into this other configured cluster (disaster recovery): its repository must hold the snapshot',
+    )
     .option('--execute', 'run the restore (without it nothing is changed)')
     .option(
       '--timeout <duration>',

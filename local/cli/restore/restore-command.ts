@@ -44,6 +44,8 @@ export interface RestoreCommandOptions {
   readonly snapshot?: string;
   /** The newest verified snapshot of a slot at or before this. */
   readonly before?: Date;
+  /** Restore into this configured cluster (its FE and repository) a snapshot of `cluster`'s catalog. */
+  readonly toCluster?: string;
   /** Only these tables (`name` or `name:alias`). */
   readonly table?: readonly { readonly name: string; readonly alias?: string | undefined }[];
   readonly as?: string;
@@ -223,7 +225,10 @@ export async function runRestoreCommand(options: RestoreCommandOptions, io: Comm
   let store: LocalStore | undefined;
   try {
     const config = await loadConfigFile(options.config);
-    const selected = selectCluster(config, options.cluster, options.config);
+    const source = selectCluster(config, options.cluster, options.config);
+    // --to-cluster: the snapshot is the source cluster's, the FE, repository, slot and lock the target's.
+    const selected =
+      options.toCluster === undefined ? source : selectCluster(config, options.toCluster, options.config);
     const { cluster } = selected;
     document.cluster = cluster.name;
     context.cluster = clusterContext(selected);
@@ -256,6 +261,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, io: Comm
       snapshot: options.snapshot,
       before: options.before?.toISOString(),
       tables: options.table,
+      fromCluster: source.cluster.name === cluster.name ? undefined : source.cluster.name,
       as: options.as,
       deadlineSeconds: options.timeout,
     });

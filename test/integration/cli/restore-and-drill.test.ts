@@ -235,6 +235,106 @@ describe('sr-backup restore and drill (child processes against the emulator)', (
     expect(over.stderr).toContain('--table orders:orders_restored');
   });
 
+  describe('--to-cluster (disaster recovery into another configured cluster)', () => {
+    let dr: EmulatorHandle;
+    let twoClusters: string;
+
+    beforeAll(async () => {
+      const job = emulator.state.jobs('sales').find((entry) => entry.label === label);
+      if (job === undefined) throw new Error('the backup job is missing');
+      // The DR cluster reads the same bucket through a repository of its own name; `empty_repo` points elsewhere.
+      dr = await startEmulator({
+        scenario: {
+          version: '3.3',
+          feTimeZone: 'Asia/Shanghai',
+          repositories: [
+            { name: 'dr_repo', location: 's3a://cli-tests/backups' },
+            { name: 'empty_repo', location: 's3a://cli-tests/elsewhere' },
+          ],
+          databases: [],
+          snapshots: [
+            {
+              repository: 'dr_repo',
+              name: label,
+              database: 'sales',
+              createdAt: new Date(job.createdAt).toISOString(),
+              tables: [
+                { name: 'orders', sizeBytes: 4096, rows: 40 },
+                { name: 'items', sizeBytes: 2048, rows: 20 },
+              ],
+            },
+          ],
+          defaultRestoreDurationMs: 1200,
+        },
+        port: 0,
+      });
+      const drCluster = (clusterConfig(dr.port).clusters as Record<string, unknown>[])[0];
+      twoClusters = await writeConfig(dir, 'two-clusters.yaml', {
+        ...clusterConfig(emulator.port),
+        clusters: [
+          (clusterConfig(emulator.port).clusters as object[])[0],
+          { ...drCluster, name: 'dr', repository: 'dr_repo' },
+          { ...drCluster, name: 'dr_empty', repository: 'empty_repo' },
+        ],
+      });
+    });
+
+    afterAll(async () => {
+      await dr.close();
+    });
+
+    it('restores the source cluster’s snapshot through the target’s own repository, and refuses one that lacks it', async () => {
+      // Act
+      const restored = await runCli([
+        'restore',
+        '--config',
+        twoClusters,
+        '--cluster',
+        'local',
+        '--database',
+        'sales',
+        '--to-cluster',
+        'dr',
+        '--execute',
+        '--json',
+        ...store(),
+      ]);
+      const missing = await runCli([
+        'restore',
+        '--config',
+        twoClusters,
+        '--cluster',
+        'local',
+        '--database',
+        'sales',
+        '--to-cluster',
+        'dr_empty',
+        ...store(),
+      ]);
+
+      // Assess
+      expect(restored.code, restored.stderr).toBe(0);
+      expect(parseJsonDocument(restored.stdout)).toMatchObject({
+        state: 'FINISHED',
+        cluster: 'dr',
+        rowCount: 60,
+      });
+      expect(dr.statements.map((entry) => entry.sql).filter((sql) => sql.startsWith('RESTORE'))).toEqual([
+        expect.stringContaining(`\`${label}\` FROM \`dr_repo\``),
+      ]);
+      expect(
+        Object.fromEntries((dr.state.tables('sales') ?? []).map((table) => [table.name, table.rows])),
+      ).toEqual({
+        orders: 40,
+        items: 20,
+      });
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain(
+        `repository empty_repo of cluster dr_empty does not hold snapshot ${label} of cluster local`,
+      );
+    });
+  });
+
   it('runs a drill through the local runner: restore, check, record, drop; exits 0', async () => {
     // Act
     const drill = await runCli([
