@@ -174,6 +174,12 @@ function explainRestoreError(
   const where = `--config ${options.config}${options.cluster ? ` --cluster ${options.cluster}` : ''}`;
   if (error instanceof SnapshotNotFoundError) {
     const hint = `\`sr-backup snapshots ${where} --database ${options.database}\` lists what the catalog holds`;
+    if (options.toCluster !== undefined && /does not hold snapshot/.test(error.message)) {
+      return failure(`--to-cluster: ${error.message}`, {
+        hint: `on ${options.toCluster}, CREATE REPOSITORY over the source repository's location (read-only is enough) and name it in its clusters[].repository`,
+        cause: error,
+      });
+    }
     if (options.snapshot !== undefined)
       return usageError(`--snapshot: ${error.message}`, { hint, cause: error });
     if (options.before !== undefined) return failure(`--before: ${error.message}`, { hint, cause: error });
