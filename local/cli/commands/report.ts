@@ -6,8 +6,8 @@ import { configOption, runAction, verboseOption } from './common.ts';
 import { lifecycleStoreOptions } from './lifecycle-tables.ts';
 
 const HELP = `
-Writes one self-contained HTML report of the catalog over a period (the local one, or the deployed table with
---catalog-table or $SR_BACKUP_CATALOG_TABLE and your AWS credentials): the outcome of every database on every
+Writes one self-contained HTML report of the catalog over a period (the local one, or a deployed stack's with
+--stack or $SR_BACKUP_STACK, or --catalog-table, and your AWS credentials): the outcome of every database on every
 day (a heat map, with each cell's label, duration, size and error), duration and size per database with size
 anomalies and trends, the nightly backup window against maxConcurrentBackups, the recovery point each database
 had against its objective, restore drills, coverage (unscheduled databases, pins, what retention removes next)
@@ -19,7 +19,7 @@ Examples:
   $ sr-backup report --config backup.yaml --since 90d --cluster prod --out prod-q3.html
   $ sr-backup report --config backup.yaml --since 2026-10-01 --until 2026-11-01 --out october.html
   $ sr-backup report --config backup.yaml --time-zone Asia/Shanghai --json
-  $ sr-backup report --config backup.yaml --catalog-table <stack output CatalogTableName> --region eu-west-1`;
+  $ sr-backup report --config backup.yaml --stack StarRocksBackupScheduler --region eu-west-1 --out report.html`;
 
 /** Adds `sr-backup report`. */
 export function registerReportCommand(program: Command): void {

@@ -4,11 +4,11 @@ import { timeZoneProblem } from '#domain/config/index.ts';
 import type { ReportRequest } from '#domain/report/index.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import {
-  CATALOG_TABLE_VARIABLE,
   explainAwsTableError,
   type LifecycleStoreOptions,
   type LifecycleTables,
   openLifecycleTables,
+  targetsDeployed,
 } from '../commands/lifecycle-tables.ts';
 import { EXIT, type ExitCode, failure, usageError } from '../support/cli-error.ts';
 import { explainError } from '../support/explain-error.ts';
@@ -42,13 +42,6 @@ function request(options: ReportCommandOptions, clusters: ReportRequest['cluster
   };
 }
 
-/** Whether the deployed catalog is asked for (as the lifecycle commands decide it): then no local store is needed. */
-function deployedTableNamed(options: ReportCommandOptions, io: CommandIo): boolean {
-  const localAsked = options.stateDir !== undefined || options.dynamodbEndpoint !== undefined;
-  const table = options.catalogTable ?? (localAsked ? undefined : io.env[CATALOG_TABLE_VARIABLE]);
-  return table !== undefined && table !== '';
-}
-
 /** Runs the command; resolves with the exit status. */
 export async function runReportCommand(options: ReportCommandOptions, io: CommandIo): Promise<ExitCode> {
   const colors = colorsFor(io);
@@ -62,7 +55,7 @@ export async function runReportCommand(options: ReportCommandOptions, io: Comman
         ? config.clusters
         : options.cluster.map((name) => selectCluster(config, name, options.config).cluster);
     const location = storeLocation(options);
-    if (!deployedTableNamed(options, io) && storeIsAbsent(location)) {
+    if (!targetsDeployed(options, io.env) && storeIsAbsent(location)) {
       throw failure(
         `no local catalog in ${location.kind === 'state-dir' ? location.stateDir : 'the state directory'} yet`,
         {

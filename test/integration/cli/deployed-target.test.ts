@@ -1,7 +1,7 @@
 // The CLI against a "deployed" stack: CloudFormation mocked at the SDK boundary (DescribeStacks answers the
 // stack's outputs), the tables in dynalite reached through the SDK's own endpoint setting, as a deployed account's
 // tables would be. In process, about 2 seconds.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -13,6 +13,7 @@ import { runPauseCommand } from '#local/cli/commands/pause.ts';
 import { runDescribeCommand } from '#local/cli/inspect/describe-command.ts';
 import { runSnapshotsCommand } from '#local/cli/inspect/snapshots-command.ts';
 import { runStatusCommand } from '#local/cli/inspect/status-command.ts';
+import { runReportCommand } from '#local/cli/report/report-command.ts';
 import type { CommandIo } from '#local/cli/support/io.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 import { CLUSTER, NOW, seedCatalog } from '../lifecycle/support/thirty-snapshots.ts';
@@ -180,6 +181,22 @@ describe('the CLI against a deployed stack (--stack)', () => {
     expect((JSON.parse(byRun.stdout()) as { attempts: { runId: string }[] }).attempts).toEqual([
       expect.objectContaining({ runId: 'run-5' }),
     ]);
+  });
+
+  it('writes the HTML report of the deployed catalog', async () => {
+    // Act
+    const { io, stdout, stderr } = cliIo();
+    const out = join(dir, 'deployed-report.html');
+    const code = await runReportCommand(
+      { config, stack: STACK, since: { days: 45 }, timeZone: 'UTC', out, json: true },
+      io,
+    );
+
+    // Assess
+    expect(code, stderr()).toBe(0);
+    const html = await readFile(out, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(JSON.parse(stdout())).toEqual(expect.objectContaining({ out }));
   });
 
   it('exits 2 naming the stack and the region when the stack does not exist', async () => {
