@@ -12,6 +12,7 @@ import { registerReportCommand } from './commands/report.ts';
 import { registerRestoreCommand } from './commands/restore.ts';
 import { registerResumeCommand } from './commands/resume.ts';
 import { registerRunCommand } from './commands/run.ts';
+import { registerRunsCommand } from './commands/runs.ts';
 import { registerSnapshotsCommand } from './commands/snapshots.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerStatusCommand } from './commands/status.ts';
@@ -26,6 +27,7 @@ Examples:
   $ sr-backup run --config backup.yaml
   $ sr-backup snapshots --config backup.yaml --database sales
   $ sr-backup status --config backup.yaml
+  $ sr-backup runs --config backup.yaml --since 7d
   $ sr-backup describe sales --config backup.yaml
   $ sr-backup report --config backup.yaml --since 30d --out report.html
   $ sr-backup start --config backup.yaml --cluster prod --state-machine-arn arn:aws:states:…
@@ -50,6 +52,7 @@ export function createProgram(): Command {
     .exitOverride()
     .addHelpText('after', EXAMPLES);
   registerRunCommand(program);
+  registerRunsCommand(program);
   registerSnapshotsCommand(program);
   registerReportCommand(program);
   registerStatusCommand(program);

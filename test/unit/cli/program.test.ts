@@ -13,6 +13,7 @@ import { selectCluster, selectClusters, selectSchedule } from '#local/cli/suppor
 
 const CONTRACT_COMMANDS = [
   'run',
+  'runs',
   'snapshots',
   'report',
   'status',
