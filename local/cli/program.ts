@@ -1,5 +1,6 @@
 /** The `sr-backup` command line: every command of the CLI contract (docs/cli.md). */
 import { Command } from 'commander';
+import { registerCancelCommand } from './commands/cancel.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDescribeCommand } from './commands/describe.ts';
 import { registerDrillCommand } from './commands/drill.ts';
@@ -31,6 +32,7 @@ Examples:
   $ sr-backup describe sales --config backup.yaml
   $ sr-backup report --config backup.yaml --since 30d --out report.html
   $ sr-backup start --config backup.yaml --cluster prod --state-machine-arn arn:aws:states:…
+  $ sr-backup cancel --database sales --config backup.yaml --stack StarRocksBackupScheduler
   $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute
   $ sr-backup drill --config backup.yaml --cluster prod
   $ sr-backup prune --config backup.yaml --cluster prod            # dry run; --apply removes
@@ -60,6 +62,7 @@ export function createProgram(): Command {
   registerValidateCommand(program);
   registerPlanCommand(program);
   registerStartCommand(program);
+  registerCancelCommand(program);
   registerRestoreCommand(program);
   registerDrillCommand(program);
   registerPruneCommand(program);

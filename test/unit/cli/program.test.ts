@@ -22,6 +22,7 @@ const CONTRACT_COMMANDS = [
   'plan',
   'emulator',
   'start',
+  'cancel',
   'demo',
   'restore',
   'drill',
