@@ -17,7 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runStartCommand } from '#local/cli/start/start-command.ts';
 import type { CommandIo } from '#local/cli/support/io.ts';
-import { writeConfig } from '../../integration/cli/cli-harness.ts';
+import { writeConfig } from '#test/integration/cli/cli-harness.ts';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:NightlyBackup';
 const RUN =
