@@ -1,5 +1,6 @@
 /** The `sr-backup` command line: every command of the CLI contract (docs/cli.md). */
 import { Command } from 'commander';
+import { registerCancelCommand } from './commands/cancel.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDescribeCommand } from './commands/describe.ts';
 import { registerDrillCommand } from './commands/drill.ts';
@@ -12,6 +13,7 @@ import { registerReportCommand } from './commands/report.ts';
 import { registerRestoreCommand } from './commands/restore.ts';
 import { registerResumeCommand } from './commands/resume.ts';
 import { registerRunCommand } from './commands/run.ts';
+import { registerRunsCommand } from './commands/runs.ts';
 import { registerSnapshotsCommand } from './commands/snapshots.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerStatusCommand } from './commands/status.ts';
@@ -26,9 +28,11 @@ Examples:
   $ sr-backup run --config backup.yaml
   $ sr-backup snapshots --config backup.yaml --database sales
   $ sr-backup status --config backup.yaml
+  $ sr-backup runs --config backup.yaml --since 7d
   $ sr-backup describe sales --config backup.yaml
   $ sr-backup report --config backup.yaml --since 30d --out report.html
   $ sr-backup start --config backup.yaml --cluster prod --state-machine-arn arn:aws:states:…
+  $ sr-backup cancel --database sales --config backup.yaml --stack StarRocksBackupScheduler
   $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute
   $ sr-backup drill --config backup.yaml --cluster prod
   $ sr-backup prune --config backup.yaml --cluster prod            # dry run; --apply removes
@@ -50,6 +54,7 @@ export function createProgram(): Command {
     .exitOverride()
     .addHelpText('after', EXAMPLES);
   registerRunCommand(program);
+  registerRunsCommand(program);
   registerSnapshotsCommand(program);
   registerReportCommand(program);
   registerStatusCommand(program);
@@ -57,6 +62,7 @@ export function createProgram(): Command {
   registerValidateCommand(program);
   registerPlanCommand(program);
   registerStartCommand(program);
+  registerCancelCommand(program);
   registerRestoreCommand(program);
   registerDrillCommand(program);
   registerPruneCommand(program);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -38,6 +39,39 @@ export async function publishedEndpoint(stateDir: string): Promise<string | unde
   } catch {
     return undefined;
   }
+}
+
+/** The process that holds a state directory, as it published itself. */
+export interface StateDirHolder {
+  readonly pid: number;
+  readonly endpoint: string | undefined;
+}
+
+/**
+ * The process holding `stateDir` right now, or undefined when none does. Asks the directory's lock (never the
+ * published file alone: a process that crashed leaves its file behind, and its pid may belong to another process
+ * by now). Briefly takes the lock when it is free.
+ */
+export async function stateDirHolder(stateDir: string): Promise<StateDirHolder | undefined> {
+  if (!existsSync(stateDir)) return undefined;
+  let guard: LevelLike;
+  try {
+    guard = await lockStateDir(stateDir);
+  } catch (error) {
+    if (!(error instanceof StateDirBusyError)) throw error;
+    try {
+      const published = JSON.parse(await readFile(join(stateDir, DYNAMO_ENDPOINT_FILE), 'utf8')) as {
+        pid?: unknown;
+      };
+      return typeof published.pid === 'number' && Number.isInteger(published.pid) && published.pid > 0
+        ? { pid: published.pid, endpoint: await publishedEndpoint(stateDir) }
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  await guard.close();
+  return undefined;
 }
 
 interface LevelLike {

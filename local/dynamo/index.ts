@@ -6,7 +6,9 @@ export {
   DYNAMO_LOCK_DIR,
   type EmbeddedDynamo,
   publishedEndpoint,
+  type StateDirHolder,
   startEmbeddedDynamo,
+  stateDirHolder,
 } from './embedded.ts';
 export { ensureTables } from './ensure-tables.ts';
 export { StateDirBusyError, TableSchemaMismatchError } from './errors.ts';

@@ -1,12 +1,21 @@
-/** `sr-backup start`: starts the deployed nightly workflow now. */
+/** `sr-backup start`: starts the deployed nightly workflow now, and with `--wait` follows it to its end. */
+import { setTimeout as delay } from 'node:timers/promises';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { FAILURE_STATES } from '#domain/workflow/outcomes.ts';
 import { loadConfigFile } from '#local/config/load.ts';
+import type { DatabaseResult } from '#local/runner/run-nightly.ts';
+import { formatResultsTable, summarizeResults } from '../format/results.ts';
 import { formatUtc } from '../format/time.ts';
+import { attachLineProgress } from '../progress/line-progress.ts';
+import { RunProgress } from '../progress/run-progress.ts';
+import { cliAwsClientOptions } from '../support/aws-client.ts';
 import { type CliError, EXIT, type ExitCode, failure } from '../support/cli-error.ts';
 import { explainError } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
 import { reportError } from '../support/report.ts';
 import { selectCluster, selectSchedule } from '../support/selection.ts';
+import { readStackOutputs, stackNameOf } from '../support/stack-target.ts';
+import { followExecution } from './follow-execution.ts';
 import {
   executionConsoleUrl,
   parseStateMachineArn,
@@ -24,7 +33,25 @@ export interface StartCommandOptions {
   readonly database?: string[];
   readonly json?: boolean;
   readonly verbose?: boolean;
+  /** Follow the started run to its end, with live progress; exit by its outcome. */
+  readonly wait?: boolean;
+  /** With `wait`: seconds between two reads of the run's history. */
+  readonly pollSeconds?: number;
+  /** A deployed stack whose output NightlyBackupStateMachineArn names the state machine (or SR_BACKUP_STACK). */
+  readonly stack?: string;
+  readonly region?: string;
 }
+
+/** How `start --wait` waits; tests give a virtual clock's sleep and their own interrupt. */
+export interface FollowControl {
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Aborted on Ctrl-C (by default: the process's SIGINT). */
+  readonly interrupt?: AbortSignal;
+}
+
+const DEFAULT_FOLLOW: FollowControl = {
+  sleep: (ms, signal) => delay(ms, undefined, { signal }),
+};
 
 /** AWS SDK errors, told plainly (never with request ids or credentials). */
 export function explainAwsError(error: unknown, arn: string): CliError | undefined {
@@ -60,11 +87,18 @@ export function explainAwsError(error: unknown, arn: string): CliError | undefin
 export async function runStartCommand(
   options: StartCommandOptions,
   io: CommandIo,
-  makeClient: (region: string) => Pick<SFNClient, 'send' | 'destroy'> = (region) => new SFNClient({ region }),
+  makeClient: (region: string) => Pick<SFNClient, 'send' | 'destroy'> = (region) =>
+    new SFNClient(cliAwsClientOptions(region)),
+  follow: FollowControl = DEFAULT_FOLLOW,
 ): Promise<ExitCode> {
   const colors = colorsFor(io);
-  const arnText = options.stateMachineArn ?? io.env[STATE_MACHINE_ARN_VARIABLE];
   try {
+    const stackName = options.stateMachineArn === undefined ? stackNameOf(options, io.env) : undefined;
+    const arnText =
+      options.stateMachineArn ??
+      (stackName === undefined
+        ? io.env[STATE_MACHINE_ARN_VARIABLE]
+        : (await readStackOutputs(stackName, options.region)).nightlyBackupStateMachineArn);
     const config = await loadConfigFile(options.config);
     const selected = selectCluster(config, options.cluster, options.config);
     const schedule = selectSchedule(selected, options.schedule);
@@ -84,15 +118,15 @@ export async function runStartCommand(
         { sfn, clock: io.clock },
       );
     } catch (error) {
-      throw explainAwsError(error, stateMachine.arn) ?? error;
-    } finally {
       sfn.destroy();
+      throw explainAwsError(error, stateMachine.arn) ?? error;
     }
-    if (options.json) {
+    if (!options.wait) sfn.destroy();
+    if (options.json && !options.wait) {
       io.stdout.write(
         `${JSON.stringify({ executionArn: result.executionArn, name: result.name, startDate: result.startDate, input: result.input }, null, 2)}\n`,
       );
-    } else {
+    } else if (!options.json) {
       io.stdout.write(
         `${colors.out.green('✔')} started ${result.name}\n` +
           `  cluster ${selected.cluster.name}, schedule ${schedule.name}, slot ${formatUtc(result.input.scheduledTime ?? '')}\n` +
@@ -100,10 +134,100 @@ export async function runStartCommand(
           `  console   ${executionConsoleUrl(result.executionArn, stateMachine.region)}\n`,
       );
     }
-    return EXIT.ok;
+    if (!options.wait) return EXIT.ok;
+    try {
+      return await followStarted(result, options, io, { sfn, control: follow });
+    } finally {
+      sfn.destroy();
+    }
   } catch (error) {
     const explained = explainError(error, { configPath: options.config });
     reportError(explained, { stderr: io.stderr, colors: colors.err, verbose: options.verbose === true });
     return explained.exitCode;
   }
+}
+
+/** The run's databases as `run` reports them, from what following saw. */
+function resultsOf(progress: RunProgress): DatabaseResult[] {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return progress
+    .databases()
+    .filter((entry) => entry.outcome !== null)
+    .map((entry) => ({
+      database: entry.database,
+      snapshot: entry.label ?? '',
+      state: entry.outcome ?? 'FAILED',
+      startedAt: iso(entry.startedAtMs),
+      finishedAt: iso(entry.endedAtMs),
+      error: entry.reason,
+    }));
+}
+
+async function followStarted(
+  started: Awaited<ReturnType<typeof startNightlyExecution>>,
+  options: StartCommandOptions,
+  io: CommandIo,
+  deps: { sfn: Pick<SFNClient, 'send'>; control: FollowControl },
+): Promise<ExitCode> {
+  const colors = colorsFor(io);
+  // With --json, stdout holds the one document; progress goes to stderr.
+  const progressOut = options.json ? io.stderr : io.stdout;
+  const progress = new RunProgress();
+  const detach = attachLineProgress(progress, progressOut, options.json ? colors.err : colors.out);
+  const stop = new AbortController();
+  const onInterrupt = (): void => stop.abort();
+  const external = deps.control.interrupt;
+  external?.addEventListener('abort', onInterrupt, { once: true });
+  if (external === undefined) process.once('SIGINT', onInterrupt);
+  let outcome: Awaited<ReturnType<typeof followExecution>>;
+  try {
+    outcome = await followExecution(
+      {
+        executionArn: started.executionArn,
+        pollMs: (options.pollSeconds ?? 10) * 1000,
+        onEvent: (event) => progress.apply(event),
+        signal: stop.signal,
+      },
+      { sfn: deps.sfn, sleep: deps.control.sleep },
+    );
+  } finally {
+    detach();
+    external?.removeEventListener('abort', onInterrupt);
+    if (external === undefined) process.off('SIGINT', onInterrupt);
+  }
+  const results = resultsOf(progress);
+  if (outcome.kind === 'interrupted') {
+    io.stderr.write(
+      `stopped following ${started.name}: the run goes on in AWS.\n` +
+        `  \`sr-backup cancel ${started.executionArn} --config ${options.config}\` stops it.\n`,
+    );
+    if (options.json) {
+      io.stdout.write(
+        `${JSON.stringify({ ...startedJson(started), status: 'RUNNING', following: 'interrupted', results }, null, 2)}\n`,
+      );
+    }
+    return EXIT.interrupted;
+  }
+  const failed = outcome.status !== 'SUCCEEDED' || results.some((result) => FAILURE_STATES.has(result.state));
+  if (options.json) {
+    io.stdout.write(
+      `${JSON.stringify({ ...startedJson(started), status: outcome.status, error: outcome.error, results }, null, 2)}\n`,
+    );
+  } else {
+    if (results.length > 0) io.stdout.write(`\n${formatResultsTable(results, colors.out)}\n`);
+    io.stdout.write(
+      `\n${started.name} ended ${outcome.status === 'SUCCEEDED' ? colors.out.green(outcome.status) : colors.out.red(outcome.status)}: ${summarizeResults(results)}` +
+        `${outcome.error === null ? '' : ` (${outcome.error}${outcome.cause === null ? '' : `: ${outcome.cause}`})`}\n`,
+    );
+  }
+  return failed ? EXIT.failed : EXIT.ok;
+}
+
+function startedJson(started: Awaited<ReturnType<typeof startNightlyExecution>>) {
+  return {
+    executionArn: started.executionArn,
+    name: started.name,
+    startDate: started.startDate,
+    input: started.input,
+  };
 }

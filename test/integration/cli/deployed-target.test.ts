@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogStore } from '#domain/catalog/index.ts';
 import { runPauseCommand } from '#local/cli/commands/pause.ts';
 import { runDescribeCommand } from '#local/cli/inspect/describe-command.ts';
+import { runRunsCommand } from '#local/cli/inspect/runs-command.ts';
 import { runSnapshotsCommand } from '#local/cli/inspect/snapshots-command.ts';
 import { runStatusCommand } from '#local/cli/inspect/status-command.ts';
 import { runReportCommand } from '#local/cli/report/report-command.ts';
@@ -197,6 +198,29 @@ describe('the CLI against a deployed stack (--stack)', () => {
     const html = await readFile(out, 'utf8');
     expect(html).toMatch(/^<!doctype html>/i);
     expect(JSON.parse(stdout())).toEqual(expect.objectContaining({ out }));
+  });
+
+  it('lists the deployed runs, newest first, with their outcome counts', async () => {
+    // Act
+    const { io, stdout, stderr } = cliIo();
+    const code = await runRunsCommand(
+      { config, stack: STACK, since: { agoSeconds: 14 * 86_400 }, limit: 20, json: true },
+      io,
+    );
+
+    // Assess: days 17…30 of November (the 14 days back from 1 December 06:00Z), one run each.
+    expect(code, stderr()).toBe(0);
+    const { runs } = JSON.parse(stdout()) as {
+      runs: { runId: string; counts: Record<string, number>; outcome: string }[];
+    };
+    expect(runs.map((run) => run.runId)).toEqual(
+      Array.from({ length: 14 }, (_, index) => `run-${30 - index}`),
+    );
+    // Day 20 also recorded a FAILED attempt of another label: sales counts once, by its FINISHED one.
+    expect(runs.find((run) => run.runId === 'run-20')).toMatchObject({
+      counts: { FINISHED: 1, FAILED: 0, TIMED_OUT: 0, SKIPPED: 0 },
+      outcome: 'SUCCEEDED',
+    });
   });
 
   it('exits 2 naming the stack and the region when the stack does not exist', async () => {

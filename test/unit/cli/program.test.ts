@@ -13,6 +13,7 @@ import { selectCluster, selectClusters, selectSchedule } from '#local/cli/suppor
 
 const CONTRACT_COMMANDS = [
   'run',
+  'runs',
   'snapshots',
   'report',
   'status',
@@ -21,6 +22,7 @@ const CONTRACT_COMMANDS = [
   'plan',
   'emulator',
   'start',
+  'cancel',
   'demo',
   'restore',
   'drill',
