@@ -18,6 +18,7 @@ import { buildAlertMessage } from '#domain/notify/alert-message.ts';
 import { renderMessageAsText } from '#domain/notify/render-text.ts';
 import type { SlackNotifier } from '#domain/notify/slack-notifier.ts';
 import { createPauseStore } from '#domain/pause/pause-store.ts';
+import { loadReportAssets } from '#domain/report/assets.ts';
 import { createPlanStore } from '#domain/run-plan/plan-store.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
 import type { LambdaRuntime, ObservedAlert } from '#runtime/runtime.ts';
@@ -120,6 +121,7 @@ export function createLocalRuntime(tables: LocalTables, options: LocalRuntimeOpt
     snapshotObjects: snapshotObjects.objects,
     scheduler: () => Promise.reject(new Error('EventBridge Scheduler is not reached from local runs')),
     s3,
+    reportAssets: loadReportAssets,
     observeAlert: options.onAlert,
     close() {
       for (const each of opened.splice(0)) each.destroy();

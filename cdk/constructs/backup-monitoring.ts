@@ -6,7 +6,14 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { CLUSTER_DIMENSION, DURATION_METRIC, METRICS_NAMESPACE, OUTCOME_METRICS } from '#domain/metrics.ts';
+import {
+  CLUSTER_DIMENSION,
+  DRILL_DURATION_METRIC,
+  DURATION_METRIC,
+  METRICS_NAMESPACE,
+  OUTCOME_METRICS,
+  SIZE_METRIC,
+} from '#domain/metrics.ts';
 import type { TaskFunctionName } from '#statemachines/definitions.ts';
 import { FUNCTION_ACCESS } from './function-access.ts';
 import type { NodeFunction } from './node-function.ts';
@@ -267,6 +274,24 @@ function dashboardRows(
           perClusterSearch(DURATION_METRIC, 'Average', service, day, { fold: 'AVG', label: 'average' }),
           perClusterSearch(DURATION_METRIC, 'Maximum', service, day, { fold: 'MAX', label: 'longest' }),
         ],
+      }),
+    ],
+    [
+      // The size of each cluster's verified backups (RecordResult): their sum is what a day added to the
+      // repository, the largest one the database to watch.
+      new cloudwatch.GraphWidget({
+        title: 'Backup size (bytes) per day, by cluster',
+        width: 12,
+        left: [
+          perClusterSearch(SIZE_METRIC, 'Sum', service, day, { label: 'backed up' }),
+          perClusterSearch(SIZE_METRIC, 'Maximum', service, day, { label: 'largest' }),
+        ],
+      }),
+      // The restore times the drills measured (RecordDrill): the recovery time one could promise.
+      new cloudwatch.GraphWidget({
+        title: 'Drill restore time (s), by cluster',
+        width: 12,
+        left: [perClusterSearch(DRILL_DURATION_METRIC, 'Maximum', service, day, { label: 'restore' })],
       }),
     ],
   ];

@@ -16,8 +16,10 @@ export interface FunctionAccess {
   readonly reachesFrontEnd: boolean;
   /** Actions on the locks table (lock and slot items; never DeleteItem or Scan). */
   readonly locks: readonly DynamoAction[];
-  /** Actions on the catalog table (base table only: no function queries an index yet). */
+  /** Actions on the catalog table (base table only, unless queriesCatalogIndexes). */
   readonly catalog: readonly DynamoAction[];
+  /** Its Query (in `catalog`) also reads the catalog's indexes (a cluster's attempts by time). @default false */
+  readonly queriesCatalogIndexes?: boolean;
   /** Reads the Slack webhook secret. */
   readonly slackWebhook: boolean;
   /** Calls states:DescribeExecution on BackupDatabase executions (is a lock or slot holder still alive?). */
@@ -288,6 +290,26 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     locks: [],
     // Query: the cluster's incidents; UpdateItem: what became of each message.
     catalog: [QUERY, UPDATE],
+    slackWebhook: true,
+    describesBackupExecutions: false,
+    throwsForControlFlow: false,
+  },
+};
+
+/** The functions no state machine invokes that read the tables (an EventBridge Scheduler schedule invokes them). */
+export type ScheduledFunctionName = 'WriteReport';
+
+/** Each scheduled function's needs, as FUNCTION_ACCESS for the Tasks. */
+export const SCHEDULED_FUNCTION_ACCESS: Readonly<Record<ScheduledFunctionName, FunctionAccess>> = {
+  WriteReport: {
+    purpose: "Writes the past week's backup report to S3 and posts its Slack digest",
+    reachesFrontEnd: false,
+    locks: [],
+    // Query only (lambdas/domain/report/collect.ts): the period's attempts and a cluster's drills (the byClusterTime
+    // index), the latest-good pointers and each database's attempts, pauses, paused slots and incidents. It
+    // writes nothing to the catalog.
+    catalog: [QUERY],
+    queriesCatalogIndexes: true,
     slackWebhook: true,
     describesBackupExecutions: false,
     throwsForControlFlow: false,

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -5,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
+  type ICommandHooks,
   NodejsFunction,
   OutputFormat,
   SourceMapMode,
@@ -76,6 +78,11 @@ export interface NodeFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** What happens to the log group when the stack is deleted. */
   readonly logRemovalPolicy: RemovalPolicy;
+  /**
+   * Files copied beside the bundle, by their path in it (e.g. `report-assets/report.css`) to their path on this
+   * machine: what the function reads at run time that esbuild cannot inline. @default none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -126,7 +133,10 @@ export class NodeFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
-      bundling: HOUSE_BUNDLING,
+      bundling:
+        props.bundledFiles === undefined
+          ? HOUSE_BUNDLING
+          : { ...HOUSE_BUNDLING, commandHooks: copyAfterBundling(props.bundledFiles) },
       // Retained: an execution that started before a deploy still invokes the version it was started with.
       currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
       ...(inVpc
@@ -151,6 +161,27 @@ export class NodeFunction extends Construct {
       );
     }
   }
+}
+
+/** A POSIX shell word (the bundling commands run in a shell). */
+function shellWord(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/** Bundling hooks that copy `files` (path in the bundle → path here) into the bundle's directory after esbuild. */
+function copyAfterBundling(files: Readonly<Record<string, string>>): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) =>
+      Object.entries(files).flatMap(([target, source]) => {
+        const destination = posix.join(outputDir, target);
+        return [
+          `mkdir -p ${shellWord(posix.dirname(destination))}`,
+          `cp ${shellWord(source)} ${shellWord(destination)}`,
+        ];
+      }),
+  };
 }
 
 /**

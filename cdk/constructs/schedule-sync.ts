@@ -1,6 +1,3 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   ArnFormat,
   CustomResource,
@@ -8,13 +5,12 @@ import {
   RemovalPolicy as Removal,
   type RemovalPolicy,
   Stack,
-  Stage,
 } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -25,11 +21,9 @@ import { SCHEDULE_KINDS, type ScheduleKind, type ScheduleSet } from '#domain/sch
 import { DEFAULT_PACING } from '#domain/schedules/scheduler-api.ts';
 import { atLeastOnceAlarm } from './backup-monitoring.ts';
 import type { ScheduledTarget } from './backup-schedules.ts';
+import { jsonAsset } from './json-asset.ts';
 import { acknowledgeNag, nagText } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
-
-/** The context key with which a toolkit (SAM, for one) turns asset staging off. */
-const DISABLE_ASSET_STAGING_CONTEXT = 'aws:cdk:disable-asset-staging';
 
 /** Lambda's longest invocation: the sync must finish (and answer CloudFormation) within it. */
 export const SYNC_FUNCTION_TIMEOUT = Duration.minutes(15);
@@ -147,26 +141,13 @@ export class ScheduleSync extends Construct {
     });
   }
 
-  /**
-   * Writes the set to a JSON file and makes it an asset: its hash (the asset's object key) changes exactly when the
-   * set does. The file goes next to the assembly, where CDK stages it, and is removed once staged.
-   */
+  /** The set as a JSON asset: its object key changes exactly when the set does. */
   private scheduleSetAsset(set: ScheduleSet): s3assets.Asset {
-    const text = `${JSON.stringify(set)}\n`;
-    const stage = Stage.of(this);
-    if (stage === undefined) throw new Error('ScheduleSync must be defined inside an App or Stage');
-    const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
-    const directory = join(stage.assetOutdir, '.schedule-sets');
-    mkdirSync(directory, { recursive: true });
-    const file = join(directory, `schedule-set-${digest}.json`);
-    writeFileSync(file, text);
-    const asset = new s3assets.Asset(this, 'ScheduleSet', { path: file });
-    // Staging copied it into the assembly as asset.<hash>.json, unless staging is off (then the file is the asset).
-    if (!this.node.tryGetContext(DISABLE_ASSET_STAGING_CONTEXT)) {
-      rmSync(file, { force: true });
-      if (readdirSync(directory).length === 0) rmSync(directory, { recursive: true, force: true });
-    }
-    return asset;
+    return jsonAsset(this, 'ScheduleSet', {
+      directoryName: '.schedule-sets',
+      filePrefix: 'schedule-set',
+      value: set,
+    });
   }
 
   /**

@@ -44,6 +44,7 @@ import { SnapshotRetention } from './retention.ts';
 import { ScheduleSync } from './schedule-sync.ts';
 import { grantSecretsRead, MAX_SECRETS_GRANTED_ONE_BY_ONE, secretResources } from './secret-grants.ts';
 import { grantHolderLiveness, StateMachineFromFile } from './state-machine-from-file.ts';
+import { WeeklyReport } from './weekly-report.ts';
 
 /** Properties of the StarRocks backup scheduler. */
 export interface StarRocksBackupSchedulerProps {
@@ -144,6 +145,8 @@ export class StarRocksBackupScheduler extends Construct {
   readonly nightlyTimeout: Duration;
   /** The `service` dimension of the functions' metrics (POWERTOOLS_SERVICE_NAME), which the alarms read. */
   readonly metricsService: string;
+  /** The weekly report's schedule and function, when the configuration has `report`. */
+  readonly weeklyReport?: WeeklyReport;
 
   constructor(scope: Construct, id: string, props: StarRocksBackupSchedulerProps) {
     super(scope, id);
@@ -333,6 +336,19 @@ export class StarRocksBackupScheduler extends Construct {
       removalPolicy,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
     });
+
+    if (config.report !== undefined) {
+      this.weeklyReport = new WeeklyReport(this, 'WeeklyReport', {
+        config,
+        catalogTable: this.catalogTable,
+        locksTable: this.locksTable,
+        deadLetterQueue: this.schedules.deadLetterQueue,
+        alarmTopic: this.alarmTopic,
+        secretsEncryptionKeys: props.secretsEncryptionKeys ?? [],
+        removalPolicy,
+        ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+      });
+    }
   }
 
   private taskFunction(

@@ -33,6 +33,12 @@ export const OUTCOME_METRICS: Readonly<Record<BackupOutcomeState, string>> = {
 /** Seconds from submit to verified snapshot of a FINISHED backup we watched. */
 export const DURATION_METRIC = 'BackupDurationSeconds';
 
+/** Bytes of a verified FINISHED backup (SHOW DATA at backup time), one value per backup. */
+export const SIZE_METRIC = 'BackupSizeBytes';
+
+/** Seconds a restore drill's RESTORE took (submit to FINISHED), one value per drill that restored. */
+export const DRILL_DURATION_METRIC = 'DrillRestoreSeconds';
+
 /** Age of the oldest latest-good snapshot among the cluster's selected databases, in seconds. */
 export const OLDEST_SNAPSHOT_AGE_METRIC = 'OldestGoodSnapshotAgeSeconds';
 /** Databases that count as late (alerted), per cluster. */
@@ -45,6 +51,15 @@ export interface BackupOutcomeFigures {
   readonly cluster: string;
   readonly state: BackupOutcomeState;
   /** Null when the backup was not watched to its end (adopted, skipped, failed before submit). */
+  readonly durationSeconds: number | null;
+  /** Null unless the attempt FINISHED with a verified snapshot whose size was read. */
+  readonly sizeBytes: number | null;
+}
+
+/** One recorded restore drill, as RecordDrill reports it. */
+export interface DrillFigures {
+  readonly cluster: string;
+  /** Null when the RESTORE did not run to its end (nothing was measured). */
   readonly durationSeconds: number | null;
 }
 

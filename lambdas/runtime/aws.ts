@@ -16,6 +16,7 @@ import {
 import { awsLocks } from './aws/locks.ts';
 import { awsLogger } from './aws/logger.ts';
 import { awsMetrics } from './aws/metrics.ts';
+import { awsReportAssets } from './aws/report-assets.ts';
 import { awsS3, awsSnapshotObjects } from './aws/s3.ts';
 import { awsScheduler } from './aws/scheduler.ts';
 import { awsSlack } from './aws/slack.ts';
@@ -39,4 +40,5 @@ export const awsRuntime: LambdaRuntime = {
   snapshotObjects: awsSnapshotObjects,
   scheduler: awsScheduler,
   s3: () => awsS3(),
+  reportAssets: awsReportAssets,
 };

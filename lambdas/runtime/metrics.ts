@@ -10,6 +10,8 @@ import {
   CLUSTER_DIMENSION,
   DATABASES_LATE_METRIC,
   DATABASES_UNCOVERED_METRIC,
+  DRILL_DURATION_METRIC,
+  type DrillFigures,
   DURATION_METRIC,
   type FreshnessMetrics,
   METRICS_NAMESPACE,
@@ -17,6 +19,7 @@ import {
   METRICS_SERVICE_VARIABLE,
   OLDEST_SNAPSHOT_AGE_METRIC,
   OUTCOME_METRICS,
+  SIZE_METRIC,
 } from '#domain/metrics.ts';
 import type { EnvironmentVariables } from './env.ts';
 
@@ -40,6 +43,14 @@ export function addBackupOutcome(metrics: Metrics, outcome: BackupOutcomeFigures
   metrics.addMetric(OUTCOME_METRICS[outcome.state], MetricUnit.Count, 1);
   if (outcome.durationSeconds !== null)
     metrics.addMetric(DURATION_METRIC, MetricUnit.Seconds, outcome.durationSeconds);
+  if (outcome.sizeBytes !== null) metrics.addMetric(SIZE_METRIC, MetricUnit.Bytes, outcome.sizeBytes);
+}
+
+/** Adds the measured restore time of one recorded drill (nothing when the restore was not measured). */
+export function addDrillFigures(metrics: Metrics, drill: DrillFigures): void {
+  if (drill.durationSeconds === null) return;
+  metrics.addDimension(CLUSTER_DIMENSION, drill.cluster);
+  metrics.addMetric(DRILL_DURATION_METRIC, MetricUnit.Seconds, drill.durationSeconds);
 }
 
 /**

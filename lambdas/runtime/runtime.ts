@@ -23,6 +23,7 @@ import type { SlackNotifier } from '#domain/notify/slack-notifier.ts';
 import type { PauseStore } from '#domain/pause/pause-store.ts';
 import type { RetentionSettings } from '#domain/prune/retention-policy.ts';
 import type { SnapshotObjectStore } from '#domain/prune/s3-snapshot-objects.ts';
+import type { ReportAssets } from '#domain/report/render.ts';
 import type { PlanStore } from '#domain/run-plan/plan-store.ts';
 import type { FullStarRocksClient } from '#domain/starrocks/index.ts';
 
@@ -78,8 +79,10 @@ export interface LambdaRuntime {
   snapshotObjects(retention: RetentionSettings | undefined): Promise<SnapshotObjectStore | undefined>;
   /** EventBridge Scheduler, for the schedule sync (one attempt per call: its caller paces and retries). */
   scheduler(): Promise<SchedulerClient>;
-  /** S3 in the function's own Region (the schedule set asset). */
+  /** S3 in the function's own Region (the schedule set asset, the weekly report). */
   s3(): Promise<S3Client>;
+  /** The files the HTML report inlines (stylesheet, chart library, page script). */
+  reportAssets(): ReportAssets;
   /** Sees every Slack message the handlers build, delivered or not; absent where nobody watches. */
   readonly observeAlert?: ((alert: ObservedAlert) => void) | undefined;
 }

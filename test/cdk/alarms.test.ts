@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { METRICS_SERVICE_VARIABLE } from '#domain/metrics.ts';
 import { TERMINAL_STATES } from '#domain/workflow/outcomes.ts';
-import { emitBackupOutcome, emitFreshnessMetrics } from '#test/support/emitted-metrics.ts';
+import { emitBackupOutcome, emitDrillFigures, emitFreshnessMetrics } from '#test/support/emitted-metrics.ts';
 import {
   logicalIdByPath,
   resourcesOfType,
@@ -63,7 +63,15 @@ function capturedEmf(): Array<{
     lines.push(String(chunk));
     return true;
   });
-  for (const state of TERMINAL_STATES) emitBackupOutcome({ cluster: 'cluster1', state, durationSeconds: 42 });
+  for (const state of TERMINAL_STATES) {
+    emitBackupOutcome({
+      cluster: 'cluster1',
+      state,
+      durationSeconds: 42,
+      sizeBytes: state === 'FINISHED' ? 1024 : null,
+    });
+  }
+  emitDrillFigures({ cluster: 'cluster1', durationSeconds: 300 });
   emitFreshnessMetrics({ cluster: 'cluster1', oldestAgeSeconds: 3600, late: 1, uncovered: 0 });
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
@@ -300,9 +308,32 @@ describe('dashboard', () => {
         'BackupsTimedOut',
         'BackupsSkipped',
         'BackupDurationSeconds',
+        'BackupSizeBytes',
+        'DrillRestoreSeconds',
       ]),
     );
     expect(config.clusters.filter((cluster) => body.includes(cluster.name))).toEqual([]);
+  });
+
+  it('searches only metrics the code emits, under the dimension set it emits them with', () => {
+    const body = JSON.stringify(
+      Object.values(resourcesOfType(template, 'AWS::CloudWatch::Dashboard'))[0]?.Properties.DashboardBody,
+    );
+    const emf = capturedEmf();
+    const unmatched = [...body.matchAll(/SEARCH\('\{(\w+),(\w+),(\w+)\} MetricName=\W*(\w+)/g)]
+      .filter(
+        ([, namespace, first, second, metricName]) =>
+          !emf.some(
+            (document) =>
+              document.namespace === namespace &&
+              document.metrics.includes(metricName ?? '') &&
+              document.dimensionSets.some(
+                (set) => JSON.stringify([...set].sort()) === JSON.stringify([first, second].sort()),
+              ),
+          ),
+      )
+      .map((match) => match[4]);
+    expect(unmatched).toEqual([]);
   });
 
   it('stays the same size whatever the number of clusters', () => {

@@ -39,6 +39,20 @@ describe('cdk-nag AwsSolutions', () => {
     ).toBe('');
   });
 
+  it('reports nothing unacknowledged with the weekly report configured', () => {
+    const config = {
+      ...scaledConfig(2, 1),
+      report: {
+        schedule: { cron: '0 7 ? * MON *', timezone: 'Europe/Berlin' },
+        bucket: 'backup-reports',
+        prefix: 'weekly/',
+      },
+    };
+    expect(nagFindings((app) => new BackupSchedulerStack(app, 'Reported', { scheduler: { config } }))).toBe(
+      '',
+    );
+  });
+
   it('reports nothing unacknowledged with more password secrets than are granted one by one', () => {
     expect(
       nagFindings(

@@ -3,10 +3,10 @@
  * the AWS runtime (its service read from the environment, as deployed), the figures added as the cores add them,
  * and one flush, as the middy pipeline flushes after an invocation.
  */
-import type { BackupOutcomeFigures, FreshnessMetrics } from '#domain/metrics.ts';
+import type { BackupOutcomeFigures, DrillFigures, FreshnessMetrics } from '#domain/metrics.ts';
 import { awsLogger } from '#runtime/aws/logger.ts';
 import { awsMetrics } from '#runtime/aws/metrics.ts';
-import { addBackupOutcome, addFreshnessFigures } from '#runtime/metrics.ts';
+import { addBackupOutcome, addDrillFigures, addFreshnessFigures } from '#runtime/metrics.ts';
 
 /** Writes RecordResult's metrics for one recorded attempt to stdout. */
 export function emitBackupOutcome(outcome: BackupOutcomeFigures): void {
@@ -19,5 +19,12 @@ export function emitBackupOutcome(outcome: BackupOutcomeFigures): void {
 export function emitFreshnessMetrics(figures: FreshnessMetrics): void {
   const metrics = awsMetrics(awsLogger('check-freshness'));
   addFreshnessFigures(metrics, figures);
+  metrics.publishStoredMetrics();
+}
+
+/** Writes RecordDrill's metrics for one recorded drill to stdout. */
+export function emitDrillFigures(drill: DrillFigures): void {
+  const metrics = awsMetrics(awsLogger('drill-record'));
+  addDrillFigures(metrics, drill);
   metrics.publishStoredMetrics();
 }

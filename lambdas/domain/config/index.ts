@@ -35,6 +35,7 @@ export {
   NAME_PATTERN,
   type PollConfig,
   pollSchema,
+  reportClusterSchema,
   type ScheduleConfig,
   SECRET_ARN_PATTERN,
   scheduleSchema,

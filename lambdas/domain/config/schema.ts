@@ -464,6 +464,23 @@ export const reportSchema = z.strictObject({
     .default('reports/'),
 });
 
+/**
+ * The fields of a cluster the deployed report reads (ReportClusterConfig), as the report function's request
+ * carries them: no host, no secret ARN, no TLS material.
+ */
+export const reportClusterSchema = z.strictObject({
+  name: clusterFields.name,
+  user: clusterFields.user,
+  include: clusterFields.include,
+  exclude: clusterFields.exclude,
+  maxConcurrentBackups: clusterFields.maxConcurrentBackups,
+  timeoutSeconds: clusterFields.timeoutSeconds,
+  freshness: clusterFields.freshness,
+  sizeAnomaly: clusterFields.sizeAnomaly,
+  retention: clusterFields.retention,
+  schedules: z.array(scheduleSchema).default(() => []),
+});
+
 /** The whole configuration file. */
 export const backupConfigSchema = z
   .strictObject({

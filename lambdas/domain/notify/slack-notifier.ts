@@ -90,6 +90,11 @@ export interface SlackNotifier {
    * or when the Web API refuses, through the webhook. Never throws.
    */
   postAlert(alert: AlertDetails, options?: AlertPostOptions): Promise<AlertDeliveryResult>;
+  /**
+   * Posts a message built elsewhere (the weekly report's digest) to the webhook; `kind` names it in the log.
+   * Never throws.
+   */
+  postMessage(message: SlackMessage, kind: string): Promise<SlackDeliveryResult>;
 }
 
 type ResolvedWebhook = { url: string } | { result: SlackDeliveryResult };
@@ -211,6 +216,15 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
         if (viaWebApi?.delivered) return viaWebApi;
         const webhook = await resolveWebhook();
         if ('result' in webhook) return viaWebApi ?? webhook.result;
+        return deliver(webhook.url, message, what);
+      });
+    },
+
+    postMessage(message, kind) {
+      const what = { message: kind };
+      return neverThrow(what, async () => {
+        const webhook = await resolveWebhook();
+        if ('result' in webhook) return webhook.result;
         return deliver(webhook.url, message, what);
       });
     },

@@ -1,5 +1,6 @@
 import { type CatalogStore, DRILL_TABLE_NAMES_MAX, type NewDrillRecord } from '#domain/catalog/index.ts';
 import type { Clock } from '#domain/clock.ts';
+import type { DrillFigures } from '#domain/metrics.ts';
 import {
   type DrillState,
   type DrillVerdict,
@@ -12,6 +13,8 @@ import { measuredSeconds } from '#domain/restore/restore-job.ts';
 export interface RecordDrillDeps {
   readonly catalog: Pick<CatalogStore, 'recordDrill'>;
   readonly clock: Clock;
+  /** Publishes the measured restore time as a CloudWatch metric (deployed); absent locally. */
+  readonly emitDrill?: ((drill: DrillFigures) => void) | undefined;
 }
 
 /** Written for the label, repository or scratch database of a drill that failed before choosing them. */
@@ -46,5 +49,6 @@ export async function recordDrill(state: DrillState, deps: RecordDrillDeps): Pro
     scratchDropped: scratchGone(state.cleanup),
   };
   await deps.catalog.recordDrill(record);
+  deps.emitDrill?.({ cluster: record.cluster, durationSeconds: record.durationSeconds });
   return verdict;
 }

@@ -1,6 +1,7 @@
 import type { CatalogStore } from '#domain/catalog/index.ts';
 import type { Clock } from '#domain/clock.ts';
 import type { LockStore } from '#domain/lock/index.ts';
+import type { BackupOutcomeFigures } from '#domain/metrics.ts';
 import { decideOutcome } from '#domain/workflow/decide-outcome.ts';
 import { heldLock } from '#domain/workflow/leases.ts';
 import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
@@ -12,9 +13,7 @@ export interface RecordResultDeps {
   readonly locks: Pick<LockStore, 'renewLock'>;
   readonly clock: Clock;
   /** Publishes the outcome as CloudWatch metrics (deployed); absent locally. */
-  readonly emitOutcome?:
-    | ((outcome: { cluster: string; state: BackupOutcomeState; durationSeconds: number | null }) => void)
-    | undefined;
+  readonly emitOutcome?: ((outcome: BackupOutcomeFigures) => void) | undefined;
 }
 
 /** `$.record`: what the catalog now holds for this attempt. */
@@ -80,6 +79,8 @@ export async function recordResult(
     cluster: state.cluster.name,
     state: item.state,
     durationSeconds: item.durationSeconds,
+    // The size of a snapshot that counts: a FINISHED backup whose snapshot SHOW SNAPSHOT listed.
+    sizeBytes: item.state === 'FINISHED' && item.verified ? item.sizeBytes : null,
   });
   return { state: item.state, reason: item.reason, label: item.label };
 }

@@ -191,7 +191,7 @@ describe(
         lines.push(String(chunk));
         return true;
       });
-      emitBackupOutcome({ cluster: 'prod', state: 'FAILED', durationSeconds: null });
+      emitBackupOutcome({ cluster: 'prod', state: 'FAILED', durationSeconds: null, sizeBytes: null });
       emitFreshnessMetrics({ cluster: 'prod', oldestAgeSeconds: 1, late: 1, uncovered: 0 });
       vi.restoreAllMocks();
       const emitted = new Set(

@@ -13,8 +13,11 @@ import {
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../../../lambdas/functions/', import.meta.url));
 
-/** The function that is no Task of any state machine: the schedule sync behind the stack's custom resource. */
-const CUSTOM_RESOURCE_FUNCTIONS = ['SyncSchedules'];
+/**
+ * The functions that are no Task of any state machine: the schedule sync behind the stack's custom resource, and
+ * the weekly report its own schedule invokes.
+ */
+const CUSTOM_RESOURCE_FUNCTIONS = ['SyncSchedules', 'WriteReport'];
 
 /** Every `${<Name>FunctionArn}` of every ASL file, as `<Name>`. */
 function functionsNamedByTheAsl(): string[] {
