@@ -66,7 +66,7 @@ import {
   buildShowSnapshotDetailStatement,
   buildShowSnapshotStatement,
   buildUseDatabaseStatement,
-  type RestoreTableRef,
+  type RestoreStatementInput,
   type Statement,
 } from './statements.ts';
 import { capabilitiesOf, formatVersion, parseStarRocksVersion, type StarRocksVersion } from './version.ts';
@@ -116,24 +116,11 @@ export type CancelJobResult =
 /** What CANCEL BACKUP did (see {@link CancelJobResult}). */
 export type CancelBackupResult = CancelJobResult;
 
-/** What to restore, and where. */
-export interface SubmitRestoreRequest {
-  /** The database the snapshot was taken of. */
-  readonly database: string;
-  readonly label: string;
-  readonly repository: string;
-  /** SHOW SNAPSHOT's Timestamp of the snapshot, verbatim. */
-  readonly snapshotTimestamp: string;
-  /** Restore into this database (a drill's scratch database) instead of `database`; see RestoreStatementInput. */
-  readonly asDatabase?: string;
-  /** Only these tables (optionally renamed with `alias`); omitted = every table of the snapshot. */
-  readonly tables?: readonly (string | RestoreTableRef)[];
-  /** StarRocks' own timeout, whole seconds ≥ 600. */
-  readonly timeoutSeconds: number;
-  readonly replicationNum?: number;
+/** What to restore, and where: the statement's fields, the version read on the same connection when not given. */
+export type SubmitRestoreRequest = Omit<RestoreStatementInput, 'version'> & {
   /** The FE's version, when already known; otherwise it is read on the same connection first. */
   readonly version?: StarRocksVersion;
-}
+};
 
 /** The FE accepted the RESTORE (the job starts in PENDING). */
 export interface SubmittedRestore {
