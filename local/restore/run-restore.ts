@@ -158,9 +158,13 @@ async function restoreUnderLeases(
   const { plan, timing } = request;
   const now = () => deps.clock.now();
   await deps.locks.renewLock({ ...leases.lock, extendSeconds: request.leaseSeconds });
+  // Whether this restore creates the target: only then may a failure remove it again (a table restore may write
+  // into the user's existing database, which is never dropped, even when it is empty).
+  let createsTarget = false;
   const job = await deps.starRocks(async (client) => {
     // Checked under the lock, so no other restore of ours can create it in between.
     const targetExists = (await client.showDatabases()).includes(plan.targetDatabase);
+    createsTarget = !targetExists;
     const names = restoredTableNames(plan);
     if (names === undefined && targetExists) throw new RestoreTargetExistsError(plan.targetDatabase);
     if (names !== undefined && targetExists) {
@@ -192,7 +196,7 @@ async function restoreUnderLeases(
   } catch (error) {
     const aborted = request.signal?.aborted === true;
     await cancelQuietly(deps, tracked, aborted ? 'interrupted' : 'error');
-    await dropIfEmpty(deps, plan.targetDatabase);
+    if (createsTarget) await dropIfEmpty(deps, plan.targetDatabase);
     if (aborted)
       throw new RestoreInterruptedError('the restore was interrupted; its RESTORE job was cancelled');
     throw error;
@@ -231,7 +235,7 @@ async function restoreUnderLeases(
     state = tracked.outcome?.state === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED';
     reason = tracked.outcome?.reason ?? 'StarRocks cancelled the restore';
   }
-  const droppedEmptyTarget = await dropIfEmpty(deps, plan.targetDatabase);
+  const droppedEmptyTarget = createsTarget ? await dropIfEmpty(deps, plan.targetDatabase) : false;
   return {
     state,
     reason,

@@ -236,6 +236,33 @@ describe('sr-backup restore and drill (child processes against the emulator)', (
   });
 
   describe('--to-cluster (disaster recovery into another configured cluster)', () => {
+    it('never drops an existing database a failed table restore wrote into, even an empty one', async () => {
+      // Act
+      const failed = await runCli([
+        'restore',
+        '--config',
+        twoClusters,
+        '--cluster',
+        'local',
+        '--database',
+        'sales',
+        '--to-cluster',
+        'dr',
+        '--as',
+        'keep_me',
+        '--table',
+        'items',
+        '--execute',
+        ...store(),
+      ]);
+
+      // Assess
+      expect(failed.code, failed.stderr).toBe(1);
+      expect(failed.stdout + failed.stderr).toContain('Failed to read backup meta from file');
+      expect(dr.statements.map((entry) => entry.sql)).not.toContain('DROP DATABASE `keep_me`');
+      expect(dr.state.tables('keep_me')).toEqual([]);
+    });
+
     let dr: EmulatorHandle;
     let twoClusters: string;
 
@@ -251,7 +278,16 @@ describe('sr-backup restore and drill (child processes against the emulator)', (
             { name: 'dr_repo', location: 's3a://cli-tests/backups' },
             { name: 'empty_repo', location: 's3a://cli-tests/elsewhere' },
           ],
-          databases: [],
+          // An existing, empty database whose restores StarRocks cancels: a failed table restore must leave it.
+          databases: [
+            {
+              name: 'keep_me',
+              tables: [],
+              restore: {
+                outcome: { cancelWithStatus: '[COMMON_ERROR, msg: Failed to read backup meta from file]' },
+              },
+            },
+          ],
           snapshots: [
             {
               repository: 'dr_repo',
@@ -319,9 +355,9 @@ describe('sr-backup restore and drill (child processes against the emulator)', (
         cluster: 'dr',
         rowCount: 60,
       });
-      expect(dr.statements.map((entry) => entry.sql).filter((sql) => sql.startsWith('RESTORE'))).toEqual([
-        expect.stringContaining(`\`${label}\` FROM \`dr_repo\``),
-      ]);
+      expect(
+        dr.statements.map((entry) => entry.sql).filter((sql) => sql.startsWith('RESTORE SNAPSHOT `sales`')),
+      ).toEqual([expect.stringContaining(`\`${label}\` FROM \`dr_repo\``)]);
       expect(
         Object.fromEntries((dr.state.tables('sales') ?? []).map((table) => [table.name, table.rows])),
       ).toEqual({
