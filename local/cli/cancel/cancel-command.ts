@@ -289,16 +289,16 @@ export function runCancelCommand(
           );
         }
         holderPid = holder.pid;
-      } else if (target.database === null) {
-        // No state directory vouches for the process: a lease of that pid must show the run still going (a
-        // pid from an old run id may belong to another program by now).
-        const held = await leasesOf(cluster.name);
-        const holders = [...held.locks, ...held.slots].map((lease) => lease.holder);
-        if (!holders.some((holder) => holder !== null && LOCAL_PID.exec(holder)?.[1] === String(pid))) {
-          throw nothingToCancel(
-            `run ${executionArn} holds no lock or slot on cluster ${cluster.name}: nothing to cancel`,
-          );
-        }
+      } else {
+        // Without a state directory nothing vouches for the process: a lease names a pid, but the run may have died
+        // (its lease outlives it), the pid may belong to another program by now, or the run may be on another host
+        // sharing the endpoint. Signalling it could stop an unrelated process.
+        throw failure(
+          'with --dynamodb-endpoint, the process running the backup cannot be identified safely: nothing was signalled',
+          {
+            hint: 'press Ctrl-C in that `sr-backup run` (it cancels its jobs and releases its leases), on the host it runs on',
+          },
+        );
       }
       if (target.database !== null) {
         const lock = heldLock(await leasesOf(cluster.name), target.database);

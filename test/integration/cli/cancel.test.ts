@@ -141,6 +141,43 @@ describe('sr-backup cancel of a local run (a real child process holding the stat
     expect(stderr()).toContain('nothing to cancel');
   });
 
+  it('never signals a process found only through --dynamodb-endpoint: it may be dead, reused or on another host', async () => {
+    // Prepare: a lease held in the name of this very test process, as a crashed run's lease would name a reused pid.
+    const dynamo = await startTestDynamo();
+    try {
+      const signalled: number[] = [];
+      const { io, stderr } = cliIo();
+
+      // Act
+      const code = await runCancelCommand(
+        {
+          config,
+          run: `arn:aws:states:local-${process.pid}:000000000000:execution:nightlyBackup:local-nightly-20261124T1800-a1b2c3`,
+          dynamodbEndpoint: dynamo.endpoint,
+          waitSeconds: 5,
+        },
+        io,
+        {
+          makeSfn: () => {
+            throw new Error('no Step Functions call expected');
+          },
+          signal: (pid) => {
+            signalled.push(pid);
+          },
+          alive: () => true,
+          sleep: async () => {},
+        },
+      );
+
+      // Assess
+      expect(code).toBe(1);
+      expect(stderr()).toContain('cannot be identified safely: nothing was signalled');
+      expect(signalled).toEqual([]);
+    } finally {
+      await dynamo.close();
+    }
+  });
+
   it('exits 2 when neither a run nor a database is named', async () => {
     // Act
     const { io, stderr } = cliIo();
