@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -94,6 +94,8 @@ export async function startEmbeddedDynamo(options: { stateDir?: string } = {}): 
   if (options.stateDir !== undefined) {
     await mkdir(options.stateDir, { recursive: true });
     guard = await lockStateDir(options.stateDir);
+    // A holder that died (SIGKILL, a crash) left its file behind: nobody may read it as ours while we start.
+    await rm(join(options.stateDir, DYNAMO_ENDPOINT_FILE), { force: true });
     dataDir = resolve(options.stateDir, DYNAMO_DATA_DIR);
   }
 
@@ -115,9 +117,12 @@ export async function startEmbeddedDynamo(options: { stateDir?: string } = {}): 
   const endpoint = `http://127.0.0.1:${port}`;
   const endpointFile =
     options.stateDir === undefined ? undefined : join(options.stateDir, DYNAMO_ENDPOINT_FILE);
-  // Written only while we hold the lock, so a reader that finds the directory busy finds this server.
-  if (endpointFile !== undefined)
-    await writeFile(endpointFile, `${JSON.stringify({ endpoint, pid: process.pid })}\n`);
+  // Written only while we hold the lock, so a reader that finds the directory busy finds this server; written
+  // whole then renamed, so a reader never sees half a file.
+  if (endpointFile !== undefined) {
+    await writeFile(`${endpointFile}.tmp`, `${JSON.stringify({ endpoint, pid: process.pid })}\n`);
+    await rename(`${endpointFile}.tmp`, endpointFile);
+  }
   let closing: Promise<void> | undefined;
   return {
     endpoint,

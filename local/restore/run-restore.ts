@@ -211,6 +211,7 @@ async function restoreUnderLeases(
         expectedTables: parseRestoreObjects(tracked.restoreObjects, tracked.restoreObjectsTruncated),
         expectedTableCount: plan.snapshot.tableCount,
         onlyTables: restoredTableNames(plan),
+        sourceNames: new Map((plan.tables ?? []).map((table) => [table.alias ?? table.name, table.name])),
       }),
     );
     return {

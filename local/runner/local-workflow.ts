@@ -114,6 +114,8 @@ export class LocalWorkflow {
   private readonly accountId: string;
   private readonly definitions: Record<StateMachineName, StateMachineDefinition>;
   private readonly aborts = new Map<string, () => void>();
+  /** Set by {@link stopAll}: nothing new starts but the settlements of what was stopped. */
+  private stoppedAll = false;
   private readonly killed = new Set<string>();
   /** Executions stopped or killed: no new Task of theirs starts (one already invoked runs to its end). */
   private readonly stopping = new Set<string>();
@@ -156,6 +158,11 @@ export class LocalWorkflow {
     input: unknown,
     name: string = randomUUID(),
   ): Promise<ExecutionOutcome> {
+    if (this.stoppedAll) {
+      // Ctrl-C came before the run started (while earlier holders were settled): it never starts.
+      const executionArn = `arn:aws:states:${this.region}:${this.accountId}:execution:${machine}:${name}`;
+      return { status: 'ABORTED', executionArn, error: 'States.Aborted', cause: 'stopped before it started' };
+    }
     const record = this.startExecution(machine, input, name);
     return (await record.done) as ExecutionOutcome;
   }
@@ -176,6 +183,7 @@ export class LocalWorkflow {
    * {@link settled} resolves once that is done.
    */
   stopAll(): void {
+    this.stoppedAll = true;
     for (const executionArn of [...this.aborts.keys()]) this.stopExecution(executionArn);
   }
 
@@ -481,6 +489,9 @@ export class LocalWorkflow {
    * Output as JSON (not strings); a failed child raises States.TaskFailed whose Cause is that JSON document.
    */
   private async startChildSync(input: StartExecutionInput): Promise<JsonValue> {
+    // A child a stopped parent's Map was about to start never runs (Step Functions stops `.sync` children too).
+    if (this.stoppedAll)
+      throw new StatesTaskError('States.Aborted', 'the run was stopped before this child started');
     const machine = this.machineForArn(input.StateMachineArn);
     const name = input.Name ?? randomUUID();
     const startDate = Date.now();

@@ -38,7 +38,7 @@ export interface LocalRestoreRequest {
   readonly database: string;
   /** A snapshot label of that database; default the latest verified one. */
   readonly snapshot?: string | undefined;
-  /** ISO 8601: the newest verified snapshot of a slot at or before this (when no `snapshot` is named). */
+  /** ISO 8601: the newest verified snapshot captured at or before this (when no `snapshot` is named). */
   readonly before?: string | undefined;
   /**
    * The cluster whose catalog holds the snapshot, when it is not the one restored into (`--to-cluster`): the

@@ -93,6 +93,8 @@ export async function checkRestoredDatabase(
      * they are the expected ones.
      */
     readonly onlyTables?: readonly string[] | undefined;
+    /** A renamed table's name in the source database (`--table orders:orders_before`), by its restored name. */
+    readonly sourceNames?: ReadonlyMap<string, string> | undefined;
   },
 ): Promise<RestoreCheck> {
   const only = request.onlyTables === undefined ? undefined : new Set(request.onlyTables);
@@ -114,7 +116,8 @@ export async function checkRestoredDatabase(
   }
   const emptied: string[] = [];
   for (const name of empty) {
-    if ((await sourceRows(client, request.sourceDatabase, name)) > 0) emptied.push(name);
+    const source = request.sourceNames?.get(name) ?? name;
+    if ((await sourceRows(client, request.sourceDatabase, source)) > 0) emptied.push(name);
   }
 
   const expectedTableCount = expectedNames?.length ?? request.expectedTableCount;

@@ -62,7 +62,8 @@ function restorable(item: BackupAttempt): boolean {
 
 /**
  * The snapshot to restore: the one labelled `label`, or the newest verified snapshot whose slot is at or before
- * `before` (the point before a bad load or a dropped table), or by default the latest verified snapshot of the
+ * `before` (the point before a bad load or a dropped table; compared with when the data was captured, the backup's
+ * start), or by default the latest verified snapshot of the
  * database. Only a FINISHED, verified, not-pruned catalog item with a snapshot timestamp qualifies.
  * @throws SnapshotNotFoundError naming what the catalog holds instead.
  */
@@ -122,12 +123,15 @@ async function newestBefore(
       cursor,
       limit: 100,
     });
-    const found = page.items.find((item) => item.scheduledTime <= before && restorable(item));
+    // When the data was captured, not the slot's time: a backfill or re-run of an old slot holds later data.
+    const found = page.items.find(
+      (item) => (item.startedAt ?? item.finishedAt ?? item.scheduledTime) <= before && restorable(item),
+    );
     if (found !== undefined) return toRestoreSnapshot(found);
     cursor = page.nextCursor;
   } while (cursor !== null);
   throw new SnapshotNotFoundError(
-    `the catalog holds no verified snapshot of database "${request.database}" of cluster "${request.cluster}" taken for a slot at or before ${before}`,
+    `the catalog holds no verified snapshot of database "${request.database}" of cluster "${request.cluster}" taken at or before ${before}`,
   );
 }
 

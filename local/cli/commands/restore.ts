@@ -5,7 +5,7 @@ import { configOption, runAction, storeOptions, verboseOption } from './common.t
 
 const HELP = `
 Without --execute: prints the RESTORE statement for the chosen snapshot (--snapshot <label>; --before <time>: the
-newest verified snapshot of a slot at or before that time; default: the latest verified snapshot of the database
+newest verified snapshot captured at or before that time; default: the latest verified snapshot of the database
 in the local catalog) with its StarRocks timestamp, and changes nothing.
 
 With --execute: runs it against the FE, taking one of the cluster's backup slots and the lock of the target
@@ -22,7 +22,8 @@ SNAPSHOT there must list the snapshot with the recorded timestamp; it is checked
 
 Exit status: 0 printed, or restored and checked; 1 the restore failed or timed out, the catalog holds no
 verified snapshot of the database, or the FE is unreachable; 2 usage or configuration error, an unknown or
-unverified --snapshot, or a target database that exists (with --execute).
+unverified --snapshot, or a target database (with --table: a table) that exists (with --execute); 130 stopped by
+Ctrl-C (the RESTORE job cancelled first).
 
 Examples:
   $ sr-backup restore --config backup.yaml --cluster prod --database sales
@@ -49,7 +50,7 @@ export function registerRestoreCommand(program: Command): void {
     .addOption(
       new Option(
         '--before <ISO-8601>',
-        'the newest verified snapshot of a slot at or before this time (before a bad load, a dropped table)',
+        'the newest verified snapshot captured at or before this time (before a bad load, a dropped table)',
       )
         .argParser(parseInstant)
         .conflicts('snapshot'),

@@ -28,6 +28,7 @@ import {
   EXIT,
   type ExitCode,
   failure,
+  interrupted,
   usageError,
 } from '../support/cli-error.ts';
 import { clusterContext, type ErrorContext, explainError } from '../support/explain-error.ts';
@@ -194,7 +195,7 @@ function explainRestoreError(
       cause: error,
     });
   }
-  if (error instanceof RestoreInterruptedError) return failure(error.message, { cause: error });
+  if (error instanceof RestoreInterruptedError) return interrupted(error.message, { cause: error });
   return explainError(error, context);
 }
 

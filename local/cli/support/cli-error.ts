@@ -21,12 +21,12 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
  */
 export class CliError extends BackupSchedulerError {
   override readonly name = 'CliError';
-  readonly exitCode: 1 | 2;
+  readonly exitCode: 1 | 2 | 130;
   readonly hint: string | undefined;
   readonly details: readonly string[];
 
   constructor(
-    exitCode: 1 | 2,
+    exitCode: 1 | 2 | 130,
     message: string,
     options: { hint?: string; details?: readonly string[]; cause?: unknown } = {},
   ) {
@@ -43,6 +43,11 @@ export function usageError(
   options: { hint?: string; details?: readonly string[]; cause?: unknown } = {},
 ): CliError {
   return new CliError(EXIT.usage, message, options);
+}
+
+/** The command was stopped by Ctrl-C after undoing what it had started (exit 130). */
+export function interrupted(message: string, options: { hint?: string; cause?: unknown } = {}): CliError {
+  return new CliError(EXIT.interrupted, message, options);
 }
 
 /** A failure of the command's work (exit 1). */

@@ -8,7 +8,7 @@ import { createCatalogStore } from '#domain/catalog/index.ts';
 import { createLockStore } from '#domain/lock/index.ts';
 import { type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
-import { CLI_TEST_SCENARIO, clusterConfig, startCli, writeConfig } from './cli-harness.ts';
+import { CLI_TEST_SCENARIO, clusterConfig, runCli, startCli, writeConfig } from './cli-harness.ts';
 
 describe('Ctrl-C during sr-backup run (a real SIGINT to the child process)', () => {
   let emulator: EmulatorHandle;
@@ -23,6 +23,8 @@ describe('Ctrl-C during sr-backup run (a real SIGINT to the child process)', () 
         databases: CLI_TEST_SCENARIO.databases.map((database) =>
           database.name === 'slow' ? { ...database, backup: { durationMs: 60_000 } } : database,
         ),
+        // Restores last a minute: long enough to be interrupted.
+        defaultRestoreDurationMs: 60_000,
       },
       port: 0,
     });
@@ -77,5 +79,41 @@ describe('Ctrl-C during sr-backup run (a real SIGINT to the child process)', () 
     });
     const held = await locks.listHeld('local');
     expect([...held.locks, ...held.slots]).toEqual([]);
+  });
+
+  it('cancels a restore --execute on Ctrl-C and exits 130', async () => {
+    // Prepare: a snapshot of crm to restore
+    const store = ['--dynamodb-endpoint', dynamo.endpoint];
+    const backup = await runCli([
+      'run',
+      '--config',
+      config,
+      '--database',
+      'crm',
+      '--scheduled-time',
+      '2026-11-23T18:00:00Z',
+      ...store,
+    ]);
+    expect(backup.code, backup.stderr).toBe(0);
+    const restore = startCli([
+      'restore',
+      '--config',
+      config,
+      '--database',
+      'crm',
+      '--as',
+      'crm_copy',
+      '--execute',
+      ...store,
+    ]);
+    await restore.waitForOutput('next check in');
+
+    // Act
+    restore.signal('SIGINT');
+    const ended = await restore.done;
+
+    // Assess
+    expect(ended.code, ended.stderr).toBe(130);
+    expect(emulator.statements.map((entry) => entry.sql)).toContain('CANCEL RESTORE FROM `crm_copy`');
   });
 });

@@ -101,24 +101,25 @@ describe('sr-backup restore and drill (child processes against the emulator)', (
     let beforeAny: CliRun;
 
     beforeAll(async () => {
-      const justBefore = new Date(Date.parse(SLOT) - 60_000).toISOString();
+      // The backup of SLOT ran just now (a backfill): its data was captured after SLOT, not at it.
+      const afterBackup = new Date().toISOString();
       // Read-only commands on a shared endpoint may run side by side.
       [planned, existing, unknown, noDrill, atSlot, beforeAny] = await Promise.all([
         runCli(['restore', '--config', config, '--database', 'sales', ...store()]),
         runCli(['restore', '--config', config, '--database', 'sales', '--execute', ...store()]),
         runCli(['restore', '--config', config, '--database', 'sales', '--snapshot', 'nope', ...store()]),
         runCli(['drill', '--config', withoutDrill, ...store()]),
+        runCli(['restore', '--config', config, '--database', 'sales', '--before', afterBackup, ...store()]),
         runCli(['restore', '--config', config, '--database', 'sales', '--before', SLOT, ...store()]),
-        runCli(['restore', '--config', config, '--database', 'sales', '--before', justBefore, ...store()]),
       ]);
     });
 
-    it('with --before, takes the newest verified snapshot of a slot at or before that time, or says there is none', () => {
+    it('with --before, takes the newest verified snapshot captured at or before that time, or says there is none', () => {
       expect(atSlot.code, atSlot.stderr).toBe(0);
       expect(atSlot.stdout).toContain(`\`${label}\``);
       expect(beforeAny.code).toBe(1);
       expect(beforeAny.stderr).toMatch(
-        /--before: the catalog holds no verified snapshot of database "sales" of cluster "local" taken for a slot at or before /,
+        /--before: the catalog holds no verified snapshot of database "sales" of cluster "local" taken at or before 2026-11-24T18:00:00.000Z/,
       );
     });
 
