@@ -1,10 +1,12 @@
 /** `sr-backup status`: per database, the latest good snapshot and its age against the schedules. */
 
 import {
+  type BackupAttempt,
   type CatalogStore,
   type ClusterSnapshotRecords,
   createCatalogStore,
   createClusterSnapshotRecords,
+  isGoodSnapshot,
 } from '#domain/catalog/index.ts';
 import type { ClusterConfig } from '#domain/config/index.ts';
 import { effectiveDatabaseFilters, selectDatabases } from '#domain/config/index.ts';
@@ -113,6 +115,36 @@ function colorFreshness(state: DatabaseFreshness['state'], colors: Colors): stri
   if (state === 'fresh') return colors.green(state);
   if (state === 'late') return colors.red(state);
   return colors.yellow(state);
+}
+
+/**
+ * The latest good snapshot of each database as it stood at `at` (`--at`): a pointer to a later snapshot is replaced by
+ * the newest good one of a slot at or before `at`, read from the database's history (none: the database is left out).
+ */
+async function asOf(
+  catalog: Pick<CatalogStore, 'listSnapshots'>,
+  cluster: string,
+  latest: readonly BackupAttempt[],
+  at: Date | undefined,
+): Promise<BackupAttempt[]> {
+  if (at === undefined) return [...latest];
+  const cutoff = at.toISOString();
+  const result: BackupAttempt[] = [];
+  for (const pointer of latest) {
+    if (pointer.scheduledTime <= cutoff) {
+      result.push(pointer);
+      continue;
+    }
+    let cursor: string | null = null;
+    let found: BackupAttempt | undefined;
+    do {
+      const page = await catalog.listSnapshots({ cluster, database: pointer.database, cursor, limit: 100 });
+      found = page.items.find((item) => item.scheduledTime <= cutoff && isGoodSnapshot(item));
+      cursor = found === undefined ? page.nextCursor : null;
+    } while (cursor !== null);
+    if (found !== undefined) result.push(found);
+  }
+  return result;
 }
 
 /** Why a database is late or never: what its latest attempt did, or that none was made. */
@@ -228,7 +260,9 @@ export async function runStatusCommand(options: StatusCommandOptions, io: Comman
       if (selected.cluster.mode === 'cluster-snapshot') continue;
       const { cluster } = selected;
       context.cluster = clusterContext(selected);
-      const latestGood = catalog ? await catalog.latestGoodSnapshots(cluster.name) : [];
+      const latestGood = catalog
+        ? await asOf(catalog, cluster.name, await catalog.latestGoodSnapshots(cluster.name), options.at)
+        : [];
       let knownDatabases: string[] = [];
       let inventoryWarning: string | null = null;
       if (options.resolve !== false) {

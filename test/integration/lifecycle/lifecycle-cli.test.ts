@@ -9,6 +9,7 @@ import { runPinCommand } from '#local/cli/commands/pin.ts';
 import { runPruneCommand } from '#local/cli/commands/prune.ts';
 import { runResumeCommand } from '#local/cli/commands/resume.ts';
 import { runSnapshotsCommand } from '#local/cli/inspect/snapshots-command.ts';
+import { runStatusCommand } from '#local/cli/inspect/status-command.ts';
 import { runValidateCommand } from '#local/cli/inspect/validate-command.ts';
 import type { CommandIo } from '#local/cli/support/io.ts';
 import { ensureTables } from '#local/dynamo/index.ts';
@@ -180,6 +181,30 @@ describe('sr-backup prune, pin and unpin (DROP SNAPSHOT, StarRocks 4.2)', () => 
     expect(table).toMatch(new RegExp(`${labelOf(3)} .* PINNED *$`, 'm'));
     expect(table).toMatch(new RegExp(`${labelOf(1)} .* PRUNED +pruned 2026-12-01 06:00:00Z`));
     expect(table).not.toContain(labelOf(20));
+  });
+
+  it('judges status --at with the snapshots as they stood then, not with a later one', async () => {
+    // Act: 15 November 20:00Z, when the newest snapshot was day 15's (the catalog's pointer names day 30's)
+    const { io, stdout, stderr } = cliIo();
+    const code = await runStatusCommand(
+      {
+        config,
+        dynamodbEndpoint: endpoint,
+        at: new Date('2026-11-15T20:00:00Z'),
+        resolve: false,
+        json: true,
+      },
+      io,
+    );
+
+    // Assess
+    expect(code, stderr()).toBe(0);
+    const { databases } = JSON.parse(stdout()) as {
+      databases: { database: string; state: string; snapshot: string }[];
+    };
+    expect(databases).toEqual([
+      expect.objectContaining({ database: 'sales', state: 'fresh', snapshot: labelOf(15) }),
+    ]);
   });
 
   it('keeps a pinned snapshot, lets it go again once unpinned, and refuses to pin what the catalog does not know', async () => {
