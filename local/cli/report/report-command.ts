@@ -67,7 +67,7 @@ export async function runReportCommand(options: ReportCommandOptions, io: Comman
     if ('at' in options.since && options.since.at.getTime() >= until) {
       throw usageError('--since must be before --until (or now)');
     }
-    tables = await openLifecycleTables(options, io, { locks: false });
+    tables = await openLifecycleTables(options, io, { locks: false, readOnly: true });
     const written = await writeLocalReport(
       { ...request(options, clusters), out: options.out },
       { client: tables.client, tableName: tables.catalogTableName, clock: io.clock },
