@@ -17,17 +17,30 @@ describe('a FINISHED backup whose snapshot is missing', () => {
   });
 
   it('records FAILED with SHOW SNAPSHOT’s verdict, posts one failure alert, and keeps no latest-good pointer', async () => {
-    // Prepare: the snapshot directory disappears between StarRocks' FINISHED and our SHOW SNAPSHOT
+    // Prepare: the snapshot directory disappears between StarRocks' FINISHED and our SHOW SNAPSHOT. It is removed
+    // right after the check that saw ledger FINISHED returns, so VerifySnapshot, which comes next, finds it gone
+    // (before the check, another database's wait could still move the shared clock past the job's end).
     let removed: string | undefined;
-    const beforeCheck = (name: string) => {
-      const job = harness.emulator.state.latestJob(name);
-      if (name !== 'ledger' || removed !== undefined || job?.state !== 'FINISHED') return;
-      harness.emulator.state.deleteSnapshot('s3_repo', job.label);
+    const afterTask = ({
+      stateName,
+      input,
+      output,
+    }: {
+      stateName: string;
+      input: unknown;
+      output: unknown;
+    }) => {
+      // CheckBackup returns the tracked job (the ASL puts it at $.job).
+      const job = output as { label?: string; starRocksState?: string } | null;
+      if (stateName !== 'CheckBackup' || removed !== undefined) return;
+      if ((input as { database?: string }).database !== 'ledger' || job?.starRocksState !== 'FINISHED')
+        return;
+      harness.emulator.state.deleteSnapshot('s3_repo', job.label as string);
       removed = job.label;
     };
 
     // Act
-    const run = await harness.run({ beforeCheck });
+    const run = await harness.run({ afterTask });
 
     // Assess
     expect(removed).toBeDefined();
