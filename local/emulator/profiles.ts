@@ -43,7 +43,7 @@ export interface VersionProfile {
   /** 4.2+: `DROP SNAPSHOT`, ownership recorded in the snapshot info file, BACKUP's `ttl` property (PR #78092). */
   readonly dropSnapshot: boolean;
   /**
-   * How a missing privilege reads (reference §10). `checker-v2`: PrivilegeCheckerV2 (3.0) texts such as
+   * How a missing privilege reads. `checker-v2`: PrivilegeCheckerV2 (3.0) texts such as
    * `Access denied; you need (at least one of) the REPOSITORY privilege(s) for this operation` and
    * `EXPORT command denied to user 'u'@'ip' for table 't'`. `access-denied-exception`: AccessDeniedException's
    * `… the REPOSITORY privilege(s) on SYSTEM for this operation. Please ask the admin …` form. Which release

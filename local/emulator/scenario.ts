@@ -36,7 +36,7 @@ export type RestoreOutcome =
     };
 
 /**
- * What a non-root user may do (reference §10). Given at all, every field defaults to "no"; a user without
+ * What a non-root user may do (privilege/PrivilegeType.java: REPOSITORY on SYSTEM, EXPORT on tables). Given at all, every field defaults to "no"; a user without
  * `privileges` (and root always) may do everything.
  */
 export interface UserPrivileges {

@@ -5,8 +5,8 @@
 import picomatch from 'picomatch';
 
 /**
- * Databases StarRocks creates for itself (reference §13): metadata views, the `sys` schema, the statistics
- * database and the AuditLoader plugin's database. They are never backed up, even when an include pattern names
+ * Databases StarRocks creates for itself: metadata views (catalog/InfoSchemaDb.java), the `sys` schema, the
+ * statistics database and the AuditLoader plugin's database (which of them a version has is a guess per version). They are never backed up, even when an include pattern names
  * them: the first two are not real databases (BACKUP refuses them), and the other two are rebuilt by StarRocks
  * or its plugin, so restoring an old copy over a live cluster would do harm.
  */

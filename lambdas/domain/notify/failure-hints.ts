@@ -1,6 +1,6 @@
 /**
  * One line of "what to do next" for a failed backup, chosen from the error class and StarRocks' status text
- * (texts as in starrocks-backup-reference.md). Written for someone woken at 3 a.m.: the likely cause and
+ * (texts as StarRocks writes them: backup/BackupHandler.java, backup/BackupJob.java, backup/Status.java). Written for someone woken at 3 a.m.: the likely cause and
  * the first thing to check or run.
  */
 import { InvalidIdentifierError } from '#domain/errors.ts';

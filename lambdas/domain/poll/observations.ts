@@ -5,7 +5,7 @@
  * the simulation does the same, so both feed the policy alike. Times are in one unit chosen by the caller
  * (CheckBackup: epoch ms; the simulation: seconds since submission).
  *
- * StarRocks' backup states (backup/BackupJob.java, reference §4):
+ * StarRocks' backup states (backup/BackupJob.java, BackupJobState):
  * PENDING → SNAPSHOTING → UPLOAD_SNAPSHOT → UPLOADING → SAVE_META → UPLOAD_INFO → FINISHED.
  */
 /** Done/total upload tasks, summed over SHOW BACKUP's `Progress` column (`[taskId: done/total], …`). */

@@ -3,7 +3,7 @@
  *
  * StarRocks 2.5–3.x send nearly every backup error as `1064 / HY000`, so the class is decided by the message's
  * core text, matched with `includes()` because versions wrap it (`Unexpected exception: …`,
- * `Getting analyzing error. Detail message: ….`) — reference §0. Network and protocol failures are decided by
+ * `Getting analyzing error. Detail message: ….`; qe/StmtExecutor.java, mysql/MysqlErrPacket.java). Network and protocol failures are decided by
  * mysql2's `code`. Messages name host:port and the statement kind and keep StarRocks' own text; they never hold a
  * password (none is ever part of a statement or of mysql2's messages).
  */
@@ -83,7 +83,7 @@ function includesAny(text: string, cores: readonly string[]): boolean {
 }
 
 /**
- * Core texts (reference §1, §3, §7, §9, §11), most specific first. A name inside a message (a table called
+ * Core texts (backup/BackupHandler.java, backup/BackupJob.java, backup/RestoreJob.java, sql/analyzer/BackupRestoreAnalyzer.java), most specific first. A name inside a message (a table called
  * "Unknown database") can at worst move an error to another typed class, never hide it.
  */
 const TEXT_RULES: readonly { readonly matches: (text: string) => boolean; readonly make: ErrorFactory }[] = [

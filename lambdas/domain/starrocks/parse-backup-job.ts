@@ -1,5 +1,5 @@
 /**
- * SHOW BACKUP rows (reference §4: 14 VARCHAR columns, sql/ast/ShowBackupStmt.java) as typed {@link BackupJob}s.
+ * SHOW BACKUP rows (14 VARCHAR columns, sql/ast/ShowBackupStmt.java) as typed {@link BackupJob}s.
  * FE times are kept verbatim. They carry no zone and follow the session's `time_zone`
  * (common/util/TimeUtils.longToTimeString), which every connection pins to UTC (statements.ts SESSION_TIME_ZONE);
  * deadlines are still measured on our own clock.

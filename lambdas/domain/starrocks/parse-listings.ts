@@ -29,7 +29,7 @@ export interface TableInfo {
 }
 
 /**
- * Classifies a table from ENGINE first (reference §16: TABLE_TYPE says `BASE TABLE` for OLAP and external tables
+ * Classifies a table from ENGINE first (information_schema.tables: TABLE_TYPE says `BASE TABLE` for OLAP and external tables
  * alike, and some 3.4 builds say `TABLE`), using TABLE_TYPE only to tell views from tables.
  */
 export function classifyTable(tableType: string | null, engine: string | null): TableKind {
@@ -57,7 +57,7 @@ export function parseTables(table: ResultTable): TableInfo[] {
   });
 }
 
-/** One row of SHOW REPOSITORIES (reference §8). */
+/** One row of SHOW REPOSITORIES (backup/Repository.java, its info row). */
 export interface RepositoryInfo {
   readonly repoId: string;
   readonly name: string;

@@ -1,5 +1,5 @@
 /**
- * SHOW RESTORE rows (reference §9: 18 VARCHAR columns, backup/RestoreJob.getInfo) as typed {@link RestoreJob}s.
+ * SHOW RESTORE rows (18 VARCHAR columns, backup/RestoreJob.getInfo) as typed {@link RestoreJob}s.
  * Times and the Timestamp are kept verbatim. The times carry no zone and follow the session's `time_zone`
  * (common/util/TimeUtils.longToTimeString), which every connection pins to UTC (statements.ts SESSION_TIME_ZONE);
  * the Timestamp is the snapshot's, in the FE JVM's zone, and RESTORE needs it exactly.

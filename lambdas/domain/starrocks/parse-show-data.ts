@@ -1,5 +1,5 @@
 /**
- * SHOW DATA (current database; reference §15): `TableName, Size, ReplicaCount`, one row per table, then summary
+ * SHOW DATA (current database; qe/ShowExecutor.java, the SHOW DATA handler): `TableName, Size, ReplicaCount`, one row per table, then summary
  * rows `Total`, `Quota`, `Left`. Sizes are human-readable text (`1.400 KB`) counting every replica.
  */
 import { StarRocksResultShapeError } from '#domain/errors.ts';

@@ -1,5 +1,5 @@
 /**
- * SHOW SNAPSHOT rows (reference §6; backup/Repository.getSnapshotInfo). Timestamps are kept verbatim
+ * SHOW SNAPSHOT rows (backup/Repository.getSnapshotInfo). Timestamps are kept verbatim
  * (`yyyy-MM-dd-HH-mm-ss-SSS`, the job's CreateTime in the FE JVM's zone: backup/Repository.jobInfoFileNameWithTimestamp
  * formats it with a SimpleDateFormat that sets no zone, so the session's `time_zone` does not apply): RESTORE needs
  * them exactly.

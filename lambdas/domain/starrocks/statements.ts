@@ -222,7 +222,7 @@ export function buildShowDatabasesStatement(): Statement {
 }
 
 /**
- * The database's tables with their type and engine, from information_schema (reference §16: SHOW FULL TABLES
+ * The database's tables with their type and engine, from information_schema.tables (catalog/system/information/TablesSystemTable.java; SHOW FULL TABLES
  * cannot tell OLAP from external tables). Aliases fix the column labels, whose case StarRocks does not promise.
  */
 export function buildListTablesStatement(database: string): Statement {

@@ -1,5 +1,5 @@
 /**
- * The scenario's privilege model (reference §10) and StarRocks' access-denied texts.
+ * The scenario's privilege model (privilege/PrivilegeType.java) and StarRocks' access-denied texts.
  *
  * Checks follow sql/analyzer/AuthorizerStmtVisitor.java: they run after the analyzer (so a missing database is
  * reported before a missing privilege) and before execution. Two text styles exist:

@@ -3,7 +3,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
@@ -15,31 +14,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogStore } from '#domain/catalog/index.ts';
 import { createLockStore } from '#domain/lock/index.ts';
 import { runCancelCommand } from '#local/cli/cancel/cancel-command.ts';
-import type { CommandIo } from '#local/cli/support/io.ts';
 import { type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
+import { capturedCliIo } from '#test/support/cli-io.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 import { CLI_TEST_SCENARIO, clusterConfig, startCli, writeConfig } from './cli-harness.ts';
 
-function cliIo(now: () => number = Date.now) {
-  const capture = () => {
-    const stream = new PassThrough();
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    return {
-      stream: stream as unknown as NodeJS.WriteStream,
-      text: () => Buffer.concat(chunks).toString('utf8'),
-    };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  const io: CommandIo = {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    env: { NO_COLOR: '1' },
-    clock: { now },
-  };
-  return { io, stdout: stdout.text, stderr: stderr.text };
-}
+const cliIo = (now: () => number = Date.now) => capturedCliIo({ now });
 
 describe('sr-backup cancel of a local run (a real child process holding the state directory)', () => {
   let emulator: EmulatorHandle;

@@ -4,7 +4,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +14,7 @@ import { runRunsCommand } from '#local/cli/inspect/runs-command.ts';
 import { runSnapshotsCommand } from '#local/cli/inspect/snapshots-command.ts';
 import { runStatusCommand } from '#local/cli/inspect/status-command.ts';
 import { runReportCommand } from '#local/cli/report/report-command.ts';
-import type { CommandIo } from '#local/cli/support/io.ts';
+import { capturedCliIo } from '#test/support/cli-io.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 import { CLUSTER, NOW, seedCatalog } from '../lifecycle/support/thirty-snapshots.ts';
 import { writeConfig } from './cli-harness.ts';
@@ -27,26 +26,7 @@ const OUTPUTS = {
   NightlyBackupStateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:NightlyBackup',
 };
 
-function cliIo() {
-  const capture = () => {
-    const stream = new PassThrough();
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    return {
-      stream: stream as unknown as NodeJS.WriteStream,
-      text: () => Buffer.concat(chunks).toString('utf8'),
-    };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  const io: CommandIo = {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    env: { NO_COLOR: '1' },
-    clock: { now: () => NOW },
-  };
-  return { io, stdout: stdout.text, stderr: stderr.text };
-}
+const cliIo = () => capturedCliIo({ now: NOW });
 
 describe('the CLI against a deployed stack (--stack)', () => {
   const cloudFormation = mockClient(CloudFormationClient);

@@ -3,34 +3,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRunCommand } from '#local/cli/run/run-command.ts';
-import type { CommandIo } from '#local/cli/support/io.ts';
 import { type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
+import { capturedCliIo } from '#test/support/cli-io.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 import { CLI_TEST_SCENARIO, clusterConfig, writeConfig } from './cli-harness.ts';
 
 const NOW = Date.parse('2026-12-07T09:00:30Z');
 
-function cliIo(): { io: CommandIo; stdout: () => string; stderr: () => string } {
-  const capture = () => {
-    const stream = new PassThrough();
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    return {
-      stream: stream as unknown as NodeJS.WriteStream,
-      text: () => Buffer.concat(chunks).toString('utf8'),
-    };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  return {
-    io: { stdout: stdout.stream, stderr: stderr.stream, env: { NO_COLOR: '1' }, clock: { now: () => NOW } },
-    stdout: stdout.text,
-    stderr: stderr.text,
-  };
-}
+const cliIo = () => capturedCliIo({ now: NOW });
 
 interface RunDocument {
   schedule: string;

@@ -2,36 +2,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogStore, type NewBackupAttempt } from '#domain/catalog/index.ts';
 import { type RunSummary, runRunsCommand } from '#local/cli/inspect/runs-command.ts';
-import type { CommandIo } from '#local/cli/support/io.ts';
+import { capturedCliIo } from '#test/support/cli-io.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 import { writeConfig } from './cli-harness.ts';
 
 const NOW = Date.UTC(2026, 11, 1, 6, 0, 0);
 
-function cliIo() {
-  const capture = () => {
-    const stream = new PassThrough();
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    return {
-      stream: stream as unknown as NodeJS.WriteStream,
-      text: () => Buffer.concat(chunks).toString('utf8'),
-    };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  const io: CommandIo = {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    env: { NO_COLOR: '1' },
-    clock: { now: () => NOW },
-  };
-  return { io, stdout: stdout.text, stderr: stderr.text };
-}
+const cliIo = () => capturedCliIo({ now: NOW });
 
 function attempt(
   runId: string,

@@ -8,7 +8,7 @@ import {
 } from '#local/emulator/index.ts';
 import { connect, legacyError, sqlError, testScenario } from './helpers.ts';
 
-describe('BACKUP errors, in StarRocks order (reference §1, 3.3 profile)', () => {
+describe('BACKUP errors, in StarRocks order (backup/BackupHandler.java, 3.3 profile)', () => {
   let emulator: EmulatorHandle;
   let connection: mysql.Connection;
   let clock: ManualClock;
@@ -183,7 +183,7 @@ describe('BACKUP errors, in StarRocks order (reference §1, 3.3 profile)', () =>
     expect(incremental).toEqual(legacyError('Currently does not support incremental backup'));
   });
 
-  it('lets two databases take the same label until the first upload starts (the race of reference §2)', async () => {
+  it('lets two databases take the same label until the first upload starts (BackupHandler checks labels only against running jobs)', async () => {
     // Prepare
     await connection.query('BACKUP SNAPSHOT sales.twin TO repo');
 

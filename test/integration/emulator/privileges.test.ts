@@ -17,7 +17,7 @@ const USERS = [
   { name: 'all_rights', password: '' },
 ];
 
-/** The text of a missing privilege on each profile (reference §10). */
+/** The text of a missing privilege on each profile (PrivilegeCheckerV2 and AccessDeniedException). */
 function denied(profile: ProfileId, privilege: string, on: string, user: string): string {
   if (profile === '3.3') {
     return on === 'SYSTEM'

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCatalogStore } from '#domain/catalog/index.ts';
 import { runPauseCommand } from '#local/cli/commands/pause.ts';
@@ -11,9 +10,9 @@ import { runResumeCommand } from '#local/cli/commands/resume.ts';
 import { runSnapshotsCommand } from '#local/cli/inspect/snapshots-command.ts';
 import { runStatusCommand } from '#local/cli/inspect/status-command.ts';
 import { runValidateCommand } from '#local/cli/inspect/validate-command.ts';
-import type { CommandIo } from '#local/cli/support/io.ts';
 import { ensureTables } from '#local/dynamo/index.ts';
 import { createManualClock, type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
+import { capturedCliIo } from '#test/support/cli-io.ts';
 import { startTestDynamo } from '#test/support/dynalite.ts';
 import { backupStatements, clusterConfig, runCli, writeConfig } from '../cli/cli-harness.ts';
 import { S3RVER_CREDENTIALS, type S3rverProcess, startS3rver } from './support/s3rver-process.ts';
@@ -35,28 +34,8 @@ import {
   slotOf,
 } from './support/thirty-snapshots.ts';
 
-function capture(): { stream: NodeJS.WriteStream; text: () => string } {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return {
-    stream: stream as unknown as NodeJS.WriteStream,
-    text: () => Buffer.concat(chunks).toString('utf8'),
-  };
-}
-
 /** The CLI's core with its output captured and the clock at the scenario's "now". */
-function cliIo(env: Record<string, string> = {}) {
-  const stdout = capture();
-  const stderr = capture();
-  const io: CommandIo = {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    env: { NO_COLOR: '1', ...env },
-    clock: { now: () => NOW },
-  };
-  return { io, stdout: stdout.text, stderr: stderr.text };
-}
+const cliIo = (env: Record<string, string> = {}) => capturedCliIo({ now: NOW, env });
 
 let dir: string;
 let scenarioCounter = 0;

@@ -2,10 +2,9 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReportCommand } from '#local/cli/report/report-command.ts';
-import type { CommandIo } from '#local/cli/support/io.ts';
+import { capturedCliIo } from '#test/support/cli-io.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 import { type SeededCatalog, seedReportCatalog } from '#test/support/report/seed.ts';
 import { writeSeededCatalog } from '#test/support/report/sinks.ts';
@@ -27,24 +26,7 @@ const CONFIG = `clusters:
     schedules: [{ name: nightly, cron: '30 22 * * ? *', timezone: Europe/Berlin }]
 `;
 
-function cliIo(): { io: CommandIo; stdout: () => string; stderr: () => string } {
-  const streams = [new PassThrough(), new PassThrough()];
-  const text = streams.map((stream) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    return () => Buffer.concat(chunks).toString('utf8');
-  });
-  return {
-    io: {
-      stdout: streams[0] as unknown as NodeJS.WriteStream,
-      stderr: streams[1] as unknown as NodeJS.WriteStream,
-      env: { NO_COLOR: '1' },
-      clock: { now: () => NOW },
-    },
-    stdout: text[0] as () => string,
-    stderr: text[1] as () => string,
-  };
-}
+const cliIo = () => capturedCliIo({ now: NOW });
 
 let dir: string;
 let dynamo: TestDynamo;

@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -16,8 +15,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runStartCommand } from '#local/cli/start/start-command.ts';
-import type { CommandIo } from '#local/cli/support/io.ts';
 import { writeConfig } from '#test/integration/cli/cli-harness.ts';
+import { capturedCliIo } from '#test/support/cli-io.ts';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:NightlyBackup';
 const RUN =
@@ -27,26 +26,7 @@ const SALES = 'arn:aws:states:eu-west-1:123456789012:execution:BackupDatabase:pr
 const CRM = 'arn:aws:states:eu-west-1:123456789012:execution:BackupDatabase:prod-20261124T1800-crm-1';
 const T0 = Date.UTC(2026, 10, 24, 18, 0, 5);
 
-function cliIo() {
-  const capture = () => {
-    const stream = new PassThrough();
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    return {
-      stream: stream as unknown as NodeJS.WriteStream,
-      text: () => Buffer.concat(chunks).toString('utf8'),
-    };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  const io: CommandIo = {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    env: { NO_COLOR: '1' },
-    clock: { now: () => T0 },
-  };
-  return { io, stdout: stdout.text, stderr: stderr.text };
-}
+const cliIo = () => capturedCliIo({ now: T0 });
 
 let nextSecond = 0;
 function event(id: number, type: string, details: Partial<HistoryEvent> = {}): HistoryEvent {

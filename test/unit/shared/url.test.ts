@@ -3,7 +3,7 @@ import { isHttpUrl } from '#domain/url.ts';
 
 describe('isHttpUrl', () => {
   it.each([
-    'https://hooks.slack.com/services/T000/B000/XXXX',
+    'https://webhook.example.com/slack/incoming',
     'http://127.0.0.1:8000',
     'http://localhost:4566',
     'http://[::1]:8000',
