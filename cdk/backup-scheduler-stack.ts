@@ -86,6 +86,11 @@ export class BackupSchedulerStack extends Stack {
       'Restore drills (scheduled per cluster with a drill)',
     );
     output(
+      'RestoreStateMachineArn',
+      scheduler.onDemandRestore.stateMachine.stateMachineArn,
+      'On-demand restores (sr-backup restore --stack … --execute)',
+    );
+    output(
       'FreshnessCheckStateMachineArn',
       scheduler.freshnessChecker.stateMachine.stateMachineArn,
       'Hourly freshness check',

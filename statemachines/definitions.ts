@@ -7,6 +7,7 @@ export const STATE_MACHINE_FILES = {
   backupLane: fileURLToPath(new URL('./backup-lane.asl.json', import.meta.url)),
   backupDatabase: fileURLToPath(new URL('./backup-database.asl.json', import.meta.url)),
   restoreDrill: fileURLToPath(new URL('./restore-drill.asl.json', import.meta.url)),
+  restore: fileURLToPath(new URL('./restore.asl.json', import.meta.url)),
   freshnessCheck: fileURLToPath(new URL('./freshness-check.asl.json', import.meta.url)),
   settleExecution: fileURLToPath(new URL('./settle-execution.asl.json', import.meta.url)),
 } as const;
@@ -34,6 +35,7 @@ export const TASK_FUNCTION_NAMES = [
   'NotifyFailure',
   'SummarizeRun',
   'PlanDrill',
+  'PlanRestore',
   'SubmitRestore',
   'CheckRestore',
   'CancelRestore',

@@ -189,8 +189,20 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     describesBackupExecutions: false,
     throwsForControlFlow: false,
   },
+  PlanRestore: {
+    purpose: "Chooses the snapshot and checks the names of an operator's on-demand restore",
+    reachesFrontEnd: false,
+    locks: [],
+    // Query: the database's snapshots (by label, by time, the latest-good pointers) and earlier drills.
+    catalog: [QUERY],
+    slackWebhook: false,
+    describesBackupExecutions: false,
+    // Its errors answer the operator's request (an unknown label, a refused name) and end that execution, which
+    // the CLI reports: they are not a failure of the deployment.
+    throwsForControlFlow: true,
+  },
   SubmitRestore: {
-    purpose: "Submits a restore drill's RESTORE into its scratch database",
+    purpose: "Submits a restore drill's or an on-demand restore's RESTORE",
     reachesFrontEnd: true,
     locks: [UPDATE],
     catalog: [],
@@ -208,7 +220,7 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     throwsForControlFlow: false,
   },
   CancelRestore: {
-    purpose: "Cancels a restore drill's RESTORE at its deadline or after an error, only if it is ours",
+    purpose: 'Cancels a RESTORE at its deadline or after an error, only if it is ours',
     reachesFrontEnd: true,
     locks: [UPDATE],
     catalog: [],
@@ -217,7 +229,7 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     throwsForControlFlow: false,
   },
   VerifyRestore: {
-    purpose: 'Checks the tables and rows a restore drill restored',
+    purpose: 'Checks the tables and rows a restore or drill restored',
     reachesFrontEnd: true,
     locks: [UPDATE],
     catalog: [],
@@ -226,7 +238,7 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     throwsForControlFlow: false,
   },
   DropScratch: {
-    purpose: "Drops a restore drill's scratch database",
+    purpose: "Drops a drill's scratch database, or the empty database a failed restore created",
     reachesFrontEnd: true,
     locks: [UPDATE],
     catalog: [],

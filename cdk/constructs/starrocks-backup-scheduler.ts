@@ -39,6 +39,7 @@ import {
 } from './front-end-network.ts';
 import { type DynamoAction, FUNCTION_ACCESS } from './function-access.ts';
 import { NodeFunction, taskLambdas } from './node-function.ts';
+import { OnDemandRestore } from './on-demand-restore.ts';
 import { RestoreDrill } from './restore-drill.ts';
 import { SnapshotRetention } from './retention.ts';
 import { ScheduleSync } from './schedule-sync.ts';
@@ -133,6 +134,8 @@ export class StarRocksBackupScheduler extends Construct {
   readonly monitoring: BackupMonitoring;
   /** The RestoreDrill state machine, its schedule group (clusters with `drill`) and alarms. */
   readonly restoreDrill: RestoreDrill;
+  /** The Restore state machine `sr-backup restore --stack … --execute` starts. */
+  readonly onDemandRestore: OnDemandRestore;
   /** The hourly FreshnessCheck state machine, its schedule group (one per cluster), alarms and dashboard row. */
   readonly freshnessChecker: FreshnessChecker;
   /** Snapshot retention (S3 pruning permissions when configured) and the pause operator policy. */
@@ -190,6 +193,7 @@ export class StarRocksBackupScheduler extends Construct {
       backupDatabase: JSON.parse(readDefinitionText('backupDatabase')) as object,
       backupLane: JSON.parse(readDefinitionText('backupLane')) as object,
       restoreDrill: JSON.parse(readDefinitionText('restoreDrill')) as object,
+      restore: JSON.parse(readDefinitionText('restore')) as object,
       freshnessCheck: JSON.parse(readDefinitionText('freshnessCheck')) as object,
       settleExecution: JSON.parse(readDefinitionText('settleExecution')) as object,
     };
@@ -303,9 +307,17 @@ export class StarRocksBackupScheduler extends Construct {
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
     });
 
+    this.onDemandRestore = new OnDemandRestore(this, 'Restore', {
+      config,
+      functions,
+      alarmTopic: this.alarmTopic,
+      removalPolicy,
+      ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+    });
+
     this.settlement = new ExecutionSettlement(this, 'Settlement', {
       functions,
-      leaseHolders: [this.backupDatabase, this.restoreDrill.stateMachine],
+      leaseHolders: [this.backupDatabase, this.restoreDrill.stateMachine, this.onDemandRestore.stateMachine],
       livenessRoles: livenessRoles(functions),
       alarmTopic: this.alarmTopic,
       removalPolicy,

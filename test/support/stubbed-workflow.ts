@@ -62,6 +62,12 @@ export function stubbedWorkflow(
       snapshot: { label: 'nightly_sales_x' },
       scheduledTime: '2026-11-25T02:00:00.000Z',
     }),
+    PlanRestore: () => ({
+      sourceDatabase: 'sales',
+      targetDatabase: 'sales_restored',
+      snapshot: { label: 'nightly_sales_x' },
+      scheduledTime: '2026-11-25T09:00:00.000Z',
+    }),
     SubmitRestore: () => ({ phase: 'running', nextWaitSeconds: 0 }),
     CheckRestore: () => ({ phase: 'finished', nextWaitSeconds: 0 }),
     CancelRestore: () => ({ cancelled: false, why: 'not-running' }),

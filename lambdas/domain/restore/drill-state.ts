@@ -30,6 +30,9 @@ import { restorePlanSchema } from './restore-plan.ts';
 /** The `schedule` a drill execution presents to the backup Lambdas it reuses. */
 export const DRILL_SCHEDULE_NAME = 'drill';
 
+/** The `schedule` an on-demand restore execution presents (statemachines/restore.asl.json's PrepareLeases). */
+export const RESTORE_SCHEDULE_NAME = 'restore';
+
 /** `$.plan`: PlanDrill's answer. */
 export const drillPlanSchema = restorePlanSchema.extend({
   /** The drill's slot, ISO 8601 UTC: Scheduler's scheduled time, or the execution's start on a manual run. */
@@ -38,10 +41,38 @@ export const drillPlanSchema = restorePlanSchema.extend({
   historySeconds: z.array(z.number()).max(20),
 });
 
-/** `$.cleanup`: what DropScratch did. */
+/**
+ * The longest deadline an on-demand restore may ask for: the Restore machine's execution timeout, fixed at deploy
+ * time (cdk/constructs/on-demand-restore.ts), covers it.
+ */
+export const MAX_RESTORE_DEADLINE_SECONDS = 7 * 86_400;
+
+/**
+ * `$.request`: an operator's on-demand restore (statemachines/restore.asl.json, started by `sr-backup restore
+ * --stack … --execute`). Absent on a drill. Its presence changes three rules of the shared Tasks: the target is
+ * the operator's database (never dropped unless this restore created it and left it empty), the deadline is
+ * `timeoutSeconds` (else the cluster's backup timeout), and only the named tables are checked.
+ */
+export const restoreRequestSchema = z.object({
+  /** The database whose snapshot is restored. */
+  database: z.string().min(1),
+  /** The snapshot's label; absent: `before`, else the latest verified snapshot. */
+  label: z.string().min(1).optional(),
+  /** ISO 8601: the newest verified snapshot captured at or before it. */
+  before: z.iso.datetime({ offset: true }).optional(),
+  /** Restore into this database (default: `database`). */
+  targetDatabase: z.string().min(1).optional(),
+  tables: restorePlanSchema.shape.tables,
+  /** Our deadline for the RESTORE job; default: the cluster's `timeoutSeconds`. */
+  timeoutSeconds: z.number().int().positive().max(MAX_RESTORE_DEADLINE_SECONDS).optional(),
+  /** Who asked (the CLI's user and host), kept in the execution's input for the audit trail. */
+  requestedBy: z.string().max(256).optional(),
+});
+
+/** `$.cleanup`: what DropScratch did (`kept`: an on-demand restore's target that holds tables or was not ours). */
 export const drillCleanupSchema = z.looseObject({
   dropped: z.boolean(),
-  why: z.enum(['dropped', 'absent', 'no-lock', 'lease-lost']),
+  why: z.enum(['dropped', 'absent', 'no-lock', 'lease-lost', 'kept']),
 });
 
 /** `$.cancel`: what CancelRestore did. */
@@ -62,6 +93,7 @@ export const drillStateSchema = z.looseObject({
   /** Scheduler's `<aws.scheduler.scheduled-time>`; absent on a manual start. PrepareLeases rewrites it in UTC. */
   scheduledTime: z.iso.datetime({ offset: true }).optional(),
   execution: executionRefSchema,
+  request: restoreRequestSchema.optional(),
   plan: drillPlanSchema.optional(),
   runId: z.string().optional(),
   schedule: z.string().optional(),
@@ -85,6 +117,8 @@ export const drillStateSchema = z.looseObject({
 export type DrillState = z.output<typeof drillStateSchema>;
 /** `$.plan`. */
 export type DrillPlan = z.output<typeof drillPlanSchema>;
+/** `$.request`. */
+export type RestoreRequest = z.output<typeof restoreRequestSchema>;
 /** `$.cleanup`. */
 export type DrillCleanup = z.output<typeof drillCleanupSchema>;
 /** `$.cancel`. */
@@ -101,13 +135,24 @@ export function drillSettings(state: Pick<DrillState, 'cluster'>) {
   return drill;
 }
 
-/** The poll bounds and the drill's own deadline (`drill.timeoutSeconds`, not the backups' one). */
-export function drillTiming(state: Pick<DrillState, 'cluster'>): RestoreTiming {
+/**
+ * The poll bounds and the deadline: a drill's own (`drill.timeoutSeconds`, not the backups' one), or an on-demand
+ * restore's `timeoutSeconds` (default: the cluster's backup timeout, as the local `restore --execute` uses).
+ */
+export function drillTiming(state: Pick<DrillState, 'cluster' | 'request'>): RestoreTiming {
   return {
     minSeconds: state.cluster.poll.minSeconds,
     maxSeconds: state.cluster.poll.maxSeconds,
-    deadlineSeconds: drillSettings(state).timeoutSeconds,
+    deadlineSeconds:
+      state.request === undefined
+        ? drillSettings(state).timeoutSeconds
+        : (state.request.timeoutSeconds ?? state.cluster.timeoutSeconds),
   };
+}
+
+/** Whether the state is an operator's on-demand restore (the target is theirs), not a drill (a scratch database). */
+export function isOnDemandRestore(state: Pick<DrillState, 'request'>): boolean {
+  return state.request !== undefined;
 }
 
 /** `$.plan`. @throws InvalidInputError before PlanDrill. */

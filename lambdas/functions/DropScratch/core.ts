@@ -1,7 +1,12 @@
 import { LeaseLostError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
 import type { AppLogger } from '#domain/logger.ts';
-import { type DrillCleanup, type DrillState, drillLock } from '#domain/restore/drill-state.ts';
+import {
+  type DrillCleanup,
+  type DrillState,
+  drillLock,
+  isOnDemandRestore,
+} from '#domain/restore/drill-state.ts';
 import { cancelRestoreIfOurs, type RestoreClient } from '#domain/restore/restore-job.ts';
 import type { FullStarRocksClient } from '#domain/starrocks/index.ts';
 
@@ -10,7 +15,7 @@ export interface DropScratchDeps {
   readonly starRocks: <T>(
     work: (
       client: Pick<RestoreClient, 'showDatabases' | 'showRestore' | 'cancelRestore'> &
-        Pick<FullStarRocksClient, 'dropDatabase'>,
+        Pick<FullStarRocksClient, 'dropDatabase' | 'listTables'>,
     ) => Promise<T>,
   ) => Promise<T>;
   readonly locks: Pick<LockStore, 'renewLock'>;
@@ -22,6 +27,10 @@ export interface DropScratchDeps {
  * failure, after our deadline. Only while this execution holds the scratch database's lock: without it the drill
  * never created the database (or another execution of the same slot owns it now). A RESTORE of ours still
  * running there is cancelled first.
+ *
+ * An on-demand restore's target is the operator's database: this step runs only on its failure paths, and drops
+ * the target only when this restore created it (`$.restore.createsTarget`) and it holds no table, without FORCE
+ * (so it stays in the recycle bin); otherwise it is `kept`, partly restored, for the operator to look at.
  */
 export async function dropScratchDatabase(state: DrillState, deps: DropScratchDeps): Promise<DrillCleanup> {
   const plan = state.plan;
@@ -33,6 +42,8 @@ export async function dropScratchDatabase(state: DrillState, deps: DropScratchDe
     if (error instanceof LeaseLostError) return { dropped: false, why: 'lease-lost' };
     throw error;
   }
+  const onDemand = isOnDemandRestore(state);
+  if (onDemand && state.restore?.['createsTarget'] !== true) return { dropped: false, why: 'kept' };
   return deps.starRocks(async (client) => {
     if (!(await client.showDatabases()).includes(plan.targetDatabase))
       return { dropped: false, why: 'absent' };
@@ -41,6 +52,14 @@ export async function dropScratchDatabase(state: DrillState, deps: DropScratchDe
       label: plan.snapshot.label,
       snapshotTimestamp: plan.snapshot.snapshotTimestamp,
     });
+    if (onDemand) {
+      if ((await client.listTables(plan.targetDatabase)).length > 0) return { dropped: false, why: 'kept' };
+      await client.dropDatabase(plan.targetDatabase);
+      deps.logger.info('dropped the empty database the failed restore created', {
+        database: plan.targetDatabase,
+      });
+      return { dropped: true, why: 'dropped' };
+    }
     await client.dropDatabase(plan.targetDatabase, { force: true });
     deps.logger.info('dropped the scratch database', { database: plan.targetDatabase });
     return { dropped: true, why: 'dropped' };

@@ -3,7 +3,7 @@ import type { Clock } from '#domain/clock.ts';
 import type { ClusterSettings } from '#domain/config/index.ts';
 import type { InheritedLease, LockStore } from '#domain/lock/index.ts';
 import type { AppLogger } from '#domain/logger.ts';
-import { DRILL_SCHEDULE_NAME } from '#domain/restore/drill-state.ts';
+import { DRILL_SCHEDULE_NAME, RESTORE_SCHEDULE_NAME } from '#domain/restore/drill-state.ts';
 import {
   type BackupJob,
   cancelledOutcome,
@@ -220,6 +220,10 @@ async function settleJob(
     await settleDrill(cluster, database, inherited, context);
     return;
   }
+  if (inherited.schedule === RESTORE_SCHEDULE_NAME) {
+    await settleRestore(cluster, database, inherited, context);
+    return;
+  }
   const label = inherited.submittedLabel;
   if (label === undefined) {
     const reason = `execution ${nameOf(inherited.holder)} ended before it submitted a backup`;
@@ -337,6 +341,38 @@ async function settleDrill(
     holder: inherited.holder,
     database,
     action: 'cancelled',
+    label: inherited.label ?? null,
+    state: null,
+  });
+}
+
+/**
+ * An operator's on-demand restore that ended without cleaning up (stopped, timed out): its RESTORE is cancelled if
+ * it still runs with the snapshot's label, and nothing else is touched. The target is the operator's database,
+ * never dropped here, and a restore is no backup attempt, so nothing is recorded in the catalog.
+ */
+async function settleRestore(
+  cluster: ClusterSettings,
+  database: string,
+  inherited: InheritedLease,
+  context: Context,
+): Promise<void> {
+  const { deps, pass } = context;
+  const cancelled = await deps.starRocks(cluster, async (client) => {
+    if (!(await client.showDatabases()).includes(database)) return false;
+    const row = await client.showRestore(database);
+    if (!row || isTerminalRestoreState(row.state) || row.label !== inherited.label) return false;
+    const result = await client.cancelRestore(database);
+    deps.logger.warn('cancelled the RESTORE of an ended restore execution', {
+      database,
+      result: result.outcome,
+    });
+    return true;
+  });
+  pass.out.settled.push({
+    holder: inherited.holder,
+    database,
+    action: cancelled ? 'cancelled' : 'nothing',
     label: inherited.label ?? null,
     state: null,
   });

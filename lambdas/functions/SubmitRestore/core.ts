@@ -1,13 +1,17 @@
 import type { Clock } from '#domain/clock.ts';
 import type { LockStore } from '#domain/lock/index.ts';
 import type { AppLogger } from '#domain/logger.ts';
+import { RestoreTargetExistsError } from '#domain/errors.ts';
 import {
+  type DrillPlan,
   type DrillState,
   drillTiming,
+  isOnDemandRestore,
   requireDrillLeases,
   requirePlan,
 } from '#domain/restore/drill-state.ts';
 import { type RestoreClient, submitRestoreJob, type TrackedRestore } from '#domain/restore/restore-job.ts';
+import { restoredTableNames } from '#domain/restore/restore-plan.ts';
 import { isTerminalRestoreState } from '#domain/starrocks/index.ts';
 import { renewLeases } from '#domain/workflow/leases.ts';
 
@@ -21,22 +25,40 @@ export interface SubmitRestoreDeps {
 
 interface DropClient {
   dropDatabase(database: string, options?: { readonly force?: boolean }): Promise<void>;
+  listTables(database: string): Promise<readonly { readonly name: string }[]>;
 }
 
+/** SubmitRestore's answer: the tracked job, and whether this restore creates its target database. */
+export type SubmittedRestore = TrackedRestore & {
+  /**
+   * The target did not exist before (a drill's scratch database, or an on-demand restore into a new database): only
+   * then may a failure remove it again, and only while it holds no table.
+   */
+  readonly createsTarget: boolean;
+};
+
 /**
- * Submits the drill's RESTORE into its scratch database (fenced by the scratch database's lock), or adopts it
- * when a retried submit finds our job already running. A scratch database left by an earlier attempt of the same
- * drill slot is dropped first: its name is reserved for this drill, and the lock says no one else uses it.
+ * Submits the RESTORE into the target database (fenced by its lock), or adopts it when a retried submit finds our
+ * job already running.
+ *
+ * - A drill's scratch database left by an earlier attempt of the same drill slot is dropped first: its name is
+ *   reserved for this drill, and the lock says no one else uses it.
+ * - An on-demand restore never drops or overwrites: a whole-database restore refuses an existing database, a
+ *   table restore an existing table (RestoreTargetExistsError), checked under the lock so no other restore of ours
+ *   creates them in between. StarRocks itself would overwrite an existing table's partitions (RestoreJob
+ *   replaces a same-named partition's data), which is why we refuse first.
  */
 export async function submitDrillRestore(
   state: DrillState,
   deps: SubmitRestoreDeps,
-): Promise<TrackedRestore> {
+): Promise<SubmittedRestore> {
   const plan = requirePlan(state);
   const leases = requireDrillLeases(state);
   await renewLeases(deps.locks, leases, state.cluster.lock.leaseSeconds);
   const timing = drillTiming(state);
+  const onDemand = isOnDemandRestore(state);
   const job = await deps.starRocks(async (client) => {
+    let createsTarget = true;
     if ((await client.showDatabases()).includes(plan.targetDatabase)) {
       const row = await client.showRestore(plan.targetDatabase);
       const oursRunning =
@@ -44,19 +66,24 @@ export async function submitDrillRestore(
         row.label === plan.snapshot.label &&
         row.timestamp === plan.snapshot.snapshotTimestamp &&
         !isTerminalRestoreState(row.state);
-      if (!oursRunning) {
+      if (onDemand) {
+        // A whole-database restore only ever runs into a database it created; a table restore cannot tell.
+        createsTarget = oursRunning && plan.tables === undefined;
+        if (!oursRunning) await refuseExistingTarget(client, plan);
+      } else if (!oursRunning) {
         deps.logger.warn('dropping a scratch database left by an earlier attempt of this drill', {
           database: plan.targetDatabase,
         });
         await client.dropDatabase(plan.targetDatabase, { force: true });
       }
     }
-    return submitRestoreJob(client, {
+    const submitted = await submitRestoreJob(client, {
       plan,
       timing,
       historySeconds: plan.historySeconds,
       now: () => deps.clock.now(),
     });
+    return { ...submitted, createsTarget };
   });
   await renewLeases(deps.locks, leases, job.nextWaitSeconds + state.cluster.lock.leaseSeconds);
   deps.logger.info('restore tracked', {
@@ -66,4 +93,13 @@ export async function submitDrillRestore(
     nextWaitSeconds: job.nextWaitSeconds,
   });
   return job;
+}
+
+/** @throws RestoreTargetExistsError: the database exists (whole-database restore), or one of the tables does. */
+async function refuseExistingTarget(client: DropClient, plan: DrillPlan): Promise<void> {
+  const names = restoredTableNames(plan);
+  if (names === undefined) throw new RestoreTargetExistsError(plan.targetDatabase);
+  const present = new Set((await client.listTables(plan.targetDatabase)).map((table) => table.name));
+  const clashing = names.filter((name) => present.has(name));
+  if (clashing.length > 0) throw new RestoreTargetExistsError(plan.targetDatabase, clashing);
 }

@@ -8,6 +8,7 @@ import {
   parseRestoreObjects,
   type RestoreCheck,
 } from '#domain/restore/restore-check.ts';
+import { restoredTableNames } from '#domain/restore/restore-plan.ts';
 import { renewLeases } from '#domain/workflow/leases.ts';
 
 /**
@@ -44,6 +45,8 @@ export async function verifyDrillRestore(state: DrillState, deps: VerifyRestoreD
       sourceDatabase: plan.sourceDatabase,
       expectedTables: parseRestoreObjects(job.restoreObjects, job.restoreObjectsTruncated),
       expectedTableCount: plan.snapshot.tableCount,
+      onlyTables: restoredTableNames(plan),
+      sourceNames: new Map((plan.tables ?? []).map((table) => [table.alias ?? table.name, table.name])),
     }),
   );
   deps.logger.info('restored database checked', {

@@ -17,6 +17,8 @@ export interface StackOutputs {
   readonly nightlyBackupStateMachineArn: string | undefined;
   readonly backupDatabaseStateMachineArn: string | undefined;
   readonly restoreDrillStateMachineArn: string | undefined;
+  /** Absent on a stack deployed before the on-demand Restore machine existed. */
+  readonly restoreStateMachineArn: string | undefined;
 }
 
 /** The stack named by `--stack` or SR_BACKUP_STACK, or undefined when neither names one. */
@@ -79,6 +81,7 @@ export async function readStackOutputs(stackName: string, region: string | undef
       nightlyBackupStateMachineArn: outputs.get('NightlyBackupStateMachineArn'),
       backupDatabaseStateMachineArn: outputs.get('BackupDatabaseStateMachineArn'),
       restoreDrillStateMachineArn: outputs.get('RestoreDrillStateMachineArn'),
+      restoreStateMachineArn: outputs.get('RestoreStateMachineArn'),
     };
   } finally {
     client.destroy();
