@@ -16,7 +16,6 @@ import { grantHolderLiveness, StateMachineFromFile } from './state-machine-from-
 /** Lambda runs, transient retries, the check and the cleanup, beyond the computed waits. */
 const RESTORE_EXECUTION_MARGIN_SECONDS = 3_600;
 
-
 /** Properties of the on-demand restore machine. */
 export interface OnDemandRestoreProps {
   readonly config: BackupConfig;

@@ -91,7 +91,11 @@ export interface TaskCall {
  * The machines whose executions hold locks and slots: when one ends ABORTED, TIMED_OUT or FAILED, EventBridge starts
  * SettleExecution deployed (the stack's rule); the local runner does the same.
  */
-const SETTLED_MACHINES: ReadonlySet<StateMachineName> = new Set(['backupDatabase', 'restoreDrill']);
+const SETTLED_MACHINES: ReadonlySet<StateMachineName> = new Set([
+  'backupDatabase',
+  'restoreDrill',
+  'restore',
+]);
 const SETTLED_STATUSES: ReadonlySet<string> = new Set(['ABORTED', 'TIMED_OUT', 'FAILED']);
 
 /** How one execution ended. */

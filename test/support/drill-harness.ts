@@ -5,11 +5,14 @@
  * CheckRestore's due time so that a restore of minutes takes a few polls and no real waiting.
  */
 import type { BackupAttempt } from '#domain/catalog/index.ts';
-import type { BackupConfig } from '#domain/config/index.ts';
+import { type BackupConfig, toClusterSettings } from '#domain/config/index.ts';
+import type { RestoreRequest } from '#domain/restore/drill-state.ts';
 import { createStarRocksClient } from '#domain/starrocks/index.ts';
-import type { WorkflowEvent } from '#local/runner/local-workflow.ts';
+import { localTaskInvoker } from '#local/runner/handlers.ts';
+import { type ExecutionOutcome, LocalWorkflow, type WorkflowEvent } from '#local/runner/local-workflow.ts';
 import { type LocalDrillResult, runDrillLocally } from '#local/runner/run-drill.ts';
 import type { LocalRestoreContext } from '#local/runner/run-restore.ts';
+import { createLocalRuntime } from '#local/runtime.ts';
 import { type ClusterOverrides, SLOT, type WorkflowHarness } from './workflow-harness.ts';
 
 /** The drill slot most tests use; its scratch database for `sales` is `drill_sales_202611250300`. */
@@ -135,4 +138,52 @@ export function statementsStartingWith(harness: WorkflowHarness, verb: string): 
   return harness.emulator.statements
     .map((entry) => entry.sql)
     .filter((sql) => sql.trim().toUpperCase().startsWith(verb.toUpperCase()));
+}
+
+let restoreRuns = 0;
+
+/** How one execution of the on-demand Restore machine ended, with the states it went through. */
+export interface HarnessRestoreMachineRun {
+  readonly outcome: ExecutionOutcome;
+  readonly entered: string[];
+}
+
+/**
+ * Runs statemachines/restore.asl.json (as `sr-backup restore --stack … --execute` starts it deployed) through the
+ * local runner on the harness, the clock moving to each CheckRestore's due time.
+ */
+export async function runRestoreMachine(
+  harness: WorkflowHarness,
+  request: RestoreRequest,
+  options: { cluster?: ClusterOverrides } = {},
+): Promise<HarnessRestoreMachineRun> {
+  const runtime = createLocalRuntime(tablesOf(harness), {
+    clock: harness.clock,
+    secretEnv: { STARROCKS_PASSWORD: '' },
+  });
+  const entered: string[] = [];
+  try {
+    const workflow = new LocalWorkflow({
+      invokeFunction: localTaskInvoker(runtime),
+      waitOverrideMs: 0,
+      retryOverrideMs: 1,
+      onEvent: ({ event }) => {
+        if (event.type === 'StateEntered') entered.push(event.state.name);
+      },
+      beforeTask: ({ stateName, input }) => {
+        if (stateName !== 'CheckRestore') return;
+        const { restore } = input as { restore: { checkedAt: number; nextWaitSeconds: number } };
+        harness.clock.set(Math.max(harness.clock.now(), restore.checkedAt + restore.nextWaitSeconds * 1000));
+      },
+    });
+    const input = {
+      cluster: toClusterSettings(harness.config(options.cluster), harness.clusterName),
+      request,
+    };
+    restoreRuns += 1;
+    const outcome = await workflow.execute('restore', input, `restore-${request.database}-${restoreRuns}`);
+    return { outcome, entered };
+  } finally {
+    runtime.close();
+  }
 }

@@ -42,7 +42,11 @@ export async function planRestore(state: DrillState, deps: PlanRestoreDeps): Pro
     label: request.label,
     before: request.before,
   });
-  const earlier = await deps.catalog.listDrills({ cluster, database: request.database, limit: HISTORY_DEPTH });
+  const earlier = await deps.catalog.listDrills({
+    cluster,
+    database: request.database,
+    limit: HISTORY_DEPTH,
+  });
   return {
     cluster,
     sourceDatabase: request.database,

@@ -1,7 +1,7 @@
 import type { Clock } from '#domain/clock.ts';
+import { RestoreTargetExistsError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
 import type { AppLogger } from '#domain/logger.ts';
-import { RestoreTargetExistsError } from '#domain/errors.ts';
 import {
   type DrillPlan,
   type DrillState,
