@@ -155,15 +155,20 @@ export interface HarnessRestoreMachineRun {
 export async function runRestoreMachine(
   harness: WorkflowHarness,
   request: RestoreRequest,
-  options: { cluster?: ClusterOverrides } = {},
+  options: {
+    cluster?: ClusterOverrides;
+    /** Stops the execution (as StopExecution would) when it is about to run this CheckRestore (1-based). */
+    stopAtCheck?: number;
+  } = {},
 ): Promise<HarnessRestoreMachineRun> {
   const runtime = createLocalRuntime(tablesOf(harness), {
     clock: harness.clock,
     secretEnv: { STARROCKS_PASSWORD: '' },
   });
   const entered: string[] = [];
+  let checks = 0;
   try {
-    const workflow = new LocalWorkflow({
+    const workflow: LocalWorkflow = new LocalWorkflow({
       invokeFunction: localTaskInvoker(runtime),
       waitOverrideMs: 0,
       retryOverrideMs: 1,
@@ -172,6 +177,8 @@ export async function runRestoreMachine(
       },
       beforeTask: ({ stateName, input }) => {
         if (stateName !== 'CheckRestore') return;
+        checks += 1;
+        if (checks === options.stopAtCheck) workflow.stopAll();
         const { restore } = input as { restore: { checkedAt: number; nextWaitSeconds: number } };
         harness.clock.set(Math.max(harness.clock.now(), restore.checkedAt + restore.nextWaitSeconds * 1000));
       },

@@ -168,4 +168,32 @@ describe('the on-demand Restore state machine', () => {
       expect.stringMatching(/^RESTORE/),
     );
   });
+
+  it('is settled when stopped mid-restore: the settlement cancels its RESTORE, frees the leases, records no backup attempt and drops nothing', async () => {
+    // Prepare
+    harness = await startWorkflowHarness(scenario());
+    await seedVerifiedSnapshot(harness, { database: 'sales', label: SEEDED, tableCount: 2 });
+    harness.emulator.faults.hangNextRestore('sales_copy');
+
+    // Act
+    const run = await runRestoreMachine(
+      harness,
+      { database: 'sales', targetDatabase: 'sales_copy' },
+      { stopAtCheck: 2 },
+    );
+
+    // Assess
+    expect(run.outcome.status).toBe('ABORTED');
+    expect(statementsStartingWith(harness, 'CANCEL RESTORE')).toEqual(['CANCEL RESTORE FROM `sales_copy`']);
+    expect(statementsStartingWith(harness, 'DROP')).toEqual([]);
+    expect(harness.emulator.state.runningJobCount()).toBe(0);
+    expect(await harness.locks.listHeld(harness.clusterName)).toEqual({ locks: [], slots: [] });
+    const attempts = await harness.catalog.listSnapshots({
+      cluster: harness.clusterName,
+      database: 'sales_copy',
+      cursor: null,
+      limit: 10,
+    });
+    expect(attempts.items).toEqual([]);
+  });
 });
