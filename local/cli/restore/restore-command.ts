@@ -3,6 +3,10 @@
  * `--execute` runs it against the FE, taking the same per-cluster slot and per-database lock as the backups.
  */
 
+import { hostname, userInfo } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { BackupConfig } from '#domain/config/index.ts';
 import {
   InvalidIdentifierError,
   RestoreInterruptedError,
@@ -19,8 +23,10 @@ import {
   type PreparedRestore,
   prepareLocalRestore,
 } from '#local/runner/run-restore.ts';
+import { openLifecycleTables, targetsDeployed } from '../commands/lifecycle-tables.ts';
 import type { Colors } from '../format/color.ts';
 import { formatTimestamp, formatUtc } from '../format/time.ts';
+import { cliAwsClientOptions } from '../support/aws-client.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
 import {
   type CliError,
@@ -36,6 +42,8 @@ import { type CommandIo, colorsFor } from '../support/io.ts';
 import { type LocalStore, openLocalStore, storeIsAbsent, storeLocation } from '../support/local-store.ts';
 import { reportError } from '../support/report.ts';
 import { selectCluster } from '../support/selection.ts';
+import { readStackOutputs, STACK_VARIABLE, stackNameOf } from '../support/stack-target.ts';
+import { deployedRestoreError, runDeployedRestore } from './deployed-restore.ts';
 
 /** Options of `sr-backup restore`, as commander parses them. */
 export interface RestoreCommandOptions {
@@ -56,7 +64,28 @@ export interface RestoreCommandOptions {
   readonly stateDir?: string;
   readonly json?: boolean;
   readonly verbose?: boolean;
+  /** A deployed stack (or SR_BACKUP_STACK): the catalog and the Restore state machine are its. */
+  readonly stack?: string;
+  readonly region?: string;
+  readonly catalogTable?: string;
+  readonly locksTable?: string;
 }
+
+/** How a deployed restore is followed and stopped; tests give a virtual sleep, their own interrupt and clients. */
+export interface RestoreCommandDeps {
+  readonly makeSfn: (region: string | undefined) => Pick<SFNClient, 'send' | 'destroy'>;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Aborted on Ctrl-C (by default: the process's SIGINT). */
+  readonly interrupt?: AbortSignal;
+  /** Seconds between two reads of a deployed execution's history. */
+  readonly pollSeconds: number;
+}
+
+const DEFAULT_DEPS: RestoreCommandDeps = {
+  makeSfn: (region) => new SFNClient(cliAwsClientOptions(region)),
+  sleep: (ms, signal) => delay(ms, undefined, { signal }),
+  pollSeconds: 10,
+};
 
 /** The `--json` document. */
 export interface RestoreJsonDocument {
@@ -80,6 +109,8 @@ export interface RestoreJsonDocument {
   readonly tableCount: number | null;
   readonly rowCount: number | null;
   readonly error: { readonly name: string; readonly message: string; readonly hint?: string } | null;
+  /** The Restore execution a deployed restore started (`--stack … --execute`); null otherwise. */
+  readonly executionArn?: string | null;
 }
 
 function iso(epochMs: number | null | undefined): string | null {
@@ -199,8 +230,12 @@ function explainRestoreError(
   return explainError(error, context);
 }
 
-/** Runs the command; resolves with the exit status (0, 1 or 2). */
-export async function runRestoreCommand(options: RestoreCommandOptions, io: CommandIo): Promise<ExitCode> {
+/** Runs the command; resolves with the exit status (0, 1, 2 or 130). */
+export async function runRestoreCommand(
+  options: RestoreCommandOptions,
+  io: CommandIo,
+  deps: RestoreCommandDeps = DEFAULT_DEPS,
+): Promise<ExitCode> {
   const colors = colorsFor(io);
   const json = options.json === true;
   const human = json ? io.stderr : io.stdout;
@@ -243,6 +278,9 @@ export async function runRestoreCommand(options: RestoreCommandOptions, io: Comm
     checkName('--as', options.as);
     if (options.timeout !== undefined && options.timeout < 1) {
       throw usageError('--timeout must be at least one second');
+    }
+    if (targetsDeployed(options, io.env)) {
+      return await restoreDeployed(options, io, deps, { config, cluster: cluster.name, document });
     }
     const location = storeLocation(options);
     if (storeIsAbsent(location)) {
@@ -327,5 +365,121 @@ export async function runRestoreCommand(options: RestoreCommandOptions, io: Comm
   } finally {
     process.off('SIGINT', onInterrupt);
     await store?.close();
+  }
+}
+
+/** `restore --stack …`: plans from the deployed catalog; `--execute` starts the stack's Restore machine. */
+async function restoreDeployed(
+  options: RestoreCommandOptions,
+  io: CommandIo,
+  deps: RestoreCommandDeps,
+  context: {
+    readonly config: BackupConfig;
+    readonly cluster: string;
+    readonly document: { -readonly [K in keyof RestoreJsonDocument]: RestoreJsonDocument[K] };
+  },
+): Promise<ExitCode> {
+  const { document } = context;
+  const colors = colorsFor(io);
+  const json = options.json === true;
+  const human = json ? io.stderr : io.stdout;
+  const humanColors = json ? colors.err : colors.out;
+  if (options.toCluster !== undefined) {
+    throw usageError('--to-cluster is not available against a deployed stack yet', {
+      hint: 'run it locally, with the target cluster reachable and its password in STARROCKS_PASSWORD_<CLUSTER>',
+    });
+  }
+  const stackName = stackNameOf(options, io.env);
+  if (options.execute === true && stackName === undefined) {
+    throw usageError(
+      '--execute against deployed tables needs the stack that holds the Restore state machine',
+      {
+        hint: `pass --stack <name> (or set ${STACK_VARIABLE})`,
+      },
+    );
+  }
+  const stack = stackName === undefined ? undefined : await readStackOutputs(stackName, options.region);
+  const tables = await openLifecycleTables(options, io, { locks: false, readOnly: true });
+  const sfn = deps.makeSfn(options.region ?? stack?.region);
+  const stop = new AbortController();
+  const onInterrupt = (): void => {
+    human.write('\ninterrupted: stopping the Restore execution (the stack cancels its RESTORE job)…\n');
+    stop.abort();
+  };
+  deps.interrupt?.addEventListener('abort', onInterrupt, { once: true });
+  if (deps.interrupt === undefined) process.once('SIGINT', onInterrupt);
+  try {
+    const result = await runDeployedRestore(
+      {
+        config: context.config,
+        cluster: context.cluster,
+        database: options.database,
+        label: options.snapshot,
+        before: options.before,
+        targetDatabase: options.as ?? options.database,
+        tables: options.table,
+        timeoutSeconds: options.timeout,
+        execute: options.execute === true,
+      },
+      {
+        sfn,
+        catalog: { client: tables.client, tableName: tables.catalogTableName },
+        stack: stack ?? {
+          stackName: tables.description,
+          region: options.region,
+          catalogTableName: tables.catalogTableName,
+          locksTableName: '',
+          nightlyBackupStateMachineArn: undefined,
+          backupDatabaseStateMachineArn: undefined,
+          restoreDrillStateMachineArn: undefined,
+          restoreStateMachineArn: undefined,
+        },
+        clock: io.clock,
+        sleep: deps.sleep,
+        interrupt: stop.signal,
+        pollSeconds: deps.pollSeconds,
+        write: (text) => human.write(text),
+        colors: humanColors,
+        requestedBy: `${userInfo().username}@${hostname()}`,
+      },
+    );
+    document.snapshot = {
+      label: result.snapshot.label,
+      snapshotTimestamp: result.snapshot.snapshotTimestamp,
+      scheduledTime: result.snapshot.scheduledTime,
+      repository: result.snapshot.repository,
+    };
+    document.executed = options.execute === true;
+    document.executionArn = result.executionArn;
+    document.state = result.state;
+    document.startedAt = result.startedAt;
+    document.finishedAt = result.finishedAt;
+    document.durationSeconds = result.durationSeconds;
+    document.tableCount = result.tableCount;
+    document.rowCount = result.rowCount;
+    if (result.state === 'PLANNED') {
+      human.write(humanColors.dim('Nothing was changed. Add --execute to run it in the deployed stack.\n'));
+      if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    const failed = deployedRestoreError(result);
+    if (failed === null) {
+      const time =
+        result.durationSeconds === null ? '' : ` (restore time ${formatDuration(result.durationSeconds)})`;
+      human.write(
+        `\nRestore ${humanColors.green('FINISHED')}: ${options.as ?? options.database} holds ${result.tableCount ?? '?'} tables, ${result.rowCount ?? '?'} rows${time}.\n`,
+      );
+      if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    human.write(
+      `\nRestore ${humanColors.red(result.state)}: ${result.error?.message ?? 'unknown reason'}.\n`,
+    );
+    throw failed;
+  } finally {
+    deps.interrupt?.removeEventListener('abort', onInterrupt);
+    if (deps.interrupt === undefined) process.off('SIGINT', onInterrupt);
+    sfn.destroy();
+    await tables.close();
   }
 }

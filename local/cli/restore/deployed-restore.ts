@@ -1,0 +1,299 @@
+/**
+ * `sr-backup restore --stack …`: the restore against a deployed stack. The snapshot is chosen from the deployed
+ * catalog (as the local restore chooses it from the local one) and printed; with `--execute` the stack's Restore
+ * state machine (statemachines/restore.asl.json) is started with that exact label and followed to its end. The
+ * Lambdas, inside the FE's network, check the target, take the slot and lock, run and check the RESTORE.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  DescribeExecutionCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { createCatalogStore } from '#domain/catalog/index.ts';
+import type { Clock } from '#domain/clock.ts';
+import { type BackupConfig, toClusterSettings } from '#domain/config/index.ts';
+import type { RestoreRequest } from '#domain/restore/drill-state.ts';
+import { chooseSnapshot, type RestoreSnapshot } from '#domain/restore/restore-plan.ts';
+import { formatSlotTimeUtc } from '#domain/starrocks/index.ts';
+import { causeMessage } from '#domain/workflow/workflow-state.ts';
+import type { EventLog } from '#local/runner/local-workflow.ts';
+import type { Colors } from '../format/color.ts';
+import { formatTimestamp, formatUtc } from '../format/time.ts';
+import { followExecution } from '../start/follow-execution.ts';
+import { executionConsoleUrl } from '../start/start-execution.ts';
+import { type CliError, failure, interrupted, usageError } from '../support/cli-error.ts';
+import type { StackOutputs } from '../support/stack-target.ts';
+
+/** What a deployed restore asks for (the command's options, checked). */
+export interface DeployedRestoreRequest {
+  readonly config: BackupConfig;
+  readonly cluster: string;
+  readonly database: string;
+  readonly label?: string | undefined;
+  readonly before?: Date | undefined;
+  readonly targetDatabase: string;
+  readonly tables?: readonly { readonly name: string; readonly alias?: string | undefined }[] | undefined;
+  readonly timeoutSeconds?: number | undefined;
+  readonly execute: boolean;
+}
+
+/** What following a started restore needs; tests give a virtual sleep and their own interrupt. */
+export interface DeployedRestoreDeps {
+  readonly sfn: Pick<SFNClient, 'send'>;
+  readonly catalog: {
+    readonly client: Parameters<typeof createCatalogStore>[0]['client'];
+    readonly tableName: string;
+  };
+  readonly stack: StackOutputs;
+  readonly clock: Clock;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Aborted on Ctrl-C: the started execution is stopped (the settlement cancels its RESTORE). */
+  readonly interrupt: AbortSignal;
+  /** Seconds between two reads of the execution's history. */
+  readonly pollSeconds: number;
+  readonly write: (line: string) => void;
+  readonly colors: Colors;
+  /** Who asks, kept in the execution's input. */
+  readonly requestedBy: string;
+  readonly randomSuffix?: () => string;
+}
+
+/** How a deployed restore ended. */
+export interface DeployedRestoreResult {
+  readonly snapshot: RestoreSnapshot;
+  /** PLANNED without --execute. */
+  readonly state: 'PLANNED' | 'FINISHED' | 'FAILED' | 'TIMED_OUT';
+  readonly executionArn: string | null;
+  readonly consoleUrl: string | null;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly durationSeconds: number | null;
+  readonly tableCount: number | null;
+  readonly rowCount: number | null;
+  /** The execution's error (its name, the Task's message) when it did not finish. */
+  readonly error: { readonly name: string; readonly message: string } | null;
+}
+
+const EXECUTION_NAME_MAX = 80;
+
+/**
+ * `restore-<database>-<yyyyMMddTHHmmZ>-<hex6>`, at most 80 characters of `[A-Za-z0-9_-]` (Step Functions
+ * StartExecution API reference: the name's length and characters); the database part is cut, never the suffix.
+ */
+export function restoreExecutionName(database: string, at: Date, suffix: string): string {
+  const fixed = `-${formatSlotTimeUtc(at)}-${suffix.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
+  const budget = EXECUTION_NAME_MAX - 'restore-'.length - fixed.length;
+  return `restore-${database.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, budget)}${fixed}`;
+}
+
+/** The Restore machine's ARN from the stack's outputs; a stack deployed before it existed is a usage error. */
+function restoreMachineArn(stack: StackOutputs): string {
+  if (stack.restoreStateMachineArn === undefined || stack.restoreStateMachineArn === '') {
+    throw usageError(`stack ${stack.stackName} has no output RestoreStateMachineArn`, {
+      hint: 'deploy this version (`cdk deploy`) to add the Restore state machine, or restore locally with --state-dir',
+    });
+  }
+  return stack.restoreStateMachineArn;
+}
+
+/** The plan as people read it. */
+function describePlan(
+  request: DeployedRestoreRequest,
+  snapshot: RestoreSnapshot,
+  stack: StackOutputs,
+  colors: Colors,
+) {
+  const tables = request.tables
+    ?.map((table) => (table.alias === undefined ? table.name : `${table.name} AS ${table.alias}`))
+    .join(', ');
+  return [
+    `Restore of ${colors.bold(request.database)} (cluster ${request.cluster}, stack ${stack.stackName}) from snapshot ${colors.bold(snapshot.label)}`,
+    `  taken for slot   ${formatUtc(snapshot.scheduledTime)}${snapshot.finishedAt ? ` (finished ${formatUtc(snapshot.finishedAt)})` : ''}`,
+    `  snapshot time    ${snapshot.snapshotTimestamp}  (StarRocks' backup_timestamp, verbatim)`,
+    `  repository       ${snapshot.repository}`,
+    `  into             ${request.targetDatabase}`,
+    ...(tables === undefined ? [] : [`  tables           ${tables}`]),
+    colors.dim(
+      '  The Restore state machine checks the target under its lock and writes the RESTORE for the FE it reaches.',
+    ),
+    '',
+  ].join('\n');
+}
+
+/** One line per step people care about, from the followed execution's events. */
+function progressLine(event: EventLog, colors: Colors): string | undefined {
+  const stamp = colors.dim(formatTimestamp(event.timestamp));
+  if (event.type === 'StateEntered') {
+    const said: Record<string, string> = {
+      PlanRestore: 'choosing the snapshot from the catalog',
+      AcquireSlot: "waiting for one of the cluster's backup slots",
+      AcquireLock: 'taking the lock of the target database',
+      SubmitRestore: 'submitting RESTORE',
+      VerifyRestore: 'checking the restored tables',
+      CancelRestoreIfOurs: 'cancelling our RESTORE job',
+      CancelRestoreAtDeadline: 'past our deadline: cancelling our RESTORE job',
+    };
+    const text = said[event.state.name];
+    return text === undefined ? undefined : `${stamp}  ${text}`;
+  }
+  if (event.type === 'StateExited' && ['SubmitRestore', 'CheckRestore'].includes(event.state.name)) {
+    const job = (event.state.output as { restore?: Record<string, unknown> } | null)?.restore;
+    if (job === undefined) return undefined;
+    const progress = job['progress'] as { done: number; total: number } | null | undefined;
+    const state = String(
+      job['starRocksState'] ?? (event.state.name === 'SubmitRestore' ? 'submitted' : 'unknown'),
+    );
+    const tasks = progress && state === 'DOWNLOADING' ? ` ${progress.done}/${progress.total} tasks` : '';
+    const next = job['phase'] === 'running' ? `; next check in ${String(job['nextWaitSeconds'])} s` : '';
+    return `${stamp}  ${state}${tasks}${next}`;
+  }
+  return undefined;
+}
+
+/** The output of RestoreFinished (statemachines/restore.asl.json). */
+interface FinishedOutput {
+  readonly check?: { readonly tableCount?: number; readonly rowCount?: number };
+  readonly restore?: { readonly submittedAt?: number; readonly finishedAt?: number | null };
+}
+
+function parseOutput(text: string | undefined): FinishedOutput {
+  try {
+    return (JSON.parse(text ?? '{}') ?? {}) as FinishedOutput;
+  } catch {
+    return {};
+  }
+}
+
+/** The error a failed execution stands for, as the CLI reports it (the refusals as usage errors, like locally). */
+export function deployedRestoreError(result: DeployedRestoreResult): CliError | null {
+  if (result.error === null) return null;
+  const where = result.consoleUrl === null ? undefined : `the execution: ${result.consoleUrl}`;
+  if (result.error.name === 'RestoreTargetExistsError' || result.error.name === 'InvalidIdentifierError') {
+    return usageError(result.error.message, {
+      hint:
+        result.error.name === 'RestoreTargetExistsError'
+          ? 'restore under a new name with --as, or give a table a new name (--table name:new_name)'
+          : 'check the names given to --database, --as and --table',
+    });
+  }
+  return failure(`${result.error.name}: ${result.error.message}`, where === undefined ? {} : { hint: where });
+}
+
+/**
+ * Plans the restore from the deployed catalog and, with `execute`, starts the Restore machine and follows it.
+ * @throws CliError (no such snapshot, a stack without the machine, Ctrl-C: the execution stopped), SDK errors.
+ */
+export async function runDeployedRestore(
+  request: DeployedRestoreRequest,
+  deps: DeployedRestoreDeps,
+): Promise<DeployedRestoreResult> {
+  const catalog = createCatalogStore({
+    client: deps.catalog.client,
+    tableName: deps.catalog.tableName,
+    clock: deps.clock,
+  });
+  const snapshot = await chooseSnapshot(catalog, {
+    cluster: request.cluster,
+    database: request.database,
+    label: request.label,
+    before: request.before?.toISOString(),
+  });
+  deps.write(describePlan(request, snapshot, deps.stack, deps.colors));
+  const planned: DeployedRestoreResult = {
+    snapshot,
+    state: 'PLANNED',
+    executionArn: null,
+    consoleUrl: null,
+    startedAt: null,
+    finishedAt: null,
+    durationSeconds: null,
+    tableCount: null,
+    rowCount: null,
+    error: null,
+  };
+  if (!request.execute) return planned;
+
+  const stateMachineArn = restoreMachineArn(deps.stack);
+  // The label printed above, not a new choice: the execution restores exactly what the operator saw.
+  const restoreRequest: RestoreRequest = {
+    database: request.database,
+    label: snapshot.label,
+    targetDatabase: request.targetDatabase,
+    ...(request.tables === undefined ? {} : { tables: request.tables.map((table) => ({ ...table })) }),
+    ...(request.timeoutSeconds === undefined ? {} : { timeoutSeconds: request.timeoutSeconds }),
+    requestedBy: deps.requestedBy.slice(0, 256),
+  };
+  const now = new Date(deps.clock.now());
+  const suffix = (deps.randomSuffix ?? (() => randomBytes(3).toString('hex')))();
+  const started = await deps.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn,
+      name: restoreExecutionName(request.database, now, suffix),
+      input: JSON.stringify({
+        cluster: toClusterSettings(request.config, request.cluster),
+        request: restoreRequest,
+      }),
+    }),
+  );
+  const executionArn = started.executionArn;
+  if (executionArn === undefined) throw new Error('StartExecution returned no executionArn');
+  const region = stateMachineArn.split(':')[3] ?? deps.stack.region ?? 'us-east-1';
+  const consoleUrl = executionConsoleUrl(executionArn, region);
+  deps.write(`${deps.colors.dim(`started ${executionArn}`)}\n${deps.colors.dim(consoleUrl)}\n`);
+
+  const outcome = await followExecution(
+    {
+      executionArn,
+      pollMs: deps.pollSeconds * 1000,
+      onEvent: ({ event }) => {
+        const line = progressLine(event, deps.colors);
+        if (line !== undefined) deps.write(`${line}\n`);
+      },
+      signal: deps.interrupt,
+    },
+    { sfn: deps.sfn, sleep: deps.sleep },
+  );
+  if (outcome.kind === 'interrupted') {
+    // The command started this restore, so Ctrl-C stops it: the stack's settlement then cancels its RESTORE and
+    // frees its slot and lock, as for any ended lease holder.
+    await deps.sfn
+      .send(
+        new StopExecutionCommand({ executionArn, error: 'Interrupted', cause: 'sr-backup restore: Ctrl-C' }),
+      )
+      .catch(() => undefined);
+    throw interrupted('the restore was stopped; the stack cancels its RESTORE job and frees its lock', {
+      hint: `check with \`sr-backup describe --run ${executionArn}\` or ${consoleUrl}`,
+    });
+  }
+  const described = await deps.sfn.send(new DescribeExecutionCommand({ executionArn }));
+  const base = {
+    ...planned,
+    executionArn,
+    consoleUrl,
+    startedAt: (described.startDate ?? now).toISOString(),
+    finishedAt: described.stopDate?.toISOString() ?? null,
+  };
+  if (outcome.status === 'SUCCEEDED') {
+    const output = parseOutput(described.output);
+    const job = output.restore;
+    const seconds =
+      job?.finishedAt != null && job.submittedAt !== undefined
+        ? Math.max(0, (job.finishedAt - job.submittedAt) / 1000)
+        : null;
+    return {
+      ...base,
+      state: 'FINISHED',
+      durationSeconds: seconds,
+      tableCount: output.check?.tableCount ?? null,
+      rowCount: output.check?.rowCount ?? null,
+    };
+  }
+  const name = outcome.error ?? (outcome.status === 'TIMED_OUT' ? 'States.Timeout' : outcome.status);
+  return {
+    ...base,
+    state: name === 'RestoreTimedOutError' || outcome.status === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED',
+    error: { name, message: causeMessage({ Error: name, Cause: outcome.cause ?? '' }) },
+  };
+}
