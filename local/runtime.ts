@@ -28,8 +28,8 @@ import { createStarRocksAccess } from '#runtime/starrocks.ts';
 import { createDocumentClient } from './dynamo/index.ts';
 import { localExecutionLiveness } from './runner/execution-registry.ts';
 import { createEnvSecretResolver, envWebApiSource } from './runtime/env-secrets.ts';
-import { localS3Settings, localSnapshotObjects } from './runtime/s3-settings.ts';
 import type { RunLog } from './runtime/run-log.ts';
+import { localS3Settings, localSnapshotObjects } from './runtime/s3-settings.ts';
 import { stderrLogger } from './runtime/stderr-logger.ts';
 
 /** Where the local runs keep their locks and catalog. */

@@ -7,8 +7,8 @@ import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
 import type { NightlyInput } from '#domain/workflow/run-state.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
 import type { ObservedAlert } from '#runtime/runtime.ts';
-import { createLocalRuntime, type LocalRuntime, type LocalTables } from '../runtime.ts';
 import type { RunLog } from '../runtime/run-log.ts';
+import { createLocalRuntime, type LocalRuntime, type LocalTables } from '../runtime.ts';
 import { localTaskInvoker } from './handlers.ts';
 import { executionError, localExecutionName } from './local-runtime.ts';
 import {
