@@ -28,6 +28,7 @@ import { createStarRocksAccess } from '#runtime/starrocks.ts';
 import { createDocumentClient } from './dynamo/index.ts';
 import { localExecutionLiveness } from './runner/execution-registry.ts';
 import { createEnvSecretResolver, envWebApiSource } from './runtime/env-secrets.ts';
+import type { RunLog } from './runtime/run-log.ts';
 import { localS3Settings, localSnapshotObjects } from './runtime/s3-settings.ts';
 import { stderrLogger } from './runtime/stderr-logger.ts';
 
@@ -50,6 +51,8 @@ export interface LocalRuntimeOptions {
   readonly onAlert?: ((alert: ObservedAlert) => void) | undefined;
   /** Whether a lock holder still runs; this process's execution registry by default. */
   readonly livenessOf?: ((holder: string) => Promise<HolderLiveness>) | undefined;
+  /** Keeps the handlers' log lines per run as well (`sr-backup logs`); stderr only when undefined. */
+  readonly runLog?: RunLog | undefined;
 }
 
 /** A local runtime, with what it opened closed by {@link LocalRuntime.close} when the run is over. */
@@ -90,7 +93,7 @@ export function createLocalRuntime(tables: LocalTables, options: LocalRuntimeOpt
 
   return {
     clock,
-    logger: stderrLogger,
+    logger: (serviceName) => stderrLogger(serviceName, options.runLog),
     // No metrics: there is no CloudWatch here, and stdout belongs to the CLI.
     locks: once(async () =>
       createLockStore({

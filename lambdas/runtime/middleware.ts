@@ -6,6 +6,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { BackupSchedulerError, DependencyUnavailableError, InvalidInputError } from '#domain/errors.ts';
+import { runIdOfTaskInput } from '#domain/workflow/run-id.ts';
 
 /** What a Task's core receives besides its parsed input. */
 export interface TaskInvocation {
@@ -25,20 +26,33 @@ export interface TaskHandlerOptions<Schema extends z.ZodType, Result> {
 }
 
 /**
- * The one middy pipeline every Task handler uses: logger context, metrics flushing, input parsing with zod, then the
- * core.
+ * The one middy pipeline every Task handler uses: logger context (with the invocation's `runId`, so that
+ * `sr-backup logs <run>` finds every line of a run), metrics flushing, input parsing with zod, then the core.
  * Errors propagate (the ASL's Retry/Catch decide); unknown transient AWS SDK failures become
  * `DependencyUnavailableError` so the ASL can retry them by one name.
  */
 export function taskHandler<Schema extends z.ZodType, Result>(options: TaskHandlerOptions<Schema, Result>) {
-  const pipeline = middy<unknown, Result, Error, Context>().use(
-    injectLambdaContext(options.logger, { resetKeys: true }),
-  );
+  const pipeline = middy<unknown, Result, Error, Context>()
+    .use(injectLambdaContext(options.logger, { resetKeys: true }))
+    .use(tagRunId(options.logger));
   if (options.metrics !== undefined) pipeline.use(logMetrics(options.metrics));
   return pipeline
     .use(parseInput(options.input))
     .use(reportErrors(options.logger))
     .handler((event, context) => options.run(event as z.output<Schema>, { context }));
+}
+
+/**
+ * Adds the run id of the raw input to every line of this invocation, failed ones too; injectLambdaContext's
+ * resetKeys removes it when the invocation ends, so it never reaches the next invocation's lines.
+ */
+function tagRunId(logger: Logger): MiddlewareObj<unknown, unknown, Error, Context> {
+  return {
+    before: (request) => {
+      const runId = runIdOfTaskInput(request.event);
+      if (runId !== undefined) logger.appendKeys({ runId });
+    },
+  };
 }
 
 function parseInput(schema: z.ZodType): MiddlewareObj<unknown, unknown, Error, Context> {

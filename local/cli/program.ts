@@ -5,6 +5,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerDescribeCommand } from './commands/describe.ts';
 import { registerDrillCommand } from './commands/drill.ts';
 import { registerEmulatorCommand } from './commands/emulator.ts';
+import { registerLogsCommand } from './commands/logs.ts';
 import { registerPauseCommand } from './commands/pause.ts';
 import { registerPinCommand } from './commands/pin.ts';
 import { registerPlanCommand } from './commands/plan.ts';
@@ -30,6 +31,7 @@ Examples:
   $ sr-backup status --config backup.yaml
   $ sr-backup runs --config backup.yaml --since 7d
   $ sr-backup describe sales --config backup.yaml
+  $ sr-backup logs <runId> --stack StarRocksBackupScheduler --level warn
   $ sr-backup report --config backup.yaml --since 30d --out report.html
   $ sr-backup start --config backup.yaml --cluster prod --state-machine-arn arn:aws:states:…
   $ sr-backup cancel --database sales --config backup.yaml --stack StarRocksBackupScheduler
@@ -59,6 +61,7 @@ export function createProgram(): Command {
   registerReportCommand(program);
   registerStatusCommand(program);
   registerDescribeCommand(program);
+  registerLogsCommand(program);
   registerValidateCommand(program);
   registerPlanCommand(program);
   registerStartCommand(program);

@@ -1,6 +1,8 @@
 import type { Context } from 'aws-lambda';
+import { runIdOfTaskInput } from '#domain/workflow/run-id.ts';
 import type { LambdaRuntime } from '#runtime/runtime.ts';
 import type { TaskFunctionName } from '#statemachines/definitions.ts';
+import { withInvocationRun } from '../runtime/run-log.ts';
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -47,7 +49,7 @@ function lambdaContext(name: TaskFunctionName): Context {
 /**
  * Invokes the Tasks' real handlers (the whole middy pipeline) in process, each built over `runtime` on its first
  * invocation, as a Lambda cold start builds it over AWS. A structuredClone stands in for the JSON round trip of a
- * real invocation.
+ * real invocation. Each invocation runs in its run's async context, so its log lines reach that run's log.
  */
 export function localTaskInvoker(runtime: LambdaRuntime): TaskInvoker {
   const handlers = new Map<TaskFunctionName, Promise<LambdaHandler>>();
@@ -57,7 +59,10 @@ export function localTaskInvoker(runtime: LambdaRuntime): TaskInvoker {
       handler = moduleOf(name).then((module) => module.createHandler(runtime));
       handlers.set(name, handler);
     }
-    const result = await (await handler)(structuredClone(event), lambdaContext(name));
+    const invoke = await handler;
+    const result = await withInvocationRun(runIdOfTaskInput(event), () =>
+      invoke(structuredClone(event), lambdaContext(name)),
+    );
     return result === undefined ? null : JSON.parse(JSON.stringify(result));
   };
 }

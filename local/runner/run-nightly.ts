@@ -7,6 +7,7 @@ import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
 import type { NightlyInput } from '#domain/workflow/run-state.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
 import type { ObservedAlert } from '#runtime/runtime.ts';
+import type { RunLog } from '../runtime/run-log.ts';
 import { createLocalRuntime, type LocalRuntime, type LocalTables } from '../runtime.ts';
 import { localTaskInvoker } from './handlers.ts';
 import { executionError, localExecutionName } from './local-runtime.ts';
@@ -46,6 +47,8 @@ export interface LocalRunOptions {
   readonly childStubs?: LocalWorkflowOptions['childStubs'];
   /** Receives the runner before the run starts (fault tests stop executions or kill the runner with it). */
   readonly onWorkflow?: ((workflow: LocalWorkflow) => void) | undefined;
+  /** Keeps the handlers' log lines of the run (`<state-dir>/logs/`, for `sr-backup logs`). */
+  readonly runLog?: RunLog | undefined;
 }
 
 /** One database's outcome, in the CLI's `--json` vocabulary. */

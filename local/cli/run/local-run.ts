@@ -6,6 +6,7 @@ import type { Clock } from '#domain/clock.ts';
 import type { BackupConfig, ScheduleConfig } from '#domain/config/index.ts';
 import type { LocalWorkflow } from '#local/runner/local-workflow.ts';
 import { type LocalRunResult, type LocalTables, runNightlyLocally } from '#local/runner/run-nightly.ts';
+import type { RunLog } from '#local/runtime/run-log.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
 import type { ObservedAlert } from '#runtime/runtime.ts';
 import type { Colors } from '../format/color.ts';
@@ -36,6 +37,8 @@ export interface LocalRunRequest {
   readonly onAlert: (alert: ObservedAlert) => void;
   /** Gets the run's workflow once it exists (Ctrl-C stops it). */
   readonly onWorkflow?: ((workflow: LocalWorkflow) => void) | undefined;
+  /** Keeps the handlers' log lines of the run for `sr-backup logs`. */
+  readonly runLog?: RunLog | undefined;
 }
 
 /** Runs the nightly workflow locally while showing its progress; resolves with the runner's result. */
@@ -63,6 +66,7 @@ export async function executeLocalRun(request: LocalRunRequest): Promise<LocalRu
     },
     onAlert: request.onAlert,
     onWorkflow: request.onWorkflow,
+    runLog: request.runLog,
   });
   try {
     if (request.display.kind === 'task-list') {

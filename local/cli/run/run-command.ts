@@ -10,6 +10,7 @@ import { loadConfigFile } from '#local/config/load.ts';
 import type { LocalWorkflow } from '#local/runner/local-workflow.ts';
 import type { LocalRunResult } from '#local/runner/run-nightly.ts';
 import { createEnvSecretResolver } from '#local/runtime/env-secrets.ts';
+import { createRunLog } from '#local/runtime/run-log.ts';
 import type { ObservedAlert } from '#runtime/runtime.ts';
 import type { Colors } from '../format/color.ts';
 import { formatResultsTable, hasFailures, summarizeResults } from '../format/results.ts';
@@ -244,7 +245,10 @@ export async function runRunCommand(options: RunCommandOptions, io: CommandIo): 
       );
     }
     const heldAlerts: ObservedAlert[] = [];
+    const location = storeLocation(options);
     const result = await executeLocalRun({
+      // Kept beside the catalog, for `sr-backup logs <runId>`; an endpoint has no directory of ours to keep it in.
+      runLog: location.kind === 'state-dir' ? createRunLog(location.stateDir) : undefined,
       config,
       cluster: cluster.name,
       schedule,

@@ -18,6 +18,7 @@ const CONTRACT_COMMANDS = [
   'report',
   'status',
   'describe',
+  'logs',
   'validate',
   'plan',
   'emulator',
