@@ -1,7 +1,8 @@
 import { type Command, Option } from 'commander';
 import type { RestoreCommandOptions } from '../restore/restore-command.ts';
 import { collectTables, parseDurationSeconds, parseInstant } from '../support/option-parsers.ts';
-import { configOption, runAction, storeOptions, verboseOption } from './common.ts';
+import { configOption, runAction, verboseOption } from './common.ts';
+import { lifecycleStoreOptions } from './lifecycle-tables.ts';
 
 const HELP = `
 Without --execute: prints the RESTORE statement for the chosen snapshot (--snapshot <label>; --before <time>: the
@@ -15,6 +16,12 @@ with the backups' poll policy until it finishes (or cancels it at --timeout), th
 A restore never writes into an existing database: restore under a new name with --as, or drop the old
 database first. With --table it restores only those tables (a dropped table back into its database, or a copy
 under a new name: --table orders:orders_before) and may use an existing database, never an existing table.
+
+Against a deployed stack (--stack <name> or SR_BACKUP_STACK): the snapshot is chosen from the deployed catalog
+and printed; --execute starts the stack's Restore state machine with that label and follows it to its end. Its
+Lambdas, inside the FE's network, refuse an existing target, take the slot and lock, run, poll and check the
+RESTORE exactly as above, and remove only an empty database they created when it fails. Ctrl-C stops the
+execution (the stack then cancels its RESTORE job and frees the lock). --to-cluster runs locally only.
 
 --to-cluster restores a snapshot recorded for --cluster into another configured cluster (the disaster-recovery
 path): that cluster's FE runs the RESTORE from its own repository, which must point at the same location (SHOW
@@ -32,7 +39,8 @@ Examples:
   $ sr-backup restore --config backup.yaml --database sales --before 2026-11-24T09:00:00Z --as sales_before_load
   $ sr-backup restore --config backup.yaml --database sales --table orders:orders_restored --execute
   $ sr-backup restore --config backup.yaml --cluster prod --database sales --to-cluster dr --execute
-  $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute --json > restore.json`;
+  $ sr-backup restore --config backup.yaml --database sales --as sales_restored --execute --json > restore.json
+  $ sr-backup restore --config backup.yaml --stack SrBackup --database sales --as sales_restored --execute`;
 
 /** Adds `sr-backup restore`. */
 export function registerRestoreCommand(program: Command): void {
@@ -72,7 +80,7 @@ export function registerRestoreCommand(program: Command): void {
       parseDurationSeconds,
     )
     .option('--json', 'print one JSON document on stdout (progress and logs go to stderr)');
-  storeOptions(command);
+  lifecycleStoreOptions(command, { locks: false });
   verboseOption(command);
   command.addHelpText('after', HELP).action(async (options: RestoreCommandOptions) => {
     const { runRestoreCommand } = await import('../restore/restore-command.ts');
