@@ -9,7 +9,12 @@ import { type BackupConfig, toClusterSettings } from '#domain/config/index.ts';
 import type { RestoreRequest } from '#domain/restore/drill-state.ts';
 import { createStarRocksClient } from '#domain/starrocks/index.ts';
 import { localTaskInvoker } from '#local/runner/handlers.ts';
-import { type ExecutionOutcome, LocalWorkflow, type WorkflowEvent } from '#local/runner/local-workflow.ts';
+import {
+  type ExecutionOutcome,
+  LocalWorkflow,
+  type LocalWorkflowOptions,
+  type WorkflowEvent,
+} from '#local/runner/local-workflow.ts';
 import { type LocalDrillResult, runDrillLocally } from '#local/runner/run-drill.ts';
 import type { LocalRestoreContext } from '#local/runner/run-restore.ts';
 import { createLocalRuntime } from '#local/runtime.ts';
@@ -159,6 +164,7 @@ export async function runRestoreMachine(
     cluster?: ClusterOverrides;
     /** Stops the execution (as StopExecution would) when it is about to run this CheckRestore (1-based). */
     stopAtCheck?: number;
+    afterTask?: LocalWorkflowOptions['afterTask'];
   } = {},
 ): Promise<HarnessRestoreMachineRun> {
   const runtime = createLocalRuntime(tablesOf(harness), {
@@ -172,6 +178,7 @@ export async function runRestoreMachine(
       invokeFunction: localTaskInvoker(runtime),
       waitOverrideMs: 0,
       retryOverrideMs: 1,
+      ...(options.afterTask ? { afterTask: options.afterTask } : {}),
       onEvent: ({ event }) => {
         if (event.type === 'StateEntered') entered.push(event.state.name);
       },

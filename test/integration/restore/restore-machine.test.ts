@@ -196,4 +196,33 @@ describe('the on-demand Restore state machine', () => {
     });
     expect(attempts.items).toEqual([]);
   });
+
+  it('adopts its own running RESTORE when a retried SubmitRestore finds the new database its lost answer created', async () => {
+    // Prepare: Lambda's timer fires after RESTORE was accepted, before Step Functions saw the answer.
+    harness = await startWorkflowHarness(scenario());
+    await seedVerifiedSnapshot(harness, { database: 'sales', label: SEEDED, tableCount: 2 });
+    let lost = false;
+
+    // Act
+    const run = await runRestoreMachine(
+      harness,
+      { database: 'sales', targetDatabase: 'sales_copy' },
+      {
+        afterTask: ({ stateName }) => {
+          if (stateName !== 'SubmitRestore' || lost) return;
+          lost = true;
+          const timedOut = new Error('Task timed out after 120.00 seconds');
+          timedOut.name = 'Sandbox.Timedout';
+          throw timedOut;
+        },
+      },
+    );
+
+    // Assess: one RESTORE, adopted rather than refused as an existing database.
+    expect(lost).toBe(true);
+    expect(run.outcome.status).toBe('SUCCEEDED');
+    expect(statementsStartingWith(harness, 'RESTORE')).toHaveLength(1);
+    const output = run.outcome.status === 'SUCCEEDED' ? run.outcome.output : null;
+    expect(output).toMatchObject({ restore: { origin: 'adopted', createsTarget: true } });
+  });
 });
