@@ -89,7 +89,7 @@ async function runDrill(
     ...(options.retryOverrideMs === undefined ? {} : { retryOverrideMs: options.retryOverrideMs }),
     ...(options.beforeTask ? { beforeTask: options.beforeTask } : {}),
     onEvent: (event) => {
-      alert = alertIn(event.event) ?? alert;
+      alert = drillAlertIn(event.event) ?? alert;
       options.onEvent?.(event);
     },
   });
@@ -121,8 +121,11 @@ async function runDrill(
   };
 }
 
-/** The message of the ClusterPausedError the DrillPaused state carries (its Cause is Lambda's error JSON). */
-function pausedReason(output: unknown): string | null {
+/**
+ * The message of the ClusterPausedError the DrillPaused state carries (its Cause is Lambda's error JSON), from a
+ * RestoreDrill execution's output; null when the drill was not paused.
+ */
+export function pausedReason(output: unknown): string | null {
   const error = (output as { error?: { Error?: unknown; Cause?: unknown } } | null)?.error;
   if (error?.Error !== 'ClusterPausedError') return null;
   try {
@@ -133,7 +136,8 @@ function pausedReason(output: unknown): string | null {
   }
 }
 
-function alertIn(event: EventLog): DrillAlertSeen | null {
+/** The Slack alert NotifyDrill built, from its StateExited event; null for any other event. */
+export function drillAlertIn(event: EventLog): DrillAlertSeen | null {
   if (event.type !== 'StateExited' || event.state.name !== 'NotifyDrill') return null;
   const notification = (event.state.output as { notification?: Partial<DrillAlertSeen> } | undefined)
     ?.notification;

@@ -1,24 +1,36 @@
 /**
- * `sr-backup drill`: one restore drill of a cluster, now, through the RestoreDrill state machine in the local
- * runner (the same ASL and Lambda handlers as deployed).
+ * `sr-backup drill`: one restore drill of a cluster, now: through the RestoreDrill state machine in the local
+ * runner (the same ASL and Lambda handlers as deployed), or, with `--stack`, the deployed one, followed here.
  */
-import type { DrillRecord } from '#domain/catalog/index.ts';
-import type { TrackedRestore } from '#domain/restore/restore-job.ts';
-import { formatDuration } from '#domain/time-format.ts';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { BackupConfig } from '#domain/config/index.ts';
 import { loadConfigFile } from '#local/config/load.ts';
-import type { WorkflowEvent } from '#local/runner/local-workflow.ts';
 import { type LocalDrillResult, runDrillLocally } from '#local/runner/run-drill.ts';
 import type { Colors } from '../format/color.ts';
-import { formatTimestamp } from '../format/time.ts';
-import { webhookConfigured } from '../run/alerts.ts';
+import { formatUtc } from '../format/time.ts';
+import { DEFAULT_FOLLOW_CONTROL, type FollowControl } from '../start/deployed-execution.ts';
+import { explainAwsError } from '../start/start-command.ts';
+import { executionConsoleUrl, parseStateMachineArn } from '../start/start-execution.ts';
+import { cliAwsClientOptions } from '../support/aws-client.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
 import { cliErrorJson, EXIT, type ExitCode, usageError } from '../support/cli-error.ts';
 import { clusterContext, type ErrorContext, explainError } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
 import { type LocalStore, openLocalStore, storeLocation } from '../support/local-store.ts';
 import { reportError } from '../support/report.ts';
-import { selectCluster } from '../support/selection.ts';
+import { type SelectedCluster, selectCluster } from '../support/selection.ts';
+import { readStackOutputs, stackNameOf } from '../support/stack-target.ts';
 import { checkStarRocks } from '../support/starrocks.ts';
+import { runDrillDeployed } from './deployed-drill.ts';
+import {
+  type DrillJsonDocument,
+  describeDrillAlert,
+  describeDrillResult,
+  drillDocumentFields,
+  drillProgressLine,
+} from './drill-report.ts';
+
+export type { DrillJsonDocument } from './drill-report.ts';
 
 /** Options of `sr-backup drill`, as commander parses them. */
 export interface DrillCommandOptions {
@@ -27,106 +39,48 @@ export interface DrillCommandOptions {
   readonly scheduledTime?: Date;
   readonly dynamodbEndpoint?: string;
   readonly stateDir?: string;
+  /** The deployed stack whose RestoreDrill to start (or SR_BACKUP_STACK); unless a local store is named. */
+  readonly stack?: string;
+  readonly region?: string;
+  /** With a stack: seconds between two reads of the execution's history. */
+  readonly pollSeconds?: number;
   readonly json?: boolean;
   readonly verbose?: boolean;
 }
 
-/** The `--json` document. */
-export interface DrillJsonDocument {
-  readonly cluster: string | null;
-  readonly database: string | null;
-  /** `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `ABORTED`, or `ERROR` when the command stopped before the drill. */
-  readonly status: LocalDrillResult['status'] | 'ERROR';
-  readonly executionArn: string | null;
-  /** The catalog record of the drill. */
-  readonly drill: DrillRecord | null;
-  readonly alert: { readonly posted: boolean; readonly severity: string; readonly title: string } | null;
-  readonly error: { readonly name: string; readonly message: string; readonly hint?: string } | null;
-  /** Why the drill did not run when a pause covers the cluster (`sr-backup pause`); absent otherwise. */
-  readonly paused?: string;
+/** How a deployed drill reaches AWS and waits; tests give mocked clients' factory, a virtual sleep, an interrupt. */
+export interface DrillCommandDeps {
+  readonly makeSfn: (region: string) => Pick<SFNClient, 'send' | 'destroy'>;
+  readonly follow: FollowControl;
 }
 
-function restoreIn(event: WorkflowEvent): TrackedRestore | undefined {
-  if (event.event.type !== 'StateExited') return undefined;
-  return (event.event.state.output as { restore?: TrackedRestore } | undefined)?.restore;
+const DEFAULT_DEPS: DrillCommandDeps = {
+  makeSfn: (region) => new SFNClient(cliAwsClientOptions(region)),
+  follow: DEFAULT_FOLLOW_CONTROL,
+};
+
+type Document = { -readonly [K in keyof DrillJsonDocument]: DrillJsonDocument[K] };
+
+/** Where the human lines go (stderr with --json, whose document owns stdout). */
+interface Output {
+  readonly human: NodeJS.WritableStream;
+  readonly colors: Colors;
 }
 
-/** One plain line per step that matters, as the drill goes. */
-function progressLine(event: WorkflowEvent, colors: Colors): string | null {
-  const logged = event.event;
-  if (logged.type !== 'StateExited') return null;
-  const stamp = colors.dim(formatTimestamp(Date.parse(String(logged.timestamp)) || Date.now()));
-  const output = (logged.state.output ?? {}) as Record<string, unknown>;
-  switch (logged.state.name) {
-    case 'PlanDrill': {
-      const plan = output.plan as { snapshot: { label: string }; targetDatabase: string } | undefined;
-      return plan ? `${stamp}  restoring ${plan.snapshot.label} into ${plan.targetDatabase}` : null;
-    }
-    case 'SubmitRestore':
-    case 'CheckRestore': {
-      const job = restoreIn(event);
-      if (!job) return null;
-      const progress =
-        job.progress && job.starRocksState === 'DOWNLOADING'
-          ? ` ${job.progress.done}/${job.progress.total} tasks`
-          : '';
-      const state = job.starRocksState ?? 'submitted';
-      return job.phase === 'running'
-        ? `${stamp}  ${state}${progress}; next check in ${job.nextWaitSeconds} s`
-        : `${stamp}  ${state}`;
-    }
-    case 'VerifyRestore': {
-      const check = output.check as { tableCount: number; rowCount: number; passed: boolean } | undefined;
-      return check
-        ? `${stamp}  checked: ${check.tableCount} tables, ${check.rowCount} rows — ${check.passed ? 'OK' : 'FAILED'}`
-        : null;
-    }
-    case 'DropScratch': {
-      const cleanup = output.cleanup as { dropped: boolean } | undefined;
-      return cleanup?.dropped ? `${stamp}  scratch database dropped` : null;
-    }
-    default:
-      return null;
-  }
-}
-
-function describeResult(result: LocalDrillResult, colors: Colors): string {
-  if (result.paused !== null) return `Drill ${colors.yellow('SKIPPED')}: ${result.paused}.`;
-  const drill = result.drill;
-  if (!drill)
-    return `Drill ${colors.red(result.status)}: ${result.error?.message ?? 'no record was written'}.`;
-  const verdict =
-    drill.state === 'FINISHED'
-      ? colors.green('PASSED')
-      : drill.state === 'SKIPPED'
-        ? colors.yellow('SKIPPED')
-        : colors.red(drill.state);
-  const time = drill.durationSeconds === null ? '' : ` in ${formatDuration(drill.durationSeconds)}`;
-  const lines = [
-    `Drill ${verdict}: ${drill.database} from ${drill.label} into ${drill.scratchDatabase}${time}` +
-      (drill.tableCount === null ? '' : `; ${drill.tableCount} tables, ${drill.rowCount ?? 0} rows`) +
-      (drill.reason ? ` — ${drill.reason}` : '') +
-      '.',
-    colors.dim(
-      drill.scratchDropped
-        ? 'No scratch database is left.'
-        : `The scratch database ${drill.scratchDatabase} may be left: drop it.`,
-    ),
-  ];
-  return lines.join('\n');
-}
-
-/** Runs the command; resolves with the exit status (0, 1 or 2). */
-export async function runDrillCommand(options: DrillCommandOptions, io: CommandIo): Promise<ExitCode> {
+/** Runs the command; resolves with the exit status (0, 1, 2, or 130 when following a deployed drill stopped). */
+export async function runDrillCommand(
+  options: DrillCommandOptions,
+  io: CommandIo,
+  deps: DrillCommandDeps = DEFAULT_DEPS,
+): Promise<ExitCode> {
   const colors = colorsFor(io);
   const json = options.json === true;
-  const human = json ? io.stderr : io.stdout;
-  const humanColors = json ? colors.err : colors.out;
+  const out: Output = { human: json ? io.stderr : io.stdout, colors: json ? colors.err : colors.out };
   const context: { -readonly [K in keyof ErrorContext]: ErrorContext[K] } = {
     configPath: options.config,
     dynamodbEndpoint: options.dynamodbEndpoint,
   };
-  const document: { -readonly [K in keyof DrillJsonDocument]: DrillJsonDocument[K] } = {
+  const document: Document = {
     cluster: options.cluster ?? null,
     database: null,
     status: 'ERROR',
@@ -141,17 +95,22 @@ export async function runDrillCommand(options: DrillCommandOptions, io: CommandI
     const selected = selectCluster(config, options.cluster, options.config);
     const { cluster } = selected;
     document.cluster = cluster.name;
-    context.cluster = clusterContext(selected);
     if (cluster.drill === undefined) {
       throw usageError(`cluster "${cluster.name}" has no restore drill configured`, {
         hint: `add clusters[${selected.index}].drill, e.g. {database: sales, cron: "0 3 ? * SUN *", timezone: UTC} (docs/configuration.md)`,
       });
     }
     document.database = cluster.drill.database;
+    const localAsked = options.stateDir !== undefined || options.dynamodbEndpoint !== undefined;
+    const stackName = localAsked ? undefined : stackNameOf(options, io.env);
+    if (stackName !== undefined) {
+      return await drillDeployed({ config, selected, stackName, options, io, out, document, deps });
+    }
+    context.cluster = clusterContext(selected);
     isolateFromAwsSettings(io.env);
     store = await openLocalStore(storeLocation(options));
     await checkStarRocks(cluster, io.env);
-    human.write(
+    out.human.write(
       `sr-backup drill: ${cluster.name} / ${cluster.drill.database} — FE ${cluster.host}:${cluster.port} — catalog ${store.description}\n`,
     );
     const result = await runDrillLocally({
@@ -162,35 +121,11 @@ export async function runDrillCommand(options: DrillCommandOptions, io: CommandI
       clock: io.clock,
       secretEnv: io.env,
       onEvent: (event) => {
-        const line = progressLine(event, humanColors);
-        if (line !== null) human.write(`${line}\n`);
+        const line = drillProgressLine(event, out.colors);
+        if (line !== null) out.human.write(`${line}\n`);
       },
     });
-    human.write(`\n${describeResult(result, humanColors)}\n`);
-    if (result.alert) {
-      const header = result.alert.posted
-        ? 'Slack alert sent'
-        : webhookConfigured(io.env)
-          ? 'Slack alert NOT delivered; it read:'
-          : 'Slack alert (not sent: SLACK_WEBHOOK_URL is not set):';
-      const body = result.alert.posted
-        ? ''
-        : `${result.alert.text
-            .split('\n')
-            .map((line) => `  │ ${line}`)
-            .join('\n')}\n`;
-      human.write(`${humanColors.yellow(header)}\n${body}`);
-    }
-    document.status = result.status;
-    document.executionArn = result.executionArn;
-    document.drill = result.drill;
-    document.alert = result.alert
-      ? { posted: result.alert.posted, severity: result.alert.severity, title: result.alert.title }
-      : null;
-    document.error = result.error;
-    if (result.paused !== null) document.paused = result.paused;
-    if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-    return result.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+    return finish(result, { deployed: false, io, out, document, json });
   } catch (error) {
     const explained = explainError(error, context);
     document.error = cliErrorJson(explained);
@@ -199,5 +134,92 @@ export async function runDrillCommand(options: DrillCommandOptions, io: CommandI
     return explained.exitCode;
   } finally {
     await store?.close();
+  }
+}
+
+/** Prints the drill's verdict, its alert and the `--json` document; 0 when it passed or was skipped, else 1. */
+function finish(
+  result: LocalDrillResult,
+  context: { deployed: boolean; io: CommandIo; out: Output; document: Document; json: boolean },
+): ExitCode {
+  const { io, out, document } = context;
+  out.human.write(`\n${describeDrillResult(result, out.colors)}\n`);
+  if (result.alert) {
+    out.human.write(
+      describeDrillAlert(result.alert, { deployed: context.deployed, env: io.env }, out.colors),
+    );
+  }
+  Object.assign(document, drillDocumentFields(result));
+  if (context.json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  return result.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+}
+
+async function drillDeployed(context: {
+  config: BackupConfig;
+  selected: SelectedCluster;
+  stackName: string;
+  options: DrillCommandOptions;
+  io: CommandIo;
+  out: Output;
+  document: Document;
+  deps: DrillCommandDeps;
+}): Promise<ExitCode> {
+  const { config, selected, stackName, options, io, out, document, deps } = context;
+  const { cluster } = selected;
+  const stack = await readStackOutputs(stackName, options.region);
+  if (stack.restoreDrillStateMachineArn === undefined) {
+    throw usageError(`stack ${stackName} has no output RestoreDrillStateMachineArn`, {
+      hint: 'deploy the current stack (cdk deploy), or run the drill on this machine without --stack',
+    });
+  }
+  const stateMachine = parseStateMachineArn(stack.restoreDrillStateMachineArn);
+  out.human.write(
+    `sr-backup drill: ${cluster.name} / ${cluster.drill?.database} — stack ${stackName}: ${stateMachine.arn}\n`,
+  );
+  const sfn = deps.makeSfn(stateMachine.region);
+  try {
+    let drill: Awaited<ReturnType<typeof runDrillDeployed>>;
+    try {
+      drill = await runDrillDeployed(
+        {
+          config,
+          cluster,
+          stateMachine,
+          scheduledTime: options.scheduledTime,
+          pollMs: (options.pollSeconds ?? 10) * 1000,
+          onStarted: (started) => {
+            document.executionArn = started.executionArn;
+            out.human.write(
+              `${out.colors.green('✔')} started ${started.name}` +
+                `${started.input.scheduledTime === undefined ? '' : `, slot ${formatUtc(started.input.scheduledTime)}`}\n` +
+                `  execution ${started.executionArn}\n` +
+                `  console   ${executionConsoleUrl(started.executionArn, stateMachine.region)}\n`,
+            );
+          },
+          onEvent: (event) => {
+            const line = drillProgressLine(event, out.colors);
+            if (line !== null) out.human.write(`${line}\n`);
+          },
+        },
+        { sfn, clock: io.clock, control: deps.follow },
+      );
+    } catch (error) {
+      // Only StartExecution's refusals are explained as such: once started, an error is about following.
+      throw document.executionArn === null ? (explainAwsError(error, stateMachine.arn) ?? error) : error;
+    }
+    if (drill.kind === 'interrupted') {
+      io.stderr.write(
+        `stopped following ${drill.started.name}: the drill goes on in AWS.\n` +
+          `  \`sr-backup cancel ${drill.started.executionArn} --config ${options.config} --stack ${stackName}\` stops it.\n`,
+      );
+      if (options.json === true) {
+        document.status = 'RUNNING';
+        io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      }
+      return EXIT.interrupted;
+    }
+    return finish(drill.result, { deployed: true, io, out, document, json: options.json === true });
+  } finally {
+    sfn.destroy();
   }
 }

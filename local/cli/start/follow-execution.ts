@@ -1,7 +1,7 @@
 /**
- * Following a deployed nightly run from this machine: its Step Functions history and its children's (the lanes,
- * and each database's BackupDatabase execution), told as the local runner's events so that `run`'s progress
- * display reads them unchanged.
+ * Following a deployed execution from this machine: its Step Functions history and its children's (for a nightly
+ * run, the lanes and each database's BackupDatabase execution), told as the local runner's events so that the
+ * local progress displays read them unchanged.
  */
 import {
   DescribeExecutionCommand,
@@ -19,6 +19,8 @@ export type FollowOutcome =
       readonly status: string;
       readonly error: string | null;
       readonly cause: string | null;
+      /** The execution's output (parsed JSON), or null when it has none (a failed execution). */
+      readonly output: unknown;
     }
   | { readonly kind: 'interrupted' };
 
@@ -32,6 +34,8 @@ export interface FollowDeps {
 /** What to follow and how. */
 export interface FollowRequest {
   readonly executionArn: string;
+  /** Which state machine the execution is of (which children it starts); `nightlyBackup` by default. */
+  readonly stateMachine?: StateMachineName;
   /** Between two reads of the histories. */
   readonly pollMs: number;
   readonly onEvent: (event: WorkflowEvent) => void;
@@ -148,7 +152,12 @@ async function readNewEvents(sfn: FollowDeps['sfn'], followed: Followed): Promis
  */
 export async function followExecution(request: FollowRequest, deps: FollowDeps): Promise<FollowOutcome> {
   const followed: Followed[] = [
-    { arn: request.executionArn, stateMachine: 'nightlyBackup', lastEventId: 0, ended: false },
+    {
+      arn: request.executionArn,
+      stateMachine: request.stateMachine ?? 'nightlyBackup',
+      lastEventId: 0,
+      ended: false,
+    },
   ];
   const known = new Set([request.executionArn]);
   const root = followed[0] as Followed;
@@ -186,5 +195,6 @@ export async function followExecution(request: FollowRequest, deps: FollowDeps):
     status: described.status ?? 'UNKNOWN',
     error: described.error ?? null,
     cause: described.cause ?? null,
+    output: parseJson(described.output),
   };
 }

@@ -1,5 +1,4 @@
 /** `sr-backup start`: starts the deployed nightly workflow now, and with `--wait` follows it to its end. */
-import { setTimeout as delay } from 'node:timers/promises';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { FAILURE_STATES } from '#domain/workflow/outcomes.ts';
 import { loadConfigFile } from '#local/config/load.ts';
@@ -15,7 +14,8 @@ import { type CommandIo, colorsFor } from '../support/io.ts';
 import { reportError } from '../support/report.ts';
 import { selectCluster, selectSchedule } from '../support/selection.ts';
 import { readStackOutputs, stackNameOf } from '../support/stack-target.ts';
-import { followExecution } from './follow-execution.ts';
+import { DEFAULT_FOLLOW_CONTROL, type FollowControl, followUntilInterrupted } from './deployed-execution.ts';
+import type { FollowOutcome } from './follow-execution.ts';
 import {
   executionConsoleUrl,
   parseStateMachineArn,
@@ -41,17 +41,6 @@ export interface StartCommandOptions {
   readonly stack?: string;
   readonly region?: string;
 }
-
-/** How `start --wait` waits; tests give a virtual clock's sleep and their own interrupt. */
-export interface FollowControl {
-  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Aborted on Ctrl-C (by default: the process's SIGINT). */
-  readonly interrupt?: AbortSignal;
-}
-
-const DEFAULT_FOLLOW: FollowControl = {
-  sleep: (ms, signal) => delay(ms, undefined, { signal }),
-};
 
 /** AWS SDK errors, told plainly (never with request ids or credentials). */
 export function explainAwsError(error: unknown, arn: string): CliError | undefined {
@@ -89,7 +78,7 @@ export async function runStartCommand(
   io: CommandIo,
   makeClient: (region: string) => Pick<SFNClient, 'send' | 'destroy'> = (region) =>
     new SFNClient(cliAwsClientOptions(region)),
-  follow: FollowControl = DEFAULT_FOLLOW,
+  follow: FollowControl = DEFAULT_FOLLOW_CONTROL,
 ): Promise<ExitCode> {
   const colors = colorsFor(io);
   try {
@@ -174,26 +163,19 @@ async function followStarted(
   const progressOut = options.json ? io.stderr : io.stdout;
   const progress = new RunProgress();
   const detach = attachLineProgress(progress, progressOut, options.json ? colors.err : colors.out);
-  const stop = new AbortController();
-  const onInterrupt = (): void => stop.abort();
-  const external = deps.control.interrupt;
-  external?.addEventListener('abort', onInterrupt, { once: true });
-  if (external === undefined) process.once('SIGINT', onInterrupt);
-  let outcome: Awaited<ReturnType<typeof followExecution>>;
+  let outcome: FollowOutcome;
   try {
-    outcome = await followExecution(
+    outcome = await followUntilInterrupted(
       {
         executionArn: started.executionArn,
+        stateMachine: 'nightlyBackup',
         pollMs: (options.pollSeconds ?? 10) * 1000,
         onEvent: (event) => progress.apply(event),
-        signal: stop.signal,
       },
-      { sfn: deps.sfn, sleep: deps.control.sleep },
+      { sfn: deps.sfn, control: deps.control },
     );
   } finally {
     detach();
-    external?.removeEventListener('abort', onInterrupt);
-    if (external === undefined) process.off('SIGINT', onInterrupt);
   }
   const results = resultsOf(progress);
   if (outcome.kind === 'interrupted') {
