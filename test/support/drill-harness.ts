@@ -151,6 +151,7 @@ let restoreRuns = 0;
 export interface HarnessRestoreMachineRun {
   readonly outcome: ExecutionOutcome;
   readonly entered: string[];
+  readonly events: WorkflowEvent[];
 }
 
 /**
@@ -172,6 +173,7 @@ export async function runRestoreMachine(
     secretEnv: { STARROCKS_PASSWORD: '' },
   });
   const entered: string[] = [];
+  const events: WorkflowEvent[] = [];
   let checks = 0;
   try {
     const workflow: LocalWorkflow = new LocalWorkflow({
@@ -179,8 +181,9 @@ export async function runRestoreMachine(
       waitOverrideMs: 0,
       retryOverrideMs: 1,
       ...(options.afterTask ? { afterTask: options.afterTask } : {}),
-      onEvent: ({ event }) => {
-        if (event.type === 'StateEntered') entered.push(event.state.name);
+      onEvent: (logged) => {
+        events.push(logged);
+        if (logged.event.type === 'StateEntered') entered.push(logged.event.state.name);
       },
       beforeTask: ({ stateName, input }) => {
         if (stateName !== 'CheckRestore') return;
@@ -196,7 +199,7 @@ export async function runRestoreMachine(
     };
     restoreRuns += 1;
     const outcome = await workflow.execute('restore', input, `restore-${request.database}-${restoreRuns}`);
-    return { outcome, entered };
+    return { outcome, entered, events };
   } finally {
     runtime.close();
   }

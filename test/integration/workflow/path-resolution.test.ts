@@ -24,7 +24,13 @@ import {
   STATE_MACHINE_FILES,
   type StateMachineName,
 } from '#statemachines/definitions.ts';
-import { drillSettings, runDrill, seedVerifiedSnapshot, tablesOf } from '#test/support/drill-harness.ts';
+import {
+  drillSettings,
+  runDrill,
+  runRestoreMachine,
+  seedVerifiedSnapshot,
+  tablesOf,
+} from '#test/support/drill-harness.ts';
 import {
   type AslScope,
   checkObservation,
@@ -50,6 +56,10 @@ const definitions = Object.fromEntries(
 const UNREACHED: Readonly<Record<string, string>> = {
   'backupDatabase.UnknownPhase':
     'defensive: SubmitBackup, CheckBackup and CancelBackup only return the four phases RouteJob routes',
+  'restore.UnknownPhase':
+    'defensive: SubmitRestore and CheckRestore only return the four phases RouteRestore routes',
+  'restore.RestoreEndedUnchecked':
+    'defensive: RestoreOutcome routes every outcome, error and check result; this is its Default',
   'restoreDrill.UnknownPhase':
     'defensive: SubmitRestore and CheckRestore only return the four phases RouteRestore routes',
   'settleExecution.SettleFailed':
@@ -82,6 +92,11 @@ const RESTS_ON_HANDLERS: Readonly<Record<string, string>> = {
   'restoreDrill.DrillPassed $.plan.snapshot.label': 'as above',
   'restoreDrill.DrillPassed $.plan.targetDatabase': 'as above',
   'restoreDrill.DrillPassed $.check': 'as above',
+  'restore.RestoreFinished $.plan.sourceDatabase':
+    'RestoreOutcome routes here only when $.check.passed is true, which VerifyRestore sets only after PlanRestore and SubmitRestore',
+  'restore.RestoreFinished $.plan.targetDatabase': 'as above',
+  'restore.RestoreFinished $.plan.snapshot': 'as above',
+  'restore.RestoreFinished $.restore': 'as above',
 };
 
 /** What the scenarios below did. */
@@ -405,9 +420,47 @@ async function drillScenarios(): Promise<void> {
       scheduledTime: new Date('2026-11-24T19:00:00.000Z'),
     });
     await drill(drillSettings('sales'));
+    await restoreScenarios(harness);
   } finally {
     await harness.close();
   }
+}
+
+/** The on-demand Restore machine through each of its ends, on the drill scenarios' harness. */
+async function restoreScenarios(harness: WorkflowHarness): Promise<void> {
+  const restore = async (request: Parameters<typeof runRestoreMachine>[1]) =>
+    observer.record((await runRestoreMachine(harness, request)).events);
+  // Finishes, into a new database and as one renamed table into the existing one.
+  await restore({ database: 'sales', label: SEEDED, targetDatabase: 'sales_r1' });
+  await restore({ database: 'sales', label: SEEDED, tables: [{ name: 'orders', alias: 'orders_r' }] });
+  // Refused: the database exists; the label is unknown.
+  await restore({ database: 'sales', label: SEEDED });
+  await restore({ database: 'sales', label: 'nightly_sales_unknown' });
+  // StarRocks cancels it; our deadline passes.
+  harness.emulator.faults.cancelNextRestore(
+    'sales_r2',
+    '[COMMON_ERROR, msg: failed to download snapshot files]',
+  );
+  await restore({ database: 'sales', label: SEEDED, targetDatabase: 'sales_r2' });
+  harness.emulator.faults.hangNextRestore('sales_r3');
+  await restore({ database: 'sales', label: SEEDED, targetDatabase: 'sales_r3', timeoutSeconds: 1800 });
+  // The target's lock is held by a live execution after the bounded wait.
+  const other = 'arn:aws:states:eu-west-1:123456789012:execution:BackupDatabase:other';
+  const held = await harness.locks.acquireLock({
+    cluster: harness.clusterName,
+    database: 'sales_r4',
+    holder: other,
+    leaseSeconds: 86_400,
+  });
+  await restore({ database: 'sales', label: SEEDED, targetDatabase: 'sales_r4' });
+  await harness.locks.releaseLock({
+    cluster: harness.clusterName,
+    database: 'sales_r4',
+    holder: other,
+    token: held.token,
+  });
+  // The restored database fails the check (a table restored empty).
+  await restore({ database: 'sales', label: 'sales_lost_rows', targetDatabase: 'sales_r5' });
 }
 
 describe('every JSONPath of every state machine resolves (no States.Runtime, which nothing catches)', () => {
