@@ -16,13 +16,13 @@ Where it runs:
   deployed (--stack <name> or ${STACK_VARIABLE}): starts the stack's RestoreDrill state machine (its output
     RestoreDrillStateMachineArn) with the drill schedule's input, as execution drill-<cluster>-<slot>-<hex6>, and
     follows it (GetExecutionHistory every --poll-seconds) with the same progress lines and result. Uses your AWS
-    credentials (states:StartExecution, GetExecutionHistory, DescribeExecution). Ctrl-C stops following, not the
-    drill: \`sr-backup cancel <executionArn> --config <file> --stack <name>\` stops it.
+    credentials (states:StartExecution, GetExecutionHistory, DescribeExecution, StopExecution). Ctrl-C stops the
+    drill it started (the stack then cancels its RESTORE, drops the scratch database and frees its lock).
 
 Exit status: 0 the drill passed (or was skipped: another run of the same slot holds the scratch database, or a
 pause covers the cluster); 1 it failed or timed out, or the execution failed; 2 usage or configuration error
 (including a cluster without drill settings, or a stack without the output RestoreDrillStateMachineArn);
-130 Ctrl-C while following a deployed drill.
+130 Ctrl-C (a deployed drill is stopped).
 
 Examples:
   $ sr-backup drill --config backup.yaml --cluster prod

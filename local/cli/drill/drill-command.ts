@@ -2,7 +2,7 @@
  * `sr-backup drill`: one restore drill of a cluster, now: through the RestoreDrill state machine in the local
  * runner (the same ASL and Lambda handlers as deployed), or, with `--stack`, the deployed one, followed here.
  */
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { BackupConfig } from '#domain/config/index.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import { type LocalDrillResult, runDrillLocally } from '#local/runner/run-drill.ts';
@@ -208,12 +208,28 @@ async function drillDeployed(context: {
       throw document.executionArn === null ? (explainAwsError(error, stateMachine.arn) ?? error) : error;
     }
     if (drill.kind === 'interrupted') {
+      // This command started the drill, so Ctrl-C stops it, as it stops a local one: the stack's settlement then
+      // cancels its RESTORE, drops the scratch database and frees the slot and the lock.
+      const stopped = await sfn
+        .send(
+          new StopExecutionCommand({
+            executionArn: drill.started.executionArn,
+            error: 'Interrupted',
+            cause: 'sr-backup drill: Ctrl-C',
+          }),
+        )
+        .then(
+          () => true,
+          () => false,
+        );
       io.stderr.write(
-        `stopped following ${drill.started.name}: the drill goes on in AWS.\n` +
-          `  \`sr-backup cancel ${drill.started.executionArn} --config ${options.config} --stack ${stackName}\` stops it.\n`,
+        stopped
+          ? `stopped ${drill.started.name}: the stack cancels its RESTORE job, drops the scratch database and frees its lock.\n`
+          : `could not stop ${drill.started.name}: the drill goes on in AWS.\n` +
+              `  \`sr-backup cancel ${drill.started.executionArn} --config ${options.config} --stack ${stackName}\` stops it.\n`,
       );
       if (options.json === true) {
-        document.status = 'RUNNING';
+        document.status = stopped ? 'ABORTED' : 'RUNNING';
         io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
       }
       return EXIT.interrupted;

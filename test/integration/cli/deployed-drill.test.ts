@@ -515,9 +515,10 @@ describe('sr-backup drill --stack (the deployed RestoreDrill)', () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
-  it('stops following on Ctrl-C, says how to stop the drill, never stops it, and exits 130', async () => {
+  it('stops the drill it started on Ctrl-C (the stack settles it) and exits 130', async () => {
     // Prepare
     mockPassedDrill();
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date(T0) });
     const interrupt = new AbortController();
     const { io, stderr } = capturedCliIo({ now: T0 });
 
@@ -529,9 +530,10 @@ describe('sr-backup drill --stack (the deployed RestoreDrill)', () => {
 
     // Assess
     expect(code).toBe(130);
-    expect(stderr()).toContain('the drill goes on in AWS');
-    expect(stderr()).toContain(`sr-backup cancel ${fired.executionArn} --config ${config} --stack ${STACK}`);
-    expect(sfn.commandCalls(StopExecutionCommand)).toHaveLength(0);
+    expect(stderr()).toContain('the stack cancels its RESTORE job, drops the scratch database');
+    expect(sfn.commandCalls(StopExecutionCommand).map((call) => call.args[0].input.executionArn)).toEqual([
+      fired.executionArn,
+    ]);
     expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(0);
   });
 });
