@@ -5,12 +5,7 @@
  * Lambdas, inside the FE's network, check the target, take the slot and lock, run and check the RESTORE.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  DescribeExecutionCommand,
-  type SFNClient,
-  StartExecutionCommand,
-  StopExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { createCatalogStore } from '#domain/catalog/index.ts';
 import type { Clock } from '#domain/clock.ts';
 import { type BackupConfig, toClusterSettings } from '#domain/config/index.ts';
@@ -21,8 +16,8 @@ import { causeMessage } from '#domain/workflow/workflow-state.ts';
 import type { EventLog } from '#local/runner/local-workflow.ts';
 import type { Colors } from '../format/color.ts';
 import { formatTimestamp, formatUtc } from '../format/time.ts';
-import { followExecution } from '../start/follow-execution.ts';
-import { executionConsoleUrl } from '../start/start-execution.ts';
+import { startAndFollow } from '../start/deployed-execution.ts';
+import { executionConsoleUrl, parseStateMachineArn } from '../start/start-execution.ts';
 import { type CliError, failure, interrupted, usageError } from '../support/cli-error.ts';
 import type { StackOutputs } from '../support/stack-target.ts';
 
@@ -49,8 +44,8 @@ export interface DeployedRestoreDeps {
   readonly stack: StackOutputs;
   readonly clock: Clock;
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Aborted on Ctrl-C: the started execution is stopped (the settlement cancels its RESTORE). */
-  readonly interrupt: AbortSignal;
+  /** Aborted on Ctrl-C (by default: the process's SIGINT): the started execution is stopped. */
+  readonly interrupt?: AbortSignal | undefined;
   /** Seconds between two reads of the execution's history. */
   readonly pollSeconds: number;
   readonly write: (line: string) => void;
@@ -158,14 +153,6 @@ interface FinishedOutput {
   readonly restore?: { readonly submittedAt?: number; readonly finishedAt?: number | null };
 }
 
-function parseOutput(text: string | undefined): FinishedOutput {
-  try {
-    return (JSON.parse(text ?? '{}') ?? {}) as FinishedOutput;
-  } catch {
-    return {};
-  }
-}
-
 /** The error a failed execution stands for, as the CLI reports it (the refusals as usage errors, like locally). */
 export function deployedRestoreError(result: DeployedRestoreResult): CliError | null {
   if (result.error === null) return null;
@@ -227,34 +214,31 @@ export async function runDeployedRestore(
   };
   const now = new Date(deps.clock.now());
   const suffix = (deps.randomSuffix ?? (() => randomBytes(3).toString('hex')))();
-  const started = await deps.sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn,
-      name: restoreExecutionName(request.database, now, suffix),
-      input: JSON.stringify({
-        cluster: toClusterSettings(request.config, request.cluster),
-        request: restoreRequest,
-      }),
-    }),
-  );
-  const executionArn = started.executionArn;
-  if (executionArn === undefined) throw new Error('StartExecution returned no executionArn');
-  const region = stateMachineArn.split(':')[3] ?? deps.stack.region ?? 'us-east-1';
-  const consoleUrl = executionConsoleUrl(executionArn, region);
-  deps.write(`${deps.colors.dim(`started ${executionArn}`)}\n${deps.colors.dim(consoleUrl)}\n`);
-
-  const outcome = await followExecution(
+  const stateMachine = parseStateMachineArn(stateMachineArn);
+  let consoleUrl = '';
+  const { started, outcome } = await startAndFollow(
     {
-      executionArn,
+      stateMachine,
+      kind: 'restore',
+      name: restoreExecutionName(request.database, now, suffix),
+      input: { cluster: toClusterSettings(request.config, request.cluster), request: restoreRequest },
       pollMs: deps.pollSeconds * 1000,
+      onStarted: ({ executionArn }) => {
+        consoleUrl = executionConsoleUrl(executionArn, stateMachine.region);
+        deps.write(`${deps.colors.dim(`started ${executionArn}`)}\n${deps.colors.dim(consoleUrl)}\n`);
+      },
       onEvent: ({ event }) => {
         const line = progressLine(event, deps.colors);
         if (line !== undefined) deps.write(`${line}\n`);
       },
-      signal: deps.interrupt,
     },
-    { sfn: deps.sfn, sleep: deps.sleep },
+    {
+      sfn: deps.sfn,
+      clock: deps.clock,
+      control: { sleep: deps.sleep, ...(deps.interrupt === undefined ? {} : { interrupt: deps.interrupt }) },
+    },
   );
+  const { executionArn } = started;
   if (outcome.kind === 'interrupted') {
     // The command started this restore, so Ctrl-C stops it: the stack's settlement then cancels its RESTORE and
     // frees its slot and lock, as for any ended lease holder.
@@ -267,16 +251,15 @@ export async function runDeployedRestore(
       hint: `check with \`sr-backup describe --run ${executionArn}\` or ${consoleUrl}`,
     });
   }
-  const described = await deps.sfn.send(new DescribeExecutionCommand({ executionArn }));
   const base = {
     ...planned,
     executionArn,
     consoleUrl,
-    startedAt: (described.startDate ?? now).toISOString(),
-    finishedAt: described.stopDate?.toISOString() ?? null,
+    startedAt: started.startDate,
+    finishedAt: new Date(deps.clock.now()).toISOString(),
   };
   if (outcome.status === 'SUCCEEDED') {
-    const output = parseOutput(described.output);
+    const output = (outcome.output ?? {}) as FinishedOutput;
     const job = output.restore;
     const seconds =
       job?.finishedAt != null && job.submittedAt !== undefined
