@@ -81,6 +81,19 @@ export interface RestoreRunRequest {
   readonly waitSeconds: number;
   /** Aborting cancels our RESTORE job, releases everything and rejects with RestoreInterruptedError. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The cluster whose catalog recorded the snapshot, when it is not `plan.cluster` (`restore --to-cluster`): a
+   * lease there, labelled with the snapshot, keeps that cluster's retention from pruning it while it is read.
+   */
+  readonly sourceCluster?: string | undefined;
+}
+
+/**
+ * The lock key of a restore's hold on its source cluster's snapshot: not a database, and never a StarRocks name (`~`
+ * and `:` cannot start or appear in one), so no backup or drill ever waits for it; one per restore.
+ */
+export function sourceHoldKey(database: string, holder: string): string {
+  return `~restore-source:${database}:${holder.split(':').at(-1) ?? holder}`;
 }
 
 /** How the restore ended. */
@@ -124,7 +137,20 @@ export async function runRestore(
   );
   const heldSlot = { cluster, slot: slot.slot, holder, token: slot.token };
   let heldLock: { cluster: string; database: string; holder: string; token: number } | undefined;
+  let sourceHold: Leases['sourceHold'];
   try {
+    if (request.sourceCluster !== undefined && request.sourceCluster !== cluster) {
+      const database = sourceHoldKey(plan.sourceDatabase, holder);
+      // Prune reads every live lock's label of its cluster (prune-core's liveLabels): the source's retention too.
+      const hold = await deps.locks.acquireLock({
+        cluster: request.sourceCluster,
+        database,
+        holder,
+        leaseSeconds: request.leaseSeconds,
+        label: plan.snapshot.label,
+      });
+      sourceHold = { cluster: request.sourceCluster, database, holder, token: hold.token };
+    }
     const lock = await waitFor(request, deps, 'lock', () =>
       deps.locks.acquireLock({
         cluster,
@@ -136,17 +162,22 @@ export async function runRestore(
       }),
     );
     heldLock = { cluster, database: plan.targetDatabase, holder, token: lock.token };
-    const leases = { lock: heldLock, slot: heldSlot };
+    const leases = { lock: heldLock, slot: heldSlot, sourceHold };
     return await restoreUnderLeases(request, deps, leases, startedAt);
   } finally {
     if (heldLock) await deps.locks.releaseLock(heldLock);
+    if (sourceHold) await deps.locks.releaseLock(sourceHold);
     await deps.locks.releaseSlot(heldSlot);
   }
 }
 
+type HeldLockRef = { cluster: string; database: string; holder: string; token: number };
+
 interface Leases {
-  readonly lock: { cluster: string; database: string; holder: string; token: number };
+  readonly lock: HeldLockRef;
   readonly slot: { cluster: string; slot: number; holder: string; token: number };
+  /** The lease on the source cluster's snapshot (`--to-cluster`). */
+  readonly sourceHold?: HeldLockRef | undefined;
 }
 
 async function restoreUnderLeases(
@@ -273,6 +304,7 @@ async function waitFor<T>(
 async function extend(deps: RestoreRunDeps, leases: Leases, waitSeconds: number, leaseSeconds: number) {
   const extendSeconds = waitSeconds + leaseSeconds;
   await deps.locks.renewLock({ ...leases.lock, extendSeconds });
+  if (leases.sourceHold) await deps.locks.renewLock({ ...leases.sourceHold, extendSeconds });
   await deps.locks.renewSlot({ ...leases.slot, extendSeconds });
 }
 

@@ -67,6 +67,8 @@ export interface PreparedRestore {
   readonly refusal: RestoreTargetExistsError | null;
   /** Measured durations of this database's earlier drills, newest first (the poll policy aims with them). */
   readonly historySeconds: readonly number[];
+  /** The cluster whose catalog recorded the snapshot (another one than the target with `--to-cluster`). */
+  readonly sourceCluster: string;
 }
 
 /**
@@ -152,7 +154,17 @@ async function prepare(
   const historySeconds = earlier.flatMap((drill) =>
     drill.state === 'FINISHED' && drill.durationSeconds !== null ? [drill.durationSeconds] : [],
   );
-  return { plan, settings, deadlineSeconds, version, statement, targetExists, refusal, historySeconds };
+  return {
+    plan,
+    settings,
+    deadlineSeconds,
+    version,
+    statement,
+    targetExists,
+    refusal,
+    historySeconds,
+    sourceCluster: source,
+  };
 }
 
 /**
@@ -230,6 +242,7 @@ export async function executeLocalRestore(
         historySeconds: prepared.historySeconds,
         waitSeconds: options.waitSeconds ?? settings.lock.leaseSeconds,
         signal: options.signal,
+        sourceCluster: prepared.sourceCluster,
       },
       {
         locks: await runtime.locks(),

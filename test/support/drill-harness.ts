@@ -99,7 +99,14 @@ export async function backUp(harness: WorkflowHarness, database: string): Promis
  */
 export async function seedVerifiedSnapshot(
   harness: WorkflowHarness,
-  snapshot: { database: string; label: string; scheduledTime?: Date; tableCount?: number | null },
+  snapshot: {
+    database: string;
+    label: string;
+    scheduledTime?: Date;
+    tableCount?: number | null;
+    /** The catalog's cluster (default: the harness's): another cluster's snapshot read through the same repository. */
+    cluster?: string;
+  },
 ): Promise<BackupAttempt> {
   const repository = harness.config().clusters[0]?.repository ?? 's3_repo';
   const client = createStarRocksClient({
@@ -115,7 +122,7 @@ export async function seedVerifiedSnapshot(
   if (!timestamp) throw new Error(`the emulator's ${repository} has no snapshot ${snapshot.label}`);
   const scheduledTime = (snapshot.scheduledTime ?? SLOT).toISOString();
   const { item } = await harness.catalog.recordAttempt({
-    cluster: harness.clusterName,
+    cluster: snapshot.cluster ?? harness.clusterName,
     database: snapshot.database,
     label: snapshot.label,
     repository,

@@ -98,6 +98,42 @@ describe.each(['3.3', '3.5'] as const)('an on-demand restore on the %s emulator'
     ]);
   });
 
+  it('holds the snapshot in its source cluster too (--to-cluster), so that cluster’s retention keeps it while it is read', async () => {
+    // Prepare: the snapshot is recorded by cluster "origin", whose repository is the same location.
+    harness = await startWorkflowHarness(scenario(version));
+    await seedVerifiedSnapshot(harness, {
+      database: 'sales',
+      label: LABEL,
+      tableCount: 2,
+      cluster: 'origin',
+    });
+    const prepared = await prepareLocalRestore(restoreContext(harness, harness.config()), {
+      database: 'sales',
+      as: 'sales_dr',
+      fromCluster: 'origin',
+    });
+    const originMeanwhile: Awaited<ReturnType<WorkflowHarness['locks']['inspectLocks']>>[] = [];
+    const sleep = virtualSleep(harness, async (waits) => {
+      if (waits === 1) originMeanwhile.push(await harness.locks.inspectLocks('origin'));
+    });
+
+    // Act
+    const result = await executeLocalRestore(restoreContext(harness, harness.config()), prepared, { sleep });
+
+    // Assess
+    expect(result.state).toBe('FINISHED');
+    expect(originMeanwhile[0]?.locks).toEqual([
+      expect.objectContaining({
+        database: expect.stringMatching(/^~restore-source:sales:/),
+        label: LABEL,
+        expired: false,
+      }),
+    ]);
+    expect((await harness.locks.inspectLocks('origin')).locks.filter((lock) => lock.holder !== null)).toEqual(
+      [],
+    );
+  });
+
   it('ends FAILED with StarRocks’ status, drops the empty target again and releases everything when StarRocks cancels the restore', async () => {
     // Prepare
     harness = await startWorkflowHarness(scenario(version));
