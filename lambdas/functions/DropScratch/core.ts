@@ -43,7 +43,7 @@ export async function dropScratchDatabase(state: DrillState, deps: DropScratchDe
     throw error;
   }
   const onDemand = isOnDemandRestore(state);
-  if (onDemand && state.restore?.['createsTarget'] !== true) return { dropped: false, why: 'kept' };
+  if (onDemand && !createdTarget(state)) return { dropped: false, why: 'kept' };
   return deps.starRocks(async (client) => {
     if (!(await client.showDatabases()).includes(plan.targetDatabase))
       return { dropped: false, why: 'absent' };
@@ -64,4 +64,9 @@ export async function dropScratchDatabase(state: DrillState, deps: DropScratchDe
     deps.logger.info('dropped the scratch database', { database: plan.targetDatabase });
     return { dropped: true, why: 'dropped' };
   });
+}
+
+/** Whether SubmitRestore said this restore creates its target (`SubmittedRestore.createsTarget`). */
+function createdTarget(state: DrillState): boolean {
+  return (state.restore as { readonly createsTarget?: unknown } | undefined)?.createsTarget === true;
 }

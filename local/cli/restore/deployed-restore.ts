@@ -117,6 +117,14 @@ function describePlan(
   ].join('\n');
 }
 
+/** What the progress lines read of `$.restore` (the tracked RESTORE job). */
+interface FollowedJob {
+  readonly phase?: string;
+  readonly starRocksState?: string | null;
+  readonly progress?: { readonly done: number; readonly total: number } | null;
+  readonly nextWaitSeconds?: number;
+}
+
 /** One line per step people care about, from the followed execution's events. */
 function progressLine(event: EventLog, colors: Colors): string | undefined {
   const stamp = colors.dim(formatTimestamp(event.timestamp));
@@ -134,14 +142,12 @@ function progressLine(event: EventLog, colors: Colors): string | undefined {
     return text === undefined ? undefined : `${stamp}  ${text}`;
   }
   if (event.type === 'StateExited' && ['SubmitRestore', 'CheckRestore'].includes(event.state.name)) {
-    const job = (event.state.output as { restore?: Record<string, unknown> } | null)?.restore;
+    const job = (event.state.output as { restore?: FollowedJob } | null)?.restore;
     if (job === undefined) return undefined;
-    const progress = job['progress'] as { done: number; total: number } | null | undefined;
-    const state = String(
-      job['starRocksState'] ?? (event.state.name === 'SubmitRestore' ? 'submitted' : 'unknown'),
-    );
-    const tasks = progress && state === 'DOWNLOADING' ? ` ${progress.done}/${progress.total} tasks` : '';
-    const next = job['phase'] === 'running' ? `; next check in ${String(job['nextWaitSeconds'])} s` : '';
+    const state = job.starRocksState ?? (event.state.name === 'SubmitRestore' ? 'submitted' : 'unknown');
+    const tasks =
+      job.progress && state === 'DOWNLOADING' ? ` ${job.progress.done}/${job.progress.total} tasks` : '';
+    const next = job.phase === 'running' ? `; next check in ${job.nextWaitSeconds} s` : '';
     return `${stamp}  ${state}${tasks}${next}`;
   }
   return undefined;
