@@ -8,6 +8,7 @@ import type { Clock } from '#domain/clock.ts';
 import { type BackupConfig, type ClusterSettings, toClusterSettings } from '#domain/config/index.ts';
 import { ConfigError } from '#domain/errors.ts';
 import type { EnvironmentVariables } from '#runtime/env.ts';
+import type { RunLog } from '../runtime/run-log.ts';
 import { createLocalRuntime, type LocalRuntime, type LocalTables } from '../runtime.ts';
 import { localTaskInvoker } from './handlers.ts';
 import { executionError, localExecutionName } from './local-runtime.ts';
@@ -32,6 +33,8 @@ export interface LocalDrillOptions {
   readonly retryOverrideMs?: number | undefined;
   readonly onEvent?: ((event: WorkflowEvent) => void) | undefined;
   readonly beforeTask?: LocalWorkflowOptions['beforeTask'];
+  /** Keeps the handlers' log lines of the drill (`<state-dir>/logs/`, for `sr-backup logs <executionArn>`). */
+  readonly runLog?: RunLog | undefined;
 }
 
 /** The Slack alert the drill built (delivered or not), as NotifyDrill left it in the execution's state. */
@@ -67,7 +70,11 @@ export async function runDrillLocally(options: LocalDrillOptions): Promise<Local
     const message = `cluster "${options.cluster}" has no restore drill configured`;
     throw new ConfigError(message, [`clusters: ${message} (add clusters[].drill)`]);
   }
-  const runtime = createLocalRuntime(options.tables, { clock: options.clock, secretEnv: options.secretEnv });
+  const runtime = createLocalRuntime(options.tables, {
+    clock: options.clock,
+    secretEnv: options.secretEnv,
+    runLog: options.runLog,
+  });
   try {
     return await runDrill(options, settings, settings.drill, runtime);
   } finally {

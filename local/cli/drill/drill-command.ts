@@ -6,6 +6,7 @@ import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { BackupConfig } from '#domain/config/index.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import { type LocalDrillResult, runDrillLocally } from '#local/runner/run-drill.ts';
+import { createRunLog } from '#local/runtime/run-log.ts';
 import type { Colors } from '../format/color.ts';
 import { formatUtc } from '../format/time.ts';
 import { DEFAULT_FOLLOW_CONTROL, type FollowControl } from '../start/deployed-execution.ts';
@@ -108,7 +109,8 @@ export async function runDrillCommand(
     }
     context.cluster = clusterContext(selected);
     isolateFromAwsSettings(io.env);
-    store = await openLocalStore(storeLocation(options));
+    const location = storeLocation(options);
+    store = await openLocalStore(location);
     await checkStarRocks(cluster, io.env);
     out.human.write(
       `sr-backup drill: ${cluster.name} / ${cluster.drill.database} — FE ${cluster.host}:${cluster.port} — catalog ${store.description}\n`,
@@ -120,6 +122,7 @@ export async function runDrillCommand(
       tables: store.tables,
       clock: io.clock,
       secretEnv: io.env,
+      runLog: location.kind === 'state-dir' ? createRunLog(location.stateDir) : undefined,
       onEvent: (event) => {
         const line = drillProgressLine(event, out.colors);
         if (line !== null) out.human.write(`${line}\n`);

@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDrillCommand } from '#local/cli/drill/drill-command.ts';
 import { runLogsCommand } from '#local/cli/logs/logs-command.ts';
 import { runRunCommand } from '#local/cli/run/run-command.ts';
 import { type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
@@ -15,12 +16,13 @@ describe('sr-backup logs (local run)', () => {
   let dir: string;
   let stateDir: string;
   let runId: string;
+  let config: string;
 
   beforeAll(async () => {
     emulator = await startEmulator({ scenario: CLI_TEST_SCENARIO, port: 0 });
     dir = await mkdtemp(join(tmpdir(), 'cli-logs-'));
     stateDir = join(dir, 'state');
-    const config = await writeConfig(dir, 'backup.yaml', clusterConfig(emulator.port));
+    config = await writeConfig(dir, 'backup.yaml', clusterConfig(emulator.port));
     const run = capturedCliIo();
     const code = await runRunCommand({ config, now: true, database: ['crm'], stateDir, json: true }, run.io);
     expect(code, run.stderr()).toBe(0);
@@ -94,5 +96,32 @@ describe('sr-backup logs (local run)', () => {
     expect(code).toBe(1);
     expect(stderr()).toContain('error: no log of run arn:aws:states:local-1');
     expect(stderr()).toContain(`sr-backup runs --config <file> --state-dir ${stateDir}`);
+  });
+
+  it('keeps a local drill’s lines under its execution, apart from the run’s', async () => {
+    // Prepare: a drill of the database the run backed up, in the same state directory.
+    const drillConfig = await writeConfig(
+      dir,
+      'drill.yaml',
+      clusterConfig(emulator.port, { drill: { database: 'crm', cron: '0 3 * * ? *', timeoutSeconds: 600 } }),
+    );
+    const drill = capturedCliIo();
+    const drillCode = await runDrillCommand({ config: drillConfig, stateDir, json: true }, drill.io);
+    expect(drillCode, drill.stderr()).toBe(0);
+    const { executionArn } = JSON.parse(drill.stdout()) as { executionArn: string };
+
+    // Act
+    const { io, stdout, stderr } = capturedCliIo();
+    const code = await runLogsCommand({ run: executionArn, stateDir, limit: 1000, json: true }, io);
+
+    // Assess
+    expect(code, stderr()).toBe(0);
+    const entries = stdout()
+      .trimEnd()
+      .split('\n')
+      .map((text) => JSON.parse(text) as Record<string, unknown>);
+    expect(entries.every((entry) => entry.runId === executionArn)).toBe(true);
+    expect(entries.map((entry) => entry.service)).toContain('submit-restore');
+    expect(entries.map((entry) => entry.service)).not.toContain('submit-backup');
   });
 });
