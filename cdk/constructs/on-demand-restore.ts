@@ -11,7 +11,7 @@ import { readDefinitionText, type TaskFunctionName } from '#statemachines/defini
 import { atLeastOnceAlarm } from './backup-monitoring.ts';
 import { type AslDocument, type ExecutionBudget, executionBudget } from './execution-timeouts.ts';
 import { type NodeFunction, taskLambdas } from './node-function.ts';
-import { grantHolderLiveness, StateMachineFromFile } from './state-machine-from-file.ts';
+import { grantHolderLiveness, holderLivenessRoles, StateMachineFromFile } from './state-machine-from-file.ts';
 
 /** Lambda runs, transient retries, the check and the cleanup, beyond the computed waits. */
 const RESTORE_EXECUTION_MARGIN_SECONDS = 3_600;
@@ -64,7 +64,7 @@ export class OnDemandRestore extends Construct {
     this.stateMachine = machine.stateMachine;
     grantHolderLiveness(
       this,
-      [props.functions.AcquireSlot.role, props.functions.AcquireLock.role],
+      holderLivenessRoles(props.functions),
       this.stateMachine,
       'A lock or slot holder may be a Restore execution whose name is only known at run time; read-only, and limited to executions of that state machine.',
     );

@@ -19,7 +19,7 @@ import {
   executionBudget,
 } from './execution-timeouts.ts';
 import { type NodeFunction, taskLambdas } from './node-function.ts';
-import { grantHolderLiveness, StateMachineFromFile } from './state-machine-from-file.ts';
+import { grantHolderLiveness, holderLivenessRoles, StateMachineFromFile } from './state-machine-from-file.ts';
 
 /** The deadline a drill gets when no cluster sets one (the config's default `drill.timeoutSeconds`). */
 const DEFAULT_DRILL_DEADLINE_SECONDS = 6 * 3600;
@@ -114,13 +114,13 @@ export class RestoreDrill extends Construct implements ScheduledTarget {
   }
 
   /**
-   * A drill holds a slot and a lock like a backup: AcquireSlot and AcquireLock (of any workflow) must be able to
-   * ask whether a drill execution still runs before they take its lease over.
+   * A drill holds a slot and a lock like a backup: AcquireSlot, AcquireLock (of any workflow) and SettleOrphans
+   * must be able to ask whether a drill execution still runs before they take its lease over.
    */
   private grantHolderLiveness(functions: Readonly<Record<TaskFunctionName, NodeFunction>>): void {
     grantHolderLiveness(
       this,
-      [functions.AcquireSlot.role, functions.AcquireLock.role],
+      holderLivenessRoles(functions),
       this.stateMachine,
       'A lock or slot holder may be a RestoreDrill execution whose name is only known at run time; read-only, and limited to executions of that state machine.',
     );

@@ -44,7 +44,7 @@ import { RestoreDrill } from './restore-drill.ts';
 import { SnapshotRetention } from './retention.ts';
 import { ScheduleSync } from './schedule-sync.ts';
 import { grantSecretsRead, MAX_SECRETS_GRANTED_ONE_BY_ONE, secretResources } from './secret-grants.ts';
-import { grantHolderLiveness, StateMachineFromFile } from './state-machine-from-file.ts';
+import { grantHolderLiveness, holderLivenessRoles, StateMachineFromFile } from './state-machine-from-file.ts';
 import { WeeklyReport } from './weekly-report.ts';
 
 /** Properties of the StarRocks backup scheduler. */
@@ -318,7 +318,7 @@ export class StarRocksBackupScheduler extends Construct {
     this.settlement = new ExecutionSettlement(this, 'Settlement', {
       functions,
       leaseHolders: [this.backupDatabase, this.restoreDrill.stateMachine, this.onDemandRestore.stateMachine],
-      livenessRoles: livenessRoles(functions),
+      livenessRoles: holderLivenessRoles(functions),
       alarmTopic: this.alarmTopic,
       removalPolicy,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
@@ -405,7 +405,7 @@ export class StarRocksBackupScheduler extends Construct {
   private grantHolderLiveness(): void {
     grantHolderLiveness(
       this,
-      livenessRoles(this.functions),
+      holderLivenessRoles(this.functions),
       this.backupDatabase,
       'A lock or slot holder is a BackupDatabase execution whose name is only known at run time; read-only, and limited to executions of that state machine.',
     );
@@ -472,11 +472,6 @@ export function cloudWatchAlarmsMayPublish(scope: Construct, topicArn: string): 
 const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 60;
 
 /** The roles of the functions that ask whether a lease holder's execution still runs. */
-function livenessRoles(functions: Readonly<Record<TaskFunctionName, NodeFunction>>): iam.IRole[] {
-  return (Object.keys(FUNCTION_ACCESS) as TaskFunctionName[])
-    .filter((stem) => FUNCTION_ACCESS[stem].describesBackupExecutions)
-    .map((stem) => functions[stem].role);
-}
 
 /**
  * The schedule group names, derived from `prefix` or else from the stack name; none when the stack name is not

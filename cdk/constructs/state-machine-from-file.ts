@@ -12,7 +12,9 @@ import {
   TASK_FUNCTION_NAMES,
   type TaskFunctionName,
 } from '#statemachines/definitions.ts';
+import { FUNCTION_ACCESS } from './function-access.ts';
 import { acknowledgeNag, nagText } from './nag.ts';
+import type { NodeFunction } from './node-function.ts';
 
 /** Properties of a state machine loaded from one of the project's ASL files. */
 export interface StateMachineFromFileProps {
@@ -158,8 +160,21 @@ export function executionArnPattern(machine: sfn.StateMachine): string {
 }
 
 /**
- * Lets `roles` ask whether an execution of `machine` still runs (`states:DescribeExecution`): AcquireSlot and
- * AcquireLock do before they take over a lease whose holder is such an execution. A policy of its own (construct
+ * The roles that ask whether a lease holder's execution still runs (AcquireSlot, AcquireLock, SettleOrphans: every
+ * function whose access row says `describesBackupExecutions`): each lease-holding machine grants all of them, or a
+ * settlement after StopExecution would read "unknown" and leave the ended holder's lock and job alone.
+ */
+export function holderLivenessRoles(
+  functions: Readonly<Record<TaskFunctionName, NodeFunction>>,
+): iam.IRole[] {
+  return (Object.keys(FUNCTION_ACCESS) as TaskFunctionName[])
+    .filter((stem) => FUNCTION_ACCESS[stem].describesBackupExecutions)
+    .map((stem) => functions[stem].role);
+}
+
+/**
+ * Lets `roles` ask whether an execution of `machine` still runs (`states:DescribeExecution`): AcquireSlot,
+ * AcquireLock and SettleOrphans do before they take over a lease whose holder is such an execution. A policy of its own (construct
  * id `HolderLiveness`): the functions' default policies would make the machine (which names the functions) and
  * the functions (which would name the machine) depend on each other. `why` acknowledges the execution wildcard.
  */

@@ -167,6 +167,24 @@ describe('Task function roles', () => {
     );
   });
 
+  it('lets every function that takes leases over describe the executions of every machine whose end the settlement rule catches', () => {
+    // A StopExecution'd Restore or RestoreDrill is settled only when SettleOrphans can tell its holder has ended:
+    // without DescribeExecution it reads "unknown", keeps off an unexpired lease and leaves the RESTORE running.
+    const rules = Object.values(resourcesOfType(template, 'AWS::Events::Rule'));
+    const settled = rules.flatMap(
+      (rule) =>
+        ((rule.Properties.EventPattern as { detail?: { stateMachineArn?: Array<{ Ref: string }> } }).detail
+          ?.stateMachineArn ?? []).map((ref) => ref.Ref),
+    );
+    expect(settled).toHaveLength(3);
+    for (const stem of ['AcquireSlot', 'AcquireLock', 'SettleOrphans'] as const) {
+      const described = JSON.stringify(
+        functionStatements(stem).filter((s) => actionsOf(s).includes('states:DescribeExecution')),
+      );
+      for (const machine of settled) expect(described, `${stem} describes ${machine}`).toContain(machine);
+    }
+  });
+
   it('lets each function write only to its own log group', () => {
     const stem = 'CheckBackup';
     const logStatements = functionStatements(stem).filter((s) =>

@@ -131,6 +131,11 @@ export async function submitRestoreJob(
     readonly timing: RestoreTiming;
     readonly historySeconds: readonly number[];
     readonly now: () => number;
+    /**
+     * Adopt our job (label and timestamp) even when it has ended: the caller knows this execution submitted it (a
+     * retry after a lost answer, the job done meanwhile); CheckRestore then reads how it ended.
+     */
+    readonly adoptEnded?: boolean;
   },
 ): Promise<TrackedRestore> {
   const { plan, timing } = request;
@@ -139,7 +144,7 @@ export async function submitRestoreJob(
   const running = targetExists ? await client.showRestore(plan.targetDatabase) : null;
   const adopted =
     running !== null &&
-    !isTerminalRestoreState(running.state) &&
+    (request.adoptEnded === true || !isTerminalRestoreState(running.state)) &&
     isOurJob(running, { label: plan.snapshot.label, snapshotTimestamp: plan.snapshot.snapshotTimestamp });
 
   if (!adopted) {

@@ -358,22 +358,41 @@ async function settleRestore(
   context: Context,
 ): Promise<void> {
   const { deps, pass } = context;
-  const cancelled = await deps.starRocks(cluster, async (client) => {
-    if (!(await client.showDatabases()).includes(database)) return false;
+  const label = inherited.submittedLabel ?? inherited.label;
+  const seen = await deps.starRocks(cluster, async (client) => {
+    if (!(await client.showDatabases()).includes(database)) return 'none' as const;
     const row = await client.showRestore(database);
-    if (!row || isTerminalRestoreState(row.state) || row.label !== inherited.label) return false;
+    if (!row || row.label !== label) return 'none' as const;
+    if (isTerminalRestoreState(row.state)) return 'ended' as const;
     const result = await client.cancelRestore(database);
     deps.logger.warn('cancelled the RESTORE of an ended restore execution', {
       database,
       result: result.outcome,
     });
-    return true;
+    return 'cancelled' as const;
   });
+  // SubmitRestore notes the RESTORE on the lock before it sends it: an invocation still running when the execution
+  // was stopped may send it after this look (Lambda is not stopped with the execution), so look again later.
+  const arrivesBy =
+    inherited.submittedAt === undefined
+      ? undefined
+      : inherited.submittedAt + SUBMISSION_WINDOW_SECONDS * 1000;
+  if (seen === 'none' && !pass.recheck && arrivesBy !== undefined && deps.clock.now() < arrivesBy) {
+    pass.pendingUntil.push(arrivesBy);
+    pass.out.settled.push({
+      holder: inherited.holder,
+      database,
+      action: 'pending',
+      label: label ?? null,
+      state: null,
+    });
+    return;
+  }
   pass.out.settled.push({
     holder: inherited.holder,
     database,
-    action: cancelled ? 'cancelled' : 'nothing',
-    label: inherited.label ?? null,
+    action: seen === 'cancelled' ? 'cancelled' : 'nothing',
+    label: label ?? null,
     state: null,
   });
 }

@@ -18,7 +18,7 @@ import { renewLeases } from '#domain/workflow/leases.ts';
 /** What SubmitRestore needs. */
 export interface SubmitRestoreDeps {
   readonly starRocks: <T>(work: (client: RestoreClient & DropClient) => Promise<T>) => Promise<T>;
-  readonly locks: Pick<LockStore, 'renewLock' | 'renewSlot'>;
+  readonly locks: Pick<LockStore, 'renewLock' | 'renewSlot' | 'noteSubmission'>;
   readonly clock: Clock;
   readonly logger: AppLogger;
 }
@@ -57,19 +57,27 @@ export async function submitDrillRestore(
   await renewLeases(deps.locks, leases, state.cluster.lock.leaseSeconds);
   const timing = drillTiming(state);
   const onDemand = isOnDemandRestore(state);
+  // An on-demand restore notes on its lock what it is about to submit, before CREATE DATABASE and RESTORE: a retry
+  // of this Task (a lost answer, a busy FE) then knows the database or job it finds is its own, and a settlement
+  // after StopExecution knows a RESTORE may still arrive (as SubmitBackup does for BACKUP).
+  const retried = onDemand && (await noteRestore(state, deps)) === plan.snapshot.label;
   const job = await deps.starRocks(async (client) => {
     let createsTarget = true;
+    let adoptEnded = false;
     if ((await client.showDatabases()).includes(plan.targetDatabase)) {
       const row = await client.showRestore(plan.targetDatabase);
-      const oursRunning =
+      const ours =
         row !== null &&
         row.label === plan.snapshot.label &&
-        row.timestamp === plan.snapshot.snapshotTimestamp &&
-        !isTerminalRestoreState(row.state);
+        row.timestamp === plan.snapshot.snapshotTimestamp;
+      const oursRunning = ours && !isTerminalRestoreState(row.state);
       if (onDemand) {
         // A whole-database restore only ever runs into a database it created; a table restore cannot tell.
-        createsTarget = oursRunning && plan.tables === undefined;
-        if (!oursRunning) await refuseExistingTarget(client, plan);
+        createsTarget = plan.tables === undefined && (oursRunning || retried);
+        adoptEnded = retried && ours;
+        const ownEmptyTarget =
+          retried && plan.tables === undefined && (await client.listTables(plan.targetDatabase)).length === 0;
+        if (!oursRunning && !adoptEnded && !ownEmptyTarget) await refuseExistingTarget(client, plan);
       } else if (!oursRunning) {
         deps.logger.warn('dropping a scratch database left by an earlier attempt of this drill', {
           database: plan.targetDatabase,
@@ -82,6 +90,7 @@ export async function submitDrillRestore(
       timing,
       historySeconds: plan.historySeconds,
       now: () => deps.clock.now(),
+      adoptEnded,
     });
     return { ...submitted, createsTarget };
   });
@@ -102,4 +111,17 @@ async function refuseExistingTarget(client: DropClient, plan: DrillPlan): Promis
   const present = new Set((await client.listTables(plan.targetDatabase)).map((table) => table.name));
   const clashing = names.filter((name) => present.has(name));
   if (clashing.length > 0) throw new RestoreTargetExistsError(plan.targetDatabase, clashing);
+}
+
+/** Notes the RESTORE about to be sent on the target's lock; resolves with the label an earlier attempt noted. */
+async function noteRestore(state: DrillState, deps: SubmitRestoreDeps): Promise<string | undefined> {
+  const plan = requirePlan(state);
+  const earlier = await deps.locks.noteSubmission({
+    ...requireDrillLeases(state).lock,
+    label: plan.snapshot.label,
+    labelAttempt: 1,
+    submittedAt: deps.clock.now(),
+    extendSeconds: state.cluster.lock.leaseSeconds,
+  });
+  return earlier?.label;
 }

@@ -225,4 +225,24 @@ describe('the on-demand Restore state machine', () => {
     const output = run.outcome.status === 'SUCCEEDED' ? run.outcome.output : null;
     expect(output).toMatchObject({ restore: { origin: 'adopted', createsTarget: true } });
   });
+
+  it('resubmits into the empty database its own first attempt created when the FE refused the RESTORE as busy', async () => {
+    // Prepare: the first RESTORE is refused after CREATE DATABASE went through (a backup being submitted).
+    harness = await startWorkflowHarness(scenario());
+    await seedVerifiedSnapshot(harness, { database: 'sales', label: SEEDED, tableCount: 2 });
+    harness.emulator.faults.failStatements(
+      'RESTORE SNAPSHOT',
+      'Another backup or restore job is being submitted. Please wait and try again',
+      { times: 1 },
+    );
+
+    // Act
+    const run = await runRestoreMachine(harness, { database: 'sales', targetDatabase: 'sales_copy' });
+
+    // Assess: the retry took the database as its own (noted on the lock) instead of refusing it as existing.
+    expect(run.outcome.status).toBe('SUCCEEDED');
+    expect(statementsStartingWith(harness, 'RESTORE')).toHaveLength(2);
+    const output = run.outcome.status === 'SUCCEEDED' ? run.outcome.output : null;
+    expect(output).toMatchObject({ check: { passed: true }, restore: { createsTarget: true } });
+  });
 });
