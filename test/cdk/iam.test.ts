@@ -171,10 +171,11 @@ describe('Task function roles', () => {
     // A StopExecution'd Restore or RestoreDrill is settled only when SettleOrphans can tell its holder has ended:
     // without DescribeExecution it reads "unknown", keeps off an unexpired lease and leaves the RESTORE running.
     const rules = Object.values(resourcesOfType(template, 'AWS::Events::Rule'));
-    const settled = rules.flatMap(
-      (rule) =>
-        ((rule.Properties.EventPattern as { detail?: { stateMachineArn?: Array<{ Ref: string }> } }).detail
-          ?.stateMachineArn ?? []).map((ref) => ref.Ref),
+    const settled = rules.flatMap((rule) =>
+      (
+        (rule.Properties.EventPattern as { detail?: { stateMachineArn?: Array<{ Ref: string }> } }).detail
+          ?.stateMachineArn ?? []
+      ).map((ref) => ref.Ref),
     );
     expect(settled).toHaveLength(3);
     for (const stem of ['AcquireSlot', 'AcquireLock', 'SettleOrphans'] as const) {

@@ -52,6 +52,8 @@ export interface DeployedRestoreDeps {
   readonly colors: Colors;
   /** Who asks, kept in the execution's input. */
   readonly requestedBy: string;
+  /** Called once StartExecution answered. */
+  readonly onStarted?: (executionArn: string) => void;
   readonly randomSuffix?: () => string;
 }
 
@@ -59,7 +61,10 @@ export interface DeployedRestoreDeps {
 export interface DeployedRestoreResult {
   readonly snapshot: RestoreSnapshot;
   /** PLANNED without --execute. */
-  readonly state: 'PLANNED' | 'FINISHED' | 'FAILED' | 'TIMED_OUT';
+  /** PLANNED without --execute; ABORTED after Ctrl-C stopped the execution (or tried to: see `stopped`). */
+  readonly state: 'PLANNED' | 'FINISHED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  /** After Ctrl-C: whether StopExecution was accepted (false: the restore may still run). */
+  readonly stopped?: boolean;
   readonly executionArn: string | null;
   readonly consoleUrl: string | null;
   readonly startedAt: string | null;
@@ -209,6 +214,9 @@ export async function runDeployedRestore(
   if (!request.execute) return planned;
 
   const stateMachineArn = restoreMachineArn(deps.stack);
+  if (deps.interrupt?.aborted === true) {
+    throw interrupted('stopped by Ctrl-C before the restore was started: nothing runs');
+  }
   // The label printed above, not a new choice: the execution restores exactly what the operator saw.
   const restoreRequest: RestoreRequest = {
     database: request.database,
@@ -230,6 +238,7 @@ export async function runDeployedRestore(
       input: { cluster: toClusterSettings(request.config, request.cluster), request: restoreRequest },
       pollMs: deps.pollSeconds * 1000,
       onStarted: ({ executionArn }) => {
+        deps.onStarted?.(executionArn);
         consoleUrl = executionConsoleUrl(executionArn, stateMachine.region);
         deps.write(`${deps.colors.dim(`started ${executionArn}`)}\n${deps.colors.dim(consoleUrl)}\n`);
       },
@@ -248,14 +257,23 @@ export async function runDeployedRestore(
   if (outcome.kind === 'interrupted') {
     // The command started this restore, so Ctrl-C stops it: the stack's settlement then cancels its RESTORE and
     // frees its slot and lock, as for any ended lease holder.
-    await deps.sfn
+    const stopped = await deps.sfn
       .send(
         new StopExecutionCommand({ executionArn, error: 'Interrupted', cause: 'sr-backup restore: Ctrl-C' }),
       )
-      .catch(() => undefined);
-    throw interrupted('the restore was stopped; the stack cancels its RESTORE job and frees its lock', {
-      hint: `check with \`sr-backup describe --run ${executionArn}\` or ${consoleUrl}`,
-    });
+      .then(
+        () => true,
+        () => false,
+      );
+    return {
+      ...planned,
+      state: 'ABORTED',
+      stopped,
+      executionArn,
+      consoleUrl,
+      startedAt: started.startDate,
+      finishedAt: stopped ? new Date(deps.clock.now()).toISOString() : null,
+    };
   }
   const base = {
     ...planned,

@@ -13,6 +13,7 @@ import {
   RestoreTargetExistsError,
   SnapshotNotFoundError,
 } from '#domain/errors.ts';
+import { MAX_RESTORE_DEADLINE_SECONDS } from '#domain/restore/drill-state.ts';
 import { assertValidIdentifier } from '#domain/starrocks/index.ts';
 import { formatDuration } from '#domain/time-format.ts';
 import { loadConfigFile } from '#local/config/load.ts';
@@ -100,8 +101,11 @@ export interface RestoreJsonDocument {
   } | null;
   readonly statement: string | null;
   readonly executed: boolean;
-  /** `PLANNED` without --execute; the outcome with it; `ERROR` when the command stopped before. */
-  readonly state: 'PLANNED' | 'FINISHED' | 'FAILED' | 'TIMED_OUT' | 'ERROR';
+  /**
+   * `PLANNED` without --execute; the outcome with it; `ABORTED` when Ctrl-C stopped a deployed restore; `ERROR` when
+   * the command stopped before.
+   */
+  readonly state: 'PLANNED' | 'FINISHED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'ERROR';
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   /** Measured restore time (submit → FINISHED seen). */
@@ -280,6 +284,14 @@ export async function runRestoreCommand(
       throw usageError('--timeout must be at least one second');
     }
     if (targetsDeployed(options, io.env)) {
+      if (
+        options.timeout !== undefined &&
+        (!Number.isInteger(options.timeout) || options.timeout > MAX_RESTORE_DEADLINE_SECONDS)
+      ) {
+        throw usageError(
+          `--timeout against a deployed stack is whole seconds up to ${MAX_RESTORE_DEADLINE_SECONDS} (7 days): the Restore machine's execution timeout covers no more`,
+        );
+      }
       return await restoreDeployed(options, io, deps, { config, cluster: cluster.name, document });
     }
     const location = storeLocation(options);
@@ -407,6 +419,7 @@ async function restoreDeployed(
     stop.abort();
   };
   deps.interrupt?.addEventListener('abort', onInterrupt, { once: true });
+  if (deps.interrupt?.aborted === true) stop.abort();
   if (deps.interrupt === undefined) process.once('SIGINT', onInterrupt);
   try {
     const result = await runDeployedRestore(
@@ -440,7 +453,11 @@ async function restoreDeployed(
         pollSeconds: deps.pollSeconds,
         write: (text) => human.write(text),
         colors: humanColors,
-        requestedBy: `${userInfo().username}@${hostname()}`,
+        requestedBy: whoAsks(io.env),
+        onStarted: (executionArn) => {
+          document.executed = true;
+          document.executionArn = executionArn;
+        },
       },
     );
     document.snapshot = {
@@ -462,6 +479,20 @@ async function restoreDeployed(
       if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
       return EXIT.ok;
     }
+    if (result.state === 'ABORTED') {
+      const next = `\`sr-backup logs ${result.executionArn} --stack ${stackName ?? '…'}\` shows what it did; ${result.consoleUrl ?? ''}`;
+      const stopped = result.stopped === true;
+      const explained = interrupted(
+        stopped
+          ? `the restore was stopped: the stack cancels its RESTORE job and frees its lock; a database ${options.as ?? options.database} it created is left, empty (drop it before restoring under that name again)`
+          : `the restore could not be stopped and goes on in AWS: \`sr-backup cancel ${result.executionArn} --config ${options.config} --stack ${stackName ?? '…'}\` stops it`,
+        { hint: next },
+      );
+      document.error = cliErrorJson(explained);
+      if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      reportError(explained, { stderr: io.stderr, colors: colors.err, verbose: options.verbose === true });
+      return explained.exitCode;
+    }
     const failed = deployedRestoreError(result);
     if (failed === null) {
       const time =
@@ -475,11 +506,25 @@ async function restoreDeployed(
     human.write(
       `\nRestore ${humanColors.red(result.state)}: ${result.error?.message ?? 'unknown reason'}.\n`,
     );
-    throw failed;
+    document.error = { ...cliErrorJson(failed), name: result.error?.name ?? 'RestoreFailedError' };
+    if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    reportError(failed, { stderr: io.stderr, colors: colors.err, verbose: options.verbose === true });
+    return failed.exitCode;
   } finally {
     deps.interrupt?.removeEventListener('abort', onInterrupt);
     if (deps.interrupt === undefined) process.off('SIGINT', onInterrupt);
     sfn.destroy();
     await tables.close();
   }
+}
+
+/** `user@host` for the execution input's audit trail; a container user without a passwd entry is `$USER` or unknown. */
+function whoAsks(env: NodeJS.ProcessEnv): string {
+  let user: string;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = env.USER ?? env.USERNAME ?? 'unknown';
+  }
+  return `${user}@${hostname()}`;
 }

@@ -45,6 +45,8 @@ export async function followUntilInterrupted(
   const onInterrupt = (): void => stop.abort();
   const external = deps.control.interrupt;
   external?.addEventListener('abort', onInterrupt, { once: true });
+  // An interrupt that came while the execution was being started fires no event any more.
+  if (external?.aborted === true) stop.abort();
   if (external === undefined) process.once('SIGINT', onInterrupt);
   try {
     return await followExecution(

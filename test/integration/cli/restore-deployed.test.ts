@@ -251,7 +251,7 @@ describe('restore against a deployed stack', () => {
     failWith('RestoreFailedError', '[COMMON_ERROR, msg: failed to download snapshot files]');
     const cancelled = capturedCliIo({ now: NOW });
     const cancelledCode = await runRestoreCommand(
-      { config, stack: STACK, database: 'sales', as: 'sales_copy', execute: true },
+      { config, stack: STACK, database: 'sales', as: 'sales_copy', execute: true, json: true },
       cancelled.io,
       deps(),
     );
@@ -261,6 +261,11 @@ describe('restore against a deployed stack', () => {
     expect(refused.stderr()).toContain('database "sales" already exists');
     expect(refused.stderr()).toContain('--as');
     expect(cancelledCode).toBe(1);
+    expect(JSON.parse(cancelled.stdout())).toMatchObject({
+      state: 'FAILED',
+      executionArn: EXECUTION_ARN,
+      error: { name: 'RestoreFailedError' },
+    });
     expect(cancelled.stderr()).toContain(
       'RestoreFailedError: [COMMON_ERROR, msg: failed to download snapshot files]',
     );
@@ -271,11 +276,11 @@ describe('restore against a deployed stack', () => {
     sfn.on(GetExecutionHistoryCommand).resolves({ events: history(undefined) });
     sfn.on(StopExecutionCommand).resolves({ stopDate: new Date(NOW) });
     const interrupt = new AbortController();
-    const { io, stderr } = capturedCliIo({ now: NOW });
+    const { io, stdout, stderr } = capturedCliIo({ now: NOW });
 
     // Act
     const code = await runRestoreCommand(
-      { config, stack: STACK, database: 'sales', as: 'sales_copy', execute: true },
+      { config, stack: STACK, database: 'sales', as: 'sales_copy', execute: true, json: true },
       io,
       deps({
         interrupt: interrupt.signal,
@@ -292,6 +297,64 @@ describe('restore against a deployed stack', () => {
       EXECUTION_ARN,
     ]);
     expect(stderr()).toContain('cancels its RESTORE job');
+    expect(JSON.parse(stdout())).toMatchObject({
+      state: 'ABORTED',
+      executed: true,
+      executionArn: EXECUTION_ARN,
+    });
+  });
+
+  it('starts nothing when Ctrl-C came before the start, and says when the stop was refused', async () => {
+    // Prepare
+    const early = new AbortController();
+    early.abort();
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: history(undefined) });
+    sfn
+      .on(StopExecutionCommand)
+      .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+    const late = new AbortController();
+
+    // Act
+    const before = capturedCliIo({ now: NOW });
+    const beforeCode = await runRestoreCommand(
+      { config, stack: STACK, database: 'sales', as: 'sales_copy', execute: true },
+      before.io,
+      deps({ interrupt: early.signal }),
+    );
+    const startsBefore = sfn.commandCalls(StartExecutionCommand).length;
+    const refused = capturedCliIo({ now: NOW });
+    const refusedCode = await runRestoreCommand(
+      { config, stack: STACK, database: 'sales', as: 'sales_copy', execute: true },
+      refused.io,
+      deps({
+        interrupt: late.signal,
+        sleep: () => {
+          late.abort();
+          return Promise.resolve();
+        },
+      }),
+    );
+
+    // Assess
+    expect(beforeCode).toBe(130);
+    expect(startsBefore).toBe(0);
+    expect(refusedCode).toBe(130);
+    expect(refused.stderr()).toContain(`sr-backup cancel ${EXECUTION_ARN}`);
+  });
+
+  it('refuses a --timeout the Restore machine cannot cover, before starting anything', async () => {
+    // Act
+    const { io, stderr } = capturedCliIo({ now: NOW });
+    const code = await runRestoreCommand(
+      { config, stack: STACK, database: 'sales', as: 'x', execute: true, timeout: 8 * 86_400 },
+      io,
+      deps(),
+    );
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr()).toContain('up to 604800');
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
   it('says to deploy when the stack has no Restore machine yet, and refuses --to-cluster', async () => {
