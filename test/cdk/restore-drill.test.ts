@@ -172,7 +172,7 @@ describe('the restore drill grants', () => {
     expect(starts.map((statement) => statement.Resource)).toEqual([{ Ref: drillMachineId }]);
   });
 
-  it('lets AcquireSlot and AcquireLock ask whether a drill execution still runs, and no other function', () => {
+  it('lets AcquireSlot, AcquireLock and SettleOrphans ask whether a drill execution still runs, and no other function', () => {
     const pattern = `":execution:",{"Fn::GetAtt":["${drillMachineId}","Name"]},":*"`;
     const askers = [...TASK_FUNCTION_NAMES].filter((stem) =>
       functionRoleStatements(stem).some(
@@ -181,7 +181,7 @@ describe('the restore drill grants', () => {
           JSON.stringify(statement.Resource).includes(pattern),
       ),
     );
-    expect(askers.sort()).toEqual(['AcquireLock', 'AcquireSlot']);
+    expect(askers.sort()).toEqual(['AcquireLock', 'AcquireSlot', 'SettleOrphans']);
   });
 
   it('gives RecordDrill only PutItem on the catalog, and PlanDrill only Query', () => {

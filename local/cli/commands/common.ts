@@ -1,13 +1,27 @@
 /** Options and plumbing every command shares. */
+import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { ExitCode } from '../support/cli-error.ts';
 import { DEFAULT_STATE_DIR } from '../support/defaults.ts';
 import { type CommandIo, processIo } from '../support/io.ts';
 import { parseHttpUrl } from '../support/option-parsers.ts';
 
-/** `--config <file>` (required). */
+/** `--config` may come from this variable. */
+export const CONFIG_VARIABLE = 'SR_BACKUP_CONFIG';
+
+/** The configuration file used when neither `--config` nor SR_BACKUP_CONFIG names one, if it exists here. */
+export const DEFAULT_CONFIG_FILE = 'backup.config.yaml';
+
+/** `--config <file>`: required, unless SR_BACKUP_CONFIG names it or `./backup.config.yaml` exists. */
 export function configOption(command: Command): Command {
-  return command.requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)');
+  const option = new Option(
+    '-c, --config <file>',
+    `configuration file, YAML or JSON (default: $${CONFIG_VARIABLE}, else ./${DEFAULT_CONFIG_FILE} when it exists)`,
+  )
+    .env(CONFIG_VARIABLE)
+    .makeOptionMandatory(true);
+  if (existsSync(DEFAULT_CONFIG_FILE)) option.default(DEFAULT_CONFIG_FILE);
+  return command.addOption(option);
 }
 
 /** `--state-dir` / `--dynamodb-endpoint`: where the local locks and catalog live (one or the other). */

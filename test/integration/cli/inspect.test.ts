@@ -50,6 +50,30 @@ describe('sr-backup validate, plan, snapshots and status (child process)', () =>
     expect(run.stdout).toContain('nightly: cron 0 2 * * ? * in Asia/Shanghai');
   });
 
+  it('takes the configuration from SR_BACKUP_CONFIG, else ./backup.config.yaml, else asks for --config (exit 2)', async () => {
+    // Prepare: a directory holding backup.config.yaml, and one holding nothing.
+    const here = await mkdtemp(join(tmpdir(), 'cli-config-default-'));
+    const empty = await mkdtemp(join(tmpdir(), 'cli-config-none-'));
+    await writeConfig(here, 'backup.config.yaml', clusterConfig(emulator.port));
+
+    // Act
+    const [fromVariable, fromDefault, missing] = await Promise.all([
+      runCli(['validate'], { env: { SR_BACKUP_CONFIG: good }, cwd: empty }),
+      runCli(['validate'], { cwd: here }),
+      runCli(['validate'], { cwd: empty }),
+    ]);
+    await rm(here, { recursive: true, force: true });
+    await rm(empty, { recursive: true, force: true });
+
+    // Assess
+    expect(fromVariable.code, fromVariable.stderr).toBe(0);
+    expect(fromVariable.stdout).toContain(`${good} is valid`);
+    expect(fromDefault.code, fromDefault.stderr).toBe(0);
+    expect(fromDefault.stdout).toContain('backup.config.yaml is valid');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("required option '-c, --config <file>' not specified");
+  });
+
   it('validate exits 2 and names every problem with its field path on stderr', async () => {
     // Act
     const [text, json] = await Promise.all([
