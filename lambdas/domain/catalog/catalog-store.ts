@@ -12,6 +12,7 @@ import { z } from '#domain/zod.ts';
 import { isConditionFailure } from './conditions.ts';
 import { createDrillCatalog, type DrillCatalog } from './drills.ts';
 import {
+  adoptedRunIndexKey,
   attemptKeys,
   attemptSortKey,
   BACKUP_SORT_KEY_PREFIX,
@@ -20,6 +21,7 @@ import {
   decodeCursor,
   encodeCursor,
   KEY_ATTRIBUTES,
+  keySegment,
   latestGoodKey,
   latestGoodPartitionKey,
   runEntryKey,
@@ -122,6 +124,17 @@ export interface CatalogStore extends SnapshotMarks, DrillCatalog {
     cursor?: string | null;
   }): Promise<Page<BackupAttempt>>;
   /**
+   * Run entries of runs that adopted another run's attempt (a slot run again), whose slot is in [`from`, `to`),
+   * oldest first: each as the attempt it adopted, with the adopting run's `runId` and what that run recorded.
+   */
+  listAdoptedBetween(request: {
+    cluster: string;
+    from: Date;
+    to: Date;
+    limit?: number;
+    cursor?: string | null;
+  }): Promise<Page<BackupAttempt>>;
+  /**
    * durationSeconds of the last `limit` FINISHED attempts of the database, newest first. Looks back over at most
    * RECENT_DURATIONS_LOOKBACK attempts, so a long streak of failures yields fewer values rather than a long read.
    */
@@ -148,18 +161,60 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
     };
   }
 
+  /** One byClusterTime partition over a period of slots. */
+  function queryPeriod(
+    partition: string,
+    period: { from: Date; to: Date; limit?: number | undefined; cursor?: string | null | undefined },
+    caller: string,
+  ) {
+    const { from, to } = period;
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) {
+      throw new RangeError(`${caller}: from and to must be valid dates`);
+    }
+    // gsi2sk is `<scheduledTime>#…`, so the bare ISO time of `to` sorts before every key of that instant.
+    return queryPage(
+      {
+        IndexName: CATALOG_BY_CLUSTER_TIME_INDEX,
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': partition,
+          ':from': from.toISOString(),
+          ':to': to.toISOString(),
+        },
+        Limit: pageSize(period.limit),
+      },
+      period.cursor,
+    );
+  }
+
   async function readAttempt(key: { pk: string; sk: string }): Promise<BackupAttempt | undefined> {
     const out = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
     return out.Item === undefined ? undefined : toAttempt(out.Item);
   }
 
-  async function putRunEntry(entry: BackupAttempt, keys: Record<string, string>): Promise<void> {
+  async function putRunEntry(
+    entry: BackupAttempt,
+    keys: Record<string, string>,
+    adopted: boolean,
+  ): Promise<void> {
     const rank = stateRank(entry.state);
+    const adoptedIndex = adopted
+      ? {
+          gsi2pk: adoptedRunIndexKey(entry.cluster),
+          gsi2sk: `${keys.gsi2sk}#${keySegment(entry.runId)}`,
+        }
+      : {};
     try {
       await client.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...runEntryKey(entry.runId, entry), ...entry, stateRank: rank, attemptSortKey: keys.sk },
+          Item: {
+            ...runEntryKey(entry.runId, entry),
+            ...entry,
+            ...adoptedIndex,
+            stateRank: rank,
+            attemptSortKey: keys.sk,
+          },
           // A retried write of the same run never downgrades what the run already recorded.
           ConditionExpression: 'attribute_not_exists(pk) OR stateRank <= :rank',
           ExpressionAttributeValues: { ':rank': rank },
@@ -227,6 +282,7 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
       await putRunEntry(
         stateRank(stored.state) > rank ? { ...item, state: stored.state, reason: stored.reason } : item,
         keys,
+        stored.runId !== item.runId,
       );
       return { item: stored, written };
     },
@@ -319,23 +375,11 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
     },
 
     listBetween({ cluster, from, to, limit, cursor }) {
-      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) {
-        throw new RangeError('listBetween: from and to must be valid dates');
-      }
-      // gsi2sk is `<scheduledTime>#…`, so the bare ISO time of `to` sorts before every key of that instant.
-      return queryPage(
-        {
-          IndexName: CATALOG_BY_CLUSTER_TIME_INDEX,
-          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': clusterTimeIndexKey(cluster),
-            ':from': from.toISOString(),
-            ':to': to.toISOString(),
-          },
-          Limit: pageSize(limit),
-        },
-        cursor,
-      );
+      return queryPeriod(clusterTimeIndexKey(cluster), { from, to, limit, cursor }, 'listBetween');
+    },
+
+    listAdoptedBetween({ cluster, from, to, limit, cursor }) {
+      return queryPeriod(adoptedRunIndexKey(cluster), { from, to, limit, cursor }, 'listAdoptedBetween');
     },
 
     async recentDurations({ cluster, database, limit }) {

@@ -6,7 +6,7 @@ import { ConfigError } from '#domain/errors.ts';
  * | item | pk | sk | gsi2 (byClusterTime) |
  * |---|---|---|---|
  * | backup attempt | `DB#<cluster>#<database>` | `BACKUP#<scheduledTime>#<label>#<attempt>` | `BACKUP#<cluster>` / `<scheduledTime>#<database>#<label>#<attempt>` |
- * | run entry | `RUN#<runId>` | `<cluster>#<database>#<attempt sk>` | — |
+ * | run entry | `RUN#<runId>` | `<cluster>#<database>#<attempt sk>` | only when the run adopted another run's attempt: `ADOPTED#<cluster>` / `<attempt gsi2sk>#<runId>` |
  * | latest good pointer | `LATEST#<cluster>` | `DB#<database>` | — |
  * | alert budget | `ALERTS#<runId>` | `budget` | — |
  * | restore drill | `DB#<cluster>#<database>` | `DRILL#<startedAt>#<runId>` | `DRILL#<cluster>` / `<startedAt>#<database>#<runId>` |
@@ -101,6 +101,15 @@ export function runEntryKey(runId: string, id: AttemptIdentity): { pk: string; s
     pk: runPartitionKey(runId),
     sk: `${keySegment(id.cluster)}#${keySegment(id.database)}#${attemptSortKey(id)}`,
   };
+}
+
+/**
+ * byClusterTime partition of one cluster's adopting run entries: a slot run again that only adopted what the first
+ * run took writes no attempt item of its own, so `runs` finds it here (kept apart: period reads of the attempts
+ * must not count an adopted snapshot twice).
+ */
+export function adoptedRunIndexKey(cluster: string): string {
+  return `ADOPTED#${keySegment(cluster)}`;
 }
 
 /** byClusterTime partition of one cluster's backup attempts. */

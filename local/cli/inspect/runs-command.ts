@@ -104,14 +104,23 @@ export function summarizeRuns(attempts: readonly BackupAttempt[]): RunSummary[] 
   );
 }
 
+/** The attempts of the period, and what runs that only adopted them (a slot run again) recorded of them. */
 async function attemptsSince(catalog: CatalogStore, cluster: string, from: Date): Promise<BackupAttempt[]> {
   const attempts: BackupAttempt[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await catalog.listBetween({ cluster, from, to: END_OF_TIME, cursor, limit: 500 });
-    attempts.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
+  for (const list of [catalog.listBetween, catalog.listAdoptedBetween]) {
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof list>> = await list({
+        cluster,
+        from,
+        to: END_OF_TIME,
+        cursor,
+        limit: 500,
+      });
+      attempts.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+  }
   return attempts;
 }
 

@@ -70,6 +70,14 @@ describe('sr-backup runs (local catalog)', () => {
       ),
       catalog.recordAttempt(attempt('run-newer', newer, 'crm', 'TIMED_OUT')),
       catalog.recordAttempt(attempt('run-newer', newer, 'events', 'FAILED')),
+      // The older slot run again an hour later: it adopted sales' snapshot and wrote no attempt item of its own.
+      catalog.recordAttempt(
+        attempt('run-again', older, 'sales', 'FINISHED', {
+          reason: 'adopted',
+          startedAt: '2026-11-29T19:00:00.000Z',
+          finishedAt: '2026-11-29T19:00:10.000Z',
+        }),
+      ),
       // Three weeks back: outside the default week.
       catalog.recordAttempt(attempt('run-ancient', '2026-11-10T18:00:00.000Z', 'sales', 'FINISHED')),
     ]);
@@ -103,7 +111,7 @@ describe('sr-backup runs (local catalog)', () => {
     // Assess
     expect(code, stderr()).toBe(0);
     const { runs } = JSON.parse(stdout()) as { runs: RunSummary[] };
-    expect(runs.map((run) => run.runId)).toEqual(['run-newer', 'run-older']);
+    expect(runs.map((run) => run.runId)).toEqual(['run-newer', 'run-again', 'run-older']);
     expect(runs[0]).toMatchObject({
       cluster: 'prod',
       schedule: 'nightly',
@@ -114,6 +122,11 @@ describe('sr-backup runs (local catalog)', () => {
       consoleUrl: null,
     });
     expect(runs[1]).toMatchObject({
+      databases: 1,
+      counts: { FINISHED: 1, FAILED: 0, TIMED_OUT: 0, SKIPPED: 0 },
+      startedAt: '2026-11-29T19:00:00.000Z',
+    });
+    expect(runs[2]).toMatchObject({
       counts: { FINISHED: 2, FAILED: 0, TIMED_OUT: 0, SKIPPED: 1 },
       outcome: 'SUCCEEDED',
       startedAt: '2026-11-29T18:00:05.000Z',
@@ -135,8 +148,8 @@ describe('sr-backup runs (local catalog)', () => {
     expect(lines[0]).toMatch(/^SLOT\s+SCHEDULE\s+OUTCOME\s+DATABASES\s+DURATION\s+RUN$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/).at(-1))).toEqual([
       'run-newer',
+      'run-again',
       'run-older',
-      'run-ancient',
     ]);
     expect(lines[1]).toContain('FAILED');
     expect(lines[1]).toContain('1 FINISHED, 1 FAILED, 1 TIMED_OUT');
