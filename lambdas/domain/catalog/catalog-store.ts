@@ -47,6 +47,15 @@ export interface CatalogStoreDeps {
   readonly clock: Clock;
 }
 
+/** A cluster's slots in [`from`, `to`), a page at a time. */
+export interface PeriodRequest {
+  readonly cluster: string;
+  readonly from: Date;
+  readonly to: Date;
+  readonly limit?: number;
+  readonly cursor?: string | null;
+}
+
 /** One page of a listing. */
 export interface Page<T> {
   readonly items: readonly T[];
@@ -116,24 +125,12 @@ export interface CatalogStore extends SnapshotMarks, DrillCatalog {
    * Attempts of the cluster whose scheduled time is in [`from`, `to`), oldest first (for reports over a period):
    * reads the period only, whatever the catalog holds before or after it.
    */
-  listBetween(request: {
-    cluster: string;
-    from: Date;
-    to: Date;
-    limit?: number;
-    cursor?: string | null;
-  }): Promise<Page<BackupAttempt>>;
+  listBetween(request: PeriodRequest): Promise<Page<BackupAttempt>>;
   /**
    * Run entries of runs that adopted another run's attempt (a slot run again), whose slot is in [`from`, `to`),
    * oldest first: each as the attempt it adopted, with the adopting run's `runId` and what that run recorded.
    */
-  listAdoptedBetween(request: {
-    cluster: string;
-    from: Date;
-    to: Date;
-    limit?: number;
-    cursor?: string | null;
-  }): Promise<Page<BackupAttempt>>;
+  listAdoptedBetween(request: PeriodRequest): Promise<Page<BackupAttempt>>;
   /**
    * durationSeconds of the last `limit` FINISHED attempts of the database, newest first. Looks back over at most
    * RECENT_DURATIONS_LOOKBACK attempts, so a long streak of failures yields fewer values rather than a long read.

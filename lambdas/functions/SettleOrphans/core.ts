@@ -240,10 +240,7 @@ async function settleJob(
       return;
     }
   }
-  const arrivesBy =
-    inherited.submittedAt === undefined
-      ? undefined
-      : inherited.submittedAt + SUBMISSION_WINDOW_SECONDS * 1000;
+  const arrivesBy = submissionArrivesBy(inherited);
   const mayStillArrive = !pass.recheck && arrivesBy !== undefined && deps.clock.now() < arrivesBy;
   const verdict = await deps.starRocks(cluster, (client) =>
     judgeJob(client, { cluster, database, label, holder: inherited.holder, mayStillArrive }, context),
@@ -373,10 +370,7 @@ async function settleRestore(
   });
   // SubmitRestore notes the RESTORE on the lock before it sends it: an invocation still running when the execution
   // was stopped may send it after this look (Lambda is not stopped with the execution), so look again later.
-  const arrivesBy =
-    inherited.submittedAt === undefined
-      ? undefined
-      : inherited.submittedAt + SUBMISSION_WINDOW_SECONDS * 1000;
+  const arrivesBy = submissionArrivesBy(inherited);
   if (seen === 'none' && !pass.recheck && arrivesBy !== undefined && deps.clock.now() < arrivesBy) {
     pass.pendingUntil.push(arrivesBy);
     pass.out.settled.push({
@@ -395,6 +389,13 @@ async function settleRestore(
     label: label ?? null,
     state: null,
   });
+}
+
+/** Until when a job the ended holder noted may still reach the FE (its invocation may outlive the execution). */
+function submissionArrivesBy(inherited: InheritedLease): number | undefined {
+  return inherited.submittedAt === undefined
+    ? undefined
+    : inherited.submittedAt + SUBMISSION_WINDOW_SECONDS * 1000;
 }
 
 /** Records a failure only when the ended holder recorded nothing for that slot itself. */

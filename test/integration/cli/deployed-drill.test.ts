@@ -20,6 +20,7 @@ import type { ClusterConfig } from '#domain/config/index.ts';
 import { type DrillJsonDocument, runDrillCommand } from '#local/cli/drill/drill-command.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import { capturedCliIo } from '#test/support/cli-io.ts';
+import { describeStacksAnswer } from '#test/support/stack-outputs.ts';
 import { writeConfig } from './cli-harness.ts';
 
 const STACK = 'StarRocksBackupScheduler';
@@ -84,16 +85,9 @@ describe('sr-backup drill --stack (the deployed RestoreDrill)', () => {
 
   beforeEach(() => {
     const stack = (name: string, outputs: Record<string, string>) =>
-      cloudFormation.on(DescribeStacksCommand, { StackName: name }).resolves({
-        Stacks: [
-          {
-            StackName: name,
-            CreationTime: new Date(T0),
-            StackStatus: 'UPDATE_COMPLETE',
-            Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-          },
-        ],
-      });
+      cloudFormation
+        .on(DescribeStacksCommand, { StackName: name })
+        .resolves(describeStacksAnswer(name, outputs, T0));
     stack(STACK, { ...OUTPUTS, RestoreDrillStateMachineArn: DRILL_MACHINE });
     stack(OLD_STACK, OUTPUTS);
     sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => {

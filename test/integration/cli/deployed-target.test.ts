@@ -16,6 +16,7 @@ import { runStatusCommand } from '#local/cli/inspect/status-command.ts';
 import { runReportCommand } from '#local/cli/report/report-command.ts';
 import { capturedCliIo } from '#test/support/cli-io.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
+import { describeStacksAnswer } from '#test/support/stack-outputs.ts';
 import { CLUSTER, NOW, seedCatalog } from '../lifecycle/support/thirty-snapshots.ts';
 import { writeConfig } from './cli-harness.ts';
 
@@ -54,16 +55,9 @@ describe('the CLI against a deployed stack (--stack)', () => {
       AWS_REGION: 'eu-west-1',
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     });
-    cloudFormation.on(DescribeStacksCommand, { StackName: STACK }).resolves({
-      Stacks: [
-        {
-          StackName: STACK,
-          CreationTime: new Date(NOW),
-          StackStatus: 'UPDATE_COMPLETE',
-          Outputs: Object.entries(OUTPUTS).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-        },
-      ],
-    });
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: STACK })
+      .resolves(describeStacksAnswer(STACK, OUTPUTS, NOW));
     cloudFormation
       .on(DescribeStacksCommand, { StackName: 'NoSuchStack' })
       .rejects(

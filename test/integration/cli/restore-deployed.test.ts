@@ -19,6 +19,7 @@ import { createCatalogStore } from '#domain/catalog/index.ts';
 import { type RestoreCommandDeps, runRestoreCommand } from '#local/cli/restore/restore-command.ts';
 import { capturedCliIo } from '#test/support/cli-io.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
+import { describeStacksAnswer } from '#test/support/stack-outputs.ts';
 import { CLUSTER, labelOf, NOW, seedCatalog } from '../lifecycle/support/thirty-snapshots.ts';
 import { writeConfig } from './cli-harness.ts';
 
@@ -31,19 +32,6 @@ const OUTPUTS = {
   LocksTableName: 'SrBackup-Locks5678',
   RestoreStateMachineArn: RESTORE_ARN,
 };
-
-function stackAnswer(name: string, outputs: Record<string, string>) {
-  return {
-    Stacks: [
-      {
-        StackName: name,
-        CreationTime: new Date(NOW),
-        StackStatus: 'UPDATE_COMPLETE' as const,
-        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-      },
-    ],
-  };
-}
 
 /** A history of the Restore execution that ends with `end`. */
 function history(end: Omit<HistoryEvent, 'id' | 'timestamp'> | undefined): HistoryEvent[] {
@@ -109,11 +97,13 @@ describe('restore against a deployed stack', () => {
       AWS_REGION: 'eu-west-1',
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     });
-    cloudFormation.on(DescribeStacksCommand, { StackName: STACK }).resolves(stackAnswer(STACK, OUTPUTS));
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: STACK })
+      .resolves(describeStacksAnswer(STACK, OUTPUTS, NOW));
     const { RestoreStateMachineArn: _absent, ...older } = OUTPUTS;
     cloudFormation
       .on(DescribeStacksCommand, { StackName: OLD_STACK })
-      .resolves(stackAnswer(OLD_STACK, older));
+      .resolves(describeStacksAnswer(OLD_STACK, older, NOW));
     dir = await mkdtemp(join(tmpdir(), 'restore-deployed-'));
     config = await writeConfig(dir, 'backup.yaml', {
       clusters: [
