@@ -119,6 +119,11 @@ export class BackupSchedulerStack extends Stack {
       scheduler.retention.pauseOperatorPolicy.managedPolicyArn,
       'Attach to the people or roles who run sr-backup pause/resume against this deployment',
     );
+    output(
+      'RestoreOperatorPolicyArn',
+      scheduler.restoreOperator.policy.managedPolicyArn,
+      'Attach to the people or roles who run sr-backup restore / drill --stack against this deployment',
+    );
     const group = scheduler.frontEndNetwork?.createdSecurityGroup;
     if (group !== undefined) {
       output(

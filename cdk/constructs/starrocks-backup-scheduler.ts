@@ -41,6 +41,7 @@ import { type DynamoAction, FUNCTION_ACCESS } from './function-access.ts';
 import { NodeFunction, taskLambdas } from './node-function.ts';
 import { OnDemandRestore } from './on-demand-restore.ts';
 import { RestoreDrill } from './restore-drill.ts';
+import { RestoreOperator } from './restore-operator.ts';
 import { SnapshotRetention } from './retention.ts';
 import { ScheduleSync } from './schedule-sync.ts';
 import { grantSecretsRead, MAX_SECRETS_GRANTED_ONE_BY_ONE, secretResources } from './secret-grants.ts';
@@ -136,6 +137,8 @@ export class StarRocksBackupScheduler extends Construct {
   readonly restoreDrill: RestoreDrill;
   /** The Restore state machine `sr-backup restore --stack … --execute` starts. */
   readonly onDemandRestore: OnDemandRestore;
+  /** The managed policy for people who run restores and drills against this deployment. */
+  readonly restoreOperator: RestoreOperator;
   /** The hourly FreshnessCheck state machine, its schedule group (one per cluster), alarms and dashboard row. */
   readonly freshnessChecker: FreshnessChecker;
   /** Snapshot retention (S3 pruning permissions when configured) and the pause operator policy. */
@@ -313,6 +316,11 @@ export class StarRocksBackupScheduler extends Construct {
       alarmTopic: this.alarmTopic,
       removalPolicy,
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+    });
+
+    this.restoreOperator = new RestoreOperator(this, 'RestoreOperator', {
+      catalogTable: this.catalogTable,
+      machines: [this.onDemandRestore.stateMachine, this.restoreDrill.stateMachine],
     });
 
     this.settlement = new ExecutionSettlement(this, 'Settlement', {

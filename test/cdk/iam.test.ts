@@ -186,6 +186,28 @@ describe('Task function roles', () => {
     }
   });
 
+  it('gives restore operators a policy of exactly what restore and drill --stack call, on this stack only', () => {
+    const [policy] = Object.values(resourcesOfType(template, 'AWS::IAM::ManagedPolicy')).filter((candidate) =>
+      String(candidate.Properties.Description).startsWith('sr-backup restore / drill'),
+    );
+    const statements = (policy?.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    expect(statements.map(actionsOf)).toEqual([
+      ['cloudformation:DescribeStacks'],
+      ['dynamodb:GetItem', 'dynamodb:Query'],
+      'states:StartExecution'.split(' '),
+      ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution'],
+    ]);
+    const started = JSON.stringify(statements[2]?.Resource);
+    expect(started).toContain(
+      logicalIdByPath(template, '/Scheduler/Restore/StateMachine/StateMachine/Resource'),
+    );
+    expect(started).toContain(logicalIdByPath(template, '/RestoreDrill/StateMachine/StateMachine/Resource'));
+    expect(started).not.toContain(
+      logicalIdByPath(template, '/Scheduler/NightlyBackup/StateMachine/Resource'),
+    );
+    expect(JSON.stringify(statements)).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem)|secretsmanager/);
+  });
+
   it('lets each function write only to its own log group', () => {
     const stem = 'CheckBackup';
     const logStatements = functionStatements(stem).filter((s) =>
@@ -287,7 +309,7 @@ describe('scheduler role', () => {
       {
         Effect: 'Allow',
         Action: 'states:StartExecution',
-        Resource: { Ref: logicalIdByPath(template, '/NightlyBackup/StateMachine/Resource') },
+        Resource: { Ref: logicalIdByPath(template, '/Scheduler/NightlyBackup/StateMachine/Resource') },
       },
       {
         Effect: 'Allow',
