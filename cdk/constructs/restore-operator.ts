@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledgeNag, nagText } from './nag.ts';
@@ -11,12 +12,14 @@ export interface RestoreOperatorProps {
   readonly catalogTable: dynamodb.TableV2;
   /** The Restore and RestoreDrill state machines. */
   readonly machines: readonly sfn.StateMachine[];
+  /** The Task functions' log groups, which `sr-backup logs <run> --stack` searches. */
+  readonly logGroups: readonly logs.ILogGroup[];
 }
 
 /**
  * A managed policy for the people who run `sr-backup restore --stack … --execute` and `drill --stack …`: read the
- * stack's outputs, read the catalog (to choose the snapshot), start, follow and stop executions of the Restore
- * and RestoreDrill machines, and nothing else. The actions are the ones the CLI calls (Step Functions API
+ * stack's outputs and resources, read the catalog (to choose the snapshot), start, follow and stop executions of
+ * the Restore and RestoreDrill machines, and read what their functions logged (`sr-backup logs`), nothing else. The actions are the ones the CLI calls (Step Functions API
  * reference: StartExecution, DescribeExecution, GetExecutionHistory, StopExecution).
  */
 export class RestoreOperator extends Construct {
@@ -32,7 +35,7 @@ export class RestoreOperator extends Construct {
         'sr-backup restore / drill against the deployed scheduler: read the catalog, start, follow and stop restores and drills',
       statements: [
         new iam.PolicyStatement({
-          actions: ['cloudformation:DescribeStacks'],
+          actions: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'],
           resources: [
             stack.formatArn({
               service: 'cloudformation',
@@ -54,6 +57,10 @@ export class RestoreOperator extends Construct {
           actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution'],
           resources: executions,
         }),
+        new iam.PolicyStatement({
+          actions: ['logs:FilterLogEvents'],
+          resources: props.logGroups.map((group) => group.logGroupArn),
+        }),
       ],
     });
     acknowledgeNag(
@@ -71,7 +78,7 @@ export class RestoreOperator extends Construct {
     acknowledgeNag(
       this.policy,
       `IAM5[Resource::${nagText(this, stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${stack.stackName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }))}]`,
-      "This stack's id suffix is unknown until it is created; DescribeStacks only.",
+      "This stack's id suffix is unknown until it is created; DescribeStacks and ListStackResources only.",
     );
   }
 }

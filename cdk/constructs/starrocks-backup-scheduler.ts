@@ -321,6 +321,7 @@ export class StarRocksBackupScheduler extends Construct {
     this.restoreOperator = new RestoreOperator(this, 'RestoreOperator', {
       catalogTable: this.catalogTable,
       machines: [this.onDemandRestore.stateMachine, this.restoreDrill.stateMachine],
+      logGroups: Object.values(functions).map((fn) => fn.logGroup),
     });
 
     this.settlement = new ExecutionSettlement(this, 'Settlement', {

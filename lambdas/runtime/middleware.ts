@@ -50,7 +50,9 @@ function tagRunId(logger: Logger): MiddlewareObj<unknown, unknown, Error, Contex
   return {
     before: (request) => {
       const runId = runIdOfTaskInput(request.event);
-      if (runId !== undefined) logger.appendKeys({ runId });
+      // A reused environment whose previous invocation timed out before its reset may still carry that run's id.
+      if (runId === undefined) logger.removeKeys(['runId']);
+      else logger.appendKeys({ runId });
     },
   };
 }

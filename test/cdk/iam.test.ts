@@ -190,13 +190,19 @@ describe('Task function roles', () => {
     const [policy] = Object.values(resourcesOfType(template, 'AWS::IAM::ManagedPolicy')).filter((candidate) =>
       String(candidate.Properties.Description).startsWith('sr-backup restore / drill'),
     );
-    const statements = (policy?.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const statements = (
+      (policy?.Properties.PolicyDocument ?? { Statement: [] }) as { Statement: Statement[] }
+    ).Statement;
     expect(statements.map(actionsOf)).toEqual([
-      ['cloudformation:DescribeStacks'],
+      ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'],
       ['dynamodb:GetItem', 'dynamodb:Query'],
       'states:StartExecution'.split(' '),
       ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution'],
+      ['logs:FilterLogEvents'],
     ]);
+    expect(JSON.stringify(statements[4]?.Resource)).toContain(
+      logicalIdByPath(template, '/Scheduler/SubmitRestore/Logs/Resource'),
+    );
     const started = JSON.stringify(statements[2]?.Resource);
     expect(started).toContain(
       logicalIdByPath(template, '/Scheduler/Restore/StateMachine/StateMachine/Resource'),

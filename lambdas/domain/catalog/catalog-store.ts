@@ -279,7 +279,9 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
       await putRunEntry(
         stateRank(stored.state) > rank ? { ...item, state: stored.state, reason: stored.reason } : item,
         keys,
-        stored.runId !== item.runId,
+        // Adopted: another run owns the attempt and this run recorded no better outcome of it. A run whose attempt a
+        // later run improved (a stopped run settled afterwards) is not shown as having adopted that outcome.
+        stored.runId !== item.runId && stateRank(stored.state) <= rank,
       );
       return { item: stored, written };
     },

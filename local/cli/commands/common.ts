@@ -17,10 +17,16 @@ export function configOption(command: Command): Command {
   const option = new Option(
     '-c, --config <file>',
     `configuration file, YAML or JSON (default: $${CONFIG_VARIABLE}, else ./${DEFAULT_CONFIG_FILE} when it exists)`,
-  )
-    .env(CONFIG_VARIABLE)
-    .makeOptionMandatory(true);
-  if (existsSync(DEFAULT_CONFIG_FILE)) option.default(DEFAULT_CONFIG_FILE);
+  ).makeOptionMandatory(true);
+  // Not commander's .env(): a variable set but empty (`SR_BACKUP_CONFIG=`) must count as unset, not as a file name.
+  const fromVariable = process.env[CONFIG_VARIABLE]?.trim();
+  const fallback =
+    fromVariable !== undefined && fromVariable !== ''
+      ? fromVariable
+      : existsSync(DEFAULT_CONFIG_FILE)
+        ? DEFAULT_CONFIG_FILE
+        : undefined;
+  if (fallback !== undefined) option.default(fallback);
   return command.addOption(option);
 }
 

@@ -14,7 +14,7 @@ import { explainAwsError } from '../start/start-command.ts';
 import { executionConsoleUrl, parseStateMachineArn } from '../start/start-execution.ts';
 import { cliAwsClientOptions } from '../support/aws-client.ts';
 import { isolateFromAwsSettings } from '../support/aws-isolation.ts';
-import { cliErrorJson, EXIT, type ExitCode, usageError } from '../support/cli-error.ts';
+import { cliErrorJson, EXIT, type ExitCode, interrupted, usageError } from '../support/cli-error.ts';
 import { clusterContext, type ErrorContext, explainError } from '../support/explain-error.ts';
 import { type CommandIo, colorsFor } from '../support/io.ts';
 import { type LocalStore, openLocalStore, storeLocation } from '../support/local-store.ts';
@@ -180,7 +180,17 @@ async function drillDeployed(context: {
     `sr-backup drill: ${cluster.name} / ${cluster.drill?.database} — stack ${stackName}: ${stateMachine.arn}\n`,
   );
   const sfn = deps.makeSfn(stateMachine.region);
+  // Ctrl-C is ours from here: one that comes while StartExecution is on its way must stop the drill it started,
+  // not end the process with the drill running and its ARN never printed.
+  const stop = new AbortController();
+  const onInterrupt = (): void => stop.abort();
+  const external = deps.follow.interrupt;
+  external?.addEventListener('abort', onInterrupt, { once: true });
+  if (external?.aborted === true) stop.abort();
+  if (external === undefined) process.once('SIGINT', onInterrupt);
   try {
+    if (stop.signal.aborted)
+      throw interrupted('stopped by Ctrl-C before the drill was started: nothing runs');
     let drill: Awaited<ReturnType<typeof runDrillDeployed>>;
     try {
       drill = await runDrillDeployed(
@@ -204,7 +214,7 @@ async function drillDeployed(context: {
             if (line !== null) out.human.write(`${line}\n`);
           },
         },
-        { sfn, clock: io.clock, control: deps.follow },
+        { sfn, clock: io.clock, control: { ...deps.follow, interrupt: stop.signal } },
       );
     } catch (error) {
       // Only StartExecution's refusals are explained as such: once started, an error is about following.
@@ -239,6 +249,8 @@ async function drillDeployed(context: {
     }
     return finish(drill.result, { deployed: true, io, out, document, json: options.json === true });
   } finally {
+    external?.removeEventListener('abort', onInterrupt);
+    if (external === undefined) process.off('SIGINT', onInterrupt);
     sfn.destroy();
   }
 }

@@ -44,8 +44,12 @@ const AFTER_STOP_MS = 5 * 60_000;
 const MAX_PAGES_PER_GROUP = 50;
 /** Pages of the stack's resources read at most (100 resources a page). */
 const MAX_RESOURCE_PAGES = 20;
-/** Log groups searched at once. */
-const PARALLEL_GROUPS = 4;
+/**
+ * Log groups searched at once. FilterLogEvents has a low per-account rate quota (CloudWatch Logs quotas page: a few
+ * transactions per second per Region, adjustable; the exact default is not checked here — a guess), shared with
+ * everything else in the account, so two at a time, with the SDK's adaptive retry (below) absorbing throttling.
+ */
+const PARALLEL_GROUPS = 2;
 /** Step Functions' own execution logs (cdk/constructs/state-machine-from-file.ts): no handler line is there. */
 const STATE_MACHINE_LOGS = '/aws/vendedlogs/';
 
@@ -69,7 +73,12 @@ export async function readDeployedRunLog(query: DeployedLogQuery): Promise<Deplo
   const clientOptions = cliAwsClientOptions(query.region);
   const cfn = new cloudFormation.CloudFormationClient(clientOptions);
   const sfn = new stepFunctions.SFNClient(clientOptions);
-  const logs = new cloudWatchLogs.CloudWatchLogsClient(clientOptions);
+  // Adaptive retry backs off client-side on ThrottlingException instead of failing the command after 3 attempts.
+  const logs = new cloudWatchLogs.CloudWatchLogsClient({
+    ...clientOptions,
+    retryMode: 'adaptive',
+    maxAttempts: 8,
+  });
   try {
     const [execution, logGroups] = await Promise.all([
       executionWindow(sfn, stepFunctions.DescribeExecutionCommand, query),

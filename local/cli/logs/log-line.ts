@@ -58,6 +58,18 @@ export interface LogLineFilter {
   readonly since?: number | undefined;
 }
 
+/**
+ * The logger service names that differ from their Task's name (each handler's `runtime.logger(…)`), squashed: the
+ * deployed Lambda's physical name is CloudFormation's and may be cut, so it cannot be relied on to contain the Task's.
+ */
+const SERVICE_OF_TASK: Readonly<Record<string, string>> = {
+  plandrill: 'drillplan',
+  planrestore: 'restoreplan',
+  dropscratch: 'drillcleanup',
+  notifydrill: 'drillnotify',
+  recorddrill: 'drillrecord',
+};
+
 /** Whether `line` passes `filter`. */
 export function keepLine(line: RunLogLine, filter: LogLineFilter): boolean {
   if (filter.since !== undefined && line.timestamp < filter.since) return false;
@@ -70,7 +82,11 @@ export function keepLine(line: RunLogLine, filter: LogLineFilter): boolean {
     const lambdaName = typeof line.entry.function_name === 'string' ? squash(line.entry.function_name) : '';
     return filter.functions.some((name) => {
       const wanted = squash(name);
-      return wanted !== '' && (service === wanted || lambdaName.includes(wanted));
+      const alias = SERVICE_OF_TASK[wanted];
+      return (
+        wanted !== '' &&
+        (service === wanted || (alias !== undefined && service === alias) || lambdaName.includes(wanted))
+      );
     });
   }
   return true;

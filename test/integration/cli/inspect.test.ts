@@ -62,6 +62,7 @@ describe('sr-backup validate, plan, snapshots and status (child process)', () =>
       runCli(['validate'], { cwd: here }),
       runCli(['validate'], { cwd: empty }),
     ]);
+    const emptyVariable = await runCli(['validate'], { env: { SR_BACKUP_CONFIG: '' }, cwd: here });
     await rm(here, { recursive: true, force: true });
     await rm(empty, { recursive: true, force: true });
 
@@ -70,6 +71,7 @@ describe('sr-backup validate, plan, snapshots and status (child process)', () =>
     expect(fromVariable.stdout).toContain(`${good} is valid`);
     expect(fromDefault.code, fromDefault.stderr).toBe(0);
     expect(fromDefault.stdout).toContain('backup.config.yaml is valid');
+    expect(emptyVariable.code, emptyVariable.stderr).toBe(0);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("required option '-c, --config <file>' not specified");
   });

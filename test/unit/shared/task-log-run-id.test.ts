@@ -94,4 +94,19 @@ describe('the run id on Task log lines', () => {
     expect(runIdOfTaskInput('not an object')).toBeUndefined();
     expect(runIdOfTaskInput(null)).toBeUndefined();
   });
+
+  it('files a settlement under the run it settles: the ended execution input runId, else its ARN', () => {
+    const ended = (input: string | undefined, executionArn: string) => ({
+      event: { 'detail-type': 'Step Functions Execution Status Change', detail: { executionArn, input } },
+      settler: 'arn:aws:states:eu-west-1:123456789012:execution:SettleExecution:s1',
+    });
+    const database = 'arn:aws:states:eu-west-1:123456789012:execution:BackupDatabase:d1';
+    const restore = 'arn:aws:states:eu-west-1:123456789012:execution:Restore:restore-sales-1';
+    expect(runIdOfTaskInput(ended(JSON.stringify({ runId: 'nightly-run-1' }), database))).toBe(
+      'nightly-run-1',
+    );
+    expect(runIdOfTaskInput(ended(JSON.stringify({ cluster: {}, request: {} }), restore))).toBe(restore);
+    expect(runIdOfTaskInput(ended('not json', restore))).toBe(restore);
+    expect(runIdOfTaskInput(ended(undefined, restore))).toBe(restore);
+  });
 });
