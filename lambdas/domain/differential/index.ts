@@ -1,0 +1,38 @@
+/**
+ * Differential partition backups (issue 20), the pure rules: the partition manifest, what a differential holds,
+ * which snapshots form a restorable chain, and the steps of a chain restore. Not wired into any Lambda yet.
+ */
+export {
+  type ChainSnapshot,
+  chainKeep,
+  isRestorablePoint,
+  type SnapshotKind,
+  type UnrestorableReason,
+  unrestorableReason,
+} from './chain.ts';
+export {
+  bigintTextSchema,
+  isRangePartitioning,
+  isShadowPartition,
+  MANIFEST_FORMAT_VERSION,
+  type Manifest,
+  manifestSchema,
+  type OlapTableManifest,
+  type OtherObjectManifest,
+  olapTableSchema,
+  otherObjectSchema,
+  PARTITIONING_KINDS,
+  type Partition,
+  type PartitioningKind,
+  partitionSchema,
+} from './manifest.ts';
+export {
+  type BackupObject,
+  type DifferentialOptions,
+  type DifferentialPlan,
+  type ObjectKind,
+  type ObjectPlan,
+  planDifferential,
+  type WholeReason,
+} from './plan.ts';
+export { type RestoreStep, restoreSteps } from './restore-steps.ts';
