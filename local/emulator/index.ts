@@ -4,13 +4,28 @@ import { type EmulatorFaults, FaultRegistry } from './faults.ts';
 import type { BackupJobState } from './fe/backup-job.ts';
 import { Frontend } from './fe/frontend.ts';
 import type { RestoreJobState } from './fe/restore-job.ts';
+import {
+  describeContents,
+  type EmulatorPartition,
+  type EmulatorTableContents,
+  type PartitionWrite,
+  TableState,
+} from './fe/table-state.ts';
 import { resolveProfile, servesMysqlTls, type VersionProfile } from './profiles.ts';
 import { type StatementLogEntry, startProtocolServer } from './protocol/server.ts';
-import { demoScenario, type EmulatorScenario, type ScenarioDatabase, validateScenario } from './scenario.ts';
+import {
+  demoScenario,
+  type EmulatorScenario,
+  type ScenarioDatabase,
+  type ScenarioPartition,
+  type ScenarioTable,
+  validateScenario,
+} from './scenario.ts';
 
 export type { BackupStall, EmulatorFaults, FloodReport, StatementMatcher } from './faults.ts';
 export type { BackupJobState } from './fe/backup-job.ts';
 export type { RestoreJobState } from './fe/restore-job.ts';
+export type { EmulatorPartition, EmulatorTableContents, PartitionWrite } from './fe/table-state.ts';
 export type { ProfileId, VersionProfile } from './profiles.ts';
 export { MYSQL_TLS_SINCE, servesMysqlTls } from './profiles.ts';
 export type { StatementLogEntry } from './protocol/server.ts';
@@ -19,6 +34,7 @@ export type {
   EmulatorScenario,
   RestoreOutcome,
   ScenarioDatabase,
+  ScenarioPartition,
   ScenarioRepository,
   ScenarioSnapshot,
   ScenarioTable,
@@ -120,6 +136,41 @@ export interface EmulatorState {
   addDatabase(database: ScenarioDatabase): void;
   /** Deletes a snapshot directory by hand (before 4.2 the only way to delete a snapshot). */
   deleteSnapshot(repository: string, name: string): void;
+  /**
+   * The database's tables with their partitions and contents now (ids, visible versions and times, rows,
+   * bytes, schema text), or undefined for a missing database: for comparing a restore row by row.
+   */
+  contents(database: string): EmulatorTableContents[] | undefined;
+  /**
+   * The tables (and exactly the partitions, with their versions and contents at backup time) the snapshot's
+   * newest info file records, or undefined while it has none.
+   */
+  snapshotContents(repository: string, name: string): EmulatorTableContents[] | undefined;
+  /**
+   * A committed load of `write.rows` rows into a partition: rows += n, bytes grow, visible version += 1, its time
+   * = now. A load of no rows changes nothing. @throws Error for a missing database, table or partition
+   */
+  load(database: string, table: string, partition: string, write: PartitionWrite): EmulatorPartition;
+  /** ALTER TABLE ADD PARTITION (new id; version 1, or 2 when given rows). @throws Error on an unpartitioned table */
+  addPartition(database: string, table: string, partition: ScenarioPartition): EmulatorPartition;
+  /** ALTER TABLE DROP PARTITION. @throws Error on an unpartitioned table or a missing partition */
+  dropPartition(database: string, table: string, partition: string): void;
+  /**
+   * TRUNCATE (no `write`) or INSERT OVERWRITE of one partition: same name, NEW partition id, version restarts
+   * (1 empty, 2 with rows), time = now.
+   */
+  replacePartition(
+    database: string,
+    table: string,
+    partition: string,
+    write?: PartitionWrite,
+  ): EmulatorPartition;
+  /** A schema change: the table's schema text changes (default: `'` appended), versions do not. @returns it */
+  alterSchema(database: string, table: string, schema?: string): string;
+  /** CREATE TABLE from a scenario description (new table and partition ids). */
+  createTable(database: string, table: ScenarioTable): EmulatorTableContents;
+  /** DROP TABLE. */
+  dropTable(database: string, table: string): void;
 }
 
 /** A running emulator. */
@@ -198,6 +249,7 @@ function faultsOf(registry: FaultRegistry, frontend: Frontend): EmulatorFaults {
 }
 
 function stateOf(frontend: Frontend): EmulatorState {
+  const tableState = new TableState(frontend);
   const describe = (job: Frontend['jobs'][number]): EmulatorJob => {
     const view = frontend.view(job);
     return {
@@ -282,6 +334,24 @@ function stateOf(frontend: Frontend): EmulatorState {
       if (!repository) throw new Error(`no repository named '${name}'`);
       repository.deleteSnapshot(snapshot, frontend.now());
     },
+    contents: (database) => tableState.contents(database),
+    snapshotContents: (name, snapshot) => {
+      const repository = frontend.repositories.get(name);
+      if (!repository) throw new Error(`no repository named '${name}'`);
+      const directory = repository
+        .directories(frontend.contributions(name))
+        .find((candidate) => candidate.name === snapshot);
+      const newest = directory?.infoFiles[directory.infoFiles.length - 1];
+      return newest?.tables.map(describeContents);
+    },
+    load: (database, table, partition, write) => tableState.load(database, table, partition, write),
+    addPartition: (database, table, partition) => tableState.addPartition(database, table, partition),
+    dropPartition: (database, table, partition) => tableState.dropPartition(database, table, partition),
+    replacePartition: (database, table, partition, write) =>
+      tableState.replacePartition(database, table, partition, write),
+    alterSchema: (database, table, schema) => tableState.alterSchema(database, table, schema),
+    createTable: (database, table) => tableState.createTable(database, table),
+    dropTable: (database, table) => tableState.dropTable(database, table),
   };
 }
 

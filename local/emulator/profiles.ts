@@ -154,6 +154,42 @@ export function hasClusterSnapshots(profile: Pick<VersionProfile, 'version'>): b
  */
 export const MYSQL_TLS_SINCE = '3.4.1';
 
+/**
+ * information_schema.partitions_meta (catalog/system/information/PartitionsMetaSystemTable.java, PR #39265 with
+ * backports #41098 and #41101): present in 3.1.9+, 3.2.4+ and every 3.3+ release, absent in all of 3.0
+ * (docs/research/differential-backups.md §4.1, read from the tags).
+ */
+export const PARTITIONS_META_SINCE: Readonly<Partial<Record<ProfileId, string>>> = {
+  '3.1': '3.1.9',
+  '3.2': '3.2.4',
+};
+
+/** True when the profile has information_schema.partitions_meta ({@link PARTITIONS_META_SINCE}). */
+export function hasPartitionsMeta(profile: Pick<VersionProfile, 'id' | 'version'>): boolean {
+  if (profile.id === '3.0') return false;
+  const since = PARTITIONS_META_SINCE[profile.id];
+  return since === undefined || versionAtLeast(profile.version, since);
+}
+
+/**
+ * Partition columns added over time (research §4.2 and §5): DATA_VERSION / VERSION_EPOCH / VERSION_TXN_TYPE
+ * (SHOW PARTITIONS: DataVersion, VersionEpoch, VersionTxnType) from 3.3.2 (PR #46507, backport #49009);
+ * STORAGE_SIZE / StorageSize from 3.4.4 (PR #56234, backport #58215); from 4.0 TABLET_BALANCED / TabletBalanced
+ * (PR #61549), METADATA_SWITCH_VERSION (PR #59102) and DATA_SIZE as BIGINT bytes (PR #61251; a VARCHAR
+ * ByteSizeValue before; whether a later 3.5.x got it is UNVERIFIED).
+ */
+export function partitionColumnsOf(profile: Pick<VersionProfile, 'id' | 'version'>): {
+  readonly dataVersion: boolean;
+  readonly storageSize: boolean;
+  readonly since40: boolean;
+} {
+  return {
+    dataVersion: versionAtLeast(profile.version, '3.3.2'),
+    storageSize: versionAtLeast(profile.version, '3.4.4'),
+    since40: versionAtLeast(profile.version, '4.0.0'),
+  };
+}
+
 function versionParts(version: string): number[] {
   return version.split('.').map((part) => Number.parseInt(part, 10) || 0);
 }

@@ -63,17 +63,57 @@ export interface ScenarioUser {
   readonly privileges?: UserPrivileges;
 }
 
+/**
+ * One partition of a scenario table (catalog/Partition, PhysicalPartitionImpl): what SHOW PARTITIONS and
+ * information_schema.partitions_meta report of it, and what a BACKUP uploads of it.
+ */
+export interface ScenarioPartition {
+  readonly name: string;
+  /** RowCount / ROW_COUNT (default 0). */
+  readonly rows?: number;
+  /** DataSize / DATA_SIZE: one replica's bytes, what a BACKUP of the partition uploads (default 0). */
+  readonly sizeBytes?: number;
+  /**
+   * VisibleVersion. Default 2 when it holds rows (one load after PARTITION_INIT_VERSION 1), else 1
+   * (catalog/Partition.PARTITION_INIT_VERSION).
+   */
+  readonly visibleVersion?: number;
+  /** VisibleVersionTime as ISO-8601 (default: the emulator's start). */
+  readonly visibleVersionTime?: string;
+  /** RANGE tables: `[from, to)`, compared as text (ISO dates compare in order); RestoreJob checks overlaps. */
+  readonly range?: { readonly from: string; readonly to: string };
+  /** LIST tables: the partition's values. */
+  readonly values?: readonly string[];
+}
+
 /** A table of a scenario database. */
 export interface ScenarioTable {
   readonly name: string;
   readonly type?: TableType;
-  /** Data size over all replicas, as SHOW DATA reports it. */
+  /**
+   * Data size over all replicas, as SHOW DATA reports it. With `partitions` it is their sum and must not be
+   * given.
+   */
   readonly sizeBytes?: number;
+  /** Row count; with `partitions` it is their sum and must not be given. */
   readonly rows?: number;
   /** Replica count SHOW DATA reports (default 3). */
   readonly replicaCount?: number;
   /** Default `UNPARTITIONED`; list partitioning needs a 3.1+ profile. */
   readonly partitioning?: Partitioning;
+  /**
+   * The table's partitions (OLAP tables and MVs). Absent: one partition named after the table holding the
+   * table's `rows` and `sizeBytes` at visible version 2 (what the emulator always modelled).
+   */
+  readonly partitions?: readonly ScenarioPartition[];
+  /**
+   * An opaque text standing for everything RestoreJob.checkAndPrepareMeta compares when restoring into an
+   * existing table (columns, keys, indexes, bloom filters, distribution, bucket num: OlapTable.getSignature).
+   * Equal text = same schema. Default `v1`; `state.alterSchema` changes it.
+   */
+  readonly schema?: string;
+  /** The table's `replication_num` (SHOW PARTITIONS' ReplicationNum; RestoreJob compares it). Default 3. */
+  readonly replicationNum?: number;
 }
 
 /** A database of the emulated cluster. */
@@ -94,6 +134,8 @@ export interface ScenarioDatabase {
      * no upload progress, or a job with nothing to upload); state and times advance as usual. Default `true`.
      */
     readonly progress?: boolean;
+    /** Overrides the scenario's `uploadBytesPerSecond` for this database's jobs. */
+    readonly uploadBytesPerSecond?: number;
   };
   /** How RESTOREs into this database behave. */
   readonly restore?: { readonly durationMs?: number; readonly outcome?: RestoreOutcome };
@@ -163,6 +205,11 @@ export interface EmulatorScenario {
   readonly snapshots?: readonly ScenarioSnapshot[];
   /** Default 3000 ms. */
   readonly defaultBackupDurationMs?: number;
+  /**
+   * The BEs' combined upload rate. Given, a BACKUP's UPLOADING state lasts (bytes of the partitions it backs up)
+   * / rate, the other states keep their share of the fixed duration; absent, every job takes its fixed duration.
+   */
+  readonly uploadBytesPerSecond?: number;
   /** RESTORE duration when a database sets none; default 3000 ms. */
   readonly defaultRestoreDurationMs?: number;
   /** Wire format of errors; defaults follow the profile (codes) and raw texts (no wrappers). */
@@ -211,14 +258,63 @@ const restoreOutcomeSchema = z.union([
   }),
 ]);
 
-const tableSchema = z.strictObject({
+const partitionSchema = z.strictObject({
   name: identifier,
-  type: z.enum(['OLAP', 'VIEW', 'MATERIALIZED_VIEW', 'EXTERNAL']).optional(),
-  sizeBytes: nonNegative.optional(),
   rows: nonNegative.optional(),
-  replicaCount: nonNegative.optional(),
-  partitioning: z.enum(['UNPARTITIONED', 'RANGE', 'LIST', 'AUTOMATIC_LIST']).optional(),
+  sizeBytes: nonNegative.optional(),
+  visibleVersion: z.number().int().positive().optional(),
+  visibleVersionTime: z.iso.datetime({ offset: true }).optional(),
+  range: z.strictObject({ from: z.string(), to: z.string() }).optional(),
+  values: z.array(z.string()).min(1).optional(),
 });
+
+const tableSchema = z
+  .strictObject({
+    name: identifier,
+    type: z.enum(['OLAP', 'VIEW', 'MATERIALIZED_VIEW', 'EXTERNAL']).optional(),
+    sizeBytes: nonNegative.optional(),
+    rows: nonNegative.optional(),
+    replicaCount: nonNegative.optional(),
+    partitioning: z.enum(['UNPARTITIONED', 'RANGE', 'LIST', 'AUTOMATIC_LIST']).optional(),
+    partitions: z.array(partitionSchema).min(1).optional(),
+    schema: z.string().min(1).optional(),
+    replicationNum: z.number().int().positive().optional(),
+  })
+  .superRefine((table, context) => {
+    if (table.partitions === undefined) return;
+    if (table.type === 'VIEW' || table.type === 'EXTERNAL') {
+      context.addIssue({
+        code: 'custom',
+        path: ['partitions'],
+        message: 'a view or external table has no partitions',
+      });
+    }
+    if (table.rows !== undefined || table.sizeBytes !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['partitions'],
+        message: 'give rows and sizeBytes per partition (the table holds their sum)',
+      });
+    }
+    const seen = new Set<string>();
+    table.partitions.forEach((partition, index) => {
+      if (seen.has(partition.name)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['partitions', index, 'name'],
+          message: `duplicate partition '${partition.name}'`,
+        });
+      }
+      seen.add(partition.name);
+    });
+    if ((table.partitioning ?? 'UNPARTITIONED') === 'UNPARTITIONED' && table.partitions.length > 1) {
+      context.addIssue({
+        code: 'custom',
+        path: ['partitioning'],
+        message: 'an UNPARTITIONED table has one partition; set partitioning (RANGE, LIST, AUTOMATIC_LIST)',
+      });
+    }
+  });
 
 const privilegesSchema = z.strictObject({
   repository: z.boolean().optional(),
@@ -289,6 +385,7 @@ const scenarioSchema = z
               durationMs: z.number().int().positive().optional(),
               outcome: outcomeSchema.optional(),
               progress: z.boolean().optional(),
+              uploadBytesPerSecond: z.number().positive().optional(),
             })
             .optional(),
           restore: z
@@ -318,6 +415,7 @@ const scenarioSchema = z
       )
       .optional(),
     defaultBackupDurationMs: z.number().int().positive().optional(),
+    uploadBytesPerSecond: z.number().positive().optional(),
     defaultRestoreDurationMs: z.number().int().positive().optional(),
     errors: z
       .strictObject({

@@ -41,7 +41,15 @@ export interface BackupJobRecord {
   readonly backupObjects: readonly string[];
   readonly createdAt: number;
   readonly timeoutMs: number;
+  /** The fixed duration (scenario `backup.durationMs` / `defaultBackupDurationMs`). */
   readonly durationMs: number;
+  /**
+   * With an upload rate (scenario `uploadBytesPerSecond`): how long UPLOADING lasts, `uploadBytes / rate`. The
+   * other states keep their share of `durationMs`; without it UPLOADING is its share of `durationMs` too.
+   */
+  readonly uploadingMs?: number;
+  /** Bytes the job uploads: one replica of each partition it backs up. */
+  readonly uploadBytes?: number;
   readonly outcome: BackupOutcome;
   /** A job someone else submitted (fault injection); it behaves the same. */
   readonly foreign: boolean;
@@ -82,13 +90,13 @@ interface Timeline {
   finish: number;
 }
 
-function timeline(job: BackupJobRecord): Timeline {
+function timeline(job: Pick<BackupJobRecord, 'createdAt' | 'durationMs' | 'uploadingMs'>): Timeline {
   const pending = Math.min(SCHEDULER_TICK_MS, job.durationMs * 0.05);
   const rest = job.durationMs - pending;
   const firstTick = job.createdAt + pending;
   const snapshotEnd = firstTick + rest * BACKUP_PHASE_SHARES.SNAPSHOTING;
   const uploadSnapshotEnd = snapshotEnd + rest * BACKUP_PHASE_SHARES.UPLOAD_SNAPSHOT;
-  const uploadingEnd = uploadSnapshotEnd + rest * BACKUP_PHASE_SHARES.UPLOADING;
+  const uploadingEnd = uploadSnapshotEnd + (job.uploadingMs ?? rest * BACKUP_PHASE_SHARES.UPLOADING);
   const saveMetaEnd = uploadingEnd + rest * BACKUP_PHASE_SHARES.SAVE_META;
   return {
     firstTick,
@@ -96,8 +104,16 @@ function timeline(job: BackupJobRecord): Timeline {
     uploadSnapshotEnd,
     uploadingEnd,
     saveMetaEnd,
-    finish: job.createdAt + job.durationMs,
+    finish:
+      job.uploadingMs === undefined
+        ? job.createdAt + job.durationMs
+        : saveMetaEnd + rest * BACKUP_PHASE_SHARES.UPLOAD_INFO,
   };
+}
+
+/** How long a job takes from submission to FINISHED when nothing interferes. */
+export function backupJobDurationMs(durationMs: number, uploadingMs: number | undefined): number {
+  return timeline({ createdAt: 0, durationMs, ...(uploadingMs === undefined ? {} : { uploadingMs }) }).finish;
 }
 
 function naturalState(t: Timeline, at: number): Exclude<BackupJobState, 'FINISHED' | 'CANCELLED'> {

@@ -1,15 +1,84 @@
-import type { VersionProfile } from '../profiles.ts';
-import type { Partitioning, ScenarioDatabase, ScenarioTable, TableType } from '../scenario.ts';
+import { hasPartitionsMeta, type VersionProfile } from '../profiles.ts';
+import type {
+  Partitioning,
+  ScenarioDatabase,
+  ScenarioPartition,
+  ScenarioTable,
+  TableType,
+} from '../scenario.ts';
 import { isValidDatabaseName } from './names.ts';
+
+/**
+ * A partition as the FE holds it (catalog/Partition with its one PhysicalPartition): immutable, replaced by a new
+ * object on every change, so a snapshot that keeps the object keeps the partition as it was at backup time.
+ */
+export interface CatalogPartition {
+  readonly name: string;
+  /** PARTITION_ID (the physical partition's id); a TRUNCATE or INSERT OVERWRITE gives a new one. */
+  readonly id: number;
+  readonly rows: number;
+  /** One replica's bytes: SHOW PARTITIONS' DataSize and what a BACKUP of the partition uploads. */
+  readonly sizeBytes: number;
+  readonly visibleVersion: number;
+  /** VisibleVersionTime, epoch ms. */
+  readonly visibleVersionTime: number;
+  /** RANGE tables: `[from, to)`. */
+  readonly range?: { readonly from: string; readonly to: string };
+  /** LIST tables: the values. */
+  readonly values?: readonly string[];
+}
 
 /** A table as the FE's catalog holds it. `SYSTEM_VIEW` is a schema table of information_schema / sys. */
 export interface CatalogTable {
+  /** The table id (a DROP and CREATE, or a RESTORE creating it, gives a new one). */
+  readonly id: number;
   readonly name: string;
   readonly type: TableType | 'SYSTEM_VIEW';
+  /** The sum of the partitions' bytes (the scenario's `sizeBytes` for a table declared without partitions). */
   readonly sizeBytes: number;
+  /** The sum of the partitions' rows. */
   readonly rows: number;
   readonly replicaCount: number;
   readonly partitioning: Partitioning;
+  /** Opaque schema text (scenario `schema`): what RestoreJob's signature and column checks compare. */
+  readonly schema: string;
+  readonly replicationNum: number;
+  /** Views, external and schema tables have none. */
+  readonly partitions: readonly CatalogPartition[];
+}
+
+/** Where ids and the clock come from when the catalog makes tables and partitions. */
+export interface CatalogContext {
+  /** The FE's next id (tables and partitions share StarRocks' one id generator). */
+  nextId(): number;
+  now(): number;
+}
+
+/** The table with these partitions, its rows and bytes recomputed as their sums. */
+export function withPartitions(table: CatalogTable, partitions: readonly CatalogPartition[]): CatalogTable {
+  return {
+    ...table,
+    partitions,
+    rows: partitions.reduce((sum, partition) => sum + partition.rows, 0),
+    sizeBytes: partitions.reduce((sum, partition) => sum + partition.sizeBytes, 0),
+  };
+}
+
+/** A new partition from its scenario description (a new id). */
+export function toCatalogPartition(partition: ScenarioPartition, context: CatalogContext): CatalogPartition {
+  const rows = partition.rows ?? 0;
+  return {
+    name: partition.name,
+    id: context.nextId(),
+    rows,
+    sizeBytes: partition.sizeBytes ?? 0,
+    // catalog/Partition.PARTITION_INIT_VERSION = 1; each committed load adds one.
+    visibleVersion: partition.visibleVersion ?? (rows > 0 ? 2 : 1),
+    visibleVersionTime:
+      partition.visibleVersionTime === undefined ? context.now() : Date.parse(partition.visibleVersionTime),
+    ...(partition.range === undefined ? {} : { range: partition.range }),
+    ...(partition.values === undefined ? {} : { values: partition.values }),
+  };
 }
 
 /** A database with its FE id. */
@@ -26,35 +95,53 @@ export interface CatalogDatabase {
   readonly restore: ScenarioDatabase['restore'];
 }
 
-/** A scenario table as the catalog holds it (views and external tables store nothing). */
-export function toCatalogTable(table: ScenarioTable): CatalogTable {
+/**
+ * A scenario table as the catalog holds it (views and external tables store nothing), with new ids. A table
+ * declared without partitions gets one partition named after it (an unpartitioned table's only partition is
+ * named after the table in StarRocks too) holding its rows and bytes at visible version 2.
+ */
+export function toCatalogTable(table: ScenarioTable, context: CatalogContext): CatalogTable {
   const stores = table.type !== 'VIEW' && table.type !== 'EXTERNAL';
-  return {
+  const base: CatalogTable = {
+    id: context.nextId(),
     name: table.name,
     type: table.type ?? 'OLAP',
     sizeBytes: stores ? (table.sizeBytes ?? 0) : 0,
     rows: table.rows ?? 0,
     replicaCount: stores ? (table.replicaCount ?? 3) : 0,
     partitioning: table.partitioning ?? 'UNPARTITIONED',
+    schema: table.schema ?? 'v1',
+    replicationNum: table.replicationNum ?? 3,
+    partitions: [],
+  };
+  if (!stores) return base;
+  if (table.partitions !== undefined) {
+    return withPartitions(
+      base,
+      table.partitions.map((partition) => toCatalogPartition(partition, context)),
+    );
+  }
+  return {
+    ...base,
+    partitions: [
+      {
+        name: table.name,
+        id: context.nextId(),
+        rows: base.rows,
+        sizeBytes: base.sizeBytes,
+        visibleVersion: 2,
+        visibleVersionTime: context.now(),
+      },
+    ],
   };
 }
 
-const schemaTable = (name: string): CatalogTable => ({
-  name,
+const schemaTable = (name: string, context: CatalogContext): CatalogTable => ({
+  ...toCatalogTable({ name, type: 'VIEW' }, context),
   type: 'SYSTEM_VIEW',
-  sizeBytes: 0,
-  rows: 0,
-  replicaCount: 0,
-  partitioning: 'UNPARTITIONED',
 });
-const statisticsTable = (name: string): CatalogTable => ({
-  name,
-  type: 'OLAP',
-  sizeBytes: 0,
-  rows: 0,
-  replicaCount: 3,
-  partitioning: 'UNPARTITIONED',
-});
+const statisticsTable = (name: string, context: CatalogContext): CatalogTable =>
+  toCatalogTable({ name }, context);
 
 /** information_schema tables the emulator lists (a subset; all are schema tables). */
 const INFORMATION_SCHEMA_TABLES = ['columns', 'schemata', 'tables', 'tables_config', 'views'];
@@ -72,11 +159,24 @@ const STATISTICS_TABLES = [
 export class Catalog {
   private readonly databases = new Map<string, CatalogDatabase>();
   private nextDatabaseId = 10_001;
+  private nextObjectId = 20_001;
+  /** Ids and time for new tables and partitions. */
+  readonly context: CatalogContext;
 
-  constructor(profile: VersionProfile, scenarioDatabases: readonly ScenarioDatabase[]) {
-    this.addSystem('information_schema', INFORMATION_SCHEMA_TABLES.map(schemaTable));
-    if (profile.hasSysDatabase) this.addSystem('sys', SYS_TABLES.map(schemaTable));
-    this.addSystem('_statistics_', STATISTICS_TABLES.map(statisticsTable));
+  constructor(profile: VersionProfile, scenarioDatabases: readonly ScenarioDatabase[], now: () => number) {
+    this.context = { nextId: () => this.nextObjectId++, now };
+    const schema = (name: string) => schemaTable(name, this.context);
+    this.addSystem(
+      'information_schema',
+      [...INFORMATION_SCHEMA_TABLES, ...(hasPartitionsMeta(profile) ? ['partitions_meta'] : [])]
+        .sort()
+        .map(schema),
+    );
+    if (profile.hasSysDatabase) this.addSystem('sys', SYS_TABLES.map(schema));
+    this.addSystem(
+      '_statistics_',
+      STATISTICS_TABLES.map((name) => statisticsTable(name, this.context)),
+    );
     for (const database of scenarioDatabases) this.add(database);
   }
 
@@ -107,7 +207,7 @@ export class Catalog {
       name: database.name,
       system: false,
       legacyName: database.legacyName === true,
-      tables: database.tables.map(toCatalogTable),
+      tables: database.tables.map((table) => toCatalogTable(table, this.context)),
       backup: database.backup,
       restore: database.restore,
     };
@@ -125,15 +225,10 @@ export class Catalog {
     this.databases.delete(name);
   }
 
-  /** Puts tables into a database, replacing tables of the same name (a RESTORE taking effect). */
-  putTables(name: string, tables: readonly CatalogTable[]): void {
+  /** Replaces a database's tables (a state change made by a test, a DDL, or a finished RESTORE). */
+  setTables(name: string, tables: readonly CatalogTable[]): void {
     const database = this.databases.get(name);
-    if (!database) return;
-    const replaced = new Set(tables.map((table) => table.name));
-    this.databases.set(name, {
-      ...database,
-      tables: [...database.tables.filter((table) => !replaced.has(table.name)), ...tables],
-    });
+    if (database) this.databases.set(name, { ...database, tables });
   }
 
   /** Looks a database up; `information_schema` matches in any letter case, as in StarRocks. */

@@ -9,6 +9,7 @@ import { type ErrorWrapping, FeError } from './errors.ts';
 import { AccessControl } from './privileges.ts';
 import { type JobContribution, RepositoryState } from './repository.ts';
 import { type RestoreJobRecord, type RestoreJobView, viewRestoreJob } from './restore-job.ts';
+import { applyRestore } from './restore-meta.ts';
 import type { Session, SlotJob } from './session.ts';
 import { createFeTimeZone, type FeTimeZone } from './time-zone.ts';
 
@@ -48,6 +49,8 @@ export class Frontend {
   readonly startedAt: number;
   readonly defaultBackupDurationMs: number;
   readonly defaultRestoreDurationMs: number;
+  /** Scenario `uploadBytesPerSecond`: BACKUP's UPLOADING lasts bytes / rate when set. */
+  readonly uploadBytesPerSecond: number | undefined;
   readonly errorWrapping: ErrorWrapping;
   readonly runMode: 'shared_nothing' | 'shared_data';
   readonly clusterId: number;
@@ -72,6 +75,7 @@ export class Frontend {
     this.startedAt = clock.now();
     this.defaultBackupDurationMs = scenario.defaultBackupDurationMs ?? 3000;
     this.defaultRestoreDurationMs = scenario.defaultRestoreDurationMs ?? 3000;
+    this.uploadBytesPerSecond = scenario.uploadBytesPerSecond;
     this.runMode = scenario.runMode ?? 'shared_nothing';
     this.clusterId = scenario.clusterId ?? DEFAULT_CLUSTER_ID;
     this.clusterSnapshots = new ClusterSnapshots(
@@ -87,7 +91,7 @@ export class Frontend {
       analyzerPrefix: scenario.errors?.analyzerPrefix ?? false,
       unexpectedExceptionPrefix: scenario.errors?.unexpectedExceptionPrefix ?? false,
     };
-    this.catalog = new Catalog(profile, scenario.databases);
+    this.catalog = new Catalog(profile, scenario.databases, () => this.clock.now());
     scenario.repositories.forEach((repository, index) => {
       this.repositories.set(
         repository.name,
@@ -104,7 +108,7 @@ export class Frontend {
       const createdAt =
         snapshot.createdAt === undefined ? this.startedAt - DAY_MS : Date.parse(snapshot.createdAt);
       const tables =
-        snapshot.tables?.map(toCatalogTable) ??
+        snapshot.tables?.map((table) => toCatalogTable(table, this.catalog.context)) ??
         this.catalog.get(snapshot.database)?.tables.filter((table) => table.type === 'OLAP') ??
         [];
       this.repositories.get(snapshot.repository)?.seed({
@@ -211,17 +215,19 @@ export class Frontend {
   }
 
   /**
-   * Applies what finished restores did: their tables (with the snapshot's row counts) appear in the target
-   * database once the job is FINISHED. Called before every statement, so reads never see a half-applied state.
+   * Applies what finished restores did (fe/restore-meta.ts): new tables appear with the snapshot's partitions,
+   * existing ones get theirs overwritten or added, once the job is FINISHED, as of its finish time. Called before
+   * every statement and state read, so reads never see a half-applied state.
    */
   settle(): void {
     for (const job of this.restoreJobs) {
-      if (job.applied || this.restoreView(job).state !== 'FINISHED') continue;
+      const view = this.restoreView(job);
+      if (job.applied || view.state !== 'FINISHED') continue;
       job.applied = true;
-      if (!this.catalog.get(job.database)) this.catalog.create(job.database);
-      this.catalog.putTables(
-        job.database,
-        job.tables.map(({ source, target }) => ({ ...source, name: target })),
+      const database = this.catalog.get(job.database) ?? this.catalog.create(job.database);
+      this.catalog.setTables(
+        database.name,
+        applyRestore(database.tables, job.tables, view.finishedAt ?? this.now(), this.catalog.context),
       );
     }
   }

@@ -42,6 +42,12 @@ export interface RestoreJobRecord {
   readonly timeoutMs: number;
   readonly durationMs: number;
   readonly outcome: RestoreOutcome;
+  /**
+   * RestoreJob.checkAndPrepareMeta refused the job (restoring into an existing table): the Status it is
+   * cancelled with at the first scheduler tick, e.g. `[COMMON_ERROR, msg: Table t already exist but with
+   * different schema, errMsg: ]`. The emulator checks at submission, against the catalog as it is then.
+   */
+  readonly refusal?: string;
   /** Set by CANCEL RESTORE. */
   cancelledAt?: number;
   /** Set once the restored tables are in the catalog (the FE settles finished jobs lazily, on the next read). */
@@ -112,7 +118,10 @@ function hangPoint(t: Timeline): number {
 function ending(job: RestoreJobRecord, t: Timeline): Ending | undefined {
   const candidates: Ending[] = [];
   const outcome = job.outcome;
-  if (outcome === 'finish') candidates.push({ at: t.finish, state: 'FINISHED', status: '[OK]' });
+  // RestoreJob.run → checkAndPrepareMeta runs in PENDING, on the first scheduler tick; a failure cancels the job.
+  if (job.refusal !== undefined)
+    candidates.push({ at: t.firstTick, state: 'CANCELLED', status: job.refusal });
+  else if (outcome === 'finish') candidates.push({ at: t.finish, state: 'FINISHED', status: '[OK]' });
   else if (typeof outcome === 'object') {
     const at = { SNAPSHOTING: t.snapshotEnd, DOWNLOADING: t.downloadingEnd, COMMITTING: t.finish }[
       outcome.atState ?? 'DOWNLOADING'
@@ -185,7 +194,7 @@ export function viewRestoreJob(job: RestoreJobRecord, now: number): RestoreJobVi
     state: ended?.state ?? natural,
     done: ended !== undefined,
     shownJobId: at >= t.firstTick ? job.jobId : -1,
-    metaPreparedAt: reached(t.firstTick),
+    metaPreparedAt: job.refusal === undefined ? reached(t.firstTick) : undefined,
     snapshotFinishedAt: reached(t.snapshotEnd),
     downloadFinishedAt: reached(t.downloadingEnd),
     finishedAt: ended?.at,

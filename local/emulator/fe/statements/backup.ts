@@ -1,6 +1,7 @@
 import { refusesListPartitionBackup, type VersionProfile } from '#local/emulator/profiles.ts';
 import type { BackupObject, BackupStatement } from '#local/emulator/sql/ast.ts';
-import type { CatalogDatabase, CatalogTable } from '../catalog.ts';
+import { backupJobDurationMs } from '../backup-job.ts';
+import { type CatalogDatabase, type CatalogTable, withPartitions } from '../catalog.ts';
 import { analyzerError, executionError, FeError } from '../errors.ts';
 import type { Frontend } from '../frontend.ts';
 import { javaHashMapOrder } from '../java-compat.ts';
@@ -96,8 +97,9 @@ function resolveObjects(
       if (table.type !== 'OLAP')
         throw analyzerError(`Incorrect table name '${name}'`, 'ERR_WRONG_TABLE_NAME');
       for (const partition of object.partitions) {
-        // The emulator's tables are unpartitioned: their only partition is named after the table.
-        if (partition !== table.name)
+        // BackupRestoreAnalyzer.analyzeTableRef: `olapTbl.getPartition(partName)` over normal partitions; the two
+        // spaces and the missing one before the table name are literal (research §1.2).
+        if (!table.partitions.some((candidate) => candidate.name === partition))
           throw analyzerError(`partition[${partition}] does not exist  in table${name}`);
       }
     }
@@ -227,8 +229,24 @@ function checkBackupable(fe: Frontend, refs: readonly TableRef[]): void {
 
 function backupObjectText(database: string, ref: TableRef): string {
   const base = `${database}.${ref.table.name}`;
-  // UNVERIFIED: how TableRef.toString() prints a partition list.
-  return ref.partitions === undefined ? base : `${base} PARTITION (${ref.partitions.join(', ')})`;
+  // TableRef.toString() is the name followed by PartitionNames.toString(), `PARTITIONS (p1, p2)`, with no space
+  // between (analysis/TableRef.java, sql/ast/PartitionNames.java, branch-3.3; research §6). UNVERIFIED live.
+  return ref.partitions === undefined ? base : `${base}PARTITIONS (${ref.partitions.join(', ')})`;
+}
+
+/**
+ * The table as the snapshot records it: `olapTbl.selectiveCopy(reservedPartitions, …)` keeps only the named
+ * partitions, each with the visible version and contents it has now (BackupJob PENDING copies
+ * `physicalPartition.getVisibleVersion()` under the DB lock; research §6). The emulator copies at submission,
+ * StarRocks at the first scheduler tick (≤ 3 s later): a load in between is not modelled.
+ */
+function snapshotCopy(ref: TableRef): CatalogTable {
+  const wanted = ref.partitions;
+  if (wanted === undefined) return ref.table;
+  return withPartitions(
+    ref.table,
+    ref.table.partitions.filter((partition) => wanted.includes(partition.name)),
+  );
 }
 
 /**
@@ -296,13 +314,21 @@ export function executeBackup(fe: Frontend, statement: BackupStatement, session:
   const durationMs = override?.durationMs ?? database.backup?.durationMs ?? fe.defaultBackupDurationMs;
   const createdAt = fe.now();
   const stall = fe.faults.takeStall(database.name);
+  const tables = sorted.map(snapshotCopy);
+  // What the BEs upload: one replica of every backed-up partition (views and external tables hold none).
+  const uploadBytes = tables.reduce((sum, table) => sum + table.sizeBytes, 0);
+  const rate = database.backup?.uploadBytesPerSecond ?? fe.uploadBytesPerSecond;
+  const uploadingMs = rate === undefined ? undefined : Math.ceil((uploadBytes / rate) * 1000);
+  const totalMs = backupJobDurationMs(durationMs, uploadingMs);
   fe.submit(
     {
       kind: 'BACKUP',
       label: statement.label,
       database: database.name,
       repository: repository.name,
-      tables: sorted.map((ref) => ref.table),
+      tables,
+      uploadBytes,
+      ...(uploadingMs === undefined ? {} : { uploadingMs }),
       backupObjects: sorted.map((ref) => backupObjectText(database.name, ref)),
       createdAt,
       timeoutMs,
@@ -310,7 +336,7 @@ export function executeBackup(fe: Frontend, statement: BackupStatement, session:
       outcome: override?.outcome ?? database.backup?.outcome ?? 'finish',
       foreign: false,
       ...(database.backup?.progress === false ? { progressColumn: false } : {}),
-      ...(stall ? { stall: { startMs: createdAt + stall.atFraction * durationMs, forMs: stall.forMs } } : {}),
+      ...(stall ? { stall: { startMs: createdAt + stall.atFraction * totalMs, forMs: stall.forMs } } : {}),
     },
     database,
   );

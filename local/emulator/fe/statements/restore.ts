@@ -1,11 +1,12 @@
 import type { BackupObject, RestoreStatement, Statement } from '#local/emulator/sql/ast.ts';
-import type { CatalogDatabase, CatalogTable } from '../catalog.ts';
+import { type CatalogDatabase, type CatalogTable, withPartitions } from '../catalog.ts';
 import { analyzerError, executionError } from '../errors.ts';
 import type { Frontend } from '../frontend.ts';
 import { javaHashMapOrder } from '../java-compat.ts';
 import { DEFAULT_CATALOG } from '../privileges.ts';
 import type { SnapshotInfoFile } from '../repository.ts';
 import type { RestoredTable, RestoreJobRecord } from '../restore-job.ts';
+import { checkAndPrepareMeta } from '../restore-meta.ts';
 import { type Cell, OK, type Reply, varcharResult } from '../result.ts';
 import type { Session } from '../session.ts';
 import { ALREADY_RUNNING, parseJavaLong } from './backup.ts';
@@ -215,24 +216,44 @@ function restoredTables(
     if (ref.temporaryPartitions) {
       throw executionError('Do not support restoring temporary partitions', 'ERR_COMMON_ERROR');
     }
-    for (const partition of ref.partitions ?? []) {
-      // The emulator's tables are unpartitioned: their only partition is named after the table.
-      if (partition !== source.name) {
+    const wanted = ref.partitions;
+    if (wanted === undefined) return { source, target: ref.alias ?? ref.name };
+    for (const partition of wanted) {
+      // BackupJobInfo.BackupTableInfo.containsPart: `partitions.containsKey(partName)`, case-sensitive.
+      if (!source.partitions.some((candidate) => candidate.name === partition)) {
         throw executionError(
           `Partition ${partition} of table ${ref.name} does not exist in snapshot ${label}`,
           'ERR_COMMON_ERROR',
         );
       }
     }
-    return { source, target: ref.alias ?? ref.name };
+    // tblInfo.retainPartitions: only the named partitions are restored.
+    const retained = withPartitions(
+      source,
+      source.partitions.filter((partition) => wanted.includes(partition.name)),
+    );
+    return { source: retained, target: ref.alias ?? ref.name };
   });
 }
 
-/** BackupJobInfo.getInfo: the restored tables' snapshot names, in the info file's HashMap order. */
+/**
+ * BackupJobInfo.getInfo: the restored tables' snapshot names, in the info file's HashMap order, each followed by
+ * ` PARTITIONS [p1, p2]` unless its only partitions are named after it (an unpartitioned table), research §6.
+ * UNVERIFIED live: the partition order (the emulator uses Java HashMap order, as for the tables).
+ */
 function restoreObjectsText(file: SnapshotInfoFile, tables: readonly RestoredTable[]): string {
-  const restored = new Set(tables.map((table) => table.source.name));
+  const restored = new Map(tables.map((table) => [table.source.name, table.source]));
   return javaHashMapOrder(file.tables.map((table: CatalogTable) => table.name))
-    .filter((name) => restored.has(name))
+    .flatMap((name) => {
+      const table = restored.get(name);
+      if (!table) return [];
+      const partitions = table.partitions
+        .map((partition) => partition.name)
+        .filter((partition) => partition !== table.name);
+      return [
+        partitions.length === 0 ? name : `${name} PARTITIONS [${javaHashMapOrder(partitions).join(', ')}]`,
+      ];
+    })
     .join(', ');
 }
 
@@ -268,6 +289,9 @@ export function executeRestore(fe: Frontend, statement: RestoreStatement, sessio
 
   const tables = restoredTables(file, statement.label, refs);
   const override = fe.faults.takeRestoreOutcome(database.name);
+  const replicationNum =
+    properties.replicationNum ?? (fe.runMode === 'shared_data' ? 1 : DEFAULT_REPLICATION_NUM);
+  const refusal = checkAndPrepareMeta(fe.catalog.get(database.name), tables, replicationNum);
   const record: Omit<RestoreJobRecord, 'jobId'> = {
     kind: 'RESTORE',
     label: statement.label,
@@ -277,11 +301,12 @@ export function executeRestore(fe: Frontend, statement: RestoreStatement, sessio
     tables,
     restoreObjects: restoreObjectsText(file, tables),
     allowLoad: properties.allowLoad,
-    replicationNum: properties.replicationNum ?? (fe.runMode === 'shared_data' ? 1 : DEFAULT_REPLICATION_NUM),
+    replicationNum,
     createdAt: fe.now(),
     timeoutMs: properties.timeoutMs,
     durationMs: override?.durationMs ?? database.restore?.durationMs ?? fe.defaultRestoreDurationMs,
     outcome: override?.outcome ?? database.restore?.outcome ?? 'finish',
+    ...(refusal === undefined ? {} : { refusal: `[COMMON_ERROR, msg: ${refusal}]` }),
   };
   fe.submitRestore(record, database);
   return OK;

@@ -6,6 +6,7 @@ import type { Frontend } from '../frontend.ts';
 import type { Cell, ColumnType, Reply, ResultColumn } from '../result.ts';
 import type { Session } from '../session.ts';
 import { likeToRegExp } from './like.ts';
+import { partitionsMetaColumns, partitionsMetaRows } from './partitions.ts';
 
 type Value = string | number | boolean | null;
 type Row = ReadonlyMap<string, Value>;
@@ -300,8 +301,13 @@ function informationSchemaRows(fe: Frontend): Row[] {
 }
 
 /** The information_schema tables the emulator can query. */
-type SchemaTableName = 'tables' | 'cluster_snapshots' | 'cluster_snapshot_jobs';
-const SCHEMA_TABLES: readonly SchemaTableName[] = ['tables', 'cluster_snapshots', 'cluster_snapshot_jobs'];
+type SchemaTableName = 'tables' | 'cluster_snapshots' | 'cluster_snapshot_jobs' | 'partitions_meta';
+const SCHEMA_TABLES: readonly SchemaTableName[] = [
+  'tables',
+  'cluster_snapshots',
+  'cluster_snapshot_jobs',
+  'partitions_meta',
+];
 
 /** The information_schema table `parts` names (`information_schema.t`, `default_catalog.information_schema.t`). */
 function schemaTableOf(parts: readonly string[], session: Session): SchemaTableName | undefined {
@@ -357,6 +363,9 @@ function schemaTable(
   session: Session,
 ): { columns: readonly { name: string; type: ColumnType }[]; rows: Row[] } {
   if (name === 'tables') return { columns: TABLES_COLUMNS, rows: informationSchemaRows(fe) };
+  if (name === 'partitions_meta') {
+    return { columns: partitionsMetaColumns(fe), rows: partitionsMetaRows(fe, session) };
+  }
   if (!hasClusterSnapshots(fe.profile)) {
     // UNVERIFIED: the analyzer's text for an information_schema table the version lacks.
     throw analyzerError(`Unknown table 'information_schema.${name}'`, 'ERR_BAD_TABLE_ERROR');

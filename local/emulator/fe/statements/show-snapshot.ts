@@ -76,7 +76,17 @@ function briefJson(name: string, file: SnapshotInfoFile): string {
     (table) =>
       [
         table.name,
-        jsonObject([['partitions', jsonObject(table.type === 'VIEW' ? [] : [[table.name, jsonObject([])]])]]),
+        // Only the partitions the snapshot holds (a partition BACKUP's selectiveCopy), names only (research §6).
+        jsonObject([
+          [
+            'partitions',
+            jsonObject(
+              table.type === 'VIEW'
+                ? []
+                : table.partitions.map((partition) => [partition.name, jsonObject([])] as const),
+            ),
+          ],
+        ]),
       ] as const,
   );
   return orgJsonToString(
