@@ -19,6 +19,7 @@ import {
   string,
   tuple,
   union,
+  unknown,
   url,
   type input as ZodInput,
   type output as ZodOutput,
@@ -40,6 +41,7 @@ export const z = {
   string,
   tuple,
   union,
+  unknown,
   url,
 };
 

@@ -244,6 +244,7 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
     ...createDrillCatalog(deps),
 
     async recordAttempt(input) {
+      checkChainFields(input);
       const item = BackupAttemptSchema.parse({
         ...input,
         schemaVersion: CATALOG_SCHEMA_VERSION,
@@ -420,6 +421,20 @@ function toAttempt(item: Record<string, unknown>): BackupAttempt {
   const attributes = { ...item };
   for (const key of KEY_ATTRIBUTES) delete attributes[key];
   return BackupAttemptSchema.parse(attributes);
+}
+
+/**
+ * A differential names its full (another label); a full names none. Checked when writing only: a reader takes any
+ * stored item, and the chain rules call a differential without a base unrestorable (`no-base`).
+ */
+function checkChainFields(input: Pick<NewBackupAttempt, 'mode' | 'baseLabel' | 'label'>): void {
+  if (input.mode === 'differential') {
+    if (input.baseLabel === undefined)
+      throw new RangeError('a differential attempt needs baseLabel (its full)');
+    if (input.baseLabel === input.label) throw new RangeError('a differential cannot be its own base');
+  } else if (input.baseLabel !== undefined) {
+    throw new RangeError(`baseLabel is only for a differential attempt, not a ${input.mode ?? 'full'} one`);
+  }
 }
 
 const isoWithOffset = z.iso.datetime({ offset: true });

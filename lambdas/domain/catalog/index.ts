@@ -1,4 +1,8 @@
-/** The snapshot catalog (backup attempts, pins, prune marks, restore drills) and the per-run alert budget. */
+/**
+ * The snapshot catalog (backup attempts, pins, prune marks, restore drills) and the per-run alert budget. The
+ * partition manifests of differential backups: manifest-store.ts (imported by its path, so a bundle that does not
+ * use them does not carry the manifest schema).
+ */
 export {
   type AlertBudget,
   type AlertBudgetDeps,
@@ -15,6 +19,7 @@ export {
   RECENT_DURATIONS_LOOKBACK,
   type RecordOutcome,
 } from './catalog-store.ts';
+export { chainSnapshotsOf } from './chain-snapshots.ts';
 export {
   CLUSTER_SNAPSHOT_RECORD_DAYS,
   type ClusterSnapshotRecord,
@@ -30,8 +35,11 @@ export {
 export { DEFAULT_DRILL_LIMIT, type DrillCatalog, MAX_DRILL_LIMIT } from './drills.ts';
 export { runOutcomes } from './run-outcomes.ts';
 export {
+  BACKUP_MODES,
   type BackupAttempt,
   BackupAttemptSchema,
+  type BackupMode,
+  backupModeOf,
   CATALOG_SCHEMA_VERSION,
   isGoodSnapshot,
   type NewBackupAttempt,

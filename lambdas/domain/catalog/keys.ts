@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConfigError } from '#domain/errors.ts';
 
 /**
@@ -11,6 +12,15 @@ import { ConfigError } from '#domain/errors.ts';
  * | alert budget | `ALERTS#<runId>` | `budget` | — |
  * | restore drill | `DB#<cluster>#<database>` | `DRILL#<startedAt>#<runId>` | `DRILL#<cluster>` / `<startedAt>#<database>#<runId>` |
  * | pause (lambdas/domain/pause) | `PAUSE#<cluster>` | `CLUSTER` or `SCHEDULE#<schedule>` | — |
+ * | manifest head (manifest-store.ts) | `MANIFEST#<cluster>#<database>#<label>` | `HEAD` | — |
+ * | manifest table chunk | `MANIFEST#<cluster>#<database>#<label>` | `TABLE#<table>#<chunk>` | — |
+ * | manifest views / MVs chunk | `MANIFEST#<cluster>#<database>#<label>` | `OTHERS#<chunk>` | — |
+ *
+ * A snapshot's partition manifest (issue 20) is kept out of its attempt items, one partition per snapshot: the
+ * head (format version, counts, the write's id) is written last and deleted first, so a manifest without its head
+ * reads as absent. A table whose partition list is larger than MANIFEST_CHUNK_BYTES is split into chunks
+ * (`<chunk>` zero-padded, from 0000); a table name whose escaped form would make the sort key too long for
+ * DynamoDB (1024 bytes) is cut and followed by `~` and a hash of the whole name (the item carries the name).
  *
  * A run entry is what one run made of one attempt, even when another run wrote the attempt item first
  * (a slot run twice adopts the first run's snapshot): the run reads its own entries, strongly consistent.
@@ -130,6 +140,40 @@ export function latestGoodPartitionKey(cluster: string): string {
 /** Key of the per-run alert budget counter. */
 export function alertBudgetKey(runId: string): { pk: string; sk: string } {
   return { pk: `ALERTS#${runId}`, sk: 'budget' };
+}
+
+/** Partition key of one snapshot's manifest items. */
+export function manifestPartitionKey(ref: { cluster: string; database: string; label: string }): string {
+  return `MANIFEST#${keySegment(ref.cluster)}#${keySegment(ref.database)}#${keySegment(ref.label)}`;
+}
+
+/** Sort key of a manifest's head item. */
+export const MANIFEST_HEAD_SORT_KEY = 'HEAD';
+
+/** Sort key prefix of a manifest's table chunks. */
+export const MANIFEST_TABLE_SORT_KEY_PREFIX = 'TABLE#';
+
+/** Longest escaped table name kept whole in a sort key (DynamoDB allows 1024 bytes per sort key). */
+const MANIFEST_NAME_KEY_BYTES = 900;
+
+/** Sort key of chunk `chunk` of table `table`'s partitions. */
+export function manifestTableSortKey(table: string, chunk: number): string {
+  let segment = keySegment(table);
+  if (Buffer.byteLength(segment, 'utf8') > MANIFEST_NAME_KEY_BYTES) {
+    const hash = createHash('sha256').update(table, 'utf8').digest('hex').slice(0, 32);
+    // Cut by code points (never inside an escape like `%23`, nor a surrogate pair) until the bytes fit.
+    const codePoints = Array.from(table).slice(0, 200);
+    while (Buffer.byteLength(keySegment(codePoints.join('')), 'utf8') > MANIFEST_NAME_KEY_BYTES - 40) {
+      codePoints.pop();
+    }
+    segment = `${keySegment(codePoints.join(''))}~${hash}`;
+  }
+  return `${MANIFEST_TABLE_SORT_KEY_PREFIX}${segment}#${padAttempt(chunk)}`;
+}
+
+/** Sort key of chunk `chunk` of a manifest's views and materialized views. */
+export function manifestOthersSortKey(chunk: number): string {
+  return `OTHERS#${padAttempt(chunk)}`;
 }
 
 /** The attributes that exist only to key the item; stripped before an item is handed out. */

@@ -1,8 +1,16 @@
 import { TERMINAL_STATES } from '#domain/workflow/outcomes.ts';
 import { z } from '#domain/zod.ts';
 
-/** Version of the catalog item shape; bump it (and teach readers) when the shape changes incompatibly. */
+/**
+ * Version of the catalog item shape; bump it (and teach readers) when the shape changes incompatibly. Optional fields
+ * added since (`objects`, `omitted`, `lostAt`, `mode`, `baseLabel`) are compatible both ways: an item without them
+ * reads as before, and a reader that does not know them strips them (`z.object`), so they kept version 1.
+ */
 export const CATALOG_SCHEMA_VERSION = 1;
+
+/** How a snapshot was taken (issue 20): the whole database, or the partitions changed since its chain's full. */
+export const BACKUP_MODES = ['full', 'differential'] as const;
+export type BackupMode = (typeof BACKUP_MODES)[number];
 
 /** Longest `reason` kept (characters); longer texts (StarRocks status dumps, stack-like messages) are cut. */
 export const REASON_MAX_CHARS = 2048;
@@ -70,6 +78,13 @@ export const BackupAttemptSchema = z.object({
    * lists it): the item stays as recorded, but nothing can be restored from it.
    */
   lostAt: isoUtc.optional(),
+  /**
+   * How the snapshot was taken (issue 20). Absent = `full`: every item written before differentials existed is a
+   * full. Independent of StarRocks' backupType (always FULL here).
+   */
+  mode: z.enum(BACKUP_MODES).optional(),
+  /** The label of the full a differential was taken against (same database); only on a differential. */
+  baseLabel: name.optional(),
 });
 
 /** One backup attempt as stored in the catalog. */
@@ -80,6 +95,11 @@ export type NewBackupAttempt = Omit<
   BackupAttempt,
   'schemaVersion' | 'kind' | 'recordedAt' | 'pinned' | 'prunedAt' | 'lostAt'
 >;
+
+/** The mode of an attempt item: `full` when the item does not say (written before modes existed). */
+export function backupModeOf(attempt: Pick<BackupAttempt, 'mode'>): BackupMode {
+  return attempt.mode ?? 'full';
+}
 
 /** Cuts a reason text to REASON_MAX_CHARS, marking the cut. */
 export function truncateReason(reason: string | null): string | null {

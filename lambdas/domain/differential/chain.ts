@@ -2,9 +2,10 @@
  * Chains of one database: a full and the differentials taken against it. Each differential depends on its full
  * only (not on the differential before it), so a chain is one full plus any number of differentials.
  *
- * The shape is minimal on purpose: the catalog's BackupAttempt has no kind or base yet, is one item per ATTEMPT
- * (retention groups them by label first), and carries fields a chain rule must not read. Whoever wires this in
- * maps a label's attempts to a ChainSnapshot (verified = isGoodSnapshot of its newest attempt, lost = lostAt set).
+ * The shape is minimal on purpose: the catalog's BackupAttempt is one item per ATTEMPT (retention groups them by
+ * label first) and carries fields a chain rule must not read. chainSnapshotsOf (#domain/catalog) maps a database's
+ * attempts to ChainSnapshots, grouping a label as retention does (verified = some attempt is good, lost = lostAt
+ * set; kind and base from the attempt items' `mode` / `baseLabel`, absent = full).
  */
 
 export type SnapshotKind = 'full' | 'differential';
