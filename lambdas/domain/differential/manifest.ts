@@ -1,7 +1,8 @@
 /**
  * The partition manifest of one database at one moment: what a differential backup compares against its full, and
  * what a chain restore is checked against. Pure data; reading it from a cluster (information_schema.partitions_meta
- * on 3.1.9+/3.2.4+/3.3+, SHOW PARTITIONS before) belongs to the StarRocks room and is not built yet.
+ * on 3.1.9+/3.2.4+/3.3+, SHOW PARTITIONS before) is the StarRocks client's `readPartitionManifest`
+ * (lambdas/domain/starrocks/client.ts, parse-partitions.ts).
  *
  * Research: docs/research/differential-backups.md (§4 partitions_meta, §4.5 what moves VISIBLE_VERSION, §4.6 the
  * schema fingerprint). Paths in comments are under fe/fe-core/src/main/java/com/starrocks/ of StarRocks.

@@ -8,6 +8,7 @@
  * Cores receive a {@link StarRocksClient} (and, for restores and pruning, a {@link StarRocksMaintenanceClient})
  * and cannot tell the two apart; tests inject fakes of the same interfaces.
  */
+import type { Manifest } from '#domain/differential/manifest.ts';
 import { StarRocksResultShapeError, StarRocksSqlError, UnsupportedVersionError } from '#domain/errors.ts';
 import {
   openStarRocksSession,
@@ -29,6 +30,13 @@ import {
   type RepositoryInfo,
   type TableInfo,
 } from './parse-listings.ts';
+import {
+  assembleManifest,
+  type PartitionRow,
+  parsePartitionsMeta,
+  parseShowPartitions,
+  tableManifestOf,
+} from './parse-partitions.ts';
 import { parseRestoreJobs, type RestoreJob } from './parse-restore-job.ts';
 import { parseRunMode, type RunMode } from './parse-run-mode.ts';
 import { type DatabaseDataSize, parseShowData } from './parse-show-data.ts';
@@ -53,8 +61,10 @@ import {
   buildCreateDatabaseStatement,
   buildCurrentVersionStatement,
   buildDropDatabaseStatement,
+  buildDropPartitionStatement,
   buildDropSnapshotStatement,
   buildListTablesStatement,
+  buildPartitionsMetaStatement,
   buildRestoreStatement,
   buildRunModeStatement,
   buildShowBackupStatement,
@@ -195,8 +205,40 @@ export interface StarRocksMaintenanceClient {
   clusterSnapshotJobs(): Promise<ClusterSnapshotJob[]>;
 }
 
+/** Where a partition manifest was read from. */
+export interface PartitionManifestOptions {
+  /** The FE's version, when already known; otherwise it is read on the same connection first. */
+  readonly version?: StarRocksVersion;
+}
+
+/**
+ * Partitions, for differential backups and chain restores (issue 20; not used by a Lambda yet). Added beside
+ * {@link StarRocksClient} and {@link StarRocksMaintenanceClient}, so their fakes need not implement it.
+ */
+export interface StarRocksPartitionClient {
+  /**
+   * The database's partition manifest (lambdas/domain/differential/manifest.ts): its OLAP tables with their
+   * partitions (id, visible version and its time in UTC, partitioning kind, a fingerprint: see parse-partitions.ts
+   * tableFingerprint), its views and MVs in `others`. One information_schema.partitions_meta query when the version
+   * has it (capability `partitionsMeta`: 3.1.9, 3.2.4, 3.3.0+) and it answers; SHOW PARTITIONS per table otherwise,
+   * and for a table partitions_meta lists no partition of (an empty partitioned table). Needs any privilege on each
+   * table (partitions_meta silently skips the others) and SELECT for SHOW PARTITIONS.
+   */
+  readPartitionManifest(database: string, options?: PartitionManifestOptions): Promise<Manifest>;
+  /**
+   * ``ALTER TABLE db.t DROP PARTITION [IF EXISTS] p [FORCE]`` (a chain restore's drop step sends FORCE, see
+   * statements.ts buildDropPartitionStatement). Refusals are StarRocksSqlError.
+   */
+  dropPartition(
+    database: string,
+    table: string,
+    partition: string,
+    options?: { readonly force?: boolean; readonly ifExists?: boolean },
+  ): Promise<void>;
+}
+
 /** Every operation: what {@link createStarRocksClient} and {@link withStarRocksClientSession} hand out. */
-export type FullStarRocksClient = StarRocksClient & StarRocksMaintenanceClient;
+export type FullStarRocksClient = StarRocksClient & StarRocksMaintenanceClient & StarRocksPartitionClient;
 
 type SessionRunner = <T>(work: (session: StarRocksSession) => Promise<T>) => Promise<T>;
 
@@ -224,6 +266,60 @@ function isListTitled(table: ResultTable): boolean {
   throw new StarRocksResultShapeError(
     `SHOW PARTITIONS answered without a List or Range column (columns: ${table.columns.join(', ') || 'none'})`,
   );
+}
+
+/**
+ * Whether a partitions_meta query failed because the FE has no such table (an FE older than its version says,
+ * e.g. a build without the backport). UNVERIFIED: a real FE's exact text; any SQL error naming the table counts.
+ */
+function isMissingPartitionsMeta(error: unknown): boolean {
+  return error instanceof StarRocksSqlError && /partitions_meta/i.test(error.message);
+}
+
+function groupByTable(rows: readonly PartitionRow[]): Map<string, PartitionRow[]> {
+  const grouped = new Map<string, PartitionRow[]>();
+  for (const row of rows) {
+    const list = grouped.get(row.table);
+    if (list) list.push(row);
+    else grouped.set(row.table, [row]);
+  }
+  return grouped;
+}
+
+async function readManifest(
+  session: StarRocksSession,
+  database: string,
+  options: PartitionManifestOptions,
+): Promise<Manifest> {
+  const tables = parseTables(await session.query(buildListTablesStatement(database)));
+  const olap = tables.filter((table) => table.kind === 'OLAP');
+  let fromMeta: Map<string, PartitionRow[]> | undefined;
+  if (olap.length > 0) {
+    const version = options.version ?? (await readVersion(session));
+    if (capabilitiesOf(version).partitionsMeta) {
+      try {
+        fromMeta = groupByTable(
+          parsePartitionsMeta(await session.query(buildPartitionsMetaStatement(database))),
+        );
+      } catch (error) {
+        if (!isMissingPartitionsMeta(error)) throw error;
+      }
+    }
+  }
+  const entries = [];
+  for (const table of olap) {
+    const rows = fromMeta?.get(table.name);
+    if (rows !== undefined && rows.length > 0) {
+      entries.push(tableManifestOf(table.name, rows, undefined));
+      continue;
+    }
+    const shown = parseShowPartitions(
+      await session.query(buildShowPartitionsStatement(database, table.name)),
+      table.name,
+    );
+    entries.push(tableManifestOf(table.name, shown.rows, shown.listTitled));
+  }
+  return assembleManifest(tables, entries);
 }
 
 function latestJobOf<Job extends { readonly dbName: string }>(
@@ -414,6 +510,17 @@ function buildClient(run: SessionRunner): FullStarRocksClient {
       run(async (session) =>
         parseClusterSnapshotJobs(await session.query(buildClusterSnapshotJobsStatement())),
       ),
+
+    readPartitionManifest: async (database, options = {}) => {
+      // Validate the name before connecting: a refused name sends nothing at all.
+      buildListTablesStatement(database);
+      return run((session) => readManifest(session, database, options));
+    },
+
+    dropPartition: async (database, table, partition, options = {}) => {
+      const statement = buildDropPartitionStatement(database, table, partition, options);
+      await run((session) => session.query(statement));
+    },
   };
 }
 

@@ -38,7 +38,9 @@ export type StatementKind =
   | 'CLUSTER SNAPSHOTS'
   | 'CLUSTER SNAPSHOT JOBS'
   | 'GRANT'
-  | 'SHOW PROC';
+  | 'SHOW PROC'
+  | 'PARTITIONS META'
+  | 'DROP PARTITION';
 
 /** One statement ready to send with `query()`. */
 export interface Statement {
@@ -483,4 +485,59 @@ export function buildShowProcStatement(path: string): Statement {
   if (!path.startsWith('/'))
     throw new RangeError(`SHOW PROC needs an absolute path, got ${JSON.stringify(path)}`);
   return { kind: 'SHOW PROC', sql: `SHOW PROC ${quoteStringLiteral(path)}` };
+}
+
+/**
+ * The columns of information_schema.partitions_meta the partition manifest reads, by name (the table's column
+ * order changes between versions: docs/research/differential-backups.md §4.2). All exist from 3.1.9 / 3.2.4 / 3.3.0.
+ */
+export const PARTITIONS_META_COLUMNS = [
+  'TABLE_NAME',
+  'PARTITION_NAME',
+  'PARTITION_ID',
+  'VISIBLE_VERSION',
+  'VISIBLE_VERSION_TIME',
+  'PARTITION_KEY',
+  'PARTITION_VALUE',
+  'DISTRIBUTION_KEY',
+  'IS_TEMP',
+] as const;
+
+/**
+ * ``SELECT TABLE_NAME, PARTITION_NAME, … FROM information_schema.partitions_meta WHERE DB_NAME = 'db'``: every
+ * partition (one row per physical partition from 3.2, temp and `$` shadow partitions included) of the database's
+ * native tables and MVs the user has any privilege on (research §4.3, §4.4). VISIBLE_VERSION_TIME is in the session
+ * zone (pinned to UTC, {@link SESSION_TIME_ZONE}). The database is validated as a name, then sent as a string literal.
+ */
+export function buildPartitionsMetaStatement(database: string): Statement {
+  assertValidIdentifier('database', database);
+  return {
+    kind: 'PARTITIONS META',
+    sql:
+      `SELECT ${PARTITIONS_META_COLUMNS.join(', ')} FROM information_schema.partitions_meta ` +
+      `WHERE DB_NAME = ${quoteStringLiteral(database)}`,
+  };
+}
+
+/**
+ * ``ALTER TABLE `db`.`tbl` DROP PARTITION [IF EXISTS] `p` [FORCE]``: the grammar of every supported version
+ * (StarRocks.g4 `dropPartitionClause`; 3.4+ also has DROP PARTITIONS, not used). A chain restore's drop step
+ * (lambdas/domain/differential/restore-steps.ts) sends it with FORCE: without it a partition with COMMITTED
+ * transactions is refused and a dropped one waits in the recycle bin for `catalog_trash_expire_second`
+ * (server/LocalMetastore.dropPartition, catalog/CatalogRecycleBin.java; research §8). Only range and list tables
+ * have partitions to drop (`Alter table [<t>] failed. Not a partitioned table`). Needs ALTER on the table.
+ */
+export function buildDropPartitionStatement(
+  database: string,
+  table: string,
+  partition: string,
+  options: { readonly force?: boolean; readonly ifExists?: boolean } = {},
+): Statement {
+  const target = `${quoteIdentifier('database', database)}.${quoteIdentifier('table', table)}`;
+  const ifExists = options.ifExists === true ? 'IF EXISTS ' : '';
+  const force = options.force === true ? ' FORCE' : '';
+  return {
+    kind: 'DROP PARTITION',
+    sql: `ALTER TABLE ${target} DROP PARTITION ${ifExists}${quoteIdentifier('partition', partition)}${force}`,
+  };
 }

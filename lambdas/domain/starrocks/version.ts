@@ -58,6 +58,8 @@ export interface StarRocksCapabilities {
   readonly clusterSnapshot: ClusterSnapshotSupport;
   /** `DROP SNAPSHOT` and BACKUP's `ttl` property. */
   readonly dropSnapshot: boolean;
+  /** `information_schema.partitions_meta` exists (else partitions are read with SHOW PARTITIONS per table). */
+  readonly partitionsMeta: boolean;
 }
 
 /** One row of the capability table: what differs, from which version, and the StarRocks source that says so. */
@@ -166,6 +168,20 @@ export const CAPABILITY_TABLE = [
     since: '4.2 (development line; no release yet)',
     source: 'PR #78092 (backup/BackupHandler.dropSnapshot)',
     valueFor: (v) => isAtLeast(v, 4, 2),
+  }),
+  row({
+    capability: 'partitionsMeta',
+    what:
+      'information_schema.partitions_meta (one query for every partition of a database, with its id and visible ' +
+      'version); before, SHOW PARTITIONS per table',
+    since: '3.1.9, 3.2.4, 3.3.0',
+    source:
+      'PR #39265, backports #41098 and #41101 (catalog/system/information/PartitionsMetaSystemTable.java; ' +
+      'docs/research/differential-backups.md §4.1)',
+    valueFor: (v) =>
+      isAtLeast(v, 3, 3) ||
+      (v.major === 3 && v.minor === 2 && v.patch >= 4) ||
+      (v.major === 3 && v.minor === 1 && v.patch >= 9),
   }),
 ] as const satisfies readonly CapabilityRow[];
 

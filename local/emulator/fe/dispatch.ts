@@ -7,7 +7,7 @@ import { executeBackup } from './statements/backup.ts';
 import { setAutomatedClusterSnapshot } from './statements/cluster-snapshot.ts';
 import { createDatabase, dropDatabase } from './statements/database.ts';
 import { dropSnapshot } from './statements/drop-snapshot.ts';
-import { showPartitions } from './statements/partitions.ts';
+import { dropPartition, showPartitions } from './statements/partitions.ts';
 import { cancelRestore, executeRestore, showRestore } from './statements/restore.ts';
 import { executeSelect } from './statements/select.ts';
 import { executeSet } from './statements/session.ts';
@@ -62,6 +62,8 @@ export function executeStatement(frontend: Frontend, statement: Statement, sessi
       return createDatabase(frontend, statement, session);
     case 'DROP_DATABASE':
       return dropDatabase(frontend, statement, session);
+    case 'DROP_PARTITION':
+      return dropPartition(frontend, statement, session);
     case 'ADMIN_SHOW_CONFIG':
       return adminShowConfig(frontend, statement, session);
   }

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   ERR_UNKNOWN_SYSTEM_VARIABLE: { code: 1193, sqlState: 'HY000' },
   ERR_SPECIFIC_ACCESS_DENIED_ERROR: { code: 1227, sqlState: '42000' },
   ERR_UNKNOWN_TIME_ZONE: { code: 1298, sqlState: 'HY000' },
+  // MySQL's ER_DROP_PARTITION_NON_EXISTENT, `Error in list of partitions to %s` (UNVERIFIED in common/ErrorCode.java).
+  ERR_DROP_PARTITION_NON_EXISTENT: { code: 1507, sqlState: 'HY000' },
   ERR_ACCESS_DENIED: { code: 5203, sqlState: '42000' },
   // UNVERIFIED: whether ERR_COMMON_ERROR texts really go out as 5064 / 42000 on typed builds.
   ERR_COMMON_ERROR: { code: 5064, sqlState: '42000' },

@@ -26,6 +26,7 @@ export type Privilege =
   | 'INSERT'
   | 'SELECT'
   | 'DROP'
+  | 'ALTER'
   | 'OPERATE';
 
 /** What a privilege is checked on. */

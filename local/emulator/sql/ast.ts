@@ -130,6 +130,14 @@ export type Statement =
       readonly ifExists: boolean;
       readonly force: boolean;
     }
+  | {
+      readonly kind: 'DROP_PARTITION';
+      readonly database?: string;
+      readonly table: string;
+      readonly partition: string;
+      readonly ifExists: boolean;
+      readonly force: boolean;
+    }
   | { readonly kind: 'ADMIN_SHOW_CONFIG'; readonly pattern?: string }
   | {
       readonly kind: 'ADMIN_SET_AUTOMATED_CLUSTER_SNAPSHOT';

@@ -171,6 +171,8 @@ class Parser {
         return this.create();
       case 'ADMIN':
         return this.admin();
+      case 'ALTER':
+        return this.alter();
       case 'USE':
         return this.use();
       case 'SET':
@@ -272,6 +274,35 @@ class Parser {
     const force = this.acceptKeyword('FORCE');
     this.endOfStatement(force ? [] : ['FORCE']);
     return { kind: 'DROP_DATABASE', database: parts[parts.length - 1] as string, ifExists, force };
+  }
+
+  /**
+   * `ALTER TABLE [db.]t DROP PARTITION [IF EXISTS] p [FORCE]` (StarRocks.g4 dropPartitionClause; the emulator
+   * parses no other ALTER TABLE clause, nor 3.4's DROP PARTITIONS). UNVERIFIED: the expected sets in the errors.
+   */
+  private alter(): Statement {
+    this.next();
+    this.expectKeyword('TABLE', ['DATABASE', 'MATERIALIZED', 'TABLE', 'USER', 'VIEW']);
+    const parts = this.qualifiedName();
+    this.expectKeyword('DROP', ['ADD', 'DROP', 'MODIFY', 'RENAME', 'SET']);
+    this.expectKeyword('PARTITION', ['COLUMN', 'PARTITION', 'ROLLUP', 'TEMPORARY']);
+    let ifExists = false;
+    if (this.acceptKeyword('IF')) {
+      this.expectKeyword('EXISTS');
+      ifExists = true;
+    }
+    const partition = this.identifier();
+    const force = this.acceptKeyword('FORCE');
+    this.endOfStatement(force ? [] : ['FORCE']);
+    const table = parts[parts.length - 1] as string;
+    return {
+      kind: 'DROP_PARTITION',
+      ...(parts.length > 1 ? { database: parts[parts.length - 2] as string } : {}),
+      table,
+      partition,
+      ifExists,
+      force,
+    };
   }
 
   /** `CREATE DATABASE|SCHEMA [IF NOT EXISTS] [catalog.]db [PROPERTIES (…)]`. */

@@ -90,6 +90,21 @@ describe('the capability table (lambdas/domain/starrocks/version.ts), one test p
     expect(across('dropSnapshot', ['4.1', '4.2'])).toEqual({ '4.1': false, '4.2': true });
   });
 
+  it('information_schema.partitions_meta from 3.1.9, 3.2.4 and 3.3.0, never on 3.0 (PR #39265)', () => {
+    expect(
+      across('partitionsMeta', ['3.0.9', '3.1.8', '3.1.9', '3.2.3', '3.2.4', '3.3.0', '3.4', '4.1']),
+    ).toEqual({
+      '3.0.9': false,
+      '3.1.8': false,
+      '3.1.9': true,
+      '3.2.3': false,
+      '3.2.4': true,
+      '3.3.0': true,
+      '3.4': true,
+      '4.1': true,
+    });
+  });
+
   it('has a test above for every row, and every row cites its StarRocks source', () => {
     const tested = [
       'showBackupListsAllDbs',
@@ -102,6 +117,7 @@ describe('the capability table (lambdas/domain/starrocks/version.ts), one test p
       'mysqlTls',
       'clusterSnapshot',
       'dropSnapshot',
+      'partitionsMeta',
     ];
     expect(CAPABILITY_TABLE.map((row) => row.capability).sort()).toEqual([...tested].sort());
     for (const row of CAPABILITY_TABLE) expect(row.source).toMatch(/PR #\d+|\.java/);

@@ -1,11 +1,12 @@
 import { hasPartitionsMeta, partitionColumnsOf } from '#local/emulator/profiles.ts';
 import type { Statement } from '#local/emulator/sql/ast.ts';
 import type { CatalogPartition, CatalogTable } from '../catalog.ts';
-import { analyzerError } from '../errors.ts';
+import { analyzerError, executionError } from '../errors.ts';
 import type { Frontend } from '../frontend.ts';
 import type { ColumnType } from '../result.ts';
-import { type Cell, type Reply, varcharResult } from '../result.ts';
+import { type Cell, OK, type Reply, varcharResult } from '../result.ts';
 import type { Session } from '../session.ts';
+import { TableState } from '../table-state.ts';
 
 function isList(table: CatalogTable): boolean {
   return table.partitioning === 'LIST' || table.partitioning === 'AUTOMATIC_LIST';
@@ -284,4 +285,39 @@ export function partitionsMetaRows(fe: Frontend, session: Session): ReadonlyMap<
     }
   }
   return rows;
+}
+
+/**
+ * `ALTER TABLE [db.]t DROP PARTITION [IF EXISTS] p [FORCE]`, executed through the state API's `dropPartition`
+ * (server/LocalMetastore.dropPartition, research §8): ALTER on the table, then `Alter table [<t>] failed. Not a
+ * partitioned table` for an unpartitioned table, ERR_DROP_PARTITION_NON_EXISTENT for a missing partition without
+ * IF EXISTS. FORCE changes nothing the emulator shows (it models no recycle bin and no COMMITTED transactions, so
+ * the refusal without FORCE never happens). UNVERIFIED: the texts for a missing table and a missing partition, and
+ * the check order; whether the drop runs while a RESTORE holds the table (StarRocks refuses: not NORMAL) is not
+ * modelled.
+ */
+export function dropPartition(
+  fe: Frontend,
+  statement: Extract<Statement, { kind: 'DROP_PARTITION' }>,
+  session: Session,
+): Reply {
+  const databaseName = statement.database ?? session.database;
+  if (databaseName === undefined) throw analyzerError('No database selected', 'ERR_NO_DB_ERROR');
+  const database = fe.catalog.get(databaseName);
+  if (!database) throw analyzerError(`Unknown database '${databaseName}'`, 'ERR_BAD_DB_ERROR');
+  const table = database.tables.find((candidate) => candidate.name === statement.table);
+  if (!table) throw analyzerError(`Unknown table '${statement.table}'`, 'ERR_BAD_TABLE_ERROR');
+  fe.access.require(session, 'ALTER', { type: 'TABLE', database: database.name, name: table.name });
+  if (table.type !== 'OLAP' || table.partitioning === 'UNPARTITIONED') {
+    throw executionError(`Alter table [${table.name}] failed. Not a partitioned table`);
+  }
+  if (!table.partitions.some((partition) => partition.name === statement.partition)) {
+    if (statement.ifExists) return OK;
+    throw executionError(
+      `Error in list of partitions to ${statement.partition}`,
+      'ERR_DROP_PARTITION_NON_EXISTENT',
+    );
+  }
+  new TableState(fe).dropPartition(database.name, table.name, statement.partition);
+  return OK;
 }
