@@ -1,10 +1,11 @@
 /**
- * `npm run bench`: the three benchmarks of issue 9 and the HTML report's (issue 19), one table each (the baseline beside every figure), then
+ * `npm run bench`: the three benchmarks of issue 9, the HTML report's (issue 19) and differential backups' (issue 20),
+ * one table each (the baseline beside every figure), then
  * bench/results/latest.json and docs/benchmarks.md, both generated from the measured numbers.
  *
  *   npm run bench                         # everything (a few minutes on 2 cores)
  *   npm run bench -- --quick              # smoke-sized (also BENCH_QUICK=1); writes bench/results/quick.json only
- *   npm run bench -- --only scale         # re-measure one section (polling, bundles, scale, report) into latest.json
+ *   npm run bench -- --only scale         # re-measure one section (polling, bundles, scale, report, differential) into latest.json
  *   npm run bench -- --serial             # run §3's nightly run after §1 instead of beside it
  *
  * Offline: nothing is downloaded. Benchmarks never fail on absolute times; the exit code is 1 only when a
@@ -15,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBundlesBench } from './bundles/bundles-bench.ts';
+import { runDifferentialBench } from './differential/differential-bench.ts';
 import { REPORT_SIZES, runReportBench } from './html-report/report-bench.ts';
 import { POLLING_SIZES, runPollingBench } from './polling/polling-bench.ts';
 import { checkGoals } from './report/goals.ts';
@@ -24,7 +26,7 @@ import { runScaleBench, SCALE_SIZES, startNightlyScale } from './scale/scale-ben
 import { startBenchTables } from './support/local-tables.ts';
 import { describeMachine } from './support/machine.ts';
 
-const SECTIONS = ['polling', 'bundles', 'scale', 'report'] as const;
+const SECTIONS = ['polling', 'bundles', 'scale', 'report', 'differential'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -138,6 +140,11 @@ async function main(): Promise<void> {
       quick,
       reportMachine,
     );
+  }
+
+  if (sections.has('differential')) {
+    // Computed from the planner over a synthetic database: no emulator, well under a second (quick or not).
+    results.differential = section(runDifferentialBench({ log }), quick, describeMachine());
   }
 
   const goals = checkGoals(results);

@@ -1,6 +1,6 @@
 /** One goal and how the run did against it. */
 export interface GoalCheck {
-  readonly section: '§1' | '§2' | '§3' | '§4';
+  readonly section: '§1' | '§2' | '§3' | '§4' | '§5';
   readonly goal: string;
   readonly measured: string;
   readonly met: boolean;

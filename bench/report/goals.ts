@@ -5,6 +5,7 @@
 
 import { formatDuration } from '#domain/time-format.ts';
 import { BUNDLE_GOALS, type BundlesBenchResult } from '../bundles/bundles-bench.ts';
+import { differentialGoals } from '../differential/differential-table.ts';
 import { reportGoals } from '../html-report/report-table.ts';
 import type { PolicyId } from '../polling/policies.ts';
 import type { PollingBenchResult, PollingMeasurement } from '../polling/polling-bench.ts';
@@ -506,6 +507,7 @@ export function checkGoals(results: BenchResults): GoalCheck[] {
     ...(results.bundles ? bundleGoals(results.bundles.data) : []),
     ...(results.scale ? scaleGoals(results.scale.data) : []),
     ...(results.report ? reportGoals(results.report.data) : []),
+    ...(results.differential ? differentialGoals(results.differential.data) : []),
   ];
 }
 

@@ -1,5 +1,6 @@
 /** The shape of bench/results/latest.json. */
 import type { BundlesBenchResult } from '../bundles/bundles-bench.ts';
+import type { DifferentialBenchResult } from '../differential/differential-bench.ts';
 import type { ReportBenchResult } from '../html-report/report-bench.ts';
 import type { PollingBenchResult } from '../polling/polling-bench.ts';
 import type { LockBenchResult } from '../scale/lock-contention.ts';
@@ -45,6 +46,8 @@ export interface BenchResults {
   readonly scale?: Section<ScaleResult>;
   /** §4 the HTML report (issue 19). */
   readonly report?: Section<ReportBenchResult>;
+  /** §5 differential backups (issue 20), computed from the planner over a synthetic database. */
+  readonly differential?: Section<DifferentialBenchResult>;
 }
 
 /** Narrows a part that may have failed. */
