@@ -25,7 +25,7 @@ function day(date: string): { from: string; to: string } {
   return { from: date, to: next };
 }
 
-/** A range-partitioned fact table (four days) and an unpartitioned dimension. */
+/** A range-partitioned fact table (four days), two unpartitioned dimensions, a range-partitioned event table. */
 const scenario: EmulatorScenario = {
   version: '3.3',
   feTimeZone: 'UTC',
@@ -46,6 +46,17 @@ const scenario: EmulatorScenario = {
           })),
         },
         { name: 'dim_city', rows: 50, sizeBytes: 5 * MB },
+        {
+          name: 'events',
+          partitioning: 'RANGE',
+          partitions: ['2026-11-23', '2026-11-24'].map((date) => ({
+            name: `e${date.replaceAll('-', '')}`,
+            rows: 70,
+            sizeBytes: 7 * MB,
+            range: day(date),
+          })),
+        },
+        { name: 'dim_store', rows: 30, sizeBytes: 3 * MB },
       ],
     },
   ],
@@ -205,12 +216,13 @@ describe('eight nights of differential backups, then the last point restored (is
       state.load('dw', 'sales_fact', 'p20261126', { rows: 10, sizeBytes: MB });
     });
     const n6 = await run('n6', () => {
-      state.load('dw', 'dim_city', 'dim_city', { rows: 5, sizeBytes: 500_000 });
+      state.alterSchema('dw', 'events', 'v2 (ADD COLUMN source)'); // no partition version moves
       state.load('dw', 'returns', 'p202611', { rows: 3, sizeBytes: 300_000 });
     });
     const n7 = await run('n7', () => {
       state.replacePartition('dw', 'sales_fact', 'p20261123', { rows: 333, sizeBytes: 33 * MB }); // INSERT OVERWRITE
       state.load('dw', 'sales_fact', 'p20261126', { rows: 20, sizeBytes: 2 * MB });
+      state.load('dw', 'dim_city', 'dim_city', { rows: 5, sizeBytes: 500_000 });
     });
     const n8 = await run('n8', () => {});
     const atLastNight = comparable(state.contents('dw'));
@@ -220,6 +232,8 @@ describe('eight nights of differential backups, then the last point restored (is
     expect(n1.backups).toEqual([backupOf('n1', '')]);
     expect(heldBy(state.snapshotContents('repo', 'n1'))).toEqual([
       ['dim_city', ['dim_city']],
+      ['dim_store', ['dim_store']],
+      ['events', ['e20261123', 'e20261124']],
       ['sales_fact', ['p20261121', 'p20261122', 'p20261123', 'p20261124']],
     ]);
     const sales = (partitions: string) => `\`sales_fact\` PARTITION (${partitions})`;
@@ -233,9 +247,20 @@ describe('eight nights of differential backups, then the last point restored (is
     const n4Partitions = quoted('p20261122', 'p20261124', 'p20261125', 'p20261126');
     expect(n4.backups).toEqual([backupOf('n4', ` ON (${sales(n4Partitions)})`)]);
     expect(n5.backups).toEqual([backupOf('n5', ` ON (${sales(n4Partitions)}, \`returns\`)`)]);
-    expect(n6.backups).toEqual([backupOf('n6', ` ON (${sales(n4Partitions)}, \`dim_city\`, \`returns\`)`)]);
+    expect(n6.backups).toEqual([backupOf('n6', ` ON (${sales(n4Partitions)}, \`events\`, \`returns\`)`)]);
+    // The schema change is seen through SHOW CREATE TABLE (partitions left out), and only there.
+    expect(n6.decision.plan?.objects.find((object) => object.name === 'events')).toMatchObject({
+      change: 'whole',
+      why: 'schema-changed',
+    });
+    const fingerprints = (n: Night, table: string) =>
+      n.decision.manifest.tables.find((entry) => entry.name === table)?.fingerprint;
+    expect(fingerprints(n6, 'events')).not.toBe(fingerprints(n5, 'events'));
+    expect(new Set(nights.map((n) => fingerprints(n, 'sales_fact'))).size).toBe(1);
     const n7Partitions = quoted('p20261122', 'p20261123', 'p20261124', 'p20261125', 'p20261126');
-    expect(n7.backups).toEqual([backupOf('n7', ` ON (${sales(n7Partitions)}, \`dim_city\`, \`returns\`)`)]);
+    expect(n7.backups).toEqual([
+      backupOf('n7', ` ON (${sales(n7Partitions)}, \`dim_city\`, \`events\`, \`returns\`)`),
+    ]);
     expect(n7.decision.plan?.objects.find((object) => object.name === 'sales_fact')).toMatchObject({
       replacedPartitions: ['p20261123'],
       droppedPartitions: ['p20261121'],
@@ -265,6 +290,7 @@ describe('eight nights of differential backups, then the last point restored (is
     }
     expect(heldBy(state.snapshotContents('repo', 'n7'))).toEqual([
       ['dim_city', ['dim_city']],
+      ['events', ['e20261123', 'e20261124']],
       ['returns', ['p202611']],
       ['sales_fact', ['p20261122', 'p20261123', 'p20261124', 'p20261125', 'p20261126']],
     ]);
@@ -303,10 +329,10 @@ describe('eight nights of differential backups, then the last point restored (is
       .filter((sql) => /^(CREATE DATABASE|RESTORE|ALTER TABLE)/.test(sql));
     expect(sent).toEqual([
       'CREATE DATABASE `dw_restored`',
-      `RESTORE SNAPSHOT \`dw_restored\`.\`n1\` FROM \`repo\` ON (\`sales_fact\`) PROPERTIES ("backup_timestamp" = '${n1.timestamp}', "timeout" = "${TIMEOUT_SECONDS}")`,
+      `RESTORE SNAPSHOT \`dw_restored\`.\`n1\` FROM \`repo\` ON (\`sales_fact\`, \`dim_store\`) PROPERTIES ("backup_timestamp" = '${n1.timestamp}', "timeout" = "${TIMEOUT_SECONDS}")`,
       'ALTER TABLE `dw_restored`.`sales_fact` DROP PARTITION `p20261121` FORCE',
       'ALTER TABLE `dw_restored`.`sales_fact` DROP PARTITION `p20261123` FORCE',
-      `RESTORE SNAPSHOT \`dw_restored\`.\`n7\` FROM \`repo\` ON (${sales(n7Partitions)}, \`dim_city\`, \`returns\`) PROPERTIES ("backup_timestamp" = '${n7.timestamp}', "timeout" = "${TIMEOUT_SECONDS}")`,
+      `RESTORE SNAPSHOT \`dw_restored\`.\`n7\` FROM \`repo\` ON (${sales(n7Partitions)}, \`dim_city\`, \`events\`, \`returns\`) PROPERTIES ("backup_timestamp" = '${n7.timestamp}', "timeout" = "${TIMEOUT_SECONDS}")`,
     ]);
     expect(result.ran.map((entry) => [entry.step, entry.job?.state ?? null])).toEqual([
       ['restore-full', 'FINISHED'],
