@@ -36,3 +36,16 @@ export {
   type WholeReason,
 } from './plan.ts';
 export { type RestoreStep, restoreSteps } from './restore-steps.ts';
+export {
+  backupTableRefOf,
+  type ChainCheckMismatch,
+  type ChainRestoreClient,
+  type ChainRestoreRequest,
+  type ChainRestoreResult,
+  type NightBackupRequest,
+  type NightClient,
+  type NightDecision,
+  type NightOptions,
+  planNight,
+  runRestoreChain,
+} from './take.ts';

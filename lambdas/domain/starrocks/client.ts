@@ -34,6 +34,7 @@ import {
   assembleManifest,
   type PartitionRow,
   parsePartitionsMeta,
+  parseShowCreateTable,
   parseShowPartitions,
   tableManifestOf,
 } from './parse-partitions.ts';
@@ -68,6 +69,7 @@ import {
   buildRestoreStatement,
   buildRunModeStatement,
   buildShowBackupStatement,
+  buildShowCreateTableStatement,
   buildShowDatabasesStatement,
   buildShowDataStatement,
   buildShowPartitionsStatement,
@@ -219,10 +221,11 @@ export interface StarRocksPartitionClient {
   /**
    * The database's partition manifest (lambdas/domain/differential/manifest.ts): its OLAP tables with their
    * partitions (id, visible version and its time in UTC, partitioning kind, a fingerprint: see parse-partitions.ts
-   * tableFingerprint), its views and MVs in `others`. One information_schema.partitions_meta query when the version
+   * tableFingerprint, which hashes each table's SHOW CREATE TABLE without its partition list), its views and MVs in
+   * `others`. One SHOW CREATE TABLE per OLAP table; one information_schema.partitions_meta query when the version
    * has it (capability `partitionsMeta`: 3.1.9, 3.2.4, 3.3.0+) and it answers; SHOW PARTITIONS per table otherwise,
    * and for a table partitions_meta lists no partition of (an empty partitioned table). Needs any privilege on each
-   * table (partitions_meta silently skips the others) and SELECT for SHOW PARTITIONS.
+   * table (partitions_meta silently skips the others; SHOW CREATE TABLE refuses) and SELECT for SHOW PARTITIONS.
    */
   readPartitionManifest(database: string, options?: PartitionManifestOptions): Promise<Manifest>;
   /**
@@ -308,16 +311,19 @@ async function readManifest(
   }
   const entries = [];
   for (const table of olap) {
+    const createTable = parseShowCreateTable(
+      await session.query(buildShowCreateTableStatement(database, table.name)),
+    );
     const rows = fromMeta?.get(table.name);
     if (rows !== undefined && rows.length > 0) {
-      entries.push(tableManifestOf(table.name, rows, undefined));
+      entries.push(tableManifestOf(table.name, rows, undefined, createTable));
       continue;
     }
     const shown = parseShowPartitions(
       await session.query(buildShowPartitionsStatement(database, table.name)),
       table.name,
     );
-    entries.push(tableManifestOf(table.name, shown.rows, shown.listTitled));
+    entries.push(tableManifestOf(table.name, shown.rows, shown.listTitled, createTable));
   }
   return assembleManifest(tables, entries);
 }

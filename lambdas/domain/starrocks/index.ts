@@ -85,9 +85,11 @@ export {
 } from './parse-listings.ts';
 export {
   assembleManifest,
+  createTableWithoutPartitions,
   otherObjectFingerprint,
   type PartitionRow,
   parsePartitionsMeta,
+  parseShowCreateTable,
   parseShowPartitions,
   partitioningOf,
   type ShowPartitionsAnswer,
@@ -155,6 +157,7 @@ export {
   buildRunModeStatement,
   buildSetTimeZoneStatement,
   buildShowBackupStatement,
+  buildShowCreateTableStatement,
   buildShowDatabasesStatement,
   buildShowDataStatement,
   buildShowPartitionsStatement,

@@ -187,7 +187,7 @@ export function partitioningOf(
 }
 
 /** The recipe {@link tableFingerprint} hashes; its name is part of the hash, so a new recipe changes every value. */
-export const TABLE_FINGERPRINT_RECIPE = 'partition-structure-v1';
+export const TABLE_FINGERPRINT_RECIPE = 'partition-structure-create-table-v2';
 
 function sha256(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
@@ -197,25 +197,75 @@ function distinctSorted(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
 }
 
+/** Parses `SHOW CREATE TABLE`'s answer: the `Create Table` cell of its one row. */
+export function parseShowCreateTable(table: ResultTable): string {
+  const [row] = readRows(table, 'SHOW CREATE TABLE', ['Create Table']);
+  if (row === undefined) {
+    throw new StarRocksResultShapeError('SHOW CREATE TABLE answered no row');
+  }
+  return row.text('Create Table');
+}
+
+/**
+ * A `SHOW CREATE TABLE` text without its partition definitions: the parenthesised list that follows the
+ * `PARTITION BY …` line (`(PARTITION p1 VALUES [(..), (..)), …)`), removed with its nested brackets (quoted
+ * strings respected; a range's `[` is closed by a `)`), so a load, an added, dropped or replaced partition leaves the text unchanged while a column,
+ * key, index, distribution or property change does not. The `PARTITION BY` line itself stays (the partitioning
+ * expression is schema). UNVERIFIED on a real FE: the layout (AstToStringBuilder.getDdlStmt puts the list on the
+ * line after `PARTITION BY`, read from code); dynamic-partition properties that move on their own (none known)
+ * would make every night a schema change, which is safe (the table is backed up whole), only larger.
+ */
+export function createTableWithoutPartitions(text: string): string {
+  const header = /^PARTITION BY [^\n]*\n/m.exec(text);
+  if (header === null) return text.trim();
+  let index = header.index + header[0].length;
+  while (index < text.length && /\s/.test(text[index] as string)) index += 1;
+  if (text[index] !== '(') return text.trim();
+  const start = index;
+  let depth = 0;
+  let quote: string | null = null;
+  for (; index < text.length; index += 1) {
+    const char = text[index] as string;
+    if (quote !== null) {
+      if (char === '\\') index += 1;
+      else if (char === quote) quote = null;
+      continue;
+    }
+    if (char === '"' || char === "'" || char === '`') quote = char;
+    // A range is written half-open, `[(lower), (upper))`: `[` opens what the last `)` closes.
+    else if (char === '(' || char === '[') depth += 1;
+    else if (char === ')' || char === ']') {
+      depth -= 1;
+      if (depth === 0) break;
+    }
+  }
+  return `${text.slice(0, start)}${text.slice(index + 1)}`.trim();
+}
+
 /**
  * A table's fingerprint, recipe {@link TABLE_FINGERPRINT_RECIPE}: the SHA-256 of the JSON of
- * `{recipe, partitioning, partitionKeys, distributionKeys}` (the distinct partition-key and distribution-key texts
- * of its partitions, sorted), i.e. what both partitions_meta and SHOW PARTITIONS report of the table's structure,
- * with every volatile part (ids, versions, times, sizes, row counts, bucket counts chosen per partition) left out.
+ * `{recipe, partitioning, partitionKeys, distributionKeys, createTable}`: the distinct partition-key and
+ * distribution-key texts of its partitions, sorted (what both partitions_meta and SHOW PARTITIONS report of the
+ * table's structure, every volatile part left out), and the SHA-256 of its SHOW CREATE TABLE text without the
+ * partition definitions ({@link createTableWithoutPartitions}; null when not read), which carries the columns,
+ * keys, indexes and properties.
  *
- * LIMITED and UNVERIFIED as a schema-change signal: it sees a change of partitioning or distribution, not an ADD
- * or DROP COLUMN, a key or index change, nor a drop-and-recreate under the same name. On a real FE the fingerprint
- * RestoreJob needs (research §4.6) adds `information_schema.tables_config` (TABLE_ID, TABLE_MODEL, SORT_KEY,
- * PROPERTIES), the `information_schema.columns` rows and `DESC t ALL`, or a hash of SHOW CREATE TABLE with the
- * partition list removed; the emulator answers none of these yet.
+ * LIMITED and UNVERIFIED as a schema-change signal: it does not see a drop-and-recreate under the same name with
+ * the same DDL (TABLE_ID is not part of it; information_schema.tables_config has it, research §4.6), and the DDL
+ * text's exact characters on a real FE are UNVERIFIED.
  */
-export function tableFingerprint(partitioning: PartitioningKind, rows: readonly PartitionRow[]): string {
+export function tableFingerprint(
+  partitioning: PartitioningKind,
+  rows: readonly PartitionRow[],
+  createTable: string | null = null,
+): string {
   return sha256(
     JSON.stringify({
       recipe: TABLE_FINGERPRINT_RECIPE,
       partitioning,
       partitionKeys: distinctSorted(rows.map((row) => row.partitionKey)),
       distributionKeys: distinctSorted(rows.map((row) => row.distributionKey)),
+      createTable: createTable === null ? null : sha256(createTableWithoutPartitions(createTable)),
     }),
   );
 }
@@ -238,6 +288,7 @@ export function tableManifestOf(
   name: string,
   rows: readonly PartitionRow[],
   listTitled: boolean | undefined,
+  createTable: string | null = null,
 ): OlapTableManifest {
   const kept = rows.filter((row) => !row.temporary && !isShadowPartition(row.name));
   const partitioning = partitioningOf(kept, listTitled);
@@ -256,7 +307,7 @@ export function tableManifestOf(
       ...(count > 1 ? { physicalPartitions: count } : {}),
     }),
   );
-  return { name, fingerprint: tableFingerprint(partitioning, kept), partitioning, partitions };
+  return { name, fingerprint: tableFingerprint(partitioning, kept, createTable), partitioning, partitions };
 }
 
 /**

@@ -40,7 +40,8 @@ export type StatementKind =
   | 'GRANT'
   | 'SHOW PROC'
   | 'PARTITIONS META'
-  | 'DROP PARTITION';
+  | 'DROP PARTITION'
+  | 'SHOW CREATE TABLE';
 
 /** One statement ready to send with `query()`. */
 export interface Statement {
@@ -539,5 +540,17 @@ export function buildDropPartitionStatement(
   return {
     kind: 'DROP PARTITION',
     sql: `ALTER TABLE ${target} DROP PARTITION ${ifExists}${quoteIdentifier('partition', partition)}${force}`,
+  };
+}
+
+/**
+ * ``SHOW CREATE TABLE `db`.`tbl` ``: columns `Table` and `Create Table` (sql/ast/ShowCreateTableStmt.java); the
+ * text is the table's DDL, read for the differential manifest's fingerprint (parse-partitions.ts
+ * createTableFingerprintText).
+ */
+export function buildShowCreateTableStatement(database: string, table: string): Statement {
+  return {
+    kind: 'SHOW CREATE TABLE',
+    sql: `SHOW CREATE TABLE ${quoteIdentifier('database', database)}.${quoteIdentifier('table', table)}`,
   };
 }

@@ -13,6 +13,7 @@ import { executeSelect } from './statements/select.ts';
 import { executeSet } from './statements/session.ts';
 import { showData, showDatabases, showRepositories, showTables } from './statements/show.ts';
 import { cancelBackup, showBackup } from './statements/show-backup.ts';
+import { showCreateTable } from './statements/show-create-table.ts';
 import { showSnapshot } from './statements/show-snapshot.ts';
 
 /**
@@ -40,6 +41,8 @@ export function executeStatement(frontend: Frontend, statement: Statement, sessi
       return showRepositories(frontend, session);
     case 'SHOW_PARTITIONS':
       return showPartitions(frontend, statement, session);
+    case 'SHOW_CREATE_TABLE':
+      return showCreateTable(frontend, statement, session);
     case 'ADMIN_SET_AUTOMATED_CLUSTER_SNAPSHOT':
       return setAutomatedClusterSnapshot(frontend, statement, session);
     case 'SHOW_BACKUP':

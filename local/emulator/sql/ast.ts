@@ -111,6 +111,7 @@ export type Statement =
       readonly database?: string;
       readonly table: string;
     }
+  | { readonly kind: 'SHOW_CREATE_TABLE'; readonly database?: string; readonly table: string }
   | { readonly kind: 'SHOW_REPOSITORIES' }
   | { readonly kind: 'SHOW_BACKUP'; readonly database?: string }
   | { readonly kind: 'SHOW_SNAPSHOT'; readonly repository: string; readonly where?: Expr }

@@ -398,6 +398,8 @@ class Parser {
       case 'TEMPORARY':
       case 'PARTITIONS':
         return this.showPartitions();
+      case 'CREATE':
+        return this.showCreateTable();
       case 'BACKUP':
         return this.showBackup();
       case 'RESTORE':
@@ -420,6 +422,18 @@ class Parser {
     return parts.length > 1
       ? { kind: 'SHOW_PARTITIONS', temporary, database: parts[parts.length - 2] as string, table }
       : { kind: 'SHOW_PARTITIONS', temporary, table };
+  }
+
+  /** `SHOW CREATE TABLE [db.]table` (views and materialized views: not emulated). */
+  private showCreateTable(): Statement {
+    this.expectKeyword('CREATE');
+    this.expectKeyword('TABLE', ['MATERIALIZED', 'TABLE', 'VIEW']);
+    const parts = this.qualifiedName();
+    this.endOfStatement([]);
+    const table = parts[parts.length - 1] as string;
+    return parts.length > 1
+      ? { kind: 'SHOW_CREATE_TABLE', database: parts[parts.length - 2] as string, table }
+      : { kind: 'SHOW_CREATE_TABLE', table };
   }
 
   private showTables(full: boolean): Statement {
