@@ -3,6 +3,7 @@ import type { Statement } from '#local/emulator/sql/ast.ts';
 import type { CatalogPartition, CatalogTable } from '../catalog.ts';
 import { analyzerError, executionError } from '../errors.ts';
 import type { Frontend } from '../frontend.ts';
+import { resolveTable } from '../resolve-table.ts';
 import type { ColumnType } from '../result.ts';
 import { type Cell, OK, type Reply, varcharResult } from '../result.ts';
 import type { Session } from '../session.ts';
@@ -103,12 +104,7 @@ export function showPartitions(
   statement: Extract<Statement, { kind: 'SHOW_PARTITIONS' }>,
   session: Session,
 ): Reply {
-  const databaseName = statement.database ?? session.database;
-  if (databaseName === undefined) throw analyzerError('No database selected', 'ERR_NO_DB_ERROR');
-  const database = fe.catalog.get(databaseName);
-  if (!database) throw analyzerError(`Unknown database '${databaseName}'`, 'ERR_BAD_DB_ERROR');
-  const table = database.tables.find((candidate) => candidate.name === statement.table);
-  if (!table) throw analyzerError(`Unknown table '${statement.table}'`, 'ERR_BAD_TABLE_ERROR');
+  const { database, table } = resolveTable(fe, statement, session);
   if (table.type !== 'OLAP' && table.type !== 'MATERIALIZED_VIEW') {
     throw analyzerError(`Table[${table.name}] is not a OLAP/LAKE table`);
   }
@@ -301,12 +297,7 @@ export function dropPartition(
   statement: Extract<Statement, { kind: 'DROP_PARTITION' }>,
   session: Session,
 ): Reply {
-  const databaseName = statement.database ?? session.database;
-  if (databaseName === undefined) throw analyzerError('No database selected', 'ERR_NO_DB_ERROR');
-  const database = fe.catalog.get(databaseName);
-  if (!database) throw analyzerError(`Unknown database '${databaseName}'`, 'ERR_BAD_DB_ERROR');
-  const table = database.tables.find((candidate) => candidate.name === statement.table);
-  if (!table) throw analyzerError(`Unknown table '${statement.table}'`, 'ERR_BAD_TABLE_ERROR');
+  const { database, table } = resolveTable(fe, statement, session);
   fe.access.require(session, 'ALTER', { type: 'TABLE', database: database.name, name: table.name });
   if (table.type !== 'OLAP' || table.partitioning === 'UNPARTITIONED') {
     throw executionError(`Alter table [${table.name}] failed. Not a partitioned table`);

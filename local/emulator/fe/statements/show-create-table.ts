@@ -12,6 +12,7 @@ import type { Statement } from '#local/emulator/sql/ast.ts';
 import type { CatalogPartition, CatalogTable } from '../catalog.ts';
 import { analyzerError } from '../errors.ts';
 import type { Frontend } from '../frontend.ts';
+import { resolveTable } from '../resolve-table.ts';
 import { type Reply, varcharResult } from '../result.ts';
 import type { Session } from '../session.ts';
 
@@ -52,12 +53,7 @@ export function showCreateTable(
   statement: Extract<Statement, { kind: 'SHOW_CREATE_TABLE' }>,
   session: Session,
 ): Reply {
-  const databaseName = statement.database ?? session.database;
-  if (databaseName === undefined) throw analyzerError('No database selected', 'ERR_NO_DB_ERROR');
-  const database = fe.catalog.get(databaseName);
-  if (!database) throw analyzerError(`Unknown database '${databaseName}'`, 'ERR_BAD_DB_ERROR');
-  const table = database.tables.find((candidate) => candidate.name === statement.table);
-  if (!table) throw analyzerError(`Unknown table '${statement.table}'`, 'ERR_BAD_TABLE_ERROR');
+  const { database, table } = resolveTable(fe, statement, session);
   if (table.type !== 'OLAP') {
     throw analyzerError(`SHOW CREATE TABLE of ${table.type} '${table.name}' is not emulated`);
   }
