@@ -1,6 +1,6 @@
 /**
- * Retention with differential chains (issue 20): never let a full go that a kept differential needs. Pure; not
- * called by the prune yet (pruneCluster applies planRetention's decisions as they are).
+ * Retention with differential chains: never let a full go that a kept differential needs. pruneCluster applies it
+ * to planRetention's decisions of every database (a catalog of fulls only comes out unchanged).
  */
 import { type ChainSnapshot, chainKeep } from '#domain/differential/index.ts';
 import type { SnapshotDecision } from './retention-policy.ts';

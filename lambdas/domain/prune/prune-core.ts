@@ -3,6 +3,8 @@
  * when applying, remove each snapshot the plan lets go (DROP SNAPSHOT or its S3 objects) and mark it pruned in
  * the catalog. Only labels the catalog holds are ever removed; each removal re-checks pins and live locks first.
  */
+
+import { chainSnapshotsOf } from '#domain/catalog/chain-snapshots.ts';
 import type { CatalogStore } from '#domain/catalog/index.ts';
 import type { Clock } from '#domain/clock.ts';
 import type { ClusterSettings } from '#domain/config/index.ts';
@@ -10,6 +12,7 @@ import { SnapshotNotFoundError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
 import type { AppLogger } from '#domain/logger.ts';
 import { capabilitiesOf, formatVersion, type StarRocksVersion } from '#domain/starrocks/index.ts';
+import { keepChainBases } from './chain-retention.ts';
 import { chooseRemovalMethod, methodNeedsVersion, type RemovalMethod } from './removal-method.ts';
 import { planRetention, type SnapshotDecision } from './retention-policy.ts';
 import type { SnapshotObjectStore } from './s3-snapshot-objects.ts';
@@ -102,7 +105,8 @@ export async function pruneCluster(request: PruneRequest, deps: PruneDeps): Prom
   const plans: Array<{ database: string; decisions: SnapshotDecision[] }> = [];
   for (const database of [...new Set(databases)].sort()) {
     const attempts = await deps.catalog.listAllSnapshots({ cluster: cluster.name, database });
-    plans.push({ database, decisions: planRetention({ attempts, policy: retention, now, inUse }) });
+    const decisions = planRetention({ attempts, policy: retention, now, inUse });
+    plans.push({ database, decisions: keepChainBases(decisions, chainSnapshotsOf(attempts)) });
   }
   const candidates = plans.flatMap((plan) =>
     plan.decisions.filter((decision) => decision.action === 'remove'),

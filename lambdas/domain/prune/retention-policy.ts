@@ -23,7 +23,9 @@ export type KeepReason =
   | 'daily'
   | 'weekly'
   | 'monthly'
-  | 'within-max-age';
+  | 'within-max-age'
+  /** The base full of a kept differential (prune/chain-retention.ts): a chain is never left without its full. */
+  | 'chain-base';
 
 /** Why a snapshot goes. */
 export type RemoveReason = 'older-than-max-age' | 'beyond-keep-last';

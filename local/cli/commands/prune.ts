@@ -62,6 +62,7 @@ export function describeReasons(decision: SnapshotDecision, retention: Retention
     weekly: 'newest of its ISO week',
     monthly: 'newest of its month',
     'within-max-age': `younger than ${retention.maxAgeDays} d`,
+    'chain-base': 'the full a kept differential is restored from',
     'older-than-max-age': `older than ${retention.maxAgeDays} d`,
     'beyond-keep-last': `not among the newest ${retention.keepLast}`,
     'not-verified': 'not a verified snapshot (never removed)',

@@ -197,6 +197,36 @@ describe('pruning with DROP SNAPSHOT (StarRocks 4.2)', () => {
     expect(repositoryNames()).toContain(labelOf(12));
   });
 
+  it('never leaves a kept differential without its full: the base full stays, the rest of the policy applies', async () => {
+    // Prepare: the five kept snapshots (days 26–30) are differentials of day 14's full, which the policy alone
+    // would remove (older than maxAgeDays, not among the newest five).
+    const base = labelOf(14);
+    await Promise.all(
+      DAYS.map((day) =>
+        catalog.recordAttempt(
+          attemptOf(day, day >= 26 ? { mode: 'differential', baseLabel: base } : { mode: 'full' }),
+        ),
+      ),
+    );
+
+    // Act
+    const report = await pruneCluster({ cluster: cluster(), apply: true }, deps());
+
+    // Assess
+    const decisions = report.databases[0]?.decisions ?? [];
+    expect(decisions.find((d) => d.label === base)).toMatchObject({
+      action: 'keep',
+      reasons: ['chain-base'],
+    });
+    expect(removedLabels(report)).toEqual(
+      [...EXPECTED_REMOVED_DAYS, 3, 10]
+        .filter((day) => day !== 14)
+        .map(labelOf)
+        .sort(),
+    );
+    expect(repositoryNames()).toContain(base);
+  });
+
   it('marks a snapshot someone already dropped as pruned, and removes nothing more on a second prune', async () => {
     // Prepare
     await seedCatalog(catalog);
