@@ -11,7 +11,7 @@ import { type BackupConfig, type ClusterSettings, toClusterSettings } from '#dom
 import { RestoreTargetExistsError, SnapshotNotFoundError } from '#domain/errors.ts';
 import { restoreRequestOf } from '#domain/restore/restore-job.ts';
 import type { RestorePlan } from '#domain/restore/restore-plan.ts';
-import { chooseSnapshot, restoredTableNames } from '#domain/restore/restore-plan.ts';
+import { chooseSnapshot, restoredTableNames, restoreHistorySeconds } from '#domain/restore/restore-plan.ts';
 import {
   buildRestoreStatement,
   type FullStarRocksClient,
@@ -146,14 +146,10 @@ async function prepare(
         ? new RestoreTargetExistsError(plan.targetDatabase, clashing)
         : null;
   const statement = buildRestoreStatement({ ...restoreRequestOf(plan, deadlineSeconds), version }).sql;
-  const earlier = await catalog.listDrills({
+  const historySeconds = await restoreHistorySeconds(catalog, {
     cluster: settings.name,
     database: request.database,
-    limit: 7,
   });
-  const historySeconds = earlier.flatMap((drill) =>
-    drill.state === 'FINISHED' && drill.durationSeconds !== null ? [drill.durationSeconds] : [],
-  );
   return {
     plan,
     settings,

@@ -2,7 +2,7 @@
  * Catalog attempts as the chain rules of differential backups see them (ChainSnapshot, #domain/differential), so
  * retention and restore can ask isRestorablePoint / chainKeep about what the catalog holds. Pure.
  */
-import type { ChainSnapshot } from '#domain/differential/index.ts';
+import type { ChainSnapshot } from '#domain/differential/chain.ts';
 import { type BackupAttempt, backupModeOf, isGoodSnapshot } from './schema.ts';
 
 /**

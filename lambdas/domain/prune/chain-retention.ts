@@ -2,7 +2,8 @@
  * Retention with differential chains: never let a full go that a kept differential needs. pruneCluster applies it
  * to planRetention's decisions of every database (a catalog of fulls only comes out unchanged).
  */
-import { type ChainSnapshot, chainKeep } from '#domain/differential/index.ts';
+// The chain rules alone: the differential index would bring its zod manifest schemas into the prune's bundle.
+import { type ChainSnapshot, chainKeep } from '#domain/differential/chain.ts';
 import type { SnapshotDecision } from './retention-policy.ts';
 
 /** Why a full stays although the retention policy alone would let it go (or also stays). */

@@ -163,3 +163,20 @@ export function scratchDatabaseName(prefix: string, database: string, at: Date):
   assertValidIdentifier('database', name);
   return name;
 }
+
+/** Earlier passed drills of a database whose measured restore times aim a restore's poll policy. */
+const RESTORE_HISTORY_DEPTH = 7;
+
+/**
+ * Measured restore times (s) of the database's recent passed drills, newest first: what a restore of it (drill or
+ * on-demand; the same RESTORE job) is expected to take, for the poll policy.
+ */
+export async function restoreHistorySeconds(
+  catalog: Pick<CatalogStore, 'listDrills'>,
+  ref: { readonly cluster: string; readonly database: string },
+): Promise<number[]> {
+  const earlier = await catalog.listDrills({ ...ref, limit: RESTORE_HISTORY_DEPTH });
+  return earlier.flatMap((drill) =>
+    drill.state === 'FINISHED' && drill.durationSeconds !== null ? [drill.durationSeconds] : [],
+  );
+}

@@ -3,10 +3,7 @@ import type { Clock } from '#domain/clock.ts';
 import { ClusterPausedError } from '#domain/errors.ts';
 import type { PauseStore } from '#domain/pause/index.ts';
 import { type DrillPlan, type DrillState, drillSettings } from '#domain/restore/drill-state.ts';
-import { chooseSnapshot, scratchDatabaseName } from '#domain/restore/restore-plan.ts';
-
-/** Earlier drills whose measured durations aim the poll policy. */
-const HISTORY_DEPTH = 7;
+import { chooseSnapshot, restoreHistorySeconds, scratchDatabaseName } from '#domain/restore/restore-plan.ts';
 
 /**
  * Drills are not one of the cluster's schedules, so only a pause of the whole cluster stops them (a pause of one
@@ -43,15 +40,12 @@ export async function planDrill(state: DrillState, deps: PlanDrillDeps): Promise
   }
   const slot = new Date(state.scheduledTime ?? state.execution.startTime ?? deps.clock.now());
   const snapshot = await chooseSnapshot(deps.catalog, { cluster, database: drill.database });
-  const earlier = await deps.catalog.listDrills({ cluster, database: drill.database, limit: HISTORY_DEPTH });
   return {
     cluster,
     sourceDatabase: drill.database,
     targetDatabase: scratchDatabaseName(drill.scratchPrefix, drill.database, slot),
     snapshot,
     scheduledTime: slot.toISOString(),
-    historySeconds: earlier.flatMap((item) =>
-      item.state === 'FINISHED' && item.durationSeconds !== null ? [item.durationSeconds] : [],
-    ),
+    historySeconds: await restoreHistorySeconds(deps.catalog, { cluster, database: drill.database }),
   };
 }

@@ -2,11 +2,8 @@ import type { CatalogStore } from '#domain/catalog/index.ts';
 import type { Clock } from '#domain/clock.ts';
 import { InvalidInputError } from '#domain/errors.ts';
 import type { DrillPlan, DrillState } from '#domain/restore/drill-state.ts';
-import { chooseSnapshot } from '#domain/restore/restore-plan.ts';
+import { chooseSnapshot, restoreHistorySeconds } from '#domain/restore/restore-plan.ts';
 import { assertValidIdentifier } from '#domain/starrocks/identifiers.ts';
-
-/** Earlier restores of the database whose durations aim the poll policy (drills of it measure the same job). */
-const HISTORY_DEPTH = 7;
 
 /** What PlanRestore needs. */
 export interface PlanRestoreDeps {
@@ -42,11 +39,6 @@ export async function planRestore(state: DrillState, deps: PlanRestoreDeps): Pro
     label: request.label,
     before: request.before,
   });
-  const earlier = await deps.catalog.listDrills({
-    cluster,
-    database: request.database,
-    limit: HISTORY_DEPTH,
-  });
   return {
     cluster,
     sourceDatabase: request.database,
@@ -54,8 +46,6 @@ export async function planRestore(state: DrillState, deps: PlanRestoreDeps): Pro
     snapshot,
     ...(request.tables === undefined ? {} : { tables: request.tables }),
     scheduledTime: new Date(state.execution.startTime ?? deps.clock.now()).toISOString(),
-    historySeconds: earlier.flatMap((item) =>
-      item.state === 'FINISHED' && item.durationSeconds !== null ? [item.durationSeconds] : [],
-    ),
+    historySeconds: await restoreHistorySeconds(deps.catalog, { cluster, database: request.database }),
   };
 }

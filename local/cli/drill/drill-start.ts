@@ -4,7 +4,7 @@
  */
 import type { BackupConfig, ClusterConfig, ClusterSettings } from '#domain/config/index.ts';
 import { drillScheduleInput } from '#domain/schedules/desired.ts';
-import { formatSlotTimeUtc } from '#domain/starrocks/index.ts';
+import { taggedExecutionName } from '../start/start-execution.ts';
 
 /** RestoreDrill's input: the cluster's settings, and the slot when one is given. */
 export interface DrillStartInput {
@@ -26,17 +26,7 @@ export function manualDrillInput(
   return scheduledTime === undefined ? input : { ...input, scheduledTime: scheduledTime.toISOString() };
 }
 
-// Step Functions API Reference, StartExecution, request parameter `name`: 1 to 80 characters, no whitespace,
-// brackets, wildcards or special characters; only [A-Za-z0-9_-] keeps CloudWatch Logs of the execution usable.
-const EXECUTION_NAME_MAX = 80;
-const PREFIX = 'drill-';
-
-/**
- * `drill-<cluster>-<yyyyMMddTHHmmZ>-<suffix>`: a manual drill, readable in the console, unique by its random
- * suffix, at most 80 characters of `[A-Za-z0-9_-]` (a long cluster name is cut, never the slot or the suffix).
- */
+/** `drill-<cluster>-<yyyyMMddTHHmmZ>-<suffix>`: a manual drill (see taggedExecutionName). */
 export function drillExecutionName(cluster: string, slot: Date, suffix: string): string {
-  const clean = (text: string): string => text.replace(/[^A-Za-z0-9_-]+/g, '_');
-  const fixed = `-${formatSlotTimeUtc(slot)}-${clean(suffix)}`;
-  return `${PREFIX}${clean(cluster).slice(0, EXECUTION_NAME_MAX - PREFIX.length - fixed.length)}${fixed}`;
+  return taggedExecutionName('drill', cluster, slot, suffix);
 }

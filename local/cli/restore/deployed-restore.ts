@@ -11,13 +11,12 @@ import type { Clock } from '#domain/clock.ts';
 import { type BackupConfig, toClusterSettings } from '#domain/config/index.ts';
 import type { RestoreRequest } from '#domain/restore/drill-state.ts';
 import { chooseSnapshot, type RestoreSnapshot } from '#domain/restore/restore-plan.ts';
-import { formatSlotTimeUtc } from '#domain/starrocks/index.ts';
 import { causeMessage } from '#domain/workflow/workflow-state.ts';
 import type { EventLog } from '#local/runner/local-workflow.ts';
 import type { Colors } from '../format/color.ts';
 import { formatTimestamp, formatUtc } from '../format/time.ts';
 import { startAndFollow } from '../start/deployed-execution.ts';
-import { executionConsoleUrl, parseStateMachineArn } from '../start/start-execution.ts';
+import { executionConsoleUrl, parseStateMachineArn, taggedExecutionName } from '../start/start-execution.ts';
 import { type CliError, failure, interrupted, usageError } from '../support/cli-error.ts';
 import type { StackOutputs } from '../support/stack-target.ts';
 
@@ -41,7 +40,10 @@ export interface DeployedRestoreDeps {
     readonly client: Parameters<typeof createCatalogStore>[0]['client'];
     readonly tableName: string;
   };
-  readonly stack: StackOutputs;
+  /** The stack whose Restore machine `--execute` starts; undefined when only the tables were named (a plan only). */
+  readonly stack: StackOutputs | undefined;
+  /** Where the catalog was read (`stack X: DynamoDB table T (region)`), for the plan's first line. */
+  readonly catalogDescription: string;
   readonly clock: Clock;
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Aborted on Ctrl-C (by default: the process's SIGINT): the started execution is stopped. */
@@ -76,20 +78,15 @@ export interface DeployedRestoreResult {
   readonly error: { readonly name: string; readonly message: string } | null;
 }
 
-const EXECUTION_NAME_MAX = 80;
-
-/**
- * `restore-<database>-<yyyyMMddTHHmmZ>-<hex6>`, at most 80 characters of `[A-Za-z0-9_-]` (Step Functions
- * StartExecution API reference: the name's length and characters); the database part is cut, never the suffix.
- */
+/** `restore-<database>-<yyyyMMddTHHmmZ>-<hex6>`: an on-demand restore (see taggedExecutionName). */
 export function restoreExecutionName(database: string, at: Date, suffix: string): string {
-  const fixed = `-${formatSlotTimeUtc(at)}-${suffix.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
-  const budget = EXECUTION_NAME_MAX - 'restore-'.length - fixed.length;
-  return `restore-${database.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, budget)}${fixed}`;
+  return taggedExecutionName('restore', database, at, suffix);
 }
 
 /** The Restore machine's ARN from the stack's outputs; a stack deployed before it existed is a usage error. */
-function restoreMachineArn(stack: StackOutputs): string {
+function restoreMachineArn(stack: StackOutputs | undefined): string {
+  // The command refuses --execute without --stack before it reads anything.
+  if (stack === undefined) throw new Error('--execute needs the stack of the Restore state machine');
   if (stack.restoreStateMachineArn === undefined || stack.restoreStateMachineArn === '') {
     throw usageError(`stack ${stack.stackName} has no output RestoreStateMachineArn`, {
       hint: 'deploy this version (`cdk deploy`) to add the Restore state machine, or restore locally with --state-dir',
@@ -102,14 +99,14 @@ function restoreMachineArn(stack: StackOutputs): string {
 function describePlan(
   request: DeployedRestoreRequest,
   snapshot: RestoreSnapshot,
-  stack: StackOutputs,
+  catalogDescription: string,
   colors: Colors,
 ) {
   const tables = request.tables
     ?.map((table) => (table.alias === undefined ? table.name : `${table.name} AS ${table.alias}`))
     .join(', ');
   return [
-    `Restore of ${colors.bold(request.database)} (cluster ${request.cluster}, stack ${stack.stackName}) from snapshot ${colors.bold(snapshot.label)}`,
+    `Restore of ${colors.bold(request.database)} (cluster ${request.cluster}; ${catalogDescription}) from snapshot ${colors.bold(snapshot.label)}`,
     `  taken for slot   ${formatUtc(snapshot.scheduledTime)}${snapshot.finishedAt ? ` (finished ${formatUtc(snapshot.finishedAt)})` : ''}`,
     `  snapshot time    ${snapshot.snapshotTimestamp}  (StarRocks' backup_timestamp, verbatim)`,
     `  repository       ${snapshot.repository}`,
@@ -198,7 +195,7 @@ export async function runDeployedRestore(
     label: request.label,
     before: request.before?.toISOString(),
   });
-  deps.write(describePlan(request, snapshot, deps.stack, deps.colors));
+  deps.write(describePlan(request, snapshot, deps.catalogDescription, deps.colors));
   const planned: DeployedRestoreResult = {
     snapshot,
     state: 'PLANNED',

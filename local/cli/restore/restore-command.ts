@@ -437,16 +437,8 @@ async function restoreDeployed(
       {
         sfn,
         catalog: { client: tables.client, tableName: tables.catalogTableName },
-        stack: stack ?? {
-          stackName: tables.description,
-          region: options.region,
-          catalogTableName: tables.catalogTableName,
-          locksTableName: '',
-          nightlyBackupStateMachineArn: undefined,
-          backupDatabaseStateMachineArn: undefined,
-          restoreDrillStateMachineArn: undefined,
-          restoreStateMachineArn: undefined,
-        },
+        stack,
+        catalogDescription: tables.description,
         clock: io.clock,
         sleep: deps.sleep,
         interrupt: stop.signal,

@@ -22,6 +22,8 @@ const STATE_MACHINE_ARN =
 /** The environment variable that may hold the state machine ARN. */
 export const STATE_MACHINE_ARN_VARIABLE = 'SR_BACKUP_STATE_MACHINE_ARN';
 
+// Step Functions API Reference, StartExecution, request parameter `name`: 1 to 80 characters, no whitespace,
+// brackets, wildcards or special characters; only [A-Za-z0-9_-] keeps CloudWatch Logs of the execution usable.
 const EXECUTION_NAME_MAX = 80;
 const SUFFIX_HEX = 6;
 
@@ -69,6 +71,17 @@ export function manualExecutionName(cluster: string, schedule: string, slot: Dat
     clusterPart = clusterPart.slice(0, budget - schedulePart.length);
   }
   return `manual-${clusterPart}-${schedulePart}${fixed}`;
+}
+
+/**
+ * `<prefix>-<name>-<yyyyMMddTHHmmZ>-<suffix>` (a manual drill, an on-demand restore): readable in the console, unique
+ * by its random suffix, at most 80 characters of `[A-Za-z0-9_-]` (a long name is cut, never the time or the suffix).
+ */
+export function taggedExecutionName(prefix: string, name: string, at: Date, suffix: string): string {
+  const clean = (text: string): string => text.replace(/[^A-Za-z0-9_-]+/g, '_');
+  const fixed = `-${formatSlotTimeUtc(at)}-${clean(suffix)}`;
+  const head = `${clean(prefix)}-`;
+  return `${head}${clean(name).slice(0, EXECUTION_NAME_MAX - head.length - fixed.length)}${fixed}`;
 }
 
 /** What to start. */

@@ -108,7 +108,7 @@ describe('sr-backup logs (deployed)', () => {
         events: [
           line(STARTED + 10_000, 'submit-backup', 'WARN', 'label already used in the repository', {
             database: 'sales',
-            webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX',
+            webhookUrl: 'https://webhook.example.invalid/not-a-real-path',
           }),
         ],
       });
@@ -152,7 +152,7 @@ describe('sr-backup logs (deployed)', () => {
     ]);
     expect(printed[2]).toContain('backup tracked  database=sales  jobId=7');
     expect(printed[0]).toContain('webhookUrl=[redacted]');
-    expect(stdout()).not.toContain('hooks.slack.com');
+    expect(stdout()).not.toContain('not-a-real-path');
   });
 
   it('prints JSON Lines with --json, filtered by function and level', async () => {
