@@ -11,6 +11,7 @@ import {
   createCatalogStore,
   createClusterSnapshotRecords,
 } from '#domain/catalog/index.ts';
+import { createManifestStore } from '#domain/catalog/manifest-store.ts';
 import { type Clock, systemClock } from '#domain/clock.ts';
 import { createIncidentStore } from '#domain/incidents/incident-store.ts';
 import { createLockStore, type HolderLiveness } from '#domain/lock/index.ts';
@@ -104,6 +105,7 @@ export function createLocalRuntime(tables: LocalTables, options: LocalRuntimeOpt
       }),
     ),
     catalog: overCatalog(createCatalogStore),
+    manifests: overCatalog(createManifestStore),
     alerts: overCatalog(createAlertBudget),
     plans: overCatalog(createPlanStore),
     pauses: overCatalog(createPauseStore),

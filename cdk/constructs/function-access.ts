@@ -6,7 +6,8 @@ export type DynamoAction =
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
   | 'dynamodb:Query'
-  | 'dynamodb:BatchWriteItem';
+  | 'dynamodb:BatchWriteItem'
+  | 'dynamodb:DeleteItem';
 
 /** What one Task function touches: the source of every grant and of its network placement. */
 export interface FunctionAccess {
@@ -36,6 +37,7 @@ const PUT = 'dynamodb:PutItem';
 const UPDATE = 'dynamodb:UpdateItem';
 const QUERY = 'dynamodb:Query';
 const BATCH_WRITE = 'dynamodb:BatchWriteItem';
+const DELETE = 'dynamodb:DeleteItem';
 
 /**
  * Each Task function's needs, read from the code (lambdas/domain/lock, lambdas/domain/catalog and each core):
@@ -99,9 +101,11 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     purpose: 'Submits BACKUP SNAPSHOT or adopts an earlier attempt of the same slot',
     reachesFrontEnd: true,
     // GetItem: this execution's own earlier submission, noted on its lock. UpdateItem on the catalog: the lostAt
-    // mark of a recorded snapshot the repository no longer holds.
+    // mark of a recorded snapshot the repository no longer holds. A differential schedule's manifests
+    // (lambdas/domain/catalog/manifest-store.ts): Query reads them; BatchWriteItem, DeleteItem (the head of an
+    // earlier write of the label) and PutItem (the head, last) write one.
     locks: [UPDATE, GET],
-    catalog: [QUERY, UPDATE],
+    catalog: [QUERY, UPDATE, BATCH_WRITE, DELETE, PUT],
     slackWebhook: false,
     describesBackupExecutions: false,
     throwsForControlFlow: true,
@@ -134,10 +138,11 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     throwsForControlFlow: false,
   },
   VerifySnapshot: {
-    purpose: 'Checks that SHOW SNAPSHOT lists the finished snapshot',
+    purpose: "Checks that SHOW SNAPSHOT lists the finished snapshot (and a differential's full)",
     reachesFrontEnd: true,
     locks: [UPDATE],
-    catalog: [],
+    // Query + UpdateItem: markLost on a differential's full the repository no longer holds.
+    catalog: [QUERY, UPDATE],
     slackWebhook: false,
     describesBackupExecutions: false,
     throwsForControlFlow: false,

@@ -143,6 +143,14 @@ export class NothingToBackUpError extends BackupSchedulerError {
   override readonly name = 'NothingToBackUpError';
 }
 
+/**
+ * A differential schedule's run found nothing changed since the chain's newest snapshot, which therefore already
+ * holds this slot's data: SKIPPED with the reason `unchanged`, and no BACKUP is sent (issue 20).
+ */
+export class UnchangedSinceSnapshotError extends BackupSchedulerError {
+  override readonly name = 'UnchangedSinceSnapshotError';
+}
+
 /** The repository does not exist on the FE (or is read only). */
 export class UnknownRepositoryError extends BackupSchedulerError {
   override readonly name = 'UnknownRepositoryError';
@@ -337,6 +345,7 @@ export const ERROR_CLASSES = [
   UnsupportedObjectError,
   UnsupportedListPartitionError,
   NothingToBackUpError,
+  UnchangedSinceSnapshotError,
   UnknownRepositoryError,
   StarRocksAccessDeniedError,
   StarRocksAuthError,

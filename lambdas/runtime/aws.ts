@@ -10,6 +10,7 @@ import {
   awsCatalog,
   awsClusterSnapshots,
   awsIncidents,
+  awsManifests,
   awsPauses,
   awsPlans,
 } from './aws/dynamo.ts';
@@ -30,6 +31,7 @@ export const awsRuntime: LambdaRuntime = {
   metrics: awsMetrics,
   locks: awsLocks,
   catalog: awsCatalog,
+  manifests: awsManifests,
   alerts: awsAlerts,
   plans: awsPlans,
   pauses: awsPauses,

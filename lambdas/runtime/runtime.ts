@@ -13,6 +13,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AlertBudget, CatalogStore, ClusterSnapshotRecords } from '#domain/catalog/index.ts';
+import type { ManifestStore } from '#domain/catalog/manifest-store.ts';
 import type { Clock } from '#domain/clock.ts';
 import type { ClusterSettings } from '#domain/config/index.ts';
 import type { IncidentStore } from '#domain/incidents/incident-store.ts';
@@ -58,6 +59,8 @@ export interface LambdaRuntime {
   locks(): Promise<LockStore>;
   /** The snapshot catalog. */
   catalog(): Promise<CatalogStore>;
+  /** The partition manifests of differential schedules' snapshots (in the catalog table). */
+  manifests(): Promise<ManifestStore>;
   /** The per-run alert budget. */
   alerts(): Promise<AlertBudget>;
   /** The run plans (queues of databases). */

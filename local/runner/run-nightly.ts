@@ -113,7 +113,7 @@ async function runNightly(options: LocalRunOptions, runtime: LocalRuntime): Prom
     clock,
   });
   const input: NightlyInput = {
-    cluster: toClusterSettings(options.config, options.cluster),
+    cluster: toClusterSettings(options.config, options.cluster, options.schedule),
     schedule: options.schedule,
     ...(options.scheduledTime ? { scheduledTime: options.scheduledTime.toISOString() } : {}),
     ...(options.databases ? { databases: [...options.databases] } : {}),

@@ -12,8 +12,10 @@ import {
   type ClusterSettings,
   clusterSchema,
   clusterSettingsSchema,
+  DEFAULTS,
   lockSchema,
   pollSchema,
+  type ScheduleConfig,
   scheduleSchema,
   slackSchema,
 } from './schema.ts';
@@ -93,9 +95,14 @@ export function parseClusterSettings(input: unknown): ClusterSettings {
 
 /**
  * The settings of one cluster as they travel in an execution's input: the cluster without its schedules,
- * plus the poll and lock settings. Throws `ConfigError` when the configuration has no such cluster.
+ * plus the poll and lock settings, plus `differential` when `schedule` (the run's schedule) takes differentials.
+ * Throws `ConfigError` when the configuration has no such cluster.
  */
-export function toClusterSettings(config: BackupConfig, clusterName: string): ClusterSettings {
+export function toClusterSettings(
+  config: BackupConfig,
+  clusterName: string,
+  schedule?: Pick<ScheduleConfig, 'mode' | 'fullEvery'>,
+): ClusterSettings {
   const cluster = config.clusters.find((candidate) => candidate.name === clusterName);
   if (cluster === undefined) {
     const known = config.clusters.map((candidate) => candidate.name).join(', ');
@@ -103,7 +110,14 @@ export function toClusterSettings(config: BackupConfig, clusterName: string): Cl
     throw new ConfigError(message, [`clusters: ${message}`]);
   }
   const { schedules: _schedules, ...settings } = cluster;
-  return structuredClone({ ...settings, poll: config.poll, lock: config.lock });
+  const differential =
+    schedule?.mode === 'differential' ? { fullEvery: schedule.fullEvery ?? DEFAULTS.fullEvery } : undefined;
+  return structuredClone({
+    ...settings,
+    poll: config.poll,
+    lock: config.lock,
+    ...(differential === undefined ? {} : { differential }),
+  });
 }
 
 /** The include/exclude patterns that apply to one run: the schedule's own when it sets them, else the cluster's. */

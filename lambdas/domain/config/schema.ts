@@ -33,7 +33,12 @@ export const LIMITS = {
   timeoutSeconds: 365 * 86_400,
   /** A Lambda invocation lasts at most 15 minutes; one SQL statement or connect must fit in one. */
   statementTimeoutSeconds: 900,
+  /** A differential chain's full is at most a year old: retention and restores stay bounded. */
+  fullEveryDays: 366,
 } as const;
+
+/** How a schedule takes its snapshots: a full every run, or differentials against a periodic full (issue 20). */
+export const SCHEDULE_MODES = ['full', 'differential'] as const;
 
 /** Defaults applied when a field is left out. */
 export const DEFAULTS = {
@@ -49,6 +54,8 @@ export const DEFAULTS = {
   backupType: 'FULL',
   timezone: 'UTC',
   enabled: true,
+  scheduleMode: 'full',
+  fullEvery: 7,
   poll: { minSeconds: 30, maxSeconds: 3600 },
   lock: { leaseSeconds: 900 },
 } as const;
@@ -155,15 +162,41 @@ const tlsSchema = z.union(
 );
 
 /** One schedule of a cluster: an EventBridge Scheduler cron in an IANA time zone. */
-export const scheduleSchema = z.strictObject({
-  name: nameSchema,
-  cron: cronSchema,
-  timezone: timeZoneSchema.default(DEFAULTS.timezone),
-  enabled: z.boolean().default(DEFAULTS.enabled),
-  /** Overrides the cluster's include patterns for this schedule. */
-  include: includeSchema.optional(),
-  /** Overrides the cluster's exclude patterns for this schedule. */
-  exclude: excludeSchema.optional(),
+export const scheduleSchema = z
+  .strictObject({
+    name: nameSchema,
+    cron: cronSchema,
+    timezone: timeZoneSchema.default(DEFAULTS.timezone),
+    enabled: z.boolean().default(DEFAULTS.enabled),
+    /** Overrides the cluster's include patterns for this schedule. */
+    include: includeSchema.optional(),
+    /** Overrides the cluster's exclude patterns for this schedule. */
+    exclude: excludeSchema.optional(),
+    /**
+     * EXPERIMENTAL (issue 20; no real FE has confirmed the restore path yet): `differential` backs up only the
+     * partitions that changed since the chain's full, and takes a new full every `fullEvery` days.
+     */
+    mode: z.enum(SCHEDULE_MODES).default(DEFAULTS.scheduleMode),
+    /** Days between two fulls of a differential schedule (7: a weekly full). Only with `mode: differential`. */
+    fullEvery: z.number().int().min(1).max(LIMITS.fullEveryDays).optional(),
+  })
+  .superRefine((schedule, ctx) => {
+    if (schedule.fullEvery !== undefined && schedule.mode !== 'differential') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fullEvery'],
+        message: 'applies only to a schedule with mode: differential (this one takes a full every time)',
+      });
+    }
+  });
+
+/**
+ * How a differential schedule's runs take their snapshots, as it travels in the cluster settings of its executions
+ * (absent: every run takes a full).
+ */
+export const differentialSettingsSchema = z.strictObject({
+  /** Days between two fulls: a run whose chain's full is older takes a new full. */
+  fullEvery: z.number().int().min(1).max(LIMITS.fullEveryDays),
 });
 
 /** Poll policy bounds for the Wait between two status checks, in whole seconds. */
@@ -508,6 +541,8 @@ export const clusterSettingsSchema = z.strictObject({
   ...clusterFields,
   poll: pollSchema,
   lock: lockSchema,
+  /** Set by a schedule with `mode: differential` (toClusterSettings); absent = every run takes a full. */
+  differential: differentialSettingsSchema.optional(),
 });
 
 /** The validated configuration, defaults filled in. */
@@ -524,6 +559,8 @@ export type ClusterSettings = z.output<typeof clusterSettingsSchema>;
 export type TlsConfig = ClusterConfig['tls'];
 /** Poll bounds. */
 export type PollConfig = z.output<typeof pollSchema>;
+/** A differential schedule's settings in the execution input. */
+export type DifferentialSettings = z.output<typeof differentialSettingsSchema>;
 /** Lease settings. */
 export type LockConfig = z.output<typeof lockSchema>;
 /** The deployed weekly report's settings. */

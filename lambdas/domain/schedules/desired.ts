@@ -48,7 +48,7 @@ export function scheduleName(cluster: string, schedule: string): string {
  */
 export function scheduleInput(config: BackupConfig, cluster: ClusterConfig, schedule: ScheduleConfig) {
   return {
-    cluster: toClusterSettings(config, cluster.name),
+    cluster: toClusterSettings(config, cluster.name, schedule),
     schedule,
     scheduledTime: SCHEDULED_TIME_PLACEHOLDER,
   };

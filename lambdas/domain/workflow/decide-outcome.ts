@@ -48,6 +48,8 @@ function skipReason(state: BackupDatabaseState): string {
   switch (state.error.Error) {
     case 'EmptyDatabaseError':
       return 'empty';
+    case 'UnchangedSinceSnapshotError':
+      return 'unchanged';
     default:
       return causeMessage(state.error);
   }

@@ -113,6 +113,21 @@ export const jobScopeSchema = z.looseObject({
   omittedTotal: z.number().int().nonnegative(),
 });
 
+/**
+ * What a differential schedule's run backs up (issue 20): a full that starts a chain (and why), or a differential
+ * against `baseLabel`. Counts only: the manifest itself is in the catalog (it can be far above Step Functions' 256 KB
+ * state limit).
+ */
+export const jobChainSchema = z.looseObject({
+  mode: z.enum(['full', 'differential']),
+  baseLabel: z.string().min(1).optional(),
+  /** Why a full was taken (`no-full`, `full-due`, `base-manifest-missing`, `drops-only`, `adopted`). */
+  why: z.string().min(1).max(64).optional(),
+  /** Objects and partitions in the BACKUP (a full: the whole manifest). */
+  objects: z.number().int().nonnegative(),
+  partitions: z.number().int().nonnegative(),
+});
+
 /** A decided terminal outcome, before it is written to the catalog. */
 export const outcomeSchema = z.looseObject({
   state: z.enum(TERMINAL_STATES),
@@ -171,6 +186,8 @@ export const jobSchema = z.looseObject({
   observed: jobObservationsSchema.optional(),
   /** What the BACKUP covers; absent for an adopted snapshot (its scope was recorded by the attempt that made it). */
   scope: jobScopeSchema.optional(),
+  /** Set on a differential schedule's run: what kind of snapshot it takes, and of which full. */
+  chain: jobChainSchema.optional(),
   /**
    * Things the database's alert must say even when the backup FINISHED: a table StarRocks refused (left out), a
    * snapshot the catalog recorded that vanished from the repository. Present only when there is something to say.
@@ -231,6 +248,8 @@ export type CaughtError = z.output<typeof caughtErrorSchema>;
 export type DatabaseProblem = z.output<typeof databaseProblemSchema>;
 /** `$.job.scope`. */
 export type JobScope = z.output<typeof jobScopeSchema>;
+/** `$.job.chain`. */
+export type JobChain = z.output<typeof jobChainSchema>;
 /** `$.orphans`. */
 export type SettledOrphans = z.output<typeof settledOrphansSchema>;
 /** One settled orphan's alert. */

@@ -62,6 +62,13 @@ export async function recordResult(
     sizeBytes: state.verification?.sizeBytes ?? null,
     tableCount: state.verification?.tableCount ?? null,
     starRocksJobId: job?.starRocksJobId ?? null,
+    // A differential schedule's snapshot says what it is, so chains can be verified, kept and restored.
+    ...(job?.chain === undefined
+      ? {}
+      : {
+          mode: job.chain.mode,
+          ...(job.chain.baseLabel === undefined ? {} : { baseLabel: job.chain.baseLabel }),
+        }),
     ...(job?.scope === undefined
       ? {}
       : {

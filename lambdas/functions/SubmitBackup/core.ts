@@ -1,6 +1,9 @@
 import type { CatalogStore } from '#domain/catalog/index.ts';
+import type { ManifestStore } from '#domain/catalog/manifest-store.ts';
+import { backupModeOf } from '#domain/catalog/schema.ts';
 import type { Clock } from '#domain/clock.ts';
 import { backupTimeoutPropertySeconds } from '#domain/config/index.ts';
+import type { NightClient } from '#domain/differential/take.ts';
 import {
   EmptyDatabaseError,
   NothingToBackUpError,
@@ -8,6 +11,7 @@ import {
   StarRocksAccessDeniedError,
   StarRocksSqlError,
   StarRocksUnavailableError,
+  UnchangedSinceSnapshotError,
   UnsupportedClusterError,
   UnsupportedListPartitionError,
   UnsupportedObjectError,
@@ -38,8 +42,15 @@ import {
   type TableInfo,
   withRefusal,
 } from '#domain/starrocks/index.ts';
+import {
+  adoptedJobChain,
+  type DifferentialNight,
+  decideDifferentialNight,
+  differentialScope,
+  jobChainOf,
+} from '#domain/workflow/differential-night.ts';
 import { extendLeases, renewLeases, requireLeases } from '#domain/workflow/leases.ts';
-import type { BackupDatabaseState, JobScope, TrackedJob } from '#domain/workflow/workflow-state.ts';
+import type { BackupDatabaseState, JobChain, JobScope, TrackedJob } from '#domain/workflow/workflow-state.ts';
 
 /** How many earlier durations feed the poll policy's estimate. */
 const HISTORY_DEPTH = 7;
@@ -48,9 +59,11 @@ const OMITTED_KEPT = 20;
 
 /** What SubmitBackup needs. */
 export interface SubmitBackupDeps {
-  readonly starRocks: <T>(work: (client: StarRocksClient) => Promise<T>) => Promise<T>;
+  readonly starRocks: <T>(work: (client: StarRocksClient & NightClient) => Promise<T>) => Promise<T>;
   readonly locks: Pick<LockStore, 'renewLock' | 'renewSlot' | 'noteSubmission' | 'readSubmission'>;
-  readonly catalog: Pick<CatalogStore, 'listAttemptsAt' | 'recentDurations' | 'markLost'>;
+  readonly catalog: Pick<CatalogStore, 'listAttemptsAt' | 'recentDurations' | 'markLost' | 'listSnapshots'>;
+  /** The partition manifests a differential schedule reads (its chain's) and writes (each snapshot's). */
+  readonly manifests: Pick<ManifestStore, 'readManifest' | 'writeManifest'>;
   readonly clock: Clock;
   readonly logger: AppLogger;
 }
@@ -70,6 +83,7 @@ type Decision =
       readonly submittedAt: number;
       readonly job?: BackupJob;
       readonly scope?: BackupScope;
+      readonly chain?: JobChain;
     }
   | {
       readonly kind: 'adopted-job';
@@ -77,7 +91,13 @@ type Decision =
       readonly attempt: number;
       readonly job: BackupJob;
     }
-  | { readonly kind: 'adopted-snapshot'; readonly label: string; readonly attempt: number };
+  | {
+      readonly kind: 'adopted-snapshot';
+      readonly label: string;
+      readonly attempt: number;
+      /** The chain fields of the catalog attempt adopted (a re-run keeps what the snapshot is). */
+      readonly chain?: JobChain;
+    };
 
 /** Labels of this slot the catalog recorded FINISHED but the repository no longer holds. */
 interface LostSnapshots {
@@ -126,6 +146,7 @@ export async function submitBackup(state: BackupDatabaseState, deps: SubmitBacku
   // earlier submission keeps its time, so its duration and deadline stay true.
   const submittedAt = decision.kind === 'submitted' ? decision.submittedAt : now;
   const scope = decision.kind === 'submitted' ? decision.scope : undefined;
+  const chain = await chainOfDecision(state, decision, deps);
   const job: TrackedJob = {
     label: decision.label,
     labelAttempt: decision.attempt,
@@ -141,6 +162,7 @@ export async function submitBackup(state: BackupDatabaseState, deps: SubmitBacku
     polls: 0,
     historySeconds,
     ...(scope === undefined ? {} : { scope: jobScopeOf(scope) }),
+    ...(chain === undefined ? {} : { chain }),
     ...(notices.length === 0 ? {} : { notices }),
   };
   if (running) job.nextWaitSeconds = nextCheckSeconds(state.cluster, job, now);
@@ -152,8 +174,35 @@ export async function submitBackup(state: BackupDatabaseState, deps: SubmitBacku
     nextWaitSeconds: job.nextWaitSeconds,
     omitted: job.scope?.omittedTotal ?? 0,
     notices: notices.length,
+    ...(chain === undefined
+      ? {}
+      : { mode: chain.mode, baseLabel: chain.baseLabel ?? null, partitions: chain.partitions }),
   });
   return job;
+}
+
+/**
+ * `$.job.chain` on a differential schedule's run: what the submission decided, the adopted catalog attempt's own
+ * fields, or (a job or snapshot of this slot found in StarRocks) the submitter's choice again.
+ */
+async function chainOfDecision(
+  state: BackupDatabaseState,
+  decision: Decision,
+  deps: SubmitBackupDeps,
+): Promise<JobChain | undefined> {
+  const differential = state.cluster.differential;
+  if (differential === undefined) return undefined;
+  if (decision.kind !== 'adopted-job' && decision.chain !== undefined) return decision.chain;
+  return adoptedJobChain(
+    {
+      cluster: state.cluster.name,
+      database: state.database,
+      label: decision.label,
+      scheduledTime: state.scheduledTime,
+      fullEveryDays: differential.fullEvery,
+    },
+    deps,
+  );
 }
 
 function jobScopeOf(scope: BackupScope): JobScope {
@@ -200,6 +249,13 @@ async function adoptFromCatalog(
           kind: 'adopted-snapshot',
           label: attempt.label,
           attempt: attemptOfLabel(state, attempt.label),
+          chain: {
+            mode: backupModeOf(attempt),
+            ...(attempt.baseLabel === undefined ? {} : { baseLabel: attempt.baseLabel }),
+            why: 'adopted',
+            objects: 0,
+            partitions: 0,
+          },
         },
         lost: { labels, lastAttempt },
       };
@@ -233,7 +289,7 @@ async function adoptFromCatalog(
 
 async function adoptOrSubmit(
   state: BackupDatabaseState,
-  client: StarRocksClient,
+  client: StarRocksClient & NightClient,
   own: OwnSubmission | undefined,
   lost: LostSnapshots,
   deps: SubmitBackupDeps,
@@ -275,7 +331,12 @@ async function adoptOrSubmit(
   const tables = await tablesOf(client, state.database);
   // StarRocks refuses BACKUP of a database with no table at all; such a database is SKIPPED (empty), not failed.
   if (tables.length === 0) throw new EmptyDatabaseError(`database ${state.database} has no table to back up`);
-  let scope = scopeOrThrow(state, version, planBackupScope(capabilities, tables));
+  const night = await differentialNight(state, client, deps);
+  let scope = narrowToNight(
+    state,
+    scopeOrThrow(state, version, planBackupScope(capabilities, tables)),
+    night,
+  );
   // A cancelled job of ours may have left its __ss_ directory behind, and a lost snapshot's label is spent: start
   // past both.
   const first = Math.max(1, latestAttempt + (latestAttempt > 0 ? 1 : 0), lost.lastAttempt + 1);
@@ -294,6 +355,13 @@ async function adoptOrSubmit(
       ...requireLeases(state).slot,
       extendSeconds: state.cluster.lock.leaseSeconds,
     });
+    // Written before BACKUP, so a job anyone finds under this label has its manifest (adoptedJobChain relies on it).
+    if (night !== undefined) {
+      await deps.manifests.writeManifest(
+        { cluster: state.cluster.name, database: state.database, label },
+        night.manifest,
+      );
+    }
     const refusalsAllowed = Math.min(tables.length, 20) + 2;
     for (let refusal = 0; ; refusal += 1) {
       try {
@@ -307,7 +375,15 @@ async function adoptOrSubmit(
           ...(scope.on === undefined ? {} : { tables: scope.on, allFunctions: scope.allFunctions }),
         });
         noteOmitted(state, version, scope, notices);
-        return { kind: 'submitted', label, attempt, submittedAt, scope };
+        const chain = night === undefined ? undefined : jobChainOf(night, scope);
+        return {
+          kind: 'submitted',
+          label,
+          attempt,
+          submittedAt,
+          scope,
+          ...(chain === undefined ? {} : { chain }),
+        };
       } catch (error) {
         if (error instanceof SnapshotLabelExistsError) {
           deps.logger.warn('label already used in the repository; trying the next attempt', {
@@ -321,13 +397,67 @@ async function adoptOrSubmit(
         deps.logger.warn('StarRocks refused objects of the database; backing up the rest', {
           refused: refused.map((object) => object.name),
         });
-        scope = scopeOrThrow(state, version, withRefusal(capabilities, tables, scope, refused));
+        scope = narrowToNight(
+          state,
+          scopeOrThrow(state, version, withRefusal(capabilities, tables, scope, refused)),
+          night,
+        );
       }
     }
   }
   throw new SnapshotLabelExistsError(
     `every label of this slot up to attempt ${MAX_LABEL_ATTEMPTS} already exists in repository ${state.cluster.repository}`,
   );
+}
+
+/**
+ * A differential schedule's decision for this run (undefined on a full schedule). Nothing changed since the chain's
+ * newest snapshot: UnchangedSinceSnapshotError, SKIPPED `unchanged`, and no BACKUP.
+ */
+async function differentialNight(
+  state: BackupDatabaseState,
+  client: NightClient,
+  deps: SubmitBackupDeps,
+): Promise<Exclude<DifferentialNight, { kind: 'unchanged' }> | undefined> {
+  const differential = state.cluster.differential;
+  if (differential === undefined) return undefined;
+  const night = await decideDifferentialNight(
+    {
+      cluster: state.cluster.name,
+      database: state.database,
+      scheduledTime: state.scheduledTime,
+      fullEveryDays: differential.fullEvery,
+    },
+    { client, catalog: deps.catalog, manifests: deps.manifests },
+  );
+  if (night.kind === 'unchanged') {
+    throw new UnchangedSinceSnapshotError(
+      `no partition, table or view of ${state.database} changed since snapshot ${night.sinceLabel}, which holds this slot's data`,
+    );
+  }
+  deps.logger.info('differential schedule: night decided', {
+    mode: night.kind,
+    ...(night.kind === 'full'
+      ? { why: night.why }
+      : { baseLabel: night.baseLabel, objects: night.tables.length }),
+  });
+  return night;
+}
+
+/** The scope a differential's ON list leaves of `scope` (a full keeps it whole). */
+function narrowToNight(
+  state: BackupDatabaseState,
+  scope: BackupScope,
+  night: DifferentialNight | undefined,
+): BackupScope {
+  if (night?.kind !== 'differential') return scope;
+  const narrowed = differentialScope(scope, night.tables);
+  if (narrowed === null) {
+    throw new NothingToBackUpError(
+      `only objects StarRocks cannot back up changed in ${state.database} since full ${night.baseLabel}`,
+    );
+  }
+  return narrowed;
 }
 
 /** The scope, or the error that says why there is none. */

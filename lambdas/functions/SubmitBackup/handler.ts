@@ -1,6 +1,6 @@
 import { systemClock } from '#domain/clock.ts';
 import { backupDatabaseStateSchema } from '#domain/workflow/workflow-state.ts';
-import { awsCatalog } from '#runtime/aws/dynamo.ts';
+import { awsCatalog, awsManifests } from '#runtime/aws/dynamo.ts';
 import { awsLocks } from '#runtime/aws/locks.ts';
 import { awsLogger } from '#runtime/aws/logger.ts';
 import { awsWithStarRocks } from '#runtime/aws/starrocks.ts';
@@ -10,7 +10,7 @@ import { submitBackup } from './core.ts';
 
 /** SubmitBackup Task of BackupDatabase, over its host's runtime. */
 export function createHandler(
-  runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'locks' | 'catalog' | 'clock'>,
+  runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'locks' | 'catalog' | 'manifests' | 'clock'>,
 ) {
   const logger = runtime.logger('submit-backup');
   return taskHandler({
@@ -21,6 +21,7 @@ export function createHandler(
         starRocks: (work) => runtime.withStarRocks(state.cluster, work),
         locks: await runtime.locks(),
         catalog: await runtime.catalog(),
+        manifests: await runtime.manifests(),
         clock: runtime.clock,
         logger,
       }),
@@ -33,5 +34,6 @@ export const handler = createHandler({
   withStarRocks: awsWithStarRocks,
   locks: awsLocks,
   catalog: awsCatalog,
+  manifests: awsManifests,
   clock: systemClock,
 });

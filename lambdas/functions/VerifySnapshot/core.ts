@@ -1,4 +1,5 @@
-import { InvalidInputError } from '#domain/errors.ts';
+import type { CatalogStore } from '#domain/catalog/index.ts';
+import { BackupFailedError, InvalidInputError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
 import type { AppLogger } from '#domain/logger.ts';
 import { isTransient } from '#domain/retry-policy.ts';
@@ -10,6 +11,8 @@ import type { BackupDatabaseState, Verification } from '#domain/workflow/workflo
 export interface VerifySnapshotDeps {
   readonly starRocks: <T>(work: (client: StarRocksClient) => Promise<T>) => Promise<T>;
   readonly locks: Pick<LockStore, 'renewLock' | 'renewSlot'>;
+  /** Marks a differential's full lost when the repository no longer holds it. */
+  readonly catalog: Pick<CatalogStore, 'markLost'>;
   readonly logger: AppLogger;
 }
 
@@ -18,6 +21,10 @@ export interface VerifySnapshotDeps {
  * must name this database (proveSnapshot). Keeps StarRocks' snapshot timestamp verbatim (RESTORE needs it exactly)
  * and the database size from SHOW DATA at backup time. A missing or broken snapshot is a BackupFailedError.
  * Renews both leases first: SHOW SNAPSHOT reads the repository and can be slow.
+ *
+ * A differential is verified as a chain too: its full must still be a snapshot of this database in the repository,
+ * or the differential is no restorable point. Then the full is marked lost in the catalog (the next run of the
+ * schedule takes a new full) and this backup fails, so the alert says why.
  */
 export async function verifySnapshot(
   state: BackupDatabaseState,
@@ -32,9 +39,35 @@ export async function verifySnapshot(
       label,
       database: state.database,
     });
+    const baseLabel = state.job?.chain?.baseLabel;
+    if (baseLabel !== undefined) await proveChainBase(state, baseLabel, client, deps);
     const size = await databaseSize(state.database, client, deps.logger);
     return { verified: true, snapshotTimestamp: proof.snapshotTimestamp, ...size };
   });
+}
+
+async function proveChainBase(
+  state: BackupDatabaseState,
+  baseLabel: string,
+  client: StarRocksClient,
+  deps: VerifySnapshotDeps,
+): Promise<void> {
+  try {
+    await proveSnapshot(client, {
+      repository: state.cluster.repository,
+      label: baseLabel,
+      database: state.database,
+    });
+  } catch (error) {
+    if (!(error instanceof BackupFailedError)) throw error;
+    await deps.catalog.markLost({ cluster: state.cluster.name, database: state.database, label: baseLabel });
+    throw new BackupFailedError(
+      `differential ${state.job?.label} was taken against full ${baseLabel}, which repository ` +
+        `${state.cluster.repository} no longer holds (${error.message}): the differential cannot be restored. The ` +
+        'catalog marks the full lost, and the next run of the schedule takes a new full.',
+      { cause: error },
+    );
+  }
 }
 
 /** SHOW DATA is informative: when it fails for a non-transient reason the backup still counts. */

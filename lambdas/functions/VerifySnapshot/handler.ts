@@ -1,4 +1,5 @@
 import { backupDatabaseStateSchema } from '#domain/workflow/workflow-state.ts';
+import { awsCatalog } from '#runtime/aws/dynamo.ts';
 import { awsLocks } from '#runtime/aws/locks.ts';
 import { awsLogger } from '#runtime/aws/logger.ts';
 import { awsWithStarRocks } from '#runtime/aws/starrocks.ts';
@@ -7,7 +8,9 @@ import type { LambdaRuntime } from '#runtime/runtime.ts';
 import { verifySnapshot } from './core.ts';
 
 /** VerifySnapshot Task of BackupDatabase, over its host's runtime. */
-export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'locks'>) {
+export function createHandler(
+  runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'locks' | 'catalog'>,
+) {
   const logger = runtime.logger('verify-snapshot');
   return taskHandler({
     logger,
@@ -16,10 +19,16 @@ export function createHandler(runtime: Pick<LambdaRuntime, 'logger' | 'withStarR
       verifySnapshot(state, {
         starRocks: (work) => runtime.withStarRocks(state.cluster, work),
         locks: await runtime.locks(),
+        catalog: await runtime.catalog(),
         logger,
       }),
   });
 }
 
 /** The deployed entry point. */
-export const handler = createHandler({ logger: awsLogger, withStarRocks: awsWithStarRocks, locks: awsLocks });
+export const handler = createHandler({
+  logger: awsLogger,
+  withStarRocks: awsWithStarRocks,
+  locks: awsLocks,
+  catalog: awsCatalog,
+});

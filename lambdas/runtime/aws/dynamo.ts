@@ -12,6 +12,7 @@ import {
   createCatalogStore,
   createClusterSnapshotRecords,
 } from '#domain/catalog/index.ts';
+import { createManifestStore, type ManifestStore } from '#domain/catalog/manifest-store.ts';
 import { type Clock, systemClock } from '#domain/clock.ts';
 import { createIncidentStore, type IncidentStore } from '#domain/incidents/incident-store.ts';
 import { createPauseStore, type PauseStore } from '#domain/pause/pause-store.ts';
@@ -54,6 +55,14 @@ let clusterSnapshots: Promise<ClusterSnapshotRecords> | undefined;
 export function awsCatalog(): Promise<CatalogStore> {
   catalog ??= overCatalogTable(createCatalogStore);
   return catalog;
+}
+
+let manifests: Promise<ManifestStore> | undefined;
+
+/** The partition manifests of differential snapshots. */
+export function awsManifests(): Promise<ManifestStore> {
+  manifests ??= overCatalogTable(createManifestStore);
+  return manifests;
 }
 
 /** The per-run alert budget. */

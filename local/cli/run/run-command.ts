@@ -91,7 +91,7 @@ function adHocSchedule(cluster: ClusterConfig): ScheduleConfig {
       },
     );
   }
-  return { name: AD_HOC_SCHEDULE, cron: '0 0 * * ? *', timezone: 'UTC', enabled: true };
+  return { name: AD_HOC_SCHEDULE, cron: '0 0 * * ? *', timezone: 'UTC', enabled: true, mode: 'full' };
 }
 
 /** What a run is for: the configuration, cluster, schedule and slot the options name. */

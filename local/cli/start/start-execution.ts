@@ -123,7 +123,7 @@ export async function startNightlyExecution(request: StartRequest, deps: StartDe
     );
   }
   const input: NightlyInput = {
-    cluster: toClusterSettings(request.config, request.cluster),
+    cluster: toClusterSettings(request.config, request.cluster, request.schedule),
     schedule: request.schedule,
     scheduledTime: slot.toISOString(),
     ...(request.databases && request.databases.length > 0 ? { databases: [...request.databases] } : {}),
