@@ -50,7 +50,6 @@ const differentialSchedule = (fullEvery: number) => ({
 describe('a differential schedule through the real workflow (issue 20)', () => {
   let harness: WorkflowHarness;
   let manifests: ManifestStore;
-  let night = 0;
 
   beforeAll(async () => {
     harness = await startWorkflowHarness(scenarioWith(['dw', 'dw_lost', 'dw_full']));
@@ -71,7 +70,6 @@ describe('a differential schedule through the real workflow (issue 20)', () => {
 
   /** One nightly run of `database`, `days` after the first slot (the clock moves there first). */
   async function runNight(database: string, days: number, fullEvery: number, changes: () => void = () => {}) {
-    night += 1;
     const slot = FIRST_SLOT + days * DAY_MS;
     harness.clock.set(Math.max(harness.clock.now(), slot + 5_000));
     changes();
