@@ -6,8 +6,7 @@ export type DynamoAction =
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
   | 'dynamodb:Query'
-  | 'dynamodb:BatchWriteItem'
-  | 'dynamodb:DeleteItem';
+  | 'dynamodb:BatchWriteItem';
 
 /** What one Task function touches: the source of every grant and of its network placement. */
 export interface FunctionAccess {
@@ -19,6 +18,11 @@ export interface FunctionAccess {
   readonly locks: readonly DynamoAction[];
   /** Actions on the catalog table (base table only, unless queriesCatalogIndexes). */
   readonly catalog: readonly DynamoAction[];
+  /**
+   * Actions on the catalog table's manifest partitions only (partition key `MANIFEST#…`, enforced with the
+   * `dynamodb:LeadingKeys` condition key). @default []
+   */
+  readonly manifests?: readonly DynamoAction[];
   /** Its Query (in `catalog`) also reads the catalog's indexes (a cluster's attempts by time). @default false */
   readonly queriesCatalogIndexes?: boolean;
   /** Reads the Slack webhook secret. */
@@ -37,7 +41,6 @@ const PUT = 'dynamodb:PutItem';
 const UPDATE = 'dynamodb:UpdateItem';
 const QUERY = 'dynamodb:Query';
 const BATCH_WRITE = 'dynamodb:BatchWriteItem';
-const DELETE = 'dynamodb:DeleteItem';
 
 /**
  * Each Task function's needs, read from the code (lambdas/domain/lock, lambdas/domain/catalog and each core):
@@ -101,11 +104,12 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     purpose: 'Submits BACKUP SNAPSHOT or adopts an earlier attempt of the same slot',
     reachesFrontEnd: true,
     // GetItem: this execution's own earlier submission, noted on its lock. UpdateItem on the catalog: the lostAt
-    // mark of a recorded snapshot the repository no longer holds. A differential schedule's manifests
-    // (lambdas/domain/catalog/manifest-store.ts): Query reads them; BatchWriteItem, DeleteItem (the head of an
-    // earlier write of the label) and PutItem (the head, last) write one.
+    // mark of a recorded snapshot the repository no longer holds.
     locks: [UPDATE, GET],
-    catalog: [QUERY, UPDATE, BATCH_WRITE, DELETE, PUT],
+    catalog: [QUERY, UPDATE],
+    // A differential schedule's manifests (lambdas/domain/catalog/manifest-store.ts): BatchWriteItem (chunks in,
+    // stale chunks out) and PutItem (the head), only on MANIFEST# partitions.
+    manifests: [BATCH_WRITE, PUT],
     slackWebhook: false,
     describesBackupExecutions: false,
     throwsForControlFlow: true,
@@ -151,7 +155,8 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     purpose: 'Writes the outcome of a backup attempt to the catalog',
     reachesFrontEnd: false,
     locks: [UPDATE],
-    catalog: [PUT, GET],
+    // UpdateItem: the latest-good pointer's unchangedThrough after a differential schedule's unchanged night.
+    catalog: [PUT, GET, UPDATE],
     slackWebhook: false,
     describesBackupExecutions: false,
     throwsForControlFlow: false,

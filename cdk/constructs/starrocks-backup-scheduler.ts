@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { MANIFEST_KEY_PREFIX } from '#domain/catalog/keys.ts';
 import type { BackupConfig } from '#domain/config/index.ts';
 import { METRICS_SERVICE_VARIABLE } from '#domain/metrics.ts';
 import { scheduleGroupNames } from '#domain/schedules/schedule-set.ts';
@@ -402,6 +403,7 @@ export class StarRocksBackupScheduler extends Construct {
 
     grantTable(fn.role, this.locksTable, access.locks);
     grantTable(fn.role, this.catalogTable, access.catalog);
+    grantManifestWrites(fn.role, this.catalogTable, access.manifests ?? []);
     const secretArns = [
       ...(access.reachesFrontEnd ? passwordSecretArns(props.config) : []),
       ...(access.slackWebhook && webhookSecretArn !== undefined ? [webhookSecretArn] : []),
@@ -575,6 +577,26 @@ function table(scope: Construct, def: TableDefinition, removalPolicy: RemovalPol
 function grantTable(role: iam.IRole, target: dynamodb.TableV2, actions: readonly DynamoAction[]): void {
   if (actions.length === 0) return;
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [target.tableArn] }));
+}
+
+/**
+ * Writes on the manifest partitions only. `dynamodb:LeadingKeys` holds the partition key values a request touches
+ * (AWS documentation, "Using IAM policy conditions for fine-grained access control", DynamoDB developer guide);
+ * ForAllValues makes every key of a BatchWriteItem match.
+ */
+function grantManifestWrites(
+  role: iam.IRole,
+  target: dynamodb.TableV2,
+  actions: readonly DynamoAction[],
+): void {
+  if (actions.length === 0) return;
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: [...actions],
+      resources: [target.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${MANIFEST_KEY_PREFIX}*`] } },
+    }),
+  );
 }
 
 /** Every cluster's password secret, once each. */

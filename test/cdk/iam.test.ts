@@ -53,9 +53,14 @@ function statementsOfRole(roleId: string): Statement[] {
 const functionRole = (stem: TaskFunctionName) =>
   logicalIdByPath(template, `/Scheduler/${stem}/Role/Resource`);
 const functionStatements = (stem: TaskFunctionName) => statementsOfRole(functionRole(stem));
-const tableActions = (stem: TaskFunctionName, table: 'LocksTable' | 'CatalogTable') =>
+const tableActions = (
+  stem: TaskFunctionName,
+  table: 'LocksTable' | 'CatalogTable',
+  scope: 'whole table' | 'manifest partitions' = 'whole table',
+) =>
   functionStatements(stem)
     .filter((statement) => JSON.stringify(statement.Resource).includes(`Scheduler${table}`))
+    .filter((statement) => (statement.Condition !== undefined) === (scope === 'manifest partitions'))
     .flatMap(actionsOf)
     .sort();
 const stateMachineStatements = (name: 'NightlyBackup' | 'BackupLane' | 'BackupDatabase') =>
@@ -77,6 +82,26 @@ describe('Task function roles', () => {
 
   it.each(stems)('%s acts on the catalog table exactly as FUNCTION_ACCESS declares', (stem) => {
     expect(tableActions(stem, 'CatalogTable')).toEqual([...FUNCTION_ACCESS[stem].catalog].sort());
+    expect(tableActions(stem, 'CatalogTable', 'manifest partitions')).toEqual(
+      [...(FUNCTION_ACCESS[stem].manifests ?? [])].sort(),
+    );
+  });
+
+  it('confines manifest writes to MANIFEST# partitions, for SubmitBackup only', () => {
+    const conditioned = stems.flatMap((stem) =>
+      functionStatements(stem)
+        .filter(
+          (statement) =>
+            statement.Condition !== undefined && actionsOf(statement)[0]?.startsWith('dynamodb:'),
+        )
+        .map((statement) => ({ stem, condition: statement.Condition })),
+    );
+    expect(conditioned).toEqual([
+      {
+        stem: 'SubmitBackup',
+        condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MANIFEST#*'] } },
+      },
+    ]);
   });
 
   it('grants no function DeleteItem, Scan or a wildcard DynamoDB action', () => {

@@ -5,6 +5,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
   type QueryCommandOutput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#domain/clock.ts';
 import { CATALOG_BY_CLUSTER_TIME_INDEX } from '#domain/tables.ts';
@@ -109,6 +110,12 @@ export interface CatalogStore extends SnapshotMarks, DrillCatalog {
    * name. Reads one pointer item per database, never the history; a pointer to a snapshot marked lost is left out.
    */
   latestGoodSnapshots(cluster: string): Promise<BackupAttempt[]>;
+  /**
+   * A differential schedule's run found the database unchanged since its newest snapshot (SKIPPED `unchanged`): the
+   * latest good snapshot still holds the data of `scheduledTime`'s slot. Moves the pointer's `unchangedThrough`
+   * forward to that slot (never back), so freshness counts the slot as covered. No pointer: nothing to do.
+   */
+  markUnchangedThrough(request: { cluster: string; database: string; scheduledTime: string }): Promise<void>;
   /**
    * Every attempt one run made or adopted (by cluster, database, time), as that run recorded it: a slot run
    * twice lists the adopted snapshot in both runs. Strongly consistent (base table, not an index).
@@ -347,6 +354,24 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
       } while (cursor !== null);
       // A pointer whose snapshot a later look found gone from the repository names nothing to restore.
       return items.filter(isGoodSnapshot);
+    },
+
+    async markUnchangedThrough({ cluster, database, scheduledTime }) {
+      const slot = normaliseIso(scheduledTime);
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: latestGoodKey(cluster, database),
+            UpdateExpression: 'SET unchangedThrough = :slot',
+            ConditionExpression:
+              'attribute_exists(pk) AND scheduledTime < :slot AND (attribute_not_exists(unchangedThrough) OR unchangedThrough < :slot)',
+            ExpressionAttributeValues: { ':slot': slot },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     },
 
     listRun({ runId, limit, cursor }) {

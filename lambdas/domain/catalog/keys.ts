@@ -144,11 +144,14 @@ export function alertBudgetKey(runId: string): { pk: string; sk: string } {
 
 /** Partition key of one snapshot's manifest items. */
 export function manifestPartitionKey(ref: { cluster: string; database: string; label: string }): string {
-  return `MANIFEST#${keySegment(ref.cluster)}#${keySegment(ref.database)}#${keySegment(ref.label)}`;
+  return `${MANIFEST_KEY_PREFIX}${keySegment(ref.cluster)}#${keySegment(ref.database)}#${keySegment(ref.label)}`;
 }
 
 /** Sort key of a manifest's head item. */
 export const MANIFEST_HEAD_SORT_KEY = 'HEAD';
+
+/** Every manifest partition key starts so (IAM confines manifest writers to these partitions). */
+export const MANIFEST_KEY_PREFIX = 'MANIFEST#';
 
 /** Sort key prefix of a manifest's table chunks. */
 export const MANIFEST_TABLE_SORT_KEY_PREFIX = 'TABLE#';

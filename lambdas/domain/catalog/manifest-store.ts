@@ -128,6 +128,9 @@ const othersChunkSchema = z.object({
 });
 
 type Item = Record<string, unknown>;
+
+/** The head's attribute while a rewrite of the label runs: the manifest reads as absent until the new head. */
+const REWRITING = 'rewriting';
 type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
 
 /** Builds the manifest store over the catalog table. */
@@ -205,9 +208,17 @@ export function createManifestStore(deps: ManifestStoreDeps): ManifestStore {
         });
       });
 
-      // Head first out, chunks in, leftovers of an earlier write out, head last in.
+      // Head first out (replaced by a marker: the writer needs no DeleteItem, which would let it delete any catalog
+      // item), chunks in, leftovers of an earlier write out, head last in.
       const existing = await queryAll(pk, true);
-      if (existing.some((item) => item.sk === MANIFEST_HEAD_SORT_KEY)) await deleteHead(pk);
+      if (existing.some((item) => item.sk === MANIFEST_HEAD_SORT_KEY)) {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { pk, sk: MANIFEST_HEAD_SORT_KEY, [REWRITING]: writeId },
+          }),
+        );
+      }
       await batch(
         chunks.map((item) => ({ request: { PutRequest: { Item: item } }, bytes: jsonBytes(item) })),
       );
@@ -253,7 +264,7 @@ export function createManifestStore(deps: ManifestStoreDeps): ManifestStore {
     async readManifest(ref) {
       const items = await queryAll(manifestPartitionKey(ref), false);
       const headItem = items.find((item) => item.sk === MANIFEST_HEAD_SORT_KEY);
-      if (headItem === undefined) return undefined;
+      if (headItem === undefined || REWRITING in headItem) return undefined;
       const head = headSchema.parse(headItem);
       const incomplete = (what: string) =>
         new DependencyUnavailableError(

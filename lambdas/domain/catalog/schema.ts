@@ -79,6 +79,11 @@ export const BackupAttemptSchema = z.object({
    */
   lostAt: isoUtc.optional(),
   /**
+   * Only on the latest-good pointer: a differential schedule's run found the database unchanged since this snapshot
+   * at that later slot, so the snapshot holds that slot's data too (freshness counts it as covered).
+   */
+  unchangedThrough: isoUtc.optional(),
+  /**
    * How the snapshot was taken (issue 20). Absent = `full`: every item written before differentials existed is a
    * full. Independent of StarRocks' backupType (always FULL here).
    */
@@ -93,7 +98,7 @@ export type BackupAttempt = z.infer<typeof BackupAttemptSchema>;
 /** What a caller records; the catalog adds `schemaVersion`, `kind` and `recordedAt`. */
 export type NewBackupAttempt = Omit<
   BackupAttempt,
-  'schemaVersion' | 'kind' | 'recordedAt' | 'pinned' | 'prunedAt' | 'lostAt'
+  'schemaVersion' | 'kind' | 'recordedAt' | 'pinned' | 'prunedAt' | 'lostAt' | 'unchangedThrough'
 >;
 
 /** The mode of an attempt item: `full` when the item does not say (written before modes existed). */

@@ -47,6 +47,11 @@ export interface GoodSnapshot {
   readonly scheduledTime: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+  /**
+   * A later slot a differential schedule found the database unchanged at (SKIPPED `unchanged`): the snapshot holds
+   * that slot's data too.
+   */
+  readonly unchangedThrough?: string | undefined;
 }
 
 /** What to assess. */
@@ -140,6 +145,12 @@ function selects(cluster: FreshnessCluster, schedule: FreshnessSchedule, databas
   return selectDatabases([database], effectiveDatabaseFilters(cluster, schedule)).selected.length > 0;
 }
 
+/** The latest slot whose data the snapshot holds: its own, or a later one found unchanged since. */
+function coveredThrough(snapshot: GoodSnapshot): string {
+  const unchanged = snapshot.unchangedThrough;
+  return unchanged !== undefined && unchanged > snapshot.scheduledTime ? unchanged : snapshot.scheduledTime;
+}
+
 function takenAtOf(snapshot: GoodSnapshot): string {
   return snapshot.startedAt ?? snapshot.finishedAt ?? snapshot.scheduledTime;
 }
@@ -193,7 +204,7 @@ export function assessFreshness(request: FreshnessRequest): FreshnessReport {
     let state: FreshnessState;
     if (snapshot === undefined) state = 'never';
     else if (expected === null) state = 'fresh';
-    else state = Date.parse(snapshot.scheduledTime) >= expected.slot.getTime() ? 'fresh' : 'late';
+    else state = Date.parse(coveredThrough(snapshot)) >= expected.slot.getTime() ? 'fresh' : 'late';
     const takenAt = snapshot === undefined ? null : takenAtOf(snapshot);
     return {
       database,

@@ -9,7 +9,7 @@ import type { BackupDatabaseState } from '#domain/workflow/workflow-state.ts';
 
 /** What RecordResult needs. */
 export interface RecordResultDeps {
-  readonly catalog: Pick<CatalogStore, 'recordAttempt'>;
+  readonly catalog: Pick<CatalogStore, 'recordAttempt' | 'markUnchangedThrough'>;
   readonly locks: Pick<LockStore, 'renewLock'>;
   readonly clock: Clock;
   /** Publishes the outcome as CloudWatch metrics (deployed); absent locally. */
@@ -82,6 +82,14 @@ export async function recordResult(
           omittedTotal: job.scope.omittedTotal,
         }),
   });
+  if (item.state === 'SKIPPED' && item.reason === 'unchanged') {
+    // The database's newest snapshot holds this slot's data: freshness must not call the database late.
+    await deps.catalog.markUnchangedThrough({
+      cluster: state.cluster.name,
+      database: state.database,
+      scheduledTime: state.scheduledTime,
+    });
+  }
   deps.emitOutcome?.({
     cluster: state.cluster.name,
     state: item.state,

@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createManifestStore, type ManifestStore } from '#domain/catalog/manifest-store.ts';
 import type { BackupAttempt } from '#domain/catalog/schema.ts';
+import { assessFreshness } from '#domain/freshness/freshness.ts';
 import type { EmulatorScenario } from '#local/emulator/index.ts';
 import { startWorkflowHarness, type WorkflowHarness } from '#test/support/workflow-harness.ts';
 
@@ -139,6 +140,34 @@ describe('a differential schedule through the real workflow (issue 20)', () => {
     expect(n3.item).toMatchObject({ state: 'SKIPPED', reason: 'unchanged' });
     expect(n3.backups).toEqual([]);
     expect(harness.slack.requests.length).toBe(alertsBefore);
+    // Night 2's snapshot holds night 3's data: freshness counts night 3's slot as covered, hours later.
+    const freshnessRequest = (now: number) => ({
+      cluster: {
+        name: 'test',
+        timeoutSeconds: 3600,
+        include: ['*'],
+        exclude: [],
+        schedules: [{ name: 'nightly', cron: '0 2 * * ? *', timezone: 'Asia/Shanghai', enabled: true }],
+      },
+      now,
+    });
+    const latestGood = (await harness.catalog.latestGoodSnapshots('test')).filter(
+      (snapshot) => snapshot.database === 'dw',
+    );
+    expect(latestGood).toMatchObject([{ label: n2.item.label, unchangedThrough: n3.item.scheduledTime }]);
+    const sixHoursLater = FIRST_SLOT + 2 * DAY_MS + 6 * 3_600_000;
+    expect(
+      assessFreshness({ ...freshnessRequest(sixHoursLater), latestGood }).databases.map(
+        (entry) => entry.state,
+      ),
+    ).toEqual(['fresh']);
+    // Without the mark, night 2's snapshot alone would be late for night 3's slot.
+    const unmarked = latestGood.map(({ unchangedThrough: _, ...snapshot }) => snapshot);
+    expect(
+      assessFreshness({ ...freshnessRequest(sixHoursLater), latestGood: unmarked }).databases.map(
+        (entry) => entry.state,
+      ),
+    ).toEqual(['late']);
 
     // Night 4: the full is three days old (fullEvery: 3): a new full, although nothing changed.
     const n4 = await runNight('dw', 3, 3);

@@ -56,6 +56,7 @@ describe('the example configuration', () => {
       cron: '0 2 * * ? *',
       timezone: 'Asia/Shanghai',
       enabled: true,
+      mode: 'full',
     });
     expect(config.clusters[0]?.passwordSecretArn).toBe(
       'arn:aws:secretsmanager:us-east-1:123456789012:secret:starrocks/backup-password',
@@ -137,7 +138,7 @@ describe('loading configuration files', () => {
     const error = errorOf(() => loadConfigFileSync(path));
     expect(error.issues).toEqual([
       'clusters[0].schedules[0].cron: day-of-week 8 is out of range 1-7',
-      'clusters[0].schedules[0].timezon: unknown field (did you mean timezone?); known fields: name, cron, timezone, enabled, include, exclude',
+      'clusters[0].schedules[0].timezon: unknown field (did you mean timezone?); known fields: name, cron, timezone, enabled, include, exclude, mode, fullEvery',
     ]);
     expect(error.message).toContain(
       `clusters[0].schedules[0].cron: day-of-week 8 is out of range 1-7 (${path}:7:9)`,

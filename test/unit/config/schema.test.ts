@@ -47,7 +47,7 @@ describe('parseConfig', () => {
           backupType: 'FULL',
           freshness: {},
           sizeAnomaly: { enabled: true, dropPercent: 50, growthPercent: 200, minHistory: 3 },
-          schedules: [{ name: 'nightly', cron: '0 2 * * ? *', timezone: 'UTC', enabled: true }],
+          schedules: [{ name: 'nightly', cron: '0 2 * * ? *', timezone: 'UTC', enabled: true, mode: 'full' }],
         },
       ],
       poll: { minSeconds: 30, maxSeconds: 3600 },
@@ -257,6 +257,31 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('takes a differential mode with fullEvery days, and refuses fullEvery on a full schedule or out of range', () => {
+    const nightly = { name: 'nightly', cron: '0 2 * * ? *' };
+    const parsed = parseConfig({
+      clusters: [minimalCluster({ schedules: [{ ...nightly, mode: 'differential', fullEvery: 7 }] })],
+    });
+    expect(parsed.clusters[0]?.schedules[0]).toMatchObject({ mode: 'differential', fullEvery: 7 });
+    expect(
+      issuesOf({
+        clusters: [
+          minimalCluster({
+            schedules: [
+              { ...nightly, fullEvery: 7 },
+              { name: 'b', cron: '0 3 * * ? *', mode: 'differential', fullEvery: 0 },
+              { name: 'c', cron: '0 4 * * ? *', mode: 'incremental' },
+            ],
+          }),
+        ],
+      }),
+    ).toEqual([
+      'clusters[0].schedules[0].fullEvery: applies only to a schedule with mode: differential (this one takes a full every time)',
+      'clusters[0].schedules[1].fullEvery: must be at least 1',
+      'clusters[0].schedules[2].mode: must be one of "full", "differential"',
+    ]);
+  });
+
   it('rejects poll and lock values outside their rules', () => {
     expect(
       issuesOf({ clusters: [minimalCluster()], poll: { minSeconds: 0.5 }, lock: { leaseSeconds: 10 } }),
@@ -294,6 +319,16 @@ describe('cluster settings for the execution input', () => {
     expect(settings.poll).toEqual({ minSeconds: 20, maxSeconds: 600 });
     expect(settings.lock).toEqual({ leaseSeconds: 900 });
     expect(settings.passwordSecretArn).toBe(ARN);
+    expect(clusterSettingsSchema.parse(settings)).toEqual(settings);
+  });
+
+  it("carries a differential schedule's fullEvery (7 by default), and nothing for a full schedule", () => {
+    expect(toClusterSettings(config, 'prod', { mode: 'full' })).not.toHaveProperty('differential');
+    expect(toClusterSettings(config, 'prod', { mode: 'differential' }).differential).toEqual({
+      fullEvery: 7,
+    });
+    const settings = toClusterSettings(config, 'prod', { mode: 'differential', fullEvery: 14 });
+    expect(settings.differential).toEqual({ fullEvery: 14 });
     expect(clusterSettingsSchema.parse(settings)).toEqual(settings);
   });
 
