@@ -281,6 +281,8 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     locks: [QUERY],
     // Query: latest-good pointers and a database's attempts; UpdateItem: the prunedAt mark.
     catalog: [QUERY, UPDATE],
+    // BatchWriteItem: a pruned snapshot's manifest deleted (manifest-store.ts deleteManifest).
+    manifests: [BATCH_WRITE],
     slackWebhook: false,
     describesBackupExecutions: false,
     throwsForControlFlow: false,

@@ -87,7 +87,7 @@ describe('Task function roles', () => {
     );
   });
 
-  it('confines manifest writes to MANIFEST# partitions, for SubmitBackup only', () => {
+  it('confines manifest writes to MANIFEST# partitions, for SubmitBackup and PruneSnapshots only', () => {
     const conditioned = stems.flatMap((stem) =>
       functionStatements(stem)
         .filter(
@@ -96,11 +96,10 @@ describe('Task function roles', () => {
         )
         .map((statement) => ({ stem, condition: statement.Condition })),
     );
+    const manifestsOnly = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MANIFEST#*'] } };
     expect(conditioned).toEqual([
-      {
-        stem: 'SubmitBackup',
-        condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MANIFEST#*'] } },
-      },
+      { stem: 'SubmitBackup', condition: manifestsOnly },
+      { stem: 'PruneSnapshots', condition: manifestsOnly },
     ]);
   });
 

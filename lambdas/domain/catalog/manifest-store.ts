@@ -25,7 +25,6 @@ import { randomUUID } from 'node:crypto';
 import {
   BatchWriteCommand,
   type BatchWriteCommandInput,
-  DeleteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
   paginateQuery,
@@ -151,10 +150,6 @@ export function createManifestStore(deps: ManifestStoreDeps): ManifestStore {
     const items: Item[] = [];
     for await (const page of pages) items.push(...(page.Items ?? []));
     return items;
-  }
-
-  async function deleteHead(pk: string): Promise<void> {
-    await client.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk: MANIFEST_HEAD_SORT_KEY } }));
   }
 
   async function batch(requests: readonly { request: WriteRequest; bytes: number }[]): Promise<void> {
@@ -327,7 +322,10 @@ export function createManifestStore(deps: ManifestStoreDeps): ManifestStore {
       const existing = await queryAll(pk, true);
       if (existing.length === 0) return 0;
       // Head first: from here on the manifest reads as absent, whatever the rest of the deletion does.
-      if (existing.some((item) => item.sk === MANIFEST_HEAD_SORT_KEY)) await deleteHead(pk);
+      // A one-item BatchWriteItem, not DeleteItem: IAM confines BatchWriteItem to manifest partitions.
+      if (existing.some((item) => item.sk === MANIFEST_HEAD_SORT_KEY)) {
+        await batch([{ request: { DeleteRequest: { Key: { pk, sk: MANIFEST_HEAD_SORT_KEY } } }, bytes: 0 }]);
+      }
       await batch(
         existing
           .filter((item) => item.sk !== MANIFEST_HEAD_SORT_KEY)

@@ -6,6 +6,7 @@
 
 import { chainSnapshotsOf } from '#domain/catalog/chain-snapshots.ts';
 import type { CatalogStore } from '#domain/catalog/index.ts';
+import type { ManifestStore } from '#domain/catalog/manifest-store.ts';
 import type { Clock } from '#domain/clock.ts';
 import type { ClusterSettings } from '#domain/config/index.ts';
 import { SnapshotNotFoundError } from '#domain/errors.ts';
@@ -34,6 +35,8 @@ export interface PruneDeps {
     'latestGoodSnapshots' | 'listAllSnapshots' | 'findSnapshot' | 'markPruned'
   >;
   readonly locks: Pick<LockStore, 'inspectLocks'>;
+  /** The partition manifests of differential snapshots: a pruned snapshot's is deleted with it. */
+  readonly manifests?: Pick<ManifestStore, 'deleteManifest'> | undefined;
   /** Runs `work` over one FE session; called only when the method depends on the FE (and something is to go). */
   readonly withFrontEnd: <T>(work: (frontEnd: PruneFrontEnd) => Promise<T>) => Promise<T>;
   /** Deletes snapshot objects in the repository's S3 location; present when `retention.s3` is set. */
@@ -218,6 +221,8 @@ async function removeOne(
         break;
     }
     await deps.catalog.markPruned(ref);
+    // Nothing builds on a pruned snapshot (not a base, not a point): its manifest only costs storage.
+    await deps.manifests?.deleteManifest(ref);
     deps.logger.info('snapshot pruned', {
       cluster,
       database: candidate.database,

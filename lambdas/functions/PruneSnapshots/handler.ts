@@ -1,6 +1,6 @@
 import { systemClock } from '#domain/clock.ts';
 import { pruneTaskInputSchema } from '#domain/prune/prune-input.ts';
-import { awsCatalog } from '#runtime/aws/dynamo.ts';
+import { awsCatalog, awsManifests } from '#runtime/aws/dynamo.ts';
 import { awsLocks } from '#runtime/aws/locks.ts';
 import { awsLogger } from '#runtime/aws/logger.ts';
 import { awsSnapshotObjects } from '#runtime/aws/s3.ts';
@@ -16,7 +16,7 @@ const STOP_BEFORE_TIMEOUT_MS = 60_000;
 export function createHandler(
   runtime: Pick<
     LambdaRuntime,
-    'logger' | 'catalog' | 'locks' | 'withStarRocks' | 'snapshotObjects' | 'clock'
+    'logger' | 'catalog' | 'manifests' | 'locks' | 'withStarRocks' | 'snapshotObjects' | 'clock'
   >,
 ) {
   const logger = runtime.logger('prune-snapshots');
@@ -26,6 +26,7 @@ export function createHandler(
     run: async (input, { context }) =>
       nightlyPrune(input, {
         catalog: await runtime.catalog(),
+        manifests: await runtime.manifests(),
         locks: await runtime.locks(),
         // The access hands out the full client; the core's type names only the backup half.
         withFrontEnd: (work) => runtime.withStarRocks(input.cluster, work),
@@ -41,6 +42,7 @@ export function createHandler(
 export const handler = createHandler({
   logger: awsLogger,
   catalog: awsCatalog,
+  manifests: awsManifests,
   locks: awsLocks,
   withStarRocks: awsWithStarRocks,
   snapshotObjects: awsSnapshotObjects,

@@ -186,6 +186,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
     const [
       { loadConfigFile },
       { createCatalogStore },
+      { createManifestStore },
       { createLockStore },
       { pruneCluster },
       { localSnapshotObjects },
@@ -195,6 +196,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
     ] = await Promise.all([
       import('#local/config/load.ts'),
       import('#domain/catalog/index.ts'),
+      import('#domain/catalog/manifest-store.ts'),
       import('#domain/lock/index.ts'),
       import('#domain/prune/prune-core.ts'),
       import('#local/runtime/s3-settings.ts'),
@@ -211,6 +213,11 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
     const snapshotObjects = localSnapshotObjects(s3Env);
     const tables = await session.open({ locks: true });
     const catalog = createCatalogStore({
+      client: tables.client,
+      tableName: tables.catalogTableName,
+      clock: io.clock,
+    });
+    const manifests = createManifestStore({
       client: tables.client,
       tableName: tables.catalogTableName,
       clock: io.clock,
@@ -236,6 +243,7 @@ export function runPruneCommand(options: PruneCommandOptions, io: CommandIo): Pr
         {
           catalog,
           locks,
+          manifests,
           withFrontEnd: (work) =>
             withLocalStarRocks(cluster, io.env, (client) => work(client as FullStarRocksClient)),
           objects: await snapshotObjects.objects(cluster.retention),

@@ -1,6 +1,8 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type CatalogStore, createCatalogStore } from '#domain/catalog/index.ts';
+import { createManifestStore, type ManifestStore } from '#domain/catalog/manifest-store.ts';
+import { MANIFEST_FORMAT_VERSION, type Manifest } from '#domain/differential/manifest.ts';
 import { createLockStore, type LockStore } from '#domain/lock/index.ts';
 import { silentLogger } from '#domain/logger.ts';
 import { type PruneDeps, type PruneReport, pruneCluster } from '#domain/prune/prune-core.ts';
@@ -43,7 +45,7 @@ afterAll(async () => {
 });
 
 /** A fresh catalog and locks table per test (same dynalite), so scenarios never see each other's marks. */
-async function freshStores(): Promise<{ catalog: CatalogStore; locks: LockStore }> {
+async function freshStores(): Promise<{ catalog: CatalogStore; locks: LockStore; manifests: ManifestStore }> {
   tableCounter += 1;
   const tables = { catalogTableName: `catalog-${tableCounter}`, locksTableName: `locks-${tableCounter}` };
   await ensureTables({ client: dynamo.client, ...tables });
@@ -55,8 +57,25 @@ async function freshStores(): Promise<{ catalog: CatalogStore; locks: LockStore 
     clock,
     livenessOf: async () => 'running',
   });
-  return { catalog, locks };
+  const manifests = createManifestStore({ client: dynamo.client, tableName: tables.catalogTableName, clock });
+  return { catalog, locks, manifests };
 }
+
+/** A one-table manifest (its content does not matter to retention). */
+const manifestOfDay = (day: number): Manifest => ({
+  formatVersion: MANIFEST_FORMAT_VERSION,
+  tables: [
+    {
+      name: 'orders',
+      fingerprint: 'f1',
+      partitioning: 'RANGE',
+      partitions: [
+        { name: `p${day}`, id: `${1000 + day}`, visibleVersion: `${day}`, visibleVersionTime: null },
+      ],
+    },
+  ],
+  others: [],
+});
 
 const removedLabels = (report: PruneReport) =>
   report.removals
@@ -76,6 +95,7 @@ describe('pruning with DROP SNAPSHOT (StarRocks 4.2)', () => {
   let emulator: EmulatorHandle;
   let catalog: CatalogStore;
   let locks: LockStore;
+  let manifests: ManifestStore;
 
   beforeEach(async () => {
     emulator = await startEmulator({
@@ -90,7 +110,7 @@ describe('pruning with DROP SNAPSHOT (StarRocks 4.2)', () => {
       ]),
       clock: createManualClock(NOW),
     });
-    ({ catalog, locks } = await freshStores());
+    ({ catalog, locks, manifests } = await freshStores());
   });
 
   afterEach(async () => {
@@ -101,6 +121,7 @@ describe('pruning with DROP SNAPSHOT (StarRocks 4.2)', () => {
     return {
       catalog,
       locks,
+      manifests,
       withFrontEnd: (work) =>
         withStarRocksClientSession(
           {
@@ -209,11 +230,26 @@ describe('pruning with DROP SNAPSHOT (StarRocks 4.2)', () => {
       ),
     );
 
+    await Promise.all(
+      [3, 14, 26].map((day) =>
+        manifests.writeManifest(
+          { cluster: CLUSTER, database: DATABASE, label: labelOf(day) },
+          manifestOfDay(day),
+        ),
+      ),
+    );
+
     // Act
     const report = await pruneCluster({ cluster: cluster(), apply: true }, deps());
 
     // Assess
     const decisions = report.databases[0]?.decisions ?? [];
+    // A pruned snapshot's manifest goes with it; the kept full's and differential's stay.
+    const manifestOf = (day: number) =>
+      manifests.readManifest({ cluster: CLUSTER, database: DATABASE, label: labelOf(day) });
+    expect(await manifestOf(3)).toBeUndefined();
+    expect(await manifestOf(14)).toEqual(manifestOfDay(14));
+    expect(await manifestOf(26)).toEqual(manifestOfDay(26));
     expect(decisions.find((d) => d.label === base)).toMatchObject({
       action: 'keep',
       reasons: ['chain-base'],
