@@ -53,6 +53,9 @@ export interface RestoreRunDeps {
   readonly onProgress?: ((event: RestoreProgress) => void) | undefined;
 }
 
+/** What taking the leases reports: a wait for a slot or lock someone else holds. */
+export type LeaseWaitProgress = Extract<RestoreProgress, { kind: 'waiting' }>;
+
 /** What the loop reports as it goes. */
 export type RestoreProgress =
   | {
@@ -127,6 +130,81 @@ export async function runRestore(
   const { plan, holder } = request;
   const cluster = plan.cluster;
   const startedAt = deps.clock.now();
+  const source = request.sourceCluster;
+  return holdRestoreLeases(
+    {
+      cluster,
+      targetDatabase: plan.targetDatabase,
+      label: plan.snapshot.label,
+      holder,
+      capacity: request.capacity,
+      leaseSeconds: request.leaseSeconds,
+      retrySeconds: request.timing.minSeconds,
+      waitSeconds: request.waitSeconds,
+      signal: request.signal,
+      // Prune reads every live lock's label of its cluster (prune-core's liveLabels): the source's retention too.
+      sourceHold:
+        source !== undefined && source !== cluster
+          ? {
+              cluster: source,
+              database: sourceHoldKey(plan.sourceDatabase, holder),
+              label: plan.snapshot.label,
+            }
+          : undefined,
+    },
+    deps,
+    (leases) => restoreUnderLeases(request, deps, leases, startedAt),
+  );
+}
+
+/** What a local restore holds while it runs, and for how long it waits to get it. */
+export interface RestoreLeaseRequest {
+  readonly cluster: string;
+  /** The database locked: the restore's target. */
+  readonly targetDatabase: string;
+  /** The snapshot label the lock carries: retention treats the label of every live lock as in use. */
+  readonly label: string;
+  readonly holder: string;
+  /** The cluster's maxConcurrentBackups: restores share the backups' slots. */
+  readonly capacity: number;
+  readonly leaseSeconds: number;
+  /** Seconds between two tries while the slot or lock is held by someone else. */
+  readonly retrySeconds: number;
+  /** How long to wait for a free slot and for the target's lock before giving up. */
+  readonly waitSeconds: number;
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * A second lock, on a key that is never a database (sourceHoldKey), that keeps one more snapshot from being
+   * pruned while it is read: another cluster's snapshot (`--to-cluster`), or a chain restore's full.
+   */
+  readonly sourceHold?:
+    | { readonly cluster: string; readonly database: string; readonly label: string }
+    | undefined;
+}
+
+type HeldLockRef = { cluster: string; database: string; holder: string; token: number };
+
+/** The leases a local restore holds. */
+export interface RestoreLeases {
+  readonly lock: HeldLockRef;
+  readonly slot: { cluster: string; slot: number; holder: string; token: number };
+  /** The lease of RestoreLeaseRequest.sourceHold. */
+  readonly sourceHold?: HeldLockRef | undefined;
+}
+
+/**
+ * Takes a slot of the cluster, the source hold (if asked) and the target database's lock labelled with the
+ * snapshot, waiting while live holders have them; runs `work`; releases everything whatever `work` did.
+ * @throws SlotUnavailableError / LockHeldError after the wait (nothing done), or what `work` throws.
+ */
+export async function holdRestoreLeases<T>(
+  request: RestoreLeaseRequest,
+  deps: Pick<RestoreRunDeps, 'locks' | 'clock' | 'sleep'> & {
+    readonly onProgress?: ((event: LeaseWaitProgress) => void) | undefined;
+  },
+  work: (leases: RestoreLeases) => Promise<T>,
+): Promise<T> {
+  const { cluster, holder } = request;
   const slot = await waitFor(request, deps, 'slot', () =>
     deps.locks.acquireSlot({
       cluster,
@@ -136,34 +214,32 @@ export async function runRestore(
     }),
   );
   const heldSlot = { cluster, slot: slot.slot, holder, token: slot.token };
-  let heldLock: { cluster: string; database: string; holder: string; token: number } | undefined;
-  let sourceHold: Leases['sourceHold'];
+  let heldLock: HeldLockRef | undefined;
+  let sourceHold: HeldLockRef | undefined;
   try {
-    if (request.sourceCluster !== undefined && request.sourceCluster !== cluster) {
-      const database = sourceHoldKey(plan.sourceDatabase, holder);
-      // Prune reads every live lock's label of its cluster (prune-core's liveLabels): the source's retention too.
+    if (request.sourceHold !== undefined) {
+      const { cluster: holdCluster, database, label } = request.sourceHold;
       const hold = await deps.locks.acquireLock({
-        cluster: request.sourceCluster,
+        cluster: holdCluster,
         database,
         holder,
         leaseSeconds: request.leaseSeconds,
-        label: plan.snapshot.label,
+        label,
       });
-      sourceHold = { cluster: request.sourceCluster, database, holder, token: hold.token };
+      sourceHold = { cluster: holdCluster, database, holder, token: hold.token };
     }
     const lock = await waitFor(request, deps, 'lock', () =>
       deps.locks.acquireLock({
         cluster,
-        database: plan.targetDatabase,
+        database: request.targetDatabase,
         holder,
         leaseSeconds: request.leaseSeconds,
         // Retention treats the label of every live lock as in use: the snapshot cannot be pruned under us.
-        label: plan.snapshot.label,
+        label: request.label,
       }),
     );
-    heldLock = { cluster, database: plan.targetDatabase, holder, token: lock.token };
-    const leases = { lock: heldLock, slot: heldSlot, sourceHold };
-    return await restoreUnderLeases(request, deps, leases, startedAt);
+    heldLock = { cluster, database: request.targetDatabase, holder, token: lock.token };
+    return await work({ lock: heldLock, slot: heldSlot, sourceHold });
   } finally {
     if (heldLock) await deps.locks.releaseLock(heldLock);
     if (sourceHold) await deps.locks.releaseLock(sourceHold);
@@ -171,19 +247,10 @@ export async function runRestore(
   }
 }
 
-type HeldLockRef = { cluster: string; database: string; holder: string; token: number };
-
-interface Leases {
-  readonly lock: HeldLockRef;
-  readonly slot: { cluster: string; slot: number; holder: string; token: number };
-  /** The lease on the source cluster's snapshot (`--to-cluster`). */
-  readonly sourceHold?: HeldLockRef | undefined;
-}
-
 async function restoreUnderLeases(
   request: RestoreRunRequest,
   deps: RestoreRunDeps,
-  leases: Leases,
+  leases: RestoreLeases,
   startedAt: number,
 ): Promise<RestoreRunResult> {
   const { plan, timing } = request;
@@ -211,7 +278,7 @@ async function restoreUnderLeases(
   let failedPolls = 0;
   try {
     while (tracked.phase === 'running') {
-      await extend(deps, leases, tracked.nextWaitSeconds, request.leaseSeconds);
+      await extendRestoreLeases(deps, leases, tracked.nextWaitSeconds, request.leaseSeconds);
       await deps.sleep(tracked.nextWaitSeconds * 1000, request.signal);
       try {
         tracked = await deps.starRocks((client) => checkRestoreJob(client, tracked, timing, now));
@@ -282,8 +349,10 @@ async function restoreUnderLeases(
 
 /** Retries `acquire` while the slot or lock is held by a live holder, up to `waitSeconds`, then rethrows. */
 async function waitFor<T>(
-  request: RestoreRunRequest,
-  deps: RestoreRunDeps,
+  request: Pick<RestoreLeaseRequest, 'retrySeconds' | 'waitSeconds' | 'signal'>,
+  deps: Pick<RestoreRunDeps, 'clock' | 'sleep'> & {
+    readonly onProgress?: ((event: LeaseWaitProgress) => void) | undefined;
+  },
   what: 'slot' | 'lock',
   acquire: () => Promise<T>,
 ): Promise<T> {
@@ -293,7 +362,7 @@ async function waitFor<T>(
       return await acquire();
     } catch (error) {
       const busy = error instanceof SlotUnavailableError || error instanceof LockHeldError;
-      const retryInSeconds = Math.max(1, request.timing.minSeconds);
+      const retryInSeconds = Math.max(1, request.retrySeconds);
       if (!busy || deps.clock.now() + retryInSeconds * 1000 > giveUpAt) throw error;
       deps.onProgress?.({ kind: 'waiting', for: what, detail: error.message, retryInSeconds });
       await deps.sleep(retryInSeconds * 1000, request.signal);
@@ -301,7 +370,13 @@ async function waitFor<T>(
   }
 }
 
-async function extend(deps: RestoreRunDeps, leases: Leases, waitSeconds: number, leaseSeconds: number) {
+/** Extends every lease by `waitSeconds` plus one lease length: what a wait of that long needs. */
+export async function extendRestoreLeases(
+  deps: Pick<RestoreRunDeps, 'locks'>,
+  leases: RestoreLeases,
+  waitSeconds: number,
+  leaseSeconds: number,
+): Promise<void> {
   const extendSeconds = waitSeconds + leaseSeconds;
   await deps.locks.renewLock({ ...leases.lock, extendSeconds });
   if (leases.sourceHold) await deps.locks.renewLock({ ...leases.sourceHold, extendSeconds });

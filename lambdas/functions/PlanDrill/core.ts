@@ -22,11 +22,12 @@ export interface PlanDrillDeps {
 }
 
 /**
- * Chooses what the drill restores: the latest verified snapshot of `drill.database` in the catalog, into the
- * scratch database `<scratchPrefix><database>_<yyyyMMddHHmm>` of the drill's slot. A cluster paused as a whole
+ * Chooses what the drill restores: the newest restorable FULL snapshot of `drill.database` in the catalog, never a
+ * differential (issue 20): a drill restores one snapshot, and a differential alone holds only what changed since
+ * its full. It goes into the scratch database `<scratchPrefix><database>_<yyyyMMddHHmm>` of the drill's slot. A cluster paused as a whole
  * (`sr-backup pause --cluster C`) runs no drill: checked first, before anything else is read or held.
  * @throws ClusterPausedError (the cluster is paused), ConfigError (no drill configured), SnapshotNotFoundError (no
- * verified snapshot to restore).
+ * verified full snapshot to restore).
  */
 export async function planDrill(state: DrillState, deps: PlanDrillDeps): Promise<DrillPlan> {
   const drill = drillSettings(state);
@@ -39,7 +40,11 @@ export async function planDrill(state: DrillState, deps: PlanDrillDeps): Promise
     );
   }
   const slot = new Date(state.scheduledTime ?? state.execution.startTime ?? deps.clock.now());
-  const snapshot = await chooseSnapshot(deps.catalog, { cluster, database: drill.database });
+  const { snapshot } = await chooseSnapshot(deps.catalog, {
+    cluster,
+    database: drill.database,
+    fullOnly: true,
+  });
   return {
     cluster,
     sourceDatabase: drill.database,

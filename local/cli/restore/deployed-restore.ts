@@ -177,8 +177,11 @@ export function deployedRestoreError(result: DeployedRestoreResult): CliError | 
 }
 
 /**
- * Plans the restore from the deployed catalog and, with `execute`, starts the Restore machine and follows it.
- * @throws CliError (no such snapshot, a stack without the machine, Ctrl-C: the execution stopped), SDK errors.
+ * Plans the restore from the deployed catalog and, with `execute`, starts the Restore machine and follows it. A
+ * differential backup (issue 20) is refused, planned or not: the machine restores one snapshot, and a chain
+ * restore (the full, then the differential) is built only locally so far.
+ * @throws CliError (no such snapshot, a differential, a stack without the machine, Ctrl-C: the execution
+ *   stopped), SDK errors.
  */
 export async function runDeployedRestore(
   request: DeployedRestoreRequest,
@@ -189,12 +192,26 @@ export async function runDeployedRestore(
     tableName: deps.catalog.tableName,
     clock: deps.clock,
   });
-  const snapshot = await chooseSnapshot(catalog, {
+  const choice = await chooseSnapshot(catalog, {
     cluster: request.cluster,
     database: request.database,
     label: request.label,
     before: request.before?.toISOString(),
   });
+  if (choice.kind === 'differential') {
+    // The Restore machine restores one snapshot; a differential alone lacks everything its full holds.
+    const which =
+      request.label === undefined
+        ? `the ${request.before === undefined ? 'latest' : '--before'} restorable point of ${request.database} is differential backup ${choice.snapshot.label}`
+        : `snapshot ${choice.snapshot.label} is a differential backup`;
+    throw usageError(
+      `${which} (of full ${choice.full.label}): a deployed restore restores one snapshot, and chain restores run locally for now`,
+      {
+        hint: `run the same restore locally (without --stack), with the FE reachable and the catalog at hand; or restore the full alone: --snapshot ${choice.full.label}`,
+      },
+    );
+  }
+  const { snapshot } = choice;
   deps.write(describePlan(request, snapshot, deps.catalogDescription, deps.colors));
   const planned: DeployedRestoreResult = {
     snapshot,

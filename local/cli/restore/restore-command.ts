@@ -7,6 +7,7 @@ import { hostname, userInfo } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { BackupConfig } from '#domain/config/index.ts';
+import type { RestoreStep } from '#domain/differential/index.ts';
 import {
   InvalidIdentifierError,
   RestoreInterruptedError,
@@ -17,12 +18,17 @@ import { MAX_RESTORE_DEADLINE_SECONDS } from '#domain/restore/drill-state.ts';
 import { assertValidIdentifier } from '#domain/starrocks/index.ts';
 import { formatDuration } from '#domain/time-format.ts';
 import { loadConfigFile } from '#local/config/load.ts';
+import type { ChainRestoreProgress, ChainRestoreRunResult } from '#local/restore/run-chain-restore.ts';
 import type { RestoreProgress, RestoreRunResult } from '#local/restore/run-restore.ts';
 import {
+  ChainRestoreRefusedError,
+  executeLocalChainRestore,
   executeLocalRestore,
   type LocalRestoreContext,
+  type PreparedChain,
   type PreparedRestore,
   prepareLocalRestore,
+  type Sleep,
 } from '#local/runner/run-restore.ts';
 import { openLifecycleTables, targetsDeployed } from '../commands/lifecycle-tables.ts';
 import type { Colors } from '../format/color.ts';
@@ -80,6 +86,8 @@ export interface RestoreCommandDeps {
   readonly interrupt?: AbortSignal;
   /** Seconds between two reads of a deployed execution's history. */
   readonly pollSeconds: number;
+  /** How a local restore waits between two SHOW RESTORE (real time by default; a test moves a virtual clock). */
+  readonly localSleep?: Sleep | undefined;
 }
 
 const DEFAULT_DEPS: RestoreCommandDeps = {
@@ -115,6 +123,31 @@ export interface RestoreJsonDocument {
   readonly error: { readonly name: string; readonly message: string; readonly hint?: string } | null;
   /** The Restore execution a deployed restore started (`--stack … --execute`); null otherwise. */
   readonly executionArn?: string | null;
+  /**
+   * A differential's chain restore (experimental, local only): `snapshot` is the differential, `statement` null.
+   * Absent for a full.
+   */
+  readonly chain?: RestoreChainJson;
+}
+
+/** The `chain` of the `--json` document. */
+export interface RestoreChainJson {
+  readonly full: {
+    readonly label: string;
+    readonly snapshotTimestamp: string;
+    readonly scheduledTime: string;
+  };
+  readonly differential: {
+    readonly label: string;
+    readonly snapshotTimestamp: string;
+    readonly scheduledTime: string;
+  };
+  /** restoreSteps' steps, the check's expected partitions left out (`checkedTables` / `checkedPartitions`). */
+  readonly steps: readonly Record<string, unknown>[];
+  readonly statements: readonly string[];
+  readonly counts: NonNullable<PreparedRestore['chain']>['counts'];
+  /** Where the restored database differs from the differential's manifest (empty: equal); null before the check. */
+  readonly mismatches: ChainRestoreRunResult['mismatches'] | null;
 }
 
 function iso(epochMs: number | null | undefined): string | null {
@@ -201,6 +234,144 @@ function describeResult(result: RestoreRunResult, target: string, colors: Colors
   return lines.join('\n');
 }
 
+/** `1 partition`, `2 partitions`. */
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** One step of a chain's plan, as people read it. */
+function chainStepLine(step: RestoreStep, chain: PreparedChain, differential: string): string {
+  const { counts } = chain;
+  switch (step.step) {
+    case 'restore-full': {
+      const objects = plural(counts.fromFull, 'object');
+      const leftOut = step.leftOut
+        .map(
+          (entry) =>
+            `${entry.name}, ${entry.why === 'in-differential' ? 'whole in the differential' : 'dropped since the full'}`,
+        )
+        .join('; ');
+      return `RESTORE full ${chain.full.label}: ${step.only === null ? `all ${objects}` : objects}${leftOut === '' ? '' : ` (left out: ${leftOut})`}`;
+    }
+    case 'drop-partitions':
+      return `DROP ${plural(step.partitions.length, 'partition')} of ${step.table} (${step.why === 'dropped-since-full' ? 'dropped since the full' : 'replaced since the full'}): ${step.partitions.join(', ')}`;
+    case 'restore-differential':
+      return `RESTORE differential ${differential}: ${plural(counts.differentialPartitions, 'partition')} into existing tables, ${plural(counts.differentialWholeObjects, 'object')} whole`;
+    case 'refresh-materialized-views':
+      return `REFRESH ${step.names.join(', ')}`;
+    case 'check':
+      return `check ${plural(counts.checkedTables, 'table')}, ${plural(counts.checkedPartitions, 'partition')} against ${differential}'s manifest`;
+  }
+}
+
+/** A chain's plan as people read it: which full, which differential, what each step moves, the statements. */
+function describeChainPlan(prepared: PreparedRestore, colors: Colors): string {
+  const { plan, chain } = prepared;
+  if (chain === null) return describePlan(prepared, colors);
+  const differential = plan.snapshot;
+  const { counts } = chain;
+  const when = (snapshot: typeof differential) =>
+    `slot ${formatUtc(snapshot.scheduledTime)}, snapshot time ${snapshot.snapshotTimestamp}`;
+  const stepLines = chain.steps.map(
+    (step, index) => `${index + 1}. ${chainStepLine(step, chain, differential.label)}`,
+  );
+  const lines = [
+    `Chain restore of ${colors.bold(plan.sourceDatabase)} (cluster ${plan.cluster}) to differential snapshot ${colors.bold(differential.label)} ${colors.yellow('(experimental)')}`,
+    `  full             ${chain.full.label}  (${when(chain.full)})`,
+    `  differential     ${differential.label}  (${when(differential)})`,
+    `  repository       ${differential.repository}`,
+    `  into             ${plan.targetDatabase}${prepared.targetExists ? colors.yellow(' (exists!)') : ' (new database)'}`,
+    `  partitions       ${counts.droppedPartitions} dropped since the full, ${counts.replacedPartitions} replaced, ${counts.differentialPartitions} restored from the differential`,
+    '  steps',
+    ...stepLines.map((line) => `    ${line}`),
+    '',
+    ...chain.statements,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function chainProgressLine(event: ChainRestoreProgress, now: number, colors: Colors): string {
+  const stamp = colors.dim(formatTimestamp(now));
+  switch (event.kind) {
+    case 'waiting':
+      return `${stamp}  waiting for the ${event.for} (${event.detail}); retry in ${event.retryInSeconds} s`;
+    case 'submitted':
+      return `${stamp}  RESTORE ${event.label} submitted; next check in ${event.nextWaitSeconds} s`;
+    case 'polled': {
+      const progress =
+        event.job.progress && event.job.state === 'DOWNLOADING'
+          ? ` ${event.job.progress.done}/${event.job.progress.total} tasks`
+          : '';
+      const next = event.nextWaitSeconds === null ? '' : `; next check in ${event.nextWaitSeconds} s`;
+      return `${stamp}  ${event.label}: ${event.job.state}${progress}${next}`;
+    }
+    case 'dropped':
+      return `${stamp}  dropped partition ${event.partition} of ${event.table}`;
+    case 'checking':
+      return `${stamp}  checking ${event.targetDatabase} partition by partition against the differential's manifest`;
+    case 'cancelling':
+      return `${stamp}  cancelling our RESTORE job (${event.reason})`;
+  }
+}
+
+function describeChainResult(result: ChainRestoreRunResult, target: string, colors: Colors): string {
+  const time =
+    result.durationSeconds === null ? '' : ` (restore time ${formatDuration(result.durationSeconds)})`;
+  if (result.state === 'FINISHED') {
+    const checked = result.checked;
+    const what = checked
+      ? `${checked.tables} tables, ${checked.partitions} partitions, each at the differential's version`
+      : 'the differential';
+    return `Chain restore ${colors.green('FINISHED')}: ${target} holds ${what}${time}.`;
+  }
+  const lines = [`Chain restore ${colors.red(result.state)}: ${result.reason ?? 'unknown reason'}${time}.`];
+  for (const mismatch of result.mismatches.slice(0, 20)) {
+    const where =
+      mismatch.partition === null ? mismatch.table : `${mismatch.table} partition ${mismatch.partition}`;
+    lines.push(
+      `  ${where}: expected ${mismatch.expected ?? 'nothing'}, found ${mismatch.actual ?? 'nothing'}`,
+    );
+  }
+  if (result.mismatches.length > 20) lines.push(`  … and ${result.mismatches.length - 20} more`);
+  if (result.droppedEmptyTarget)
+    lines.push(colors.dim(`The empty database ${target} it left was dropped again.`));
+  else
+    lines.push(
+      colors.dim(
+        `${target} is left as the restore left it, not the differential's point: drop it before restoring under that name again.`,
+      ),
+    );
+  return lines.join('\n');
+}
+
+/** The `chain` of the `--json` document (the check step's expected partitions summed up, not listed). */
+function chainJson(prepared: PreparedRestore): RestoreChainJson | undefined {
+  const { chain, plan } = prepared;
+  if (chain === null) return undefined;
+  const point = (snapshot: typeof plan.snapshot) => ({
+    label: snapshot.label,
+    snapshotTimestamp: snapshot.snapshotTimestamp,
+    scheduledTime: snapshot.scheduledTime,
+  });
+  return {
+    full: point(chain.full),
+    differential: point(plan.snapshot),
+    steps: chain.steps.map((step) =>
+      step.step === 'check'
+        ? {
+            step: 'check',
+            checkedTables: chain.counts.checkedTables,
+            checkedPartitions: chain.counts.checkedPartitions,
+          }
+        : { ...step },
+    ),
+    statements: chain.statements,
+    counts: chain.counts,
+    mismatches: null,
+  };
+}
+
 /** Explains the restore's own refusals; everything else goes to the shared explanations. */
 function explainRestoreError(
   error: unknown,
@@ -231,6 +402,13 @@ function explainRestoreError(
     });
   }
   if (error instanceof RestoreInterruptedError) return interrupted(error.message, { cause: error });
+  if (error instanceof ChainRestoreRefusedError) {
+    if (error.option === null) return failure(error.message, { cause: error });
+    return usageError(`${error.option}: ${error.message}`, {
+      hint: `restore the whole chain locally without ${error.option}, or the full alone with --snapshot <its label>`,
+      cause: error,
+    });
+  }
   return explainError(error, context);
 }
 
@@ -329,8 +507,14 @@ export async function runRestoreCommand(
       scheduledTime: plan.snapshot.scheduledTime,
       repository: plan.snapshot.repository,
     };
-    document.statement = prepared.statement;
-    human.write(describePlan(prepared, humanColors));
+    const chain = chainJson(prepared);
+    document.statement = chain === undefined ? prepared.statement : null;
+    if (chain !== undefined) document.chain = chain;
+    human.write(
+      prepared.chain === null
+        ? describePlan(prepared, humanColors)
+        : describeChainPlan(prepared, humanColors),
+    );
 
     if (options.execute !== true) {
       document.state = 'PLANNED';
@@ -348,7 +532,40 @@ export async function runRestoreCommand(
 
     process.once('SIGINT', onInterrupt);
     document.executed = true;
+    if (prepared.chain !== null) {
+      const result = await executeLocalChainRestore(restoreContext, prepared, {
+        signal: abort.signal,
+        sleep: deps.localSleep,
+        onProgress: (event) => human.write(`${chainProgressLine(event, io.clock.now(), humanColors)}\n`),
+      });
+      human.write(`\n${describeChainResult(result, plan.targetDatabase, humanColors)}\n`);
+      document.state = result.state;
+      document.startedAt = iso(result.startedAt);
+      document.finishedAt = iso(result.finishedAt);
+      document.durationSeconds = result.durationSeconds;
+      document.tableCount = result.checked?.tables ?? null;
+      if (document.chain !== undefined) {
+        document.chain = {
+          ...document.chain,
+          mismatches: result.checked === null ? null : result.mismatches,
+        };
+      }
+      if (result.state !== 'FINISHED') {
+        document.error = {
+          name:
+            result.state === 'TIMED_OUT'
+              ? 'RestoreTimedOutError'
+              : result.mismatches.length > 0
+                ? 'RestoreCheckFailedError'
+                : 'RestoreFailedError',
+          message: result.reason ?? result.state,
+        };
+      }
+      if (json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      return result.state === 'FINISHED' ? EXIT.ok : EXIT.failed;
+    }
     const result = await executeLocalRestore(restoreContext, prepared, {
+      sleep: deps.localSleep,
       signal: abort.signal,
       onProgress: (event) => human.write(`${progressLine(event, io.clock.now(), humanColors)}\n`),
     });

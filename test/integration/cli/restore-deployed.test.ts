@@ -20,7 +20,14 @@ import { type RestoreCommandDeps, runRestoreCommand } from '#local/cli/restore/r
 import { capturedCliIo } from '#test/support/cli-io.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 import { describeStacksAnswer } from '#test/support/stack-outputs.ts';
-import { CLUSTER, labelOf, NOW, seedCatalog } from '../lifecycle/support/thirty-snapshots.ts';
+import {
+  attemptOf,
+  CLUSTER,
+  labelOf,
+  NOW,
+  seedCatalog,
+  slotOf,
+} from '../lifecycle/support/thirty-snapshots.ts';
 import { writeConfig } from './cli-harness.ts';
 
 const STACK = 'SrBackup';
@@ -344,6 +351,48 @@ describe('restore against a deployed stack', () => {
     // Assess
     expect(code).toBe(2);
     expect(stderr()).toContain('up to 604800');
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('refuses a differential backup, named, latest or --before (exit 2: chain restores run locally), and plans its full', async () => {
+    // Prepare: database "dw" holds a full (day 1) and a differential of it (day 2, the latest).
+    const catalog = createCatalogStore({
+      client: dynamo.client,
+      tableName: OUTPUTS.CatalogTableName,
+      clock: { now: () => NOW },
+    });
+    await catalog.recordAttempt(attemptOf(1, { database: 'dw', mode: 'full' }));
+    await catalog.recordAttempt(
+      attemptOf(2, { database: 'dw', mode: 'differential', baseLabel: labelOf(1) }),
+    );
+    const run = async (options: { snapshot?: string; before?: Date; execute?: boolean }) => {
+      const captured = capturedCliIo({ now: NOW });
+      const code = await runRestoreCommand(
+        { config, stack: STACK, database: 'dw', as: 'dw_copy', ...options },
+        captured.io,
+        deps(),
+      );
+      return { code, stdout: captured.stdout(), stderr: captured.stderr() };
+    };
+
+    // Act
+    const latestRun = await run({ execute: true });
+    const named = await run({ snapshot: labelOf(2) });
+    const before = await run({ before: new Date(slotOf(2).getTime() + 3_600_000), execute: true });
+    const full = await run({ snapshot: labelOf(1) });
+
+    // Assess
+    expect(latestRun.code).toBe(2);
+    expect(latestRun.stderr).toContain(
+      `the latest restorable point of dw is differential backup ${labelOf(2)} (of full ${labelOf(1)}): a deployed restore restores one snapshot, and chain restores run locally for now`,
+    );
+    expect(latestRun.stderr).toContain(`--snapshot ${labelOf(1)}`);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain(`snapshot ${labelOf(2)} is a differential backup`);
+    expect(before.code).toBe(2);
+    expect(before.stderr).toContain('the --before restorable point of dw is differential backup');
+    expect(full.code, full.stderr).toBe(0);
+    expect(full.stdout).toContain(`from snapshot ${labelOf(1)}`);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 

@@ -1,0 +1,401 @@
+// `sr-backup restore` of a differential backup (issue 20, experimental): the command in process against the
+// emulator over MySQL and the catalog in dynalite, on one virtual clock (the restore's waits move it; no sleeps). A
+// full and a differential are taken over SQL as the eight-night scenario takes them (test/integration/differential),
+// recorded in the catalog with their manifests, and the chain is restored into a new database. About 2 s.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createManifestStore, type ManifestStore } from '#domain/catalog/manifest-store.ts';
+import type { Manifest } from '#domain/differential/manifest.ts';
+import { planNight } from '#domain/differential/take.ts';
+import { createStarRocksClient, type FullStarRocksClient } from '#domain/starrocks/index.ts';
+import { type RestoreCommandDeps, runRestoreCommand } from '#local/cli/restore/restore-command.ts';
+import type { EmulatorScenario, EmulatorTableContents } from '#local/emulator/index.ts';
+import type { Sleep } from '#local/runner/run-restore.ts';
+import { capturedCliIo } from '#test/support/cli-io.ts';
+import { startWorkflowHarness, type WorkflowHarness } from '#test/support/workflow-harness.ts';
+import { writeConfig } from './cli-harness.ts';
+
+const MB = 1_000_000;
+const DAY_MS = 86_400_000;
+const BACKUP_MS = 60_000;
+const RESTORE_MS = 10 * 60_000;
+const FULL = 'dw_full_n1';
+const DIFFERENTIAL = 'dw_diff_n2';
+
+function day(date: string): { from: string; to: string } {
+  const next = new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+  return { from: date, to: next };
+}
+
+const SCENARIO: EmulatorScenario = {
+  version: '3.3',
+  feTimeZone: 'UTC',
+  repositories: [{ name: 's3_repo', location: 's3a://chains/backups' }],
+  databases: [
+    {
+      name: 'dw',
+      tables: [
+        {
+          name: 'sales_fact',
+          partitioning: 'RANGE',
+          partitions: ['2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24'].map((date, index) => ({
+            name: `p${date.replaceAll('-', '')}`,
+            rows: 100 * (index + 1),
+            sizeBytes: 10 * MB * (index + 1),
+            range: day(date),
+          })),
+        },
+        { name: 'dim_city', rows: 50, sizeBytes: 5 * MB },
+      ],
+    },
+  ],
+  defaultBackupDurationMs: BACKUP_MS,
+  defaultRestoreDurationMs: RESTORE_MS,
+};
+
+/** Per table (by name), per partition (by name): rows, bytes and visible version; and the table's schema. */
+function comparable(tables: readonly EmulatorTableContents[] | undefined) {
+  return [...(tables ?? [])]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((table) => ({
+      name: table.name,
+      schema: table.schema,
+      rows: table.rows,
+      partitions: [...table.partitions]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((partition) => ({
+          name: partition.name,
+          rows: partition.rows,
+          sizeBytes: partition.sizeBytes,
+          visibleVersion: partition.visibleVersion,
+        })),
+    }));
+}
+
+interface ChainDocument {
+  state: string;
+  executed: boolean;
+  statement: string | null;
+  snapshot: { label: string } | null;
+  tableCount: number | null;
+  error: { name: string; message: string } | null;
+  chain?: {
+    full: { label: string };
+    differential: { label: string };
+    steps: { step: string }[];
+    statements: string[];
+    counts: Record<string, number>;
+    mismatches:
+      | { table: string; partition: string | null; expected: string | null; actual: string | null }[]
+      | null;
+  };
+}
+
+describe('sr-backup restore of a differential backup (a chain restore, local)', () => {
+  let harness: WorkflowHarness;
+  let client: FullStarRocksClient;
+  let manifests: ManifestStore;
+  let dir: string;
+  let config: string;
+  let fullManifest: Manifest;
+  let differentialManifest: Manifest;
+  /** The source database when the differential's BACKUP was sent. */
+  let atDifferential: ReturnType<typeof comparable>;
+
+  /** Takes one snapshot over SQL to FINISHED and records it in the catalog (with its manifest), as a run would. */
+  async function takeSnapshot(
+    label: string,
+    base: { label: string; manifest: Manifest } | null,
+  ): Promise<Manifest> {
+    const decision = await planNight(client, 'dw', base?.manifest ?? null);
+    if (decision.backupRequest === null) throw new Error('nothing changed');
+    const startedAt = new Date(harness.clock.now()).toISOString();
+    await client.submitBackup({
+      ...decision.backupRequest,
+      label,
+      repository: 's3_repo',
+      timeoutSeconds: 3600,
+    });
+    harness.clock.advance(BACKUP_MS);
+    expect(await client.showBackup('dw')).toMatchObject({ snapshotName: label, state: 'FINISHED' });
+    const timestamp = (await client.showSnapshot('s3_repo', label))?.timestamps[0] ?? null;
+    await harness.catalog.recordAttempt({
+      cluster: harness.clusterName,
+      database: 'dw',
+      label,
+      repository: 's3_repo',
+      schedule: 'nightly',
+      scheduledTime: startedAt,
+      runId: `run-${label}`,
+      executionId: `exec-${label}`,
+      attempt: 1,
+      state: 'FINISHED',
+      reason: null,
+      startedAt,
+      finishedAt: new Date(harness.clock.now()).toISOString(),
+      durationSeconds: BACKUP_MS / 1000,
+      snapshotTimestamp: timestamp,
+      verified: true,
+      sizeBytes: 1,
+      tableCount: decision.manifest.tables.length,
+      starRocksJobId: null,
+      ...(base === null ? { mode: 'full' } : { mode: 'differential', baseLabel: base.label }),
+    });
+    await manifests.writeManifest({ cluster: harness.clusterName, database: 'dw', label }, decision.manifest);
+    return decision.manifest;
+  }
+
+  /** A sleep on the harness's clock; `during` runs at each wait (a RESTORE is in flight then). */
+  function virtualSleep(during: (waits: number) => void | Promise<void> = () => undefined): Sleep {
+    let waits = 0;
+    return async (ms, signal) => {
+      if (signal?.aborted) throw signal.reason;
+      harness.clock.advance(ms);
+      waits += 1;
+      await during(waits);
+    };
+  }
+
+  async function restore(args: Record<string, unknown>, localSleep: Sleep = virtualSleep()) {
+    const captured = capturedCliIo({ now: () => harness.clock.now(), env: { STARROCKS_PASSWORD: '' } });
+    const deps: RestoreCommandDeps = {
+      makeSfn: () => new SFNClient({ region: 'eu-west-1' }),
+      sleep: () => Promise.resolve(),
+      pollSeconds: 1,
+      localSleep,
+    };
+    const code = await runRestoreCommand(
+      {
+        config,
+        cluster: harness.clusterName,
+        database: 'dw',
+        dynamodbEndpoint: harness.dynamo.endpoint,
+        ...args,
+      },
+      captured.io,
+      deps,
+    );
+    return { code, stdout: captured.stdout(), stderr: captured.stderr() };
+  }
+
+  beforeAll(async () => {
+    harness = await startWorkflowHarness(SCENARIO);
+    client = createStarRocksClient({
+      host: harness.emulator.host,
+      port: harness.emulator.port,
+      user: 'root',
+      password: '',
+      connectTimeoutMs: 2000,
+      statementTimeoutMs: 5000,
+    });
+    manifests = createManifestStore({
+      client: harness.dynamo.client,
+      tableName: harness.dynamo.catalogTableName,
+      clock: harness.clock,
+    });
+    dir = await mkdtemp(join(tmpdir(), 'restore-chain-'));
+    const cluster = (name: string) => ({
+      name,
+      host: harness.emulator.host,
+      port: harness.emulator.port,
+      repository: 's3_repo',
+      maxConcurrentBackups: 4,
+      timeoutSeconds: 3600,
+      connectTimeoutSeconds: 2,
+      schedules: [{ name: 'nightly', cron: '0 2 * * ? *', timezone: 'UTC' }],
+    });
+    config = await writeConfig(dir, 'backup.yaml', {
+      clusters: [cluster(harness.clusterName), cluster('dr')],
+      poll: { minSeconds: 30, maxSeconds: 3600 },
+    });
+
+    const state = harness.emulator.state;
+    fullManifest = await takeSnapshot(FULL, null);
+    harness.clock.advance(DAY_MS);
+    state.load('dw', 'sales_fact', 'p20261124', { rows: 40, sizeBytes: 4 * MB });
+    state.dropPartition('dw', 'sales_fact', 'p20261121');
+    state.replacePartition('dw', 'sales_fact', 'p20261123', { rows: 333, sizeBytes: 33 * MB }); // INSERT OVERWRITE
+    state.addPartition('dw', 'sales_fact', {
+      name: 'p20261125',
+      rows: 500,
+      sizeBytes: 50 * MB,
+      range: day('2026-11-25'),
+    });
+    state.createTable('dw', {
+      name: 'returns',
+      partitioning: 'RANGE',
+      partitions: [
+        { name: 'p202611', rows: 7, sizeBytes: MB, range: { from: '2026-11-01', to: '2026-12-01' } },
+      ],
+    });
+    atDifferential = comparable(state.contents('dw'));
+    differentialManifest = await takeSnapshot(DIFFERENTIAL, { label: FULL, manifest: fullManifest });
+    // Loads after the differential: the restore must reach the differential's point, not the database now.
+    harness.clock.advance(3_600_000);
+    state.load('dw', 'sales_fact', 'p20261125', { rows: 9, sizeBytes: MB });
+    state.load('dw', 'dim_city', 'dim_city', { rows: 5, sizeBytes: 500_000 });
+  });
+
+  afterAll(async () => {
+    await harness.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints the chain of the latest point (a differential) without --execute and changes nothing', async () => {
+    // Act
+    const sentBefore = harness.emulator.statements.length;
+    const planned = await restore({ as: 'dw_planned', json: true });
+
+    // Assess
+    expect(planned.code, planned.stderr).toBe(0);
+    const document = JSON.parse(planned.stdout) as ChainDocument;
+    expect(document).toMatchObject({
+      state: 'PLANNED',
+      executed: false,
+      statement: null,
+      snapshot: { label: DIFFERENTIAL },
+      chain: {
+        full: { label: FULL },
+        differential: { label: DIFFERENTIAL },
+        counts: {
+          droppedPartitions: 1,
+          replacedPartitions: 1,
+          differentialPartitions: 3,
+          differentialWholeObjects: 1,
+        },
+        mismatches: null,
+      },
+    });
+    expect(document.chain?.steps.map((step) => step.step)).toEqual([
+      'restore-full',
+      'drop-partitions',
+      'drop-partitions',
+      'restore-differential',
+      'check',
+    ]);
+    expect(planned.stderr).toContain(
+      `Chain restore of dw (cluster test) to differential snapshot ${DIFFERENTIAL} (experimental)`,
+    );
+    expect(planned.stderr).toContain(`  full             ${FULL}`);
+    expect(planned.stderr).toContain(
+      '  partitions       1 dropped since the full, 1 replaced, 3 restored from the differential',
+    );
+    expect(planned.stderr).toContain('DROP 1 partition of sales_fact (dropped since the full): p20261121');
+    expect(planned.stderr).toContain('Nothing was changed. Add --execute to run it.');
+    const sent = harness.emulator.statements.slice(sentBefore).map((entry) => entry.sql);
+    expect(sent.filter((sql) => /^(CREATE|RESTORE|ALTER|DROP)/.test(sql))).toEqual([]);
+  });
+
+  it('restores --snapshot <differential> --execute: the full, the drops, the differential, equal partition by partition to the source at the differential', async () => {
+    // Prepare
+    const sentBefore = harness.emulator.statements.length;
+    const heldMeanwhile: Awaited<ReturnType<WorkflowHarness['locks']['inspectLocks']>>[] = [];
+    const sleep = virtualSleep(async (waits) => {
+      if (waits === 1) heldMeanwhile.push(await harness.locks.inspectLocks(harness.clusterName));
+    });
+
+    // Act
+    const restored = await restore(
+      { snapshot: DIFFERENTIAL, as: 'dw_restored', execute: true, json: true },
+      sleep,
+    );
+
+    // Assess
+    expect(restored.code, restored.stderr).toBe(0);
+    const document = JSON.parse(restored.stdout) as ChainDocument;
+    expect(document).toMatchObject({ state: 'FINISHED', executed: true, tableCount: 3, error: null });
+    expect(document.chain?.mismatches).toEqual([]);
+    expect(comparable(harness.emulator.state.contents('dw_restored'))).toEqual(atDifferential);
+    // What was printed is what was sent, in that order.
+    const sent = harness.emulator.statements
+      .slice(sentBefore)
+      .map((entry) => entry.sql)
+      .filter((sql) => /^(CREATE DATABASE|RESTORE|ALTER TABLE)/.test(sql));
+    expect(sent).toEqual(document.chain?.statements);
+    expect(sent).toHaveLength(5);
+    expect(sent[1]).toContain(`\`dw_restored\`.\`${FULL}\``);
+    expect(sent[4]).toContain(`\`dw_restored\`.\`${DIFFERENTIAL}\``);
+    // The slot, the target's lock labelled with the differential, and a hold on the full, all released after.
+    const held = heldMeanwhile[0];
+    expect(held?.locks.filter((lock) => lock.holder !== null)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ database: 'dw_restored', label: DIFFERENTIAL, expired: false }),
+        expect.objectContaining({ database: expect.stringMatching(/^~restore-source:dw:/), label: FULL }),
+      ]),
+    );
+    expect(held?.slots.filter((slot) => slot.holder !== null)).toHaveLength(1);
+    expect(await harness.locks.listHeld(harness.clusterName)).toEqual({ locks: [], slots: [] });
+    expect(restored.stderr).toContain(`${FULL}: FINISHED`);
+    expect(restored.stderr).toContain('dropped partition p20261121 of sales_fact');
+    expect(restored.stderr).toContain('Chain restore FINISHED: dw_restored holds 3 tables');
+  });
+
+  it('fails with exit 1 and lists the mismatches when the restored database is not the differential’s manifest', async () => {
+    // Prepare: the catalog's manifest of the differential says p20261125 is at a version the snapshot is not.
+    const ref = { cluster: harness.clusterName, database: 'dw', label: DIFFERENTIAL };
+    const tampered: Manifest = {
+      ...differentialManifest,
+      tables: differentialManifest.tables.map((table) =>
+        table.name !== 'sales_fact'
+          ? table
+          : {
+              ...table,
+              partitions: table.partitions.map((partition) =>
+                partition.name === 'p20261125' ? { ...partition, visibleVersion: '99' } : partition,
+              ),
+            },
+      ),
+    };
+    await manifests.writeManifest(ref, tampered);
+
+    // Act
+    const failed = await restore({ snapshot: DIFFERENTIAL, as: 'dw_mismatch', execute: true, json: true });
+    await manifests.writeManifest(ref, differentialManifest);
+
+    // Assess
+    expect(failed.code).toBe(1);
+    const document = JSON.parse(failed.stdout) as ChainDocument;
+    expect(document).toMatchObject({ state: 'FAILED', error: { name: 'RestoreCheckFailedError' } });
+    expect(document.chain?.mismatches).toEqual([
+      { table: 'sales_fact', partition: 'p20261125', expected: '99', actual: expect.any(String) },
+    ]);
+    expect(failed.stderr).toContain('Chain restore FAILED');
+    expect(failed.stderr).toMatch(/sales_fact partition p20261125: expected 99, found \d+/);
+  });
+
+  it('refuses a chain with --table or --to-cluster (exit 2), and one whose manifest is missing (exit 1), before sending anything', async () => {
+    // Prepare
+    const sentBefore = harness.emulator.statements.length;
+
+    // Act
+    const table = await restore({
+      snapshot: DIFFERENTIAL,
+      as: 'x1',
+      table: [{ name: 'sales_fact' }],
+      execute: true,
+    });
+    const toCluster = await restore({ snapshot: DIFFERENTIAL, as: 'x2', toCluster: 'dr', execute: true });
+    await manifests.deleteManifest({ cluster: harness.clusterName, database: 'dw', label: FULL });
+    const noManifest = await restore({ snapshot: DIFFERENTIAL, as: 'x3', execute: true });
+    await manifests.writeManifest(
+      { cluster: harness.clusterName, database: 'dw', label: FULL },
+      fullManifest,
+    );
+
+    // Assess
+    expect(table.code).toBe(2);
+    expect(table.stderr).toContain(
+      `--table: snapshot ${DIFFERENTIAL} is a differential backup (of full ${FULL}): a chain restore restores the whole database`,
+    );
+    expect(toCluster.code).toBe(2);
+    expect(toCluster.stderr).toContain('--to-cluster: ');
+    expect(toCluster.stderr).toContain('a chain restore into another cluster is not built yet');
+    expect(noManifest.code).toBe(1);
+    expect(noManifest.stderr).toContain(`the catalog holds no partition manifest of the full ${FULL}`);
+    const sent = harness.emulator.statements.slice(sentBefore).map((entry) => entry.sql);
+    expect(sent.filter((sql) => /^(CREATE|RESTORE|ALTER|DROP)/.test(sql))).toEqual([]);
+  });
+});
