@@ -51,6 +51,22 @@ const SCENARIO: EmulatorScenario = {
         { name: 'dim_city', rows: 50, sizeBytes: 5 * MB },
       ],
     },
+    {
+      // Backed up by the differential schedule through the real workflow (the last case).
+      name: 'shop',
+      tables: [
+        {
+          name: 'orders',
+          partitioning: 'RANGE',
+          partitions: ['2026-11-24', '2026-11-25'].map((date) => ({
+            name: `p${date.replaceAll('-', '')}`,
+            rows: 200,
+            sizeBytes: 20 * MB,
+            range: day(date),
+          })),
+        },
+      ],
+    },
   ],
   defaultBackupDurationMs: BACKUP_MS,
   defaultRestoreDurationMs: RESTORE_MS,
@@ -397,5 +413,58 @@ describe('sr-backup restore of a differential backup (a chain restore, local)', 
     expect(noManifest.stderr).toContain(`the catalog holds no partition manifest of the full ${FULL}`);
     const sent = harness.emulator.statements.slice(sentBefore).map((entry) => entry.sql);
     expect(sent.filter((sql) => /^(CREATE|RESTORE|ALTER|DROP)/.test(sql))).toEqual([]);
+  });
+
+  it('restores the chain a differential schedule took through the workflow, to the source at the differential', async () => {
+    // Prepare: night 1 (a full) and night 2 (a differential) of a `mode: differential` schedule, each a whole
+    // nightly run of the real ASL; then the source moves on.
+    const state = harness.emulator.state;
+    const differentialSchedule = {
+      schedules: [
+        {
+          name: 'nightly',
+          cron: '0 2 * * ? *',
+          timezone: 'Asia/Shanghai',
+          mode: 'differential',
+          fullEvery: 7,
+        },
+      ],
+    };
+    const night = async (slot: string) => {
+      harness.clock.set(Math.max(harness.clock.now(), Date.parse(slot) + 5_000));
+      const run = await harness.run({
+        cluster: differentialSchedule,
+        databases: ['shop'],
+        scheduledTime: new Date(slot),
+      });
+      const { items } = await harness.catalog.listRun({ runId: run.executionArn });
+      return items[0];
+    };
+    const full = await night('2026-11-28T18:00:00.000Z');
+    state.load('shop', 'orders', 'p20261125', { rows: 15, sizeBytes: MB });
+    state.dropPartition('shop', 'orders', 'p20261124');
+    state.addPartition('shop', 'orders', {
+      name: 'p20261126',
+      rows: 90,
+      sizeBytes: 9 * MB,
+      range: day('2026-11-26'),
+    });
+    const atNight2 = comparable(state.contents('shop'));
+    const differential = await night('2026-11-29T18:00:00.000Z');
+    state.load('shop', 'orders', 'p20261126', { rows: 1, sizeBytes: 100 });
+
+    // Act: the default point is the newest restorable one, the differential.
+    const restored = await restore({ database: 'shop', as: 'shop_restored', execute: true, json: true });
+
+    // Assess
+    expect(full).toMatchObject({ state: 'FINISHED', mode: 'full' });
+    expect(differential).toMatchObject({ state: 'FINISHED', mode: 'differential', baseLabel: full?.label });
+    expect(restored.code, restored.stderr).toBe(0);
+    const document = JSON.parse(restored.stdout) as ChainDocument;
+    expect(document).toMatchObject({
+      state: 'FINISHED',
+      chain: { full: { label: full?.label }, differential: { label: differential?.label }, mismatches: [] },
+    });
+    expect(comparable(state.contents('shop_restored'))).toEqual(atNight2);
   });
 });
