@@ -1,10 +1,15 @@
 /** `sr-backup snapshots`: the snapshot catalog, newest first. */
-import type { BackupAttempt } from '#domain/catalog/index.ts';
 import {
+  type BackupAttempt,
+  backupModeOf,
+  type CatalogStore,
   type ClusterSnapshotRecord,
+  chainSnapshotsOf,
   createCatalogStore,
   createClusterSnapshotRecords,
+  isGoodSnapshot,
 } from '#domain/catalog/index.ts';
+import { type UnrestorableReason, unrestorableReason } from '#domain/differential/chain.ts';
 import { formatDuration } from '#domain/time-format.ts';
 import { loadConfigFile } from '#local/config/load.ts';
 import {
@@ -67,8 +72,52 @@ export interface SnapshotJson {
   readonly pinned: boolean;
   /** When retention dropped it from the repository. */
   readonly prunedAt: string | null;
-  /** Whether a restore can use it: a verified FINISHED snapshot neither pruned nor lost. */
+  /**
+   * Whether a restore can use it: a verified FINISHED snapshot neither pruned nor lost, and for a differential, whose
+   * full is one too.
+   */
   readonly restorable: boolean;
+  /** `full`, or `differential` (EXPERIMENTAL, issue 20): only the partitions changed since `baseLabel`. */
+  readonly mode: 'full' | 'differential';
+  /** The full a differential was taken against; null for a full. */
+  readonly baseLabel: string | null;
+  /** Why a verified differential is no restorable point (`base-pruned`, `base-lost`, …); null otherwise. */
+  readonly chainProblem: UnrestorableReason | null;
+}
+
+/** Chain problems of the verified differentials among `attempts`, by `cluster/database/label`. */
+type ChainProblems = ReadonlyMap<string, UnrestorableReason>;
+
+const chainKey = (attempt: Pick<BackupAttempt, 'cluster' | 'database' | 'label'>) =>
+  `${attempt.cluster}\u0000${attempt.database}\u0000${attempt.label}`;
+
+/**
+ * Why each verified differential of `attempts` cannot be restored (absent when it can): its full must be restorable
+ * too. A full outside the listed attempts (older than `--since`, past `--limit`) is read from the catalog.
+ */
+async function chainProblemsOf(
+  catalog: Pick<CatalogStore, 'findSnapshot'>,
+  attempts: readonly BackupAttempt[],
+): Promise<ChainProblems> {
+  const problems = new Map<string, UnrestorableReason>();
+  for (const attempt of attempts) {
+    if (backupModeOf(attempt) !== 'differential' || !isGoodSnapshot(attempt)) continue;
+    const base = attempt.baseLabel;
+    const ref = { cluster: attempt.cluster, database: attempt.database };
+    const listedBase =
+      base === undefined
+        ? []
+        : attempts.filter((other) => chainKey(other) === chainKey({ ...ref, label: base }));
+    const baseItems =
+      base === undefined || listedBase.length > 0
+        ? listedBase
+        : await catalog.findSnapshot({ ...ref, label: base });
+    const chain = chainSnapshotsOf([attempt, ...baseItems]);
+    const own = chain.find((snapshot) => snapshot.label === attempt.label);
+    const reason = own === undefined ? null : unrestorableReason(own, chain);
+    if (reason !== null) problems.set(chainKey(attempt), reason);
+  }
+  return problems;
 }
 
 /** The marks of an attempt, as `--state` names them. */
@@ -89,7 +138,8 @@ export function matchesStateFilter(
   return states.some((state) => state === attempt.state || marks.includes(state));
 }
 
-function toJson(attempt: BackupAttempt): SnapshotJson {
+function toJson(attempt: BackupAttempt, problems: ChainProblems): SnapshotJson {
+  const chainProblem = problems.get(chainKey(attempt)) ?? null;
   return {
     cluster: attempt.cluster,
     database: attempt.database,
@@ -116,7 +166,11 @@ function toJson(attempt: BackupAttempt): SnapshotJson {
       attempt.state === 'FINISHED' &&
       attempt.verified &&
       attempt.prunedAt === undefined &&
-      attempt.lostAt === undefined,
+      attempt.lostAt === undefined &&
+      chainProblem === null,
+    mode: backupModeOf(attempt),
+    baseLabel: attempt.baseLabel ?? null,
+    chainProblem,
   };
 }
 
@@ -155,11 +209,32 @@ export function formatBytes(bytes: number | null): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
+/** What the table says of a differential that is no restorable point. */
+function chainNote(reason: UnrestorableReason | undefined): string {
+  if (reason === undefined) return '';
+  const why: Record<UnrestorableReason, string> = {
+    'not-verified': 'never verified',
+    pruned: 'pruned',
+    lost: 'gone from the repository',
+    'no-base': 'names no full',
+    'base-missing': 'full not in the catalog',
+    'base-not-full': 'base is not a full',
+    'base-not-verified': 'full never verified',
+    'base-pruned': 'full pruned',
+    'base-lost': 'full gone from the repository',
+  };
+  return `NOT RESTORABLE (${why[reason]})`;
+}
+
 /** The catalog as a table, newest first. */
 export function formatSnapshotsTable(
   attempts: readonly BackupAttempt[],
   colors: Colors,
-  options: { readonly showCluster: boolean; readonly indent?: string },
+  options: {
+    readonly showCluster: boolean;
+    readonly indent?: string;
+    readonly chainProblems?: ChainProblems;
+  },
 ): string {
   const columns = [
     ...(options.showCluster ? [{ header: 'CLUSTER' }] : []),
@@ -182,6 +257,9 @@ export function formatSnapshotsTable(
     formatBytes(attempt.sizeBytes),
     marksOf(attempt).join(' ') || '-',
     [
+      // The verdict first: DETAILS is cut at 80 characters, and a label is about 40.
+      chainNote(options.chainProblems?.get(chainKey(attempt))),
+      attempt.baseLabel === undefined ? '' : `differential of ${attempt.baseLabel}`,
       attempt.prunedAt === undefined ? '' : `pruned ${formatUtc(attempt.prunedAt)}`,
       attempt.lostAt === undefined ? '' : `gone from the repository since ${formatUtc(attempt.lostAt)}`,
       attempt.reason ?? '',
@@ -211,6 +289,7 @@ export async function runSnapshotsCommand(
     const keep =
       states === undefined ? undefined : (attempt: BackupAttempt) => matchesStateFilter(attempt, states);
     const attempts: BackupAttempt[] = [];
+    let chainProblems: ChainProblems = new Map();
     const clusterSnapshots: ClusterSnapshotRecord[] = [];
     if (!targetsDeployed(options, io.env) && storeIsAbsent(location)) {
       if (!options.json) {
@@ -246,9 +325,12 @@ export async function runSnapshotsCommand(
           );
         }
       }
+      chainProblems = await chainProblemsOf(catalog, attempts);
     }
     if (options.json) {
-      io.stdout.write(`${JSON.stringify({ snapshots: attempts.map(toJson), clusterSnapshots }, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ snapshots: attempts.map((attempt) => toJson(attempt, chainProblems)), clusterSnapshots }, null, 2)}\n`,
+      );
     } else if (store) {
       if (clusterSnapshots.length > 0) {
         io.stdout.write(`${formatClusterSnapshotsTable(clusterSnapshots, colors.out)}\n`);
@@ -263,7 +345,7 @@ export async function runSnapshotsCommand(
         );
       } else {
         io.stdout.write(
-          `${formatSnapshotsTable(attempts, colors.out, { showCluster: config.clusters.length > 1 && clusters.length > 1 })}\n`,
+          `${formatSnapshotsTable(attempts, colors.out, { showCluster: config.clusters.length > 1 && clusters.length > 1, chainProblems })}\n`,
         );
       }
     }

@@ -10,6 +10,7 @@ import { runResumeCommand } from '#local/cli/commands/resume.ts';
 import { runSnapshotsCommand } from '#local/cli/inspect/snapshots-command.ts';
 import { runStatusCommand } from '#local/cli/inspect/status-command.ts';
 import { runValidateCommand } from '#local/cli/inspect/validate-command.ts';
+import { createDocumentClient } from '#local/dynamo/client.ts';
 import { ensureTables } from '#local/dynamo/index.ts';
 import { createManualClock, type EmulatorHandle, startEmulator } from '#local/emulator/index.ts';
 import { capturedCliIo } from '#test/support/cli-io.ts';
@@ -17,6 +18,7 @@ import { startTestDynamo } from '#test/support/dynalite.ts';
 import { backupStatements, clusterConfig, runCli, writeConfig } from '../cli/cli-harness.ts';
 import { S3RVER_CREDENTIALS, type S3rverProcess, startS3rver } from './support/s3rver-process.ts';
 import {
+  attemptOf,
   BUCKET,
   bucketKeys,
   CLUSTER,
@@ -160,6 +162,51 @@ describe('sr-backup prune, pin and unpin (DROP SNAPSHOT, StarRocks 4.2)', () => 
     expect(table).toMatch(new RegExp(`${labelOf(3)} .* PINNED *$`, 'm'));
     expect(table).toMatch(new RegExp(`${labelOf(1)} .* PRUNED +pruned 2026-12-01 06:00:00Z`));
     expect(table).not.toContain(labelOf(20));
+  });
+
+  it('marks a differential whose full was pruned as not restorable, in the table and the JSON', async () => {
+    // Prepare: day 1 is pruned; two differentials of day 29's slot, one of day 1's full, one of day 30's.
+    await runPruneCommand({ config, dynamodbEndpoint: endpoint, apply: true, json: true }, cliIo().io);
+    const client = createDocumentClient(endpoint);
+    cleanups.push(async () => client.destroy());
+    const catalog = createCatalogStore({ client, tableName: 'sr-backup-catalog', clock: { now: () => NOW } });
+    const differential = (label: string, baseLabel: string) =>
+      catalog.recordAttempt({ ...attemptOf(29), label, mode: 'differential', baseLabel });
+    await differential('nightly_diff_of_pruned', labelOf(1));
+    await differential('nightly_diff_of_kept', labelOf(30));
+    const list = async (json: boolean) => {
+      const { io, stdout, stderr } = cliIo();
+      const code = await runSnapshotsCommand({ config, dynamodbEndpoint: endpoint, limit: 5, json }, io);
+      expect(code, stderr()).toBe(0);
+      return stdout();
+    };
+
+    // Act
+    const listed = JSON.parse(await list(true)) as {
+      snapshots: {
+        snapshot: string;
+        mode: string;
+        baseLabel: string | null;
+        restorable: boolean;
+        chainProblem: string | null;
+      }[];
+    };
+    const table = await list(false);
+
+    // Assess: the pruned full is outside the five listed, and still read from the catalog.
+    const entry = (label: string) => listed.snapshots.find((snapshot) => snapshot.snapshot === label);
+    expect(entry('nightly_diff_of_pruned')).toMatchObject({
+      mode: 'differential',
+      baseLabel: labelOf(1),
+      restorable: false,
+      chainProblem: 'base-pruned',
+    });
+    expect(entry('nightly_diff_of_kept')).toMatchObject({ restorable: true, chainProblem: null });
+    expect(entry(labelOf(30))).toMatchObject({ mode: 'full', baseLabel: null, restorable: true });
+    expect(table).toMatch(
+      /nightly_diff_of_pruned .* NOT RESTORABLE \(full pruned\); differential of nightly_sales_2026/,
+    );
+    expect(table).toMatch(new RegExp(`nightly_diff_of_kept .* differential of ${labelOf(30)} *$`, 'm'));
   });
 
   it('judges status --at with the snapshots as they stood then, not with a later one', async () => {
