@@ -28,6 +28,7 @@ import {
   type DynamoDBDocumentClient,
   PutCommand,
   paginateQuery,
+  QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#domain/clock.ts';
 import {
@@ -44,6 +45,7 @@ import {
   manifestPartitionKey,
   manifestTableSortKey,
 } from './keys.ts';
+import { BACKUP_MODES, type BackupMode } from './schema.ts';
 import type { SnapshotRef } from './snapshot-marks.ts';
 
 /** Largest partition (or view) list of one chunk item, as UTF-8 JSON: far enough below 400 KB for the rest. */
@@ -78,6 +80,12 @@ export interface ManifestWriteSummary {
   readonly writeId: string;
 }
 
+/** What a snapshot is in its chain: a full, or a differential of `baseLabel`. */
+export interface SnapshotChain {
+  readonly mode: BackupMode;
+  readonly baseLabel?: string | undefined;
+}
+
 /** The partition manifests of snapshots (one per label of a database). */
 export interface ManifestStore {
   /**
@@ -86,7 +94,13 @@ export interface ManifestStore {
    * a mix.
    * @throws ZodError when `manifest` is not a valid Manifest.
    */
-  writeManifest(ref: SnapshotRef, manifest: Manifest): Promise<ManifestWriteSummary>;
+  writeManifest(ref: SnapshotRef, manifest: Manifest, chain?: SnapshotChain): Promise<ManifestWriteSummary>;
+  /**
+   * What the snapshot is in its chain, as its manifest's head records it (one Query of the head item): whoever
+   * finds the label's job or snapshot later (a retried SubmitBackup, an heir settling an ended holder) records the
+   * same kind and base the submitter decided. Undefined when the label has no complete manifest or no chain fields.
+   */
+  readChain(ref: SnapshotRef): Promise<SnapshotChain | undefined>;
   /**
    * The snapshot's manifest, or undefined when it has none (never written, deleted, or its write did not finish).
    * Strongly consistent.
@@ -106,6 +120,12 @@ const headSchema = z.object({
   partitionCount: z.number().int().nonnegative(),
   /** Chunk items of the write (the head excluded). */
   chunkItems: z.number().int().nonnegative(),
+});
+
+/** The chain fields a head may carry (written since differential schedules exist). */
+const chainOfHeadSchema = z.object({
+  mode: z.enum(BACKUP_MODES),
+  baseLabel: z.string().min(1).optional(),
 });
 
 const tableChunkSchema = z.object({
@@ -168,7 +188,7 @@ export function createManifestStore(deps: ManifestStoreDeps): ManifestStore {
   }
 
   return {
-    async writeManifest(ref, input) {
+    async writeManifest(ref, input, chain) {
       const manifest = manifestSchema.parse(input);
       const pk = manifestPartitionKey(ref);
       const writeId = `${new Date(clock.now()).toISOString()}~${randomUUID()}`;
@@ -243,6 +263,12 @@ export function createManifestStore(deps: ManifestStoreDeps): ManifestStore {
             cluster: ref.cluster,
             database: ref.database,
             label: ref.label,
+            ...(chain === undefined
+              ? {}
+              : {
+                  mode: chain.mode,
+                  ...(chain.baseLabel === undefined ? {} : { baseLabel: chain.baseLabel }),
+                }),
             writtenAt: new Date(clock.now()).toISOString(),
           },
         }),
@@ -254,6 +280,21 @@ export function createManifestStore(deps: ManifestStoreDeps): ManifestStore {
         items: chunks.length + 1,
         writeId,
       };
+    },
+
+    async readChain(ref) {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND sk = :head',
+          ExpressionAttributeValues: { ':pk': manifestPartitionKey(ref), ':head': MANIFEST_HEAD_SORT_KEY },
+          ConsistentRead: true,
+        }),
+      );
+      const head = out.Items?.[0];
+      if (head === undefined || REWRITING in head) return undefined;
+      const parsed = chainOfHeadSchema.safeParse(head);
+      return parsed.success ? parsed.data : undefined;
     },
 
     async readManifest(ref) {

@@ -220,32 +220,19 @@ function partitionCount(tables: Manifest['tables']): number {
 
 /**
  * `$.job.chain` for a job or snapshot of this slot adopted rather than submitted now (a retried SubmitBackup after a
- * lost answer, an heir of an ended holder): the same choice the submitter made, since the catalog does not change
- * under the database's lock. A label without a manifest was not taken by a differential schedule: a full that no
- * chain can build on. After a drops-only night (taken as a full) this records a differential with no object, whose
- * chain restore (full, drops, nothing) still gives the same database.
+ * lost answer, an heir of an ended holder): what the submitter recorded in the label's manifest head before it sent
+ * the BACKUP. A label without one was not taken by a differential schedule: a full that no chain can build on.
  */
 export async function adoptedJobChain(
-  request: {
-    readonly cluster: string;
-    readonly database: string;
-    readonly label: string;
-    readonly scheduledTime: string;
-    readonly fullEveryDays: number;
-  },
-  deps: Pick<DifferentialNightDeps, 'catalog' | 'manifests'>,
+  ref: { readonly cluster: string; readonly database: string; readonly label: string },
+  deps: { readonly manifests: Pick<ManifestStore, 'readChain'> },
 ): Promise<JobChain> {
-  const ref = (label: string) => ({ cluster: request.cluster, database: request.database, label });
-  const own = await deps.manifests.readManifest(ref(request.label));
-  if (own === undefined) return { mode: 'full', why: 'adopted', objects: 0, partitions: 0 };
-  const attempts = (await recentAttempts(request, deps.catalog)).filter(
-    (item) => item.label !== request.label,
-  );
-  const chosen = chooseChainBase(attempts, request);
-  const counts = { objects: own.tables.length + own.others.length, partitions: partitionCount(own.tables) };
-  if (chosen.base === null) return { mode: 'full', why: chosen.why, ...counts };
-  if ((await deps.manifests.readManifest(ref(chosen.base.baseLabel))) === undefined) {
-    return { mode: 'full', why: 'base-manifest-missing', ...counts };
-  }
-  return { mode: 'differential', baseLabel: chosen.base.baseLabel, ...counts };
+  const chain = await deps.manifests.readChain(ref);
+  return {
+    mode: chain?.mode ?? 'full',
+    ...(chain?.baseLabel === undefined ? {} : { baseLabel: chain.baseLabel }),
+    why: 'adopted',
+    objects: 0,
+    partitions: 0,
+  };
 }

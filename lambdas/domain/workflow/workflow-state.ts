@@ -123,7 +123,7 @@ export const jobChainSchema = z.looseObject({
   baseLabel: z.string().min(1).optional(),
   /** Why a full was taken (`no-full`, `full-due`, `base-manifest-missing`, `drops-only`, `adopted`). */
   why: z.string().min(1).max(64).optional(),
-  /** Objects and partitions in the BACKUP (a full: the whole manifest). */
+  /** Objects and partitions in the BACKUP (a full: the whole manifest; 0 for a job or snapshot adopted). */
   objects: z.number().int().nonnegative(),
   partitions: z.number().int().nonnegative(),
 });

@@ -1,4 +1,5 @@
 import type { CatalogStore } from '#domain/catalog/index.ts';
+import type { ManifestStore } from '#domain/catalog/manifest-store.ts';
 import type { Clock } from '#domain/clock.ts';
 import type { ClusterSettings } from '#domain/config/index.ts';
 import type { InheritedLease, LockStore } from '#domain/lock/index.ts';
@@ -24,6 +25,8 @@ export interface SettleOrphansDeps {
   ) => Promise<T>;
   readonly locks: Pick<LockStore, 'takeOverFrom' | 'releaseLock' | 'inspectLocks' | 'releaseSlot'>;
   readonly catalog: Pick<CatalogStore, 'recordAttempt' | 'listAttemptsAt'>;
+  /** A differential schedule's label records its kind and base in its manifest head (SubmitBackup, before BACKUP). */
+  readonly manifests: Pick<ManifestStore, 'readChain'>;
   readonly clock: Clock;
   readonly logger: AppLogger;
 }
@@ -449,7 +452,12 @@ async function write(
     pass.out.settled.push({ holder: inherited.holder, database, action, label: label ?? null, state: null });
     return;
   }
+  // Recorded as what the submitter decided: a differential recorded as a full would become a chain's base.
+  const chain = await deps.manifests.readChain({ cluster: cluster.name, database, label });
   const { item } = await deps.catalog.recordAttempt({
+    ...(chain === undefined
+      ? {}
+      : { mode: chain.mode, ...(chain.baseLabel === undefined ? {} : { baseLabel: chain.baseLabel }) }),
     cluster: cluster.name,
     database,
     label,

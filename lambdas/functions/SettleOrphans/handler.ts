@@ -2,7 +2,7 @@ import { systemClock } from '#domain/clock.ts';
 import { InvalidInputError } from '#domain/errors.ts';
 import { backupDatabaseStateSchema } from '#domain/workflow/workflow-state.ts';
 import { z } from '#domain/zod.ts';
-import { awsCatalog } from '#runtime/aws/dynamo.ts';
+import { awsCatalog, awsManifests } from '#runtime/aws/dynamo.ts';
 import { awsLocks } from '#runtime/aws/locks.ts';
 import { awsLogger } from '#runtime/aws/logger.ts';
 import { awsWithStarRocks } from '#runtime/aws/starrocks.ts';
@@ -16,13 +16,14 @@ import { endedExecutionInputSchema, settleEndedInputSchema } from './input.ts';
  * SettleExecution after EventBridge reported an execution that ended without cleaning up (`{event, settler}`).
  */
 export function createHandler(
-  runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'locks' | 'catalog' | 'clock'>,
+  runtime: Pick<LambdaRuntime, 'logger' | 'withStarRocks' | 'locks' | 'catalog' | 'manifests' | 'clock'>,
 ) {
   const logger = runtime.logger('settle-orphans');
   const deps = async (): Promise<SettleOrphansDeps> => ({
     starRocks: runtime.withStarRocks,
     locks: await runtime.locks(),
     catalog: await runtime.catalog(),
+    manifests: await runtime.manifests(),
     clock: runtime.clock,
     logger,
   });
@@ -76,5 +77,6 @@ export const handler = createHandler({
   withStarRocks: awsWithStarRocks,
   locks: awsLocks,
   catalog: awsCatalog,
+  manifests: awsManifests,
   clock: systemClock,
 });

@@ -63,7 +63,7 @@ export interface SubmitBackupDeps {
   readonly locks: Pick<LockStore, 'renewLock' | 'renewSlot' | 'noteSubmission' | 'readSubmission'>;
   readonly catalog: Pick<CatalogStore, 'listAttemptsAt' | 'recentDurations' | 'markLost' | 'listSnapshots'>;
   /** The partition manifests a differential schedule reads (its chain's) and writes (each snapshot's). */
-  readonly manifests: Pick<ManifestStore, 'readManifest' | 'writeManifest'>;
+  readonly manifests: Pick<ManifestStore, 'readManifest' | 'writeManifest' | 'readChain'>;
   readonly clock: Clock;
   readonly logger: AppLogger;
 }
@@ -183,7 +183,7 @@ export async function submitBackup(state: BackupDatabaseState, deps: SubmitBacku
 
 /**
  * `$.job.chain` on a differential schedule's run: what the submission decided, the adopted catalog attempt's own
- * fields, or (a job or snapshot of this slot found in StarRocks) the submitter's choice again.
+ * fields, or (a job or snapshot of this slot found in StarRocks) what its manifest's head says the submitter decided.
  */
 async function chainOfDecision(
   state: BackupDatabaseState,
@@ -194,13 +194,7 @@ async function chainOfDecision(
   if (differential === undefined) return undefined;
   if (decision.kind !== 'adopted-job' && decision.chain !== undefined) return decision.chain;
   return adoptedJobChain(
-    {
-      cluster: state.cluster.name,
-      database: state.database,
-      label: decision.label,
-      scheduledTime: state.scheduledTime,
-      fullEveryDays: differential.fullEvery,
-    },
+    { cluster: state.cluster.name, database: state.database, label: decision.label },
     deps,
   );
 }
@@ -360,6 +354,7 @@ async function adoptOrSubmit(
       await deps.manifests.writeManifest(
         { cluster: state.cluster.name, database: state.database, label },
         night.manifest,
+        night.kind === 'full' ? { mode: 'full' } : { mode: 'differential', baseLabel: night.baseLabel },
       );
     }
     const refusalsAllowed = Math.min(tables.length, 20) + 2;

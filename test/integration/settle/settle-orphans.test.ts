@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createManifestStore } from '#domain/catalog/manifest-store.ts';
 import { toClusterSettings } from '#domain/config/index.ts';
+import { MANIFEST_FORMAT_VERSION } from '#domain/differential/manifest.ts';
 import type { InheritedLease } from '#domain/lock/index.ts';
 import { createLockStore } from '#domain/lock/index.ts';
 import { silentLogger } from '#domain/logger.ts';
@@ -78,6 +80,11 @@ function deps(): SettleOrphansDeps {
       ),
     locks: lockStore(),
     catalog: harness.catalog,
+    manifests: createManifestStore({
+      client: harness.dynamo.client,
+      tableName: harness.dynamo.catalogTableName,
+      clock: harness.clock,
+    }),
     clock: harness.clock,
     logger: silentLogger,
   };
@@ -240,6 +247,41 @@ describe('SettleOrphans after a takeover', () => {
     });
     expect(item).toMatchObject({ label, state: 'FINISHED', verified: true });
     expect(item?.snapshotTimestamp).toMatch(/^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}$/);
+    expect(item?.mode).toBeUndefined();
+  });
+
+  it("records a differential schedule's job as the differential its manifest head says, never as a full", async () => {
+    // Prepare: the gone holder wrote its label's manifest (head: a differential of a full) before its BACKUP.
+    const { label } = await goneHolderLock(harness.clock.now());
+    await createManifestStore({
+      client: harness.dynamo.client,
+      tableName: harness.dynamo.catalogTableName,
+      clock: harness.clock,
+    }).writeManifest(
+      { cluster: harness.clusterName, database: name, label },
+      { formatVersion: MANIFEST_FORMAT_VERSION, tables: [], others: [] },
+      { mode: 'differential', baseLabel: 'nightly_full_of_last_week' },
+    );
+    await submitAs(label);
+    harness.clock.advance(60 * 60_000);
+    const state = await takeOver();
+
+    // Act
+    const settled = await settleInherited(state, deps());
+
+    // Assess
+    expect(settled.settled.map((entry) => [entry.action, entry.state])).toEqual([['recorded', 'FINISHED']]);
+    const [item] = await harness.catalog.listAttemptsAt({
+      cluster: harness.clusterName,
+      database: name,
+      scheduledTime: PREVIOUS_SLOT.toISOString(),
+    });
+    expect(item).toMatchObject({
+      label,
+      state: 'FINISHED',
+      mode: 'differential',
+      baseLabel: 'nightly_full_of_last_week',
+    });
   });
 });
 

@@ -53,7 +53,7 @@ describe('a differential schedule through the real workflow (issue 20)', () => {
   let manifests: ManifestStore;
 
   beforeAll(async () => {
-    harness = await startWorkflowHarness(scenarioWith(['dw', 'dw_lost', 'dw_full']));
+    harness = await startWorkflowHarness(scenarioWith(['dw', 'dw_lost', 'dw_full', 'dw_retry']));
     manifests = createManifestStore({
       client: harness.dynamo.client,
       tableName: harness.dynamo.catalogTableName,
@@ -70,7 +70,13 @@ describe('a differential schedule through the real workflow (issue 20)', () => {
   });
 
   /** One nightly run of `database`, `days` after the first slot (the clock moves there first). */
-  async function runNight(database: string, days: number, fullEvery: number, changes: () => void = () => {}) {
+  async function runNight(
+    database: string,
+    days: number,
+    fullEvery: number,
+    changes: () => void = () => {},
+    afterTask?: NonNullable<Parameters<WorkflowHarness['run']>[0]>['afterTask'],
+  ) {
     const slot = FIRST_SLOT + days * DAY_MS;
     harness.clock.set(Math.max(harness.clock.now(), slot + 5_000));
     changes();
@@ -79,6 +85,7 @@ describe('a differential schedule through the real workflow (issue 20)', () => {
       cluster: differentialSchedule(fullEvery),
       databases: [database],
       scheduledTime: new Date(slot),
+      ...(afterTask === undefined ? {} : { afterTask }),
     });
     const items = await harness.catalog.listRun({ runId: run.executionArn });
     const item = items.items.find((entry) => entry.database === database) as BackupAttempt;
@@ -205,6 +212,32 @@ describe('a differential schedule through the real workflow (issue 20)', () => {
     const n3 = await runNight('dw_lost', 2, 7);
     expect(n3.item).toMatchObject({ state: 'FINISHED', verified: true, mode: 'full' });
     expect(n3.backups[0]).not.toContain(' ON (');
+  });
+
+  it('records a differential whose SubmitBackup answer was lost as the differential the first answer decided', async () => {
+    // Prepare: night 1's full; night 2's SubmitBackup times out after its BACKUP was accepted (a Lambda timeout).
+    const n1 = await runNight('dw_retry', 0, 7);
+    let lost = false;
+
+    // Act
+    const n2 = await runNight(
+      'dw_retry',
+      1,
+      7,
+      () => harness.emulator.state.load('dw_retry', 'sales_fact', 'p20261123', { rows: 3, sizeBytes: 300 }),
+      ({ stateName }) => {
+        if (stateName !== 'SubmitBackup' || lost) return;
+        lost = true;
+        const timedOut = new Error('Task timed out after 100.00 seconds');
+        timedOut.name = 'Sandbox.Timedout';
+        throw timedOut;
+      },
+    );
+
+    // Assess: one BACKUP (the retry found its own job), recorded with the chain the first invocation wrote.
+    expect(lost).toBe(true);
+    expect(n2.backups).toEqual([expect.stringContaining(' ON (`sales_fact` PARTITION (`p20261123`))')]);
+    expect(n2.item).toMatchObject({ state: 'FINISHED', mode: 'differential', baseLabel: n1.item.label });
   });
 
   it('a full schedule writes no manifest and records no mode, as before', async () => {
