@@ -1,4 +1,4 @@
-// Time: about 0.3 s (1 case: eight nights and a chain restore against one emulator over the MySQL protocol); virtual clock, no sleeps.
+// Time: about 0.5 s (2 cases: eight nights and a chain restore; a load racing the BACKUP) against one emulator over the MySQL protocol; virtual clock, no sleeps.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChainSnapshot } from '#domain/differential/chain.ts';
 import type { Manifest } from '#domain/differential/manifest.ts';
@@ -350,5 +350,86 @@ describe('eight nights of differential backups, then the last point restored (is
         table.name,
       ).toEqual(table);
     }
+  });
+
+  it('accepts a load that lands between the manifest read and the BACKUP (a newer version), and flags an older one', async () => {
+    // Prepare: each BACKUP is sent after a load that its manifest did not see.
+    const clock = createManualClock();
+    const fe = await startEmulator({ clock, scenario });
+    emulator = fe;
+    const client = createStarRocksClient(settingsFor(fe));
+    const take = async (label: string, base: Manifest | null) => {
+      const decision = await planNight(client, 'dw', base);
+      fe.state.load('dw', 'sales_fact', 'p20261124', { rows: 1, sizeBytes: 100 });
+      if (decision.backupRequest === null) throw new Error('nothing changed');
+      await client.submitBackup({
+        ...decision.backupRequest,
+        label,
+        repository: 'repo',
+        timeoutSeconds: TIMEOUT_SECONDS,
+      });
+      clock.advance(JOB_MS);
+      return {
+        manifest: decision.manifest,
+        timestamp: String((await client.showSnapshot('repo', label))?.timestamps[0]),
+      };
+    };
+    const full = await take('f1', null);
+    clock.advance(DAY_MS);
+    const differential = await take('d1', full.manifest);
+    const restore = (target: string, differentialManifest: Manifest) =>
+      runRestoreChain(
+        client,
+        restoreSteps(
+          chainSnapshot('d1', 'f1'),
+          chainSnapshot('f1', null),
+          differentialManifest,
+          full.manifest,
+        ),
+        {
+          repository: 'repo',
+          sourceDatabase: 'dw',
+          targetDatabase: target,
+          snapshotTimestamps: { f1: full.timestamp, d1: differential.timestamp },
+          timeoutSeconds: TIMEOUT_SECONDS,
+          pollSeconds: 5,
+          wait: async (seconds) => clock.advance(seconds * 1000),
+        },
+      );
+    const recorded = (manifest: Manifest) =>
+      manifest.tables
+        .find((table) => table.name === 'sales_fact')
+        ?.partitions.find((p) => p.name === 'p20261124')?.visibleVersion as string;
+    const ahead: Manifest = {
+      ...differential.manifest,
+      tables: differential.manifest.tables.map((table) => ({
+        ...table,
+        partitions: table.partitions.map((partition) =>
+          partition.name === 'p20261124'
+            ? { ...partition, visibleVersion: String(BigInt(partition.visibleVersion) + 5n) }
+            : partition,
+        ),
+      })),
+    };
+
+    // Act
+    const newer = await restore('dw_newer', differential.manifest);
+    const older = await restore('dw_older', ahead);
+
+    // Assess: the snapshot holds one version more than its manifest, which the check accepts; a partition restored
+    // older than its manifest is data lost, which it names.
+    const restoredVersion = comparable(fe.state.contents('dw_newer'))
+      .find((table) => table.name === 'sales_fact')
+      ?.partitions.find((partition) => partition.name === 'p20261124')?.visibleVersion;
+    expect(String(restoredVersion)).toBe(String(BigInt(recorded(differential.manifest)) + 1n));
+    expect(newer.mismatches).toEqual([]);
+    expect(older.mismatches).toEqual([
+      {
+        table: 'sales_fact',
+        partition: 'p20261124',
+        expected: recorded(ahead),
+        actual: String(restoredVersion),
+      },
+    ]);
   });
 });
