@@ -1,4 +1,4 @@
-// Time: about 3 s (5 cases, each several nightly runs through the real ASL in the local interpreter, the emulator
+// Time: about 3 s (4 cases, each several nightly runs through the real ASL in the local interpreter, the emulator
 // over MySQL and dynalite); virtual clock, no sleeps.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createManifestStore, type ManifestStore } from '#domain/catalog/manifest-store.ts';
