@@ -20,12 +20,13 @@ import {
   RestoreTargetExistsError,
   RestoreTimedOutError,
 } from '#domain/errors.ts';
-import { cancelRestoreIfOurs } from '#domain/restore/restore-job.ts';
 import type { RestoreSnapshot } from '#domain/restore/restore-plan.ts';
 import { isTransient } from '#domain/retry-policy.ts';
 import type { FullStarRocksClient, RestoreJob } from '#domain/starrocks/index.ts';
 import type { BackupOutcomeState } from '#domain/workflow/outcomes.ts';
 import {
+  cancelQuietly,
+  dropIfEmpty,
   extendRestoreLeases,
   holdRestoreLeases,
   type RestoreLeases,
@@ -277,32 +278,4 @@ async function chainUnderLeases(
 
 function stepOf(request: ChainRestoreRunRequest, label: string): RestoreStep['step'] {
   return label === request.full.label ? 'restore-full' : 'restore-differential';
-}
-
-/** Cancels our job if it still runs; a failure to do so is reported, never thrown over the original problem. */
-async function cancelQuietly(
-  deps: ChainRestoreRunDeps,
-  job: { targetDatabase: string; label: string; snapshotTimestamp: string },
-  reason: string,
-): Promise<void> {
-  deps.onProgress?.({ kind: 'cancelling', reason });
-  try {
-    await deps.starRocks((client) => cancelRestoreIfOurs(client, job));
-  } catch {
-    // The FE may be the very thing that failed; StarRocks' own timeout property ends the job then.
-  }
-}
-
-/** The chain created the target: if it holds no table now, it is ours to remove. */
-async function dropIfEmpty(deps: ChainRestoreRunDeps, database: string): Promise<boolean> {
-  try {
-    return await deps.starRocks(async (client) => {
-      if (!(await client.showDatabases()).includes(database)) return false;
-      if ((await client.listTables(database)).length > 0) return false;
-      await client.dropDatabase(database);
-      return true;
-    });
-  } catch {
-    return false;
-  }
 }

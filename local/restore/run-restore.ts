@@ -383,8 +383,25 @@ export async function extendRestoreLeases(
   await deps.locks.renewSlot({ ...leases.slot, extendSeconds });
 }
 
+/** What cancelling and dropping after a failed restore need (a single-snapshot or a chain restore). */
+interface CleanupDeps {
+  readonly starRocks: <T>(
+    work: (
+      client: Pick<
+        LocalRestoreClient,
+        'showRestore' | 'cancelRestore' | 'showDatabases' | 'listTables' | 'dropDatabase'
+      >,
+    ) => Promise<T>,
+  ) => Promise<T>;
+  readonly onProgress?: ((event: { kind: 'cancelling'; reason: string }) => void) | undefined;
+}
+
 /** Cancels our job if it still runs; a failure to do so is reported, never thrown over the original problem. */
-async function cancelQuietly(deps: RestoreRunDeps, job: TrackedRestore, reason: string): Promise<void> {
+export async function cancelQuietly(
+  deps: CleanupDeps,
+  job: { readonly targetDatabase: string; readonly label: string; readonly snapshotTimestamp: string },
+  reason: string,
+): Promise<void> {
   deps.onProgress?.({ kind: 'cancelling', reason });
   try {
     await deps.starRocks((client) => cancelRestoreIfOurs(client, job));
@@ -394,7 +411,7 @@ async function cancelQuietly(deps: RestoreRunDeps, job: TrackedRestore, reason: 
 }
 
 /** The target did not exist before this restore: if it holds no table now, it is ours to remove. */
-async function dropIfEmpty(deps: RestoreRunDeps, database: string): Promise<boolean> {
+export async function dropIfEmpty(deps: CleanupDeps, database: string): Promise<boolean> {
   try {
     return await deps.starRocks(async (client) => {
       if (!(await client.showDatabases()).includes(database)) return false;
