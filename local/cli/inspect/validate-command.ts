@@ -2,6 +2,7 @@
 import {
   type BackupConfig,
   connectionWarnings,
+  DEFAULTS,
   formatConnectionWarning,
   nextSlots,
 } from '#domain/config/index.ts';
@@ -74,6 +75,12 @@ function notesOf(config: BackupConfig): string[] {
     cluster.schedules.forEach((schedule, scheduleIndex) => {
       if (!schedule.enabled)
         notes.push(`clusters[${index}].schedules[${scheduleIndex}] (${schedule.name}) is disabled`);
+      if (schedule.mode === 'differential')
+        notes.push(
+          `clusters[${index}].schedules[${scheduleIndex}] (${schedule.name}) takes differential backups (a full every ` +
+            `${schedule.fullEvery ?? DEFAULTS.fullEvery} days): EXPERIMENTAL, the chain restore is not yet confirmed ` +
+            'on a real FE; restore a chain on your cluster before relying on it (docs/configuration.md)',
+        );
     });
     if (cluster.passwordSecretArn === undefined)
       notes.push(
@@ -125,6 +132,10 @@ export async function runValidateCommand(options: ValidateCommandOptions, io: Co
           cron: schedule.cron,
           timezone: schedule.timezone,
           enabled: schedule.enabled,
+          mode: schedule.mode,
+          ...(schedule.mode === 'differential'
+            ? { fullEvery: schedule.fullEvery ?? DEFAULTS.fullEvery }
+            : {}),
           nextSlot: schedule.enabled ? (nextSlots(schedule, now, 1)[0]?.toISOString() ?? null) : null,
         })),
       })),
@@ -152,8 +163,10 @@ export async function runValidateCommand(options: ValidateCommandOptions, io: Co
       const next = schedule.enabled ? nextSlots(schedule, now, 1)[0] : undefined;
       lines.push(
         `    ${schedule.name}: cron ${schedule.cron} in ${schedule.timezone}${
-          schedule.enabled ? (next ? `, next ${formatUtc(next)}` : ', no future slot') : ' (disabled)'
-        }`,
+          schedule.mode === 'differential'
+            ? `, differential (a full every ${schedule.fullEvery ?? DEFAULTS.fullEvery} days)`
+            : ''
+        }${schedule.enabled ? (next ? `, next ${formatUtc(next)}` : ', no future slot') : ' (disabled)'}`,
       );
     }
   }

@@ -50,6 +50,31 @@ describe('sr-backup validate, plan, snapshots and status (child process)', () =>
     expect(run.stdout).toContain('nightly: cron 0 2 * * ? * in Asia/Shanghai');
   });
 
+  it('validate says a differential schedule is experimental, in the text and in --json', async () => {
+    // Prepare
+    const differential = await writeConfig(
+      dir,
+      'differential.yaml',
+      clusterConfig(emulator.port, {
+        schedules: [{ name: 'nightly', cron: '0 2 * * ? *', mode: 'differential', fullEvery: 14 }],
+      }),
+    );
+
+    // Act
+    const text = await runCli(['validate', '--config', differential]);
+    const json = await runCli(['validate', '--config', differential, '--json']);
+
+    // Assess
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('nightly: cron 0 2 * * ? * in UTC, differential (a full every 14 days)');
+    expect(text.stdout).toContain(
+      'note: clusters[0].schedules[0] (nightly) takes differential backups (a full every 14 days): EXPERIMENTAL',
+    );
+    const document = JSON.parse(json.stdout) as { clusters: { schedules: unknown[] }[]; notes: string[] };
+    expect(document.clusters[0]?.schedules[0]).toMatchObject({ mode: 'differential', fullEvery: 14 });
+    expect(document.notes.some((note) => note.includes('EXPERIMENTAL'))).toBe(true);
+  });
+
   it('takes the configuration from SR_BACKUP_CONFIG, else ./backup.config.yaml, else asks for --config (exit 2)', async () => {
     // Prepare: a directory holding backup.config.yaml, and one holding nothing.
     const here = await mkdtemp(join(tmpdir(), 'cli-config-default-'));
