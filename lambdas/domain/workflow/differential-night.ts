@@ -11,7 +11,7 @@ import type { BackupAttempt } from '#domain/catalog/schema.ts';
 import { type ChainSnapshot, unrestorableReason } from '#domain/differential/chain.ts';
 import type { Manifest } from '#domain/differential/manifest.ts';
 import { type DifferentialPlan, planDifferential } from '#domain/differential/plan.ts';
-import { backupTableRefOf, type NightClient, planNight } from '#domain/differential/take.ts';
+import { backupTableRefOf, type NightClient } from '#domain/differential/take.ts';
 import type { BackupScope, SnapshotObjectKind } from '#domain/starrocks/backup-scope.ts';
 import type { BackupTableRef } from '#domain/starrocks/statements.ts';
 import type { JobChain } from './workflow-state.ts';
@@ -108,6 +108,8 @@ export async function decideDifferentialNight(
     readonly database: string;
     readonly scheduledTime: string;
     readonly fullEveryDays: number;
+    /** What a full of the database holds now (the version's backup scope): the manifest records only that. */
+    readonly scope: BackupScope;
   },
   deps: DifferentialNightDeps,
 ): Promise<DifferentialNight> {
@@ -116,35 +118,19 @@ export async function decideDifferentialNight(
   const ref = (label: string) => ({ cluster: request.cluster, database: request.database, label });
   const baseManifest =
     chosen.base === null ? undefined : await deps.manifests.readManifest(ref(chosen.base.baseLabel));
+  const manifest = manifestWithin(await deps.client.readPartitionManifest(request.database), request.scope);
   if (chosen.base === null || baseManifest === undefined) {
-    const night = await planNight(deps.client, request.database, null);
-    return {
-      kind: 'full',
-      why: chosen.base === null ? chosen.why : 'base-manifest-missing',
-      manifest: night.manifest,
-    };
+    return { kind: 'full', why: chosen.base === null ? chosen.why : 'base-manifest-missing', manifest };
   }
   const { baseLabel, previousLabel } = chosen.base;
   const previous =
     previousLabel === baseLabel ? undefined : await deps.manifests.readManifest(ref(previousLabel));
-  const night = await planNight(deps.client, request.database, baseManifest, {
-    ...(previous === undefined ? {} : { previous }),
-  });
-  const plan = night.plan as DifferentialPlan;
-  if (night.backupRequest !== null) {
-    return {
-      kind: 'differential',
-      baseLabel,
-      manifest: night.manifest,
-      plan,
-      tables: plan.backup.map(backupTableRefOf),
-    };
-  }
-  // planNight sends nothing both when nothing changed since the newest snapshot and when only drops happened.
-  if (plan.unchanged || (previous !== undefined && planDifferential(previous, night.manifest).unchanged)) {
+  const plan = planDifferential(baseManifest, manifest);
+  if (plan.unchanged || (previous !== undefined && planDifferential(previous, manifest).unchanged)) {
     return { kind: 'unchanged', sinceLabel: previousLabel };
   }
-  return { kind: 'full', why: 'drops-only', manifest: night.manifest };
+  if (plan.backup.length === 0) return { kind: 'full', why: 'drops-only', manifest };
+  return { kind: 'differential', baseLabel, manifest, plan, tables: plan.backup.map(backupTableRefOf) };
 }
 
 /**
@@ -190,6 +176,21 @@ export function differentialScope(scope: BackupScope, tables: readonly BackupTab
   if (on.length === 0) return null;
   const objects = [...new Set(on.map((ref) => ref.type ?? 'TABLE'))] as SnapshotObjectKind[];
   return { on, allFunctions: false, objects, omitted: scope.omitted };
+}
+
+/**
+ * The part of `manifest` a full of `scope` holds: every object when the BACKUP names the whole database, else the
+ * objects of its ON list. A chain restore restores the full's objects by name from its manifest, so an object the
+ * version refused (a view before 3.4, a list-partitioned table on older patches) must not be in it.
+ */
+export function manifestWithin(manifest: Manifest, scope: BackupScope): Manifest {
+  if (scope.on === undefined) return manifest;
+  const names = new Set(scope.on.map((ref) => ref.name));
+  return {
+    ...manifest,
+    tables: manifest.tables.filter((table) => names.has(table.name)),
+    others: manifest.others.filter((other) => names.has(other.name)),
+  };
 }
 
 /** `$.job.chain` for a night that sends a BACKUP. */

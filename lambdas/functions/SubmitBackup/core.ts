@@ -48,6 +48,7 @@ import {
   decideDifferentialNight,
   differentialScope,
   jobChainOf,
+  manifestWithin,
 } from '#domain/workflow/differential-night.ts';
 import { extendLeases, renewLeases, requireLeases } from '#domain/workflow/leases.ts';
 import type { BackupDatabaseState, JobChain, JobScope, TrackedJob } from '#domain/workflow/workflow-state.ts';
@@ -325,12 +326,10 @@ async function adoptOrSubmit(
   const tables = await tablesOf(client, state.database);
   // StarRocks refuses BACKUP of a database with no table at all; such a database is SKIPPED (empty), not failed.
   if (tables.length === 0) throw new EmptyDatabaseError(`database ${state.database} has no table to back up`);
-  const night = await differentialNight(state, client, deps);
-  let scope = narrowToNight(
-    state,
-    scopeOrThrow(state, version, planBackupScope(capabilities, tables)),
-    night,
-  );
+  // What a full would hold; a differential's ON list is cut from it, and a manifest records only what a full holds.
+  let fullScope = scopeOrThrow(state, version, planBackupScope(capabilities, tables));
+  const night = await differentialNight(state, client, fullScope, deps);
+  let scope = narrowToNight(state, fullScope, night);
   // A cancelled job of ours may have left its __ss_ directory behind, and a lost snapshot's label is spent: start
   // past both.
   const first = Math.max(1, latestAttempt + (latestAttempt > 0 ? 1 : 0), lost.lastAttempt + 1);
@@ -349,17 +348,18 @@ async function adoptOrSubmit(
       ...requireLeases(state).slot,
       extendSeconds: state.cluster.lock.leaseSeconds,
     });
-    // Written before BACKUP, so a job anyone finds under this label has its manifest (adoptedJobChain relies on it).
-    if (night !== undefined) {
-      await deps.manifests.writeManifest(
-        { cluster: state.cluster.name, database: state.database, label },
-        night.manifest,
-        night.kind === 'full' ? { mode: 'full' } : { mode: 'differential', baseLabel: night.baseLabel },
-      );
-    }
     const refusalsAllowed = Math.min(tables.length, 20) + 2;
     for (let refusal = 0; ; refusal += 1) {
       try {
+        // Written before BACKUP (and again after a refusal narrowed the scope), so a job anyone finds under this
+        // label has its manifest and its chain (adoptedJobChain, SettleOrphans rely on it).
+        if (night !== undefined) {
+          await deps.manifests.writeManifest(
+            { cluster: state.cluster.name, database: state.database, label },
+            manifestWithin(night.manifest, fullScope),
+            night.kind === 'full' ? { mode: 'full' } : { mode: 'differential', baseLabel: night.baseLabel },
+          );
+        }
         await client.submitBackup({
           database: state.database,
           label,
@@ -392,11 +392,8 @@ async function adoptOrSubmit(
         deps.logger.warn('StarRocks refused objects of the database; backing up the rest', {
           refused: refused.map((object) => object.name),
         });
-        scope = narrowToNight(
-          state,
-          scopeOrThrow(state, version, withRefusal(capabilities, tables, scope, refused)),
-          night,
-        );
+        fullScope = scopeOrThrow(state, version, withRefusal(capabilities, tables, fullScope, refused));
+        scope = narrowToNight(state, fullScope, night);
       }
     }
   }
@@ -412,6 +409,7 @@ async function adoptOrSubmit(
 async function differentialNight(
   state: BackupDatabaseState,
   client: NightClient,
+  scope: BackupScope,
   deps: SubmitBackupDeps,
 ): Promise<Exclude<DifferentialNight, { kind: 'unchanged' }> | undefined> {
   const differential = state.cluster.differential;
@@ -422,6 +420,7 @@ async function differentialNight(
       database: state.database,
       scheduledTime: state.scheduledTime,
       fullEveryDays: differential.fullEvery,
+      scope,
     },
     { client, catalog: deps.catalog, manifests: deps.manifests },
   );
