@@ -1,4 +1,4 @@
-// Time: about 3 s (5 cases, each several nightly runs through the real ASL in the local interpreter, the emulator
+// Time: about 5 s (11 cases, each several nightly runs through the real ASL in the local interpreter, the emulator
 // over MySQL and dynalite); virtual clock, no sleeps.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createManifestStore, type ManifestStore } from '#domain/catalog/manifest-store.ts';
@@ -269,4 +269,46 @@ describe('a differential schedule through the real workflow (issue 20)', () => {
       await manifests.readManifest({ cluster: 'test', database: 'dw_full', label: items[0]?.label ?? '' }),
     ).toBeUndefined();
   });
+});
+
+describe('a differential schedule on every StarRocks line (partitions_meta, else SHOW PARTITIONS)', () => {
+  // 3.0 and 3.1.5 have no partitions_meta (SHOW PARTITIONS per table); 3.2.11 and later read it in one query.
+  it.each(['3.0', '3.1.5', '3.2', '3.4', '3.5', '4.0'])(
+    'StarRocks %s: a full, then exactly the changed partitions',
+    async (version) => {
+      const harness = await startWorkflowHarness({ ...scenarioWith(['dw']), version });
+      try {
+        const run = async (days: number) => {
+          const slot = FIRST_SLOT + days * DAY_MS;
+          harness.clock.set(Math.max(harness.clock.now(), slot + 5_000));
+          const backupsBefore = harness.statements('BACKUP').length;
+          const result = await harness.run({
+            cluster: differentialSchedule(7),
+            scheduledTime: new Date(slot),
+          });
+          const { items } = await harness.catalog.listRun({ runId: result.executionArn });
+          return { item: items[0], backups: harness.statements('BACKUP').slice(backupsBefore) };
+        };
+        const n1 = await run(0);
+        harness.emulator.state.load('dw', 'sales_fact', 'p20261122', { rows: 5, sizeBytes: MB });
+        const n2 = await run(1);
+        const n3 = await run(2);
+
+        expect(n1.item).toMatchObject({ state: 'FINISHED', mode: 'full' });
+        expect(n2.item).toMatchObject({ state: 'FINISHED', mode: 'differential', baseLabel: n1.item?.label });
+        // 3.4+ names the object's type in the ON list (PR #52729: `ON (TABLE t PARTITION (…))`).
+        const on =
+          version.startsWith('3.4') || version.startsWith('3.5') || version.startsWith('4.') ? 'TABLE ' : '';
+        expect(n2.backups).toEqual([
+          expect.stringContaining(`ON (${on}\`sales_fact\` PARTITION (\`p20261122\`))`),
+        ]);
+        expect(n3.item).toMatchObject({ state: 'SKIPPED', reason: 'unchanged' });
+        expect(harness.emulator.statements.some((s) => s.sql.includes('partitions_meta'))).toBe(
+          !['3.0', '3.1.5'].includes(version),
+        );
+      } finally {
+        await harness.close();
+      }
+    },
+  );
 });
