@@ -5,6 +5,7 @@
  * the real `restoreSteps`. Bytes and the plan are computed; times are bytes at a stated rate. The workflow does not
  * take differentials yet, so nothing here runs StarRocks, the emulator or a state machine.
  */
+
 import {
   type BackupObject,
   type ChainSnapshot,
@@ -23,6 +24,7 @@ import {
   simulateNights,
   tableBytes,
 } from './model.ts';
+import type { WorkflowNightsResult } from './workflow-nights.ts';
 
 /** The stated upload (and restore download) rate: 200 MiB/s. */
 export const TRANSFER_BYTES_PER_SECOND = 200 * MIB;
@@ -116,6 +118,8 @@ export interface DifferentialBenchResult {
   /** Every differential night; the newest first. */
   readonly checks: readonly ChainCheck[];
   readonly wallSeconds: number;
+  /** The same nights run through the workflow on the emulator (absent when not measured). */
+  readonly workflow?: WorkflowNightsResult | undefined;
 }
 
 function snapshotOf(night: number, kind: 'full' | 'differential', baseNight: number): ChainSnapshot {
