@@ -285,11 +285,21 @@ function encodeDatabase(
   });
 
   const series = freshnessOverPeriod({
-    snapshots: windowAttempts.filter(isGoodSnapshot).map((attempt) => {
-      const slotMs = Date.parse(attempt.scheduledTime);
-      const takenAtMs = msOrNull(attempt.startedAt) ?? msOrNull(attempt.finishedAt) ?? slotMs;
-      return { takenAtMs, availableAtMs: msOrNull(attempt.finishedAt) ?? Date.parse(attempt.recordedAt) };
-    }),
+    snapshots: [
+      ...windowAttempts.filter(isGoodSnapshot).map((attempt) => {
+        const slotMs = Date.parse(attempt.scheduledTime);
+        const takenAtMs = msOrNull(attempt.startedAt) ?? msOrNull(attempt.finishedAt) ?? slotMs;
+        return { takenAtMs, availableAtMs: msOrNull(attempt.finishedAt) ?? Date.parse(attempt.recordedAt) };
+      }),
+      // A differential schedule found the database unchanged since its newest snapshot: that snapshot holds the
+      // data as of this check, so the recovery point is as fresh as the check.
+      ...windowAttempts
+        .filter((attempt) => attempt.state === 'SKIPPED' && attempt.reason === 'unchanged')
+        .map((attempt) => {
+          const checkedAtMs = msOrNull(attempt.finishedAt) ?? Date.parse(attempt.recordedAt);
+          return { takenAtMs: checkedAtMs, availableAtMs: checkedAtMs };
+        }),
+    ],
     fromMs: period.fromMs,
     toMs: period.toMs,
     objectiveSeconds: objective,
