@@ -193,7 +193,8 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     purpose: 'Checks pauses, chooses the snapshot and the scratch database of a restore drill',
     reachesFrontEnd: false,
     locks: [],
-    // Query: the pause items of the cluster, the latest-good pointers and earlier drills.
+    // Query: the pause items of the cluster, the latest-good pointers and earlier drills, and (a chain drill) the
+    // manifests of a differential and its full (manifest-store.ts readManifest); the table-wide Query covers them.
     catalog: [QUERY],
     slackWebhook: false,
     describesBackupExecutions: false,
@@ -229,6 +230,16 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     describesBackupExecutions: false,
     throwsForControlFlow: false,
   },
+  NextRestoreStep: {
+    purpose: "Drops the partitions of a chain drill's step between two RESTOREs and names the next one",
+    reachesFrontEnd: true,
+    // UpdateItem: renews both leases, the fence before any DROP PARTITION.
+    locks: [UPDATE],
+    catalog: [],
+    slackWebhook: false,
+    describesBackupExecutions: false,
+    throwsForControlFlow: false,
+  },
   CancelRestore: {
     purpose: 'Cancels a RESTORE at its deadline or after an error, only if it is ours',
     reachesFrontEnd: true,
@@ -243,6 +254,8 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     reachesFrontEnd: true,
     locks: [UPDATE],
     catalog: [],
+    // Query: a chain drill's differential manifest, compared with the restored partitions (readManifest).
+    manifests: [QUERY],
     slackWebhook: false,
     describesBackupExecutions: false,
     throwsForControlFlow: false,

@@ -35,13 +35,14 @@ export {
   planDifferential,
   type WholeReason,
 } from './plan.ts';
-export { type RestoreStep, restoreSteps } from './restore-steps.ts';
+export { checkStepOf, type RestoreStep, restoreSteps } from './restore-steps.ts';
 export {
   backupTableRefOf,
   type ChainCheckMismatch,
   type ChainRestoreClient,
   type ChainRestoreRequest,
   type ChainRestoreResult,
+  compareWithManifest,
   type NightBackupRequest,
   type NightClient,
   type NightDecision,

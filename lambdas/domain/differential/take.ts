@@ -179,7 +179,11 @@ async function restoreAndWait(
   }
 }
 
-function compareWithManifest(
+/**
+ * The differences between a restored database's manifest and a chain's check step: a table missing or extra, a
+ * partition missing, extra, or at another visible version (times are not compared: a RESTORE sets them).
+ */
+export function compareWithManifest(
   expected: Extract<RestoreStep, { step: 'check' }>,
   restored: Manifest,
 ): ChainCheckMismatch[] {

@@ -1,7 +1,14 @@
 import type { Clock } from '#domain/clock.ts';
-import { RestoreTargetExistsError } from '#domain/errors.ts';
+import { InvalidInputError, RestoreTargetExistsError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
 import type { AppLogger } from '#domain/logger.ts';
+import {
+  type DrillChain,
+  firstRestoreIndex,
+  restoreStepAt,
+  snapshotOfStep,
+  stepsLeftAfter,
+} from '#domain/restore/drill-chain.ts';
 import {
   type DrillPlan,
   type DrillState,
@@ -52,6 +59,7 @@ export async function submitDrillRestore(
   state: DrillState,
   deps: SubmitRestoreDeps,
 ): Promise<SubmittedRestore> {
+  if (requirePlan(state).chain !== undefined) return submitChainRestore(state, deps);
   const plan = requirePlan(state);
   const leases = requireDrillLeases(state);
   await renewLeases(deps.locks, leases, state.cluster.lock.leaseSeconds);
@@ -124,4 +132,73 @@ async function noteRestore(state: DrillState, deps: SubmitRestoreDeps): Promise<
     extendSeconds: state.cluster.lock.leaseSeconds,
   });
   return earlier?.label;
+}
+
+/**
+ * One RESTORE of a drill's chain (drill-chain.ts, EXPERIMENTAL): the step NextRestoreStep named (`$.chainNext`), or
+ * the chain's first RESTORE. The first behaves as a drill's single RESTORE (a leftover scratch database of an
+ * earlier attempt of the slot is dropped first); a later one writes into the scratch database the earlier steps
+ * filled (RestoreJob.checkAndPrepareMeta overwrites same-named partitions and adds new ones,
+ * fe/fe-core/src/main/java/com/starrocks/backup/RestoreJob.java), is adopted when SHOW RESTORE already shows it
+ * (a retry after a lost answer: its label and timestamp are this step's, and the lock reserves the database for
+ * this drill), and keeps the chain's deadline.
+ */
+async function submitChainRestore(state: DrillState, deps: SubmitRestoreDeps): Promise<SubmittedRestore> {
+  const plan = requirePlan(state);
+  const chain = plan.chain as DrillChain;
+  const leases = requireDrillLeases(state);
+  await renewLeases(deps.locks, leases, state.cluster.lock.leaseSeconds);
+  const first = firstRestoreIndex(chain);
+  const index = state.chainNext?.step ?? first;
+  const step = restoreStepAt(chain, index);
+  const snapshot = snapshotOfStep(plan, step);
+  const later = index !== first;
+  const earlier = state.restore?.chain;
+  if (later && (state.restore === undefined || earlier === undefined)) {
+    throw new InvalidInputError('a later RESTORE of a chain needs the earlier one in $.restore');
+  }
+  const job = await deps.starRocks(async (client) => {
+    if (!later && (await client.showDatabases()).includes(plan.targetDatabase)) {
+      const row = await client.showRestore(plan.targetDatabase);
+      const oursRunning =
+        row !== null &&
+        row.label === snapshot.label &&
+        row.timestamp === snapshot.snapshotTimestamp &&
+        !isTerminalRestoreState(row.state);
+      if (!oursRunning) {
+        deps.logger.warn('dropping a scratch database left by an earlier attempt of this drill', {
+          database: plan.targetDatabase,
+        });
+        await client.dropDatabase(plan.targetDatabase, { force: true });
+      }
+    }
+    return submitRestoreJob(client, {
+      plan: { ...plan, snapshot },
+      timing: drillTiming(state),
+      historySeconds: plan.historySeconds,
+      now: () => deps.clock.now(),
+      adoptEnded: later,
+      on: step.tables ?? undefined,
+      deadlineAt: later ? state.restore?.deadlineAt : undefined,
+    });
+  });
+  const tracked: SubmittedRestore = {
+    ...job,
+    createsTarget: true,
+    chain: {
+      step: index,
+      stepsLeft: stepsLeftAfter(chain, index),
+      startedAt: later && earlier !== undefined ? earlier.startedAt : job.submittedAt,
+    },
+  };
+  await renewLeases(deps.locks, leases, tracked.nextWaitSeconds + state.cluster.lock.leaseSeconds);
+  deps.logger.info('chain restore step tracked', {
+    label: tracked.label,
+    step: index,
+    of: step.of,
+    target: tracked.targetDatabase,
+    origin: tracked.origin,
+    nextWaitSeconds: tracked.nextWaitSeconds,
+  });
+  return tracked;
 }
