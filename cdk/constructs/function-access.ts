@@ -215,7 +215,9 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
   SubmitRestore: {
     purpose: "Submits a restore drill's or an on-demand restore's RESTORE",
     reachesFrontEnd: true,
-    locks: [UPDATE],
+    // UpdateItem: renewals and the submission noted on the lock; GetItem: the submission an earlier attempt noted
+    // (lock-store.ts noteSubmission reads the lease first), which an on-demand restore reads.
+    locks: [UPDATE, GET],
     catalog: [],
     slackWebhook: false,
     describesBackupExecutions: false,

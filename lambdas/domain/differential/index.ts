@@ -1,6 +1,7 @@
 /**
  * Differential partition backups (issue 20), the pure rules: the partition manifest, what a differential holds,
- * which snapshots form a restorable chain, and the steps of a chain restore. Not wired into any Lambda yet.
+ * which snapshots form a restorable chain, and the steps of a chain restore (run by the drill and Restore machines
+ * through lambdas/domain/restore/drill-chain.ts, and locally by take.ts runRestoreChain).
  */
 export {
   type ChainSnapshot,

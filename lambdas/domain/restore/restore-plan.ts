@@ -153,8 +153,8 @@ type Chain = ReturnType<typeof chainOf>;
  * before `before` (the point before a bad load or a dropped table; compared with when the data was captured), or by
  * default the latest restorable point of the database. Only a FINISHED, verified, not-pruned catalog item with a
  * snapshot timestamp qualifies; a differential qualifies only when its chain does (`unrestorableReason`: its full
- * verified, neither pruned nor lost), and comes back with that full. `fullOnly` (a drill, which restores one
- * snapshot) passes over differentials: the newest restorable full.
+ * verified, neither pruned nor lost), and comes back with that full. `fullOnly` passes over differentials: the
+ * newest restorable full (a drill's fallback when its newest point's chain cannot be drilled).
  * @throws SnapshotNotFoundError naming what the catalog holds instead, or why the named snapshot cannot be
  *   restored (for a differential: what is wrong with its full).
  */
@@ -166,7 +166,7 @@ export async function chooseSnapshot(
     readonly label?: string | undefined;
     /** ISO 8601: the newest restorable snapshot of a slot at or before this. */
     readonly before?: string | undefined;
-    /** Only a full snapshot will do (a drill restores one snapshot, never a chain). */
+    /** Only a full snapshot will do (a drill whose newest point's chain cannot be drilled falls back to one). */
     readonly fullOnly?: boolean | undefined;
   },
 ): Promise<SnapshotChoice> {

@@ -121,12 +121,18 @@ async function refuseExistingTarget(client: DropClient, plan: DrillPlan): Promis
   if (clashing.length > 0) throw new RestoreTargetExistsError(plan.targetDatabase, clashing);
 }
 
-/** Notes the RESTORE about to be sent on the target's lock; resolves with the label an earlier attempt noted. */
-async function noteRestore(state: DrillState, deps: SubmitRestoreDeps): Promise<string | undefined> {
-  const plan = requirePlan(state);
+/**
+ * Notes the RESTORE about to be sent on the target's lock (`label`, default the plan's snapshot); resolves with the
+ * label an earlier attempt noted.
+ */
+async function noteRestore(
+  state: DrillState,
+  deps: SubmitRestoreDeps,
+  label: string = requirePlan(state).snapshot.label,
+): Promise<string | undefined> {
   const earlier = await deps.locks.noteSubmission({
     ...requireDrillLeases(state).lock,
-    label: plan.snapshot.label,
+    label,
     labelAttempt: 1,
     submittedAt: deps.clock.now(),
     extendSeconds: state.cluster.lock.leaseSeconds,
@@ -135,9 +141,10 @@ async function noteRestore(state: DrillState, deps: SubmitRestoreDeps): Promise<
 }
 
 /**
- * One RESTORE of a drill's chain (drill-chain.ts, EXPERIMENTAL): the step NextRestoreStep named (`$.chainNext`), or
- * the chain's first RESTORE. The first behaves as a drill's single RESTORE (a leftover scratch database of an
- * earlier attempt of the slot is dropped first); a later one writes into the scratch database the earlier steps
+ * One RESTORE of a chain (drill-chain.ts, EXPERIMENTAL; a drill's or an on-demand restore's): the step
+ * NextRestoreStep named (`$.chainNext`), or the chain's first RESTORE. The first behaves as a single RESTORE (a
+ * drill drops a leftover scratch database of an earlier attempt of the slot first; an on-demand restore refuses an
+ * existing target it did not create); a later one writes into the scratch database the earlier steps
  * filled (RestoreJob.checkAndPrepareMeta overwrites same-named partitions and adds new ones,
  * fe/fe-core/src/main/java/com/starrocks/backup/RestoreJob.java), is adopted when SHOW RESTORE already shows it
  * (a retry after a lost answer: its label and timestamp are this step's, and the lock reserves the database for
@@ -157,34 +164,53 @@ async function submitChainRestore(state: DrillState, deps: SubmitRestoreDeps): P
   if (later && (state.restore === undefined || earlier === undefined)) {
     throw new InvalidInputError('a later RESTORE of a chain needs the earlier one in $.restore');
   }
-  const job = await deps.starRocks(async (client) => {
+  const onDemand = isOnDemandRestore(state);
+  // An on-demand chain notes each RESTORE on the lock before sending it, as a single restore does (see
+  // submitDrillRestore): a retry knows the job it finds is its own, and a settlement after StopExecution
+  // (SettleOrphans) cancels the step's RESTORE by the label noted, the full's or the differential's.
+  const noted = onDemand ? await noteRestore(state, deps, snapshot.label) : undefined;
+  const retried = !later && noted === snapshot.label;
+  const { job, createsTarget } = await deps.starRocks(async (client) => {
+    let adoptEnded = later;
+    let creates = true;
     if (!later && (await client.showDatabases()).includes(plan.targetDatabase)) {
       const row = await client.showRestore(plan.targetDatabase);
-      const oursRunning =
-        row !== null &&
-        row.label === snapshot.label &&
-        row.timestamp === snapshot.snapshotTimestamp &&
-        !isTerminalRestoreState(row.state);
-      if (!oursRunning) {
+      const ours =
+        row !== null && row.label === snapshot.label && row.timestamp === snapshot.snapshotTimestamp;
+      const oursRunning = ours && !isTerminalRestoreState(row.state);
+      if (onDemand) {
+        // A chain restores the whole database into a new one: an existing target is refused unless this
+        // execution created it (its job there, or left empty by a lost answer).
+        creates = oursRunning || retried;
+        adoptEnded = retried && ours;
+        const ownEmptyTarget = retried && (await client.listTables(plan.targetDatabase)).length === 0;
+        if (!oursRunning && !adoptEnded && !ownEmptyTarget) {
+          throw new RestoreTargetExistsError(plan.targetDatabase);
+        }
+      } else if (!oursRunning) {
         deps.logger.warn('dropping a scratch database left by an earlier attempt of this drill', {
           database: plan.targetDatabase,
         });
         await client.dropDatabase(plan.targetDatabase, { force: true });
       }
     }
-    return submitRestoreJob(client, {
+    const submitted = await submitRestoreJob(client, {
       plan: { ...plan, snapshot },
       timing: drillTiming(state),
       historySeconds: plan.historySeconds,
       now: () => deps.clock.now(),
-      adoptEnded: later,
+      adoptEnded,
       on: step.tables ?? undefined,
       deadlineAt: later ? state.restore?.deadlineAt : undefined,
     });
+    return { job: submitted, createsTarget: creates };
   });
   const tracked: SubmittedRestore = {
     ...job,
-    createsTarget: true,
+    // A later step keeps what the first found: whether this execution created the target.
+    createsTarget: later
+      ? (state.restore as { createsTarget?: unknown }).createsTarget === true
+      : createsTarget,
     chain: {
       step: index,
       stepsLeft: stepsLeftAfter(chain, index),

@@ -1,6 +1,6 @@
 // Choosing what a restore reaches once differential backups exist (issue 20): chooseSnapshot over a real catalog
-// (dynalite), and the Lambda cores that use it (PlanRestore refuses a differential, PlanDrill falls back to the
-// newest full when the chain has no manifests). No FE is needed: nothing here talks to StarRocks. About 1 s.
+// (dynalite), and the Lambda cores that use it (PlanRestore refuses a differential whose chain has no manifests,
+// PlanDrill falls back to the newest full then). No FE is needed: nothing here talks to StarRocks. About 1 s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CatalogStore, createCatalogStore, type NewBackupAttempt } from '#domain/catalog/index.ts';
 import { createManifestStore } from '#domain/catalog/manifest-store.ts';
@@ -202,7 +202,7 @@ describe('choosing a restore point among full and differential snapshots', () =>
       }),
     });
 
-    it('PlanRestore never plans a differential alone: named or the latest point, it refuses; a full it plans', async () => {
+    it('PlanRestore never plans a differential alone: without the manifests its chain needs, named or the latest point, it refuses; a full it plans', async () => {
       // Prepare
       await seedChains(catalog, 'planned');
 
@@ -215,7 +215,7 @@ describe('choosing a restore point among full and differential snapshots', () =>
       for (const refusal of [named, latest]) {
         expect(refusal).toBeInstanceOf(SnapshotNotFoundError);
         expect(refusal.message).toBe(
-          `snapshot "${labelOf(5)}" of database "planned" is a differential backup (of full "${labelOf(4)}"): the deployed Restore restores one snapshot, and chain restores (the full, then the differential) run locally for now`,
+          `snapshot "${labelOf(5)}" of database "planned" is a differential backup (of full "${labelOf(4)}") whose chain the deployed Restore cannot run: differential ${labelOf(5)} (of full ${labelOf(4)}): the catalog holds no partition manifest of the full ${labelOf(4)} nor of the differential ${labelOf(5)}; restore the full alone (--snapshot ${labelOf(4)}) or the chain locally`,
         );
       }
       // The plan's snapshot is the one the state machine always carried: no chain fields leak into it.

@@ -465,7 +465,7 @@ async function restoreScenarios(harness: WorkflowHarness): Promise<void> {
 
 /**
  * A drill of a chain (issue 20): a differential schedule's full and differential, each a nightly run of the real
- * workflow, then a drill that restores the chain (ChainStepsLeft → NextRestoreStep → RouteChainStep).
+ * workflow, then a drill and an on-demand restore of the chain (ChainStepsLeft → NextRestoreStep → RouteChainStep).
  */
 async function chainDrillScenarios(): Promise<void> {
   const day = (date: string) => ({
@@ -524,6 +524,12 @@ async function chainDrillScenarios(): Promise<void> {
       throw new Error(`the chain drill did not pass: ${JSON.stringify(drilled.drill)}`);
     }
     observer.record(drilled.events);
+    // The on-demand Restore machine runs the same chain into a new database.
+    const restored = await runRestoreMachine(harness, { database: 'shop', targetDatabase: 'shop_restored' });
+    if (restored.outcome.status !== 'SUCCEEDED') {
+      throw new Error(`the chain restore did not finish: ${JSON.stringify(restored.outcome)}`);
+    }
+    observer.record(restored.events);
   } finally {
     await harness.close();
   }
