@@ -2,7 +2,8 @@
 // interpreter) over the real Lambdas, the emulator over MySQL and the catalog in dynalite, on one virtual clock (no
 // sleeps). A full and a differential are taken over SQL and recorded with their manifests as the eight-night
 // scenario takes them; the drill restores the chain (the full, the drops, the differential) into its scratch
-// database, compares it with the differential's manifest and records it as a chain. About 3 s.
+// database, compares it with the differential's manifest and records it as a chain. About 5 s (the
+// deadline case polls a 10-minute RESTORE many times on the virtual clock).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestStore } from '#domain/catalog/manifest-store.ts';
 import type { Manifest } from '#domain/differential/manifest.ts';

@@ -2,7 +2,7 @@
 // EXPERIMENTAL): the real ASL in the local interpreter, the real Lambdas, dynalite and the emulator over MySQL, on one
 // virtual clock. The full, the drops and the differential into a new database, equal to the source at the
 // differential; an existing target refused; a stop mid-chain settled; a tampered manifest failing the check. About
-// 4 s.
+// 2 s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestStore } from '#domain/catalog/manifest-store.ts';
 import type { Manifest } from '#domain/differential/manifest.ts';
