@@ -38,6 +38,7 @@ export const TASK_FUNCTION_NAMES = [
   'PlanRestore',
   'SubmitRestore',
   'CheckRestore',
+  'NextRestoreStep',
   'CancelRestore',
   'VerifyRestore',
   'DropScratch',

@@ -193,7 +193,8 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     purpose: 'Checks pauses, chooses the snapshot and the scratch database of a restore drill',
     reachesFrontEnd: false,
     locks: [],
-    // Query: the pause items of the cluster, the latest-good pointers and earlier drills.
+    // Query: the pause items of the cluster, the latest-good pointers and earlier drills, and (a chain drill) the
+    // manifests of a differential and its full (manifest-store.ts readManifest); the table-wide Query covers them.
     catalog: [QUERY],
     slackWebhook: false,
     describesBackupExecutions: false,
@@ -214,7 +215,9 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
   SubmitRestore: {
     purpose: "Submits a restore drill's or an on-demand restore's RESTORE",
     reachesFrontEnd: true,
-    locks: [UPDATE],
+    // UpdateItem: renewals and the submission noted on the lock; GetItem: the submission an earlier attempt noted
+    // (lock-store.ts noteSubmission reads the lease first), which an on-demand restore reads.
+    locks: [UPDATE, GET],
     catalog: [],
     slackWebhook: false,
     describesBackupExecutions: false,
@@ -223,6 +226,16 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
   CheckRestore: {
     purpose: 'Polls SHOW RESTORE and renews the leases',
     reachesFrontEnd: true,
+    locks: [UPDATE],
+    catalog: [],
+    slackWebhook: false,
+    describesBackupExecutions: false,
+    throwsForControlFlow: false,
+  },
+  NextRestoreStep: {
+    purpose: "Drops the partitions of a chain drill's step between two RESTOREs and names the next one",
+    reachesFrontEnd: true,
+    // UpdateItem: renews both leases, the fence before any DROP PARTITION.
     locks: [UPDATE],
     catalog: [],
     slackWebhook: false,
@@ -243,6 +256,8 @@ export const FUNCTION_ACCESS: Readonly<Record<TaskFunctionName, FunctionAccess>>
     reachesFrontEnd: true,
     locks: [UPDATE],
     catalog: [],
+    // Query: a chain drill's differential manifest, compared with the restored partitions (readManifest).
+    manifests: [QUERY],
     slackWebhook: false,
     describesBackupExecutions: false,
     throwsForControlFlow: false,

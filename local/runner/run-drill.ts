@@ -33,6 +33,8 @@ export interface LocalDrillOptions {
   readonly retryOverrideMs?: number | undefined;
   readonly onEvent?: ((event: WorkflowEvent) => void) | undefined;
   readonly beforeTask?: LocalWorkflowOptions['beforeTask'];
+  /** Called after each Task returned (a fault test throws here: the Task's effects happened, its answer is lost). */
+  readonly afterTask?: LocalWorkflowOptions['afterTask'];
   /** Keeps the handlers' log lines of the drill (`<state-dir>/logs/`, for `sr-backup logs <executionArn>`). */
   readonly runLog?: RunLog | undefined;
 }
@@ -95,6 +97,7 @@ async function runDrill(
     ...(options.waitOverrideMs === undefined ? {} : { waitOverrideMs: options.waitOverrideMs }),
     ...(options.retryOverrideMs === undefined ? {} : { retryOverrideMs: options.retryOverrideMs }),
     ...(options.beforeTask ? { beforeTask: options.beforeTask } : {}),
+    ...(options.afterTask ? { afterTask: options.afterTask } : {}),
     onEvent: (event) => {
       alert = drillAlertIn(event.event) ?? alert;
       options.onEvent?.(event);

@@ -238,10 +238,12 @@ async function prepare(
     chain === null
       ? buildRestoreStatement({ ...restoreRequestOf(plan, deadlineSeconds), version }).sql
       : chain.statements.join('\n');
-  const historySeconds = await restoreHistorySeconds(catalog, {
-    cluster: settings.name,
-    database: request.database,
-  });
+  // A chain's expected time comes from earlier chain drills only, a full's from full drills only.
+  const historySeconds = await restoreHistorySeconds(
+    catalog,
+    { cluster: settings.name, database: request.database },
+    chain === null ? 'full' : 'chain',
+  );
   return {
     plan,
     chain,

@@ -87,7 +87,7 @@ describe('Task function roles', () => {
     );
   });
 
-  it('confines manifest writes to MANIFEST# partitions, for SubmitBackup and PruneSnapshots only', () => {
+  it('confines manifest actions to MANIFEST# partitions: writes for SubmitBackup and PruneSnapshots, reads for VerifyRestore', () => {
     const conditioned = stems.flatMap((stem) =>
       functionStatements(stem)
         .filter(
@@ -99,6 +99,7 @@ describe('Task function roles', () => {
     const manifestsOnly = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MANIFEST#*'] } };
     expect(conditioned).toEqual([
       { stem: 'SubmitBackup', condition: manifestsOnly },
+      { stem: 'VerifyRestore', condition: manifestsOnly },
       { stem: 'PruneSnapshots', condition: manifestsOnly },
     ]);
   });

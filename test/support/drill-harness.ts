@@ -36,7 +36,15 @@ export interface HarnessDrill extends LocalDrillResult {
 /** Runs one drill of the harness's cluster. */
 export async function runDrill(
   harness: WorkflowHarness,
-  options: { cluster?: ClusterOverrides; scheduledTime?: Date; retryMs?: number } = {},
+  options: {
+    cluster?: ClusterOverrides;
+    scheduledTime?: Date;
+    retryMs?: number;
+    /** Runs before each Task, after the clock moved (e.g. to look at the scratch database before DropScratch). */
+    beforeTask?: (stateName: string, input: unknown) => void | Promise<void>;
+    /** Runs after each Task returned; a throw loses the answer after the Task's effects (a Lambda timeout). */
+    afterTask?: LocalWorkflowOptions['afterTask'];
+  } = {},
 ): Promise<HarnessDrill> {
   const events: WorkflowEvent[] = [];
   const result = await runDrillLocally({
@@ -49,10 +57,13 @@ export async function runDrill(
     waitOverrideMs: 0,
     retryOverrideMs: options.retryMs ?? 1,
     onEvent: (event) => events.push(event),
-    beforeTask: ({ stateName, input }) => {
-      if (stateName !== 'CheckRestore') return;
-      const { restore } = input as { restore: { checkedAt: number; nextWaitSeconds: number } };
-      harness.clock.set(Math.max(harness.clock.now(), restore.checkedAt + restore.nextWaitSeconds * 1000));
+    ...(options.afterTask ? { afterTask: options.afterTask } : {}),
+    beforeTask: async ({ stateName, input }) => {
+      if (stateName === 'CheckRestore') {
+        const { restore } = input as { restore: { checkedAt: number; nextWaitSeconds: number } };
+        harness.clock.set(Math.max(harness.clock.now(), restore.checkedAt + restore.nextWaitSeconds * 1000));
+      }
+      await options.beforeTask?.(stateName, input);
     },
   });
   return { ...result, events };

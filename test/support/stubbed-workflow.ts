@@ -70,6 +70,7 @@ export function stubbedWorkflow(
     }),
     SubmitRestore: () => ({ phase: 'running', nextWaitSeconds: 0 }),
     CheckRestore: () => ({ phase: 'finished', nextWaitSeconds: 0 }),
+    NextRestoreStep: () => ({ step: 0, done: true, dropped: 0 }),
     CancelRestore: () => ({ cancelled: false, why: 'not-running' }),
     VerifyRestore: () => ({ passed: true, problem: null }),
     DropScratch: () => ({ dropped: true, why: 'dropped' }),

@@ -19,8 +19,18 @@ export const DrillRecordSchema = z.object({
   cluster: name,
   /** The database whose snapshot was restored. */
   database: name,
-  /** The snapshot label restored. */
+  /** The snapshot label restored (a chain drill: the differential, the point reached). */
   label: name,
+  /**
+   * What was restored (issue 20, EXPERIMENTAL): `full` one full snapshot, `chain` the full `fullLabel` and then the
+   * differential `label`. Absent on items written before chain drills: a full. Restore times of the two are never
+   * mixed (restoreHistorySeconds).
+   */
+  pointKind: z.enum(['full', 'chain']).optional(),
+  /** A chain drill's full. */
+  fullLabel: name.optional(),
+  /** Why the newest restorable point (a differential) was not drilled as a chain; the full was drilled instead. */
+  chainFallback: z.string().max(REASON_MAX_CHARS).optional(),
   repository: name,
   /** StarRocks' snapshot timestamp the RESTORE named, verbatim. */
   snapshotTimestamp: z.string().max(64).nullable(),
@@ -31,7 +41,7 @@ export const DrillRecordSchema = z.object({
   /** When the drill started (our clock), ISO 8601 UTC. */
   startedAt: isoUtc,
   finishedAt: isoUtc.nullable(),
-  /** Measured restore time (submit → FINISHED), seconds. */
+  /** Measured restore time (submit → FINISHED; a chain: first submit → the last RESTORE FINISHED), seconds. */
   durationSeconds: z.number().nonnegative().nullable(),
   state: z.enum(TERMINAL_STATES),
   reason: z.string().max(REASON_MAX_CHARS).nullable(),
@@ -51,3 +61,8 @@ export type DrillRecord = z.infer<typeof DrillRecordSchema>;
 
 /** What a caller records; the catalog adds `schemaVersion`, `kind` and `recordedAt`. */
 export type NewDrillRecord = Omit<z.input<typeof DrillRecordSchema>, 'schemaVersion' | 'kind' | 'recordedAt'>;
+
+/** What a drill restored: `full` unless the record says `chain` (items written before chain drills say nothing). */
+export function drillPointKind(drill: Pick<DrillRecord, 'pointKind'>): 'full' | 'chain' {
+  return drill.pointKind ?? 'full';
+}

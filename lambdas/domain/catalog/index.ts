@@ -30,6 +30,7 @@ export {
   DRILL_TABLE_NAMES_MAX,
   type DrillRecord,
   DrillRecordSchema,
+  drillPointKind,
   type NewDrillRecord,
 } from './drill-schema.ts';
 export { DEFAULT_DRILL_LIMIT, type DrillCatalog, MAX_DRILL_LIMIT } from './drills.ts';

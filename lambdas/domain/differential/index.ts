@@ -1,6 +1,7 @@
 /**
  * Differential partition backups (issue 20), the pure rules: the partition manifest, what a differential holds,
- * which snapshots form a restorable chain, and the steps of a chain restore. Not wired into any Lambda yet.
+ * which snapshots form a restorable chain, and the steps of a chain restore (run by the drill and Restore machines
+ * through lambdas/domain/restore/drill-chain.ts, and locally by take.ts runRestoreChain).
  */
 export {
   type ChainSnapshot,
@@ -35,13 +36,14 @@ export {
   planDifferential,
   type WholeReason,
 } from './plan.ts';
-export { type RestoreStep, restoreSteps } from './restore-steps.ts';
+export { checkStepOf, type RestoreStep, restoreSteps } from './restore-steps.ts';
 export {
   backupTableRefOf,
   type ChainCheckMismatch,
   type ChainRestoreClient,
   type ChainRestoreRequest,
   type ChainRestoreResult,
+  compareWithManifest,
   type NightBackupRequest,
   type NightClient,
   type NightDecision,

@@ -141,15 +141,23 @@ export function restoreSteps(
     .map((object) => object.name);
   if (refresh.length > 0) steps.push({ step: 'refresh-materialized-views', names: refresh });
 
-  steps.push({
+  steps.push(checkStepOf(differentialManifest));
+  return steps;
+}
+
+/**
+ * The check step of a chain restored to the snapshot whose manifest is `manifest`: every OLAP table with its
+ * partitions (shadow partitions left out) and their visible versions, and the other objects by name.
+ */
+export function checkStepOf(manifest: Manifest): Extract<RestoreStep, { step: 'check' }> {
+  return {
     step: 'check',
-    tables: differentialManifest.tables.map((table) => ({
+    tables: manifest.tables.map((table) => ({
       name: table.name,
       partitions: table.partitions
         .filter((partition) => !isShadowPartition(partition.name))
         .map((partition) => ({ name: partition.name, visibleVersion: partition.visibleVersion })),
     })),
-    others: differentialManifest.others.map((other) => other.name),
-  });
-  return steps;
+    others: manifest.others.map((other) => other.name),
+  };
 }

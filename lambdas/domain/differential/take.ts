@@ -190,7 +190,12 @@ function holdsAtLeast(actual: string | null, expected: string): boolean {
   return actual !== null && BigInt(actual) >= BigInt(expected);
 }
 
-function compareWithManifest(
+/**
+ * The differences between a restored database's manifest and a chain's check step: a table missing or extra, a
+ * partition missing or extra, or restored at an older visible version than recorded (see holdsAtLeast; times are
+ * not compared: a RESTORE sets them).
+ */
+export function compareWithManifest(
   expected: Extract<RestoreStep, { step: 'check' }>,
   restored: Manifest,
 ): ChainCheckMismatch[] {

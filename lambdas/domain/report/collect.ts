@@ -4,7 +4,12 @@
  * period's attempts and a look-back before it (one index query), the paused slots and pauses, the incidents, the
  * drills, and every attempt of the databases with a verified snapshot (pins and retention, as prune reads them).
  */
-import { type BackupAttempt, type CatalogStore, isGoodSnapshot } from '#domain/catalog/index.ts';
+import {
+  type BackupAttempt,
+  type CatalogStore,
+  drillPointKind,
+  isGoodSnapshot,
+} from '#domain/catalog/index.ts';
 import type { Clock } from '#domain/clock.ts';
 import type { ClusterConfig } from '#domain/config/index.ts';
 import type { IncidentStore } from '#domain/incidents/incident-store.ts';
@@ -521,6 +526,12 @@ async function collectCluster(context: ClusterContext, deps: ReportDeps): Promis
         tableCount: drill.tableCount,
         rowCount: drill.rowCount,
         scratchDropped: drill.scratchDropped,
+        ...(drillPointKind(drill) === 'chain'
+          ? {
+              pointKind: 'chain' as const,
+              ...(drill.fullLabel === undefined ? {} : { fullLabel: drill.fullLabel }),
+            }
+          : {}),
       }))
       .sort((a, b) => a.startedAt - b.startedAt),
     uncovered: uncoveredDatabases({

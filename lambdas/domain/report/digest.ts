@@ -51,13 +51,16 @@ export function worstFreshness(
   return worst;
 }
 
-/** The slowest drill that restored (the recovery time one could promise), or null without one. */
+/**
+ * The slowest drill that restored one full snapshot (the recovery time one could promise), or null without one.
+ * Chain drills (a full, then a differential) are a different recovery path and are left out.
+ */
 export function slowestDrill(
   data: ReportData,
 ): { database: string; cluster: string; seconds: number } | null {
   let slowest: { database: string; cluster: string; seconds: number } | null = null;
   for (const drill of data.drills) {
-    if (drill.state !== 'FINISHED' || drill.durationSeconds === null) continue;
+    if (drill.state !== 'FINISHED' || drill.durationSeconds === null || drill.pointKind === 'chain') continue;
     if (slowest === null || drill.durationSeconds > slowest.seconds) {
       slowest = {
         database: drill.database,

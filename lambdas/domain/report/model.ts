@@ -132,6 +132,12 @@ export interface ReportDrill {
   readonly tableCount: number | null;
   readonly rowCount: number | null;
   readonly scratchDropped: boolean;
+  /**
+   * `chain`: a differential restored on top of its full `fullLabel` (issue 20, EXPERIMENTAL); absent: one full. A
+   * chain's restore time is never compared with a full's (summary.ts, digest.ts).
+   */
+  readonly pointKind?: 'chain';
+  readonly fullLabel?: string;
 }
 
 /** A database nobody decided about: no schedule covers it. */

@@ -113,9 +113,16 @@ ${tile('Over objective', formatCount(summary.databasesOverObjective), `of ${form
 ${tile(
   'Drills passed',
   drills.total === 0 ? '–' : `${formatCount(drills.passed)}/${formatCount(drills.total)}`,
-  drills.longestRestoreSeconds === null
-    ? ''
-    : `longest restore ${formatSeconds(drills.longestRestoreSeconds)}`,
+  [
+    drills.longestRestoreSeconds === null
+      ? ''
+      : `longest restore ${formatSeconds(drills.longestRestoreSeconds)}`,
+    drills.longestChainRestoreSeconds === null
+      ? ''
+      : `longest chain restore ${formatSeconds(drills.longestChainRestoreSeconds)}`,
+  ]
+    .filter((text) => text !== '')
+    .join('; '),
   'accent',
 )}
 </dl>`;
@@ -197,7 +204,9 @@ function drillsTable(data: ReportData, at: (ms: number) => string): string {
       formatSeconds(drill.durationSeconds),
       drill.tableCount === null ? '–' : formatCount(drill.tableCount),
       drill.rowCount === null ? '–' : formatCount(drill.rowCount),
-      `<code class="label">${escapeHtml(drill.label)}</code>`,
+      drill.pointKind === 'chain'
+        ? `<code class="label">${escapeHtml(drill.fullLabel ?? '?')}</code> → <code class="label">${escapeHtml(drill.label)}</code> (chain)`
+        : `<code class="label">${escapeHtml(drill.label)}</code>`,
       escapeHtml(drill.reason ?? (drill.scratchDropped ? '' : 'scratch database not dropped')),
     ]);
   return `<div class="table-scroll">${table(

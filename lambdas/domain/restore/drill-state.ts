@@ -23,6 +23,7 @@ import {
   slotLeaseSchema,
 } from '#domain/workflow/workflow-state.ts';
 import { z } from '#domain/zod.ts';
+import { chainNextSchema, drillChainSchema } from './drill-chain.ts';
 import { restoreCheckSchema } from './restore-check.ts';
 import { type RestoreTiming, trackedRestoreSchema } from './restore-job.ts';
 import { restorePlanSchema } from './restore-plan.ts';
@@ -39,6 +40,13 @@ export const drillPlanSchema = restorePlanSchema.extend({
   scheduledTime: z.iso.datetime(),
   /** Measured durations (s) of this database's earlier passed drills, newest first. */
   historySeconds: z.array(z.number()).max(20),
+  /**
+   * A drill of a chain (issue 20, EXPERIMENTAL): `snapshot` is the differential (the point reached), this its full
+   * and the steps; absent: `snapshot` is a full, restored alone.
+   */
+  chain: drillChainSchema.optional(),
+  /** Why the newest restorable point, a differential, is not drilled as a chain (the newest full is instead). */
+  chainFallback: z.string().optional(),
 });
 
 /**
@@ -102,6 +110,8 @@ export const drillStateSchema = z.looseObject({
   slot: slotLeaseSchema.optional(),
   lock: lockLeaseSchema.optional(),
   restore: trackedRestoreSchema.optional(),
+  /** NextRestoreStep's answer between two RESTOREs of a chain. */
+  chainNext: chainNextSchema.optional(),
   check: restoreCheckSchema.optional(),
   outcome: outcomeSchema.optional(),
   error: caughtErrorSchema.optional(),

@@ -39,6 +39,23 @@ export const restoreCheckSchema = z.looseObject({
   emptyTables: z.array(z.string()).max(CHECK_TABLE_NAMES_MAX),
   /** Of those, the ones whose source table has rows: the restore lost their data. */
   emptiedTables: z.array(z.string()).max(CHECK_TABLE_NAMES_MAX),
+  /**
+   * A chain drill: where the restored database differs from the differential's manifest (at most
+   * CHECK_TABLE_NAMES_MAX); `partition` null = the whole table, `expected`/`actual` null = absent.
+   */
+  mismatches: z
+    .array(
+      z.object({
+        table: z.string(),
+        partition: z.string().nullable(),
+        expected: z.string().nullable(),
+        actual: z.string().nullable(),
+      }),
+    )
+    .max(CHECK_TABLE_NAMES_MAX)
+    .optional(),
+  /** A chain drill: how many partitions were compared with the differential's manifest. */
+  comparedPartitions: z.number().int().nonnegative().optional(),
 });
 
 /** `$.check`. */

@@ -10,7 +10,7 @@ import { observedSeconds, observeJob } from '#domain/poll/observations.ts';
 import { nextPollSeconds } from '#domain/poll/poll-policy.ts';
 // Value imports come from the modules themselves, not the barrel: the barrel pulls in mysql2, which the drill's
 // non-FE functions (plan, record, notify) must not carry.
-import type { FullStarRocksClient, RestoreJob } from '#domain/starrocks/index.ts';
+import type { FullStarRocksClient, RestoreJob, RestoreTableRef } from '#domain/starrocks/index.ts';
 import { isTerminalRestoreState } from '#domain/starrocks/parse-restore-job.ts';
 import { jobObservationsSchema, type Outcome, outcomeSchema } from '#domain/workflow/workflow-state.ts';
 import { z } from '#domain/zod.ts';
@@ -54,6 +54,17 @@ export const trackedRestoreSchema = z.looseObject({
   observed: jobObservationsSchema.optional(),
   /** Set when StarRocks ended the job itself (phase `cancelled`), or when the job vanished. */
   outcome: outcomeSchema.optional(),
+  /** A drill of a chain (drill-chain.ts): which RESTORE step of `$.plan.chain` this job is. */
+  chain: z
+    .object({
+      /** Index of this RESTORE in `$.plan.chain.steps`. */
+      step: z.number().int().nonnegative(),
+      /** Steps follow this one: NextRestoreStep runs after it FINISHES, not VerifyRestore. */
+      stepsLeft: z.boolean(),
+      /** Our clock (epoch ms) when the chain's first RESTORE was submitted: the measured time counts from it. */
+      startedAt: z.number(),
+    })
+    .optional(),
 });
 
 /** `$.restore`. */
@@ -88,7 +99,8 @@ export function nextRestoreCheckSeconds(timing: RestoreTiming, job: TrackedResto
     elapsedSeconds: Math.max(0, (now - job.submittedAt) / 1000),
     minSeconds: timing.minSeconds,
     maxSeconds: timing.maxSeconds,
-    deadlineSeconds: timing.deadlineSeconds,
+    // A later RESTORE of a chain has what is left of the chain's deadline, not a whole one.
+    deadlineSeconds: Math.max(0, Math.min(timing.deadlineSeconds, (job.deadlineAt - job.submittedAt) / 1000)),
     state: pollState(job.starRocksState),
     progress: job.progress,
     historySeconds: job.historySeconds,
@@ -96,8 +108,15 @@ export function nextRestoreCheckSeconds(timing: RestoreTiming, job: TrackedResto
   });
 }
 
-/** The RESTORE as the statement builder takes it (the version picks the grammar). */
-export function restoreRequestOf(plan: RestorePlan, deadlineSeconds: number) {
+/**
+ * The RESTORE as the statement builder takes it (the version picks the grammar). `on` replaces the plan's tables
+ * with an ON list of its own (a chain's step, whose entries may name partitions).
+ */
+export function restoreRequestOf(
+  plan: RestorePlan,
+  deadlineSeconds: number,
+  on?: readonly (string | RestoreTableRef)[] | undefined,
+) {
   return {
     database: plan.sourceDatabase,
     label: plan.snapshot.label,
@@ -105,13 +124,15 @@ export function restoreRequestOf(plan: RestorePlan, deadlineSeconds: number) {
     snapshotTimestamp: plan.snapshot.snapshotTimestamp,
     timeoutSeconds: backupTimeoutPropertySeconds(deadlineSeconds),
     ...(plan.targetDatabase === plan.sourceDatabase ? {} : { asDatabase: plan.targetDatabase }),
-    ...(plan.tables === undefined
-      ? {}
-      : {
-          tables: plan.tables.map((table) =>
-            table.alias === undefined ? table.name : { name: table.name, alias: table.alias },
-          ),
-        }),
+    ...(on !== undefined
+      ? { tables: on }
+      : plan.tables === undefined
+        ? {}
+        : {
+            tables: plan.tables.map((table) =>
+              table.alias === undefined ? table.name : { name: table.name, alias: table.alias },
+            ),
+          }),
   };
 }
 
@@ -136,6 +157,10 @@ export async function submitRestoreJob(
      * retry after a lost answer, the job done meanwhile); CheckRestore then reads how it ended.
      */
     readonly adoptEnded?: boolean;
+    /** The ON list to send instead of the plan's tables (a chain's RESTORE step). */
+    readonly on?: readonly (string | RestoreTableRef)[] | undefined;
+    /** Our deadline (epoch ms) when it was set before this job (a chain's later RESTORE keeps the chain's). */
+    readonly deadlineAt?: number | undefined;
   },
 ): Promise<TrackedRestore> {
   const { plan, timing } = request;
@@ -152,7 +177,7 @@ export async function submitRestoreJob(
     // release changed that is not confirmed, so the target is always created here (the caller made sure it did
     // not exist: nothing is ever restored over an existing database).
     if (!targetExists) await client.createDatabase(plan.targetDatabase, { ifNotExists: true });
-    await client.submitRestore({ ...restoreRequestOf(plan, timing.deadlineSeconds), version });
+    await client.submitRestore({ ...restoreRequestOf(plan, timing.deadlineSeconds, request.on), version });
   }
   const now = request.now();
   const job: TrackedRestore = {
@@ -164,7 +189,7 @@ export async function submitRestoreJob(
     phase: 'running',
     origin: adopted ? 'adopted' : 'submitted',
     submittedAt: now,
-    deadlineAt: now + timing.deadlineSeconds * 1000,
+    deadlineAt: request.deadlineAt ?? now + timing.deadlineSeconds * 1000,
     checkedAt: now,
     finishedAt: null,
     starRocksState: adopted ? running.state : null,
@@ -259,6 +284,27 @@ export async function cancelRestoreIfOurs(
   }
   const result = await client.cancelRestore(job.targetDatabase);
   return { cancelled: result.outcome === 'cancelled', why: 'cancelled' };
+}
+
+/**
+ * {@link cancelRestoreIfOurs} for each of `jobs` (a chain's RESTOREs share one target; at most one runs): cancelled
+ * when one of them was, else the first answer.
+ */
+export async function cancelAnyOurs(
+  client: Pick<RestoreClient, 'showDatabases' | 'showRestore' | 'cancelRestore'>,
+  jobs: readonly {
+    readonly targetDatabase: string;
+    readonly label: string;
+    readonly snapshotTimestamp: string;
+  }[],
+): Promise<RestoreCancellation> {
+  let first: RestoreCancellation | null = null;
+  for (const job of jobs) {
+    const result = await cancelRestoreIfOurs(client, job);
+    if (result.cancelled) return result;
+    first ??= result;
+  }
+  return first ?? { cancelled: false, why: 'not-running' };
 }
 
 /** Measured restore time in seconds (submit → the poll that saw FINISHED, our clock); null until finished. */

@@ -5,7 +5,7 @@
  */
 
 import type { BackupAttempt, CatalogStore, Page } from '#domain/catalog/index.ts';
-import { backupModeOf, chainSnapshotsOf, isGoodSnapshot } from '#domain/catalog/index.ts';
+import { backupModeOf, chainSnapshotsOf, drillPointKind, isGoodSnapshot } from '#domain/catalog/index.ts';
 import { type UnrestorableReason, unrestorableReason } from '#domain/differential/chain.ts';
 import { SnapshotNotFoundError } from '#domain/errors.ts';
 import { assertValidIdentifier } from '#domain/starrocks/identifiers.ts';
@@ -153,8 +153,8 @@ type Chain = ReturnType<typeof chainOf>;
  * before `before` (the point before a bad load or a dropped table; compared with when the data was captured), or by
  * default the latest restorable point of the database. Only a FINISHED, verified, not-pruned catalog item with a
  * snapshot timestamp qualifies; a differential qualifies only when its chain does (`unrestorableReason`: its full
- * verified, neither pruned nor lost), and comes back with that full. `fullOnly` (a drill, which restores one
- * snapshot) passes over differentials: the newest restorable full.
+ * verified, neither pruned nor lost), and comes back with that full. `fullOnly` passes over differentials: the
+ * newest restorable full (a drill's fallback when its newest point's chain cannot be drilled).
  * @throws SnapshotNotFoundError naming what the catalog holds instead, or why the named snapshot cannot be
  *   restored (for a differential: what is wrong with its full).
  */
@@ -166,7 +166,7 @@ export async function chooseSnapshot(
     readonly label?: string | undefined;
     /** ISO 8601: the newest restorable snapshot of a slot at or before this. */
     readonly before?: string | undefined;
-    /** Only a full snapshot will do (a drill restores one snapshot, never a chain). */
+    /** Only a full snapshot will do (a drill whose newest point's chain cannot be drilled falls back to one). */
     readonly fullOnly?: boolean | undefined;
   },
 ): Promise<SnapshotChoice> {
@@ -311,16 +311,26 @@ export function scratchDatabaseName(prefix: string, database: string, at: Date):
 /** Earlier passed drills of a database whose measured restore times aim a restore's poll policy. */
 const RESTORE_HISTORY_DEPTH = 7;
 
+/** Drills read to find RESTORE_HISTORY_DEPTH of one kind (full and chain drills of a database interleave). */
+const RESTORE_HISTORY_LOOKBACK = 20;
+
 /**
- * Measured restore times (s) of the database's recent passed drills, newest first: what a restore of it (drill or
- * on-demand; the same RESTORE job) is expected to take, for the poll policy.
+ * Measured restore times (s) of the database's recent passed drills of one kind, newest first: what a restore of
+ * it (drill or on-demand; the same RESTORE job) is expected to take, for the poll policy. A chain (issue 20: the
+ * full, drops, the differential) takes longer than its full alone, so `kind` keeps them apart: a chain's expected
+ * time comes only from earlier chain drills, a full's only from full drills (items without `pointKind` are fulls).
  */
 export async function restoreHistorySeconds(
   catalog: Pick<CatalogStore, 'listDrills'>,
   ref: { readonly cluster: string; readonly database: string },
+  kind: 'full' | 'chain' = 'full',
 ): Promise<number[]> {
-  const earlier = await catalog.listDrills({ ...ref, limit: RESTORE_HISTORY_DEPTH });
-  return earlier.flatMap((drill) =>
-    drill.state === 'FINISHED' && drill.durationSeconds !== null ? [drill.durationSeconds] : [],
-  );
+  const earlier = await catalog.listDrills({ ...ref, limit: RESTORE_HISTORY_LOOKBACK });
+  return earlier
+    .flatMap((drill) =>
+      drill.state === 'FINISHED' && drill.durationSeconds !== null && drillPointKind(drill) === kind
+        ? [drill.durationSeconds]
+        : [],
+    )
+    .slice(0, RESTORE_HISTORY_DEPTH);
 }

@@ -214,8 +214,9 @@ export interface PartitionManifestOptions {
 }
 
 /**
- * Partitions, for differential backups and chain restores (issue 20; not used by a Lambda yet). Added beside
- * {@link StarRocksClient} and {@link StarRocksMaintenanceClient}, so their fakes need not implement it.
+ * Partitions, for differential backups and chain restores (issue 20: a differential night, the local chain restore,
+ * NextRestoreStep's drops and VerifyRestore's chain check). Added beside {@link StarRocksClient} and
+ * {@link StarRocksMaintenanceClient}, so their fakes need not implement it.
  */
 export interface StarRocksPartitionClient {
   /**

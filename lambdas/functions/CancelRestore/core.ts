@@ -1,8 +1,9 @@
 import { LeaseLostError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
 import type { AppLogger } from '#domain/logger.ts';
+import { restoreJobsOf } from '#domain/restore/drill-chain.ts';
 import { type DrillCancel, type DrillState, drillLock } from '#domain/restore/drill-state.ts';
-import { cancelRestoreIfOurs, type RestoreClient } from '#domain/restore/restore-job.ts';
+import { cancelAnyOurs, type RestoreClient } from '#domain/restore/restore-job.ts';
 
 /** What CancelRestore needs. */
 export interface CancelRestoreDeps {
@@ -17,7 +18,8 @@ export interface CancelRestoreDeps {
  * CANCEL RESTORE FROM the scratch database, only while this execution still holds its lock (a lapsed lease that
  * nobody took over still counts: the token is renewed first) and only if the running job is ours (label and
  * timestamp). Used at the drill's deadline and on every failure path, so no RESTORE outlives the drill; a
- * restore submitted just before a lost answer is found by its label, not by `$.restore`.
+ * restore submitted just before a lost answer is found by its label, not by `$.restore`. A chain drill's RESTORE
+ * may be its full's or its differential's: either is ours.
  */
 export async function cancelDrillRestore(state: DrillState, deps: CancelRestoreDeps): Promise<DrillCancel> {
   const plan = state.plan;
@@ -30,13 +32,7 @@ export async function cancelDrillRestore(state: DrillState, deps: CancelRestoreD
     if (error instanceof LeaseLostError) return { cancelled: false, why: 'lease-lost' };
     throw error;
   }
-  const result = await deps.starRocks((client) =>
-    cancelRestoreIfOurs(client, {
-      targetDatabase: plan.targetDatabase,
-      label: plan.snapshot.label,
-      snapshotTimestamp: plan.snapshot.snapshotTimestamp,
-    }),
-  );
+  const result = await deps.starRocks((client) => cancelAnyOurs(client, restoreJobsOf(plan)));
   if (result.cancelled) deps.logger.warn('cancelled the drill restore', { target: plan.targetDatabase });
   return result;
 }

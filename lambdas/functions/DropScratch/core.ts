@@ -1,13 +1,14 @@
 import { LeaseLostError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
 import type { AppLogger } from '#domain/logger.ts';
+import { restoreJobsOf } from '#domain/restore/drill-chain.ts';
 import {
   type DrillCleanup,
   type DrillState,
   drillLock,
   isOnDemandRestore,
 } from '#domain/restore/drill-state.ts';
-import { cancelRestoreIfOurs, type RestoreClient } from '#domain/restore/restore-job.ts';
+import { cancelAnyOurs, type RestoreClient } from '#domain/restore/restore-job.ts';
 import type { FullStarRocksClient } from '#domain/starrocks/index.ts';
 
 /** What DropScratch needs. */
@@ -47,11 +48,7 @@ export async function dropScratchDatabase(state: DrillState, deps: DropScratchDe
   return deps.starRocks(async (client) => {
     if (!(await client.showDatabases()).includes(plan.targetDatabase))
       return { dropped: false, why: 'absent' };
-    await cancelRestoreIfOurs(client, {
-      targetDatabase: plan.targetDatabase,
-      label: plan.snapshot.label,
-      snapshotTimestamp: plan.snapshot.snapshotTimestamp,
-    });
+    await cancelAnyOurs(client, restoreJobsOf(plan));
     if (onDemand) {
       if ((await client.listTables(plan.targetDatabase)).length > 0) return { dropped: false, why: 'kept' };
       await client.dropDatabase(plan.targetDatabase);

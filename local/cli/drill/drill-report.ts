@@ -39,8 +39,25 @@ export function drillProgressLine(event: WorkflowEvent, colors: Colors): string 
   const output = (logged.state.output ?? {}) as Record<string, unknown>;
   switch (logged.state.name) {
     case 'PlanDrill': {
-      const plan = output.plan as { snapshot: { label: string }; targetDatabase: string } | undefined;
-      return plan ? `${stamp}  restoring ${plan.snapshot.label} into ${plan.targetDatabase}` : null;
+      const plan = output.plan as
+        | {
+            snapshot: { label: string };
+            targetDatabase: string;
+            chain?: { full: { label: string } };
+            chainFallback?: string;
+          }
+        | undefined;
+      if (!plan) return null;
+      if (plan.chain !== undefined) {
+        return `${stamp}  restoring the chain ${plan.chain.full.label} → ${plan.snapshot.label} into ${plan.targetDatabase} (experimental)`;
+      }
+      const fallback =
+        plan.chainFallback === undefined ? '' : ` (not the newest point: ${plan.chainFallback})`;
+      return `${stamp}  restoring ${plan.snapshot.label} into ${plan.targetDatabase}${fallback}`;
+    }
+    case 'NextRestoreStep': {
+      const next = output.chainNext as { dropped: number } | undefined;
+      return next ? `${stamp}  dropped ${next.dropped} partition(s) of the chain` : null;
     }
     case 'SubmitRestore':
     case 'CheckRestore': {
@@ -50,7 +67,7 @@ export function drillProgressLine(event: WorkflowEvent, colors: Colors): string 
         job.progress && job.starRocksState === 'DOWNLOADING'
           ? ` ${job.progress.done}/${job.progress.total} tasks`
           : '';
-      const state = job.starRocksState ?? 'submitted';
+      const state = `${job.chain === undefined ? '' : `${job.label}: `}${job.starRocksState ?? 'submitted'}`;
       return job.phase === 'running'
         ? `${stamp}  ${state}${progress}; next check in ${job.nextWaitSeconds} s`
         : `${stamp}  ${state}`;
@@ -83,11 +100,16 @@ export function describeDrillResult(result: LocalDrillResult, colors: Colors): s
         ? colors.yellow('SKIPPED')
         : colors.red(drill.state);
   const time = drill.durationSeconds === null ? '' : ` in ${formatDuration(drill.durationSeconds)}`;
+  const from =
+    drill.pointKind === 'chain' ? `the chain ${drill.fullLabel ?? '?'} → ${drill.label}` : drill.label;
   const lines = [
-    `Drill ${verdict}: ${drill.database} from ${drill.label} into ${drill.scratchDatabase}${time}` +
+    `Drill ${verdict}: ${drill.database} from ${from} into ${drill.scratchDatabase}${time}` +
       (drill.tableCount === null ? '' : `; ${drill.tableCount} tables, ${drill.rowCount ?? 0} rows`) +
       (drill.reason ? ` — ${drill.reason}` : '') +
       '.',
+    ...(drill.chainFallback === undefined
+      ? []
+      : [colors.dim(`The newest point was not drilled as a chain: ${drill.chainFallback}.`)]),
     colors.dim(
       drill.scratchDropped
         ? 'No scratch database is left.'

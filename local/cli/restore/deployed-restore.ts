@@ -7,8 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { createCatalogStore } from '#domain/catalog/index.ts';
+import { createManifestStore } from '#domain/catalog/manifest-store.ts';
 import type { Clock } from '#domain/clock.ts';
 import { type BackupConfig, toClusterSettings } from '#domain/config/index.ts';
+import { type DrillChain, planDrillChain } from '#domain/restore/drill-chain.ts';
 import type { RestoreRequest } from '#domain/restore/drill-state.ts';
 import { chooseSnapshot, type RestoreSnapshot } from '#domain/restore/restore-plan.ts';
 import { causeMessage } from '#domain/workflow/workflow-state.ts';
@@ -101,7 +103,12 @@ function describePlan(
   snapshot: RestoreSnapshot,
   catalogDescription: string,
   colors: Colors,
+  chain: DrillChain | null,
 ) {
+  const drops = (chain?.steps ?? []).reduce(
+    (sum, step) => sum + (step.step === 'drop-partitions' ? step.partitions.length : 0),
+    0,
+  );
   const tables = request.tables
     ?.map((table) => (table.alias === undefined ? table.name : `${table.name} AS ${table.alias}`))
     .join(', ');
@@ -110,6 +117,11 @@ function describePlan(
     `  taken for slot   ${formatUtc(snapshot.scheduledTime)}${snapshot.finishedAt ? ` (finished ${formatUtc(snapshot.finishedAt)})` : ''}`,
     `  snapshot time    ${snapshot.snapshotTimestamp}  (StarRocks' backup_timestamp, verbatim)`,
     `  repository       ${snapshot.repository}`,
+    ...(chain === null
+      ? []
+      : [
+          `  chain            a differential (experimental): RESTORE of full ${chain.full.label}, ${drops} partition drop(s), RESTORE of ${snapshot.label}, into a new database`,
+        ]),
     `  into             ${request.targetDatabase}`,
     ...(tables === undefined ? [] : [`  tables           ${tables}`]),
     colors.dim(
@@ -136,6 +148,7 @@ function progressLine(event: EventLog, colors: Colors): string | undefined {
       AcquireSlot: "waiting for one of the cluster's backup slots",
       AcquireLock: 'taking the lock of the target database',
       SubmitRestore: 'submitting RESTORE',
+      NextRestoreStep: "dropping the chain's partitions before its next RESTORE",
       VerifyRestore: 'checking the restored tables',
       CancelRestoreIfOurs: 'cancelling our RESTORE job',
       CancelRestoreAtDeadline: 'past our deadline: cancelling our RESTORE job',
@@ -158,7 +171,12 @@ function progressLine(event: EventLog, colors: Colors): string | undefined {
 /** The output of RestoreFinished (statemachines/restore.asl.json). */
 interface FinishedOutput {
   readonly check?: { readonly tableCount?: number; readonly rowCount?: number };
-  readonly restore?: { readonly submittedAt?: number; readonly finishedAt?: number | null };
+  readonly restore?: {
+    readonly submittedAt?: number;
+    readonly finishedAt?: number | null;
+    /** A chain: its first RESTORE's submit (restore-job.ts). */
+    readonly chain?: { readonly startedAt?: number };
+  };
 }
 
 /** The error a failed execution stands for, as the CLI reports it (the refusals as usage errors, like locally). */
@@ -178,9 +196,10 @@ export function deployedRestoreError(result: DeployedRestoreResult): CliError | 
 
 /**
  * Plans the restore from the deployed catalog and, with `execute`, starts the Restore machine and follows it. A
- * differential backup (issue 20) is refused, planned or not: the machine restores one snapshot, and a chain
- * restore (the full, then the differential) is built only locally so far.
- * @throws CliError (no such snapshot, a differential, a stack without the machine, Ctrl-C: the execution
+ * differential backup (issue 20, EXPERIMENTAL) is restored as its chain (the full, the drops, the differential) by
+ * the machine, planned here first from both manifests: refused with `--table` (usage), or when the chain cannot
+ * run (a manifest missing, views or materialized views, beyond the bounds of the state).
+ * @throws CliError (no such snapshot, a chain that cannot run, a stack without the machine, Ctrl-C: the execution
  *   stopped), SDK errors.
  */
 export async function runDeployedRestore(
@@ -198,21 +217,40 @@ export async function runDeployedRestore(
     label: request.label,
     before: request.before?.toISOString(),
   });
+  let chain: DrillChain | null = null;
   if (choice.kind === 'differential') {
-    // The Restore machine restores one snapshot; a differential alone lacks everything its full holds.
+    // A differential alone lacks everything its full holds: the Restore machine restores its chain (EXPERIMENTAL),
+    // planned here as PlanRestore plans it, so what cannot run is refused before anything starts.
     const which =
       request.label === undefined
         ? `the ${request.before === undefined ? 'latest' : '--before'} restorable point of ${request.database} is differential backup ${choice.snapshot.label}`
         : `snapshot ${choice.snapshot.label} is a differential backup`;
-    throw usageError(
-      `${which} (of full ${choice.full.label}): a deployed restore restores one snapshot, and chain restores run locally for now`,
-      {
-        hint: `run the same restore locally (without --stack), with the FE reachable and the catalog at hand; or restore the full alone: --snapshot ${choice.full.label}`,
-      },
-    );
+    if (request.tables !== undefined) {
+      throw usageError(
+        `--table: ${which} (of full ${choice.full.label}): a chain restore restores the whole database`,
+        { hint: `restore the full alone: --snapshot ${choice.full.label}` },
+      );
+    }
+    const manifests = createManifestStore({
+      client: deps.catalog.client,
+      tableName: deps.catalog.tableName,
+      clock: deps.clock,
+    });
+    const ref = { cluster: request.cluster, database: request.database };
+    const [differential, full] = await Promise.all([
+      manifests.readManifest({ ...ref, label: choice.snapshot.label }),
+      manifests.readManifest({ ...ref, label: choice.full.label }),
+    ]);
+    const planned = planDrillChain(choice, { differential, full });
+    if (planned.kind === 'full') {
+      throw failure(`${which}, whose chain a deployed restore cannot run: ${planned.why}`, {
+        hint: `restore the full alone: --snapshot ${choice.full.label}`,
+      });
+    }
+    chain = planned.chain;
   }
   const { snapshot } = choice;
-  deps.write(describePlan(request, snapshot, deps.catalogDescription, deps.colors));
+  deps.write(describePlan(request, snapshot, deps.catalogDescription, deps.colors, chain));
   const planned: DeployedRestoreResult = {
     snapshot,
     state: 'PLANNED',
@@ -299,10 +337,9 @@ export async function runDeployedRestore(
   if (outcome.status === 'SUCCEEDED') {
     const output = (outcome.output ?? {}) as FinishedOutput;
     const job = output.restore;
+    const from = job?.chain?.startedAt ?? job?.submittedAt;
     const seconds =
-      job?.finishedAt != null && job.submittedAt !== undefined
-        ? Math.max(0, (job.finishedAt - job.submittedAt) / 1000)
-        : null;
+      job?.finishedAt != null && from !== undefined ? Math.max(0, (job.finishedAt - from) / 1000) : null;
     return {
       ...base,
       state: 'FINISHED',

@@ -309,6 +309,7 @@ describe('sr-backup drill --stack (the deployed RestoreDrill)', () => {
       cluster: 'prod',
       database: 'sales',
       label: LABEL,
+      pointKind: 'full',
       repository: 's3_repo',
       snapshotTimestamp: '2026-11-28-18-00-03-517',
       scratchDatabase: SCRATCH,

@@ -16,10 +16,18 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCatalogStore } from '#domain/catalog/index.ts';
+import { createManifestStore } from '#domain/catalog/manifest-store.ts';
 import { type RestoreCommandDeps, runRestoreCommand } from '#local/cli/restore/restore-command.ts';
 import { capturedCliIo } from '#test/support/cli-io.ts';
 import { startTestDynamo, type TestDynamo } from '#test/support/dynalite.ts';
 import { describeStacksAnswer } from '#test/support/stack-outputs.ts';
+import {
+  dailyPartitions,
+  manifest,
+  part,
+  table,
+  withPartition,
+} from '#test/unit/differential/manifest-builders.ts';
 import {
   attemptOf,
   CLUSTER,
@@ -354,8 +362,8 @@ describe('restore against a deployed stack', () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
-  it('refuses a differential backup, named, latest or --before (exit 2: chain restores run locally), and plans its full', async () => {
-    // Prepare: database "dw" holds a full (day 1) and a differential of it (day 2, the latest).
+  it('plans a differential as its chain (experimental) from both manifests; refuses it without them (exit 1) or with --table (exit 2)', async () => {
+    // Prepare: database "dw" holds a full (day 1) and a differential of it (day 2, the latest), no manifests yet.
     const catalog = createCatalogStore({
       client: dynamo.client,
       tableName: OUTPUTS.CatalogTableName,
@@ -365,7 +373,12 @@ describe('restore against a deployed stack', () => {
     await catalog.recordAttempt(
       attemptOf(2, { database: 'dw', mode: 'differential', baseLabel: labelOf(1) }),
     );
-    const run = async (options: { snapshot?: string; before?: Date; execute?: boolean }) => {
+    const run = async (options: {
+      snapshot?: string;
+      before?: Date;
+      execute?: boolean;
+      table?: { name: string }[];
+    }) => {
       const captured = capturedCliIo({ now: NOW });
       const code = await runRestoreCommand(
         { config, stack: STACK, database: 'dw', as: 'dw_copy', ...options },
@@ -374,25 +387,46 @@ describe('restore against a deployed stack', () => {
       );
       return { code, stdout: captured.stdout(), stderr: captured.stderr() };
     };
+    const manifests = createManifestStore({
+      client: dynamo.client,
+      tableName: OUTPUTS.CatalogTableName,
+      clock: { now: () => NOW },
+    });
+    const facts = table('facts', dailyPartitions(3));
 
     // Act
     const latestRun = await run({ execute: true });
     const named = await run({ snapshot: labelOf(2) });
     const before = await run({ before: new Date(slotOf(2).getTime() + 3_600_000), execute: true });
+    const withTable = await run({ snapshot: labelOf(2), table: [{ name: 'facts' }] });
     const full = await run({ snapshot: labelOf(1) });
+    const ref = { cluster: CLUSTER, database: 'dw' };
+    await manifests.writeManifest({ ...ref, label: labelOf(1) }, manifest([facts]));
+    await manifests.writeManifest(
+      { ...ref, label: labelOf(2) },
+      manifest([withPartition(withPartition(facts, 'p0000', null), 'p0001', part('p0001', 10_001, 3))]),
+    );
+    const chain = await run({});
 
     // Assess
-    expect(latestRun.code).toBe(2);
+    expect(latestRun.code).toBe(1);
     expect(latestRun.stderr).toContain(
-      `the latest restorable point of dw is differential backup ${labelOf(2)} (of full ${labelOf(1)}): a deployed restore restores one snapshot, and chain restores run locally for now`,
+      `the latest restorable point of dw is differential backup ${labelOf(2)}, whose chain a deployed restore cannot run: differential ${labelOf(2)} (of full ${labelOf(1)}): the catalog holds no partition manifest of the full ${labelOf(1)} nor of the differential ${labelOf(2)}`,
     );
     expect(latestRun.stderr).toContain(`--snapshot ${labelOf(1)}`);
-    expect(named.code).toBe(2);
+    expect(named.code).toBe(1);
     expect(named.stderr).toContain(`snapshot ${labelOf(2)} is a differential backup`);
-    expect(before.code).toBe(2);
+    expect(before.code).toBe(1);
     expect(before.stderr).toContain('the --before restorable point of dw is differential backup');
+    expect(withTable.code).toBe(2);
+    expect(withTable.stderr).toContain('a chain restore restores the whole database');
     expect(full.code, full.stderr).toBe(0);
     expect(full.stdout).toContain(`from snapshot ${labelOf(1)}`);
+    expect(chain.code, chain.stderr).toBe(0);
+    expect(chain.stdout).toContain(`from snapshot ${labelOf(2)}`);
+    expect(chain.stdout).toContain(
+      `chain            a differential (experimental): RESTORE of full ${labelOf(1)}, 1 partition drop(s), RESTORE of ${labelOf(2)}, into a new database`,
+    );
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 

@@ -1,8 +1,9 @@
 // Choosing what a restore reaches once differential backups exist (issue 20): chooseSnapshot over a real catalog
-// (dynalite), and the Lambda cores that use it (PlanRestore refuses a differential, PlanDrill takes the newest
-// full). No FE is needed: nothing here talks to StarRocks. About 1 s.
+// (dynalite), and the Lambda cores that use it (PlanRestore refuses a differential whose chain has no manifests,
+// PlanDrill falls back to the newest full then). No FE is needed: nothing here talks to StarRocks. About 1 s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CatalogStore, createCatalogStore, type NewBackupAttempt } from '#domain/catalog/index.ts';
+import { createManifestStore } from '#domain/catalog/manifest-store.ts';
 import { parseConfig, toClusterSettings } from '#domain/config/index.ts';
 import { SnapshotNotFoundError } from '#domain/errors.ts';
 import { createPauseStore } from '#domain/pause/index.ts';
@@ -188,6 +189,11 @@ describe('choosing a restore point among full and differential snapshots', () =>
     });
     const deps = () => ({
       catalog,
+      readManifest: createManifestStore({
+        client: dynamo.client,
+        tableName: dynamo.catalogTableName,
+        clock: { now: () => NOW },
+      }).readManifest,
       clock: { now: () => NOW },
       pauses: createPauseStore({
         client: dynamo.client,
@@ -196,7 +202,7 @@ describe('choosing a restore point among full and differential snapshots', () =>
       }),
     });
 
-    it('PlanRestore never plans a differential alone: named or the latest point, it refuses; a full it plans', async () => {
+    it('PlanRestore never plans a differential alone: without the manifests its chain needs, named or the latest point, it refuses; a full it plans', async () => {
       // Prepare
       await seedChains(catalog, 'planned');
 
@@ -209,7 +215,7 @@ describe('choosing a restore point among full and differential snapshots', () =>
       for (const refusal of [named, latest]) {
         expect(refusal).toBeInstanceOf(SnapshotNotFoundError);
         expect(refusal.message).toBe(
-          `snapshot "${labelOf(5)}" of database "planned" is a differential backup (of full "${labelOf(4)}"): the deployed Restore restores one snapshot, and chain restores (the full, then the differential) run locally for now`,
+          `snapshot "${labelOf(5)}" of database "planned" is a differential backup (of full "${labelOf(4)}") whose chain the deployed Restore cannot run: differential ${labelOf(5)} (of full ${labelOf(4)}): the catalog holds no partition manifest of the full ${labelOf(4)} nor of the differential ${labelOf(5)}; restore the full alone (--snapshot ${labelOf(4)}) or the chain locally`,
         );
       }
       // The plan's snapshot is the one the state machine always carried: no chain fields leak into it.
@@ -227,7 +233,7 @@ describe('choosing a restore point among full and differential snapshots', () =>
       expect(full.snapshot.label).toBe(labelOf(4));
     });
 
-    it('PlanDrill restores the newest full, passing over the differentials taken since', async () => {
+    it('PlanDrill falls back to the newest full, saying why, when the catalog holds no manifest of the newest chain', async () => {
       // Prepare: "planned" is seeded by the test above when run in order; seeding twice is idempotent.
       await seedChains(catalog, 'planned');
 
@@ -237,6 +243,10 @@ describe('choosing a restore point among full and differential snapshots', () =>
       // Assess
       expect(plan.snapshot).toMatchObject({ label: labelOf(4), snapshotTimestamp: timestampOf(4) });
       expect(plan.sourceDatabase).toBe('planned');
+      expect(plan.chain).toBeUndefined();
+      expect(plan.chainFallback).toBe(
+        `differential ${labelOf(5)} (of full ${labelOf(4)}): the catalog holds no partition manifest of the full ${labelOf(4)} nor of the differential ${labelOf(5)}`,
+      );
     });
   });
 });

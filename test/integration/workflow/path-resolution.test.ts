@@ -463,11 +463,84 @@ async function restoreScenarios(harness: WorkflowHarness): Promise<void> {
   await restore({ database: 'sales', label: 'sales_lost_rows', targetDatabase: 'sales_r5' });
 }
 
+/**
+ * A drill of a chain (issue 20): a differential schedule's full and differential, each a nightly run of the real
+ * workflow, then a drill and an on-demand restore of the chain (ChainStepsLeft → NextRestoreStep → RouteChainStep).
+ */
+async function chainDrillScenarios(): Promise<void> {
+  const day = (date: string) => ({
+    from: date,
+    to: new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10),
+  });
+  const harness = await startWorkflowHarness({
+    version: '3.5',
+    feTimeZone: 'UTC',
+    repositories: [{ name: 's3_repo', location: 's3a://chains/backups' }],
+    databases: [
+      {
+        name: 'shop',
+        tables: [
+          {
+            name: 'orders',
+            partitioning: 'RANGE',
+            partitions: ['2026-11-24', '2026-11-25'].map((date) => ({
+              name: `p${date.replaceAll('-', '')}`,
+              rows: 200,
+              sizeBytes: 20_000_000,
+              range: day(date),
+            })),
+          },
+        ],
+      },
+    ],
+    defaultRestoreDurationMs: 10 * 60_000,
+  });
+  try {
+    const schedule = {
+      schedules: [
+        { name: 'nightly', cron: '0 2 * * ? *', timezone: 'UTC', mode: 'differential', fullEvery: 7 },
+      ],
+    };
+    const night = async (slot: string) => {
+      harness.clock.set(Math.max(harness.clock.now(), Date.parse(slot) + 5_000));
+      observer.record(
+        (await harness.run({ cluster: schedule, databases: ['shop'], scheduledTime: new Date(slot) })).events,
+      );
+    };
+    await night('2026-11-28T02:00:00.000Z');
+    harness.emulator.state.dropPartition('shop', 'orders', 'p20261124');
+    harness.emulator.state.addPartition('shop', 'orders', {
+      name: 'p20261126',
+      rows: 90,
+      sizeBytes: 9_000_000,
+      range: day('2026-11-26'),
+    });
+    await night('2026-11-29T02:00:00.000Z');
+    const drilled = await runDrill(harness, {
+      cluster: { ...drillSettings('shop'), ...schedule },
+      scheduledTime: new Date('2026-11-29T05:00:00.000Z'),
+    });
+    if (drilled.drill?.pointKind !== 'chain' || drilled.drill.state !== 'FINISHED') {
+      throw new Error(`the chain drill did not pass: ${JSON.stringify(drilled.drill)}`);
+    }
+    observer.record(drilled.events);
+    // The on-demand Restore machine runs the same chain into a new database.
+    const restored = await runRestoreMachine(harness, { database: 'shop', targetDatabase: 'shop_restored' });
+    if (restored.outcome.status !== 'SUCCEEDED') {
+      throw new Error(`the chain restore did not finish: ${JSON.stringify(restored.outcome)}`);
+    }
+    observer.record(restored.events);
+  } finally {
+    await harness.close();
+  }
+}
+
 describe('every JSONPath of every state machine resolves (no States.Runtime, which nothing catches)', () => {
   beforeAll(async () => {
     await nightlyScenarios();
     await pruneScenarios();
     await drillScenarios();
+    await chainDrillScenarios();
   }, 300_000);
 
   it('statically: the first field of every path is present on every way into its state, or rests on a handler and was observed', () => {

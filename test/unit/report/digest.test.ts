@@ -14,6 +14,34 @@ beforeAll(async () => {
   data = await collectReportData({ clusters: seed.config.clusters, days: 28 }, inMemoryReportDeps(seed));
 });
 
+describe('restore times of chain drills (issue 20) in the report', () => {
+  it('keeps them apart from full drills: the longest restore and the slowest drill count fulls only', () => {
+    // Prepare: the slowest full drill, and a chain drill slower than every full.
+    const fulls = data.drills.filter((drill) => drill.state === 'FINISHED' && drill.durationSeconds !== null);
+    const slowestFull = Math.max(...fulls.map((drill) => drill.durationSeconds ?? 0));
+    const [first] = fulls;
+    if (first === undefined) throw new Error('the seed has no passed drill');
+    const chain = {
+      ...first,
+      label: 'nightly_chain_diff',
+      pointKind: 'chain' as const,
+      fullLabel: 'nightly_chain_full',
+      durationSeconds: slowestFull * 3,
+    };
+    const withChain: ReportData = { ...data, drills: [...data.drills, chain] };
+
+    // Act
+    const summary = summarize(withChain, decodeAll(withChain));
+    const slowest = slowestDrill(withChain);
+
+    // Assess
+    expect(summary.drills.longestRestoreSeconds).toBe(slowestFull);
+    expect(summary.drills.longestChainRestoreSeconds).toBe(slowestFull * 3);
+    expect(slowest?.seconds).toBe(slowestFull);
+    expect(summarize(data, decodeAll(data)).drills.longestChainRestoreSeconds).toBeNull();
+  });
+});
+
 describe('the Slack digest of a deployed report', () => {
   it('states backups done and failed, the worst freshness and the slowest drill', () => {
     // Prepare
