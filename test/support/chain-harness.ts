@@ -84,9 +84,17 @@ export interface ChainHarness {
   readonly ref: (label: string) => { cluster: string; database: string; label: string };
 }
 
-/** Starts the harness and takes the chain: the full, then (a day later, after changes) the differential. */
-export async function startChainHarness(): Promise<ChainHarness> {
-  const harness = await startWorkflowHarness(SCENARIO);
+/**
+ * Starts the harness and takes the chain: the full, then (a day later, after changes) the differential.
+ * `extraDatabases` join the scenario untouched (for a test's own chain).
+ */
+export async function startChainHarness(
+  options: { readonly extraDatabases?: EmulatorScenario['databases'] } = {},
+): Promise<ChainHarness> {
+  const harness = await startWorkflowHarness({
+    ...SCENARIO,
+    databases: [...SCENARIO.databases, ...(options.extraDatabases ?? [])],
+  });
   const client: FullStarRocksClient = createStarRocksClient({
     host: harness.emulator.host,
     port: harness.emulator.port,

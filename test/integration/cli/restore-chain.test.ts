@@ -1,95 +1,54 @@
 // `sr-backup restore` of a differential backup (issue 20, experimental): the command in process against the
 // emulator over MySQL and the catalog in dynalite, on one virtual clock (the restore's waits move it; no sleeps). A
-// full and a differential are taken over SQL as the eight-night scenario takes them (test/integration/differential),
-// recorded in the catalog with their manifests, and the chain is restored into a new database. About 2 s.
+// full and a differential are taken over SQL (test/support/chain-harness.ts), recorded in the catalog with their
+// manifests, and the chain is restored into a new database; and a chain the differential schedule took through the
+// workflow. About 3 s.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManifestStore, type ManifestStore } from '#domain/catalog/manifest-store.ts';
+import type { ManifestStore } from '#domain/catalog/manifest-store.ts';
 import type { Manifest } from '#domain/differential/manifest.ts';
-import { planNight } from '#domain/differential/take.ts';
-import { createStarRocksClient, type FullStarRocksClient } from '#domain/starrocks/index.ts';
 import { type RestoreCommandDeps, runRestoreCommand } from '#local/cli/restore/restore-command.ts';
-import type { EmulatorScenario, EmulatorTableContents } from '#local/emulator/index.ts';
 import type { Sleep } from '#local/runner/run-restore.ts';
+import {
+  CHAIN_DIFFERENTIAL,
+  CHAIN_FULL,
+  comparable,
+  startChainHarness,
+  tamperedManifest,
+} from '#test/support/chain-harness.ts';
 import { capturedCliIo } from '#test/support/cli-io.ts';
-import { startWorkflowHarness, type WorkflowHarness } from '#test/support/workflow-harness.ts';
+import type { WorkflowHarness } from '#test/support/workflow-harness.ts';
 import { writeConfig } from './cli-harness.ts';
 
 const MB = 1_000_000;
 const DAY_MS = 86_400_000;
-const BACKUP_MS = 60_000;
-const RESTORE_MS = 10 * 60_000;
-const FULL = 'dw_full_n1';
-const DIFFERENTIAL = 'dw_diff_n2';
+const FULL = CHAIN_FULL;
+const DIFFERENTIAL = CHAIN_DIFFERENTIAL;
 
 function day(date: string): { from: string; to: string } {
   const next = new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
   return { from: date, to: next };
 }
 
-const SCENARIO: EmulatorScenario = {
-  version: '3.3',
-  feTimeZone: 'UTC',
-  repositories: [{ name: 's3_repo', location: 's3a://chains/backups' }],
-  databases: [
+/** Backed up by the differential schedule through the real workflow (the last case). */
+const SHOP = {
+  name: 'shop',
+  tables: [
     {
-      name: 'dw',
-      tables: [
-        {
-          name: 'sales_fact',
-          partitioning: 'RANGE',
-          partitions: ['2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24'].map((date, index) => ({
-            name: `p${date.replaceAll('-', '')}`,
-            rows: 100 * (index + 1),
-            sizeBytes: 10 * MB * (index + 1),
-            range: day(date),
-          })),
-        },
-        { name: 'dim_city', rows: 50, sizeBytes: 5 * MB },
-      ],
-    },
-    {
-      // Backed up by the differential schedule through the real workflow (the last case).
-      name: 'shop',
-      tables: [
-        {
-          name: 'orders',
-          partitioning: 'RANGE',
-          partitions: ['2026-11-24', '2026-11-25'].map((date) => ({
-            name: `p${date.replaceAll('-', '')}`,
-            rows: 200,
-            sizeBytes: 20 * MB,
-            range: day(date),
-          })),
-        },
-      ],
+      name: 'orders',
+      partitioning: 'RANGE' as const,
+      partitions: ['2026-11-24', '2026-11-25'].map((date) => ({
+        name: `p${date.replaceAll('-', '')}`,
+        rows: 200,
+        sizeBytes: 20 * MB,
+        range: day(date),
+      })),
     },
   ],
-  defaultBackupDurationMs: BACKUP_MS,
-  defaultRestoreDurationMs: RESTORE_MS,
 };
-
-/** Per table (by name), per partition (by name): rows, bytes and visible version; and the table's schema. */
-function comparable(tables: readonly EmulatorTableContents[] | undefined) {
-  return [...(tables ?? [])]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((table) => ({
-      name: table.name,
-      schema: table.schema,
-      rows: table.rows,
-      partitions: [...table.partitions]
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((partition) => ({
-          name: partition.name,
-          rows: partition.rows,
-          sizeBytes: partition.sizeBytes,
-          visibleVersion: partition.visibleVersion,
-        })),
-    }));
-}
 
 interface ChainDocument {
   state: string;
@@ -112,7 +71,6 @@ interface ChainDocument {
 
 describe('sr-backup restore of a differential backup (a chain restore, local)', () => {
   let harness: WorkflowHarness;
-  let client: FullStarRocksClient;
   let manifests: ManifestStore;
   let dir: string;
   let config: string;
@@ -120,49 +78,6 @@ describe('sr-backup restore of a differential backup (a chain restore, local)', 
   let differentialManifest: Manifest;
   /** The source database when the differential's BACKUP was sent. */
   let atDifferential: ReturnType<typeof comparable>;
-
-  /** Takes one snapshot over SQL to FINISHED and records it in the catalog (with its manifest), as a run would. */
-  async function takeSnapshot(
-    label: string,
-    base: { label: string; manifest: Manifest } | null,
-  ): Promise<Manifest> {
-    const decision = await planNight(client, 'dw', base?.manifest ?? null);
-    if (decision.backupRequest === null) throw new Error('nothing changed');
-    const startedAt = new Date(harness.clock.now()).toISOString();
-    await client.submitBackup({
-      ...decision.backupRequest,
-      label,
-      repository: 's3_repo',
-      timeoutSeconds: 3600,
-    });
-    harness.clock.advance(BACKUP_MS);
-    expect(await client.showBackup('dw')).toMatchObject({ snapshotName: label, state: 'FINISHED' });
-    const timestamp = (await client.showSnapshot('s3_repo', label))?.timestamps[0] ?? null;
-    await harness.catalog.recordAttempt({
-      cluster: harness.clusterName,
-      database: 'dw',
-      label,
-      repository: 's3_repo',
-      schedule: 'nightly',
-      scheduledTime: startedAt,
-      runId: `run-${label}`,
-      executionId: `exec-${label}`,
-      attempt: 1,
-      state: 'FINISHED',
-      reason: null,
-      startedAt,
-      finishedAt: new Date(harness.clock.now()).toISOString(),
-      durationSeconds: BACKUP_MS / 1000,
-      snapshotTimestamp: timestamp,
-      verified: true,
-      sizeBytes: 1,
-      tableCount: decision.manifest.tables.length,
-      starRocksJobId: null,
-      ...(base === null ? { mode: 'full' } : { mode: 'differential', baseLabel: base.label }),
-    });
-    await manifests.writeManifest({ cluster: harness.clusterName, database: 'dw', label }, decision.manifest);
-    return decision.manifest;
-  }
 
   /** A sleep on the harness's clock; `during` runs at each wait (a RESTORE is in flight then). */
   function virtualSleep(during: (waits: number) => void | Promise<void> = () => undefined): Sleep {
@@ -198,20 +113,9 @@ describe('sr-backup restore of a differential backup (a chain restore, local)', 
   }
 
   beforeAll(async () => {
-    harness = await startWorkflowHarness(SCENARIO);
-    client = createStarRocksClient({
-      host: harness.emulator.host,
-      port: harness.emulator.port,
-      user: 'root',
-      password: '',
-      connectTimeoutMs: 2000,
-      statementTimeoutMs: 5000,
-    });
-    manifests = createManifestStore({
-      client: harness.dynamo.client,
-      tableName: harness.dynamo.catalogTableName,
-      clock: harness.clock,
-    });
+    ({ harness, manifests, fullManifest, differentialManifest, atDifferential } = await startChainHarness({
+      extraDatabases: [SHOP],
+    }));
     dir = await mkdtemp(join(tmpdir(), 'restore-chain-'));
     const cluster = (name: string) => ({
       name,
@@ -227,32 +131,6 @@ describe('sr-backup restore of a differential backup (a chain restore, local)', 
       clusters: [cluster(harness.clusterName), cluster('dr')],
       poll: { minSeconds: 30, maxSeconds: 3600 },
     });
-
-    const state = harness.emulator.state;
-    fullManifest = await takeSnapshot(FULL, null);
-    harness.clock.advance(DAY_MS);
-    state.load('dw', 'sales_fact', 'p20261124', { rows: 40, sizeBytes: 4 * MB });
-    state.dropPartition('dw', 'sales_fact', 'p20261121');
-    state.replacePartition('dw', 'sales_fact', 'p20261123', { rows: 333, sizeBytes: 33 * MB }); // INSERT OVERWRITE
-    state.addPartition('dw', 'sales_fact', {
-      name: 'p20261125',
-      rows: 500,
-      sizeBytes: 50 * MB,
-      range: day('2026-11-25'),
-    });
-    state.createTable('dw', {
-      name: 'returns',
-      partitioning: 'RANGE',
-      partitions: [
-        { name: 'p202611', rows: 7, sizeBytes: MB, range: { from: '2026-11-01', to: '2026-12-01' } },
-      ],
-    });
-    atDifferential = comparable(state.contents('dw'));
-    differentialManifest = await takeSnapshot(DIFFERENTIAL, { label: FULL, manifest: fullManifest });
-    // Loads after the differential: the restore must reach the differential's point, not the database now.
-    harness.clock.advance(3_600_000);
-    state.load('dw', 'sales_fact', 'p20261125', { rows: 9, sizeBytes: MB });
-    state.load('dw', 'dim_city', 'dim_city', { rows: 5, sizeBytes: 500_000 });
   });
 
   afterAll(async () => {
@@ -352,19 +230,7 @@ describe('sr-backup restore of a differential backup (a chain restore, local)', 
   it('fails with exit 1 and lists the mismatches when the restored database is not the differential’s manifest', async () => {
     // Prepare: the catalog's manifest of the differential says p20261125 is at a version the snapshot is not.
     const ref = { cluster: harness.clusterName, database: 'dw', label: DIFFERENTIAL };
-    const tampered: Manifest = {
-      ...differentialManifest,
-      tables: differentialManifest.tables.map((table) =>
-        table.name !== 'sales_fact'
-          ? table
-          : {
-              ...table,
-              partitions: table.partitions.map((partition) =>
-                partition.name === 'p20261125' ? { ...partition, visibleVersion: '99' } : partition,
-              ),
-            },
-      ),
-    };
+    const tampered = tamperedManifest(differentialManifest, 'p20261125', '99');
     await manifests.writeManifest(ref, tampered);
 
     // Act
