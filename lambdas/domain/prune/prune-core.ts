@@ -106,10 +106,15 @@ export async function pruneCluster(request: PruneRequest, deps: PruneDeps): Prom
     request.databases ?? (await deps.catalog.latestGoodSnapshots(cluster.name)).map((item) => item.database);
   const inUse = await liveLabels(cluster.name, deps);
   const plans: Array<{ database: string; decisions: SnapshotDecision[] }> = [];
+  /** Each differential's full, by label: a lock on a differential also holds its full (a chain restore reads both). */
+  const baseOf = new Map<string, string>();
   for (const database of [...new Set(databases)].sort()) {
     const attempts = await deps.catalog.listAllSnapshots({ cluster: cluster.name, database });
+    const chain = chainSnapshotsOf(attempts);
+    for (const snapshot of chain)
+      if (snapshot.baseLabel !== null) baseOf.set(snapshot.label, snapshot.baseLabel);
     const decisions = planRetention({ attempts, policy: retention, now, inUse });
-    plans.push({ database, decisions: keepChainBases(decisions, chainSnapshotsOf(attempts)) });
+    plans.push({ database, decisions: keepChainBases(decisions, chain) });
   }
   const candidates = plans.flatMap((plan) =>
     plan.decisions.filter((decision) => decision.action === 'remove'),
@@ -145,7 +150,7 @@ export async function pruneCluster(request: PruneRequest, deps: PruneDeps): Prom
         removals.push(removal(candidate, 'deferred', 'out of time; the next prune goes on'));
         continue;
       }
-      removals.push(await removeOne(candidate, method, { frontEnd, version }, cluster.name, deps));
+      removals.push(await removeOne(candidate, method, { frontEnd, version }, cluster.name, baseOf, deps));
     }
     return report(request, method, plans, removals, null);
   };
@@ -172,6 +177,7 @@ async function removeOne(
   method: Exclude<RemovalMethod, { kind: 'unavailable' | 'unknown' }>,
   fe: { frontEnd: PruneFrontEnd | null; version: StarRocksVersion | null },
   cluster: string,
+  baseOf: ReadonlyMap<string, string>,
   deps: PruneDeps,
 ): Promise<RemovalOutcome> {
   const ref = { cluster, database: candidate.database, label: candidate.label };
@@ -183,8 +189,13 @@ async function removeOne(
       return removal(candidate, 'skipped', 'pinned since the plan');
     if (items.some((item) => item.prunedAt !== undefined))
       return removal(candidate, 'already-gone', 'already pruned');
-    if ((await liveLabels(cluster, deps)).has(candidate.label)) {
+    const live = await liveLabels(cluster, deps);
+    if (live.has(candidate.label)) {
       return removal(candidate, 'skipped', 'a restore or drill started using it');
+    }
+    // A drill or restore of a differential reads its full too, but its lock names the differential only.
+    if ([...live].some((label) => baseOf.get(label) === candidate.label)) {
+      return removal(candidate, 'skipped', 'a restore or drill of a differential of it started');
     }
 
     let outcome: RemovalOutcome;

@@ -218,6 +218,51 @@ describe('pruning with DROP SNAPSHOT (StarRocks 4.2)', () => {
     expect(repositoryNames()).toContain(labelOf(12));
   });
 
+  it('keeps the full of a differential a drill started restoring after the plan was made', async () => {
+    // Prepare: day 2 is a differential of day 1's full, both due. A drill of day 2 takes its lock once the plan is
+    // made (here: when the prune asks the FE for its version), so the plan itself never sees it.
+    await Promise.all(
+      DAYS.map((day) =>
+        catalog.recordAttempt(
+          attemptOf(day, day === 2 ? { mode: 'differential', baseLabel: labelOf(1) } : { mode: 'full' }),
+        ),
+      ),
+    );
+    const planned = deps();
+    const racing: PruneDeps = {
+      ...planned,
+      withFrontEnd: async (work) => {
+        await locks.acquireLock({
+          cluster: CLUSTER,
+          database: 'drill_sales_202612010300',
+          holder: 'arn:aws:states:us-east-1:123456789012:execution:RestoreDrill:chain',
+          leaseSeconds: 900,
+          label: labelOf(2),
+        });
+        return planned.withFrontEnd(work);
+      },
+    };
+
+    // Act
+    const report = await pruneCluster({ cluster: cluster(), apply: true }, racing);
+
+    // Assess: both planned for removal, both skipped; the rest of the plan goes.
+    const outcome = (day: number) => report.removals.find((entry) => entry.label === labelOf(day));
+    expect(outcome(2)).toMatchObject({ outcome: 'skipped', detail: 'a restore or drill started using it' });
+    expect(outcome(1)).toMatchObject({
+      outcome: 'skipped',
+      detail: 'a restore or drill of a differential of it started',
+    });
+    expect(repositoryNames()).toEqual(expect.arrayContaining([labelOf(1), labelOf(2)]));
+    // Nothing is pinned here, so days 3 and 10 go too.
+    expect(removedLabels(report)).toEqual(
+      [...EXPECTED_REMOVED_DAYS, 3, 10]
+        .filter((day) => day !== 1 && day !== 2)
+        .map(labelOf)
+        .sort(),
+    );
+  });
+
   it('never leaves a kept differential without its full: the base full stays, the rest of the policy applies', async () => {
     // Prepare: the five kept snapshots (days 26–30) are differentials of day 14's full, which the policy alone
     // would remove (older than maxAgeDays, not among the newest five).
