@@ -32,6 +32,7 @@ import {
 import {
   type BackupAttempt,
   BackupAttemptSchema,
+  type BackupMode,
   CATALOG_SCHEMA_VERSION,
   isGoodSnapshot,
   type NewBackupAttempt,
@@ -142,7 +143,13 @@ export interface CatalogStore extends SnapshotMarks, DrillCatalog {
    * durationSeconds of the last `limit` FINISHED attempts of the database, newest first. Looks back over at most
    * RECENT_DURATIONS_LOOKBACK attempts, so a long streak of failures yields fewer values rather than a long read.
    */
-  recentDurations(request: { cluster: string; database: string; limit: number }): Promise<number[]>;
+  recentDurations(request: {
+    cluster: string;
+    database: string;
+    limit: number;
+    /** Only attempts of this mode (`full` includes items without one); all attempts when absent. */
+    mode?: BackupMode | undefined;
+  }): Promise<number[]>;
 }
 
 /** Default and largest page size of the listings. */
@@ -407,7 +414,18 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
       return queryPeriod(adoptedRunIndexKey(cluster), { from, to, limit, cursor }, 'listAdoptedBetween');
     },
 
-    async recentDurations({ cluster, database, limit }) {
+    async recentDurations({ cluster, database, limit, mode }) {
+      const ofMode =
+        mode === undefined
+          ? { expression: '', names: {}, values: {} }
+          : {
+              expression:
+                mode === 'full'
+                  ? ' AND (attribute_not_exists(#mode) OR #mode = :mode)'
+                  : ' AND #mode = :mode',
+              names: { '#mode': 'mode' },
+              values: { ':mode': mode },
+            };
       const durations: number[] = [];
       let examined = 0;
       let startKey: QueryCommandOutput['LastEvaluatedKey'];
@@ -416,14 +434,15 @@ export function createCatalogStore(deps: CatalogStoreDeps): CatalogStore {
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            FilterExpression: '#state = :finished AND attribute_type(durationSeconds, :number)',
+            FilterExpression: `#state = :finished AND attribute_type(durationSeconds, :number)${ofMode.expression}`,
             ProjectionExpression: 'durationSeconds',
-            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeNames: { '#state': 'state', ...ofMode.names },
             ExpressionAttributeValues: {
               ':pk': databasePartitionKey(cluster, database),
               ':prefix': BACKUP_SORT_KEY_PREFIX,
               ':finished': 'FINISHED',
               ':number': 'N',
+              ...ofMode.values,
             },
             ScanIndexForward: false,
             Limit: Math.min(DEFAULT_PAGE_SIZE, RECENT_DURATIONS_LOOKBACK - examined),

@@ -135,10 +135,13 @@ export async function submitBackup(state: BackupDatabaseState, deps: SubmitBacku
     return adoptOrSubmit(state, client, own, fromCatalog.lost, deps, notices);
   });
   const now = deps.clock.now();
+  const chain = await chainOfDecision(state, decision, deps);
+  // A differential takes minutes where its full takes hours: the poll policy aims with backups of the same kind.
   const historySeconds = await deps.catalog.recentDurations({
     cluster: state.cluster.name,
     database: state.database,
     limit: HISTORY_DEPTH,
+    ...(chain === undefined ? {} : { mode: chain.mode }),
   });
   const seenJob = decision.kind === 'adopted-snapshot' ? undefined : decision.job;
   const running = decision.kind !== 'adopted-snapshot' && (!seenJob || !isTerminalBackupState(seenJob.state));
@@ -147,7 +150,6 @@ export async function submitBackup(state: BackupDatabaseState, deps: SubmitBacku
   // earlier submission keeps its time, so its duration and deadline stay true.
   const submittedAt = decision.kind === 'submitted' ? decision.submittedAt : now;
   const scope = decision.kind === 'submitted' ? decision.scope : undefined;
-  const chain = await chainOfDecision(state, decision, deps);
   const job: TrackedJob = {
     label: decision.label,
     labelAttempt: decision.attempt,

@@ -1,4 +1,4 @@
-// Runs in about 1 s: backup mode and base recorded on attempt items in dynalite (real HTTP).
+// Runs in about 1 s: backup mode and base recorded on attempt items in dynalite (real HTTP), and durations by mode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainSnapshotsOf } from '#domain/catalog/chain-snapshots.ts';
 import { type CatalogStore, createCatalogStore, type NewBackupAttempt } from '#domain/catalog/index.ts';
@@ -77,5 +77,24 @@ describe('backup mode and base on attempt items', () => {
       /only for a differential/,
     );
     expect(await catalog.listAllSnapshots({ cluster: 'prod', database: 'crm' })).toEqual([]);
+  });
+
+  it('gives the poll policy durations of one kind: differentials alone, or fulls (items without mode included)', async () => {
+    // Prepare: a legacy full (no mode), a full, and two differentials, newest last.
+    await catalog.recordAttempt(attempt('orders', 'o1', 1, { durationSeconds: 4000 }));
+    await catalog.recordAttempt(attempt('orders', 'o2', 2, { mode: 'full', durationSeconds: 5000 }));
+    await catalog.recordAttempt(
+      attempt('orders', 'o3', 3, { mode: 'differential', baseLabel: 'o2', durationSeconds: 200 }),
+    );
+    await catalog.recordAttempt(
+      attempt('orders', 'o4', 4, { mode: 'differential', baseLabel: 'o2', durationSeconds: 300 }),
+    );
+    const durations = (mode?: 'full' | 'differential') =>
+      catalog.recentDurations({ cluster: 'prod', database: 'orders', limit: 7, ...(mode ? { mode } : {}) });
+
+    // Act + Assert (newest first)
+    expect(await durations('differential')).toEqual([300, 200]);
+    expect(await durations('full')).toEqual([5000, 4000]);
+    expect(await durations()).toEqual([300, 200, 5000, 4000]);
   });
 });
