@@ -8,6 +8,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   CLUSTER_DIMENSION,
+  DRILL_CHAIN_DURATION_METRIC,
   DRILL_DURATION_METRIC,
   DURATION_METRIC,
   METRICS_NAMESPACE,
@@ -291,7 +292,10 @@ function dashboardRows(
       new cloudwatch.GraphWidget({
         title: 'Drill restore time (s), by cluster',
         width: 12,
-        left: [perClusterSearch(DRILL_DURATION_METRIC, 'Maximum', service, day, { label: 'restore' })],
+        left: [
+          perClusterSearch(DRILL_DURATION_METRIC, 'Maximum', service, day, { label: 'restore' }),
+          perClusterSearch(DRILL_CHAIN_DURATION_METRIC, 'Maximum', service, day, { label: 'chain restore' }),
+        ],
       }),
     ],
   ];

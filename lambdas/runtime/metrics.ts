@@ -10,6 +10,7 @@ import {
   CLUSTER_DIMENSION,
   DATABASES_LATE_METRIC,
   DATABASES_UNCOVERED_METRIC,
+  DRILL_CHAIN_DURATION_METRIC,
   DRILL_DURATION_METRIC,
   type DrillFigures,
   DURATION_METRIC,
@@ -50,7 +51,11 @@ export function addBackupOutcome(metrics: Metrics, outcome: BackupOutcomeFigures
 export function addDrillFigures(metrics: Metrics, drill: DrillFigures): void {
   if (drill.durationSeconds === null) return;
   metrics.addDimension(CLUSTER_DIMENSION, drill.cluster);
-  metrics.addMetric(DRILL_DURATION_METRIC, MetricUnit.Seconds, drill.durationSeconds);
+  metrics.addMetric(
+    drill.pointKind === 'chain' ? DRILL_CHAIN_DURATION_METRIC : DRILL_DURATION_METRIC,
+    MetricUnit.Seconds,
+    drill.durationSeconds,
+  );
 }
 
 /**

@@ -72,6 +72,7 @@ function capturedEmf(): Array<{
     });
   }
   emitDrillFigures({ cluster: 'cluster1', durationSeconds: 300 });
+  emitDrillFigures({ cluster: 'cluster1', durationSeconds: 900, pointKind: 'chain' });
   emitFreshnessMetrics({ cluster: 'cluster1', oldestAgeSeconds: 3600, late: 1, uncovered: 0 });
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
@@ -310,6 +311,7 @@ describe('dashboard', () => {
         'BackupDurationSeconds',
         'BackupSizeBytes',
         'DrillRestoreSeconds',
+        'DrillChainRestoreSeconds',
       ]),
     );
     expect(config.clusters.filter((cluster) => body.includes(cluster.name))).toEqual([]);

@@ -21,6 +21,10 @@ export async function recordDrill(state: DrillState, deps: RecordDrillDeps): Pro
   const verdict = decideDrillOutcome(state);
   const record = drillRecordOf(state, verdict, new Date(deps.clock.now()).toISOString());
   await deps.catalog.recordDrill(record);
-  deps.emitDrill?.({ cluster: record.cluster, durationSeconds: record.durationSeconds });
+  deps.emitDrill?.({
+    cluster: record.cluster,
+    durationSeconds: record.durationSeconds,
+    ...(record.pointKind === undefined ? {} : { pointKind: record.pointKind }),
+  });
   return verdict;
 }

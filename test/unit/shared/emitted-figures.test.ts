@@ -43,6 +43,14 @@ describe('drill restore time', () => {
     expect(document).toMatchObject({ DrillRestoreSeconds: 1440, Cluster: 'prod' });
   });
 
+  it('is emitted apart for a chain restore (full + differential), so the two times are never mixed', () => {
+    const [document] = emitted(() =>
+      emitDrillFigures({ cluster: 'prod', durationSeconds: 1800, pointKind: 'chain' }),
+    );
+    expect(document).toMatchObject({ DrillChainRestoreSeconds: 1800, Cluster: 'prod' });
+    expect(document).not.toHaveProperty('DrillRestoreSeconds');
+  });
+
   it('is not emitted when the restore was not measured', () => {
     expect(emitted(() => emitDrillFigures({ cluster: 'prod', durationSeconds: null }))).toEqual([]);
   });
