@@ -137,6 +137,11 @@ export interface EmulatorState {
   /** Deletes a snapshot directory by hand (before 4.2 the only way to delete a snapshot). */
   deleteSnapshot(repository: string, name: string): void;
   /**
+   * From now on (until called with null), SHOW SNAPSHOT cannot list that snapshot's directory: its row reads
+   * `ERROR: Failed to get info: <error>` (a broker or object-store outage).
+   */
+  failSnapshotListing(repository: string, snapshot: string, error: string | null): void;
+  /**
    * The database's tables with their partitions and contents now (ids, visible versions and times, rows,
    * bytes, schema text), or undefined for a missing database: for comparing a restore row by row.
    */
@@ -333,6 +338,12 @@ function stateOf(frontend: Frontend): EmulatorState {
       const repository = frontend.repositories.get(name);
       if (!repository) throw new Error(`no repository named '${name}'`);
       repository.deleteSnapshot(snapshot, frontend.now());
+    },
+    failSnapshotListing: (name, snapshot, error) => {
+      const repository = frontend.repositories.get(name);
+      if (!repository) throw new Error(`no repository named '${name}'`);
+      if (error === null) repository.listingFailures.delete(snapshot);
+      else repository.listingFailures.set(snapshot, error);
     },
     contents: (database) => tableState.contents(database),
     snapshotContents: (name, snapshot) => {

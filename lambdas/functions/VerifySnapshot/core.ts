@@ -1,5 +1,5 @@
 import type { CatalogStore } from '#domain/catalog/index.ts';
-import { BackupFailedError, InvalidInputError } from '#domain/errors.ts';
+import { BackupFailedError, InvalidInputError, StarRocksUnavailableError } from '#domain/errors.ts';
 import type { LockStore } from '#domain/lock/index.ts';
 import type { AppLogger } from '#domain/logger.ts';
 import { isTransient } from '#domain/retry-policy.ts';
@@ -52,6 +52,14 @@ async function proveChainBase(
   client: StarRocksClient,
   deps: VerifySnapshotDeps,
 ): Promise<void> {
+  const listed = await client.showSnapshot(state.cluster.repository, baseLabel);
+  if (listed?.status.startsWith(REPOSITORY_UNREADABLE)) {
+    // The repository could not be read (SubmitBackup treats this status alike): nothing is known of the full yet,
+    // and marking it lost would end its whole chain for good. Retried by the ASL.
+    throw new StarRocksUnavailableError(
+      `SHOW SNAPSHOT ON ${state.cluster.repository} could not read the repository for full ${baseLabel}: ${listed.status}`,
+    );
+  }
   try {
     await proveSnapshot(client, {
       repository: state.cluster.repository,
@@ -69,6 +77,9 @@ async function proveChainBase(
     );
   }
 }
+
+/** SHOW SNAPSHOT's status when the FE could not list the repository (a broker or object-store failure). */
+const REPOSITORY_UNREADABLE = 'ERROR: Failed to get info';
 
 /** SHOW DATA is informative: when it fails for a non-transient reason the backup still counts. */
 async function databaseSize(

@@ -45,6 +45,8 @@ export class RepositoryState {
   private readonly seeded = new Map<string, SeededSnapshot>();
   /** Name → last time its directory was deleted by hand (the only way to delete before 4.2). */
   private readonly deletedAt = new Map<string, number>();
+  /** Snapshot name → the error listing its directory fails with (a broker or object-store outage). */
+  readonly listingFailures = new Map<string, string>();
 
   constructor(
     readonly id: number,

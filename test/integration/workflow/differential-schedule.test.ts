@@ -1,4 +1,4 @@
-// Time: about 5 s (11 cases, each several nightly runs through the real ASL in the local interpreter, the emulator
+// Time: about 7 s (12 cases, each several nightly runs through the real ASL in the local interpreter, the emulator
 // over MySQL and dynalite); virtual clock, no sleeps.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createManifestStore, type ManifestStore } from '#domain/catalog/manifest-store.ts';
@@ -55,7 +55,9 @@ describe('a differential schedule through the real workflow (issue 20)', () => {
   let manifests: ManifestStore;
 
   beforeAll(async () => {
-    harness = await startWorkflowHarness(scenarioWith(['dw', 'dw_lost', 'dw_full', 'dw_retry', 'dw_view']));
+    harness = await startWorkflowHarness(
+      scenarioWith(['dw', 'dw_lost', 'dw_full', 'dw_retry', 'dw_view', 'dw_blip']),
+    );
     manifests = createManifestStore({
       client: harness.dynamo.client,
       tableName: harness.dynamo.catalogTableName,
@@ -214,6 +216,28 @@ describe('a differential schedule through the real workflow (issue 20)', () => {
     const n3 = await runNight('dw_lost', 2, 7);
     expect(n3.item).toMatchObject({ state: 'FINISHED', verified: true, mode: 'full' });
     expect(n3.backups[0]).not.toContain(' ON (');
+  });
+
+  it('never marks a full lost because its repository listing failed: the chain goes on the next night', async () => {
+    const state = harness.emulator.state;
+    const n1 = await runNight('dw_blip', 0, 7);
+    // The object store fails to list the full's directory (only the full's), for the whole of night 2.
+    state.failSnapshotListing('s3_repo', n1.item.label, 'broker timeout');
+    const n2 = await runNight('dw_blip', 1, 7, () => {
+      state.load('dw_blip', 'sales_fact', 'p20261122', { rows: 1, sizeBytes: 100 });
+    });
+    state.failSnapshotListing('s3_repo', n1.item.label, null);
+    const n3 = await runNight('dw_blip', 2, 7);
+
+    expect(n2.item).toMatchObject({ state: 'FAILED', mode: 'differential', baseLabel: n1.item.label });
+    expect(n2.item.reason).toContain('could not read the repository');
+    const [full] = await harness.catalog.findSnapshot({
+      cluster: 'test',
+      database: 'dw_blip',
+      label: n1.item.label,
+    });
+    expect(full?.lostAt).toBeUndefined();
+    expect(n3.item).toMatchObject({ state: 'FINISHED', mode: 'differential', baseLabel: n1.item.label });
   });
 
   it('records a differential whose SubmitBackup answer was lost as the differential the first answer decided', async () => {

@@ -60,8 +60,17 @@ function analyzeWhere(where: Expr | undefined): SnapshotFilter {
   return filter;
 }
 
-/** Repository.getSnapshotInfo(name, null): every info timestamp, or `ERROR: no snapshot`. */
-function briefRow(name: string, directory: SnapshotDirectory | undefined): Cell[] {
+/**
+ * Repository.getSnapshotInfo(name, null): every info timestamp, or `ERROR: no snapshot`; when the listing itself fails,
+ * Timestamp NULL and `ERROR: Failed to get info: <err>` (backup/Repository.getSnapshotInfo).
+ */
+function briefRow(
+  name: string,
+  directory: SnapshotDirectory | undefined,
+  failures: ReadonlyMap<string, string>,
+): Cell[] {
+  const listingFailure = failures.get(name);
+  if (listingFailure !== undefined) return [name, null, `ERROR: Failed to get info: ${listingFailure}`];
   const timestamps = directory?.infoFiles.map((file) => file.timestamp) ?? [];
   return [name, timestamps.join('\n'), timestamps.length === 0 ? 'ERROR: no snapshot' : 'OK'];
 }
@@ -141,11 +150,11 @@ export function showSnapshot(
   let rows: Cell[][];
   if (filter.names.length > 0) {
     // UNVERIFIED: with `SNAPSHOT IN (…)` each listed name gets a row in the given order.
-    rows = filter.names.map((name) => briefRow(name, find(name)));
+    rows = filter.names.map((name) => briefRow(name, find(name), repository.listingFailures));
   } else if (filter.snapshotName) {
-    rows = [briefRow(filter.snapshotName, find(filter.snapshotName))];
+    rows = [briefRow(filter.snapshotName, find(filter.snapshotName), repository.listingFailures)];
   } else {
-    rows = directories.map((directory) => briefRow(directory.name, directory));
+    rows = directories.map((directory) => briefRow(directory.name, directory, repository.listingFailures));
   }
   return varcharResult(['Snapshot', 'Timestamp', 'Status'], rows);
 }
