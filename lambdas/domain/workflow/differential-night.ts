@@ -61,7 +61,8 @@ export interface ChainBase {
 
 /**
  * The chain a run of `scheduledTime` builds on, from the database's attempts (any order, any state): the newest
- * full that is a restorable point (verified, not pruned, not lost) and younger than `fullEveryDays` before the slot,
+ * full a differential schedule took (`mode: full` on its item) that is a restorable point (verified, not pruned,
+ * not lost) and younger than `fullEveryDays` before the slot,
  * and the newest restorable snapshot taken against it. Null when a full is due; `why` says which case.
  */
 export function chooseChainBase(
@@ -80,7 +81,10 @@ export function chooseChainBase(
   const restorable = chain
     .filter((snapshot) => unrestorableReason(snapshot, chain) === null)
     .sort(newestFirst);
-  const fulls = restorable.filter((snapshot) => snapshot.kind === 'full');
+  // Only a full a differential schedule took (its item says `mode: full`) has a manifest: a full schedule's snapshot
+  // beside it (no mode) would otherwise be chosen and turn every night into a full (`base-manifest-missing`).
+  const takenAsChainFull = new Set(attempts.filter((item) => item.mode === 'full').map((item) => item.label));
+  const fulls = restorable.filter((snapshot) => snapshot.kind === 'full' && takenAsChainFull.has(snapshot.label));
   const cutoff = Date.parse(request.scheduledTime) - request.fullEveryDays * DAY_MS + FULL_DUE_TOLERANCE_MS;
   const base = fulls.find((full) => Date.parse(slotOf.get(full.label) ?? '') > cutoff);
   if (base === undefined) return { base: null, why: fulls.length === 0 ? 'no-full' : 'full-due' };
@@ -222,16 +226,18 @@ function partitionCount(tables: Manifest['tables']): number {
 /**
  * `$.job.chain` for a job or snapshot of this slot adopted rather than submitted now (a retried SubmitBackup after a
  * lost answer, an heir of an ended holder): what the submitter recorded in the label's manifest head before it sent
- * the BACKUP. A label without one was not taken by a differential schedule: a full that no chain can build on.
+ * the BACKUP. Undefined for a label without one: not taken by a differential schedule (recorded without a mode, a
+ * full no chain builds on).
  */
 export async function adoptedJobChain(
   ref: { readonly cluster: string; readonly database: string; readonly label: string },
   deps: { readonly manifests: Pick<ManifestStore, 'readChain'> },
-): Promise<JobChain> {
+): Promise<JobChain | undefined> {
   const chain = await deps.manifests.readChain(ref);
+  if (chain === undefined) return undefined;
   return {
-    mode: chain?.mode ?? 'full',
-    ...(chain?.baseLabel === undefined ? {} : { baseLabel: chain.baseLabel }),
+    mode: chain.mode,
+    ...(chain.baseLabel === undefined ? {} : { baseLabel: chain.baseLabel }),
     why: 'adopted',
     objects: 0,
     partitions: 0,

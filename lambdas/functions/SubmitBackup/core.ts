@@ -1,6 +1,5 @@
 import type { CatalogStore } from '#domain/catalog/index.ts';
 import type { ManifestStore } from '#domain/catalog/manifest-store.ts';
-import { backupModeOf } from '#domain/catalog/schema.ts';
 import type { Clock } from '#domain/clock.ts';
 import { backupTimeoutPropertySeconds } from '#domain/config/index.ts';
 import type { NightClient } from '#domain/differential/take.ts';
@@ -98,6 +97,8 @@ type Decision =
       readonly attempt: number;
       /** The chain fields of the catalog attempt adopted (a re-run keeps what the snapshot is). */
       readonly chain?: JobChain;
+      /** Adopted from the catalog's record of this slot (not found in the repository by its label). */
+      readonly fromCatalog?: true;
     };
 
 /** Labels of this slot the catalog recorded FINISHED but the repository no longer holds. */
@@ -193,9 +194,12 @@ async function chainOfDecision(
   decision: Decision,
   deps: SubmitBackupDeps,
 ): Promise<JobChain | undefined> {
-  const differential = state.cluster.differential;
-  if (differential === undefined) return undefined;
   if (decision.kind !== 'adopted-job' && decision.chain !== undefined) return decision.chain;
+  // A full schedule's new BACKUP has no chain, nor has a catalog attempt recorded without a mode. Anything else found
+  // rather than submitted now keeps what its submitter decided, whatever the schedule's mode is today: a differential
+  // recorded as a full would restore as a whole database.
+  if (decision.kind === 'submitted' && decision.job === undefined) return undefined;
+  if (decision.kind === 'adopted-snapshot' && decision.fromCatalog === true) return undefined;
   return adoptedJobChain(
     { cluster: state.cluster.name, database: state.database, label: decision.label },
     deps,
@@ -246,13 +250,19 @@ async function adoptFromCatalog(
           kind: 'adopted-snapshot',
           label: attempt.label,
           attempt: attemptOfLabel(state, attempt.label),
-          chain: {
-            mode: backupModeOf(attempt),
-            ...(attempt.baseLabel === undefined ? {} : { baseLabel: attempt.baseLabel }),
-            why: 'adopted',
-            objects: 0,
-            partitions: 0,
-          },
+          fromCatalog: true,
+          // What the catalog recorded; a full schedule's snapshot carries no mode and gets none.
+          ...(attempt.mode === undefined
+            ? {}
+            : {
+                chain: {
+                  mode: attempt.mode,
+                  ...(attempt.baseLabel === undefined ? {} : { baseLabel: attempt.baseLabel }),
+                  why: 'adopted',
+                  objects: 0,
+                  partitions: 0,
+                },
+              }),
         },
         lost: { labels, lastAttempt },
       };

@@ -1,4 +1,4 @@
-// Time: about 7 s (12 cases, each several nightly runs through the real ASL in the local interpreter, the emulator
+// Time: about 8 s (13 cases, each several nightly runs through the real ASL in the local interpreter, the emulator
 // over MySQL and dynalite); virtual clock, no sleeps.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createManifestStore, type ManifestStore } from '#domain/catalog/manifest-store.ts';
@@ -56,7 +56,7 @@ describe('a differential schedule through the real workflow (issue 20)', () => {
 
   beforeAll(async () => {
     harness = await startWorkflowHarness(
-      scenarioWith(['dw', 'dw_lost', 'dw_full', 'dw_retry', 'dw_view', 'dw_blip']),
+      scenarioWith(['dw', 'dw_lost', 'dw_full', 'dw_retry', 'dw_view', 'dw_blip', 'dw_mixed']),
     );
     manifests = createManifestStore({
       client: harness.dynamo.client,
@@ -216,6 +216,26 @@ describe('a differential schedule through the real workflow (issue 20)', () => {
     const n3 = await runNight('dw_lost', 2, 7);
     expect(n3.item).toMatchObject({ state: 'FINISHED', verified: true, mode: 'full' });
     expect(n3.backups[0]).not.toContain(' ON (');
+  });
+
+  it('builds on its own full, not on a newer snapshot of a full schedule beside it (which has no manifest)', async () => {
+    const state = harness.emulator.state;
+    const n1 = await runNight('dw_mixed', 0, 7);
+    // A second, full-mode schedule backs the database up the next day (the docs advise one while experimental).
+    const slot = FIRST_SLOT + DAY_MS + 3_600_000;
+    harness.clock.set(Math.max(harness.clock.now(), slot + 5_000));
+    const weekly = await harness.run({
+      cluster: { schedules: [{ name: 'weekly', cron: '0 3 * * ? *', timezone: 'Asia/Shanghai' }] },
+      databases: ['dw_mixed'],
+      scheduledTime: new Date(slot),
+    });
+    const n2 = await runNight('dw_mixed', 2, 7, () => {
+      state.load('dw_mixed', 'sales_fact', 'p20261121', { rows: 1, sizeBytes: 100 });
+    });
+
+    expect(weekly.results.map((result) => result.state)).toEqual(['FINISHED']);
+    expect(n2.item).toMatchObject({ state: 'FINISHED', mode: 'differential', baseLabel: n1.item.label });
+    expect(n2.backups).toEqual([expect.stringContaining(' ON (`sales_fact` PARTITION (`p20261121`))')]);
   });
 
   it('never marks a full lost because its repository listing failed: the chain goes on the next night', async () => {
