@@ -84,7 +84,9 @@ export function chooseChainBase(
   // Only a full a differential schedule took (its item says `mode: full`) has a manifest: a full schedule's snapshot
   // beside it (no mode) would otherwise be chosen and turn every night into a full (`base-manifest-missing`).
   const takenAsChainFull = new Set(attempts.filter((item) => item.mode === 'full').map((item) => item.label));
-  const fulls = restorable.filter((snapshot) => snapshot.kind === 'full' && takenAsChainFull.has(snapshot.label));
+  const fulls = restorable.filter(
+    (snapshot) => snapshot.kind === 'full' && takenAsChainFull.has(snapshot.label),
+  );
   const cutoff = Date.parse(request.scheduledTime) - request.fullEveryDays * DAY_MS + FULL_DUE_TOLERANCE_MS;
   const base = fulls.find((full) => Date.parse(slotOf.get(full.label) ?? '') > cutoff);
   if (base === undefined) return { base: null, why: fulls.length === 0 ? 'no-full' : 'full-due' };
