@@ -231,9 +231,10 @@ async function removeOne(
         outcome = removal(candidate, 'removed', 'marked in the catalog only (remove: none)');
         break;
     }
-    await deps.catalog.markPruned(ref);
-    // Nothing builds on a pruned snapshot (not a base, not a point): its manifest only costs storage.
+    // Nothing builds on a removed snapshot (not a base, not a point): its manifest only costs storage. Deleted before
+    // the mark, so a deletion that fails is tried again by the next prune (a marked snapshot is never looked at again).
     await deps.manifests?.deleteManifest(ref);
+    await deps.catalog.markPruned(ref);
     deps.logger.info('snapshot pruned', {
       cluster,
       database: candidate.database,

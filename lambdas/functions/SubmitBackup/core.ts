@@ -342,6 +342,8 @@ async function adoptOrSubmit(
   let fullScope = scopeOrThrow(state, version, planBackupScope(capabilities, tables));
   const night = await differentialNight(state, client, fullScope, deps);
   let scope = narrowToNight(state, fullScope, night);
+  /** The label and objects of the manifest last written, so a refusal that changes nothing writes nothing. */
+  let writtenManifest: string | null = null;
   // A cancelled job of ours may have left its __ss_ directory behind, and a lost snapshot's label is spent: start
   // past both.
   const first = Math.max(1, latestAttempt + (latestAttempt > 0 ? 1 : 0), lost.lastAttempt + 1);
@@ -363,14 +365,21 @@ async function adoptOrSubmit(
     const refusalsAllowed = Math.min(tables.length, 20) + 2;
     for (let refusal = 0; ; refusal += 1) {
       try {
-        // Written before BACKUP (and again after a refusal narrowed the scope), so a job anyone finds under this
-        // label has its manifest and its chain (adoptedJobChain, SettleOrphans rely on it).
-        if (night !== undefined) {
+        // Written before BACKUP (and again when a refusal changed what it holds), so a job anyone finds under this
+        // label has its manifest and its chain (adoptedJobChain, SettleOrphans rely on it). Not rewritten for a
+        // refusal that leaves it as it was: a large manifest takes seconds to write.
+        const manifest = night === undefined ? undefined : manifestWithin(night.manifest, fullScope);
+        const manifestKey =
+          manifest === undefined
+            ? null
+            : `${label}\n${[...manifest.tables, ...manifest.others].map((object) => object.name).join('\n')}`;
+        if (night !== undefined && manifest !== undefined && manifestKey !== writtenManifest) {
           await deps.manifests.writeManifest(
             { cluster: state.cluster.name, database: state.database, label },
-            manifestWithin(night.manifest, fullScope),
+            manifest,
             night.kind === 'full' ? { mode: 'full' } : { mode: 'differential', baseLabel: night.baseLabel },
           );
+          writtenManifest = manifestKey;
         }
         await client.submitBackup({
           database: state.database,
