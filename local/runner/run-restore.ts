@@ -16,6 +16,7 @@ import {
 } from '#domain/config/index.ts';
 import { type Manifest, type RestoreStep, restoreSteps } from '#domain/differential/index.ts';
 import { InvalidInputError, RestoreTargetExistsError, SnapshotNotFoundError } from '#domain/errors.ts';
+import type { LockStore } from '#domain/lock/index.ts';
 import { restoreRequestOf } from '#domain/restore/restore-job.ts';
 import type { RestorePlan, RestoreSnapshot, SnapshotChoice } from '#domain/restore/restore-plan.ts';
 import { chooseSnapshot, restoredTableNames, restoreHistorySeconds } from '#domain/restore/restore-plan.ts';
@@ -452,15 +453,12 @@ export async function executeLocalRestore(
   if (prepared.chain !== null) {
     throw new InvalidInputError('a differential is restored as its chain: executeLocalChainRestore');
   }
-  const runtime = localRuntimeOf(context);
-  const { clock } = runtime;
   const { settings, plan } = prepared;
-  const holder = registerLocalHolder('restore', localExecutionName(settings.name, new Date(clock.now())));
-  try {
-    return await runRestore(
+  return asLocalRestoreExecution(context, settings, options, (holder, deps) =>
+    runRestore(
       {
         plan,
-        holder: holder.arn,
+        holder,
         capacity: settings.maxConcurrentBackups,
         leaseSeconds: settings.lock.leaseSeconds,
         timing: {
@@ -473,18 +471,9 @@ export async function executeLocalRestore(
         signal: options.signal,
         sourceCluster: prepared.sourceCluster,
       },
-      {
-        locks: await runtime.locks(),
-        starRocks: (work) => runtime.withStarRocks(settings, work),
-        clock,
-        sleep: options.sleep ?? realSleep,
-        onProgress: options.onProgress,
-      },
-    );
-  } finally {
-    holder.end();
-    runtime.close();
-  }
+      deps,
+    ),
+  );
 }
 
 /**
@@ -507,11 +496,8 @@ export async function executeLocalChainRestore(
 ): Promise<ChainRestoreRunResult> {
   const { settings, plan, chain } = prepared;
   if (chain === null) throw new InvalidInputError('executeLocalChainRestore needs a prepared chain restore');
-  const runtime = localRuntimeOf(context);
-  const { clock } = runtime;
-  const holder = registerLocalHolder('restore', localExecutionName(settings.name, new Date(clock.now())));
-  try {
-    return await runChainRestore(
+  return asLocalRestoreExecution(context, settings, options, (holder, deps) =>
+    runChainRestore(
       {
         cluster: settings.name,
         sourceDatabase: plan.sourceDatabase,
@@ -519,7 +505,7 @@ export async function executeLocalChainRestore(
         full: chain.full,
         differential: plan.snapshot,
         steps: chain.steps,
-        holder: holder.arn,
+        holder,
         capacity: settings.maxConcurrentBackups,
         leaseSeconds: settings.lock.leaseSeconds,
         pollSeconds: settings.poll.minSeconds,
@@ -527,14 +513,41 @@ export async function executeLocalChainRestore(
         waitSeconds: options.waitSeconds ?? settings.lock.leaseSeconds,
         signal: options.signal,
       },
-      {
-        locks: await runtime.locks(),
-        starRocks: (work) => runtime.withStarRocks(settings, work),
-        clock,
-        sleep: options.sleep ?? realSleep,
-        onProgress: options.onProgress,
-      },
-    );
+      deps,
+    ),
+  );
+}
+
+/**
+ * Runs `work` as one local restore execution: a holder registered under a local execution id (other local runs see
+ * it alive while this process runs) and the runtime's stores, both released after.
+ */
+async function asLocalRestoreExecution<Result, Progress>(
+  context: LocalRestoreContext,
+  settings: PreparedRestore['settings'],
+  options: { readonly sleep?: Sleep | undefined; readonly onProgress?: Progress | undefined },
+  work: (
+    holder: string,
+    deps: {
+      locks: LockStore;
+      starRocks: <T>(work: (client: FullStarRocksClient) => Promise<T>) => Promise<T>;
+      clock: Clock;
+      sleep: Sleep;
+      onProgress: Progress | undefined;
+    },
+  ) => Promise<Result>,
+): Promise<Result> {
+  const runtime = localRuntimeOf(context);
+  const { clock } = runtime;
+  const holder = registerLocalHolder('restore', localExecutionName(settings.name, new Date(clock.now())));
+  try {
+    return await work(holder.arn, {
+      locks: await runtime.locks(),
+      starRocks: (run) => runtime.withStarRocks(settings, run),
+      clock,
+      sleep: options.sleep ?? realSleep,
+      onProgress: options.onProgress,
+    });
   } finally {
     holder.end();
     runtime.close();

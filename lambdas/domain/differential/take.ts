@@ -29,9 +29,11 @@ export interface NightDecision {
   readonly plan: DifferentialPlan | null;
   /**
    * The BACKUP to send: the whole database for a full (no `tables`), the plan's objects for a differential; null
-   * when nothing changed since the full (the run is SKIPPED `unchanged`: no BACKUP is sent).
+   * when nothing changed since the newest snapshot (`unchanged`), or when only drops happened since the full.
    */
   readonly backupRequest: NightBackupRequest | null;
+  /** Nothing changed since the chain's newest snapshot (`previous`, else the full): the run is SKIPPED `unchanged`. */
+  readonly unchanged: boolean;
 }
 
 /** The client calls a night makes. */
@@ -55,6 +57,8 @@ export interface NightOptions extends DifferentialOptions {
    * already holds the same point. Absent: compared with `base` only.
    */
   readonly previous?: Manifest;
+  /** The part of the database's manifest a snapshot can hold (what a full of the version backs up); all of it by default. */
+  readonly select?: (manifest: Manifest) => Manifest;
 }
 
 /**
@@ -67,27 +71,20 @@ export async function planNight(
   base: Manifest | null,
   options: NightOptions = {},
 ): Promise<NightDecision> {
-  const manifest = await client.readPartitionManifest(database);
+  const { previous, select, ...planOptions } = options;
+  const read = await client.readPartitionManifest(database);
+  const manifest = select === undefined ? read : select(read);
   if (base === null) {
-    return { kind: 'full', manifest, plan: null, backupRequest: { database } };
+    return { kind: 'full', manifest, plan: null, backupRequest: { database }, unchanged: false };
   }
-  const { previous, ...planOptions } = options;
   const plan = planDifferential(base, manifest, planOptions);
   const unchanged =
     plan.unchanged || (previous !== undefined && planDifferential(previous, manifest, planOptions).unchanged);
-  if (unchanged) return { kind: 'differential', manifest, plan, backupRequest: null };
-  if (plan.backup.length === 0) {
-    // Only drops since the full: the differential holds no object, but its manifest records the drops. StarRocks
-    // refuses an empty ON list, and a BACKUP without one would be a full; GUESS (not decided by the issue): back up
-    // nothing and record the manifest alone. Not modelled here: the caller sees backupRequest null and plan changed.
-    return { kind: 'differential', manifest, plan, backupRequest: null };
-  }
-  return {
-    kind: 'differential',
-    manifest,
-    plan,
-    backupRequest: { database, tables: plan.backup.map(backupTableRefOf) },
-  };
+  // Only drops since the full: StarRocks refuses an empty ON list, and a BACKUP without one is a full; the caller
+  // decides (the workflow takes a full, differential-night.ts).
+  const backupRequest =
+    unchanged || plan.backup.length === 0 ? null : { database, tables: plan.backup.map(backupTableRefOf) };
+  return { kind: 'differential', manifest, plan, backupRequest, unchanged };
 }
 
 /** The client calls a chain restore makes. */

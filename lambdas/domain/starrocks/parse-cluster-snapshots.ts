@@ -5,7 +5,9 @@
  * differ (an older layout has CREATED_TIME and FINISHED_TIME as BIGINT epoch seconds, a newer one CREATED_TIME as
  * DATETIME, printed in the session's time zone, which every connection pins to UTC).
  */
+
 import { StarRocksResultShapeError } from '#domain/errors.ts';
+import { datetimeUtcMillis } from './datetime-text.ts';
 import { type ResultTable, readRows } from './result-table.ts';
 
 /** A snapshot the FE keeps (only the newest finished automated one). */
@@ -43,8 +45,6 @@ export interface ClusterSnapshotJob {
   readonly errorMessage: string | null;
 }
 
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/;
-
 /** Epoch seconds (BIGINT) or a `yyyy-MM-dd HH:mm:ss` DATETIME in UTC (the pinned session zone), as epoch ms. */
 function instantOf(
   value: string,
@@ -53,19 +53,8 @@ function instantOf(
 ): number {
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const match = DATETIME.exec(text);
-  if (match) {
-    const [, y, mo, d, h, mi, s] = match.map(Number) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    return Date.UTC(y, mo - 1, d, h, mi, s);
-  }
+  const ms = datetimeUtcMillis(text, { whole: false });
+  if (ms !== null) return ms;
   throw new StarRocksResultShapeError(`${kind} reported ${column} ${JSON.stringify(text)}, not a time`);
 }
 

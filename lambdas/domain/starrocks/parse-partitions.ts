@@ -5,6 +5,7 @@
  * Research: docs/research/differential-backups.md (§4.2 partitions_meta columns, §4.3 its rows, §5 SHOW PARTITIONS,
  * §4.6 the schema fingerprint). Paths are under fe/fe-core/src/main/java/com/starrocks/ of StarRocks.
  */
+
 import { createHash } from 'node:crypto';
 import {
   bigintTextSchema,
@@ -18,6 +19,7 @@ import {
   type PartitioningKind,
 } from '#domain/differential/manifest.ts';
 import { StarRocksResultShapeError } from '#domain/errors.ts';
+import { datetimeUtcMillis } from './datetime-text.ts';
 import type { TableInfo } from './parse-listings.ts';
 import { type ResultTable, type RowReader, readRows } from './result-table.ts';
 import type { StatementKind } from './statements.ts';
@@ -42,7 +44,6 @@ export interface PartitionRow {
   readonly temporary: boolean;
 }
 
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?$/;
 /** What an unset time prints as: NULL (partitions_meta), FeConstants.null_string or empty (SHOW PARTITIONS). */
 const UNSET_TIMES = new Set(['', '\\N', 'N/A', 'NULL']);
 
@@ -58,20 +59,10 @@ export function sessionDateTimeToIso(
 ): string | null {
   const trimmed = (text ?? '').trim();
   if (UNSET_TIMES.has(trimmed.toUpperCase())) return null;
-  const match = DATETIME.exec(trimmed);
-  if (!match) {
+  const ms = datetimeUtcMillis(trimmed, { whole: true });
+  if (ms === null) {
     throw new StarRocksResultShapeError(`${kind} reported ${column} ${JSON.stringify(trimmed)}, not a time`);
   }
-  const [, y, mo, d, h, mi, s] = match.map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
   if (Number.isNaN(ms) || ms <= 0) return null;
   return new Date(ms).toISOString();
 }

@@ -10,8 +10,8 @@ import type { ManifestStore } from '#domain/catalog/manifest-store.ts';
 import type { BackupAttempt } from '#domain/catalog/schema.ts';
 import { type ChainSnapshot, unrestorableReason } from '#domain/differential/chain.ts';
 import type { Manifest } from '#domain/differential/manifest.ts';
-import { type DifferentialPlan, planDifferential } from '#domain/differential/plan.ts';
-import { backupTableRefOf, type NightClient } from '#domain/differential/take.ts';
+import type { DifferentialPlan } from '#domain/differential/plan.ts';
+import { backupTableRefOf, type NightClient, planNight } from '#domain/differential/take.ts';
 import type { BackupScope, SnapshotObjectKind } from '#domain/starrocks/backup-scope.ts';
 import type { BackupTableRef } from '#domain/starrocks/statements.ts';
 import type { JobChain } from './workflow-state.ts';
@@ -124,18 +124,21 @@ export async function decideDifferentialNight(
   const ref = (label: string) => ({ cluster: request.cluster, database: request.database, label });
   const baseManifest =
     chosen.base === null ? undefined : await deps.manifests.readManifest(ref(chosen.base.baseLabel));
-  const manifest = manifestWithin(await deps.client.readPartitionManifest(request.database), request.scope);
+  const select = (manifest: Manifest) => manifestWithin(manifest, request.scope);
   if (chosen.base === null || baseManifest === undefined) {
+    const { manifest } = await planNight(deps.client, request.database, null, { select });
     return { kind: 'full', why: chosen.base === null ? chosen.why : 'base-manifest-missing', manifest };
   }
   const { baseLabel, previousLabel } = chosen.base;
   const previous =
     previousLabel === baseLabel ? undefined : await deps.manifests.readManifest(ref(previousLabel));
-  const plan = planDifferential(baseManifest, manifest);
-  if (plan.unchanged || (previous !== undefined && planDifferential(previous, manifest).unchanged)) {
-    return { kind: 'unchanged', sinceLabel: previousLabel };
-  }
-  if (plan.backup.length === 0) return { kind: 'full', why: 'drops-only', manifest };
+  const night = await planNight(deps.client, request.database, baseManifest, {
+    select,
+    ...(previous === undefined ? {} : { previous }),
+  });
+  const { manifest, plan } = night as typeof night & { plan: DifferentialPlan };
+  if (night.unchanged) return { kind: 'unchanged', sinceLabel: previousLabel };
+  if (night.backupRequest === null) return { kind: 'full', why: 'drops-only', manifest };
   return { kind: 'differential', baseLabel, manifest, plan, tables: plan.backup.map(backupTableRefOf) };
 }
 
